@@ -1,0 +1,126 @@
+# daudit: build, install and test.  `make help` lists every target.
+#
+# The module is built out of tree for the running kernel when its headers
+# are installed, else for every installed kernel that has headers; KVER=
+# or KDIR= pick one.  Userspace lands in build/bin/.
+
+VERSION := $(shell cat VERSION)
+BUILD   := build
+BIN     := $(BUILD)/bin
+OBJ     := $(BUILD)/obj
+
+PREFIX  ?= /usr
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR  ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+UNITDIR ?= /lib/systemd/system
+DESTDIR ?=
+
+CC      ?= gcc
+PKGS    := sqlite3 json-c
+CWARN   := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wno-missing-field-initializers
+CFLAGS  ?= -O2 -g
+USER_CFLAGS = -std=c11 -D_GNU_SOURCE $(CWARN) $(CFLAGS) \
+	-Imodule/uapi -Iuserspace/lib \
+	-DDAUDIT_PKG_VERSION='"$(VERSION)"' \
+	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+USER_LDLIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+LIB_SRCS    := $(wildcard userspace/lib/*.c)
+DAUDIT_SRCS := $(wildcard userspace/daudit/*.c)
+DAUDITD_SRCS := $(wildcard userspace/dauditd/*.c)
+USER_HDRS   := $(wildcard userspace/*/*.h) module/uapi/daudit.h
+
+LIB_OBJS    := $(LIB_SRCS:%.c=$(OBJ)/%.o)
+DAUDIT_OBJS := $(DAUDIT_SRCS:%.c=$(OBJ)/%.o)
+DAUDITD_OBJS := $(DAUDITD_SRCS:%.c=$(OBJ)/%.o)
+
+.PHONY: all module userspace helpers unit check vm-test static demo bench \
+	install uninstall clean help deps dkms-test
+
+all: module userspace
+
+help:
+	@echo "daudit $(VERSION) targets:"
+	@echo "  all (default)  build daudit.ko and the userspace programs"
+	@echo "  module         build daudit.ko (KVER=release or KDIR=path to pick a kernel)"
+	@echo "  userspace      build build/bin/daudit and build/bin/dauditd"
+	@echo "  helpers        build the C helpers the VM tests run"
+	@echo "  unit           host unit tests under ASan and UBSan"
+	@echo "  vm-test        kernel tests: boot every installed kernel in qemu"
+	@echo "                 (SUITES='file-read' to run some suites)"
+	@echo "  static         W=1 and sparse module builds, cppcheck, shellcheck"
+	@echo "  dkms-test      dkms add/build/install in a scratch tree for every kernel"
+	@echo "  check          everything above; ends with 'N passed, N failed'"
+	@echo "  demo           boot a VM, load the module, run the scenario, print the review"
+	@echo "  bench          performance ratios measured side by side in one VM run"
+	@echo "  install        install module, programs, unit and config (DESTDIR honoured)"
+	@echo "  uninstall      remove what install put in place"
+	@echo "  deps           install missing Debian packages for building"
+	@echo "  clean          remove build/"
+
+deps:
+	@scripts/deps.sh build
+
+module:
+	@scripts/build-module.sh $(KBUILD_ARGS)
+
+userspace: $(BIN)/daudit $(BIN)/dauditd
+
+$(OBJ)/%.o: %.c $(USER_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -c -o $@ $<
+
+$(BIN)/daudit: $(DAUDIT_OBJS) $(LIB_OBJS)
+	@mkdir -p $(BIN)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(USER_LDLIBS)
+
+$(BIN)/dauditd: $(DAUDITD_OBJS) $(LIB_OBJS)
+	@mkdir -p $(BIN)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(USER_LDLIBS)
+
+# A CLI built for another ABI major, to test the mismatch message.
+$(BUILD)/helpers/daudit-abi-test: $(DAUDIT_SRCS) $(LIB_SRCS) $(USER_HDRS)
+	@mkdir -p $(BUILD)/helpers
+	$(CC) $(USER_CFLAGS) -DDAUDIT_TOOL_ABI_MAJOR=99 -o $@ \
+		$(DAUDIT_SRCS) $(LIB_SRCS) $(USER_LDLIBS)
+
+helpers: $(BUILD)/helpers/daudit-abi-test
+	@$(MAKE) -s -C tests/helpers OUT=$(CURDIR)/$(BUILD)/helpers
+
+unit:
+	@$(MAKE) -s -C tests/unit OUT=$(CURDIR)/$(BUILD)/unit
+
+vm-test: all helpers
+	@tests/vm/run.sh
+
+static:
+	@tests/static/run.sh
+
+dkms-test:
+	@tests/dkms/run.sh
+
+check:
+	@scripts/deps.sh check
+	@tests/run-all.sh
+
+demo:
+	@scripts/deps.sh demo
+	@$(MAKE) -s all helpers
+	@tests/vm/run.sh --demo
+
+bench:
+	@scripts/deps.sh bench
+	@$(MAKE) -s all helpers
+	@tests/vm/run.sh --bench
+
+install: all
+	scripts/install.sh "$(DESTDIR)" "$(SBINDIR)" "$(MANDIR)" "$(SYSCONFDIR)" "$(UNITDIR)"
+
+uninstall:
+	scripts/install.sh --uninstall "$(DESTDIR)" "$(SBINDIR)" "$(MANDIR)" "$(SYSCONFDIR)" "$(UNITDIR)"
+
+clean:
+	rm -rf $(BUILD) *.o *.ko *.mod *.mod.c .*.cmd modules.order Module.symvers \
+		module/*.o module/.*.cmd

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every kernel-version difference daudit.ko has to know about, in one
+ * place.  Force-included into every object by Kbuild, so the rest of the
+ * module reads like mainline code.  Verified against Debian's 6.1 and 6.12
+ * cloud kernels; see docs/hooks.md.
+ */
+#ifndef _DAUDIT_COMPAT_H
+#define _DAUDIT_COMPAT_H
+
+/* Every message of the module carries its name. */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/version.h>
+#include <linux/fs.h>
+#include <linux/ns_common.h>
+#include <linux/nsproxy.h>
+
+/*
+ * struct mnt_namespace is private to fs/; its first member is its
+ * ns_common in every kernel we build for (fs/mount.h in 6.1 and 6.12), so
+ * the namespace inode number is read through that.
+ */
+static inline unsigned int daudit_mnt_ns_inum(struct nsproxy *nsp)
+{
+	if (!nsp || !nsp->mnt_ns)
+		return 0;
+	return ((struct ns_common *)nsp->mnt_ns)->inum;
+}
+
+/*
+ * Take a reference on a file found under RCU, or fail if it is being
+ * released.  6.7 made files SLAB_TYPESAFE_BY_RCU and get_file_rcu() takes
+ * the slot and re-checks it; before, it was a macro on the file itself.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+static inline struct file *daudit_get_file_rcu(struct file __rcu **slot)
+{
+	return get_file_rcu(slot);
+}
+#else
+static inline struct file *daudit_get_file_rcu(struct file __rcu **slot)
+{
+	struct file *f = rcu_dereference_raw(*slot);
+
+	if (f && !get_file_rcu(f))
+		return NULL;
+	return f;
+}
+#endif
+
+#endif /* _DAUDIT_COMPAT_H */

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Attribution: who did it, as the initial namespaces see it.  Filled from
+ * hook context, so nothing here sleeps or allocates.
+ */
+
+#include <linux/audit.h>
+#include <linux/cgroup.h>
+#include <linux/cred.h>
+#include <linux/pid_namespace.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/signal.h>
+#include <linux/string.h>
+#include <linux/uidgid.h>
+
+#include "record.h"
+#include "ring.h"
+
+u64 daudit_instance_id;
+
+static u32 uid_of(kuid_t k)
+{
+	return from_kuid_munged(&init_user_ns, k);
+}
+
+static u32 gid_of(kgid_t k)
+{
+	return from_kgid_munged(&init_user_ns, k);
+}
+
+/**
+ * daudit_subject_fill - describe a task for a record.
+ * @s: filled in.
+ * @t: the task; current or one the caller keeps alive.
+ */
+void daudit_subject_fill(struct daudit_subject *s, struct task_struct *t)
+{
+	const struct cred *c;
+	kuid_t auid;
+	unsigned int sid;
+	struct pid_namespace *pidns;
+
+	memset(s, 0, sizeof(*s));
+	s->tgid = task_tgid_nr(t);
+	s->tid = task_pid_nr(t);
+	s->start_ns = t->group_leader->start_time;
+
+	rcu_read_lock();
+	s->ppid = task_tgid_nr(rcu_dereference(t->real_parent));
+	c = __task_cred(t);
+	s->uid = uid_of(c->uid);
+	s->gid = gid_of(c->gid);
+	s->euid = uid_of(c->euid);
+	s->egid = gid_of(c->egid);
+	s->fsuid = uid_of(c->fsuid);
+	s->fsgid = gid_of(c->fsgid);
+#ifdef CONFIG_CGROUPS
+	s->cgroup_id = cgroup_id(task_dfl_cgroup(t));
+#endif
+	s->mnt_ns = daudit_mnt_ns_inum(READ_ONCE(t->nsproxy));
+	pidns = task_active_pid_ns(t);
+	s->pid_ns = pidns ? pidns->ns.inum : 0;
+	rcu_read_unlock();
+
+	auid = audit_get_loginuid(t);
+	s->auid = uid_valid(auid) ? uid_of(auid) : DAUDIT_UID_UNSET;
+	sid = audit_get_sessionid(t);
+	s->sessionid = sid == AUDIT_SID_UNSET ? DAUDIT_SESSION_UNSET : sid;
+	strscpy_pad(s->comm, t->comm, sizeof(s->comm));
+}
+
+/**
+ * daudit_emit_module - record a module life-cycle event.
+ * @event: enum daudit_module_event.
+ */
+void daudit_emit_module(u32 event)
+{
+	struct daudit_rec_module m;
+
+	memset(&m, 0, sizeof(m));
+	daudit_subject_fill(&m.subj, current);
+	m.event = event;
+	m.abi_major = DAUDIT_ABI_MAJOR;
+	m.abi_minor = DAUDIT_ABI_MINOR;
+	m.instance_id = daudit_instance_id;
+	strscpy(m.version, DAUDIT_VERSION, sizeof(m.version));
+	daudit_ring_write(DAUDIT_REC_MODULE, &m, sizeof(m), NULL, 0);
+}
+
+/**
+ * daudit_emit_policy - record a policy load attempt.
+ * @generation: generation in force afterwards.
+ * @result: 0 or the positive errno the load was refused with.
+ * @n_datasets: datasets in the policy offered.
+ * @n_sources: sources in the policy offered.
+ * @size: its size in bytes.
+ */
+void daudit_emit_policy(u64 generation, u32 result, u32 n_datasets,
+			u32 n_sources, u32 size)
+{
+	struct daudit_rec_policy p;
+
+	memset(&p, 0, sizeof(p));
+	daudit_subject_fill(&p.subj, current);
+	p.generation = generation;
+	p.result = result;
+	p.n_datasets = n_datasets;
+	p.n_sources = n_sources;
+	p.size = size;
+	daudit_ring_write(DAUDIT_REC_POLICY, &p, sizeof(p), NULL, 0);
+}

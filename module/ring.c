@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-CPU record rings.
+ *
+ * Each possible CPU owns a power-of-two byte ring.  The producer is whatever
+ * runs on that CPU with interrupts disabled for the few hundred bytes it
+ * copies, so there is exactly one producer per ring at any instant and no
+ * lock.  Positions are free-running u64 byte counts; a record never wraps:
+ * when it does not fit before the end, a PAD record fills the rest.
+ *
+ *   tail   <= cursor <= head
+ *   [tail, cursor)  delivered to the consumer, not yet acknowledged
+ *   [cursor, head)  not yet delivered
+ *
+ * In the default mode read() also moves tail.  In ack mode only
+ * daudit_ring_ack() moves tail, so a consumer that dies re-reads what it
+ * had not acknowledged.
+ *
+ * Every record the producer tries to write takes the next per-CPU sequence
+ * number, written or not; drops are counted per type and reported by a
+ * LOST record written before the next record that fits.
+ */
+
+#include <linux/irq_work.h>
+#include <linux/percpu.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#include <linux/wait.h>
+
+#include "ring.h"
+
+struct daudit_ring {
+	char *buf;
+	u64 mask;
+
+	/* Written by the producer only. */
+	u64 head;
+	u64 seq;
+	u64 records;
+	u64 bytes;
+	u64 dropped[DAUDIT_REC_TYPE_MAX];
+	u64 lost_count;
+	u64 lost_first;
+	u64 lost_last;
+	u64 lost_by_type[DAUDIT_REC_TYPE_MAX];
+
+	/* Written by the consumer only. */
+	u64 tail;
+	u64 cursor;
+};
+
+static struct daudit_ring __percpu *rings;
+static unsigned int ring_size;
+static bool ack_mode;
+
+DECLARE_WAIT_QUEUE_HEAD(daudit_ring_wait);
+
+static void ring_wake(struct irq_work *work)
+{
+	wake_up_interruptible(&daudit_ring_wait);
+}
+
+static struct irq_work wake_work;
+
+unsigned int daudit_ring_bytes(void)
+{
+	return ring_size;
+}
+
+/* Reserve @size bytes at head; returns the record or NULL. Irqs are off. */
+static struct daudit_rec_header *ring_reserve(struct daudit_ring *r, u32 size)
+{
+	u64 tail = smp_load_acquire(&r->tail);
+	u64 off = r->head & r->mask;
+	u64 to_end = ring_size - off;
+	u64 need = size <= to_end ? size : to_end + size;
+	struct daudit_rec_header *pad;
+
+	if (r->head + need - tail > ring_size)
+		return NULL;
+	if (size > to_end) {
+		pad = (struct daudit_rec_header *)(r->buf + off);
+		pad->size = to_end;
+		pad->type = DAUDIT_REC_PAD;
+		r->head += to_end;
+	}
+	return (struct daudit_rec_header *)(r->buf + (r->head & r->mask));
+}
+
+static void ring_publish(struct daudit_ring *r, struct daudit_rec_header *h)
+{
+	r->records++;
+	r->bytes += h->size;
+	smp_store_release(&r->head, r->head + h->size);
+}
+
+static void fill_header(struct daudit_rec_header *h, u32 size, u16 type,
+			u64 seq)
+{
+	h->size = size;
+	h->type = type;
+	h->cpu = smp_processor_id();
+	h->flags = 0;
+	h->reserved = 0;
+	h->seq = seq;
+	h->time_ns = ktime_get_real_ns();
+}
+
+/* Write the pending LOST report if it fits. Irqs are off. */
+static void ring_write_lost(struct daudit_ring *r)
+{
+	struct daudit_rec_lost *l;
+
+	if (!r->lost_count)
+		return;
+	l = (struct daudit_rec_lost *)ring_reserve(r, sizeof(*l));
+	if (!l)
+		return;
+	fill_header(&l->hdr, sizeof(*l), DAUDIT_REC_LOST, r->lost_last);
+	l->first_seq = r->lost_first;
+	l->count = r->lost_count;
+	memcpy(l->by_type, r->lost_by_type, sizeof(l->by_type));
+	memset(r->lost_by_type, 0, sizeof(r->lost_by_type));
+	r->lost_count = 0;
+	ring_publish(r, &l->hdr);
+}
+
+int daudit_ring_write(u16 type, const void *rec, u32 len,
+		      const char *tail, u32 tail_len)
+{
+	u32 hlen = sizeof(struct daudit_rec_header);
+	u32 size = ALIGN(len + (tail ? tail_len + 1 : 0), 8);
+	struct daudit_rec_header *h;
+	struct daudit_ring *r;
+	unsigned long flags;
+	char *p;
+	u64 seq;
+
+	if (WARN_ON_ONCE(type >= DAUDIT_REC_TYPE_MAX || len < hlen ||
+			 size > DAUDIT_RECORD_MAX))
+		return -EINVAL;
+
+	local_irq_save(flags);
+	r = this_cpu_ptr(rings);
+	seq = r->seq++;
+	ring_write_lost(r);
+	h = ring_reserve(r, size);
+	if (!h) {
+		if (!r->lost_count)
+			r->lost_first = seq;
+		r->lost_count++;
+		r->lost_last = seq;
+		r->lost_by_type[type]++;
+		r->dropped[type]++;
+		local_irq_restore(flags);
+		return -ENOSPC;
+	}
+	fill_header(h, size, type, seq);
+	p = (char *)h + hlen;
+	memcpy(p, (const char *)rec + hlen, len - hlen);
+	p += len - hlen;
+	if (tail) {
+		memcpy(p, tail, tail_len);
+		p[tail_len] = '\0';
+		p += tail_len + 1;
+	}
+	memset(p, 0, (char *)h + size - p);
+	ring_publish(r, h);
+	local_irq_restore(flags);
+
+	if (wq_has_sleeper(&daudit_ring_wait))
+		irq_work_queue(&wake_work);
+	return 0;
+}
+
+static void flush_lost_on_cpu(void *unused)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	ring_write_lost(this_cpu_ptr(rings));
+	local_irq_restore(flags);
+}
+
+/*
+ * A CPU that stopped producing after a drop still owes its LOST report;
+ * have that CPU write it (producers run with interrupts off, so the IPI
+ * never interleaves with one).
+ */
+void daudit_ring_flush_lost(void)
+{
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu) {
+		if (READ_ONCE(per_cpu_ptr(rings, cpu)->lost_count))
+			smp_call_function_single(cpu, flush_lost_on_cpu, NULL, 1);
+	}
+}
+
+void daudit_ring_consumer_reset(void)
+{
+	unsigned int cpu;
+
+	ack_mode = false;
+	for_each_possible_cpu(cpu) {
+		struct daudit_ring *r = per_cpu_ptr(rings, cpu);
+
+		r->cursor = r->tail;
+	}
+}
+
+void daudit_ring_set_ack_mode(bool on)
+{
+	ack_mode = on;
+}
+
+static bool ring_has_data(struct daudit_ring *r)
+{
+	return r->cursor != smp_load_acquire(&r->head);
+}
+
+bool daudit_ring_readable(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		if (ring_has_data(per_cpu_ptr(rings, cpu)))
+			return true;
+	return false;
+}
+
+/* Copy whole records of one ring into @buf; returns bytes or -EFAULT. */
+static ssize_t ring_read_one(struct daudit_ring *r, char __user *buf,
+			     size_t len)
+{
+	u64 head = smp_load_acquire(&r->head);
+	size_t done = 0;
+
+	while (r->cursor != head) {
+		const struct daudit_rec_header *h =
+			(const void *)(r->buf + (r->cursor & r->mask));
+		u32 size = READ_ONCE(h->size);
+
+		if (h->type != DAUDIT_REC_PAD) {
+			if (size > len - done)
+				break;
+			if (copy_to_user(buf + done, h, size))
+				return -EFAULT;
+			done += size;
+		}
+		r->cursor += size;
+		if (!ack_mode)
+			smp_store_release(&r->tail, r->cursor);
+	}
+	return done;
+}
+
+ssize_t daudit_ring_read(char __user *buf, size_t len)
+{
+	static unsigned int next_cpu;
+	unsigned int i, cpu = next_cpu;
+	size_t done = 0;
+	ssize_t n;
+
+	for (i = 0; i < nr_cpu_ids && len - done >= DAUDIT_RECORD_MAX; i++) {
+		cpu = cpumask_next(cpu, cpu_possible_mask);
+		if (cpu >= nr_cpu_ids)
+			cpu = cpumask_first(cpu_possible_mask);
+		n = ring_read_one(per_cpu_ptr(rings, cpu), buf + done,
+				  len - done);
+		if (n < 0)
+			return done ? done : n;
+		done += n;
+	}
+	next_cpu = cpu;
+	return done;
+}
+
+int daudit_ring_ack(const u64 *seq, unsigned int n)
+{
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < n && cpu < nr_cpu_ids; cpu++) {
+		struct daudit_ring *r;
+		u64 pos;
+
+		if (seq[cpu] == ~0ULL || !cpu_possible(cpu))
+			continue;
+		r = per_cpu_ptr(rings, cpu);
+		pos = r->tail;
+		while (pos != r->cursor) {
+			const struct daudit_rec_header *h =
+				(const void *)(r->buf + (pos & r->mask));
+
+			if (h->type != DAUDIT_REC_PAD && h->seq >= seq[cpu])
+				break;
+			pos += h->size;
+		}
+		smp_store_release(&r->tail, pos);
+	}
+	return 0;
+}
+
+void daudit_ring_cpu_stats(unsigned int cpu, struct daudit_cpu_stats *st)
+{
+	struct daudit_ring *r = per_cpu_ptr(rings, cpu);
+
+	memset(st, 0, sizeof(*st));
+	st->cpu = cpu;
+	st->ring_used = READ_ONCE(r->head) - READ_ONCE(r->tail);
+	st->records = READ_ONCE(r->records);
+	st->bytes = READ_ONCE(r->bytes);
+	st->next_seq = READ_ONCE(r->seq);
+	BUILD_BUG_ON(ARRAY_SIZE(st->dropped) != DAUDIT_REC_TYPE_MAX);
+	memcpy(st->dropped, r->dropped, sizeof(st->dropped));
+}
+
+void daudit_ring_totals(u64 *records, u64 *dropped)
+{
+	unsigned int cpu, t;
+
+	*records = 0;
+	*dropped = 0;
+	for_each_possible_cpu(cpu) {
+		struct daudit_ring *r = per_cpu_ptr(rings, cpu);
+
+		*records += READ_ONCE(r->records);
+		for (t = 0; t < DAUDIT_REC_TYPE_MAX; t++)
+			*dropped += READ_ONCE(r->dropped[t]);
+	}
+}
+
+int daudit_ring_init(unsigned int ring_bytes)
+{
+	unsigned int cpu;
+
+	ring_size = ring_bytes;
+	rings = alloc_percpu(struct daudit_ring);
+	if (!rings)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		struct daudit_ring *r = per_cpu_ptr(rings, cpu);
+
+		r->buf = vzalloc_node(ring_size, cpu_to_node(cpu));
+		if (!r->buf) {
+			daudit_ring_exit();
+			return -ENOMEM;
+		}
+		r->mask = ring_size - 1;
+	}
+	init_irq_work(&wake_work, ring_wake);
+	return 0;
+}
+
+void daudit_ring_exit(void)
+{
+	unsigned int cpu;
+
+	if (!rings)
+		return;
+	irq_work_sync(&wake_work);
+	for_each_possible_cpu(cpu)
+		vfree(per_cpu_ptr(rings, cpu)->buf);
+	free_percpu(rings);
+	rings = NULL;
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-CPU record rings: one lock-free producer per CPU (interrupts off
+ * while it writes), one consumer (the /dev/daudit reader, under a mutex).
+ */
+#ifndef _DAUDIT_RING_H
+#define _DAUDIT_RING_H
+
+#include <linux/types.h>
+#include "uapi/daudit.h"
+
+int daudit_ring_init(unsigned int ring_bytes);
+void daudit_ring_exit(void);
+unsigned int daudit_ring_bytes(void);
+
+/*
+ * Write one record on this CPU: @rec (@len bytes, its header is filled in
+ * here), then @tail (a string, written with its NUL) and padding to 8.
+ * Never sleeps, never blocks; when the ring is full the record is dropped
+ * and counted.  Returns 0 or -ENOSPC.
+ */
+int daudit_ring_write(u16 type, const void *rec, u32 len,
+		      const char *tail, u32 tail_len);
+
+/* Consumer side; the caller serialises these (device mutex). */
+void daudit_ring_consumer_reset(void);
+void daudit_ring_set_ack_mode(bool on);
+ssize_t daudit_ring_read(char __user *buf, size_t len);
+bool daudit_ring_readable(void);
+int daudit_ring_ack(const u64 *seq, unsigned int n);
+void daudit_ring_flush_lost(void);
+void daudit_ring_cpu_stats(unsigned int cpu, struct daudit_cpu_stats *st);
+void daudit_ring_totals(u64 *records, u64 *dropped);
+
+/* Wait queue the consumer sleeps on; woken through an irq_work. */
+extern struct wait_queue_head daudit_ring_wait;
+
+#endif /* _DAUDIT_RING_H */

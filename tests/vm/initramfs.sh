@@ -1,0 +1,120 @@
+#!/bin/bash
+# Build the test initramfs.
+#   initramfs.sh base OUT.cpio.gz      everything common to all kernels
+#   initramfs.sh kernel KVER CONF OUT  the module for KVER and the run config
+# The kernel unpacks concatenated cpio archives, so a VM boots with
+# base + kernel part.  Needs no root: cpio -R 0:0 owns everything by root.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+
+# Host programs the tests run, with their shared libraries.  Optional ones
+# are included when installed.
+required_bins=(bash setpriv flock unshare nsenter)
+optional_bins=(auditctl auditd capsh)
+
+copy_with_libs() { # ROOT BIN
+	local root=$1 bin=$2 lib
+	mkdir -p "$root$(dirname "$bin")"
+	cp -L "$bin" "$root$bin"
+	ldd "$bin" 2>/dev/null | grep -o '/[^ ]*' | while read -r lib; do
+		[ -e "$root$lib" ] && continue
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+}
+
+make_cpio() { # DIR OUT
+	(cd "$1" && find . -print0 | LC_ALL=C sort -z |
+		cpio -0 -o -H newc -R 0:0 --quiet) | gzip -1 >"$2"
+}
+
+base() {
+	local out=$1 root b f
+	root=$(mktemp -d)
+	trap 'rm -rf "$root"' RETURN
+	chmod 755 "$root"
+	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,run,root,home,var/log,lib/modules,opt/daudit}
+	chmod 1777 "$root/tmp"
+	cp /bin/busybox "$root/bin/busybox"
+	# kmod's insmod/rmmod/modinfo, as on a real server.
+	copy_with_libs "$root" /bin/kmod
+	for b in insmod rmmod modinfo lsmod modprobe; do
+		ln -s /bin/kmod "$root/sbin/$b"
+	done
+	for b in "${required_bins[@]}"; do
+		f=$(command -v "$b") || { echo "initramfs: $b not installed" >&2; exit 1; }
+		copy_with_libs "$root" "$f"
+	done
+	for b in "${optional_bins[@]}"; do
+		f=$(command -v "$b" || true)
+		[ -n "$f" ] && copy_with_libs "$root" "$f"
+	done
+	# bats-core, as Debian installs it.
+	dpkg -L bats | grep -E '^/usr/(bin|lib|libexec)/' | while read -r f; do
+		[ -f "$f" ] || continue
+		mkdir -p "$root$(dirname "$f")"
+		cp "$f" "$root$f"
+	done
+	# Our programs, test helpers and suites.
+	mkdir -p "$root/opt/daudit/bin" "$root/opt/daudit/helpers" "$root/opt/daudit/tests"
+	for f in "$top"/build/bin/* "$top"/build/helpers/*; do
+		[ -x "$f" ] || continue
+		case $f in */helpers/*) d=helpers ;; *) d=bin ;; esac
+		copy_with_libs "$root" "$f"
+		mv "$root$f" "$root/opt/daudit/$d/"
+	done
+	cp -r "$top/tests/kernel/." "$root/opt/daudit/tests/"
+	[ -d "$top/tests/demo" ] && cp -r "$top/tests/demo" "$root/opt/daudit/demo"
+	[ -d "$top/tests/bench" ] && cp -r "$top/tests/bench" "$root/opt/daudit/bench"
+	cp "$top/tests/vm/init" "$root/init"
+	chmod 755 "$root/init"
+	# Test users; uids are what the suites expect.
+	cat >"$root/etc/passwd" <<'PW'
+root:x:0:0:root:/root:/bin/bash
+daemon:x:1:1:daemon:/:/bin/false
+alice:x:1001:1001:Alice Store:/home/alice:/bin/bash
+bob:x:1002:1002:Bob Support:/home/bob:/bin/bash
+carol:x:1003:1003:Carol DBA:/home/carol:/bin/bash
+mallory:x:1004:1004:Mallory Contractor:/home/mallory:/bin/bash
+nobody:x:65534:65534:nobody:/nonexistent:/bin/false
+PW
+	cat >"$root/etc/group" <<'GR'
+root:x:0:
+daemon:x:1:
+alice:x:1001:
+bob:x:1002:
+carol:x:1003:
+mallory:x:1004:
+nogroup:x:65534:
+GR
+	echo "hosts: files" >"$root/etc/nsswitch.conf"
+	printf '127.0.0.1 localhost\n::1 localhost\n' >"$root/etc/hosts"
+	for u in alice bob carol mallory; do mkdir -p "$root/home/$u"; done
+	make_cpio "$root" "$out"
+}
+
+kernel() {
+	local kver=$1 conf=$2 out=$3 root ko
+	root=$(mktemp -d)
+	trap 'rm -rf "$root"' RETURN
+	chmod 755 "$root"
+	ko=$top/build/kmod/$kver/daudit.ko
+	[ -f "$ko" ] || { echo "initramfs: $ko not built" >&2; exit 1; }
+	mkdir -p "$root/lib/modules" "$root/etc"
+	cp "$ko" "$root/lib/modules/daudit.ko"
+	if [ -f "$top/build/dkms/$kver/daudit.ko" ]; then
+		mkdir -p "$root/lib/modules/dkms"
+		cp "$top/build/dkms/$kver/daudit.ko" "$root/lib/modules/dkms/daudit.ko"
+	fi
+	cp "$conf" "$root/etc/daudit-vm.conf"
+	make_cpio "$root" "$out"
+}
+
+case "${1:-}" in
+base) base "$2" ;;
+kernel) kernel "$2" "$3" "$4" ;;
+*)
+	echo "usage: $0 base OUT | kernel KVER CONF OUT" >&2
+	exit 2
+	;;
+esac

@@ -1,0 +1,147 @@
+#!/bin/bash
+# Boot every installed Debian kernel in qemu (TCG) with the project's
+# initramfs, run the kernel test suites inside, and report TAP on stdout:
+# one line per test per kernel, then one health line per kernel (a verdict
+# arrived; no BUG/WARNING/Oops/Call Trace on the console; taint only O/E).
+#
+#   tests/vm/run.sh              all suites in tests/kernel/ on every kernel
+#   SUITES="module" tests/vm/run.sh
+#   KERNELS="6.1.0-56-cloud-amd64" tests/vm/run.sh
+#   tests/vm/run.sh --demo       the demo scenario on the newest kernel
+#   tests/vm/run.sh --bench      the benchmarks on every kernel, one at a time
+#
+# Exit status: 0 when every test and every health check passed.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+work=$top/build/vm
+mode=test
+case "${1:-}" in
+--demo) mode=demo ;;
+--bench) mode=bench ;;
+"") ;;
+*)
+	echo "usage: $0 [--demo|--bench]" >&2
+	exit 2
+	;;
+esac
+
+timeout_s=${VM_TIMEOUT:-1500}
+mem=${VM_MEM:-1536}
+cmdline="console=ttyS0 panic_on_warn=1 oops=panic slub_debug=FZPU panic=-1 loglevel=7 audit=1"
+
+if [ -n "${KERNELS:-}" ]; then
+	kernels=$KERNELS
+else
+	kernels=$("$top/scripts/kernels.sh" vm | cut -d' ' -f1) || exit 1
+fi
+[ -n "$kernels" ] || { echo "vm: no kernel with headers and image installed" >&2; exit 1; }
+
+if [ -z "${SUITES:-}" ]; then
+	SUITES=$(cd "$top/tests/kernel" && ls ./*.bats | sed 's|^\./||; s|\.bats$||' | sort | tr '\n' ' ')
+fi
+
+mkdir -p "$work"
+"$top/tests/vm/initramfs.sh" base "$work/base.cpio.gz" || exit 1
+
+# boot KVER: writes $work/KVER/{console,results}.log, returns qemu's status.
+boot() {
+	local kver=$1 dir=$work/$1
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	printf 'MODE=%s\nSUITES="%s"\n' "$mode" "$SUITES" >"$dir/vm.conf"
+	"$top/tests/vm/initramfs.sh" kernel "$kver" "$dir/vm.conf" "$dir/kernel.cpio.gz" || return 1
+	cat "$work/base.cpio.gz" "$dir/kernel.cpio.gz" >"$dir/initrd.gz"
+	timeout --foreground -k 5 "$timeout_s" \
+		qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$mem" \
+		-nodefaults -display none -no-reboot \
+		-kernel "/boot/vmlinuz-$kver" -initrd "$dir/initrd.gz" \
+		-append "$cmdline" \
+		-serial "file:$dir/console.log" -serial "file:$dir/results.log" \
+		</dev/null >"$dir/qemu.log" 2>&1
+	echo $? >"$dir/qemu.status"
+}
+
+context() { # FILE PATTERN: console lines around the first match
+	local n
+	n=$(grep -n -m1 -E "$2" "$1" | cut -d: -f1)
+	[ -n "$n" ] || { tail -n 40 "$1" | sed 's/^/#   /'; return; }
+	sed -n "$((n > 15 ? n - 15 : 1)),$((n + 40))p" "$1" | sed 's/^/#   /'
+}
+
+bad_console='(BUG:|BUG |WARNING:|Oops|Call Trace|Kernel panic|general protection fault|UBSAN:|KASAN:|kernel BUG|list_add corruption|list_del corruption|INFO: task .* blocked|RCU stall|rcu_sched self-detected stall|Poison overwritten|Redzone|Object padding)'
+
+# report KVER: TAP lines for one kernel; returns 1 if anything failed.
+report() {
+	local kver=$1 dir=$work/$1 short fail=0 suite="" line taint
+	short=$(echo "$kver" | cut -d- -f1)
+	local results=$dir/results.log console=$dir/console.log
+	if [ "$mode" = test ]; then
+		while IFS= read -r line; do
+			line=${line%$'\r'}
+			case $line in
+			"DAUDIT-SUITE "*) suite=${line#DAUDIT-SUITE } ;;
+			"ok "*)
+				echo "ok - [$short] $suite: $(echo "${line#ok }" | sed -E 's/^[0-9]+ //')"
+				;;
+			"not ok "*)
+				echo "not ok - [$short] $suite: $(echo "${line#not ok }" | sed -E 's/^[0-9]+ //')"
+				fail=1
+				;;
+			"#"*) echo "$line" ;;
+			esac
+		done <"$results"
+		# A suite that printed no plan died before running.
+		for s in $SUITES; do
+			if ! awk -v s="$s" '{ sub(/\r$/, "") } $0 == "DAUDIT-SUITE " s {f=1; next} f && /^1\.\./ {ok=1} /^DAUDIT-SUITE/ {f=0} END {exit !ok}' "$results"; then
+				echo "not ok - [$short] $s: suite did not run (no TAP plan)"
+				fail=1
+			fi
+		done
+	else
+		grep -v -E '^DAUDIT-(BEGIN|TAINT|DONE)' "$results" | tr -d '\r'
+		grep -q '^DAUDIT-EXIT 0' "$results" || fail=1
+	fi
+
+	if ! grep -q '^DAUDIT-DONE' "$results"; then
+		echo "not ok - [$short] kernel health: no verdict (panic, hang or timeout; qemu status $(cat "$dir/qemu.status" 2>/dev/null))"
+		context "$console" "$bad_console"
+		return 1
+	fi
+	if grep -q -E "$bad_console" "$console"; then
+		echo "not ok - [$short] kernel health: console shows a kernel error"
+		context "$console" "$bad_console"
+		return 1
+	fi
+	taint=$(grep '^DAUDIT-TAINT' "$results" | awk '{print $2}' | tr -d '\r')
+	# Allowed: O (4096, out-of-tree module) and E (8192, unsigned module).
+	if [ -z "$taint" ] || [ $((taint & ~(4096 | 8192))) -ne 0 ]; then
+		echo "not ok - [$short] kernel health: tainted $taint (only O and E are allowed)"
+		context "$console" 'Tainted|taint'
+		return 1
+	fi
+	[ "$mode" = test ] && echo "ok - [$short] kernel health: clean console, taint $taint"
+	return $fail
+}
+
+status=0
+case $mode in
+test)
+	for k in $kernels; do boot "$k" & done
+	wait
+	for k in $kernels; do report "$k" || status=1; done
+	;;
+demo)
+	k=$(echo "$kernels" | tr ' ' '\n' | sort -V | tail -n1)
+	echo "demo: booting $k in qemu (TCG); this takes a minute or two" >&2
+	boot "$k"
+	report "$k" || status=1
+	;;
+bench)
+	for k in $kernels; do
+		echo "bench: $k" >&2
+		boot "$k"
+		report "$k" | tee "$work/$k/bench.out" || status=1
+	done
+	;;
+esac
+exit $status

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The daudit subcommands; each lives in its own file. */
+#ifndef DAUDIT_COMMANDS_H
+#define DAUDIT_COMMANDS_H
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+int cmd_status(int argc, char **argv);
+
+#endif

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * daudit status: is the module loaded, which ABI, which policy, how many
+ * records written and dropped, per CPU.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "commands.h"
+#include "device.h"
+#include "format.h"
+#include "util.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: daudit status [--format table|json]\n"
+		"\n"
+		"Show whether daudit.ko is loaded, its version and ABI, the policy in\n"
+		"force, the attached consumer, and the per-CPU ring counters: records\n"
+		"written and records dropped because a ring was full.\n"
+		"\n"
+		"Exit status: 0 if the module answered, 1 if it is not loaded or\n"
+		"cannot be queried, 2 on a usage error.\n");
+}
+
+static uint64_t sum_dropped(const struct daudit_cpu_stats *c)
+{
+	uint64_t n = 0;
+	unsigned int t;
+
+	for (t = 0; t < DAUDIT_REC_TYPE_MAX; t++)
+		n += c->dropped[t];
+	return n;
+}
+
+static void print_table(const struct dev *d, const struct daudit_stats *st,
+			const struct daudit_cpu_stats *cpus)
+{
+	unsigned int i;
+
+	printf("module:      loaded, version %s, ABI %u.%u (this tool: %u.%u)\n",
+	       d->ver.module_version, d->ver.abi_major, d->ver.abi_minor,
+	       DAUDIT_TOOL_ABI_MAJOR, DAUDIT_TOOL_ABI_MINOR);
+	printf("instance:    %016" PRIx64 "\n", (uint64_t)d->ver.instance_id);
+	if (st->policy_generation)
+		printf("policy:      generation %" PRIu64 ", %u datasets, %u sources\n",
+		       (uint64_t)st->policy_generation, st->policy_datasets,
+		       st->policy_sources);
+	else
+		printf("policy:      none loaded (nothing is protected)\n");
+	if (st->consumer_pid)
+		printf("consumer:    pid %u\n", st->consumer_pid);
+	else
+		printf("consumer:    none (records wait in the rings)\n");
+	printf("records:     %" PRIu64 " written, %" PRIu64 " dropped\n",
+	       (uint64_t)st->records, (uint64_t)st->dropped);
+	printf("reads:       %" PRIu64 " protected reads, %" PRIu64 " bytes; %" PRIu64 " by trusted readers\n",
+	       (uint64_t)st->reads, (uint64_t)st->read_bytes,
+	       (uint64_t)st->trusted_reads);
+	printf("sessions:    %" PRIu64 " open, %" PRIu64 " ended; %" PRIu64 " files tracked, %" PRIu64 " processes\n",
+	       (uint64_t)st->sessions_open, (uint64_t)st->sessions_ended,
+	       (uint64_t)st->files_tracked, (uint64_t)st->procs_tracked);
+	if (st->alloc_failures || st->cache_full)
+		printf("pressure:    %" PRIu64 " allocation failures, %" PRIu64 " uncached classifications\n",
+		       (uint64_t)st->alloc_failures, (uint64_t)st->cache_full);
+	printf("rings:       %u CPUs x %u KiB\n", st->ncpus,
+	       d->ver.ring_bytes / 1024);
+	printf("\n%-5s %12s %12s %12s %10s\n", "CPU", "RECORDS", "DROPPED",
+	       "NEXT_SEQ", "USED");
+	for (i = 0; i < st->cpu_stats_len; i++)
+		printf("%-5u %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %10u\n",
+		       cpus[i].cpu, (uint64_t)cpus[i].records,
+		       sum_dropped(&cpus[i]), (uint64_t)cpus[i].next_seq,
+		       cpus[i].ring_used);
+}
+
+static void add_u64(json_object *o, const char *k, uint64_t v)
+{
+	json_object_object_add(o, k, json_object_new_uint64(v));
+}
+
+static void print_json(const struct dev *d, const struct daudit_stats *st,
+		       const struct daudit_cpu_stats *cpus)
+{
+	json_object *o = json_object_new_object();
+	json_object *arr = json_object_new_array();
+	char inst[17];
+	unsigned int i;
+
+	snprintf(inst, sizeof(inst), "%016" PRIx64, (uint64_t)d->ver.instance_id);
+	json_object_object_add(o, "module_loaded", json_object_new_boolean(1));
+	json_object_object_add(o, "module_version",
+			       json_object_new_string(d->ver.module_version));
+	add_u64(o, "abi_major", d->ver.abi_major);
+	add_u64(o, "abi_minor", d->ver.abi_minor);
+	json_object_object_add(o, "instance_id", json_object_new_string(inst));
+	add_u64(o, "policy_generation", st->policy_generation);
+	add_u64(o, "policy_datasets", st->policy_datasets);
+	add_u64(o, "policy_sources", st->policy_sources);
+	add_u64(o, "consumer_pid", st->consumer_pid);
+	add_u64(o, "records", st->records);
+	add_u64(o, "dropped", st->dropped);
+	add_u64(o, "reads", st->reads);
+	add_u64(o, "read_bytes", st->read_bytes);
+	add_u64(o, "trusted_reads", st->trusted_reads);
+	add_u64(o, "sessions_open", st->sessions_open);
+	add_u64(o, "sessions_ended", st->sessions_ended);
+	add_u64(o, "files_tracked", st->files_tracked);
+	add_u64(o, "procs_tracked", st->procs_tracked);
+	add_u64(o, "alloc_failures", st->alloc_failures);
+	add_u64(o, "cache_full", st->cache_full);
+	add_u64(o, "ring_bytes", d->ver.ring_bytes);
+	for (i = 0; i < st->cpu_stats_len; i++) {
+		json_object *c = json_object_new_object();
+		json_object *drops = json_object_new_array();
+		unsigned int t;
+
+		add_u64(c, "cpu", cpus[i].cpu);
+		add_u64(c, "records", cpus[i].records);
+		add_u64(c, "bytes", cpus[i].bytes);
+		add_u64(c, "next_seq", cpus[i].next_seq);
+		add_u64(c, "ring_used", cpus[i].ring_used);
+		add_u64(c, "dropped", sum_dropped(&cpus[i]));
+		for (t = 0; t < DAUDIT_REC_TYPE_MAX; t++)
+			json_object_array_add(drops,
+					      json_object_new_uint64(cpus[i].dropped[t]));
+		json_object_object_add(c, "dropped_by_type", drops);
+		json_object_array_add(arr, c);
+	}
+	json_object_object_add(o, "cpus", arr);
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+}
+
+int cmd_status(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int fmt = FORMAT_TABLE, c;
+	struct daudit_cpu_stats *cpus;
+	struct daudit_stats st;
+	struct dev d;
+	char err[256];
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			fmt = format_parse(optarg);
+			if (fmt < 0 || fmt == FORMAT_CSV)
+				util_die(EXIT_USAGE, "status: --format must be table or json, not '%s'",
+					 optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc)
+		util_die(EXIT_USAGE, "status: unexpected argument '%s'", argv[optind]);
+
+	if (dev_open(&d, DEV_CONTROL, 0, err, sizeof(err)) < 0)
+		util_die(EXIT_FAIL, "%s", err);
+	cpus = util_xcalloc(d.ver.ncpus, sizeof(*cpus));
+	if (dev_stats(&d, &st, cpus, d.ver.ncpus) < 0)
+		util_die(EXIT_FAIL, "cannot read counters from %s: %m", dev_path());
+	if (fmt == FORMAT_JSON)
+		print_json(&d, &st, cpus);
+	else
+		print_table(&d, &st, cpus);
+	free(cpus);
+	dev_close(&d);
+	return 0;
+}

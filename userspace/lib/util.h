@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Small helpers shared by daudit and dauditd: messages and allocation. */
+#ifndef DAUDIT_UTIL_H
+#define DAUDIT_UTIL_H
+
+#include <stddef.h>
+#include <stdnoreturn.h>
+
+/* Name used to prefix messages ("daudit: ..."). */
+extern const char *util_progname;
+
+#define UTIL_PRINTF(a, b) __attribute__((format(printf, a, b)))
+
+/* One-line message on stderr, prefixed by the program name. */
+void util_err(const char *fmt, ...) UTIL_PRINTF(1, 2);
+noreturn void util_die(int status, const char *fmt, ...) UTIL_PRINTF(2, 3);
+
+void *util_xmalloc(size_t n);
+void *util_xcalloc(size_t n, size_t size);
+void *util_xrealloc(void *p, size_t n);
+char *util_xstrdup(const char *s);
+
+/* Exit codes shared by the tools. */
+enum {
+	EXIT_FAIL = 1,		/* the operation failed */
+	EXIT_USAGE = 2,		/* bad command line */
+};
+
+#endif
