@@ -37,7 +37,7 @@ DAUDIT_OBJS := $(DAUDIT_SRCS:%.c=$(OBJ)/%.o)
 DAUDITD_OBJS := $(DAUDITD_SRCS:%.c=$(OBJ)/%.o)
 
 .PHONY: all module userspace helpers unit check vm-test static demo bench \
-	install uninstall clean help deps dkms-test
+	install uninstall clean help deps dkms-test dkms-install
 
 all: module userspace
 
@@ -56,6 +56,7 @@ help:
 	@echo "  demo           boot a VM, load the module, run the scenario, print the review"
 	@echo "  bench          performance ratios measured side by side in one VM run"
 	@echo "  install        install module, programs, unit and config (DESTDIR honoured)"
+	@echo "  dkms-install   copy the sources to /usr/src/daudit-VERSION and dkms install them"
 	@echo "  uninstall      remove what install put in place"
 	@echo "  deps           install missing Debian packages for building"
 	@echo "  clean          remove build/"
@@ -90,10 +91,10 @@ helpers: $(BUILD)/helpers/daudit-abi-test
 	@$(MAKE) -s -C tests/helpers OUT=$(CURDIR)/$(BUILD)/helpers
 
 unit:
-	@$(MAKE) -s -C tests/unit OUT=$(CURDIR)/$(BUILD)/unit
+	@$(MAKE) -s -C tests/unit OUT=$(CURDIR)/$(BUILD)/unit run
 
 vm-test: all helpers
-	@tests/vm/run.sh
+	@SUITES="$(SUITES)" KERNELS="$(KERNELS)" tests/vm/run.sh
 
 static:
 	@tests/static/run.sh
@@ -117,6 +118,12 @@ bench:
 
 install: all
 	scripts/install.sh "$(DESTDIR)" "$(SBINDIR)" "$(MANDIR)" "$(SYSCONFDIR)" "$(UNITDIR)"
+
+dkms-install:
+	rm -rf /usr/src/daudit-$(VERSION)
+	mkdir -p /usr/src/daudit-$(VERSION)
+	cp -r dkms.conf Kbuild VERSION module /usr/src/daudit-$(VERSION)/
+	dkms install daudit/$(VERSION)
 
 uninstall:
 	scripts/install.sh --uninstall "$(DESTDIR)" "$(SBINDIR)" "$(MANDIR)" "$(SYSCONFDIR)" "$(UNITDIR)"

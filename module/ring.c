@@ -74,6 +74,7 @@ unsigned int daudit_ring_bytes(void)
 /* Reserve @size bytes at head; returns the record or NULL. Irqs are off. */
 static struct daudit_rec_header *ring_reserve(struct daudit_ring *r, u32 size)
 {
+	/* Pairs with the consumer's release of tail: that space is free. */
 	u64 tail = smp_load_acquire(&r->tail);
 	u64 off = r->head & r->mask;
 	u64 to_end = ring_size - off;
@@ -95,6 +96,7 @@ static void ring_publish(struct daudit_ring *r, struct daudit_rec_header *h)
 {
 	r->records++;
 	r->bytes += h->size;
+	/* The record is complete before the consumer can see it. */
 	smp_store_release(&r->head, r->head + h->size);
 }
 
@@ -220,6 +222,7 @@ void daudit_ring_set_ack_mode(bool on)
 
 static bool ring_has_data(struct daudit_ring *r)
 {
+	/* Pairs with ring_publish(). */
 	return r->cursor != smp_load_acquire(&r->head);
 }
 
@@ -237,6 +240,7 @@ bool daudit_ring_readable(void)
 static ssize_t ring_read_one(struct daudit_ring *r, char __user *buf,
 			     size_t len)
 {
+	/* Pairs with ring_publish(): records up to head are complete. */
 	u64 head = smp_load_acquire(&r->head);
 	size_t done = 0;
 
@@ -253,7 +257,7 @@ static ssize_t ring_read_one(struct daudit_ring *r, char __user *buf,
 			done += size;
 		}
 		r->cursor += size;
-		if (!ack_mode)
+		if (!ack_mode) /* record read before the producer reuses it */
 			smp_store_release(&r->tail, r->cursor);
 	}
 	return done;
@@ -300,6 +304,7 @@ int daudit_ring_ack(const u64 *seq, unsigned int n)
 				break;
 			pos += h->size;
 		}
+		/* Acknowledged records may now be overwritten. */
 		smp_store_release(&r->tail, pos);
 	}
 	return 0;

@@ -8,9 +8,9 @@ out=$top/build/kmod
 
 kernels=$("$top/scripts/kernels.sh" build)
 if [ -z "${KDIR:-}${KVER:-}" ] && [ ! -d "/lib/modules/$(uname -r)/build" ]; then
+	list=$(echo "$kernels" | cut -d' ' -f1 | tr '\n' ' ')
 	echo "module: no headers for the running kernel $(uname -r);" \
-		"building for every installed kernel with headers:" \
-		$(echo "$kernels" | cut -d' ' -f1)
+		"building for every installed kernel with headers: $list"
 fi
 
 while read -r kver kdir; do

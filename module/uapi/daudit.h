@@ -44,8 +44,8 @@
 #include <linux/types.h>
 #include <linux/ioctl.h>
 
-#define DAUDIT_ABI_MAJOR	1
-#define DAUDIT_ABI_MINOR	0
+#define DAUDIT_ABI_MAJOR	1U
+#define DAUDIT_ABI_MINOR	0U
 
 #define DAUDIT_DEVICE_NAME	"daudit"
 #define DAUDIT_DEVICE_PATH	"/dev/daudit"

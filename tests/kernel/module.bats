@@ -19,7 +19,7 @@ slab_kb() {
 @test "insmod and rmmod 20 times in a row: no warning, slab and vmalloc stable" {
 	load_module && unload_module # warm caches
 	before=$(slab_kb)
-	for i in $(seq 20); do
+	for _ in $(seq 20); do
 		load_module
 		[ -c /dev/daudit ]
 		unload_module
@@ -40,7 +40,8 @@ slab_kb() {
 @test "a bad module parameter is refused and nothing is left loaded" {
 	run insmod "$DAUDIT_KO" ring_kb=100
 	[ "$status" -ne 0 ]
-	! grep -q '^daudit ' /proc/modules
+	run grep -q '^daudit ' /proc/modules
+	[ "$status" -ne 0 ]
 	dmesg | grep -q 'ring_kb=100: must be a power of two'
 }
 
@@ -150,4 +151,14 @@ slab_kb() {
 	run devprobe first-record
 	echo "$output"
 	[ "$output" = "type=module event=1 abi=1.0 version=$(cat /sys/module/daudit/version) uid=0" ]
+}
+
+@test "the DKMS-built module loads, answers daudit status and unloads" {
+	[ -f /lib/modules/dkms/daudit.ko ] || skip "no DKMS build in this image (make dkms-test builds it)"
+	insmod /lib/modules/dkms/daudit.ko
+	run daudit status
+	echo "$output"
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -q '^module: *loaded'
+	rmmod daudit
 }

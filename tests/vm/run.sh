@@ -14,7 +14,7 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 work=$top/build/vm
-mode=test
+mode="test"
 case "${1:-}" in
 --demo) mode=demo ;;
 --bench) mode=bench ;;
@@ -37,7 +37,8 @@ fi
 [ -n "$kernels" ] || { echo "vm: no kernel with headers and image installed" >&2; exit 1; }
 
 if [ -z "${SUITES:-}" ]; then
-	SUITES=$(cd "$top/tests/kernel" && ls ./*.bats | sed 's|^\./||; s|\.bats$||' | sort | tr '\n' ' ')
+	SUITES=$(find "$top/tests/kernel" -maxdepth 1 -name '*.bats' -printf '%f\n' |
+		sed 's|\.bats$||' | sort | tr '\n' ' ')
 fi
 
 mkdir -p "$work"

@@ -58,7 +58,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
-		printf("daudit %s (ABI %d.%d)\n", DAUDIT_PKG_VERSION,
+		printf("daudit %s (ABI %u.%u)\n", DAUDIT_PKG_VERSION,
 		       DAUDIT_ABI_MAJOR, DAUDIT_ABI_MINOR);
 		return 0;
 	}

@@ -1,0 +1,64 @@
+#!/bin/bash
+# `make check`: build, host unit tests, static checks, DKMS, and the kernel
+# suites on every installed kernel in qemu.  Every result is one TAP line
+# on stdout; the last line is the summary CI reads: "N passed, N failed".
+# Skipped tests are counted apart and listed just before it.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+out=$top/build/check
+mkdir -p "$out"
+all=$out/results.tap
+: >"$all"
+
+# run_step NAME CMD...: run CMD, keep its TAP lines, show everything.
+run_step() {
+	local name=$1 start rc
+	shift
+	start=$(date +%s)
+	echo "# --- $name"
+	"$@" 2>&1 | tee "$out/$name.log" | grep -E '^(ok|not ok)|^#' | tee -a "$all"
+	rc=${PIPESTATUS[0]}
+	echo "# --- $name: exit $rc, $(($(date +%s) - start)) s"
+	return "$rc"
+}
+
+# Build; if it fails nothing else can run, and that is one failure.
+if make -s all helpers >"$out/build.log" 2>&1; then
+	echo "ok - build: daudit.ko for every kernel, daudit, dauditd and test helpers" | tee -a "$all"
+	built=1
+else
+	echo "not ok - build: see below" | tee -a "$all"
+	tail -n 40 "$out/build.log" | sed 's/^/#   /'
+	built=0
+fi
+
+unit_tap() {
+	make -s unit 2>&1 | awk '
+		/^# unit / { group = $3; next }
+		/^ok [0-9]+ - / { sub(/^ok [0-9]+ - /, ""); print "ok - unit " group ": " $0; next }
+		/^not ok [0-9]+ - / { sub(/^not ok [0-9]+ - /, ""); print "not ok - unit " group ": " $0; next }
+		/^not ok - / { print; next }
+		/^1\.\./ { next }
+		{ print "# " $0 }'
+}
+run_step unit unit_tap
+run_step static tests/static/run.sh
+if [ "$built" = 1 ]; then
+	run_step dkms tests/dkms/run.sh
+	run_step vm tests/vm/run.sh
+fi
+
+passed=$(grep -E '^ok ' "$all" | grep -v -i -c -E '# skip')
+failed=$(grep -c -E '^not ok ' "$all")
+skipped=$(grep -E '^ok ' "$all" | grep -i -E '# skip' || true)
+nskip=0
+[ -n "$skipped" ] && nskip=$(echo "$skipped" | wc -l)
+echo "skipped: $nskip"
+[ -n "$skipped" ] && echo "$skipped" | sed 's/^/  /'
+if [ "$failed" -gt 0 ]; then
+	echo "failures:"
+	grep -E '^not ok ' "$all" | sed 's/^/  /'
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

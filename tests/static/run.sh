@@ -1,0 +1,91 @@
+#!/bin/bash
+# Static checks, as TAP lines: the module with W=1 and with sparse (C=2) on
+# every installed kernel, checkpatch, userspace with -Werror, cppcheck and
+# the shell linter.  A check that cannot run (tool missing) fails: it is
+# not a pass.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 1
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+tap() { # STATUS NAME [OUTPUT-FILE]
+	if [ "$1" -eq 0 ]; then
+		echo "ok - static: $2"
+	else
+		echo "not ok - static: $2"
+		[ -n "${3:-}" ] && head -n 40 "$3" | sed 's/^/#   /'
+		fail=1
+	fi
+}
+
+# The module, in a scratch copy per kernel and per check.
+while read -r kver kdir; do
+	for check in "W=1" "C=2"; do
+		d=$tmp/kmod-$kver-${check%%=*}
+		mkdir -p "$d"
+		cp -r Kbuild VERSION module "$d/"
+		make -C "$kdir" M="$d" $check modules >"$d.log" 2>&1
+		rc=$?
+		grep -E 'warning:|error:' "$d.log" >"$d.warn"
+		[ -s "$d.warn" ] && rc=1
+		[ $rc -ne 0 ] && [ ! -s "$d.warn" ] && cp "$d.log" "$d.warn"
+		case $check in
+		W=1) tap $rc "module builds with W=1 and no warning against $kver" "$d.warn" ;;
+		C=2) tap $rc "sparse (make C=2) reports nothing against $kver" "$d.warn" ;;
+		esac
+	done
+done < <(KDIR='' KVER='' scripts/kernels.sh vm)
+
+# checkpatch from Debian's kernel source package.
+cp=$(find /usr/src -maxdepth 3 -path '*/linux-source-*/scripts/checkpatch.pl' 2>/dev/null | sort -V | tail -n1)
+if [ -z "$cp" ]; then
+	for t in /usr/src/linux-source-*.tar.*; do
+		[ -e "$t" ] || continue
+		tar -xf "$t" -C "$tmp" --wildcards '*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+			'*/scripts/const_structs.checkpatch' 2>/dev/null && break
+	done
+	cp=$(find "$tmp" -maxdepth 3 -path '*/scripts/checkpatch.pl' | head -n1)
+fi
+if [ -n "$cp" ]; then
+	srcs=()
+	for f in module/*.[ch] module/uapi/*.h; do
+		[ "$f" = module/compat.h ] || srcs+=("$f")
+	done
+	{
+		perl "$cp" --no-tree -f --terse --show-types "${srcs[@]}" 2>&1
+		# compat.h exists to hold version tests.
+		perl "$cp" --no-tree -f --terse --show-types \
+			--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON module/compat.h 2>&1
+	} | grep -E ': (ERROR|WARNING|CHECK):' >"$tmp/checkpatch"
+	[ -s "$tmp/checkpatch" ]
+	tap $((! $?)) "checkpatch.pl finds nothing in module/" "$tmp/checkpatch"
+else
+	echo "nothing" >"$tmp/checkpatch"
+	tap 1 "checkpatch.pl available (install linux-source-6.12)" "$tmp/checkpatch"
+fi
+
+# Userspace from scratch with the project's warning flags (-Werror).
+make -s BUILD="$tmp/ubuild" userspace helpers >"$tmp/user.log" 2>&1
+tap $? "userspace builds with -Wall -Wextra -Werror" "$tmp/user.log"
+
+if command -v cppcheck >/dev/null; then
+	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,performance,portability \
+		--inline-suppr -D__GNUC__ -Imodule/uapi -Iuserspace/lib \
+		userspace tests/helpers tests/unit >"$tmp/cppcheck" 2>&1
+	tap $? "cppcheck finds nothing in userspace/ and tests/" "$tmp/cppcheck"
+else
+	echo "cppcheck not installed" >"$tmp/cppcheck"
+	tap 1 "cppcheck available" "$tmp/cppcheck"
+fi
+
+if command -v shellcheck >/dev/null; then
+	mapfile -t scripts < <(git ls-files '*.sh' '*.bash' '*.bats' .ci/run tests/vm/init 2>/dev/null)
+	shellcheck -x -s bash "${scripts[@]}" >"$tmp/shellcheck" 2>&1
+	tap $? "shellcheck finds nothing in ${#scripts[@]} scripts" "$tmp/shellcheck"
+else
+	echo "shellcheck not installed" >"$tmp/shellcheck"
+	tap 1 "shellcheck available" "$tmp/shellcheck"
+fi
+exit $fail
