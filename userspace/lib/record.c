@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <string.h>
+
+#include "record.h"
+
+void rec_iter_init(struct rec_iter *it, const void *buf, size_t len)
+{
+	it->buf = buf;
+	it->len = len;
+	it->off = 0;
+}
+
+/* A string of at most @max bytes with its NUL must end at @s + @len. */
+static int str_ok(const char *s, size_t avail, size_t len)
+{
+	return len < avail && s[len] == '\0' && memchr(s, '\0', len) == NULL;
+}
+
+static size_t min_size(unsigned int type)
+{
+	switch (type) {
+	case DAUDIT_REC_LOST:
+		return sizeof(struct daudit_rec_lost);
+	case DAUDIT_REC_MODULE:
+		return sizeof(struct daudit_rec_module);
+	case DAUDIT_REC_POLICY:
+		return sizeof(struct daudit_rec_policy);
+	case DAUDIT_REC_PROCESS:
+		return sizeof(struct daudit_rec_process) + 1;
+	case DAUDIT_REC_FILE_READ:
+		return sizeof(struct daudit_rec_file) + 1;
+	case DAUDIT_REC_ALERT:
+		return sizeof(struct daudit_rec_alert) + 2;
+	default:
+		return sizeof(struct daudit_rec_header);
+	}
+}
+
+int rec_check(const struct daudit_rec_header *h, size_t len, const char **why)
+{
+	size_t size;
+
+	if (len < sizeof(*h)) {
+		*why = "truncated record header";
+		return -1;
+	}
+	size = h->size;
+	if (size < sizeof(*h) || size % 8 || size > len ||
+	    size > DAUDIT_RECORD_MAX) {
+		*why = "record size out of range";
+		return -1;
+	}
+	if (size < min_size(h->type)) {
+		*why = "record shorter than its type";
+		return -1;
+	}
+	switch (h->type) {
+	case DAUDIT_REC_MODULE: {
+		const struct daudit_rec_module *m = (const void *)h;
+
+		if (!memchr(m->version, '\0', sizeof(m->version))) {
+			*why = "module version not terminated";
+			return -1;
+		}
+		break;
+	}
+	case DAUDIT_REC_PROCESS: {
+		const struct daudit_rec_process *p = (const void *)h;
+
+		if (!str_ok(p->exe, size - sizeof(*p), p->exe_len)) {
+			*why = "process exe not terminated";
+			return -1;
+		}
+		break;
+	}
+	case DAUDIT_REC_FILE_READ: {
+		const struct daudit_rec_file *f = (const void *)h;
+
+		if (!str_ok(f->path, size - sizeof(*f), f->path_len) ||
+		    !memchr(f->dataset, '\0', sizeof(f->dataset))) {
+			*why = "file path or dataset not terminated";
+			return -1;
+		}
+		break;
+	}
+	case DAUDIT_REC_ALERT: {
+		const struct daudit_rec_alert *a = (const void *)h;
+		size_t avail = size - sizeof(*a);
+
+		if (!str_ok(a->paths, avail, a->path_len) ||
+		    !str_ok(a->paths + a->path_len + 1,
+			    avail - a->path_len - 1, a->path2_len) ||
+		    !memchr(a->dataset, '\0', sizeof(a->dataset))) {
+			*why = "alert paths or dataset not terminated";
+			return -1;
+		}
+		break;
+	}
+	}
+	/* Names from the kernel are terminated; comm is fixed-size. */
+	return 0;
+}
+
+const struct daudit_rec_header *rec_next(struct rec_iter *it, const char **why)
+{
+	const struct daudit_rec_header *h;
+
+	if (it->off >= it->len)
+		return NULL;
+	if (it->off % 8) {
+		*why = "misaligned record";
+		it->off = it->len;
+		return NULL;
+	}
+	h = (const void *)(it->buf + it->off);
+	if (rec_check(h, it->len - it->off, why) < 0) {
+		it->off = it->len;
+		return NULL;
+	}
+	it->off += h->size;
+	return h;
+}
+
+const char *rec_type_name(unsigned int type)
+{
+	static const char *const names[] = {
+		[DAUDIT_REC_LOST] = "lost",
+		[DAUDIT_REC_MODULE] = "module",
+		[DAUDIT_REC_POLICY] = "policy",
+		[DAUDIT_REC_PROCESS] = "process",
+		[DAUDIT_REC_FILE_READ] = "file_read",
+		[DAUDIT_REC_ALERT] = "alert",
+		[DAUDIT_REC_SOCK_READ] = "socket_read",
+		[DAUDIT_REC_EGRESS] = "egress",
+	};
+
+	if (type < sizeof(names) / sizeof(names[0]) && names[type])
+		return names[type];
+	return "unknown";
+}
+
+const char *rec_end_reason_name(unsigned int reason)
+{
+	static const char *const names[] = {
+		[DAUDIT_END_CLOSE] = "close",
+		[DAUDIT_END_EXIT] = "exit",
+		[DAUDIT_END_BYTES] = "bytes",
+		[DAUDIT_END_AGE] = "age",
+		[DAUDIT_END_FLUSH] = "flush",
+		[DAUDIT_END_UNLOAD] = "unload",
+		[DAUDIT_END_LATE] = "late",
+		[DAUDIT_END_NOMEM] = "nomem",
+	};
+
+	if (reason < sizeof(names) / sizeof(names[0]) && names[reason])
+		return names[reason];
+	return "unknown";
+}
+
+const char *rec_paths_str(uint32_t paths, char *buf, size_t len)
+{
+	static const char *const names[] = {
+		"read", "pread", "readv", "preadv", "preadv2", "sendfile",
+		"splice", "copy_file_range", "io_uring_read", "io_uring_readv",
+		"io_uring_read_fixed", "mmap", "io_uring_other",
+	};
+	size_t i, used = 0;
+
+	if (len)
+		buf[0] = '\0';
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		int n;
+
+		if (!(paths & (1U << i)))
+			continue;
+		n = snprintf(buf + used, len - used, "%s%s", used ? "," : "",
+			     names[i]);
+		if (n < 0 || (size_t)n >= len - used)
+			break;
+		used += n;
+	}
+	return buf;
+}
