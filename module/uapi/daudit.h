@@ -297,8 +297,8 @@ enum daudit_rec_type {
 	DAUDIT_REC_PROCESS = 4,		/* struct daudit_rec_process */
 	DAUDIT_REC_FILE_READ = 5,	/* struct daudit_rec_file */
 	DAUDIT_REC_ALERT = 6,		/* struct daudit_rec_alert */
-	DAUDIT_REC_SOCK_READ = 7,	/* reserved for the socket sensor */
-	DAUDIT_REC_EGRESS = 8,		/* reserved for the egress sensor */
+	DAUDIT_REC_SOCK_READ = 7,	/* struct daudit_rec_sock */
+	DAUDIT_REC_EGRESS = 8,		/* struct daudit_rec_egress */
 	DAUDIT_REC_TYPE_MAX = 16,
 };
 
@@ -425,6 +425,20 @@ struct daudit_rec_process {
 #define DAUDIT_PATH_URING_READ_FIXED	(1U << 10)
 #define DAUDIT_PATH_MMAP		(1U << 11)
 #define DAUDIT_PATH_URING_OTHER		(1U << 12)
+/* Socket reads (daudit_rec_sock.paths). */
+#define DAUDIT_PATH_RECV		(1U << 16)	/* recv, recvfrom */
+#define DAUDIT_PATH_RECVMSG		(1U << 17)
+#define DAUDIT_PATH_RECVMMSG		(1U << 18)
+#define DAUDIT_PATH_URING_RECV		(1U << 19)
+/* Egress (daudit_rec_egress.paths). */
+#define DAUDIT_PATH_WRITE		(1U << 20)	/* write, pwrite */
+#define DAUDIT_PATH_WRITEV		(1U << 21)	/* writev, pwritev(2) */
+#define DAUDIT_PATH_SEND		(1U << 22)	/* send, sendto */
+#define DAUDIT_PATH_SENDMSG		(1U << 23)
+#define DAUDIT_PATH_SENDMMSG		(1U << 24)
+#define DAUDIT_PATH_URING_WRITE		(1U << 25)
+#define DAUDIT_PATH_URING_SEND		(1U << 26)
+/* sendfile, splice, copy_file_range use the bits above on either side. */
 
 enum daudit_end_reason {
 	DAUDIT_END_CLOSE = 1,		/* final close of the open file */
@@ -491,6 +505,138 @@ struct daudit_rec_file {
 	__u16 reserved;
 	char dataset[DAUDIT_NAME_MAX];
 	char path[];
+};
+
+/**
+ * struct daudit_rec_sock - reads from one protected socket by one process.
+ * @hdr: header.
+ * @subj: the reading process.
+ * @session_id: as in struct daudit_rec_file.
+ * @bytes: bytes received since the previous record of this session.
+ * @calls: receive calls in that interval.
+ * @first_ns: CLOCK_REALTIME of the interval's first read.
+ * @last_ns: of its last read.
+ * @open_ns: of the session's first read.
+ * @paths: DAUDIT_PATH_* read paths used.
+ * @reason: enum daudit_end_reason.
+ * @final: 1 when the session ended with this record.
+ * @family: AF_UNIX (1), AF_INET (2) or AF_INET6 (10).
+ * @protocol: IPPROTO_TCP (6), IPPROTO_UDP (17), or 0 for unix sockets.
+ * @sock_type: SOCK_STREAM (1), SOCK_DGRAM (2), SOCK_SEQPACKET (5).
+ * @part: number of this record within the session, from 0.
+ * @local_port: local port, host order (0 for unix).
+ * @peer_port: peer port, host order (0 for unix).
+ * @local_addr: local address, network order (IPv4 in the first 4 bytes).
+ * @peer_addr: peer address.
+ * @peer_pid: peer process for unix sockets (SO_PEERCRED), else 0.
+ * @peer_uid: its uid, DAUDIT_UID_UNSET when unknown.
+ * @dataset: dataset name.
+ * @path_len: length of @path without its NUL (0 for TCP/UDP).
+ * @reserved: zero.
+ * @path: unix socket path (the protected one), NUL-terminated.
+ */
+struct daudit_rec_sock {
+	struct daudit_rec_header hdr;
+	struct daudit_subject subj;
+	__u64 session_id;
+	__u64 bytes;
+	__u64 calls;
+	__u64 first_ns;
+	__u64 last_ns;
+	__u64 open_ns;
+	__u32 paths;
+	__u16 reason;
+	__u8 final;
+	__u8 reserved8;
+	__u16 family;
+	__u8 protocol;
+	__u8 sock_type;
+	__u32 part;
+	__u16 local_port;
+	__u16 peer_port;
+	__u32 peer_pid;
+	__u32 peer_uid;
+	__u8 local_addr[16];
+	__u8 peer_addr[16];
+	char dataset[DAUDIT_NAME_MAX];
+	__u16 path_len;
+	__u16 reserved[3];
+	char path[];
+};
+
+enum daudit_egress_kind {
+	DAUDIT_EGRESS_NET = 1,		/* TCP/UDP to an unprotected endpoint */
+	DAUDIT_EGRESS_UNIX = 2,		/* a unix socket that is not protected */
+	DAUDIT_EGRESS_FILE = 3,		/* a regular file outside protected trees */
+};
+
+#define DAUDIT_EGRESS_F_LOOPBACK	(1U << 0)	/* destination is loopback */
+#define DAUDIT_EGRESS_F_LOGIN		(1U << 1)	/* marked by login session */
+
+/**
+ * struct daudit_rec_egress - data leaving after protected data was read.
+ * @hdr: header.
+ * @subj: the sending or writing process.
+ * @session_id: per (destination, process), as for reads.
+ * @bytes: bytes sent or written since the previous record.
+ * @calls: calls in that interval.
+ * @first_ns: CLOCK_REALTIME of the interval's first send.
+ * @last_ns: of its last send.
+ * @marked_ns: when the login session (or process) last read protected data.
+ * @paths: DAUDIT_PATH_* write/send paths used.
+ * @reason: enum daudit_end_reason.
+ * @final: 1 when the session ended with this record.
+ * @kind: enum daudit_egress_kind.
+ * @flags: DAUDIT_EGRESS_F_*.
+ * @family: AF_UNIX, AF_INET or AF_INET6 (0 for files).
+ * @protocol: IPPROTO_TCP/UDP, 0 otherwise.
+ * @reserved8: zero.
+ * @part: number of this record within the session.
+ * @dst_port: destination port, host order.
+ * @src_port: source port, host order.
+ * @dst_addr: destination address, network order.
+ * @src_addr: source address.
+ * @dev: device of the written file (files).
+ * @ino: inode of the written file (files).
+ * @dataset: the dataset whose read marked the session.
+ * @path_len: length of the first string: unix path or file path.
+ * @mount_len: length of the second string: for files, the mount point
+ *	the file lives on, followed by its filesystem type after a NUL
+ *	(so the record ends "path NUL mountpoint NUL fstype NUL").
+ * @fstype_len: length of the filesystem type string.
+ * @reserved: zero.
+ * @strings: the strings above, padded to 8.
+ */
+struct daudit_rec_egress {
+	struct daudit_rec_header hdr;
+	struct daudit_subject subj;
+	__u64 session_id;
+	__u64 bytes;
+	__u64 calls;
+	__u64 first_ns;
+	__u64 last_ns;
+	__u64 marked_ns;
+	__u32 paths;
+	__u16 reason;
+	__u8 final;
+	__u8 kind;
+	__u32 flags;
+	__u16 family;
+	__u8 protocol;
+	__u8 reserved8;
+	__u32 part;
+	__u16 dst_port;
+	__u16 src_port;
+	__u8 dst_addr[16];
+	__u8 src_addr[16];
+	__u64 dev;
+	__u64 ino;
+	char dataset[DAUDIT_NAME_MAX];
+	__u16 path_len;
+	__u16 mount_len;
+	__u16 fstype_len;
+	__u16 reserved;
+	char strings[];
 };
 
 enum daudit_alert_kind {

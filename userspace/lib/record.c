@@ -32,6 +32,10 @@ static size_t min_size(unsigned int type)
 		return sizeof(struct daudit_rec_file) + 1;
 	case DAUDIT_REC_ALERT:
 		return sizeof(struct daudit_rec_alert) + 2;
+	case DAUDIT_REC_SOCK_READ:
+		return sizeof(struct daudit_rec_sock) + 1;
+	case DAUDIT_REC_EGRESS:
+		return sizeof(struct daudit_rec_egress) + 3;
 	default:
 		return sizeof(struct daudit_rec_header);
 	}
@@ -93,6 +97,33 @@ int rec_check(const struct daudit_rec_header *h, size_t len, const char **why)
 			    avail - a->path_len - 1, a->path2_len) ||
 		    !memchr(a->dataset, '\0', sizeof(a->dataset))) {
 			*why = "alert paths or dataset not terminated";
+			return -1;
+		}
+		break;
+	}
+	case DAUDIT_REC_SOCK_READ: {
+		const struct daudit_rec_sock *k = (const void *)h;
+
+		if (!str_ok(k->path, size - sizeof(*k), k->path_len) ||
+		    !memchr(k->dataset, '\0', sizeof(k->dataset))) {
+			*why = "socket path or dataset not terminated";
+			return -1;
+		}
+		break;
+	}
+	case DAUDIT_REC_EGRESS: {
+		const struct daudit_rec_egress *e = (const void *)h;
+		size_t avail = size - sizeof(*e);
+		const char *s = e->strings;
+
+		if (!str_ok(s, avail, e->path_len) ||
+		    !str_ok(s + e->path_len + 1, avail - e->path_len - 1,
+			    e->mount_len) ||
+		    !str_ok(s + e->path_len + e->mount_len + 2,
+			    avail - e->path_len - e->mount_len - 2,
+			    e->fstype_len) ||
+		    !memchr(e->dataset, '\0', sizeof(e->dataset))) {
+			*why = "egress strings or dataset not terminated";
 			return -1;
 		}
 		break;
@@ -163,7 +194,10 @@ const char *rec_paths_str(uint32_t paths, char *buf, size_t len)
 	static const char *const names[] = {
 		"read", "pread", "readv", "preadv", "preadv2", "sendfile",
 		"splice", "copy_file_range", "io_uring_read", "io_uring_readv",
-		"io_uring_read_fixed", "mmap", "io_uring_other",
+		"io_uring_read_fixed", "mmap", "io_uring_other", NULL, NULL,
+		NULL, "recv", "recvmsg", "recvmmsg", "io_uring_recv", "write",
+		"writev", "send", "sendmsg", "sendmmsg", "io_uring_write",
+		"io_uring_send",
 	};
 	size_t i, used = 0;
 
@@ -172,7 +206,7 @@ const char *rec_paths_str(uint32_t paths, char *buf, size_t len)
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		int n;
 
-		if (!(paths & (1U << i)))
+		if (!(paths & (1U << i)) || !names[i])
 			continue;
 		n = snprintf(buf + used, len - used, "%s%s", used ? "," : "",
 			     names[i]);
