@@ -15,6 +15,7 @@
 #include <linux/fs.h>
 #include <linux/ns_common.h>
 #include <linux/nsproxy.h>
+#include <linux/ptrace.h>
 
 /*
  * struct mnt_namespace is private to fs/; its first member is its
@@ -47,6 +48,30 @@ static inline struct file *daudit_get_file_rcu(struct file __rcu **slot)
 		return NULL;
 	return f;
 }
+#endif
+
+/*
+ * The function that installs page table entries for file pages on a
+ * fault (and on fault-around).  6.6 replaced do_set_pte(vmf, page, addr),
+ * one page, by set_pte_range(vmf, folio, page, nr, addr).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#define DAUDIT_PTE_SYMBOL "set_pte_range"
+static inline unsigned long daudit_pte_nr(struct pt_regs *regs)
+{
+	return regs_get_kernel_argument(regs, 3);
+}
+#else
+#define DAUDIT_PTE_SYMBOL "do_set_pte"
+static inline unsigned long daudit_pte_nr(struct pt_regs *regs)
+{
+	return 1;
+}
+#endif
+
+/* io_uring gained multishot reads in 6.7. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+#define DAUDIT_HAVE_READ_MULTISHOT 1
 #endif
 
 #endif /* _DAUDIT_COMPAT_H */

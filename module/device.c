@@ -18,8 +18,11 @@
 #include <linux/uaccess.h>
 
 #include "device.h"
+#include "policy.h"
+#include "proc.h"
 #include "record.h"
 #include "ring.h"
+#include "session.h"
 #include "stats.h"
 
 static DEFINE_MUTEX(consumer_lock);	/* serialises ring consumer calls */
@@ -53,6 +56,8 @@ static int daudit_open(struct inode *inode, struct file *file)
 	mutex_lock(&consumer_lock);
 	daudit_ring_consumer_reset();
 	mutex_unlock(&consumer_lock);
+	/* A new consumer has not seen any process record yet. */
+	daudit_proc_new_epoch();
 	return 0;
 }
 
@@ -140,6 +145,8 @@ static long ioc_stats(void __user *arg)
 	memset(&st, 0, offsetof(struct daudit_stats, ncpus));
 	st.cpu_stats_len = n;
 	daudit_stats_fill(&st);
+	daudit_policy_stats(&st);
+	daudit_session_stats(&st);
 	return copy_to_user(arg, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
@@ -187,6 +194,17 @@ static long daudit_ioctl(struct file *file, unsigned int cmd, unsigned long a)
 		return ioc_version(arg);
 	case DAUDIT_IOC_STATS:
 		return ioc_stats(arg);
+	case DAUDIT_IOC_POLICY_GET:
+		return daudit_policy_get_user(arg);
+	case DAUDIT_IOC_POLICY_LOAD:
+		if (!may_control())
+			return -EPERM;
+		return daudit_policy_load_user(arg);
+	case DAUDIT_IOC_FLUSH:
+		if (!may_control())
+			return -EPERM;
+		daudit_session_flush_all(DAUDIT_END_FLUSH);
+		return 0;
 	case DAUDIT_IOC_ACK_MODE:
 		return consumer ? ioc_ack_mode(arg) : -EBADF;
 	case DAUDIT_IOC_ACK:

@@ -5,14 +5,19 @@
  *
  * This file only brings the subsystems up in order and down in reverse.
  */
-
 #include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/random.h>
 
+#include "classify.h"
 #include "device.h"
+#include "fcache.h"
+#include "hooks.h"
+#include "policy.h"
+#include "proc.h"
 #include "record.h"
 #include "ring.h"
+#include "session.h"
 
 static unsigned int ring_kb = 1024;
 module_param(ring_kb, uint, 0444);
@@ -33,15 +38,51 @@ static int __init daudit_init(void)
 	ret = daudit_ring_init(ring_kb * 1024);
 	if (ret)
 		goto err;
-	ret = daudit_device_init();
+	ret = daudit_scratch_init();
 	if (ret)
 		goto err_ring;
-
+	ret = daudit_policy_init();
+	if (ret)
+		goto err_scratch;
+	ret = daudit_classify_init();
+	if (ret)
+		goto err_policy;
+	ret = daudit_fcache_init();
+	if (ret)
+		goto err_classify;
+	ret = daudit_proc_init();
+	if (ret)
+		goto err_fcache;
+	ret = daudit_session_init();
+	if (ret)
+		goto err_proc;
+	ret = daudit_device_init();
+	if (ret)
+		goto err_session;
 	daudit_emit_module(DAUDIT_MOD_LOAD);
+	ret = daudit_hooks_init();
+	if (ret)
+		goto err_device;
+
 	pr_info("loaded, version %s, ABI %u.%u, %u KiB ring per CPU\n",
 		DAUDIT_VERSION, DAUDIT_ABI_MAJOR, DAUDIT_ABI_MINOR, ring_kb);
 	return 0;
 
+err_device:
+	daudit_device_exit();
+err_session:
+	daudit_fcache_exit();
+	daudit_session_exit();
+err_proc:
+	daudit_proc_exit_all();
+err_fcache:
+	daudit_fcache_exit();
+err_classify:
+	daudit_classify_exit();
+err_policy:
+	daudit_policy_exit();
+err_scratch:
+	daudit_scratch_exit();
 err_ring:
 	daudit_ring_exit();
 err:
@@ -51,14 +92,26 @@ err:
 
 static void __exit daudit_exit(void)
 {
+	struct daudit_stats st = { 0 };
 	u64 records, dropped;
 
+	/* No probe runs after this; then close every session. */
+	daudit_hooks_exit();
 	daudit_emit_module(DAUDIT_MOD_UNLOAD);
+	daudit_fcache_exit();
+	daudit_session_stats(&st);
+	daudit_session_exit();
+	daudit_proc_exit_all();
 	daudit_device_exit();
+	daudit_classify_exit();
+	daudit_policy_exit();
+	rcu_barrier();
+	daudit_scratch_exit();
 	daudit_ring_totals(&records, &dropped);
 	daudit_ring_exit();
-	pr_info("unloaded: %llu records written, %llu dropped\n",
-		records, dropped);
+	/* Nobody can read what was still in the rings; say how much. */
+	pr_info("unloaded: %llu records written, %llu dropped, %llu sessions ended\n",
+		records, dropped, st.sessions_ended);
 }
 
 module_init(daudit_init);

@@ -12,11 +12,84 @@
 #include <linux/sched/signal.h>
 #include <linux/string.h>
 #include <linux/uidgid.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
 
 #include "record.h"
 #include "ring.h"
 
 u64 daudit_instance_id;
+
+/* One buffer per CPU for task context and one for softirq context. */
+struct scratch {
+	char *buf[2];
+	bool busy[2];
+};
+
+static struct scratch __percpu *scratch;
+
+static int scratch_level(void)
+{
+	if (in_nmi() || in_hardirq())
+		return -1;
+	return in_task() ? 0 : 1;
+}
+
+char *daudit_scratch_get(void)
+{
+	struct scratch *s = this_cpu_ptr(scratch);
+	int l = scratch_level();
+
+	if (l < 0 || s->busy[l])
+		return NULL;
+	s->busy[l] = true;
+	return s->buf[l];
+}
+
+void daudit_scratch_put(void)
+{
+	struct scratch *s = this_cpu_ptr(scratch);
+	int l = scratch_level();
+
+	if (l >= 0)
+		s->busy[l] = false;
+}
+
+int daudit_scratch_init(void)
+{
+	unsigned int cpu, l;
+
+	scratch = alloc_percpu(struct scratch);
+	if (!scratch)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		struct scratch *s = per_cpu_ptr(scratch, cpu);
+
+		for (l = 0; l < 2; l++) {
+			s->buf[l] = kmalloc_node(PATH_MAX, GFP_KERNEL,
+						 cpu_to_node(cpu));
+			if (!s->buf[l]) {
+				daudit_scratch_exit();
+				return -ENOMEM;
+			}
+		}
+	}
+	return 0;
+}
+
+void daudit_scratch_exit(void)
+{
+	unsigned int cpu;
+
+	if (!scratch)
+		return;
+	for_each_possible_cpu(cpu) {
+		kfree(per_cpu_ptr(scratch, cpu)->buf[0]);
+		kfree(per_cpu_ptr(scratch, cpu)->buf[1]);
+	}
+	free_percpu(scratch);
+	scratch = NULL;
+}
 
 static u32 uid_of(kuid_t k)
 {
@@ -108,4 +181,31 @@ void daudit_emit_policy(u64 generation, u32 result, u32 n_datasets,
 	p.n_sources = n_sources;
 	p.size = size;
 	daudit_ring_write(DAUDIT_REC_POLICY, &p, sizeof(p), NULL, 0);
+}
+
+/**
+ * daudit_emit_alert - record something a reviewer must see at once.
+ * @kind: enum daudit_alert_kind.
+ * @dataset: dataset concerned.
+ * @dev: device of the file (st_dev encoding).
+ * @ino: its inode.
+ * @paths: first path, NUL, second path.
+ * @path_len: length of the first path.
+ * @path2_len: length of the second.
+ */
+void daudit_emit_alert(u32 kind, const char *dataset, u64 dev, u64 ino,
+		       const char *paths, u32 path_len, u32 path2_len)
+{
+	struct daudit_rec_alert a;
+
+	memset(&a, 0, sizeof(a));
+	daudit_subject_fill(&a.subj, current);
+	a.kind = kind;
+	a.path_len = path_len;
+	a.path2_len = path2_len;
+	a.dev = dev;
+	a.ino = ino;
+	strscpy_pad(a.dataset, dataset, sizeof(a.dataset));
+	daudit_ring_write(DAUDIT_REC_ALERT, &a, sizeof(a), paths,
+			  path_len + 1 + path2_len);
 }

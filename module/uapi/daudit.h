@@ -449,6 +449,7 @@ enum daudit_end_reason {
 	DAUDIT_END_UNLOAD = 6,		/* the module was unloaded */
 	DAUDIT_END_LATE = 7,		/* a read that finished after its session ended */
 	DAUDIT_END_NOMEM = 8,		/* no session could be allocated: one read */
+	DAUDIT_END_POLICY = 9,		/* a new policy no longer maps it to this dataset */
 };
 
 /**

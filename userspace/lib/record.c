@@ -182,6 +182,7 @@ const char *rec_end_reason_name(unsigned int reason)
 		[DAUDIT_END_UNLOAD] = "unload",
 		[DAUDIT_END_LATE] = "late",
 		[DAUDIT_END_NOMEM] = "nomem",
+		[DAUDIT_END_POLICY] = "policy",
 	};
 
 	if (reason < sizeof(names) / sizeof(names[0]) && names[reason])

@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Classification.  A file is protected when
+ *   - its inode is a FILE source of the policy, or
+ *   - one of its ancestor directories (same filesystem) is a TREE source, or
+ *   - another name of the same inode (a hard link) is, found through the
+ *     inode's cached aliases or through the link set the link hook fills.
+ * The walk reads d_parent and d_name under RCU and the rename_lock
+ * sequence count, as the kernel's own d_path() does, so it never sleeps.
+ * The path reported is the protected root's path from the policy followed
+ * by the names below it: the same file reads the same whichever bind
+ * mount, chroot, namespace or /proc/self/fd link it was opened through.
+ */
+#include <linux/fs.h>
+#include <linux/hash.h>
+#include <linux/rculist.h>
+#include <linux/seqlock.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+
+#include "classify.h"
+#include "stats.h"
+
+/* Inodes known to be protected data under another name. */
+struct link_entry {
+	struct hlist_node node;
+	struct rcu_head rcu;
+	u64 ino;
+	dev_t dev;
+	char dataset[DAUDIT_NAME_MAX];
+	u32 path_len;
+	char path[];
+};
+
+#define LINKS_BITS	8
+#define LINKS_MAX	4096
+static struct hlist_head links[1 << LINKS_BITS];
+static DEFINE_SPINLOCK(links_lock);
+static unsigned int n_links;
+
+static struct hlist_head *link_bucket(dev_t dev, u64 ino)
+{
+	return &links[hash_64(ino ^ ((u64)dev << 32), LINKS_BITS)];
+}
+
+static struct link_entry *link_find(dev_t dev, u64 ino)
+{
+	struct link_entry *l;
+
+	hlist_for_each_entry_rcu(l, link_bucket(dev, ino), node)
+		if (l->ino == ino && l->dev == dev)
+			return l;
+	return NULL;
+}
+
+/* Prepend @len bytes; false when the buffer is full. */
+static bool prepend(char **pos, char *start, const char *s, u32 len)
+{
+	if (*pos - start < len)
+		return false;
+	*pos -= len;
+	memcpy(*pos, s, len);
+	return true;
+}
+
+/*
+ * Render @d's path as @root's policy path plus the names from @top (the
+ * directory matching @root) down to @d.  Returns false if it does not fit.
+ */
+static bool render(struct dentry *d, struct dentry *top,
+		   const struct daudit_pobj *root, char *buf,
+		   struct daudit_verdict *v)
+{
+	char *end = buf + PATH_MAX, *pos = end - 1;
+
+	*pos = '\0';
+	while (d != top) {
+		struct dentry *parent = READ_ONCE(d->d_parent);
+		/* Pairs with the release in __d_move(), as in d_path(). */
+		const char *name = smp_load_acquire(&d->d_name.name);
+		u32 len = READ_ONCE(d->d_name.len);
+
+		if (!prepend(&pos, buf, name, len) ||
+		    !prepend(&pos, buf, "/", 1))
+			return false;
+		if (parent == d)
+			return false;	/* top was not an ancestor after all */
+		d = parent;
+	}
+	/* A tree rooted at "/" must not render as "//x". */
+	if (!(root->path_len == 1 && pos != end - 1))
+		if (!prepend(&pos, buf, root->path, root->path_len))
+			return false;
+	v->path_len = end - 1 - pos;
+	memmove(buf, pos, v->path_len + 1);
+	v->path = buf;
+	return true;
+}
+
+/*
+ * Walk @dentry's ancestry for a TREE (or the FILE itself).  With @may_spin
+ * false (the caller holds an inode's i_lock, which d_splice_alias() takes
+ * before rename_lock) never wait for a rename in progress.
+ */
+static bool match_ancestry(const struct daudit_policy *p, struct dentry *dentry,
+			   dev_t dev, char *buf, struct daudit_verdict *v,
+			   bool may_spin)
+{
+	struct dentry *d = dentry;
+	unsigned int seq, tries = 0;
+	bool found;
+
+again:
+	found = false;
+	seq = may_spin ? read_seqbegin(&rename_lock) :
+			 raw_seqcount_begin(&rename_lock.seqcount);
+	d = dentry;
+	for (;;) {
+		struct inode *inode = READ_ONCE(d->d_inode);
+		struct dentry *parent = READ_ONCE(d->d_parent);
+		const struct daudit_pobj *o;
+
+		o = inode ? daudit_policy_find(p, dev, inode->i_ino) : NULL;
+		if (o && (o->type == DAUDIT_SRC_TREE || d == dentry)) {
+			v->dataset = o->dataset;
+			found = render(dentry, d, o, buf, v);
+			break;
+		}
+		if (parent == d)
+			break;
+		d = parent;
+	}
+	/* A rename raced with the walk: look again, a few times at most. */
+	if (read_seqretry(&rename_lock, seq) && ++tries < 4)
+		goto again;
+	if (!found)
+		v->dataset = -1;
+	return found;
+}
+
+static bool match_links(const struct daudit_policy *p, dev_t dev, u64 ino,
+			char *buf, struct daudit_verdict *v)
+{
+	struct link_entry *l = link_find(dev, ino);
+	int ds;
+
+	if (!l)
+		return false;
+	ds = daudit_policy_dataset_index(p, l->dataset);
+	if (ds < 0)
+		return false;
+	v->dataset = ds;
+	v->path_len = l->path_len;
+	memcpy(buf, l->path, l->path_len + 1);
+	v->path = buf;
+	return true;
+}
+
+/* Other cached names of a hard-linked inode. */
+static bool match_aliases(const struct daudit_policy *p, struct dentry *dentry,
+			  struct inode *inode, dev_t dev, char *buf,
+			  struct daudit_verdict *v)
+{
+	struct dentry *alias;
+	bool found = false;
+
+	spin_lock(&inode->i_lock);
+	hlist_for_each_entry(alias, &inode->i_dentry, d_u.d_alias) {
+		if (alias == dentry)
+			continue;
+		if (match_ancestry(p, alias, dev, buf, v, false)) {
+			found = true;
+			break;
+		}
+	}
+	spin_unlock(&inode->i_lock);
+	return found;
+}
+
+/**
+ * daudit_classify - decide whether a file is protected.
+ * @p: policy in force.
+ * @dentry: the file's dentry.
+ * @buf: PATH_MAX bytes for the canonical path.
+ * @v: the verdict.
+ */
+void daudit_classify(const struct daudit_policy *p, struct dentry *dentry,
+		     char *buf, struct daudit_verdict *v)
+{
+	struct inode *inode = d_inode(dentry);
+	dev_t dev;
+
+	v->dataset = -1;
+	v->path = NULL;
+	v->path_len = 0;
+	if (!inode || !S_ISREG(inode->i_mode))
+		return;
+	dev = inode->i_sb->s_dev;
+	if (!daudit_policy_has_dev(p, dev))
+		return;
+	if (match_ancestry(p, dentry, dev, buf, v, true))
+		return;
+	if (inode->i_nlink > 1 &&
+	    (match_links(p, dev, inode->i_ino, buf, v) ||
+	     match_aliases(p, dentry, inode, dev, buf, v)))
+		return;
+	v->dataset = -1;
+}
+
+/**
+ * daudit_classify_dir - the dataset whose tree holds a directory.
+ * @p: policy in force.
+ * @dir: the directory.
+ *
+ * Return: the dataset index, or -1.  A rename racing with the walk may
+ * give either answer; it only decides whether a link is reported.
+ */
+int daudit_classify_dir(const struct daudit_policy *p, struct dentry *dir)
+{
+	struct inode *inode = d_inode(dir);
+	struct dentry *d = dir;
+	dev_t dev;
+
+	if (!inode || !daudit_policy_has_dev(p, inode->i_sb->s_dev))
+		return -1;
+	dev = inode->i_sb->s_dev;
+	for (;;) {
+		struct inode *di = READ_ONCE(d->d_inode);
+		struct dentry *parent = READ_ONCE(d->d_parent);
+		const struct daudit_pobj *o;
+
+		o = di ? daudit_policy_find(p, dev, di->i_ino) : NULL;
+		if (o && o->type == DAUDIT_SRC_TREE)
+			return o->dataset;
+		if (parent == d)
+			return -1;
+		d = parent;
+	}
+}
+
+/**
+ * daudit_classify_note_link - protect an inode under all its names.
+ * @p: policy in force.
+ * @dentry: the protected file's dentry.
+ * @v: its verdict (protected).
+ */
+void daudit_classify_note_link(const struct daudit_policy *p,
+			       struct dentry *dentry,
+			       const struct daudit_verdict *v)
+{
+	struct inode *inode = d_inode(dentry);
+	struct link_entry *l;
+	unsigned long flags;
+
+	if (!inode || link_find(inode->i_sb->s_dev, inode->i_ino))
+		return;
+	l = kmalloc(struct_size(l, path, v->path_len + 1),
+		    GFP_NOWAIT | __GFP_NOWARN);
+	if (!l) {
+		daudit_count(alloc_failures, 1);
+		return;
+	}
+	l->dev = inode->i_sb->s_dev;
+	l->ino = inode->i_ino;
+	strscpy_pad(l->dataset, daudit_policy_dataset_name(p, v->dataset),
+		    sizeof(l->dataset));
+	l->path_len = v->path_len;
+	memcpy(l->path, v->path, v->path_len + 1);
+
+	spin_lock_irqsave(&links_lock, flags);
+	if (n_links >= LINKS_MAX || link_find(l->dev, l->ino)) {
+		spin_unlock_irqrestore(&links_lock, flags);
+		kfree(l);
+		return;
+	}
+	hlist_add_head_rcu(&l->node, link_bucket(l->dev, l->ino));
+	n_links++;
+	spin_unlock_irqrestore(&links_lock, flags);
+}
+
+int daudit_classify_init(void)
+{
+	return 0;
+}
+
+void daudit_classify_exit(void)
+{
+	struct link_entry *l;
+	struct hlist_node *tmp;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(links); i++) {
+		hlist_for_each_entry_safe(l, tmp, &links[i], node) {
+			hlist_del(&l->node);
+			kfree(l);
+		}
+	}
+	n_links = 0;
+}

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mmap: the mapping itself is seen at the mmap syscall's exit; the bytes
+ * are counted as pages of the file get mapped into the reader's page
+ * tables, on a fault or on fault-around.  That is exact for pages mapped
+ * and an upper bound for bytes touched: fault-around maps up to 16
+ * neighbouring pages that may never be read, and re-reading a mapped page
+ * costs nothing and is not seen.  docs/hooks.md has the details.
+ */
+#include <linux/mm.h>
+
+#include "hooks.h"
+#include "session.h"
+
+static int pte_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct vm_fault *vmf = (void *)regs_get_kernel_argument(regs, 0);
+	struct file *file = vmf->vma->vm_file;
+	struct daudit_io io = {
+		.off = DAUDIT_OFFSET_UNKNOWN,
+		.path = DAUDIT_PATH_MMAP,
+	};
+
+	if (!file)
+		return 0;
+	io.mmap_bytes = daudit_pte_nr(regs) * PAGE_SIZE;
+	daudit_hook_read(file, true, -1, current, &io);
+	return 0;
+}
+
+struct kprobe daudit_kp_pte = {
+	.symbol_name = DAUDIT_PTE_SYMBOL,
+	.pre_handler = pte_pre,
+};

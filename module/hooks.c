@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Registering the hooks.  The release kprobe goes first and comes off last
+ * so that no cached file outlives its struct file; on the way down,
+ * tracepoint_synchronize_unregister() and unregister_kprobes() wait until
+ * no probe runs before the caches are freed.
+ */
+#include "fcache.h"
+#include "hooks.h"
+#include "policy.h"
+#include "session.h"
+#include "tracepoint.h"
+
+static struct daudit_tp tps[] = {
+	{ .name = "sys_exit", .probe = daudit_probe_sys_exit },
+	{ .name = "io_uring_complete", .probe = daudit_probe_uring_complete },
+	{ .name = "sched_process_exec", .probe = daudit_probe_exec },
+	{ .name = "sched_process_exit", .probe = daudit_probe_exit },
+};
+
+static struct kprobe *kps[] = {
+	&daudit_kp_fput,
+	&daudit_kp_link,
+	&daudit_kp_pte,
+};
+
+/**
+ * daudit_hook_read - account one read of a file, if it is protected.
+ * @file: the file read.
+ * @pinned: the caller holds a reference on @file.
+ * @fd: else, its descriptor in current's table.
+ * @task: the task the read is attributed to.
+ * @io: the read.
+ *
+ * The per-read fast path: an RCU policy load, a superblock check and one
+ * hash lookup for unprotected files; no allocation, no path walk, no sleep.
+ */
+void daudit_hook_read(struct file *file, bool pinned, int fd,
+		      struct task_struct *task, struct daudit_io *io)
+{
+	struct daudit_policy *p;
+	struct daudit_fentry *fe;
+
+	rcu_read_lock();
+	p = daudit_policy_current();
+	if (p) {
+		fe = daudit_fcache_get(p, file, pinned, fd);
+		if (fe)
+			daudit_session_account(p, fe, task, io);
+	}
+	rcu_read_unlock();
+}
+
+int daudit_hooks_init(void)
+{
+	int ret;
+
+	ret = register_kprobes(kps, ARRAY_SIZE(kps));
+	if (ret) {
+		pr_err("cannot register kprobes: %d\n", ret);
+		return ret;
+	}
+	ret = daudit_tp_register(tps, ARRAY_SIZE(tps));
+	if (ret) {
+		unregister_kprobes(kps, ARRAY_SIZE(kps));
+		return ret;
+	}
+	return 0;
+}
+
+void daudit_hooks_exit(void)
+{
+	daudit_tp_unregister(tps, ARRAY_SIZE(tps));
+	unregister_kprobes(kps, ARRAY_SIZE(kps));
+	synchronize_rcu();
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Where daudit.ko attaches to the kernel.  Each hook_*.c holds the probes
+ * of one area; hooks.c registers them all, in order, and tears them down.
+ * docs/hooks.md says why each point was chosen, per kernel version.
+ */
+#ifndef _DAUDIT_HOOKS_H
+#define _DAUDIT_HOOKS_H
+
+#include <linux/kprobes.h>
+#include <linux/ptrace.h>
+#include <linux/sched.h>
+
+int daudit_hooks_init(void);
+void daudit_hooks_exit(void);
+
+/* hook_syscall.c: raw_syscalls:sys_exit, the syscall read paths. */
+void daudit_probe_sys_exit(void *data, struct pt_regs *regs, long ret);
+/* hook_uring.c: io_uring:io_uring_complete. */
+void daudit_probe_uring_complete(void *data, void *ctx, void *req,
+				 u64 user_data, int res, unsigned int cflags,
+				 u64 extra1, u64 extra2);
+/* hook_sched.c: sched:sched_process_exec and sched_process_exit. */
+void daudit_probe_exec(void *data, struct task_struct *p, pid_t old_pid,
+		       struct linux_binprm *bprm);
+void daudit_probe_exit(void *data, struct task_struct *p);
+/* hook_vfs.c: the final release of a file; hard links. */
+extern struct kprobe daudit_kp_fput;
+extern struct kprobe daudit_kp_link;
+/* hook_mm.c: page table entries installed for file pages. */
+extern struct kprobe daudit_kp_pte;
+
+/* Shared by the read hooks: account one read of @file. */
+struct daudit_io;
+void daudit_hook_read(struct file *file, bool pinned, int fd,
+		      struct task_struct *task, struct daudit_io *io);
+
+#endif /* _DAUDIT_HOOKS_H */

@@ -1,0 +1,563 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Policy: userspace parses the text, the kernel checks every byte of the
+ * binary form again, resolves each path once to its inode, and swaps the
+ * whole policy atomically.  A policy with any error changes nothing.
+ *
+ * Objects are identified by (superblock dev, inode number), so protection
+ * follows the object, not the spelling of its path: symlinks, bind mounts,
+ * chroots and other mount namespaces all reach the same inode.
+ */
+#include <linux/ctype.h>
+#include <linux/hash.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/namei.h>
+#include <linux/slab.h>
+#include <linux/socket.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+
+#include "policy.h"
+#include "record.h"
+
+static struct daudit_policy __rcu *cur_policy;
+static DEFINE_MUTEX(policy_lock);	/* serialises loads */
+static u64 next_generation = 1;
+
+struct daudit_policy *daudit_policy_current(void)
+{
+	return rcu_dereference(cur_policy);
+}
+
+static u32 obj_hash(dev_t dev, u64 ino)
+{
+	return hash_64(ino ^ ((u64)dev << 32), 32);
+}
+
+/**
+ * daudit_policy_find - the protected object with this identity.
+ * @p: policy.
+ * @dev: superblock device.
+ * @ino: inode number.
+ *
+ * Return: the object, or NULL.
+ */
+const struct daudit_pobj *daudit_policy_find(const struct daudit_policy *p,
+					     dev_t dev, u64 ino)
+{
+	u32 i = obj_hash(dev, ino) & p->obj_mask;
+
+	for (;; i = (i + 1) & p->obj_mask) {
+		const struct daudit_pobj *o = &p->objs[i];
+
+		if (!o->ino)
+			return NULL;
+		if (o->ino == ino && o->dev == dev)
+			return o;
+	}
+}
+
+/**
+ * daudit_policy_trusted - is this executable a trusted reader of a dataset?
+ * @p: policy.
+ * @dataset: dataset index.
+ * @exe_dev: superblock device of the executable.
+ * @exe_ino: its inode number.
+ */
+bool daudit_policy_trusted(const struct daudit_policy *p, u16 dataset,
+			   dev_t exe_dev, u64 exe_ino)
+{
+	u32 i;
+
+	for (i = 0; i < p->n_readers; i++) {
+		const struct daudit_pobj *r = &p->readers[i];
+
+		if (r->dataset == dataset && r->ino == exe_ino &&
+		    r->dev == exe_dev)
+			return true;
+	}
+	return false;
+}
+
+/**
+ * daudit_policy_dataset_name - a dataset's name.
+ * @p: policy.
+ * @dataset: dataset index, checked.
+ */
+const char *daudit_policy_dataset_name(const struct daudit_policy *p,
+				       u16 dataset)
+{
+	return dataset < p->n_datasets ? p->datasets[dataset].name : "";
+}
+
+/**
+ * daudit_policy_dataset_index - find a dataset by name.
+ * @p: policy.
+ * @name: its name.
+ *
+ * Return: its index, or -1.
+ */
+int daudit_policy_dataset_index(const struct daudit_policy *p,
+				const char *name)
+{
+	u32 i;
+
+	for (i = 0; i < p->n_datasets; i++)
+		if (!strcmp(p->datasets[i].name, name))
+			return i;
+	return -1;
+}
+
+static void policy_free(struct daudit_policy *p)
+{
+	if (!p)
+		return;
+	kvfree(p->objs);
+	kfree(p->readers);
+	kvfree(p->blob);
+	kfree(p);
+}
+
+static void policy_free_rcu(struct rcu_head *head)
+{
+	policy_free(container_of(head, struct daudit_policy, rcu));
+}
+
+/* Where a load failed, for the ioctl's answer. */
+struct perr {
+	u32 kind;
+	u32 item;
+	char msg[128];
+};
+
+static __printf(5, 6) int fail(struct perr *e, u32 kind, u32 item, int err,
+				const char *fmt, ...)
+{
+	va_list ap;
+
+	e->kind = kind;
+	e->item = item;
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+static bool name_ok(const char *name)
+{
+	size_t len = strnlen(name, DAUDIT_NAME_MAX);
+	size_t i;
+
+	if (len == 0 || len == DAUDIT_NAME_MAX)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!isalnum(name[i]) && !strchr("_.-", name[i]))
+			return false;
+	/* NUL-padded: nothing may hide after the terminator. */
+	return !memchr_inv(name + len, 0, DAUDIT_NAME_MAX - len);
+}
+
+static bool is_path_type(u16 t)
+{
+	return t == DAUDIT_SRC_TREE || t == DAUDIT_SRC_FILE ||
+	       t == DAUDIT_SRC_READER || t == DAUDIT_SRC_UNIX;
+}
+
+/* Check one network source: family, prefix, host bits, ports. */
+static int check_net(const struct daudit_policy_source *s, u32 i,
+		     struct perr *e)
+{
+	unsigned int bits, byte;
+
+	if (s->family == AF_INET) {
+		bits = 32;
+		if (memchr_inv(s->addr + 4, 0, 12))
+			return fail(e, DAUDIT_PERR_SOURCE, i, -EINVAL,
+				    "IPv4 address with bytes beyond 4");
+	} else if (s->family == AF_INET6) {
+		bits = 128;
+	} else {
+		return fail(e, DAUDIT_PERR_SOURCE, i, -EINVAL,
+			    "address family %u", s->family);
+	}
+	if (s->prefix_len > bits)
+		return fail(e, DAUDIT_PERR_SOURCE, i, -EINVAL,
+			    "prefix /%u longer than the address", s->prefix_len);
+	for (byte = 0; byte < bits / 8; byte++) {
+		unsigned int first = byte * 8;
+		u8 mask;
+
+		if (first + 8 <= s->prefix_len)
+			continue;
+		mask = first >= s->prefix_len ? 0xff :
+		       0xff >> (s->prefix_len - first);
+		if (s->addr[byte] & mask)
+			return fail(e, DAUDIT_PERR_SOURCE, i, -EINVAL,
+				    "host bits set beyond /%u", s->prefix_len);
+	}
+	if (!s->port_lo || s->port_lo > s->port_hi)
+		return fail(e, DAUDIT_PERR_SOURCE, i, -EINVAL,
+			    "port range %u-%u", s->port_lo, s->port_hi);
+	if (s->path_off || s->path_len)
+		return fail(e, DAUDIT_PERR_SOURCE, i, -EINVAL,
+			    "network source with a path");
+	return 0;
+}
+
+/* Check the layout and every field; resolve nothing yet. */
+static int check_blob(const void *blob, u32 len, struct perr *e)
+{
+	const struct daudit_policy_header *h = blob;
+	const struct daudit_policy_dataset *ds;
+	const struct daudit_policy_source *src;
+	const char *strings;
+	u64 want;
+	u32 i, j;
+
+	if (len < sizeof(*h))
+		return fail(e, DAUDIT_PERR_HEADER, ~0U, -EINVAL,
+			    "shorter than the header");
+	if (h->magic != DAUDIT_POLICY_MAGIC)
+		return fail(e, DAUDIT_PERR_HEADER, ~0U, -EINVAL, "bad magic");
+	if (h->abi_major != DAUDIT_ABI_MAJOR)
+		return fail(e, DAUDIT_PERR_HEADER, ~0U, -EINVAL,
+			    "policy for ABI %u, module speaks %u",
+			    h->abi_major, DAUDIT_ABI_MAJOR);
+	if (h->header_size != sizeof(*h) || h->reserved[0] || h->reserved[1])
+		return fail(e, DAUDIT_PERR_HEADER, ~0U, -EINVAL,
+			    "bad header size or reserved fields");
+	if (!h->n_datasets || h->n_datasets > DAUDIT_POLICY_MAX_DATASETS ||
+	    h->n_sources > DAUDIT_POLICY_MAX_SOURCES)
+		return fail(e, DAUDIT_PERR_HEADER, ~0U, -E2BIG,
+			    "%u datasets, %u sources: out of range",
+			    h->n_datasets, h->n_sources);
+	want = sizeof(*h) + (u64)h->n_datasets * sizeof(*ds) +
+	       (u64)h->n_sources * sizeof(*src) + h->strings_len;
+	if (h->total_size != len || want != len)
+		return fail(e, DAUDIT_PERR_HEADER, ~0U, -EINVAL,
+			    "sizes do not add up to %u bytes", len);
+
+	ds = blob + sizeof(*h);
+	src = (const void *)(ds + h->n_datasets);
+	strings = (const char *)(src + h->n_sources);
+
+	for (i = 0; i < h->n_datasets; i++) {
+		if (!name_ok(ds[i].name) || ds[i].flags || ds[i].reserved)
+			return fail(e, DAUDIT_PERR_DATASET, i, -EINVAL,
+				    "bad dataset name or flags");
+		for (j = 0; j < i; j++)
+			if (!strcmp(ds[i].name, ds[j].name))
+				return fail(e, DAUDIT_PERR_DATASET, i, -EINVAL,
+					    "dataset '%s' twice", ds[i].name);
+	}
+
+	for (i = 0; i < h->n_sources; i++) {
+		const struct daudit_policy_source *s = &src[i];
+		int ret;
+
+		if (!s->type || s->type > DAUDIT_SRC_TYPE_MAX || s->flags ||
+		    s->dataset >= h->n_datasets)
+			return fail(e, DAUDIT_PERR_SOURCE, i, -EINVAL,
+				    "bad type, flags or dataset index");
+		if (!is_path_type(s->type)) {
+			ret = check_net(s, i, e);
+			if (ret)
+				return ret;
+			continue;
+		}
+		if (s->family || s->prefix_len || s->port_lo || s->port_hi ||
+		    memchr_inv(s->addr, 0, sizeof(s->addr)))
+			return fail(e, DAUDIT_PERR_SOURCE, i, -EINVAL,
+				    "path source with network fields");
+		if (!s->path_len || s->path_len >= PATH_MAX ||
+		    s->path_off >= h->strings_len ||
+		    s->path_len >= h->strings_len - s->path_off)
+			return fail(e, DAUDIT_PERR_SOURCE, i, -EINVAL,
+				    "path outside the string table");
+		if (strings[s->path_off] != '/' ||
+		    strings[s->path_off + s->path_len] != '\0' ||
+		    memchr(strings + s->path_off, '\0', s->path_len))
+			return fail(e, DAUDIT_PERR_SOURCE, i, -EINVAL,
+				    "path not absolute or not terminated");
+	}
+
+	/* A dataset protects something; readers alone protect nothing. */
+	for (j = 0; j < h->n_datasets; j++) {
+		for (i = 0; i < h->n_sources; i++)
+			if (src[i].dataset == j &&
+			    src[i].type != DAUDIT_SRC_READER)
+				break;
+		if (i == h->n_sources)
+			return fail(e, DAUDIT_PERR_DATASET, j, -EINVAL,
+				    "dataset '%s' has no protected source",
+				    ds[j].name);
+	}
+	return 0;
+}
+
+static int add_dev(struct daudit_policy *p, dev_t dev, u32 i, struct perr *e)
+{
+	u32 k;
+
+	for (k = 0; k < p->n_devs; k++)
+		if (p->devs[k] == dev)
+			return 0;
+	if (p->n_devs == DAUDIT_POLICY_MAX_DEVS)
+		return fail(e, DAUDIT_PERR_SOURCE, i, -E2BIG,
+			    "more than %u filesystems", DAUDIT_POLICY_MAX_DEVS);
+	p->devs[p->n_devs++] = dev;
+	return 0;
+}
+
+static int insert_obj(struct daudit_policy *p, const struct daudit_pobj *o,
+		      u32 i, struct perr *e)
+{
+	u32 k = obj_hash(o->dev, o->ino) & p->obj_mask;
+
+	for (;; k = (k + 1) & p->obj_mask) {
+		struct daudit_pobj *slot = &p->objs[k];
+
+		if (!slot->ino) {
+			*slot = *o;
+			return add_dev(p, o->dev, i, e);
+		}
+		if (slot->ino == o->ino && slot->dev == o->dev)
+			return fail(e, DAUDIT_PERR_SOURCE, i, -EEXIST,
+				    "same object as '%s'", slot->path);
+	}
+}
+
+/* Resolve one path source to its inode and file it. */
+static int resolve(struct daudit_policy *p, const struct daudit_policy_source *s,
+		   const char *path, u32 i, struct perr *e)
+{
+	struct daudit_pobj o = {
+		.dataset = s->dataset,
+		.type = s->type,
+		.path = path,
+		.path_len = s->path_len,
+	};
+	struct path kp;
+	struct inode *inode;
+	int ret;
+
+	ret = kern_path(path, LOOKUP_FOLLOW, &kp);
+	if (ret)
+		return fail(e, DAUDIT_PERR_SOURCE, i, ret, "cannot resolve %s",
+			    path);
+	inode = d_inode(kp.dentry);
+	o.dev = inode->i_sb->s_dev;
+	o.ino = inode->i_ino;
+	ret = 0;
+	switch (s->type) {
+	case DAUDIT_SRC_TREE:
+		if (!S_ISDIR(inode->i_mode))
+			ret = fail(e, DAUDIT_PERR_SOURCE, i, -ENOTDIR,
+				   "tree %s is not a directory", path);
+		break;
+	case DAUDIT_SRC_FILE:
+	case DAUDIT_SRC_READER:
+		if (!S_ISREG(inode->i_mode))
+			ret = fail(e, DAUDIT_PERR_SOURCE, i, -EINVAL,
+				   "%s is not a regular file", path);
+		break;
+	}
+	path_put(&kp);
+	if (ret)
+		return ret;
+	if (s->type == DAUDIT_SRC_READER) {
+		p->readers[p->n_readers++] = o;
+		return 0;
+	}
+	return insert_obj(p, &o, i, e);
+}
+
+static int build(struct daudit_policy *p, struct perr *e)
+{
+	const struct daudit_policy_header *h = p->blob;
+	const struct daudit_policy_source *src;
+	const char *strings;
+	u32 i, n_objs = 0, n_readers = 0;
+	int ret;
+
+	p->n_datasets = h->n_datasets;
+	p->n_sources = h->n_sources;
+	p->datasets = p->blob + sizeof(*h);
+	src = (const void *)(p->datasets + h->n_datasets);
+	strings = (const char *)(src + h->n_sources);
+
+	for (i = 0; i < h->n_sources; i++) {
+		if (src[i].type == DAUDIT_SRC_READER)
+			n_readers++;
+		else if (src[i].type == DAUDIT_SRC_TREE ||
+			 src[i].type == DAUDIT_SRC_FILE)
+			n_objs++;
+		else
+			return fail(e, DAUDIT_PERR_SOURCE, i, -EOPNOTSUPP,
+				    "socket sources need the socket sensor, not in this module");
+	}
+	p->obj_mask = roundup_pow_of_two(max(2 * n_objs, 16U)) - 1;
+	p->objs = kvcalloc(p->obj_mask + 1, sizeof(*p->objs), GFP_KERNEL);
+	p->readers = kcalloc(max(n_readers, 1U), sizeof(*p->readers),
+			     GFP_KERNEL);
+	if (!p->objs || !p->readers)
+		return fail(e, DAUDIT_PERR_HEADER, ~0U, -ENOMEM, "out of memory");
+
+	for (i = 0; i < h->n_sources; i++) {
+		ret = resolve(p, &src[i], strings + src[i].path_off, i, e);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int load(const void __user *ubuf, u32 len, struct perr *e,
+		u64 *generation)
+{
+	struct daudit_policy *p, *old;
+	u32 nd = 0, ns = 0;
+	int ret;
+
+	if (!len || len > DAUDIT_POLICY_MAX_SIZE)
+		return fail(e, DAUDIT_PERR_HEADER, ~0U, -E2BIG,
+			    "size %u out of range", len);
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	p->blob = kvmalloc(len, GFP_KERNEL);
+	if (!p->blob) {
+		kfree(p);
+		return -ENOMEM;
+	}
+	p->blob_len = len;
+	if (copy_from_user(p->blob, ubuf, len)) {
+		ret = -EFAULT;
+		goto out;
+	}
+	if (len >= sizeof(struct daudit_policy_header)) {
+		nd = ((struct daudit_policy_header *)p->blob)->n_datasets;
+		ns = ((struct daudit_policy_header *)p->blob)->n_sources;
+	}
+
+	mutex_lock(&policy_lock);
+	ret = check_blob(p->blob, len, e);
+	if (!ret)
+		ret = build(p, e);
+	if (!ret) {
+		p->generation = next_generation++;
+		p->loaded_ns = ktime_get_real_ns();
+		old = rcu_replace_pointer(cur_policy, p,
+					  lockdep_is_held(&policy_lock));
+		if (old)
+			call_rcu(&old->rcu, policy_free_rcu);
+		p = NULL;
+	}
+	old = rcu_dereference_protected(cur_policy, lockdep_is_held(&policy_lock));
+	*generation = old ? old->generation : 0;
+	mutex_unlock(&policy_lock);
+	daudit_emit_policy(*generation, ret ? -ret : 0, nd, ns, len);
+out:
+	policy_free(p);
+	return ret;
+}
+
+/**
+ * daudit_policy_load_user - DAUDIT_IOC_POLICY_LOAD.
+ * @arg: user pointer to struct daudit_policy_load.
+ *
+ * Return: 0, or a negative errno with the reason written back to @arg.
+ */
+long daudit_policy_load_user(void __user *arg)
+{
+	struct daudit_policy_load req;
+	struct perr e = { .kind = DAUDIT_PERR_NONE, .item = ~0U };
+	u64 gen = 0;
+	int ret;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (req.reserved || !req.ptr)
+		return -EINVAL;
+	ret = load(u64_to_user_ptr(req.ptr), req.len, &e, &gen);
+	req.err_kind = e.kind;
+	req.err_item = e.item;
+	req.generation = gen;
+	strscpy_pad(req.err_msg, e.msg, sizeof(req.err_msg));
+	if (copy_to_user(arg, &req, sizeof(req)))
+		return -EFAULT;
+	return ret;
+}
+
+/**
+ * daudit_policy_get_user - DAUDIT_IOC_POLICY_GET.
+ * @arg: user pointer to struct daudit_policy_get.
+ *
+ * Return: 0, -ENOSPC if the buffer is too small (len says how big), or
+ * another negative errno.
+ */
+long daudit_policy_get_user(void __user *arg)
+{
+	struct daudit_policy_get req;
+	struct daudit_policy *p;
+	long ret = 0;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (req.reserved)
+		return -EINVAL;
+	mutex_lock(&policy_lock);
+	p = rcu_dereference_protected(cur_policy, lockdep_is_held(&policy_lock));
+	if (!p) {
+		req.len = 0;
+		req.generation = 0;
+		req.loaded_ns = 0;
+	} else {
+		if (req.ptr && req.len < p->blob_len)
+			ret = -ENOSPC;
+		else if (req.ptr && copy_to_user(u64_to_user_ptr(req.ptr),
+						 p->blob, p->blob_len))
+			ret = -EFAULT;
+		req.len = p->blob_len;
+		req.generation = p->generation;
+		req.loaded_ns = p->loaded_ns;
+	}
+	mutex_unlock(&policy_lock);
+	if (ret != -EFAULT && copy_to_user(arg, &req, sizeof(req)))
+		ret = -EFAULT;
+	return ret;
+}
+
+/**
+ * daudit_policy_stats - the policy part of DAUDIT_IOC_STATS.
+ * @st: filled in.
+ */
+void daudit_policy_stats(struct daudit_stats *st)
+{
+	struct daudit_policy *p;
+
+	rcu_read_lock();
+	p = rcu_dereference(cur_policy);
+	if (p) {
+		st->policy_generation = p->generation;
+		st->policy_datasets = p->n_datasets;
+		st->policy_sources = p->n_sources;
+	}
+	rcu_read_unlock();
+}
+
+int daudit_policy_init(void)
+{
+	return 0;
+}
+
+void daudit_policy_exit(void)
+{
+	struct daudit_policy *p;
+
+	p = rcu_replace_pointer(cur_policy, NULL, true);
+	synchronize_rcu();
+	policy_free(p);
+}

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The policy in force: protected objects by inode identity, trusted
+ * readers, and the superblocks they live on.  Replaced as a whole under
+ * RCU; hooks only read it.
+ */
+#ifndef _DAUDIT_POLICY_H
+#define _DAUDIT_POLICY_H
+
+#include <linux/rcupdate.h>
+#include <linux/types.h>
+#include "uapi/daudit.h"
+
+#define DAUDIT_POLICY_MAX_DEVS	64
+
+/* A resolved source: an object on a filesystem, found by (dev, ino). */
+struct daudit_pobj {
+	u64 ino;
+	dev_t dev;
+	u16 dataset;
+	u16 type;		/* enum daudit_source_type */
+	const char *path;	/* the policy's spelling, NUL-terminated */
+	u32 path_len;
+};
+
+struct daudit_policy {
+	struct rcu_head rcu;
+	u64 generation;
+	u64 loaded_ns;
+	void *blob;		/* the binary policy as loaded */
+	u32 blob_len;
+	u32 n_datasets;
+	u32 n_sources;
+	const struct daudit_policy_dataset *datasets;	/* in blob */
+	/* TREE and FILE objects, open addressing on (dev, ino). */
+	struct daudit_pobj *objs;
+	u32 obj_mask;
+	/* Trusted readers: few, checked once per session. */
+	struct daudit_pobj *readers;
+	u32 n_readers;
+	/* Superblocks holding any protected object: the first filter. */
+	u32 n_devs;
+	dev_t devs[DAUDIT_POLICY_MAX_DEVS];
+};
+
+int daudit_policy_init(void);
+void daudit_policy_exit(void);
+
+/* The policy in force, or NULL.  Caller holds rcu_read_lock(). */
+struct daudit_policy *daudit_policy_current(void);
+
+/* Is any protected object on the filesystem of @dev? */
+static inline bool daudit_policy_has_dev(const struct daudit_policy *p,
+					 dev_t dev)
+{
+	u32 i;
+
+	for (i = 0; i < p->n_devs; i++)
+		if (p->devs[i] == dev)
+			return true;
+	return false;
+}
+
+const struct daudit_pobj *daudit_policy_find(const struct daudit_policy *p,
+					     dev_t dev, u64 ino);
+bool daudit_policy_trusted(const struct daudit_policy *p, u16 dataset,
+			   dev_t exe_dev, u64 exe_ino);
+const char *daudit_policy_dataset_name(const struct daudit_policy *p,
+				       u16 dataset);
+/* Index of the dataset called @name, or -1. */
+int daudit_policy_dataset_index(const struct daudit_policy *p,
+				const char *name);
+
+long daudit_policy_load_user(void __user *arg);
+long daudit_policy_get_user(void __user *arg);
+void daudit_policy_stats(struct daudit_stats *st);
+
+#endif /* _DAUDIT_POLICY_H */

@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The process table: one entry per process that has read protected data,
+ * keyed by tgid and start time, holding its executable path.  Entries are
+ * replaced (never edited) at exec and removed at exit; lookups are RCU.
+ */
+#include <linux/atomic.h>
+#include <linux/dcache.h>
+#include <linux/file.h>
+#include <linux/hash.h>
+#include <linux/mm_types.h>
+#include <linux/rculist.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+
+#include "proc.h"
+#include "record.h"
+#include "ring.h"
+#include "session.h"
+#include "stats.h"
+
+struct daudit_proc {
+	struct hlist_node node;
+	struct rcu_head rcu;
+	pid_t tgid;
+	u64 start_ns;
+	atomic_t epoch;			/* consumer epoch last announced to */
+	struct daudit_subject subj;
+	u16 exe_len;
+	char exe[];
+};
+
+#define PROC_BITS 10
+static struct hlist_head procs[1 << PROC_BITS];
+static DEFINE_SPINLOCK(procs_lock);
+static atomic64_t n_procs = ATOMIC64_INIT(0);
+static atomic_t epoch = ATOMIC_INIT(1);
+
+u64 daudit_proc_count(void)
+{
+	return atomic64_read(&n_procs);
+}
+
+void daudit_proc_new_epoch(void)
+{
+	atomic_inc(&epoch);
+}
+
+static struct hlist_head *bucket(pid_t tgid)
+{
+	return &procs[hash_32(tgid, PROC_BITS)];
+}
+
+static struct daudit_proc *lookup(pid_t tgid, u64 start_ns)
+{
+	struct daudit_proc *e;
+
+	hlist_for_each_entry_rcu(e, bucket(tgid), node)
+		if (e->tgid == tgid && e->start_ns == start_ns)
+			return e;
+	return NULL;
+}
+
+static void emit(struct daudit_proc *e, u32 event)
+{
+	struct daudit_rec_process r;
+
+	memset(&r, 0, sizeof(r));
+	r.subj = e->subj;
+	r.event = event;
+	r.exe_len = e->exe_len;
+	daudit_ring_write(DAUDIT_REC_PROCESS, &r, sizeof(r), e->exe, e->exe_len);
+}
+
+/* Announce @e unless this consumer has already seen it. */
+static void announce(struct daudit_proc *e, u32 event)
+{
+	int cur = atomic_read(&epoch), old = atomic_read(&e->epoch);
+
+	if (event == DAUDIT_PROC_SEEN &&
+	    (old == cur || atomic_cmpxchg(&e->epoch, old, cur) != old))
+		return;
+	atomic_set(&e->epoch, cur);
+	emit(e, event);
+}
+
+/*
+ * A new entry for @task with its executable's path.  The path is read only
+ * when @task shares current's memory (the reader itself, or its io_uring
+ * worker): another task's mm cannot be read safely from here.
+ */
+static struct daudit_proc *proc_new(struct task_struct *task,
+				    const struct daudit_subject *subj)
+{
+	struct mm_struct *mm = task->mm;
+	struct file *exe = NULL;
+	struct daudit_proc *e;
+	char *buf = NULL, *path = NULL;
+	size_t len = 0;
+
+	if (mm && mm == current->mm) {
+		rcu_read_lock();
+		exe = daudit_get_file_rcu(&mm->exe_file);
+		rcu_read_unlock();
+	}
+	if (exe) {
+		buf = daudit_scratch_get();
+		if (buf) {
+			path = d_path(&exe->f_path, buf, PATH_MAX);
+			if (IS_ERR(path))
+				path = NULL;
+			else
+				len = strlen(path);
+		}
+	}
+	e = kmalloc(struct_size(e, exe, len + 1), GFP_NOWAIT | __GFP_NOWARN);
+	if (e) {
+		e->tgid = task->tgid;
+		e->start_ns = task->group_leader->start_time;
+		atomic_set(&e->epoch, 0);
+		e->subj = *subj;
+		e->exe_len = len;
+		if (path)
+			memcpy(e->exe, path, len);
+		e->exe[len] = '\0';
+	} else {
+		daudit_count(alloc_failures, 1);
+	}
+	if (buf)
+		daudit_scratch_put();
+	if (exe)
+		fput(exe);
+	return e;
+}
+
+/**
+ * daudit_proc_seen - first sight of a process reading protected data.
+ * @task: the process (a thread of it).
+ * @subj: its attribution, as its first session recorded it.
+ */
+void daudit_proc_seen(struct task_struct *task,
+		      const struct daudit_subject *subj)
+{
+	struct daudit_proc *e, *other;
+	unsigned long flags;
+
+	rcu_read_lock();
+	e = lookup(subj->tgid, subj->start_ns);
+	if (e) {
+		announce(e, DAUDIT_PROC_SEEN);
+		rcu_read_unlock();
+		return;
+	}
+	rcu_read_unlock();
+
+	e = proc_new(task, subj);
+	if (!e)
+		return;
+	spin_lock_irqsave(&procs_lock, flags);
+	other = lookup(e->tgid, e->start_ns);
+	if (!other) {
+		hlist_add_head_rcu(&e->node, bucket(e->tgid));
+		atomic64_inc(&n_procs);
+	}
+	spin_unlock_irqrestore(&procs_lock, flags);
+	if (other) {
+		kfree(e);
+		return;
+	}
+	rcu_read_lock();
+	announce(e, DAUDIT_PROC_SEEN);
+	rcu_read_unlock();
+}
+
+/**
+ * daudit_proc_announce - make sure the consumer knows this process.
+ * @tgid: process id.
+ * @start_ns: its start time.
+ */
+void daudit_proc_announce(pid_t tgid, u64 start_ns)
+{
+	struct daudit_proc *e;
+
+	rcu_read_lock();
+	e = lookup(tgid, start_ns);
+	if (e)
+		announce(e, DAUDIT_PROC_SEEN);
+	rcu_read_unlock();
+}
+
+/**
+ * daudit_proc_exec - a known process ran a new program: new executable.
+ * @task: current, after exec.
+ */
+void daudit_proc_exec(struct task_struct *task)
+{
+	struct daudit_proc *old, *e;
+	struct daudit_subject subj;
+	unsigned long flags;
+
+	rcu_read_lock();
+	old = lookup(task->tgid, task->group_leader->start_time);
+	rcu_read_unlock();
+	if (!old)
+		return;
+	daudit_subject_fill(&subj, task);
+	e = proc_new(task, &subj);
+	if (!e)
+		return;
+	spin_lock_irqsave(&procs_lock, flags);
+	old = lookup(e->tgid, e->start_ns);
+	if (old)
+		hlist_replace_rcu(&old->node, &e->node);
+	spin_unlock_irqrestore(&procs_lock, flags);
+	if (!old) {
+		kfree(e);
+		return;
+	}
+	kfree_rcu(old, rcu);
+	rcu_read_lock();
+	announce(e, DAUDIT_PROC_EXEC);
+	rcu_read_unlock();
+}
+
+/**
+ * daudit_proc_exit - a thread exited; when it was the last, end the
+ * process's sessions and forget it.
+ * @task: the exiting task (current).
+ */
+void daudit_proc_exit(struct task_struct *task)
+{
+	struct daudit_proc *e;
+	unsigned long flags;
+	u64 start = task->group_leader->start_time;
+
+	if (atomic_read(&task->signal->live) || !atomic64_read(&n_procs))
+		return;
+	rcu_read_lock();
+	e = lookup(task->tgid, start);
+	rcu_read_unlock();
+	if (!e)
+		return;
+	daudit_session_end_process(task->tgid, start);
+	spin_lock_irqsave(&procs_lock, flags);
+	e = lookup(task->tgid, start);
+	if (e) {
+		hlist_del_rcu(&e->node);
+		atomic64_dec(&n_procs);
+	}
+	spin_unlock_irqrestore(&procs_lock, flags);
+	if (e)
+		kfree_rcu(e, rcu);
+}
+
+int daudit_proc_init(void)
+{
+	return 0;
+}
+
+/* Unload, after the hooks are gone and a grace period passed. */
+void daudit_proc_exit_all(void)
+{
+	struct daudit_proc *e;
+	struct hlist_node *tmp;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(procs); i++) {
+		hlist_for_each_entry_safe(e, tmp, &procs[i], node) {
+			hlist_del(&e->node);
+			kfree(e);
+		}
+	}
+	atomic64_set(&n_procs, 0);
+}

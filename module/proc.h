@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Processes that read protected data: their executable, announced once per
+ * consumer in a PROCESS record so that other records carry only
+ * (tgid, start time) and no path is walked per read.
+ */
+#ifndef _DAUDIT_PROC_H
+#define _DAUDIT_PROC_H
+
+#include <linux/sched.h>
+#include "uapi/daudit.h"
+
+/* First sight of @task (it just started a session): remember, announce. */
+void daudit_proc_seen(struct task_struct *task,
+		      const struct daudit_subject *subj);
+/* Before a record about (tgid, start): re-announce for a new consumer. */
+void daudit_proc_announce(pid_t tgid, u64 start_ns);
+/* A known process ran a new program. */
+void daudit_proc_exec(struct task_struct *task);
+/* A process exited (its last thread): end its sessions, forget it. */
+void daudit_proc_exit(struct task_struct *task);
+/* A new consumer attached: every process is announced again. */
+void daudit_proc_new_epoch(void);
+u64 daudit_proc_count(void);
+
+int daudit_proc_init(void);
+void daudit_proc_exit_all(void);
+
+#endif /* _DAUDIT_PROC_H */
