@@ -17,7 +17,7 @@ UNITDIR ?= /lib/systemd/system
 DESTDIR ?=
 
 CC      ?= gcc
-PKGS    := sqlite3 json-c
+PKGS    := sqlite3 json-c inih
 CWARN   := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wno-missing-field-initializers
 CFLAGS  ?= -O2 -g
@@ -36,7 +36,7 @@ LIB_OBJS    := $(LIB_SRCS:%.c=$(OBJ)/%.o)
 DAUDIT_OBJS := $(DAUDIT_SRCS:%.c=$(OBJ)/%.o)
 DAUDITD_OBJS := $(DAUDITD_SRCS:%.c=$(OBJ)/%.o)
 
-.PHONY: all module userspace helpers unit check vm-test static demo bench \
+.PHONY: all module userspace helpers unit check vm-test static demo bench bench-collector \
 	install uninstall clean help deps dkms-test dkms-install
 
 all: module userspace
@@ -48,6 +48,7 @@ help:
 	@echo "  userspace      build build/bin/daudit and build/bin/dauditd"
 	@echo "  helpers        build the C helpers the VM tests run"
 	@echo "  unit           host unit tests under ASan and UBSan"
+	@echo "  fuzz           libFuzzer on the policy parser/decoder and the record decoder (FUZZ_SECONDS=20)"
 	@echo "  vm-test        kernel tests: boot every installed kernel in qemu"
 	@echo "                 (SUITES='file-read' to run some suites)"
 	@echo "  static         W=1 and sparse module builds, cppcheck, shellcheck"
@@ -55,6 +56,7 @@ help:
 	@echo "  check          everything above; ends with 'N passed, N failed'"
 	@echo "  demo           boot a VM, load the module, run the scenario, print the review"
 	@echo "  bench          performance ratios measured side by side in one VM run"
+	@echo "  bench-collector  collector ingest (records/s, peak memory) on the host"
 	@echo "  install        install module, programs, unit and config (DESTDIR honoured)"
 	@echo "  dkms-install   copy the sources to /usr/src/daudit-VERSION and dkms install them"
 	@echo "  uninstall      remove what install put in place"
@@ -88,10 +90,13 @@ $(BUILD)/helpers/daudit-abi-test: $(DAUDIT_SRCS) $(LIB_SRCS) $(USER_HDRS)
 		$(DAUDIT_SRCS) $(LIB_SRCS) $(USER_LDLIBS)
 
 helpers: $(BUILD)/helpers/daudit-abi-test
-	@$(MAKE) -s -C tests/helpers OUT=$(CURDIR)/$(BUILD)/helpers
+	@$(MAKE) -s -C tests/helpers OUT=$(abspath $(BUILD))/helpers
 
 unit:
-	@$(MAKE) -s -C tests/unit OUT=$(CURDIR)/$(BUILD)/unit run
+	@$(MAKE) -s -C tests/unit OUT=$(abspath $(BUILD))/unit run
+
+fuzz:
+	@tests/fuzz/run.sh
 
 vm-test: all helpers
 	@SUITES="$(SUITES)" KERNELS="$(KERNELS)" tests/vm/run.sh
@@ -115,6 +120,18 @@ bench:
 	@scripts/deps.sh bench
 	@$(MAKE) -s all helpers
 	@tests/vm/run.sh --bench
+
+# Collector ingest on the host, one core (docs/performance.md).
+bench-collector: $(BUILD)/bench/collector
+	@$(BUILD)/bench/collector
+
+$(BUILD)/bench/collector: tests/bench/collector.c tests/unit/synth.h \
+		tests/unit/scenario.h $(filter-out %/main.c,$(DAUDITD_SRCS)) \
+		$(LIB_SRCS) $(USER_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -Iuserspace/dauditd -Itests/unit -o $@ \
+		tests/bench/collector.c $(filter-out %/main.c,$(DAUDITD_SRCS)) \
+		$(LIB_SRCS) $(USER_LDLIBS)
 
 install: all
 	scripts/install.sh "$(DESTDIR)" "$(SBINDIR)" "$(MANDIR)" "$(SYSCONFDIR)" "$(UNITDIR)"

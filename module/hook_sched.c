@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Process life cycle: exec gives a known process a new executable; the
- * exit of its last thread ends its sessions. */
+/*
+ * Process life cycle: exec gives a known process a new executable; the
+ * exit of its last thread ends its sessions.
+ */
 #include "hooks.h"
 #include "proc.h"
 

@@ -64,6 +64,7 @@ static int __init daudit_init(void)
 	if (ret)
 		goto err_device;
 
+	daudit_audit_lifecycle("daudit_load", 1, 0);
 	pr_info("loaded, version %s, ABI %u.%u, %u KiB ring per CPU\n",
 		DAUDIT_VERSION, DAUDIT_ABI_MAJOR, DAUDIT_ABI_MINOR, ring_kb);
 	return 0;
@@ -109,6 +110,7 @@ static void __exit daudit_exit(void)
 	daudit_scratch_exit();
 	daudit_ring_totals(&records, &dropped);
 	daudit_ring_exit();
+	daudit_audit_lifecycle("daudit_unload", records, dropped);
 	/* Nobody can read what was still in the rings; say how much. */
 	pr_info("unloaded: %llu records written, %llu dropped, %llu sessions ended\n",
 		records, dropped, st.sessions_ended);

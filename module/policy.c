@@ -346,7 +346,7 @@ static int resolve(struct daudit_policy *p, const struct daudit_policy_source *s
 
 	ret = kern_path(path, LOOKUP_FOLLOW, &kp);
 	if (ret)
-		return fail(e, DAUDIT_PERR_SOURCE, i, ret, "cannot resolve %s",
+		return fail(e, DAUDIT_PERR_SOURCE, i, ret, "no such path: %s",
 			    path);
 	inode = d_inode(kp.dentry);
 	o.dev = inode->i_sb->s_dev;

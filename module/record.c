@@ -5,6 +5,7 @@
  */
 
 #include <linux/audit.h>
+#include <uapi/linux/audit.h>
 #include <linux/cgroup.h>
 #include <linux/cred.h>
 #include <linux/pid_namespace.h>
@@ -208,4 +209,20 @@ void daudit_emit_alert(u32 kind, const char *dataset, u64 dev, u64 ino,
 	strscpy_pad(a.dataset, dataset, sizeof(a.dataset));
 	daudit_ring_write(DAUDIT_REC_ALERT, &a, sizeof(a), paths,
 			  path_len + 1 + path2_len);
+}
+
+/**
+ * daudit_audit_lifecycle - put a module load or unload in the audit trail.
+ * @op: "daudit_load" or "daudit_unload".
+ * @records: records written so far.
+ * @dropped: records dropped so far.
+ *
+ * An unload cannot reach a consumer (none may be attached while the module
+ * goes away), so the system's audit trail and the kernel log carry it.
+ */
+void daudit_audit_lifecycle(const char *op, u64 records, u64 dropped)
+{
+	audit_log(audit_context(), GFP_KERNEL, AUDIT_KERNEL_OTHER,
+		  "op=%s version=%s instance=%016llx records=%llu dropped=%llu",
+		  op, DAUDIT_VERSION, daudit_instance_id, records, dropped);
 }

@@ -11,6 +11,7 @@ void daudit_emit_module(u32 event);
 void daudit_emit_policy(u64 generation, u32 result, u32 n_datasets,
 			u32 n_sources, u32 size);
 
+void daudit_audit_lifecycle(const char *op, u64 records, u64 dropped);
 void daudit_emit_alert(u32 kind, const char *dataset, u64 dev, u64 ino,
 		       const char *paths, u32 path_len, u32 path2_len);
 

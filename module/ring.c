@@ -226,13 +226,17 @@ static bool ring_has_data(struct daudit_ring *r)
 	return r->cursor != smp_load_acquire(&r->head);
 }
 
+/* Records to read, or a loss report a read would make a CPU write. */
 bool daudit_ring_readable(void)
 {
 	unsigned int cpu;
 
-	for_each_possible_cpu(cpu)
-		if (ring_has_data(per_cpu_ptr(rings, cpu)))
+	for_each_possible_cpu(cpu) {
+		struct daudit_ring *r = per_cpu_ptr(rings, cpu);
+
+		if (ring_has_data(r) || READ_ONCE(r->lost_count))
 			return true;
+	}
 	return false;
 }
 

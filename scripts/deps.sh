@@ -4,11 +4,11 @@
 # Needs root (or nothing to install).  Prints what it installs.
 set -euo pipefail
 
-build_pkgs=(make gcc libc6-dev pkg-config libsqlite3-dev libjson-c-dev
+build_pkgs=(make gcc libc6-dev pkg-config libsqlite3-dev libjson-c-dev libinih-dev
 	liburing-dev libgnutls28-dev kmod
 	linux-headers-cloud-amd64 linux-headers-6.12-cloud-amd64)
 vm_pkgs=(qemu-system-x86 linux-image-cloud-amd64 linux-image-6.12-cloud-amd64
-	busybox-static bats cpio gzip util-linux procps)
+	busybox-static bats cpio gzip util-linux procps jq)
 check_pkgs=(dkms sparse cppcheck shellcheck clang libclang-rt-14-dev libcmocka-dev linux-source-6.12
 	libcap2-bin)
 

@@ -62,5 +62,7 @@ if [ -z "$destdir" ]; then
 	for ko in "$top"/build/kmod/*/daudit.ko; do
 		[ -f "$ko" ] && depmod -a "$(basename "$(dirname "$ko")")"
 	done
-	command -v systemctl >/dev/null && systemctl daemon-reload 2>/dev/null || true
+	if command -v systemctl >/dev/null; then
+		systemctl daemon-reload 2>/dev/null || true
+	fi
 fi

@@ -44,6 +44,7 @@ unit_tap() {
 }
 run_step unit unit_tap
 run_step static tests/static/run.sh
+run_step fuzz tests/fuzz/run.sh
 if [ "$built" = 1 ]; then
 	run_step dkms tests/dkms/run.sh
 	run_step vm tests/vm/run.sh
@@ -55,7 +56,9 @@ skipped=$(grep -E '^ok ' "$all" | grep -i -E '# skip' || true)
 nskip=0
 [ -n "$skipped" ] && nskip=$(echo "$skipped" | wc -l)
 echo "skipped: $nskip"
-[ -n "$skipped" ] && echo "$skipped" | sed 's/^/  /'
+if [ -n "$skipped" ]; then
+	while IFS= read -r s; do echo "  $s"; done <<<"$skipped"
+fi
 if [ "$failed" -gt 0 ]; then
 	echo "failures:"
 	grep -E '^not ok ' "$all" | sed 's/^/  /'

@@ -13,10 +13,15 @@
  *   devprobe read-small          read() with a buffer below DAUDIT_RECORD_MAX
  *   devprobe ack-ctl             DAUDIT_IOC_ACK on a control handle
  *   devprobe first-record        type and event of the first record
+ *   devprobe policy-fields DIR   load a minimal valid binary policy
+ *                                protecting DIR, then each of a list of
+ *                                single-field corruptions of it; print
+ *                                one line per case with the errno
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +50,98 @@ static int open_dev(int flags)
 		exit(1);
 	}
 	return fd;
+}
+
+/* A valid policy: one dataset "t", one tree source DIR. */
+struct tiny {
+	struct daudit_policy_header h;
+	struct daudit_policy_dataset d;
+	struct daudit_policy_source s;
+	char strings[256];
+};
+
+static size_t tiny_build(struct tiny *t, const char *dir)
+{
+	size_t n = strlen(dir) + 1;
+
+	memset(t, 0, sizeof(*t));
+	t->h.magic = DAUDIT_POLICY_MAGIC;
+	t->h.abi_major = DAUDIT_ABI_MAJOR;
+	t->h.header_size = sizeof(t->h);
+	t->h.n_datasets = 1;
+	t->h.n_sources = 1;
+	t->h.strings_len = n;
+	t->h.total_size = offsetof(struct tiny, strings) + n;
+	strcpy(t->d.name, "t");
+	t->s.type = DAUDIT_SRC_TREE;
+	t->s.path_len = n - 1;
+	memcpy(t->strings, dir, n);
+	return t->h.total_size;
+}
+
+static int load_blob(int fd, const void *blob, size_t len)
+{
+	struct daudit_policy_load req;
+
+	memset(&req, 0, sizeof(req));
+	req.ptr = (uintptr_t)blob;
+	req.len = len;
+	return ioctl(fd, DAUDIT_IOC_POLICY_LOAD, &req);
+}
+
+static int policy_fields(const char *dir)
+{
+	struct tiny t;
+	size_t len;
+	int fd = open_dev(O_WRONLY), i;
+	static const char *const cases[] = {
+		"valid", "magic", "abi", "header_size", "total_size+8",
+		"short", "n_datasets=0", "n_sources=70000", "strings_len+1",
+		"reserved", "name-empty", "name-bad-char", "name-unterminated",
+		"name-junk-after-nul", "dataset-flags", "type=0", "type=99",
+		"dataset-index", "src-flags", "path-relative", "path-off",
+		"path-len-0", "path-no-nul", "path-with-port", "path-missing",
+		"path-not-dir", "net-prefix", "net-hostbits", "net-ports",
+		"only-reader",
+	};
+
+	for (i = 0; i < (int)(sizeof(cases) / sizeof(cases[0])); i++) {
+		const char *c = cases[i];
+
+		len = tiny_build(&t, dir);
+		if (!strcmp(c, "magic")) t.h.magic ^= 1;
+		else if (!strcmp(c, "abi")) t.h.abi_major++;
+		else if (!strcmp(c, "header_size")) t.h.header_size += 8;
+		else if (!strcmp(c, "total_size+8")) t.h.total_size += 8;
+		else if (!strcmp(c, "short")) len -= 1;
+		else if (!strcmp(c, "n_datasets=0")) t.h.n_datasets = 0;
+		else if (!strcmp(c, "n_sources=70000")) t.h.n_sources = 70000;
+		else if (!strcmp(c, "strings_len+1")) t.h.strings_len++;
+		else if (!strcmp(c, "reserved")) t.h.reserved[1] = 1;
+		else if (!strcmp(c, "name-empty")) t.d.name[0] = 0;
+		else if (!strcmp(c, "name-bad-char")) t.d.name[0] = '/';
+		else if (!strcmp(c, "name-unterminated")) memset(t.d.name, 'a', sizeof(t.d.name));
+		else if (!strcmp(c, "name-junk-after-nul")) t.d.name[10] = 'x';
+		else if (!strcmp(c, "dataset-flags")) t.d.flags = 1;
+		else if (!strcmp(c, "type=0")) t.s.type = 0;
+		else if (!strcmp(c, "type=99")) t.s.type = 99;
+		else if (!strcmp(c, "dataset-index")) t.s.dataset = 1;
+		else if (!strcmp(c, "src-flags")) t.s.flags = 1;
+		else if (!strcmp(c, "path-relative")) t.strings[0] = 'x';
+		else if (!strcmp(c, "path-off")) t.s.path_off = 200;
+		else if (!strcmp(c, "path-len-0")) t.s.path_len = 0;
+		else if (!strcmp(c, "path-no-nul")) t.s.path_len--;
+		else if (!strcmp(c, "path-with-port")) t.s.port_lo = 1;
+		else if (!strcmp(c, "path-missing")) { len = tiny_build(&t, "/nonexistent/dir"); }
+		else if (!strcmp(c, "path-not-dir")) { len = tiny_build(&t, "/init"); }
+		else if (!strcmp(c, "net-prefix")) { t.s.type = DAUDIT_SRC_TCP; t.s.family = 2; t.s.prefix_len = 33; t.s.port_lo = t.s.port_hi = 1; t.s.path_len = 0; }
+		else if (!strcmp(c, "net-hostbits")) { t.s.type = DAUDIT_SRC_TCP; t.s.family = 2; t.s.prefix_len = 8; t.s.addr[1] = 1; t.s.port_lo = t.s.port_hi = 1; t.s.path_len = 0; }
+		else if (!strcmp(c, "net-ports")) { t.s.type = DAUDIT_SRC_TCP; t.s.family = 2; t.s.prefix_len = 32; t.s.port_lo = 9; t.s.port_hi = 8; t.s.path_len = 0; }
+		else if (!strcmp(c, "only-reader")) t.s.type = DAUDIT_SRC_READER;
+		printf("%s %s\n", c, load_blob(fd, &t, len) < 0 ?
+		       strerrorname_np(errno) : "OK");
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -133,6 +230,8 @@ int main(int argc, char **argv)
 		}
 		return 0;
 	}
+	if (!strcmp(cmd, "policy-fields"))
+		return policy_fields(arg);
 	fprintf(stderr, "usage: devprobe open|hold|version-size|version-ptr|stats-ptr|stats-reserved|ioctl-nr|read-small|ack-ctl|first-record [ARG]\n");
 	return 2;
 }

@@ -91,10 +91,21 @@ report() {
 			"#"*) echo "$line" ;;
 			esac
 		done <"$results"
-		# A suite that printed no plan died before running.
+		# Every suite must report as many results as its plan announced: a
+		# test that never ran is a failure, not a silence.
 		for s in $SUITES; do
-			if ! awk -v s="$s" '{ sub(/\r$/, "") } $0 == "DAUDIT-SUITE " s {f=1; next} f && /^1\.\./ {ok=1} /^DAUDIT-SUITE/ {f=0} END {exit !ok}' "$results"; then
+			line=$(awk -v s="$s" '{ sub(/\r$/, "") }
+				$0 == "DAUDIT-SUITE " s { f = 1; next }
+				/^DAUDIT-/ { f = 0 }
+				f && /^1\.\.[0-9]+$/ { plan = substr($0, 4) }
+				f && /^(ok|not ok) / { n++ }
+				END { printf "%s %d", plan == "" ? "-" : plan, n }' "$results")
+			plan=${line% *} ran=${line#* }
+			if [ "$plan" = - ]; then
 				echo "not ok - [$short] $s: suite did not run (no TAP plan)"
+				fail=1
+			elif [ "$ran" -ne "$plan" ]; then
+				echo "not ok - [$short] $s: only $ran of $plan tests reported a result"
 				fail=1
 			fi
 		done

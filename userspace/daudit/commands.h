@@ -10,5 +10,7 @@ struct command {
 };
 
 int cmd_status(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
+int cmd_policy(int argc, char **argv);
 
 #endif

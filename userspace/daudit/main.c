@@ -16,6 +16,8 @@
 
 static const struct command commands[] = {
 	{ "status", cmd_status, "module, ABI, policy, counters and drops" },
+	{ "monitor", cmd_monitor, "print records from the module as ECS JSON lines" },
+	{ "policy", cmd_policy, "check, load or show the policy of protected sources" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

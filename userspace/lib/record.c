@@ -211,8 +211,10 @@ const char *rec_paths_str(uint32_t paths, char *buf, size_t len)
 			continue;
 		n = snprintf(buf + used, len - used, "%s%s", used ? "," : "",
 			     names[i]);
-		if (n < 0 || (size_t)n >= len - used)
+		if (n < 0 || (size_t)n >= len - used) {
+			buf[used] = '\0';	/* no half names */
 			break;
+		}
 		used += n;
 	}
 	return buf;

@@ -1,0 +1,122 @@
+#!/usr/bin/env bats
+# Protection follows the object, not the spelling of its path: none of the
+# usual ways around a path-based rule escapes it.
+
+load lib
+
+F=/srv/customers/customers.csv
+
+setup_file() {
+	load lib
+	unload_module
+	load_module
+	make_dataset
+	# A hard link made before the policy exists, outside the tree.
+	ln -f "$DATA/accounts.db" /srv/public/early-link.db
+	load_policy
+}
+
+teardown_file() {
+	umount /mnt/bound 2>/dev/null || true
+	for m in data opt lib lib64 usr; do umount "/tmp/jail/$m" 2>/dev/null || true; done
+	unload_module
+}
+
+setup() {
+	drain_records /dev/null
+}
+
+# expect_read PATH-READ CANONICAL: a read of PATH-READ as alice is recorded
+# against CANONICAL with exact bytes.
+expect_read() {
+	local n
+	n=$(read_as alice read "$1")
+	drain_records
+	cat "$RECS" >&2
+	[ "$n" -gt 0 ]
+	[ "$(bytes_for "$2")" -eq "$n" ]
+	[ "$(field_of "$2" .daudit.dataset)" = customers ]
+}
+
+@test "a symlink into the tree" {
+	ln -sf "$F" /tmp/link.csv
+	ln -sfn /srv/customers /tmp/linkdir
+	expect_read /tmp/link.csv "$F"
+	expect_read /tmp/linkdir/2026/phones.csv "$DATA/2026/phones.csv"
+}
+
+@test "the tree bind-mounted elsewhere" {
+	mkdir -p /mnt/bound
+	mount --bind /srv/customers /mnt/bound
+	expect_read /mnt/bound/customers.csv "$F"
+	umount /mnt/bound
+}
+
+@test "relative paths after chdir" {
+	cd /srv/customers/2026
+	expect_read ./phones.csv "$DATA/2026/phones.csv"
+	expect_read ../customers.csv "$F"
+}
+
+@test "a file renamed inside the tree is still protected, under its new name" {
+	cp "$DATA/2026/phones.csv" "$DATA/moving.csv"
+	chmod a+r "$DATA/moving.csv"
+	exec 8<"$DATA/moving.csv"
+	mv "$DATA/moving.csv" "$DATA/2026/moved.csv"
+	expect_read "$DATA/2026/moved.csv" "$DATA/2026/moved.csv"
+	exec 8<&-
+}
+
+@test "re-opening through /proc/self/fd/N" {
+	exec 8<"$F"
+	n=$(as_user alice bash -c 'reader read /proc/self/fd/8' | sed -n 's/^bytes=\([0-9]*\) .*/\1/p')
+	exec 8<&-
+	drain_records
+	[ "$(bytes_for "$F")" -eq "$n" ]
+}
+
+@test "a hard link made outside the tree: the link is an alert and its reads are caught" {
+	rm -f /srv/public/hl.csv
+	as_user mallory true # mallory exists
+	ln "$F" /srv/public/hl.csv
+	drain_records
+	cat "$RECS" >&2
+	a=$(jq -c 'select(.event.action == "hardlink-protected-file")' "$RECS")
+	[ -n "$a" ]
+	[ "$(echo "$a" | jq -r .event.kind)" = alert ]
+	[ "$(echo "$a" | jq -r .file.path)" = "$F" ]
+	[ "$(echo "$a" | jq -r .daudit.link_path)" = /srv/public/hl.csv ]
+	[ "$(echo "$a" | jq -r .daudit.dataset)" = customers ]
+	# Reads through the new name count as reads of the protected file.
+	expect_read /srv/public/hl.csv "$F"
+}
+
+@test "a hard link made before the policy was loaded is caught too" {
+	expect_read /srv/public/early-link.db "$DATA/accounts.db"
+}
+
+@test "a new mount namespace (unshare -m)" {
+	n=$(unshare -m bash -c '
+		mount --bind /srv/customers /mnt 2>/dev/null || exit 1
+		. /opt/daudit/tests/lib.bash
+		read_as alice read /mnt/customers.csv')
+	drain_records
+	[ "$(bytes_for "$F")" -eq "$n" ]
+	[ "$(field_of "$F" .daudit.mnt_ns)" != "$(stat -L -c %i /proc/self/ns/mnt)" ]
+}
+
+@test "a chroot" {
+	for m in opt lib lib64 usr data; do mkdir -p "/tmp/jail/$m"; done
+	mount --bind /srv/customers /tmp/jail/data
+	for m in opt lib lib64 usr; do mount --bind "/$m" "/tmp/jail/$m"; done
+	# chroot needs CAP_SYS_CHROOT: enter as root, then become alice inside.
+	n=$(bash -c 'echo 1001 >/proc/self/loginuid && exec chroot /tmp/jail \
+		/usr/bin/setpriv --reuid=1001 --regid=1001 --clear-groups --inh-caps=-all -- \
+		/opt/daudit/helpers/reader read /data/customers.csv' |
+		sed -n 's/^bytes=\([0-9]*\) .*/\1/p')
+	for m in data opt lib lib64 usr; do umount "/tmp/jail/$m"; done
+	drain_records
+	cat "$RECS" >&2
+	[ "$n" -eq 100000 ]
+	[ "$(bytes_for "$F")" -eq "$n" ]
+}

@@ -1,0 +1,119 @@
+#!/usr/bin/env bats
+# The kernel side of the policy: every byte checked again, atomic swap,
+# loads are records, and a bad policy changes nothing.
+
+load lib
+
+setup_file() {
+	load lib
+	unload_module
+	load_module
+	make_dataset
+}
+
+teardown_file() {
+	unload_module
+}
+
+setup() {
+	drain_records /dev/null
+}
+
+@test "the kernel checks every field of a binary policy again" {
+	run devprobe policy-fields /srv/customers
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | head -n1)" = "valid OK" ]
+	# Every corruption is refused; none is accepted.
+	[ "$(echo "$output" | grep -c ' OK$')" -eq 1 ]
+	echo "$output" | grep -q '^path-missing ENOENT$'
+	echo "$output" | grep -q '^path-not-dir ENOTDIR$'
+	echo "$output" | grep -q '^n_sources=70000 E2BIG$'
+	echo "$output" | grep -q '^magic EINVAL$'
+}
+
+@test "a policy load is a record, and policy show prints what the kernel holds" {
+	load_policy
+	drain_records
+	cat "$RECS" >&2
+	p=$(jq -c 'select(.event.action == "policy-load")' "$RECS" | tail -n1)
+	[ "$(echo "$p" | jq -r .event.outcome)" = success ]
+	[ "$(echo "$p" | jq -r .user.id)" = 0 ]
+	run daudit policy show
+	echo "$output"
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -q '^dataset customers'
+	echo "$output" | grep -q 'tree /srv/customers'
+}
+
+@test "a policy with an error changes nothing and names the line" {
+	load_policy
+	gen=$(daudit status --format json | jq .policy_generation)
+	cat >/tmp/bad.conf <<'POL'
+dataset customers {
+	tree /srv/customers
+	tree /srv/does-not-exist
+}
+POL
+	run daudit policy load /tmp/bad.conf
+	echo "$output"
+	[ "$status" -eq 1 ]
+	echo "$output" | grep -q '/tmp/bad.conf:3:'
+	[ "$(daudit status --format json | jq .policy_generation)" -eq "$gen" ]
+	# The old policy still protects.
+	n=$(read_as alice read /srv/customers/2026/phones.csv)
+	drain_records
+	[ "$(bytes_for /srv/customers/2026/phones.csv)" -eq "$n" ]
+	# The refused attempt is itself on record.
+	[ "$(jq -r 'select(.event.action == "policy-load") | .event.outcome' "$RECS" | tail -n1)" = failure ]
+}
+
+@test "1,000 protected roots load, and the last of them protects" {
+	mkdir -p /srv/many
+	{
+		echo "dataset many {"
+		for i in $(seq 1000); do
+			mkdir -p "/srv/many/r$i"
+			echo "	tree /srv/many/r$i"
+		done
+		echo "}"
+		echo "dataset customers { tree /srv/customers }"
+	} >/tmp/many.conf
+	head -c 5000 /dev/urandom >/srv/many/r1000/x.csv
+	chmod -R a+rX /srv/many
+	daudit policy load /tmp/many.conf
+	[ "$(daudit status --format json | jq .policy_sources)" -eq 1001 ]
+	n=$(read_as alice read /srv/many/r1000/x.csv)
+	drain_records
+	[ "$(bytes_for /srv/many/r1000/x.csv)" -eq "$n" ]
+	[ "$(field_of /srv/many/r1000/x.csv .daudit.dataset)" = many ]
+	load_policy
+}
+
+@test "trusted readers of a dataset are not recorded, others are" {
+	cp /opt/daudit/helpers/reader /usr/bin/trusted-reader
+	cat >/tmp/trusted.conf <<'POL'
+dataset customers {
+	tree /srv/customers
+	reader /usr/bin/trusted-reader
+}
+POL
+	daudit policy load /tmp/trusted.conf
+	as_user alice trusted-reader read /srv/customers/2026/phones.csv
+	n=$(read_as alice read /srv/customers/2026/phones.csv)
+	drain_records
+	[ "$(file_records /srv/customers/2026/phones.csv | jq -r .process.name | sort -u)" = reader ]
+	[ "$(bytes_for /srv/customers/2026/phones.csv)" -eq "$n" ]
+	[ "$(daudit status --format json | jq .trusted_reads)" -gt 0 ]
+	load_policy
+}
+
+@test "module unload is on record in the kernel log and the audit trail" {
+	rmmod daudit
+	dmesg | grep -q 'daudit: unloaded: [0-9]* records written'
+	dmesg | grep -q 'op=daudit_unload'
+	load_module
+	run devprobe first-record
+	[ "${output%% *}" = type=module ]
+	load_policy
+}

@@ -1,0 +1,118 @@
+#!/usr/bin/env bats
+# Reads are coalesced per (open file, process) into sessions, emitted at the
+# final close, at process exit, and at byte and age thresholds.
+
+load lib
+
+F=/srv/customers/accounts.db	# 1,000,000 bytes
+
+setup_file() {
+	load lib
+	unload_module
+	load_module
+	make_dataset
+	load_policy
+}
+
+teardown_file() {
+	unload_module
+}
+
+setup() {
+	echo $((64 << 20)) >/sys/module/daudit/parameters/flush_bytes
+	echo 60 >/sys/module/daudit/parameters/flush_age_sec
+	drain_records /dev/null
+}
+
+@test "many reads of one open file by one process make one record" {
+	n=$(read_as alice read "$F" 512)
+	drain_records
+	[ "$(file_records "$F" | wc -l)" -eq 1 ]
+	r=$(file_records "$F")
+	[ "$(echo "$r" | jq .daudit.bytes)" -eq "$n" ]
+	[ "$(echo "$r" | jq .daudit.calls)" -eq $(((n + 511) / 512)) ]
+	[ "$(echo "$r" | jq -r .daudit.session.final)" = true ]
+	[ "$(echo "$r" | jq -r .event.reason)" = close ]
+}
+
+@test "two processes sharing one open file get a session each" {
+	# Parent and child read alternately through the same open file.
+	out=$(as_user alice bash -c '
+		exec 8<'"$F"'
+		head -c 300000 <&8 >/dev/null
+		( head -c 200000 <&8 >/dev/null; echo "child=$BASHPID" )
+		echo "parent=$$"')
+	drain_records
+	cat "$RECS" >&2
+	[ "$(file_records "$F" | jq -s 'map(.process.pid) | unique | length')" -eq 2 ]
+	[ "$(bytes_for "$F")" -le 1000000 ]
+	[ "$(file_records "$F" | jq -s 'map(.daudit.session.id) | unique | length')" -eq 2 ]
+}
+
+@test "a process that exits while the file stays open elsewhere is reported at its exit" {
+	exec 8<"$F"
+	as_user alice bash -c 'head -c 123456 <&8 >/dev/null'
+	drain_records
+	exec 8<&-
+	cat "$RECS" >&2
+	r=$(file_records "$F" | jq -s 'map(select(.process.name == "head"))')
+	[ "$(echo "$r" | jq 'map(.daudit.bytes) | add')" -ge 123456 ]
+	[ "$(echo "$r" | jq -r '.[-1].event.reason')" = exit ]
+	[ "$(echo "$r" | jq -r '.[-1].daudit.session.final')" = true ]
+}
+
+@test "crossing the byte threshold emits interim records while the file is open" {
+	echo 65536 >/sys/module/daudit/parameters/flush_bytes
+	coproc HOLD { as_user alice reader hold "$F" 1000000 30; }
+	read -r line <&"${HOLD[0]}"
+	n=$(echo "$line" | sed -n 's/^bytes=\([0-9]*\) .*/\1/p')
+	holder=$(echo "$line" | sed -n 's/.*pid=\([0-9]*\).*/\1/p')
+	drain_records
+	cat "$RECS" >&2
+	# The file is still open: only interim records so far, all of it counted.
+	[ "$(file_records "$F" | jq -s 'map(select(.daudit.session.final)) | length')" -eq 0 ]
+	[ "$(file_records "$F" | jq -r .event.reason | sort -u)" = bytes ]
+	[ "$(bytes_for "$F")" -eq "$n" ]
+	kill "$holder"
+	wait || true
+}
+
+@test "the age threshold reports a file held open and idle" {
+	echo 1 >/sys/module/daudit/parameters/flush_age_sec
+	coproc HOLD { as_user alice reader hold "$F" 4096 30; }
+	read -r line <&"${HOLD[0]}"
+	holder=$(echo "$line" | sed -n 's/.*pid=\([0-9]*\).*/\1/p')
+	sleep 4
+	drain_records
+	cat "$RECS" >&2
+	r=$(file_records "$F" | head -n1)
+	[ "$(echo "$r" | jq -r .event.reason)" = age ]
+	[ "$(echo "$r" | jq .daudit.bytes)" -eq 4096 ]
+	[ "$(echo "$r" | jq -r .daudit.session.final)" = false ]
+	# Interim and final records of a session share its id.
+	kill "$holder"
+	wait || true
+	drain_records "$BATS_TEST_TMPDIR/final.json"
+	f=$(jq -c --arg p "$F" 'select(.file.path == $p)' "$BATS_TEST_TMPDIR/final.json" | tail -n1)
+	[ "$(echo "$f" | jq -r .daudit.session.id)" = "$(echo "$r" | jq -r .daudit.session.id)" ]
+	[ "$(echo "$f" | jq -r .daudit.session.final)" = true ]
+}
+
+@test "a policy that moves a file to another dataset ends its sessions" {
+	# This shell reads (bash's own read builtin), before and after the load.
+	exec 8<"$F"
+	read -r -N 1000 _ <&8 || true
+	cat >/tmp/moved.conf <<'POL'
+dataset finance {
+	tree /srv/customers
+}
+POL
+	load_policy /tmp/moved.conf
+	read -r -N 1000 _ <&8 || true
+	exec 8<&-
+	drain_records
+	cat "$RECS" >&2
+	[ "$(file_records "$F" | jq -r 'select(.daudit.dataset == "customers") | .event.reason')" = policy ]
+	[ "$(file_records "$F" | jq -r 'select(.daudit.dataset == "finance") | .daudit.bytes')" -gt 0 ]
+	load_policy
+}

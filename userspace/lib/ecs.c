@@ -1,0 +1,775 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Records as ECS JSON objects.  See ecs.h for the conventions and the
+ * string escaping rule, docs/records.md for the field table.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <inttypes.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ecs.h"
+#include "record.h"
+#include "util.h"
+
+struct ecs_proc {
+	uint32_t tgid;
+	uint64_t start_ns;
+	char *exe;
+	struct ecs_proc *hnext;
+	struct ecs_proc *prev;	/* towards the most recently used */
+	struct ecs_proc *next;
+};
+
+/* ------------------------------------------------------------------ */
+/* Escaping                                                            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Length of the well-formed UTF-8 sequence at @s (Unicode table 3-7), or 0
+ * if the byte there does not start one.  NUL counts as not well-formed so
+ * that escaped strings stay C strings.
+ */
+static size_t utf8_len(const unsigned char *s, size_t avail)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	if (c == 0)
+		return 0;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	/* The second byte's range is what excludes overlongs and surrogates. */
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (avail < n || s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+static int is_hex(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	       (c >= 'A' && c <= 'F');
+}
+
+static unsigned int hex_val(unsigned char c)
+{
+	if (c <= '9')
+		return c - '0';
+	return (c | 0x20) - 'a' + 10;
+}
+
+/* Would the output for @s[0..] start with '\' or "xHH"? */
+static int backslash_needs_doubling(const unsigned char *s, size_t avail)
+{
+	if (!avail)
+		return 0;
+	if (s[0] == '\\' || !utf8_len(s, avail))
+		return 1;
+	return avail >= 3 && s[0] == 'x' && is_hex(s[1]) && is_hex(s[2]);
+}
+
+char *ecs_escape(const char *str, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *s = (const unsigned char *)str;
+	char *out = util_xmalloc(4 * len + 1), *o = out;
+	size_t i = 0;
+
+	while (i < len) {
+		size_t n = utf8_len(s + i, len - i);
+
+		if (!n) {
+			*o++ = '\\';
+			*o++ = 'x';
+			*o++ = hex[s[i] >> 4];
+			*o++ = hex[s[i] & 15];
+			i++;
+			continue;
+		}
+		if (s[i] == '\\' &&
+		    backslash_needs_doubling(s + i + 1, len - i - 1))
+			*o++ = '\\';
+		memcpy(o, s + i, n);
+		o += n;
+		i += n;
+	}
+	*o = '\0';
+	return out;
+}
+
+size_t ecs_unescape(const char *str, char *out)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n = 0;
+
+	while (*s) {
+		if (s[0] == '\\' && s[1] == '\\') {
+			out[n++] = '\\';
+			s += 2;
+		} else if (s[0] == '\\' && s[1] == 'x' && is_hex(s[2]) &&
+			   is_hex(s[3])) {
+			out[n++] = (char)(hex_val(s[2]) << 4 | hex_val(s[3]));
+			s += 4;
+		} else {
+			out[n++] = (char)*s++;
+		}
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Building the object by dotted field name                            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The object that holds the last component of @path ("a.b.c" -> a.b),
+ * created as needed; *leaf points at that last component.
+ */
+static json_object *parent_of(json_object *root, const char *path,
+			      const char **leaf)
+{
+	const char *dot;
+
+	while ((dot = strchr(path, '.'))) {
+		char key[64];
+		size_t n = (size_t)(dot - path);
+		json_object *child;
+
+		if (n >= sizeof(key))
+			n = sizeof(key) - 1;
+		memcpy(key, path, n);
+		key[n] = '\0';
+		if (!json_object_object_get_ex(root, key, &child) ||
+		    !json_object_is_type(child, json_type_object)) {
+			child = json_object_new_object();
+			json_object_object_add(root, key, child);
+		}
+		root = child;
+		path = dot + 1;
+	}
+	*leaf = path;
+	return root;
+}
+
+static void put(json_object *root, const char *path, json_object *v)
+{
+	const char *leaf;
+	json_object *parent = parent_of(root, path, &leaf);
+
+	json_object_object_add(parent, leaf, v);
+}
+
+/* A string this program made: ASCII, nothing to escape. */
+static void put_str(json_object *root, const char *path, const char *s)
+{
+	put(root, path, json_object_new_string(s));
+}
+
+/* Bytes from the kernel or NSS, escaped (see ecs.h). */
+static void put_bytes(json_object *root, const char *path, const char *s,
+		      size_t len)
+{
+	char *e = ecs_escape(s, len);
+
+	put(root, path, json_object_new_string(e));
+	free(e);
+}
+
+static void put_u64(json_object *root, const char *path, uint64_t v)
+{
+	put(root, path, json_object_new_uint64(v));
+}
+
+static void put_id(json_object *root, const char *path, uint64_t id)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%" PRIu64, id);
+	put_str(root, path, buf);
+}
+
+static void put_time(json_object *root, const char *path, uint64_t ns)
+{
+	char buf[ECS_TIME_LEN];
+
+	put_str(root, path, ecs_format_time(ns, buf, sizeof(buf)));
+}
+
+/* ECS categorisation fields are arrays even with one value. */
+static void put_list(json_object *root, const char *path, const char *s)
+{
+	json_object *a = json_object_new_array();
+
+	json_object_array_add(a, json_object_new_string(s));
+	put(root, path, a);
+}
+
+const char *ecs_format_time(uint64_t ns, char *buf, size_t len)
+{
+	time_t sec = (time_t)(ns / 1000000000ULL);
+	struct tm tm;
+	size_t n;
+
+	if (!gmtime_r(&sec, &tm) ||
+	    !(n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm))) {
+		snprintf(buf, len, "1970-01-01T00:00:00.000000000Z");
+		return buf;
+	}
+	snprintf(buf + n, len - n, ".%09uZ",
+		 (unsigned int)(ns % 1000000000ULL));
+	return buf;
+}
+
+const char *ecs_to_string(json_object *o)
+{
+	/* Paths read better without json-c's optional "\/". */
+	return json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+					      JSON_C_TO_STRING_NOSLASHESCAPE);
+}
+
+/* ------------------------------------------------------------------ */
+/* Names through NSS                                                   */
+/* ------------------------------------------------------------------ */
+
+static time_t now_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+/* getpwuid_r or getgrgid_r into a growing buffer; a new string or NULL. */
+static char *nss_name(uint32_t id, int group)
+{
+	size_t len = 1024;
+	char *buf = NULL, *name = NULL;
+
+	for (;;) {
+		struct passwd pw, *pwp = NULL;
+		struct group gr, *grp = NULL;
+		int rc;
+
+		buf = util_xrealloc(buf, len);
+		if (group)
+			rc = getgrgid_r(id, &gr, buf, len, &grp);
+		else
+			rc = getpwuid_r(id, &pw, buf, len, &pwp);
+		if (rc == ERANGE && len < (1U << 20)) {
+			len *= 2;
+			continue;
+		}
+		if (!rc && grp)
+			name = util_xstrdup(grp->gr_name);
+		else if (!rc && pwp)
+			name = util_xstrdup(pwp->pw_name);
+		break;
+	}
+	free(buf);
+	return name;
+}
+
+/*
+ * Direct-mapped cache: ids of one record are few and repeat, and a miss
+ * only costs an NSS call.  Unknown ids are cached too, for ECS_NAMES_TTL,
+ * so a flood of records from an unnamed uid does not hammer NSS while a
+ * user created later still gets a name.
+ */
+static const char *cached_name(struct ecs_ctx *ctx, uint32_t id, int group)
+{
+	struct ecs_name *e = &(group ? ctx->groups : ctx->users)
+				      [id % ECS_NAMES_CACHE];
+	time_t now = now_mono();
+
+	if (!ctx->resolve_names)
+		return NULL;
+	if (e->used && e->id == id && now < e->expires)
+		return e->name;
+	free(e->name);
+	e->name = nss_name(id, group);
+	e->id = id;
+	e->used = 1;
+	e->expires = now + ECS_NAMES_TTL;
+	return e->name;
+}
+
+static void put_user(struct ecs_ctx *ctx, json_object *o, const char *idpath,
+		     const char *namepath, uint32_t id, int group)
+{
+	const char *name = cached_name(ctx, id, group);
+
+	put_id(o, idpath, id);
+	if (name)
+		put_bytes(o, namepath, name, strlen(name));
+}
+
+/* ------------------------------------------------------------------ */
+/* Process table                                                       */
+/* ------------------------------------------------------------------ */
+
+static size_t proc_hash(const struct ecs_ctx *ctx, uint32_t tgid,
+			uint64_t start_ns)
+{
+	uint64_t h = (tgid * 0x9e3779b97f4a7c15ULL) ^ start_ns;
+
+	h *= 0xff51afd7ed558ccdULL;
+	return (size_t)(h ^ (h >> 32)) & (ctx->nbuckets - 1);
+}
+
+static void lru_unlink(struct ecs_ctx *ctx, struct ecs_proc *p)
+{
+	if (p->prev)
+		p->prev->next = p->next;
+	else
+		ctx->lru_head = p->next;
+	if (p->next)
+		p->next->prev = p->prev;
+	else
+		ctx->lru_tail = p->prev;
+	p->prev = p->next = NULL;
+}
+
+static void lru_push(struct ecs_ctx *ctx, struct ecs_proc *p)
+{
+	p->prev = NULL;
+	p->next = ctx->lru_head;
+	if (ctx->lru_head)
+		ctx->lru_head->prev = p;
+	ctx->lru_head = p;
+	if (!ctx->lru_tail)
+		ctx->lru_tail = p;
+}
+
+static struct ecs_proc *proc_find(struct ecs_ctx *ctx, uint32_t tgid,
+				  uint64_t start_ns)
+{
+	struct ecs_proc *p = ctx->buckets[proc_hash(ctx, tgid, start_ns)];
+
+	while (p && (p->tgid != tgid || p->start_ns != start_ns))
+		p = p->hnext;
+	if (p) {
+		lru_unlink(ctx, p);
+		lru_push(ctx, p);
+	}
+	return p;
+}
+
+/* No exit notice reaches userspace, so the oldest unused entry goes. */
+static void proc_evict(struct ecs_ctx *ctx)
+{
+	struct ecs_proc *p = ctx->lru_tail, **pp;
+
+	pp = &ctx->buckets[proc_hash(ctx, p->tgid, p->start_ns)];
+	while (*pp != p)
+		pp = &(*pp)->hnext;
+	*pp = p->hnext;
+	lru_unlink(ctx, p);
+	free(p->exe);
+	free(p);
+	ctx->nprocs--;
+}
+
+void ecs_note_process(struct ecs_ctx *ctx, const struct daudit_rec_header *h)
+{
+	const struct daudit_rec_process *r = (const void *)h;
+	struct ecs_proc *p;
+	size_t b;
+
+	if (h->type != DAUDIT_REC_PROCESS)
+		return;
+	p = proc_find(ctx, r->subj.tgid, r->subj.start_ns);
+	if (p) {
+		free(p->exe);
+		p->exe = util_xstrdup(r->exe);
+		return;
+	}
+	if (ctx->nprocs >= ctx->max_procs)
+		proc_evict(ctx);
+	p = util_xcalloc(1, sizeof(*p));
+	p->tgid = r->subj.tgid;
+	p->start_ns = r->subj.start_ns;
+	p->exe = util_xstrdup(r->exe);
+	b = proc_hash(ctx, p->tgid, p->start_ns);
+	p->hnext = ctx->buckets[b];
+	ctx->buckets[b] = p;
+	lru_push(ctx, p);
+	ctx->nprocs++;
+}
+
+const char *ecs_lookup_process(struct ecs_ctx *ctx, uint32_t tgid,
+			       uint64_t start_ns)
+{
+	struct ecs_proc *p = proc_find(ctx, tgid, start_ns);
+
+	return p ? p->exe : NULL;
+}
+
+void ecs_ctx_init(struct ecs_ctx *ctx, const char *hostname,
+		  uint64_t instance_id, size_t max_procs)
+{
+	char host[256];
+
+	memset(ctx, 0, sizeof(*ctx));
+	if (!hostname) {
+		if (gethostname(host, sizeof(host)) < 0)
+			snprintf(host, sizeof(host), "localhost");
+		host[sizeof(host) - 1] = '\0';
+		hostname = host;
+	}
+	ctx->hostname = util_xstrdup(hostname);
+	ctx->instance_id = instance_id;
+	ctx->resolve_names = 1;
+	ctx->max_procs = max_procs ? max_procs : ECS_PROCS_DEFAULT;
+	/* About one entry per bucket when full. */
+	ctx->nbuckets = 16;
+	while (ctx->nbuckets < ctx->max_procs && ctx->nbuckets < (1U << 24))
+		ctx->nbuckets *= 2;
+	ctx->buckets = util_xcalloc(ctx->nbuckets, sizeof(*ctx->buckets));
+}
+
+void ecs_ctx_free(struct ecs_ctx *ctx)
+{
+	size_t i;
+
+	while (ctx->lru_tail)
+		proc_evict(ctx);
+	free(ctx->buckets);
+	for (i = 0; i < ECS_NAMES_CACHE; i++) {
+		free(ctx->users[i].name);
+		free(ctx->groups[i].name);
+	}
+	free(ctx->hostname);
+	memset(ctx, 0, sizeof(*ctx));
+}
+
+/* ------------------------------------------------------------------ */
+/* Records                                                             */
+/* ------------------------------------------------------------------ */
+
+/* Fields every rendered object carries. */
+static json_object *base(struct ecs_ctx *ctx, const struct daudit_rec_header *h,
+			 const char *dataset_type, const char *kind)
+{
+	json_object *o = json_object_new_object();
+	char buf[64];
+
+	put_time(o, "@timestamp", h->time_ns);
+	put_str(o, "ecs.version", ECS_VERSION);
+	put_str(o, "event.kind", kind);
+	put_str(o, "event.module", "daudit");
+	snprintf(buf, sizeof(buf), "daudit.%s", dataset_type);
+	put_str(o, "event.dataset", buf);
+	put_u64(o, "event.sequence", h->seq);
+	put_bytes(o, "host.hostname", ctx->hostname, strlen(ctx->hostname));
+	snprintf(buf, sizeof(buf), "%016" PRIx64, ctx->instance_id);
+	put_str(o, "daudit.instance", buf);
+	put_u64(o, "daudit.cpu", h->cpu);
+	put_u64(o, "daudit.seq", h->seq);
+	return o;
+}
+
+static void put_subject(struct ecs_ctx *ctx, json_object *o,
+			const struct daudit_subject *s)
+{
+	const char *exe;
+
+	put_u64(o, "process.pid", s->tgid);
+	put_u64(o, "process.thread.id", s->tid);
+	put_u64(o, "process.parent.pid", s->ppid);
+	put_bytes(o, "process.name", s->comm, strnlen(s->comm, sizeof(s->comm)));
+	exe = ecs_lookup_process(ctx, s->tgid, s->start_ns);
+	if (exe)
+		put_bytes(o, "process.executable", exe, strlen(exe));
+
+	put_user(ctx, o, "user.id", "user.name", s->uid, 0);
+	put_user(ctx, o, "user.group.id", "user.group.name", s->gid, 1);
+	put_user(ctx, o, "user.effective.id", "user.effective.name", s->euid, 0);
+	put_user(ctx, o, "user.effective.group.id", "user.effective.group.name",
+		 s->egid, 1);
+	/* auid 0 is root's login; a daemon's is unset, never 0. */
+	if (s->auid == DAUDIT_UID_UNSET)
+		put_str(o, "user.audit.id", "unset");
+	else
+		put_user(ctx, o, "user.audit.id", "user.audit.name", s->auid, 0);
+	if (s->sessionid == DAUDIT_SESSION_UNSET)
+		put_str(o, "daudit.login_session", "unset");
+	else
+		put_id(o, "daudit.login_session", s->sessionid);
+
+	put_id(o, "daudit.fsuid", s->fsuid);
+	put_id(o, "daudit.fsgid", s->fsgid);
+	put_u64(o, "daudit.cgroup_id", s->cgroup_id);
+	put_u64(o, "daudit.mnt_ns", s->mnt_ns);
+	put_u64(o, "daudit.pid_ns", s->pid_ns);
+	put_u64(o, "daudit.process_start_ns", s->start_ns);
+}
+
+/* file.path, file.name, file.directory, file.inode, file.device. */
+static void put_file(json_object *o, const char *path, size_t len,
+		     uint64_t dev, uint64_t ino)
+{
+	const char *slash = memrchr(path, '/', len);
+	char buf[32];
+
+	put_bytes(o, "file.path", path, len);
+	/* '/' is never part of a multi-byte sequence: parts escape alike. */
+	if (slash) {
+		size_t dlen = (size_t)(slash - path);
+
+		if (dlen)
+			put_bytes(o, "file.directory", path, dlen);
+		else
+			put_str(o, "file.directory", "/");
+		if (slash + 1 < path + len)
+			put_bytes(o, "file.name", slash + 1,
+				  len - dlen - 1);
+	} else if (len) {
+		put_bytes(o, "file.name", path, len);
+	}
+	put_id(o, "file.inode", ino);
+	snprintf(buf, sizeof(buf), "%u:%u", major((dev_t)dev),
+		 minor((dev_t)dev));
+	put_str(o, "file.device", buf);
+}
+
+static void put_dataset(json_object *o, const char *name, size_t max)
+{
+	put_bytes(o, "daudit.dataset", name, strnlen(name, max));
+}
+
+static json_object *render_file(struct ecs_ctx *ctx,
+				const struct daudit_rec_file *r)
+{
+	json_object *o = base(ctx, &r->hdr, "file_read", "event");
+	json_object *paths = json_object_new_array();
+	unsigned int bit;
+	char buf[64];
+
+	put_list(o, "event.category", "file");
+	put_list(o, "event.type", "access");
+	put_str(o, "event.action", "file-read");
+	put_time(o, "event.start", r->first_ns);
+	put_time(o, "event.end", r->last_ns);
+	put_str(o, "event.reason", rec_end_reason_name(r->reason));
+	put_subject(ctx, o, &r->subj);
+	put_file(o, r->path, r->path_len, r->dev, r->ino);
+	put_dataset(o, r->dataset, sizeof(r->dataset));
+	put_u64(o, "daudit.bytes", r->bytes);
+	put_u64(o, "daudit.calls", r->calls);
+	put_u64(o, "daudit.mmap_bytes", r->mmap_bytes);
+	put_u64(o, "daudit.mmap_len", r->mmap_len);
+	/* One bit at a time: an array of names, unknown bits by number. */
+	for (bit = 0; bit < 32; bit++) {
+		if (!(r->paths & (1U << bit)))
+			continue;
+		rec_paths_str(1U << bit, buf, sizeof(buf));
+		if (!buf[0])
+			snprintf(buf, sizeof(buf), "bit%u", bit);
+		json_object_array_add(paths, json_object_new_string(buf));
+	}
+	put(o, "daudit.read_paths", paths);
+	if (r->off_min != DAUDIT_OFFSET_UNKNOWN)
+		put_u64(o, "daudit.offset.min", r->off_min);
+	if (r->off_max != DAUDIT_OFFSET_UNKNOWN)
+		put_u64(o, "daudit.offset.max", r->off_max);
+	put_u64(o, "daudit.session.id", r->session_id);
+	put_u64(o, "daudit.session.part", r->part);
+	put(o, "daudit.session.final", json_object_new_boolean(r->final != 0));
+	put_time(o, "daudit.session.open", r->open_ns);
+	return o;
+}
+
+static json_object *render_process(struct ecs_ctx *ctx,
+				   const struct daudit_rec_process *r)
+{
+	json_object *o = base(ctx, &r->hdr, "process", "event");
+	int exec = r->event == DAUDIT_PROC_EXEC;
+
+	put_list(o, "event.category", "process");
+	put_list(o, "event.type", exec ? "start" : "info");
+	put_str(o, "event.action", exec ? "process-exec" :
+		r->event == DAUDIT_PROC_SEEN ? "process-seen" : "process-event");
+	put_subject(ctx, o, &r->subj);
+	/* The record's own exe, whether or not the table remembered it. */
+	put_bytes(o, "process.executable", r->exe, r->exe_len);
+	return o;
+}
+
+static json_object *render_alert(struct ecs_ctx *ctx,
+				 const struct daudit_rec_alert *r)
+{
+	json_object *o = base(ctx, &r->hdr, "alert", "alert");
+	const char *link = r->paths + r->path_len + 1;
+
+	put_list(o, "event.category", "file");
+	if (r->kind == DAUDIT_ALERT_HARDLINK) {
+		put_list(o, "event.type", "creation");
+		put_str(o, "event.action", "hardlink-protected-file");
+	} else {
+		put_list(o, "event.type", "info");
+		put_str(o, "event.action", "alert-unknown");
+	}
+	put_u64(o, "daudit.alert.kind", r->kind);
+	put_subject(ctx, o, &r->subj);
+	put_file(o, r->paths, r->path_len, r->dev, r->ino);
+	put_bytes(o, "daudit.link_path", link, r->path2_len);
+	put_dataset(o, r->dataset, sizeof(r->dataset));
+	return o;
+}
+
+static json_object *render_lost(struct ecs_ctx *ctx,
+				const struct daudit_rec_lost *r)
+{
+	json_object *o = base(ctx, &r->hdr, "lost", "event");
+	json_object *by = json_object_new_object();
+	unsigned int t;
+
+	put_list(o, "event.category", "host");
+	put_list(o, "event.type", "info");
+	put_str(o, "event.action", "records-lost");
+	put_u64(o, "daudit.lost.count", r->count);
+	put_u64(o, "daudit.lost.first_seq", r->first_seq);
+	put_u64(o, "daudit.lost.last_seq", r->hdr.seq);
+	for (t = 0; t < DAUDIT_REC_TYPE_MAX; t++) {
+		const char *name = rec_type_name(t);
+		char key[16];
+
+		if (!r->by_type[t])
+			continue;
+		if (!strcmp(name, "unknown")) {
+			snprintf(key, sizeof(key), "type_%u", t);
+			name = key;
+		}
+		json_object_object_add(by, name,
+				       json_object_new_uint64(r->by_type[t]));
+	}
+	put(o, "daudit.lost.by_type", by);
+	return o;
+}
+
+/* ECS files kernel modules under the "driver" category. */
+static json_object *render_module(struct ecs_ctx *ctx,
+				  const struct daudit_rec_module *r)
+{
+	json_object *o = base(ctx, &r->hdr, "module", "event");
+	char buf[32];
+
+	put_list(o, "event.category", "driver");
+	if (r->event == DAUDIT_MOD_LOAD) {
+		put_list(o, "event.type", "start");
+		put_str(o, "event.action", "module-load");
+	} else if (r->event == DAUDIT_MOD_UNLOAD) {
+		put_list(o, "event.type", "end");
+		put_str(o, "event.action", "module-unload");
+	} else {
+		put_list(o, "event.type", "info");
+		put_str(o, "event.action", "module-event");
+	}
+	put_subject(ctx, o, &r->subj);
+	put_bytes(o, "daudit.module.version", r->version,
+		  strnlen(r->version, sizeof(r->version)));
+	snprintf(buf, sizeof(buf), "%u.%u", r->abi_major, r->abi_minor);
+	put_str(o, "daudit.module.abi", buf);
+	snprintf(buf, sizeof(buf), "%016" PRIx64, (uint64_t)r->instance_id);
+	put_str(o, "daudit.module.instance", buf);
+	return o;
+}
+
+static json_object *render_policy(struct ecs_ctx *ctx,
+				  const struct daudit_rec_policy *r)
+{
+	json_object *o = base(ctx, &r->hdr, "policy", "event");
+
+	put_list(o, "event.category", "configuration");
+	put_list(o, "event.type", "change");
+	put_str(o, "event.action", "policy-load");
+	put_str(o, "event.outcome", r->result ? "failure" : "success");
+	put_subject(ctx, o, &r->subj);
+	put_u64(o, "daudit.policy.generation", r->generation);
+	put_u64(o, "daudit.policy.datasets", r->n_datasets);
+	put_u64(o, "daudit.policy.sources", r->n_sources);
+	put_u64(o, "daudit.policy.size", r->size);
+	if (r->result) {
+		const char *name = r->result < 4096 ?
+				   strerrorname_np((int)r->result) : NULL;
+		const char *desc;
+		char buf[24];
+
+		if (!name) {
+			snprintf(buf, sizeof(buf), "E%u", r->result);
+			name = buf;
+		}
+		put_str(o, "error.code", name);
+		/* strerrordesc_np: thread-safe and never translated. */
+		desc = r->result < 4096 ? strerrordesc_np((int)r->result) : NULL;
+		put_str(o, "error.message", desc ? desc : "unknown error");
+		put_u64(o, "daudit.policy.errno", r->result);
+	}
+	return o;
+}
+
+json_object *ecs_from_record(struct ecs_ctx *ctx,
+			     const struct daudit_rec_header *h)
+{
+	switch (h->type) {
+	case DAUDIT_REC_FILE_READ:
+		return render_file(ctx, (const void *)h);
+	case DAUDIT_REC_PROCESS:
+		return render_process(ctx, (const void *)h);
+	case DAUDIT_REC_ALERT:
+		return render_alert(ctx, (const void *)h);
+	case DAUDIT_REC_LOST:
+		return render_lost(ctx, (const void *)h);
+	case DAUDIT_REC_MODULE:
+		return render_module(ctx, (const void *)h);
+	case DAUDIT_REC_POLICY:
+		return render_policy(ctx, (const void *)h);
+	default:
+		return NULL;
+	}
+}
+
+json_object *ecs_sequence_gap(struct ecs_ctx *ctx, unsigned int cpu,
+			      uint64_t expected, uint64_t got)
+{
+	struct daudit_rec_header h = { .cpu = (uint16_t)cpu, .seq = got };
+	struct timespec ts;
+	json_object *o;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	h.time_ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	o = base(ctx, &h, "sequence_gap", "event");
+	put_list(o, "event.category", "host");
+	put_list(o, "event.type", "info");
+	put_str(o, "event.action", "sequence-gap");
+	put_u64(o, "daudit.gap.expected", expected);
+	put_u64(o, "daudit.gap.got", got);
+	put_u64(o, "daudit.gap.missing", got - expected);
+	return o;
+}

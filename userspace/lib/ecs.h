@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Records as JSON objects with Elastic Common Schema (ECS 8.8+) field
+ * names, shared by `daudit monitor`, the collector and the SIEM sinks.
+ * docs/records.md has the full field table.
+ *
+ * Objects are nested ({"event":{"kind":"event"}}), as ECS recommends.
+ * Identifiers that ECS types as keyword (user.id, user.audit.id,
+ * file.inode, ...) are JSON strings; counters are JSON numbers.  A field
+ * never changes JSON type between records: where the kernel says "not
+ * set" (auid, audit session) the value is the string "unset".
+ *
+ * String escaping.  Strings from the kernel (paths, comm, executable,
+ * dataset, version) and from NSS (user and group names) are arbitrary
+ * bytes; the JSON must be valid UTF-8 and must lose nothing.  Each such
+ * string is rewritten before json-c sees it, scanning left to right:
+ *
+ *  - a well-formed UTF-8 sequence (Unicode 15, table 3-7: no overlong
+ *    forms, no surrogates, nothing above U+10FFFF) is copied unchanged,
+ *    except that a backslash is treated by the next rule;
+ *  - a backslash is written doubled ("\\") when the text written right
+ *    after it would start with a backslash or with 'x' and two hex
+ *    digits; otherwise it is written alone;
+ *  - any other byte (one that does not start a well-formed sequence, and
+ *    NUL) is written as the four characters '\', 'x' and two upper-case
+ *    hex digits, one escape per byte.
+ *
+ * So valid UTF-8 without "\\" and without "\x" plus two hex digits comes
+ * out unchanged.  json-c then adds the ordinary JSON escapes (quotes,
+ * backslashes, control characters), which any JSON parser removes.  To
+ * get the original bytes back from the parsed string value, replace left
+ * to right every "\\" by one backslash and every "\xHH" (either case) by
+ * the byte 0xHH; any other backslash stands for itself.  In Python:
+ *
+ *   re.sub(rb'\\\\|\\x([0-9A-Fa-f]{2})',
+ *          lambda m: bytes([int(m[1], 16)]) if m[1] else b'\\', s)
+ *
+ * ecs_unescape() below is the same rule in C.
+ */
+#ifndef DAUDIT_ECS_H
+#define DAUDIT_ECS_H
+
+#include <json-c/json.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "daudit.h"
+
+#define ECS_VERSION		"8.11.0"
+#define ECS_PROCS_DEFAULT	8192	/* processes remembered by default */
+#define ECS_NAMES_CACHE		64	/* uid and gid names cached, each */
+#define ECS_NAMES_TTL		300	/* seconds before a name is asked again */
+#define ECS_TIME_LEN		32	/* "2026-11-27T20:20:32.123456789Z" + NUL */
+
+struct ecs_proc;
+
+/* One cached uid or gid: name is NULL when NSS did not know the id. */
+struct ecs_name {
+	uint32_t id;
+	int used;
+	char *name;
+	time_t expires;
+};
+
+/**
+ * struct ecs_ctx - what records are rendered against.
+ * @hostname: host.hostname.
+ * @instance_id: daudit.instance, the module instance the records came from.
+ * @resolve_names: 0 leaves user and group names out (no NSS calls).
+ * @procs: executables by (tgid, start_ns), least recently used evicted.
+ *
+ * Not locked: a thread that renders records uses its own context.
+ */
+struct ecs_ctx {
+	char *hostname;
+	uint64_t instance_id;
+	int resolve_names;
+
+	struct ecs_proc **buckets;
+	size_t nbuckets;
+	size_t nprocs;
+	size_t max_procs;
+	struct ecs_proc *lru_head;	/* most recently used */
+	struct ecs_proc *lru_tail;
+
+	struct ecs_name users[ECS_NAMES_CACHE];
+	struct ecs_name groups[ECS_NAMES_CACHE];
+};
+
+/*
+ * @hostname NULL means gethostname(); @max_procs 0 means
+ * ECS_PROCS_DEFAULT.  Allocation failure exits (util.h).
+ */
+void ecs_ctx_init(struct ecs_ctx *ctx, const char *hostname,
+		  uint64_t instance_id, size_t max_procs);
+void ecs_ctx_free(struct ecs_ctx *ctx);
+
+/*
+ * Remember the executable of a DAUDIT_REC_PROCESS record, so later records
+ * of the same (tgid, start_ns) get process.executable.  Other record types
+ * are ignored, so it may be called on every record.  @h must come from
+ * rec_next() or have passed rec_check().
+ */
+void ecs_note_process(struct ecs_ctx *ctx, const struct daudit_rec_header *h);
+
+/* The executable remembered for a process, or NULL. */
+const char *ecs_lookup_process(struct ecs_ctx *ctx, uint32_t tgid,
+			       uint64_t start_ns);
+
+/*
+ * The record as a new JSON object (the caller puts it), or NULL for record
+ * types it does not render.  @h must come from rec_next() or rec_check().
+ */
+json_object *ecs_from_record(struct ecs_ctx *ctx,
+			     const struct daudit_rec_header *h);
+
+/*
+ * An event saying that records @expected .. @got - 1 of @cpu's sequence
+ * never arrived and no LOST record accounted for them.
+ */
+json_object *ecs_sequence_gap(struct ecs_ctx *ctx, unsigned int cpu,
+			      uint64_t expected, uint64_t got);
+
+/* Serialise one object as a JSON line body (no newline), json-c owned. */
+const char *ecs_to_string(json_object *o);
+
+/* @ns since the epoch as RFC 3339 UTC with nanoseconds, into @buf. */
+const char *ecs_format_time(uint64_t ns, char *buf, size_t len);
+
+/*
+ * The escaping rule above: @len bytes at @s as a new NUL-terminated UTF-8
+ * string (free() it).  At most 4 * @len + 1 bytes.
+ */
+char *ecs_escape(const char *s, size_t len);
+
+/*
+ * Its inverse: decode @s into @out, which needs strlen(@s) + 1 bytes.
+ * Returns the number of bytes decoded (a NUL is added after them; the
+ * result may itself contain NULs).
+ */
+size_t ecs_unescape(const char *s, char *out);
+
+#endif
