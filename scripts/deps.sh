@@ -9,13 +9,14 @@ build_pkgs=(make gcc libc6-dev pkg-config libsqlite3-dev libjson-c-dev libinih-d
 	linux-headers-cloud-amd64 linux-headers-6.12-cloud-amd64)
 vm_pkgs=(qemu-system-x86 linux-image-cloud-amd64 linux-image-6.12-cloud-amd64
 	busybox-static bats cpio gzip util-linux procps jq)
-check_pkgs=(dkms sparse cppcheck shellcheck clang libclang-rt-14-dev libcmocka-dev linux-source-6.12
+check_pkgs=(auditd dkms sparse cppcheck shellcheck clang libclang-rt-14-dev libcmocka-dev linux-source-6.12
 	libcap2-bin)
 
 case "${1:-build}" in
 build) want=("${build_pkgs[@]}") ;;
 check) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" "${check_pkgs[@]}") ;;
-demo | bench) want=("${build_pkgs[@]}" "${vm_pkgs[@]}") ;;
+demo) want=("${build_pkgs[@]}" "${vm_pkgs[@]}") ;;
+bench) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" auditd) ;;
 *)
 	echo "usage: $0 build|check|demo|bench" >&2
 	exit 2

@@ -13,6 +13,13 @@
  *   devprobe read-small          read() with a buffer below DAUDIT_RECORD_MAX
  *   devprobe ack-ctl             DAUDIT_IOC_ACK on a control handle
  *   devprobe first-record        type and event of the first record
+ *   devprobe drain N             consume records as fast as possible
+ *                                until N were read or it is killed; print
+ *                                the count
+ *   devprobe fuzz-ioctl N SEED   N random ioctls (numbers, sizes,
+ *                                directions, pointers, contents) on a
+ *                                control and a consumer handle; prints the
+ *                                count of each errno seen
  *   devprobe policy-fields DIR   load a minimal valid binary policy
  *                                protecting DIR, then each of a list of
  *                                single-field corruptions of it; print
@@ -50,6 +57,77 @@ static int open_dev(int flags)
 		exit(1);
 	}
 	return fd;
+}
+
+static unsigned long rnd(void)
+{
+	return ((unsigned long)random() << 31) ^ (unsigned long)random();
+}
+
+/* A pointer a hostile caller might pass: valid, NULL, kernel, unmapped. */
+static void *fuzz_ptr(char *buf, size_t len)
+{
+	switch (rnd() % 6) {
+	case 0:
+		return NULL;
+	case 1:
+		return (void *)0xffffffff81000000UL;
+	case 2:
+		return (void *)(rnd() & 0x7fffffffffffUL);
+	case 3:
+		return buf + len - (rnd() % 64);	/* runs off the end */
+	default:
+		return buf;
+	}
+}
+
+static int fuzz_ioctl(long n, unsigned int seed)
+{
+	static char buf[1 << 16];
+	long counts[256] = { 0 };
+	int fds[2], i;
+	long k;
+
+	srandom(seed);
+	fds[0] = open_dev(O_WRONLY);
+	fds[1] = open(DAUDIT_DEVICE_PATH, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	for (k = 0; k < n; k++) {
+		unsigned int dir = rnd() % 4, nr = rnd() % 10;
+		unsigned int size = rnd() % 3 ? rnd() % 512 : rnd() % (1 << 14);
+		unsigned long cmd = _IOC(dir, rnd() % 8 ? DAUDIT_IOC_MAGIC : rnd() % 256,
+					 nr, size);
+		int fd = fds[rnd() % 2];
+		size_t j;
+		long r;
+
+		/* Sometimes the exact numbers, with random contents. */
+		if (rnd() % 3 == 0) {
+			static const unsigned long real[] = {
+				DAUDIT_IOC_VERSION, DAUDIT_IOC_STATS,
+				DAUDIT_IOC_POLICY_LOAD, DAUDIT_IOC_POLICY_GET,
+				DAUDIT_IOC_ACK_MODE, DAUDIT_IOC_ACK,
+			};
+			cmd = real[rnd() % 6];
+		}
+		for (j = 0; j < 512; j++)
+			buf[j] = rnd() % 4 ? (char)rnd() : 0;
+		/* Embedded pointers and lengths point somewhere plausible. */
+		if (rnd() % 2) {
+			unsigned long p = (unsigned long)fuzz_ptr(buf, sizeof(buf));
+			unsigned int l = rnd() % 2 ? rnd() % 4096 : rnd();
+
+			memcpy(buf, &p, sizeof(p));
+			memcpy(buf + 8, &l, sizeof(l));
+		}
+		if (fd < 0)
+			continue;
+		r = ioctl(fd, cmd, fuzz_ptr(buf, sizeof(buf)));
+		counts[r < 0 ? errno & 255 : 0]++;
+	}
+	for (i = 0; i < 256; i++)
+		if (counts[i])
+			printf("%s %ld\n", i ? strerrorname_np(i) : "OK", counts[i]);
+	return 0;
 }
 
 /* A valid policy: one dataset "t", one tree source DIR. */
@@ -227,6 +305,26 @@ int main(int argc, char **argv)
 			       m->subj.uid);
 		} else {
 			printf("type=%u\n", h->type);
+		}
+		return 0;
+	}
+	if (!strcmp(cmd, "fuzz-ioctl"))
+		return fuzz_ioctl(atol(arg), argc > 3 ? atoi(argv[3]) : 1);
+	if (!strcmp(cmd, "drain")) {
+		static char buf[DAUDIT_RECORD_MAX * 16];
+		long want = atol(arg), got = 0;
+
+		fd = open_dev(O_RDONLY);
+		while (got < want) {
+			ssize_t n = read(fd, buf, sizeof(buf)), off;
+
+			if (n < 0)
+				return report(n);
+			for (off = 0; off < n;
+			     off += ((struct daudit_rec_header *)(buf + off))->size)
+				got++;
+			printf("%ld\n", got);
+			fflush(stdout);
 		}
 		return 0;
 	}

@@ -18,6 +18,8 @@
  *                                  child, which reads it; prints the child
  *   reader hold FILE N SECONDS     read N bytes, keep the file open SECONDS
  *   reader partial FILE N          read(2) only the first N bytes
+ *   reader list LISTFILE [ROUNDS]  open, read whole, close each file named
+ *                                  in LISTFILE (one per line), ROUNDS times
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -321,6 +323,31 @@ static int do_fdpass(const char *path)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
 }
 
+static int do_list(const char *list, int rounds)
+{
+	char path[4096];
+	long long total = 0;
+	FILE *f;
+	int r;
+
+	for (r = 0; r < rounds; r++) {
+		f = fopen(list, "r");
+		if (!f)
+			die(list);
+		while (fgets(path, sizeof(path), f)) {
+			int fd;
+
+			path[strcspn(path, "\n")] = '\0';
+			fd = open_in(path);
+			total += do_read(fd, CHUNK);
+			close(fd);
+		}
+		fclose(f);
+	}
+	printf("bytes=%lld pid=%d\n", total, getpid());
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -333,6 +360,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(mode, "fdpass"))
 		return do_fdpass(argv[2]);
+	if (!strcmp(mode, "list"))
+		return do_list(argv[2], argc > 3 ? atoi(argv[3]) : 1);
 	fd = open_in(argv[2]);
 	if (!strcmp(mode, "read"))
 		n = do_read(fd, argc > 3 ? strtoul(argv[3], NULL, 0) : CHUNK);

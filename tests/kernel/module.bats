@@ -162,3 +162,18 @@ slab_kb() {
 	echo "$output" | grep -q '^module: *loaded'
 	rmmod daudit
 }
+
+@test "20,000 random ioctls (numbers, sizes, pointers, contents) leave the kernel clean" {
+	load_module
+	mkdir -p /srv/fuzz
+	run devprobe fuzz-ioctl 20000 "$RANDOM"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -q '^EINVAL '
+	echo "$output" | grep -q '^EFAULT '
+	echo "$output" | grep -q '^ENOTTY '
+	check_dmesg_clean
+	# Still answering, and unloads cleanly.
+	daudit status >/dev/null
+	unload_module
+}

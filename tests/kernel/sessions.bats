@@ -37,11 +37,12 @@ setup() {
 
 @test "two processes sharing one open file get a session each" {
 	# Parent and child read alternately through the same open file.
-	out=$(as_user alice bash -c '
-		exec 8<'"$F"'
+	# shellcheck disable=SC2016 # the inner shell expands them
+	as_user alice bash -c '
+		exec 8<"$1"
 		head -c 300000 <&8 >/dev/null
 		( head -c 200000 <&8 >/dev/null; echo "child=$BASHPID" )
-		echo "parent=$$"')
+		echo "parent=$$"' _ "$F"
 	drain_records
 	cat "$RECS" >&2
 	[ "$(file_records "$F" | jq -s 'map(.process.pid) | unique | length')" -eq 2 ]

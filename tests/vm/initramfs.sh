@@ -49,6 +49,12 @@ base() {
 		f=$(command -v "$b" || true)
 		[ -n "$f" ] && copy_with_libs "$root" "$f"
 	done
+	# Linux audit, the anchor of the benchmarks.
+	if [ -f /etc/audit/auditd.conf ]; then
+		mkdir -p "$root/etc/audit" "$root/var/log/audit"
+		cp /etc/audit/auditd.conf "$root/etc/audit/"
+		chmod 0640 "$root/etc/audit/auditd.conf"
+	fi
 	# bats-core, as Debian installs it.
 	dpkg -L bats | grep -E '^/usr/(bin|lib|libexec)/' | while read -r f; do
 		[ -f "$f" ] || continue

@@ -110,7 +110,7 @@ report() {
 			fi
 		done
 	else
-		grep -v -E '^DAUDIT-(BEGIN|TAINT|DONE)' "$results" | tr -d '\r'
+		grep -v -E '^DAUDIT-(BEGIN|TAINT|DONE|EXIT)' "$results" | tr -d '\r'
 		grep -q '^DAUDIT-EXIT 0' "$results" || fail=1
 	fi
 

@@ -10,6 +10,11 @@ struct command {
 };
 
 int cmd_status(int argc, char **argv);
+int cmd_users(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_top(int argc, char **argv);
+int cmd_events(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 

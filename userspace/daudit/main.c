@@ -16,6 +16,11 @@
 
 static const struct command commands[] = {
 	{ "status", cmd_status, "module, ABI, policy, counters and drops" },
+	{ "users", cmd_users, "per user: bytes, files, datasets, top program, egress" },
+	{ "user", cmd_user, "one user: datasets, files, programs, hourly timeline" },
+	{ "top", cmd_top, "users ranked by bytes, files or egress" },
+	{ "events", cmd_events, "the stored records, filtered; --follow for new ones" },
+	{ "report", cmd_report, "the review: users by risk, findings, evidence, gaps" },
 	{ "monitor", cmd_monitor, "print records from the module as ECS JSON lines" },
 	{ "policy", cmd_policy, "check, load or show the policy of protected sources" },
 };

@@ -3,25 +3,37 @@
  * daudit status: is the module loaded, which ABI, which policy, how many
  * records written and dropped, per CPU.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <json-c/json.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "commands.h"
 #include "device.h"
 #include "format.h"
+#include "query.h"
+#include "table.h"
+#include "timeparse.h"
 #include "util.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: daudit status [--format table|json]\n"
+		"Usage: daudit status [--format table|json] [--database PATH]\n"
 		"\n"
 		"Show whether daudit.ko is loaded, its version and ABI, the policy in\n"
 		"force, the attached consumer, and the per-CPU ring counters: records\n"
-		"written and records dropped because a ring was full.\n"
+		"written and records dropped because a ring was full.  Then the\n"
+		"collector: running or not, its database and size, records stored and\n"
+		"the time of the last, and the gaps and losses it recorded.\n"
+		"\n"
+		"  --database PATH  the collector's database (default: from\n"
+		"                   /etc/daudit/dauditd.conf, else " DB_DEFAULT_PATH ")\n"
 		"\n"
 		"Exit status: 0 if the module answered, 1 if it is not loaded or\n"
 		"cannot be queried, 2 on a usage error.\n");
@@ -84,7 +96,7 @@ static void add_u64(json_object *o, const char *k, uint64_t v)
 }
 
 static void print_json(const struct dev *d, const struct daudit_stats *st,
-		       const struct daudit_cpu_stats *cpus)
+		       const struct daudit_cpu_stats *cpus, json_object *collector)
 {
 	json_object *o = json_object_new_object();
 	json_object *arr = json_object_new_array();
@@ -132,17 +144,154 @@ static void print_json(const struct dev *d, const struct daudit_stats *st,
 		json_object_array_add(arr, c);
 	}
 	json_object_object_add(o, "cpus", arr);
+	json_object_object_add(o, "collector", collector);
 	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);
+}
+
+/* ------------------------------------------------------------------ */
+/* The collector, from its database                                    */
+/* ------------------------------------------------------------------ */
+
+struct collector_state {
+	char *path;
+	char err[512];
+	int present;
+	char *state;
+	int64_t pid;
+	int alive;
+	int attached;
+	int64_t db_bytes;
+	int64_t records;
+	int64_t started_ns, stopped_ns, last_record_ns, last_commit_ns;
+	int64_t gaps, lost;
+	int64_t retention_days, retention_mb, rollup_days;
+};
+
+static int64_t file_size(const char *path, const char *suffix)
+{
+	char name[4200];
+	struct stat sb;
+
+	snprintf(name, sizeof(name), "%s%s", path, suffix);
+	return stat(name, &sb) == 0 ? (int64_t)sb.st_size : 0;
+}
+
+static void read_collector(struct collector_state *c, const char *override,
+			   const struct daudit_stats *st)
+{
+	struct qdb q;
+
+	memset(c, 0, sizeof(*c));
+	c->path = qdb_path(override);
+	if (qdb_open(&q, c->path, c->err, sizeof(c->err)) < 0)
+		return;
+	c->present = 1;
+	c->state = qdb_meta(&q, "collector_state");
+	c->pid = qdb_meta_int(&q, "collector_pid", 0);
+	c->alive = c->pid > 0 && (kill((pid_t)c->pid, 0) == 0 || errno == EPERM);
+	c->attached = c->pid > 0 && st->consumer_pid == (uint32_t)c->pid;
+	c->db_bytes = file_size(c->path, "") + file_size(c->path, "-wal");
+	c->records = qdb_meta_int(&q, "records_stored", 0);
+	c->started_ns = qdb_meta_int(&q, "started_ns", 0);
+	c->stopped_ns = qdb_meta_int(&q, "stopped_ns", 0);
+	c->last_record_ns = qdb_meta_int(&q, "last_record_ns", 0);
+	c->last_commit_ns = qdb_meta_int(&q, "last_commit_ns", 0);
+	c->retention_days = qdb_meta_int(&q, "retention_days", 0);
+	c->retention_mb = qdb_meta_int(&q, "retention_mb", 0);
+	c->rollup_days = qdb_meta_int(&q, "rollup_retention_days", 0);
+	c->gaps = qdb_int(&q, "SELECT COUNT(*) FROM gaps", 0);
+	c->lost = qdb_int(&q, "SELECT IFNULL(SUM(count), 0) FROM gaps", 0);
+	qdb_close(&q);
+}
+
+static const char *run_state(const struct collector_state *c)
+{
+	if (!c->present)
+		return "absent";
+	if (c->state && !strcmp(c->state, "running") && c->alive)
+		return "running";
+	if (c->state && !strcmp(c->state, "running"))
+		return "died";
+	return "stopped";
+}
+
+static const char *ltime(int64_t ns, char *buf, size_t len)
+{
+	return ns ? tp_format_local(ns / NSEC_PER_SEC, buf, len) : "never";
+}
+
+static void print_collector(const struct collector_state *c)
+{
+	const char *state = run_state(c);
+	char a[32], b[32];
+
+	printf("\n");
+	if (!c->present) {
+		printf("collector:   %s\n", c->err);
+		return;
+	}
+	if (!strcmp(state, "running"))
+		printf("collector:   running, pid %" PRId64 " since %s, %s\n", c->pid,
+		       ltime(c->started_ns, a, sizeof(a)), c->attached ?
+		       "attached to the module" : "not attached to this module");
+	else if (!strcmp(state, "died"))
+		printf("collector:   not running: pid %" PRId64 " ended without stopping (killed?); a restart resumes without loss\n",
+		       c->pid);
+	else
+		printf("collector:   not running (stopped %s)\n",
+		       ltime(c->stopped_ns, a, sizeof(a)));
+	printf("database:    %s, %s; raw records kept %" PRId64 " days or %" PRId64 " MB, rollups %" PRId64 " days\n",
+	       c->path, table_human_bytes((uint64_t)c->db_bytes, b, sizeof(b)),
+	       c->retention_days, c->retention_mb, c->rollup_days);
+	printf("stored:      %" PRId64 " records, the last from %s (committed %s)\n",
+	       c->records, ltime(c->last_record_ns, a, sizeof(a)),
+	       ltime(c->last_commit_ns, b, sizeof(b)));
+	if (c->gaps)
+		printf("gaps:        %" PRId64 " gap%s or loss%s, %" PRId64 " records missing: totals may be low (see daudit report)\n",
+		       c->gaps, c->gaps == 1 ? "" : "s", c->gaps == 1 ? "" : "es",
+		       c->lost);
+	else
+		printf("gaps:        none\n");
+}
+
+static json_object *collector_json(const struct collector_state *c)
+{
+	json_object *o = json_object_new_object();
+	char buf[32];
+
+	json_object_object_add(o, "database", table_json_string(c->path));
+	json_object_object_add(o, "present", json_object_new_boolean(c->present));
+	json_object_object_add(o, "state", json_object_new_string(run_state(c)));
+	if (!c->present) {
+		json_object_object_add(o, "error", json_object_new_string(c->err));
+		return o;
+	}
+	add_u64(o, "pid", (uint64_t)c->pid);
+	json_object_object_add(o, "attached", json_object_new_boolean(c->attached));
+	add_u64(o, "db_bytes", (uint64_t)c->db_bytes);
+	add_u64(o, "records_stored", (uint64_t)c->records);
+	json_object_object_add(o, "last_record", c->last_record_ns ?
+			       json_object_new_string(tp_format_utc(c->last_record_ns / NSEC_PER_SEC,
+								    buf, sizeof(buf))) : NULL);
+	json_object_object_add(o, "last_commit", c->last_commit_ns ?
+			       json_object_new_string(tp_format_utc(c->last_commit_ns / NSEC_PER_SEC,
+								    buf, sizeof(buf))) : NULL);
+	add_u64(o, "gaps", (uint64_t)c->gaps);
+	add_u64(o, "records_missing", (uint64_t)c->lost);
+	return o;
 }
 
 int cmd_status(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
+		{ "database", required_argument, NULL, QOPT_DATABASE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct collector_state col;
+	const char *db = NULL;
 	int fmt = FORMAT_TABLE, c;
 	struct daudit_cpu_stats *cpus;
 	struct daudit_stats st;
@@ -157,6 +306,9 @@ int cmd_status(int argc, char **argv)
 			if (fmt < 0 || fmt == FORMAT_CSV)
 				util_die(EXIT_USAGE, "status: --format must be table or json, not '%s'",
 					 optarg);
+			break;
+		case QOPT_DATABASE:
+			db = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -174,10 +326,15 @@ int cmd_status(int argc, char **argv)
 	cpus = util_xcalloc(d.ver.ncpus, sizeof(*cpus));
 	if (dev_stats(&d, &st, cpus, d.ver.ncpus) < 0)
 		util_die(EXIT_FAIL, "cannot read counters from %s: %m", dev_path());
-	if (fmt == FORMAT_JSON)
-		print_json(&d, &st, cpus);
-	else
+	read_collector(&col, db, &st);
+	if (fmt == FORMAT_JSON) {
+		print_json(&d, &st, cpus, collector_json(&col));
+	} else {
 		print_table(&d, &st, cpus);
+		print_collector(&col);
+	}
+	free(col.path);
+	free(col.state);
 	free(cpus);
 	dev_close(&d);
 	return 0;

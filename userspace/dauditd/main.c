@@ -1,62 +1,156 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dauditd: the collector.  At this stage it attaches to /dev/daudit as the
- * consumer and counts records by type until SIGTERM/SIGINT, then prints
- * the counts; storage, rollups and sinks come with the collector work.
+ * dauditd: the collector.  This file only reads the command line, sets up
+ * signals, and starts and stops the parts: config.c, loop.c (device and
+ * event loop), ingest.c, store.c, rollup.c, rules.c, policyload.c.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <inttypes.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "device.h"
+#include "daudit.h"
+#include "loop.h"
+#include "policy.h"
+#include "policyload.h"
 #include "util.h"
 
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
+#ifndef DAUDIT_PKG_VERSION
+#define DAUDIT_PKG_VERSION "unknown"
+#endif
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: dauditd [--foreground] [--help]\n"
+		"Usage: dauditd [--foreground] [--config PATH] [--database PATH]\n"
+		"       dauditd --check-config [--config PATH]\n"
 		"\n"
-		"Attach to %s as its single consumer and collect records.\n"
-		"SIGTERM or SIGINT stops it.\n",
-		DAUDIT_DEVICE_PATH);
+		"Collect the records of daudit.ko from %s into an SQLite database:\n"
+		"raw records, per-user rollups per hour and day, and review findings.\n"
+		"Runs in the foreground and logs to stderr (the journal under systemd).\n"
+		"SIGHUP reloads the configuration and the policy; SIGTERM or SIGINT\n"
+		"drains the kernel's records, commits and exits.\n"
+		"\n"
+		"Options:\n"
+		"  -f, --foreground     stay in the foreground, log to stderr (the default;\n"
+		"                       accepted for systemd units and scripts)\n"
+		"  -c, --config PATH    configuration file (default %s)\n"
+		"  -d, --database PATH  database, overriding [collector] database\n"
+		"  -n, --check-config   validate the configuration (and the policy file\n"
+		"                       it names) and exit: 0 if valid, 1 if not\n"
+		"  -h, --help           this help\n"
+		"  -V, --version        version and ABI\n"
+		"\n"
+		"See dauditd(8) and docs/collector.md.\n",
+		DAUDIT_DEVICE_PATH, CONFIG_DEFAULT_PATH);
+}
+
+/* The policy file of the configuration: parse only. */
+static int check_policy(const struct config *c)
+{
+	struct policy p;
+	int rc = 0;
+
+	if (!c->policy || access(c->policy, F_OK) < 0)
+		return 0;
+	if (policy_parse_file(&p, c->policy)) {
+		policy_print_errors(&p, stderr);
+		rc = -1;
+	}
+	policy_free(&p);
+	return rc;
+}
+
+static void load_policy(const struct config *c)
+{
+	if (!c->policy)
+		return;
+	if (access(c->policy, F_OK) < 0) {
+		util_err("policy file %s does not exist; the kernel's policy is left as it is",
+			 c->policy);
+		return;
+	}
+	policyload_file(c->policy);
+}
+
+static void on_reload(struct collector *c)
+{
+	load_policy(&c->cfg);
+}
+
+/* The database's directory, private to root, if it is missing. */
+static void make_db_dir(const char *db)
+{
+	char *dir = util_xstrdup(db), *slash = strrchr(dir, '/');
+
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+			util_err("cannot create %s: %s", dir, strerror(errno));
+	}
+	free(dir);
+}
+
+static int signal_fd(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -1;
+	signal(SIGPIPE, SIG_IGN);
+	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "foreground", no_argument, NULL, 'f' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "database", required_argument, NULL, 'd' },
+		{ "check-config", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	uint64_t by_type[DAUDIT_REC_TYPE_MAX] = { 0 };
-	struct sigaction sa;
-	struct dev d;
-	char err[256];
-	char *buf;
-	int c;
+	const char *config_path = CONFIG_DEFAULT_PATH, *db = NULL;
+	int check = 0, explicit_config = 0, c, sigfd, status;
+	struct collector col;
+	struct source src;
+	struct config cfg;
+	char err[512];
 
 	util_progname = "dauditd";
-	while ((c = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "fc:d:nhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			break;
+		case 'c':
+			config_path = optarg;
+			explicit_config = 1;
+			break;
+		case 'd':
+			db = optarg;
+			break;
+		case 'n':
+			check = 1;
+			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'V':
+			printf("dauditd %s (ABI %u.%u)\n", DAUDIT_PKG_VERSION,
+			       DAUDIT_ABI_MAJOR, DAUDIT_ABI_MINOR);
 			return 0;
 		default:
 			usage(stderr);
@@ -64,39 +158,50 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind != argc)
-		util_die(EXIT_USAGE, "unexpected argument '%s'", argv[optind]);
+		util_die(EXIT_USAGE, "unexpected argument '%s' (see dauditd --help)",
+			 argv[optind]);
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-
-	if (dev_open(&d, DEV_CONSUMER, O_NONBLOCK, err, sizeof(err)) < 0)
+	/* The default file may be absent (defaults apply); a named one not. */
+	if (config_load(&cfg, config_path, !explicit_config, err, sizeof(err)) < 0) {
+		config_free(&cfg);
 		util_die(EXIT_FAIL, "%s", err);
-	buf = util_xmalloc(DAUDIT_RECORD_MAX * 4);
-	while (!stop) {
-		struct pollfd p = { .fd = d.fd, .events = POLLIN };
-		ssize_t n, off;
-
-		if (poll(&p, 1, 1000) < 0 && errno != EINTR)
-			util_die(EXIT_FAIL, "poll: %m");
-		n = read(d.fd, buf, DAUDIT_RECORD_MAX * 4);
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			continue;
-		if (n < 0)
-			util_die(EXIT_FAIL, "read %s: %m", dev_path());
-		for (off = 0; off < n;) {
-			const struct daudit_rec_header *h = (const void *)(buf + off);
-
-			if (h->type < DAUDIT_REC_TYPE_MAX)
-				by_type[h->type]++;
-			off += h->size;
-		}
 	}
-	for (c = 0; c < DAUDIT_REC_TYPE_MAX; c++)
-		if (by_type[c])
-			printf("type %d: %" PRIu64 " records\n", c, by_type[c]);
-	free(buf);
-	dev_close(&d);
-	return 0;
+	if (db) {
+		if (db[0] != '/')
+			util_die(EXIT_USAGE, "--database needs an absolute path: '%s'", db);
+		free(cfg.database);
+		cfg.database = util_xstrdup(db);
+	}
+	if (check) {
+		status = check_policy(&cfg) < 0 ? EXIT_FAIL : 0;
+		if (!status)
+			printf("%s: ok\n", cfg.file);
+		config_free(&cfg);
+		return status;
+	}
+
+	umask(077);
+	make_db_dir(cfg.database);
+	sigfd = signal_fd();
+	if (sigfd < 0)
+		util_die(EXIT_FAIL, "signalfd: %m");
+	if (source_open_device(&src, err, sizeof(err)) < 0)
+		util_die(EXIT_FAIL, "%s", err);
+	load_policy(&cfg);
+	if (collector_open(&col, &cfg, &src, err, sizeof(err)) < 0)
+		util_die(EXIT_FAIL, "%s", err);
+	col.on_reload = on_reload;
+	col.config_path = col.cfg.file;
+	col.db_override = db;
+	util_err("collecting from %s (daudit.ko %s, instance %016llx, %u CPUs) into %s",
+		 dev_path(), src.module_version,
+		 (unsigned long long)src.instance_id, src.ncpus,
+		 col.cfg.database);
+	status = collector_run(&col, sigfd);
+	collector_close(&col);
+	source_close_device(&src);
+	close(sigfd);
+	if (!status)
+		util_err("stopped; every record read is stored and acknowledged");
+	return status;
 }

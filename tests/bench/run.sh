@@ -1,0 +1,134 @@
+#!/bin/bash
+# The kernel benchmarks, run inside the VM by `make bench`: read(2) of 4 KiB
+# from the page cache under each configuration, alternated over many
+# rounds so the VM's timing noise hits all of them alike; medians and
+# spread, ratios against no module.  Then the drop rate of 8 readers
+# flooding a protected file.  Prints markdown.
+set -uo pipefail
+. /opt/daudit/tests/lib.bash
+
+ROUNDS=${ROUNDS:-15}
+READS=${READS:-20000}
+B=/srv/bench
+mkdir -p "$B/protected" "$B/plain" /tmp/bench
+head -c $((8 << 20)) /dev/urandom >"$B/protected/data.dat"
+head -c $((8 << 20)) /dev/urandom >"$B/plain/data.dat"
+chmod -R a+rX "$B"
+cat >/tmp/bench/policy.conf <<POL
+dataset bench { tree $B/protected }
+POL
+{
+	echo "dataset many {"
+	for i in $(seq 1000); do mkdir -p "$B/many/r$i"; echo "	tree $B/many/r$i"; done
+	echo "}"
+	echo "dataset bench { tree $B/protected }"
+} >/tmp/bench/policy-1000.conf
+
+UID_A=$(uid_of alice)
+module_on() { # POLICY
+	grep -q '^daudit ' /proc/modules || load_module
+	daudit policy load "$1" >/dev/null
+}
+module_off() { unload_module; }
+# The consumer drains the rings so they never fill during a run.
+consumer_on() { devprobe drain 100000 >/dev/null 2>&1 & CONSUMER=$!; }
+consumer_off() { kill "$CONSUMER" 2>/dev/null; wait "$CONSUMER" 2>/dev/null; }
+
+auditd_rule="-a always,exit -F arch=b64 -S read -S pread64 -F auid=$UID_A"
+have_audit=0
+if command -v auditd >/dev/null && command -v auditctl >/dev/null; then
+	auditd && have_audit=1
+	sleep 1
+fi
+
+measure() { # FILE -> ns per read, as alice in a login session
+	as_user alice readbench "$1" "$READS"
+}
+
+declare -A res
+run_config() { # NAME
+	case $1 in
+	none) module_off; measure "$B/plain/data.dat" ;;
+	unprotected) module_on /tmp/bench/policy.conf; consumer_on
+		measure "$B/plain/data.dat"; consumer_off ;;
+	protected) module_on /tmp/bench/policy.conf; consumer_on
+		measure "$B/protected/data.dat"; consumer_off ;;
+	protected-1000) module_on /tmp/bench/policy-1000.conf; consumer_on
+		measure "$B/protected/data.dat"; consumer_off ;;
+	audit) module_off; auditctl $auditd_rule >/dev/null
+		measure "$B/plain/data.dat"; auditctl -D >/dev/null ;;
+	esac
+}
+
+configs=(none unprotected protected protected-1000)
+[ $have_audit = 1 ] && configs+=(audit)
+n=${#configs[@]}
+for r in $(seq "$ROUNDS"); do
+	# Rotate the order each round so no configuration always goes first.
+	for i in $(seq 0 $((n - 1))); do
+		c=${configs[$(((i + r) % n))]}
+		v=$(run_config "$c")
+		res[$c]="${res[$c]:-} $v"
+	done
+done
+module_off
+
+stats() { # values... -> "median p25 p75"
+	printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END {
+		m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+		printf "%.1f %.1f %.1f", m, v[int((NR + 3) / 4)], v[int((3 * NR + 3) / 4)] }'
+}
+
+# shellcheck disable=SC2086
+base=$(stats ${res[none]} | cut -d' ' -f1)
+echo "## read(2) of 4 KiB from the page cache"
+echo
+echo "Kernel $(uname -r), $(nproc) vCPUs under qemu TCG, $(date -u +%F);"
+echo "$ROUNDS rounds alternating the configurations, $READS reads each."
+echo
+echo "| configuration | median ns/read | p25 | p75 | ratio to no module |"
+echo "|---|---:|---:|---:|---:|"
+for c in "${configs[@]}"; do
+	# shellcheck disable=SC2086
+	read -r med p25 p75 <<<"$(stats ${res[$c]})"
+	label=$c
+	case $c in
+	none) label="no module" ;;
+	unprotected) label="module loaded, file unprotected (same filesystem as a protected tree)" ;;
+	protected) label="file protected" ;;
+	protected-1000) label="file protected, policy of 1,000 trees" ;;
+	audit) label="Linux audit: auditctl -S read -S pread64 -F auid=$UID_A (all reads of the user: audit cannot select by file)" ;;
+	esac
+	printf '| %s | %s | %s | %s | %.3fx |\n' "$label" "$med" "$p25" "$p75" \
+		"$(echo "$med $base" | awk '{ print $1 / $2 }')"
+done
+echo
+[ $have_audit = 1 ] || echo "(auditd not installed: no audit row)"
+
+echo "## 8 readers flooding a protected file"
+echo
+load_module
+daudit policy load /tmp/bench/policy.conf >/dev/null
+drain_records /dev/null
+devprobe drain 1000000 >/tmp/bench/drained 2>&1 &
+CONSUMER=$!
+pids=()
+for i in $(seq 8); do
+	as_user alice readbench flood "$B/protected/data.dat" 10 >"/tmp/bench/flood.$i" &
+	pids+=($!)
+done
+wait "${pids[@]}"
+sleep 2
+opens=$(cat /tmp/bench/flood.* | awk '{ s += $1 } END { print s }')
+st=$(daudit status --format json)
+kill "$CONSUMER" 2>/dev/null
+wait "$CONSUMER" 2>/dev/null
+dropped=$(echo "$st" | jq .dropped)
+records=$(echo "$st" | jq .records)
+echo "| sessions (open/read/close) | records written | records dropped | drop rate |"
+echo "|---:|---:|---:|---:|"
+printf '| %s | %s | %s | %s |\n' "$opens" "$records" "$dropped" \
+	"$(echo "$dropped $records" | awk '{ printf "%.4f%%", 100 * $1 / ($1 + $2) }')"
+echo
+echo "(one consumer draining without rendering; ring_kb=1024 per CPU)"
+unload_module

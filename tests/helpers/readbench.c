@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * readbench: time read(2) of 4 KiB from the page cache.
+ *
+ *   readbench FILE N      N reads of 4 KiB, sequential through FILE
+ *                         (lseek back to 0 at its end); prints the mean
+ *                         nanoseconds per read
+ *   readbench flood FILE SECONDS
+ *                         open, read 4 KiB, close, as fast as possible for
+ *                         SECONDS; prints the number of opens (each one a
+ *                         session, so one record)
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static int open_or_die(const char *path)
+{
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0) {
+		fprintf(stderr, "readbench: %s: %s\n", path, strerror(errno));
+		exit(1);
+	}
+	return fd;
+}
+
+static int flood(const char *path, int seconds)
+{
+	char buf[4096];
+	double end = now() + seconds * 1e9;
+	long n = 0;
+
+	while (now() < end) {
+		int fd = open_or_die(path);
+
+		if (read(fd, buf, sizeof(buf)) < 0)
+			return 1;
+		close(fd);
+		n++;
+	}
+	printf("%ld\n", n);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static char buf[4096];
+	long i, n;
+	double t0;
+	int fd;
+
+	if (argc == 4 && !strcmp(argv[1], "flood"))
+		return flood(argv[2], atoi(argv[3]));
+	if (argc != 3) {
+		fprintf(stderr, "usage: readbench FILE N | readbench flood FILE SECONDS\n");
+		return 2;
+	}
+	n = atol(argv[2]);
+	fd = open_or_die(argv[1]);
+	/* Warm the page cache and the code paths. */
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+	lseek(fd, 0, SEEK_SET);
+	t0 = now();
+	for (i = 0; i < n; i++) {
+		ssize_t r = read(fd, buf, sizeof(buf));
+
+		if (r == 0) {
+			lseek(fd, 0, SEEK_SET);
+			i--;
+		} else if (r < 0) {
+			perror("read");
+			return 1;
+		}
+	}
+	printf("%.1f\n", (now() - t0) / n);
+	return 0;
+}

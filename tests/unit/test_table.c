@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The output helper every verb uses: tables, RFC 4180 CSV, JSON. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "format.h"
+#include "table.h"
+
+static const struct table_col cols[] = {
+	{ "user", TCOL_STR },
+	{ "bytes", TCOL_BYTES },
+	{ "files", TCOL_INT },
+	{ "time", TCOL_TIME },
+	{ "path", TCOL_STR },
+};
+
+static char *render(int format, int stream)
+{
+	struct table *t = table_new(format, cols, 5);
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	table_set_stream(t, stream);
+	table_str(t, "alice");
+	table_u64(t, 12897484);
+	table_int(t, 3);
+	table_int(t, 1795780800);
+	table_str(t, "/data/a,b \"quoted\".csv");
+	table_str(t, "postgres (no login)");
+	table_u64(t, 512);
+	table_int(t, 1200);
+	table_null(t);
+	table_str(t, "/tmp/\x1b[31mred\n");
+	assert_int_equal(table_rows(t), 2);
+	table_print(t, f);
+	fclose(f);
+	table_free(t);
+	return out;
+}
+
+static void tables_align_for_people(void **state)
+{
+	char *s = render(FORMAT_TABLE, 0);
+
+	(void)state;
+	assert_string_equal(s,
+		"USER                    BYTES  FILES  TIME                 PATH\n"
+		"alice                12.3 MiB      3  2026-11-27 12:00:00  /data/a,b \"quoted\".csv\n"
+		"postgres (no login)     512 B   1200  -                    /tmp/\\x1B[31mred\\x0A\n");
+	free(s);
+}
+
+static void csv_follows_rfc_4180(void **state)
+{
+	char *s = render(FORMAT_CSV, 0);
+
+	(void)state;
+	assert_string_equal(s,
+		"user,bytes,files,time,path\r\n"
+		"alice,12897484,3,2026-11-27T12:00:00Z,\"/data/a,b \"\"quoted\"\".csv\"\r\n"
+		"postgres (no login),512,1200,,\"/tmp/\x1b[31mred\n\"\r\n");
+	free(s);
+}
+
+static void json_has_exact_values_and_nulls(void **state)
+{
+	char *s = render(FORMAT_JSON, 1);
+
+	(void)state;
+	assert_string_equal(s,
+		"{\"user\":\"alice\",\"bytes\":12897484,\"files\":3,\"time\":\"2026-11-27T12:00:00Z\",\"path\":\"/data/a,b \\\"quoted\\\".csv\"}\n"
+		"{\"user\":\"postgres (no login)\",\"bytes\":512,\"files\":1200,\"time\":null,\"path\":\"/tmp/\\u001b[31mred\\n\"}\n");
+	free(s);
+}
+
+static void json_arrays_and_invalid_utf8(void **state)
+{
+	static const struct table_col one[] = { { "path", TCOL_STR },
+						{ "n", TCOL_BYTES } };
+	struct table *t = table_new(FORMAT_JSON, one, 2);
+	json_object *arr;
+
+	(void)state;
+	table_str(t, "/bad/\xff\xfe");
+	table_u64(t, UINT64_MAX);
+	arr = table_to_json(t);
+	assert_string_equal(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN),
+			    "[{\"path\":\"\\/bad\\/\\\\xFF\\\\xFE\",\"n\":18446744073709551615}]");
+	json_object_put(arr);
+	table_free(t);
+}
+
+static void human_bytes(void **state)
+{
+	char b[32];
+
+	(void)state;
+	assert_string_equal(table_human_bytes(0, b, sizeof(b)), "0 B");
+	assert_string_equal(table_human_bytes(1023, b, sizeof(b)), "1023 B");
+	assert_string_equal(table_human_bytes(1024, b, sizeof(b)), "1.00 KiB");
+	assert_string_equal(table_human_bytes(10485760, b, sizeof(b)), "10.0 MiB");
+	assert_string_equal(table_human_bytes(1073741824ULL * 500, b, sizeof(b)), "500 GiB");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(tables_align_for_people),
+		cmocka_unit_test(csv_follows_rfc_4180),
+		cmocka_unit_test(json_has_exact_values_and_nulls),
+		cmocka_unit_test(json_arrays_and_invalid_utf8),
+		cmocka_unit_test(human_bytes),
+	};
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	return cmocka_run_group_tests_name("table", tests, NULL, NULL);
+}

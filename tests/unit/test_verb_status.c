@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The collector section of daudit status, from a database (the module's
+ * lines need the device: the VM suites test those).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "scenario.h"
+#include "cli.h"
+#include "../../userspace/daudit/status.c"
+
+static char *db;
+
+/* The section as status prints it, captured. */
+static char *section(const char *path, struct daudit_stats *st, int json)
+{
+	struct collector_state col;
+	FILE *out = tmpfile();
+	char *text;
+	int saved = dup(1);
+
+	fflush(stdout);
+	dup2(fileno(out), 1);
+	read_collector(&col, path, st);
+	if (json) {
+		json_object *o = collector_json(&col);
+
+		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		json_object_put(o);
+	} else {
+		print_collector(&col);
+	}
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	free(col.path);
+	free(col.state);
+	text = slurp(out);
+	fclose(out);
+	return text;
+}
+
+static void a_stopped_collector_with_a_loss(void **state)
+{
+	struct daudit_stats st;
+	char *s;
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	s = section(db, &st, 0);
+	assert_non_null(strstr(s, "\ncollector:   not running (stopped "));
+	assert_non_null(strstr(s, "\ndatabase:    "));
+	assert_non_null(strstr(s, "; raw records kept 30 days or 1024 MB, rollups 400 days\n"));
+	assert_non_null(strstr(s, "\nstored:      "));
+	assert_non_null(strstr(s, " records, the last from 2026-11-20 23:25:00 (committed "));
+	assert_non_null(strstr(s, "\ngaps:        1 gap or loss, 42 records missing: totals may be low (see daudit report)\n"));
+	free(s);
+	s = section(db, &st, 1);
+	assert_non_null(strstr(s, "\"present\":true"));
+	assert_non_null(strstr(s, "\"state\":\"stopped\""));
+	assert_non_null(strstr(s, "\"gaps\":1"));
+	assert_non_null(strstr(s, "\"records_missing\":42"));
+	free(s);
+}
+
+static void a_collector_that_was_killed(void **state)
+{
+	struct daudit_stats st;
+	sqlite3 *h;
+	char *s;
+
+	(void)state;
+	/* The state says running, but no such process exists. */
+	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "UPDATE meta SET value = 'running' WHERE key = 'collector_state';"
+				      "UPDATE meta SET value = 2147483000 WHERE key = 'collector_pid'",
+				      NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	memset(&st, 0, sizeof(st));
+	s = section(db, &st, 0);
+	assert_non_null(strstr(s, "\ncollector:   not running: pid 2147483000 ended without stopping (killed?); a restart resumes without loss\n"));
+	free(s);
+	/* Running and attached: our own pid, and the module names it. */
+	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+	{
+		char sql[128];
+
+		snprintf(sql, sizeof(sql), "UPDATE meta SET value = %d WHERE key = 'collector_pid'",
+			 (int)getpid());
+		assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	}
+	sqlite3_close(h);
+	st.consumer_pid = (uint32_t)getpid();
+	s = section(db, &st, 0);
+	assert_non_null(strstr(s, "\ncollector:   running, pid "));
+	assert_non_null(strstr(s, ", attached to the module\n"));
+	free(s);
+}
+
+static void no_database(void **state)
+{
+	struct daudit_stats st;
+	char *s;
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	s = section("/nonexistent/daudit.db", &st, 0);
+	assert_non_null(strstr(s, "\ncollector:   no database at /nonexistent/daudit.db: No such file or directory"));
+	free(s);
+	s = section("/nonexistent/daudit.db", &st, 1);
+	assert_non_null(strstr(s, "\"present\":false"));
+	assert_non_null(strstr(s, "\"state\":\"absent\""));
+	free(s);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	db = test_db_path("status");
+	scenario_db(db, T0);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	test_db_remove(db);
+	free(db);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(a_stopped_collector_with_a_loss),
+		cmocka_unit_test(a_collector_that_was_killed),
+		cmocka_unit_test(no_database),
+	};
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	util_progname = "daudit";
+	return cmocka_run_group_tests_name("verb_status", tests, setup, teardown);
+}

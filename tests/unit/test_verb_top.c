@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0
+/* daudit top on the scenario. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "scenario.h"
+#include "cli.h"
+#include "../../userspace/daudit/top.c"
+
+static char *db;
+
+#define DAY "--since", "2026-11-20", "--until", "2026-11-21"
+
+static void rankings(void **state)
+{
+	struct cli c;
+
+	(void)state;
+	cli_run(&c, cmd_top, "top", "--database", db, DAY, "--by", "files", "--format", "csv", END);
+	assert_int_equal(c.status, 0);
+	assert_non_null(strstr(c.out, "rank,user,uid,login,files,bytes,egress,top_exe\r\n1,mallory,1002,yes,305,"));
+	cli_free(&c);
+	cli_run(&c, cmd_top, "top", "--database", db, DAY, "--format", "csv", END);
+	assert_int_equal(c.status, 0);
+	assert_non_null(strstr(c.out, "\r\n1,postgres,110,no,2147483640,"));
+	assert_non_null(strstr(c.out, "\r\n2,mallory,1002,yes,1282408448,"));
+	cli_free(&c);
+	/* Egress: only those who sent something. */
+	cli_run(&c, cmd_top, "top", "--database", db, DAY, "--by", "egress", "--format", "csv", END);
+	assert_int_equal(c.status, 0);
+	assert_string_equal(c.out, "rank,user,uid,login,egress,bytes,files,top_exe\r\n"
+			    "1,mallory,1002,yes,943718400,1282408448,305,/usr/bin/sqlite3\r\n"
+			    "2,eve,1003,yes,15728640,15728640,1,/usr/bin/cp\r\n");
+	cli_free(&c);
+	cli_run(&c, cmd_top, "top", "--database", db, DAY, "--dataset", "payroll", END);
+	assert_int_equal(c.status, 0);
+	assert_non_null(strstr(c.out, "   1  mallory  1002  yes    2.00 MiB      1     0 B  /usr/bin/sqlite3\n"));
+	assert_int_equal(count_of(c.out, "\n"), 2);
+	cli_free(&c);
+	cli_run(&c, cmd_top, "top", "--database", db, DAY, "--limit", "1", "--format", "json", END);
+	assert_int_equal(c.status, 0);
+	assert_int_equal(count_of(c.out, "\"rank\""), 1);
+	cli_free(&c);
+}
+
+static void bad_arguments(void **state)
+{
+	struct cli c;
+
+	(void)state;
+	cli_run(&c, cmd_top, "top", "--database", db, "--by", "size", END);
+	assert_int_equal(c.status, 2);
+	assert_non_null(strstr(c.err, "top: --by must be bytes, files or egress, not 'size'"));
+	cli_free(&c);
+	cli_run(&c, cmd_top, "top", "--database", db, "--limit", "-1", END);
+	assert_int_equal(c.status, 2);
+	cli_free(&c);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	db = test_db_path("top");
+	scenario_db(db, T0);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	test_db_remove(db);
+	free(db);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(rankings),
+		cmocka_unit_test(bad_arguments),
+	};
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	util_progname = "daudit";
+	return cmocka_run_group_tests_name("verb_top", tests, setup, teardown);
+}

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/* daudit user NAME on the scenario. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "scenario.h"
+#include "cli.h"
+#include "../../userspace/daudit/user.c"
+
+static char *db;
+
+#define DAY "--since", "2026-11-20", "--until", "2026-11-21"
+
+static void one_users_sections(void **state)
+{
+	struct cli c;
+	json_object *o, *tl;
+
+	(void)state;
+	cli_run(&c, cmd_user, "user", "mallory", "--database", db, DAY, "--limit", "3", END);
+	if (c.status)
+		fail_msg("status %d: %s", c.status, c.err);
+	assert_ptr_equal(strstr(c.out, "User mallory (uid 1002), 2026-11-20 00:00:00 to 2026-11-21 00:00:00\n"), c.out);
+	assert_non_null(strstr(c.out, "\nDatasets:\nDATASET       BYTES  SESSIONS  FILES   EGRESS\ncustomers  1.19 GiB       304    304  900 MiB\npayroll    2.00 MiB         1      1      0 B\n"));
+	assert_non_null(strstr(c.out, "\nExecutables:\nEXECUTABLE           BYTES  DATASETS\n/usr/bin/sqlite3  1.17 GiB         2\n/usr/bin/psql     21.0 MiB         1\n"));
+	assert_non_null(strstr(c.out, "2026-11-20 23:00:00  1.17 GiB       301    301  900 MiB\n"));
+	assert_int_equal(count_of(c.out, "/data/customers/export/part-0"), 3);
+	cli_free(&c);
+	/* By uid, as JSON. */
+	cli_run(&c, cmd_user, "user", "1002", "--database", db, DAY, "--format", "json", END);
+	assert_int_equal(c.status, 0);
+	o = json_tokener_parse(c.out);
+	assert_non_null(o);
+	assert_string_equal(json_object_get_string(json_object_object_get(o, "user")), "mallory");
+	tl = json_object_object_get(o, "timeline");
+	assert_int_equal(json_object_array_length(tl), 2);
+	assert_int_equal(json_object_array_length(json_object_object_get(o, "files")), 20);
+	json_object_put(o);
+	cli_free(&c);
+	cli_run(&c, cmd_user, "user", "mallory", "--database", db, DAY, "--format", "csv",
+		"--section", "executables", END);
+	assert_int_equal(c.status, 0);
+	assert_string_equal(c.out, "executable,bytes,datasets\r\n/usr/bin/sqlite3,1260388352,2\r\n/usr/bin/psql,22020096,1\r\n");
+	cli_free(&c);
+}
+
+static void errors(void **state)
+{
+	struct cli c;
+
+	(void)state;
+	cli_run(&c, cmd_user, "user", "nobody-here-xyz", "--database", db, END);
+	assert_int_equal(c.status, 1);
+	assert_non_null(strstr(c.err, "user: no user 'nobody-here-xyz'"));
+	cli_free(&c);
+	cli_run(&c, cmd_user, "user", "--database", db, END);
+	assert_int_equal(c.status, 2);
+	assert_non_null(strstr(c.err, "user: which user?"));
+	cli_free(&c);
+	cli_run(&c, cmd_user, "user", "mallory", "--database", db, "--format", "csv", END);
+	assert_int_equal(c.status, 2);
+	assert_non_null(strstr(c.err, "user: --format csv needs one --section"));
+	cli_free(&c);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	db = test_db_path("user");
+	scenario_db(db, T0);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	test_db_remove(db);
+	free(db);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(one_users_sections),
+		cmocka_unit_test(errors),
+	};
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	util_progname = "daudit";
+	return cmocka_run_group_tests_name("verb_user", tests, setup, teardown);
+}

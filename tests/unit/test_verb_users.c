@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+/* daudit users on the scenario: one line per login user (or daemon). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "scenario.h"
+#include "cli.h"
+#include "../../userspace/daudit/users.c"
+
+static char *db;
+
+static void one_line_per_user_most_bytes_first(void **state)
+{
+	struct cli c;
+	const char *pg, *m, *a;
+
+	(void)state;
+	cli_run(&c, cmd_users, "users", "--database", db, "--since", "2026-11-20",
+		"--until", "2026-11-21", END);
+	if (c.status)
+		fail_msg("status %d: %s", c.status, c.err);
+	assert_ptr_equal(strstr(c.out, "USER "), c.out);
+	pg = strstr(c.out, "\npostgres (no login)   110  no     2.00 GiB     12         1        24       0 B         0     0  /usr/lib/postgresql/15/bin/postgres\n");
+	m = strstr(c.out, "\nmallory              1002  yes    1.19 GiB    305         2       305   900 MiB         7   175  /usr/bin/sqlite3\n");
+	a = strstr(c.out, "\nalice ");
+	if (!pg || !m || !a || !(pg < m && m < a))
+		fail_msg("unexpected:\n%s", c.out);
+	cli_free(&c);
+}
+
+static void machines_get_exact_numbers(void **state)
+{
+	struct cli c;
+	json_object *o, *u;
+
+	(void)state;
+	cli_run(&c, cmd_users, "users", "--database", db, "--since", "2026-11-20",
+		"--until", "2026-11-21", "--format", "csv", END);
+	assert_int_equal(c.status, 0);
+	assert_non_null(strstr(c.out, "user,uid,login,bytes,files,datasets,sessions,egress,findings,risk,top_exe\r\n"));
+	assert_non_null(strstr(c.out, "\r\nmallory,1002,yes,1282408448,305,2,305,943718400,7,175,/usr/bin/sqlite3\r\n"));
+	cli_free(&c);
+	cli_run(&c, cmd_users, "users", "--database", db, "--since", "2026-11-20",
+		"--until", "2026-11-21", "--format", "json", END);
+	assert_int_equal(c.status, 0);
+	o = json_tokener_parse(c.out);
+	assert_non_null(o);
+	assert_int_equal(json_object_array_length(o), 5);
+	u = json_object_array_get_idx(o, 1);
+	assert_string_equal(json_object_get_string(json_object_object_get(u, "user")), "mallory");
+	assert_int_equal(json_object_get_int64(json_object_object_get(u, "bytes")), 1282408448);
+	json_object_put(o);
+	cli_free(&c);
+}
+
+static void periods(void **state)
+{
+	struct cli c;
+
+	(void)state;
+	/* The whole story: alice read every working day. */
+	cli_run(&c, cmd_users, "users", "--database", db, "--since", "2026-11-02",
+		"--until", "2026-11-21", "--format", "csv", END);
+	if (c.status)
+		fail_msg("status %d: %s", c.status, c.err);
+	if (!strstr(c.out, "\r\nalice,1000,yes,"))
+		fail_msg("%s", c.out);
+	cli_free(&c);
+	cli_run(&c, cmd_users, "users", "--database", db, "--since", "2026-10-01",
+		"--until", "2026-10-02", END);
+	if (c.status)
+		fail_msg("status %d: %s", c.status, c.err);
+	assert_non_null(strstr(c.out, "(no reads of protected data from 2026-10-01 00:00:00 to 2026-10-02 00:00:00)"));
+	cli_free(&c);
+	cli_run(&c, cmd_users, "users", "--database", db, "--since", "2026-11-21",
+		"--until", "2026-11-20", END);
+	assert_int_equal(c.status, 2);
+	assert_non_null(strstr(c.err, "users: the period is empty"));
+	cli_free(&c);
+	cli_run(&c, cmd_users, "users", "--database", db, "--until", "soon", END);
+	assert_int_equal(c.status, 2);
+	assert_non_null(strstr(c.err, "users: --until: bad time 'soon'"));
+	cli_free(&c);
+	cli_run(&c, cmd_users, "users", "--database", db, "--format", "xml", END);
+	assert_int_equal(c.status, 2);
+	assert_non_null(strstr(c.err, "users: --format must be table, json or csv, not 'xml'"));
+	cli_free(&c);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	db = test_db_path("users");
+	scenario_db(db, T0);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	test_db_remove(db);
+	free(db);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(one_line_per_user_most_bytes_first),
+		cmocka_unit_test(machines_get_exact_numbers),
+		cmocka_unit_test(periods),
+	};
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	util_progname = "daudit";
+	return cmocka_run_group_tests_name("verb_users", tests, setup, teardown);
+}

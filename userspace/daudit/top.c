@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * daudit top: users ranked by bytes read, distinct files read, or egress,
+ * optionally for one dataset.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "format.h"
+#include "query.h"
+#include "table.h"
+#include "timeparse.h"
+#include "util.h"
+
+enum by { BY_BYTES, BY_FILES, BY_EGRESS };
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: daudit top [--by bytes|files|egress] [--dataset NAME] [--limit N]\n"
+		"                  [--since TIME] [--until TIME] [--format F] [--database PATH]\n"
+		"\n"
+		"Users ranked by bytes of protected data read (the default), by distinct\n"
+		"files read, or by egress bytes after reading (network not loopback,\n"
+		"unix sockets, files), over the period and optionally one dataset.\n"
+		"Users are login users, as in 'daudit users'.  Periods are whole local\n"
+		"hours.\n"
+		"\n"
+		"Options:\n"
+		"  -b, --by WHAT     bytes, files or egress\n"
+		"  -d, --dataset D   only this dataset\n"
+		"  -n, --limit N     at most N users (default 10, 0 for all)\n"
+		QOPTS_HELP
+		"  -h, --help        this help\n", "24h");
+}
+
+static enum by sort_by;
+
+static uint64_t metric(const struct quser *u)
+{
+	return sort_by == BY_FILES ? u->files :
+	       sort_by == BY_EGRESS ? u->egress : u->bytes;
+}
+
+static int ranked(const void *a, const void *b)
+{
+	const struct quser *x = a, *y = b;
+
+	if (metric(x) != metric(y))
+		return metric(x) < metric(y) ? 1 : -1;
+	if (x->bytes != y->bytes)
+		return x->bytes < y->bytes ? 1 : -1;
+	return x->uid < y->uid ? -1 : x->uid > y->uid;
+}
+
+static const struct table_col cols_bytes[] = {
+	{ "rank", TCOL_INT }, { "user", TCOL_STR }, { "uid", TCOL_INT },
+	{ "login", TCOL_STR }, { "bytes", TCOL_BYTES }, { "files", TCOL_INT },
+	{ "egress", TCOL_BYTES }, { "top_exe", TCOL_STR },
+};
+static const struct table_col cols_files[] = {
+	{ "rank", TCOL_INT }, { "user", TCOL_STR }, { "uid", TCOL_INT },
+	{ "login", TCOL_STR }, { "files", TCOL_INT }, { "bytes", TCOL_BYTES },
+	{ "egress", TCOL_BYTES }, { "top_exe", TCOL_STR },
+};
+static const struct table_col cols_egress[] = {
+	{ "rank", TCOL_INT }, { "user", TCOL_STR }, { "uid", TCOL_INT },
+	{ "login", TCOL_STR }, { "egress", TCOL_BYTES }, { "bytes", TCOL_BYTES },
+	{ "files", TCOL_INT }, { "top_exe", TCOL_STR },
+};
+
+static void row(struct table *t, struct qdb *q, const struct quser *u,
+		size_t rank, int people)
+{
+	char label[300];
+
+	table_u64(t, rank);
+	table_str(t, people ? qdb_user_label(q, u->uid, u->login, label, sizeof(label)) :
+		  qdb_user_name(q, u->uid));
+	table_u64(t, u->uid);
+	table_str(t, u->login ? "yes" : "no");
+	if (sort_by == BY_FILES) {
+		table_u64(t, u->files);
+		table_u64(t, u->bytes);
+		table_u64(t, u->egress);
+	} else if (sort_by == BY_EGRESS) {
+		table_u64(t, u->egress);
+		table_u64(t, u->bytes);
+		table_u64(t, u->files);
+	} else {
+		table_u64(t, u->bytes);
+		table_u64(t, u->files);
+		table_u64(t, u->egress);
+	}
+	table_str(t, u->top_exe);
+}
+
+int cmd_top(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		QOPTS_LONG,
+		{ "by", required_argument, NULL, 'b' },
+		{ "dataset", required_argument, NULL, 'd' },
+		{ "limit", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dataset = NULL;
+	unsigned long limit = 10;
+	struct quser *u;
+	struct table *t;
+	struct qopts o;
+	struct qdb q;
+	size_t n, i, shown = 0;
+	char *end;
+	int c;
+
+	qopts_init(&o);
+	sort_by = BY_BYTES;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "b:d:n:f:h", opts, NULL)) != -1) {
+		if (qopts_option(&o, c, optarg, "top"))
+			continue;
+		switch (c) {
+		case 'b':
+			if (!strcmp(optarg, "bytes"))
+				sort_by = BY_BYTES;
+			else if (!strcmp(optarg, "files"))
+				sort_by = BY_FILES;
+			else if (!strcmp(optarg, "egress"))
+				sort_by = BY_EGRESS;
+			else
+				util_die(EXIT_USAGE, "top: --by must be bytes, files or egress, not '%s'",
+					 optarg);
+			break;
+		case 'd':
+			dataset = optarg;
+			break;
+		case 'n':
+			limit = strtoul(optarg, &end, 10);
+			if (!*optarg || *end || optarg[0] == '-')
+				util_die(EXIT_USAGE, "top: --limit must be a number, not '%s'", optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc)
+		util_die(EXIT_USAGE, "top: unexpected argument '%s'", argv[optind]);
+	qopts_finish(&o, "top", 86400);
+	qopts_open(&o, &q);
+
+	n = q_users(&q, o.since, o.until, dataset, &u);
+	if (n > 1)
+		qsort(u, n, sizeof(*u), ranked);
+	t = table_new(o.format, sort_by == BY_FILES ? cols_files :
+		      sort_by == BY_EGRESS ? cols_egress : cols_bytes, 8);
+	for (i = 0; i < n && (!limit || shown < limit); i++) {
+		if (!metric(&u[i]))
+			continue;
+		row(t, &q, &u[i], ++shown, o.format == FORMAT_TABLE);
+	}
+	table_print(t, stdout);
+	if (!shown && o.format == FORMAT_TABLE)
+		printf("(nothing to rank in this period%s%s)\n",
+		       dataset ? " for dataset " : "", dataset ? dataset : "");
+	table_free(t);
+	q_users_free(u, n);
+	qdb_close(&q);
+	return 0;
+}

@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * daudit user NAME: what one user read in a period: datasets, files,
+ * executables, and an hourly timeline, from the collector's rollups.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "format.h"
+#include "query.h"
+#include "table.h"
+#include "timeparse.h"
+#include "util.h"
+
+enum { SEC_DATASETS = 1, SEC_FILES = 2, SEC_EXES = 4, SEC_TIMELINE = 8,
+       SEC_ALL = 15 };
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: daudit user NAME|UID [--section S] [--limit N]\n"
+		"                   [--since TIME] [--until TIME] [--format F] [--database PATH]\n"
+		"\n"
+		"What one user read in the period: per dataset (bytes, sessions, files,\n"
+		"egress), the files read most, the executables that read, and an hourly\n"
+		"timeline.  Covers the user's login sessions and their processes without\n"
+		"a login (both are listed apart by 'daudit users').  Periods are whole\n"
+		"local hours.  CSV holds one section: pick it with --section.\n"
+		"\n"
+		"Options:\n"
+		"  -s, --section S   datasets, files, executables or timeline (default: all)\n"
+		"  -n, --limit N     files and executables shown, most bytes first\n"
+		"                    (default 20, 0 for all)\n"
+		QOPTS_HELP
+		"  -h, --help        this help\n", "24h");
+}
+
+static const struct table_col ds_cols[] = {
+	{ "dataset", TCOL_STR }, { "bytes", TCOL_BYTES },
+	{ "sessions", TCOL_INT }, { "files", TCOL_INT },
+	{ "egress", TCOL_BYTES },
+};
+static const struct table_col file_cols[] = {
+	{ "path", TCOL_STR }, { "dataset", TCOL_STR }, { "bytes", TCOL_BYTES },
+	{ "first_hour", TCOL_TIME }, { "last_hour", TCOL_TIME },
+};
+static const struct table_col exe_cols[] = {
+	{ "executable", TCOL_STR }, { "bytes", TCOL_BYTES },
+	{ "datasets", TCOL_INT },
+};
+static const struct table_col time_cols[] = {
+	{ "hour", TCOL_TIME }, { "bytes", TCOL_BYTES }, { "sessions", TCOL_INT },
+	{ "files", TCOL_INT }, { "egress", TCOL_BYTES },
+};
+
+struct ctx {
+	struct qdb q;
+	struct qopts o;
+	uint32_t uid;
+	int64_t lo;			/* first hour bucket */
+	unsigned long limit;
+};
+
+static sqlite3_stmt *stmt(struct ctx *x, const char *sql)
+{
+	sqlite3_stmt *st = qdb_prepare(&x->q, sql);
+
+	sqlite3_bind_int64(st, 1, x->uid);
+	sqlite3_bind_int64(st, 2, x->lo);
+	sqlite3_bind_int64(st, 3, x->o.until);
+	sqlite3_bind_int64(st, 4, x->limit ? (int64_t)x->limit : -1);
+	return st;
+}
+
+static void text_or_null(struct table *t, sqlite3_stmt *st, int col)
+{
+	table_str(t, (const char *)sqlite3_column_text(st, col));
+}
+
+static struct table *datasets(struct ctx *x)
+{
+	struct table *t = table_new(x->o.format, ds_cols, 5);
+	sqlite3_stmt *st = stmt(x,
+		"SELECT r.dataset, SUM(r.bytes), SUM(r.sessions),"
+		" (SELECT COUNT(DISTINCT f.path) FROM rollup_file f WHERE"
+		"  f.period = 3600 AND f.bucket >= ?2 AND f.bucket < ?3 AND"
+		"  f.user_uid = ?1 AND f.dataset = r.dataset),"
+		" SUM(r.egress_net + r.egress_unix + r.egress_file)"
+		" FROM rollup r WHERE r.user_uid = ?1 AND r.period = 3600 AND"
+		" r.bucket >= ?2 AND r.bucket < ?3 AND ?4 = ?4"
+		" GROUP BY r.dataset ORDER BY 2 DESC, 1");
+
+	while (qdb_step(&x->q, st)) {
+		text_or_null(t, st, 0);
+		table_int(t, sqlite3_column_int64(st, 1));
+		table_int(t, sqlite3_column_int64(st, 2));
+		table_int(t, sqlite3_column_int64(st, 3));
+		table_int(t, sqlite3_column_int64(st, 4));
+	}
+	sqlite3_finalize(st);
+	return t;
+}
+
+static struct table *files(struct ctx *x)
+{
+	struct table *t = table_new(x->o.format, file_cols, 5);
+	sqlite3_stmt *st = stmt(x,
+		"SELECT path, dataset, SUM(bytes), MIN(bucket), MAX(bucket)"
+		" FROM rollup_file WHERE user_uid = ?1 AND period = 3600 AND"
+		" bucket >= ?2 AND bucket < ?3 GROUP BY dataset, path"
+		" ORDER BY 3 DESC, 1 LIMIT ?4");
+
+	while (qdb_step(&x->q, st)) {
+		text_or_null(t, st, 0);
+		text_or_null(t, st, 1);
+		table_int(t, sqlite3_column_int64(st, 2));
+		table_int(t, sqlite3_column_int64(st, 3));
+		table_int(t, sqlite3_column_int64(st, 4));
+	}
+	sqlite3_finalize(st);
+	return t;
+}
+
+static struct table *exes(struct ctx *x)
+{
+	struct table *t = table_new(x->o.format, exe_cols, 3);
+	sqlite3_stmt *st = stmt(x,
+		"SELECT exe, SUM(bytes), COUNT(DISTINCT dataset) FROM rollup_exe"
+		" WHERE user_uid = ?1 AND period = 3600 AND bucket >= ?2 AND"
+		" bucket < ?3 GROUP BY exe ORDER BY 2 DESC, 1 LIMIT ?4");
+
+	while (qdb_step(&x->q, st)) {
+		text_or_null(t, st, 0);
+		table_int(t, sqlite3_column_int64(st, 1));
+		table_int(t, sqlite3_column_int64(st, 2));
+	}
+	sqlite3_finalize(st);
+	return t;
+}
+
+static struct table *timeline(struct ctx *x)
+{
+	struct table *t = table_new(x->o.format, time_cols, 5);
+	sqlite3_stmt *st = stmt(x,
+		"SELECT bucket, SUM(bytes), SUM(sessions), SUM(files),"
+		" SUM(egress_net + egress_unix + egress_file) FROM rollup"
+		" WHERE user_uid = ?1 AND period = 3600 AND bucket >= ?2 AND"
+		" bucket < ?3 AND ?4 = ?4 GROUP BY bucket ORDER BY bucket");
+
+	while (qdb_step(&x->q, st)) {
+		table_int(t, sqlite3_column_int64(st, 0));
+		table_int(t, sqlite3_column_int64(st, 1));
+		table_int(t, sqlite3_column_int64(st, 2));
+		table_int(t, sqlite3_column_int64(st, 3));
+		table_int(t, sqlite3_column_int64(st, 4));
+	}
+	sqlite3_finalize(st);
+	return t;
+}
+
+static const struct {
+	int bit;
+	const char *name;
+	const char *title;
+	struct table *(*build)(struct ctx *x);
+} sections[] = {
+	{ SEC_DATASETS, "datasets", "Datasets", datasets },
+	{ SEC_FILES, "files", "Files read most", files },
+	{ SEC_EXES, "executables", "Executables", exes },
+	{ SEC_TIMELINE, "timeline", "Hourly timeline (hours with activity)", timeline },
+};
+
+static void print_people(struct ctx *x, const char *name, int which)
+{
+	char a[32], b[32];
+	size_t i;
+
+	printf("User %s (uid %u), %s to %s\n", name, x->uid,
+	       tp_format_local(x->lo, a, sizeof(a)),
+	       tp_format_local(x->o.until, b, sizeof(b)));
+	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+		struct table *t;
+
+		if (!(which & sections[i].bit))
+			continue;
+		t = sections[i].build(x);
+		printf("\n%s:\n", sections[i].title);
+		if (table_rows(t))
+			table_print(t, stdout);
+		else
+			printf("(none)\n");
+		table_free(t);
+	}
+}
+
+static void print_json(struct ctx *x, const char *name, int which)
+{
+	json_object *o = json_object_new_object();
+	char a[32];
+	size_t i;
+
+	json_object_object_add(o, "user", table_json_string(name));
+	json_object_object_add(o, "uid", json_object_new_int64(x->uid));
+	json_object_object_add(o, "since", json_object_new_string(
+				       tp_format_utc(x->lo, a, sizeof(a))));
+	json_object_object_add(o, "until", json_object_new_string(
+				       tp_format_utc(x->o.until, a, sizeof(a))));
+	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+		struct table *t;
+
+		if (!(which & sections[i].bit))
+			continue;
+		t = sections[i].build(x);
+		json_object_object_add(o, sections[i].name, table_to_json(t));
+		table_free(t);
+	}
+	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+			JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
+static int section_bit(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+		if (!strcmp(s, sections[i].name))
+			return sections[i].bit;
+	util_die(EXIT_USAGE, "user: --section must be datasets, files, executables or timeline, not '%s'",
+		 s);
+}
+
+int cmd_user(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		QOPTS_LONG,
+		{ "section", required_argument, NULL, 's' },
+		{ "limit", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ctx x;
+	int which = 0, c;
+	const char *name;
+	char *end;
+
+	memset(&x, 0, sizeof(x));
+	qopts_init(&x.o);
+	x.limit = 20;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "s:n:f:h", opts, NULL)) != -1) {
+		if (qopts_option(&x.o, c, optarg, "user"))
+			continue;
+		switch (c) {
+		case 's':
+			which |= section_bit(optarg);
+			break;
+		case 'n':
+			x.limit = strtoul(optarg, &end, 10);
+			if (!*optarg || *end || optarg[0] == '-')
+				util_die(EXIT_USAGE, "user: --limit must be a number, not '%s'", optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind + 1 != argc)
+		util_die(EXIT_USAGE, optind == argc ?
+			 "user: which user? (daudit user NAME; see daudit users)" :
+			 "user: one user at a time");
+	name = argv[optind];
+	if (!which)
+		which = SEC_ALL;
+	if (x.o.format == FORMAT_CSV && which != SEC_DATASETS &&
+	    which != SEC_FILES && which != SEC_EXES && which != SEC_TIMELINE)
+		util_die(EXIT_USAGE, "user: --format csv needs one --section (datasets, files, executables or timeline)");
+	qopts_finish(&x.o, "user", 86400);
+	qopts_open(&x.o, &x.q);
+	if (qdb_user_lookup(&x.q, name, &x.uid) < 0)
+		util_die(EXIT_FAIL, "user: no user '%s' (not in the collector's records, not known to NSS)",
+			 name);
+	x.lo = q_hour_floor(x.o.since);
+	name = qdb_user_name(&x.q, x.uid);
+	if (x.o.format == FORMAT_JSON) {
+		print_json(&x, name, which);
+	} else if (x.o.format == FORMAT_CSV) {
+		struct table *t = sections[which == SEC_DATASETS ? 0 :
+					   which == SEC_FILES ? 1 :
+					   which == SEC_EXES ? 2 : 3].build(&x);
+
+		table_print(t, stdout);
+		table_free(t);
+	} else {
+		print_people(&x, name, which);
+	}
+	qdb_close(&x.q);
+	return 0;
+}

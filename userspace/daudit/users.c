@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * daudit users: one line per user who read protected data in a period,
+ * from the collector's hourly rollups.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "commands.h"
+#include "format.h"
+#include "query.h"
+#include "table.h"
+#include "timeparse.h"
+#include "util.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: daudit users [--since TIME] [--until TIME] [--format F] [--database PATH]\n"
+		"\n"
+		"Per user, what protected data they read in the period: bytes (exact read\n"
+		"bytes plus mmap'd pages), distinct files, datasets, read sessions, the\n"
+		"executable that read the most, egress bytes (network not loopback, unix\n"
+		"sockets, files), and the review's findings with their risk points.\n"
+		"A user is the login user (audit loginuid, kept across sudo and su); a\n"
+		"process without a login session counts for its real uid, shown as\n"
+		"\"NAME (no login)\".  Most bytes first.  Periods are whole local hours.\n"
+		"\n"
+		"Options:\n"
+		QOPTS_HELP
+		"  -h, --help        this help\n", "24h");
+}
+
+static int by_bytes(const void *a, const void *b)
+{
+	const struct quser *x = a, *y = b;
+
+	if (x->bytes != y->bytes)
+		return x->bytes < y->bytes ? 1 : -1;
+	if (x->risk != y->risk)
+		return x->risk < y->risk ? 1 : -1;
+	return x->uid < y->uid ? -1 : x->uid > y->uid;
+}
+
+static const struct table_col cols[] = {
+	{ "user", TCOL_STR },
+	{ "uid", TCOL_INT },
+	{ "login", TCOL_STR },
+	{ "bytes", TCOL_BYTES },
+	{ "files", TCOL_INT },
+	{ "datasets", TCOL_INT },
+	{ "sessions", TCOL_INT },
+	{ "egress", TCOL_BYTES },
+	{ "findings", TCOL_INT },
+	{ "risk", TCOL_INT },
+	{ "top_exe", TCOL_STR },
+};
+
+int cmd_users(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		QOPTS_LONG,
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct quser *u;
+	struct table *t;
+	struct qopts o;
+	struct qdb q;
+	size_t n, i;
+	char label[300], a[32], b[32];
+	int c;
+
+	qopts_init(&o);
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+		if (qopts_option(&o, c, optarg, "users"))
+			continue;
+		if (c == 'h') {
+			usage(stdout);
+			return 0;
+		}
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (optind != argc)
+		util_die(EXIT_USAGE, "users: unexpected argument '%s'", argv[optind]);
+	qopts_finish(&o, "users", 86400);
+	qopts_open(&o, &q);
+
+	n = q_users(&q, o.since, o.until, NULL, &u);
+	if (n > 1)
+		qsort(u, n, sizeof(*u), by_bytes);
+	t = table_new(o.format, cols, sizeof(cols) / sizeof(cols[0]));
+	for (i = 0; i < n; i++) {
+		table_str(t, o.format == FORMAT_TABLE ?
+			  qdb_user_label(&q, u[i].uid, u[i].login, label, sizeof(label)) :
+			  qdb_user_name(&q, u[i].uid));
+		table_u64(t, u[i].uid);
+		table_str(t, u[i].login ? "yes" : "no");
+		table_u64(t, u[i].bytes);
+		table_u64(t, u[i].files);
+		table_u64(t, u[i].datasets);
+		table_u64(t, u[i].sessions);
+		table_u64(t, u[i].egress);
+		table_u64(t, u[i].findings);
+		table_u64(t, u[i].risk);
+		table_str(t, u[i].top_exe);
+	}
+	table_print(t, stdout);
+	if (!n && o.format == FORMAT_TABLE)
+		printf("(no reads of protected data from %s to %s)\n",
+		       tp_format_local(o.since, a, sizeof(a)),
+		       tp_format_local(o.until, b, sizeof(b)));
+	table_free(t);
+	q_users_free(u, n);
+	qdb_close(&q);
+	return 0;
+}

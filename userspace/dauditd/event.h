@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One record as the collector understands it: decoded from the kernel's
+ * layout, joined to its process's executable, attributed to a user.  The
+ * store, the rollups and the rules all take this, never raw records.
+ */
+#ifndef DAUDITD_EVENT_H
+#define DAUDITD_EVENT_H
+
+#include <stdint.h>
+
+#include "daudit.h"
+
+struct event {
+	int64_t id;			/* events.id once stored */
+	unsigned int type;		/* DAUDIT_REC_* */
+	uint64_t time_ns;		/* when it happened (see ingest.c) */
+	uint64_t hdr_ns;		/* when the record was written */
+	uint64_t instance_id;
+	unsigned int cpu;
+	uint64_t seq;
+
+	/*
+	 * The user it counts for: the login uid when set, else the real
+	 * uid with login = 0 (daemons, cron without pam_loginuid, ...).
+	 */
+	uint32_t user;
+	int login;
+
+	const struct daudit_subject *subj;	/* NULL for LOST records */
+	const char *exe;		/* NULL when no process record was seen */
+	const char *dataset;
+	const char *path;		/* file, unix socket, or peer address */
+	const char *dest;		/* egress destination */
+	const char *extra;		/* type-specific detail, "k=v k=v" */
+
+	uint64_t session_id;
+	uint32_t part;
+	int final;
+	int reason;
+	uint32_t paths;
+	uint64_t bytes;
+	uint64_t calls;
+	uint64_t mmap_bytes;
+	uint64_t first_ns, last_ns;
+	uint64_t off_min, off_max;	/* file reads; DAUDIT_OFFSET_UNKNOWN */
+	unsigned int kind;		/* egress kind, alert kind, module event */
+	uint32_t flags;
+	uint64_t dev, ino;
+};
+
+static inline int event_is_read(const struct event *e)
+{
+	return e->type == DAUDIT_REC_FILE_READ || e->type == DAUDIT_REC_SOCK_READ;
+}
+
+/* Bytes a read counts for: exact read bytes plus mmap'd pages faulted in. */
+static inline uint64_t event_read_bytes(const struct event *e)
+{
+	return e->bytes + e->mmap_bytes;
+}
+
+#endif

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Records to rows.  Every record passes the sequence check first: per
+ * (module instance, CPU) the database keeps the next sequence number it
+ * expects (the high-water mark), updated in the same transaction as the
+ * rows, so a record below it was stored before and is skipped, and a
+ * record above it reveals a gap.  Then it is decoded, attributed to a
+ * user, joined to its process's executable, stored, and handed to the
+ * rollups and the rules.
+ */
+#ifndef DAUDITD_INGEST_H
+#define DAUDITD_INGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "daudit.h"
+#include "hmap.h"
+
+struct store;
+struct rollup;
+struct rules;
+struct config;
+
+struct cpu_state {
+	uint64_t next_seq;		/* first sequence number not yet stored */
+	uint64_t last_ns;		/* time of the last record stored */
+	uint64_t unacked_bytes;		/* read since the last acknowledgement */
+	uint8_t known;			/* next_seq is meaningful */
+	uint8_t dirty;			/* mark to save at commit */
+	uint8_t touched;		/* something to acknowledge */
+};
+
+struct ingest_stats {
+	uint64_t records;		/* handed to ingest_record() */
+	uint64_t stored;		/* events inserted */
+	uint64_t duplicates;		/* below the mark: stored before */
+	uint64_t gaps;			/* sequence gaps found */
+	uint64_t lost;			/* records the sensor reported lost */
+	uint64_t malformed;		/* buffers that failed rec_next() */
+	uint64_t unknown;		/* record types this version skips */
+};
+
+struct ingest {
+	struct store *store;
+	struct rollup *rollup;
+	struct rules *rules;
+	const struct config *cfg;
+	uint64_t instance_id;
+	struct cpu_state *cpu;
+	unsigned int ncpus;		/* entries in @cpu */
+	uint64_t ring_bytes;		/* per-CPU ring size, for early commits */
+	struct hmap procs;		/* (tgid, start_ns) -> struct proc_entry */
+	struct proc_entry *last_proc;	/* the one looked up last */
+	uint32_t last_tgid;
+	uint64_t last_start;
+	struct hmap names;		/* uid -> struct name_entry */
+	uint32_t last_uid;		/* its name is stored */
+	int last_uid_noted;
+	uint64_t pending;		/* records in the open transaction */
+	uint64_t pending_events;	/* events inserted in it */
+	uint64_t last_record_ns;
+	uint64_t first_record_ns;
+	int need_commit;		/* a ring is half full of unacked records */
+	struct ingest_stats st;
+	char *buf;			/* scratch: addresses for path/dest */
+	char *xbuf;			/* scratch: the extra column */
+};
+
+void ingest_init(struct ingest *ig, struct store *s, struct rollup *ru,
+		 struct rules *rl, const struct config *c,
+		 uint64_t instance_id, unsigned int ncpus,
+		 uint32_t ring_bytes);
+void ingest_free(struct ingest *ig);
+
+/* Every record in a buffer read from the device. */
+void ingest_buffer(struct ingest *ig, const void *buf, size_t len);
+/* One record that passed rec_check(). */
+void ingest_record(struct ingest *ig, const struct daudit_rec_header *h);
+
+/*
+ * Write rollups, run the totals rules, save the marks and commit.  After
+ * it returns, everything handed in is durable.
+ */
+void ingest_commit(struct ingest *ig);
+
+/*
+ * The DAUDIT_IOC_ACK vector after a commit: for each CPU the next
+ * sequence number (everything below is stored), ~0 where there is
+ * nothing new.  Returns how many CPUs have something to acknowledge and
+ * clears that state.
+ */
+unsigned int ingest_ack_vector(struct ingest *ig, uint64_t *seq,
+			       unsigned int n);
+
+/* The name of a uid through NSS (cached), or NULL. */
+const char *ingest_user_name(struct ingest *ig, uint32_t uid);
+
+#endif

@@ -1,0 +1,407 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One epoll loop over three descriptors: the device (records ready), a
+ * signalfd (SIGTERM/SIGINT: drain and stop; SIGHUP: reload), and a
+ * timerfd that ticks every batch_ms (commit what waits; hourly
+ * retention).  Nothing blocks but epoll_wait.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "device.h"
+#include "loop.h"
+#include "timeparse.h"
+#include "util.h"
+
+#define READ_BUF		(256 * 1024)
+#define READS_PER_PUMP		64
+#define RETENTION_EVERY_MS	(3600 * 1000LL)
+
+int64_t collector_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ------------------------------------------------------------------ */
+/* The device                                                          */
+/* ------------------------------------------------------------------ */
+
+static ssize_t dev_read(struct source *src, void *buf, size_t len)
+{
+	ssize_t n = read(src->fd, buf, len);
+
+	if (n < 0 && errno == EAGAIN)
+		return 0;
+	return n;
+}
+
+static int dev_ack(struct source *src, const uint64_t *seq, unsigned int n)
+{
+	struct daudit_ack a = { .seq_ptr = (uintptr_t)seq, .ncpus = n };
+
+	return ioctl(src->fd, DAUDIT_IOC_ACK, &a);
+}
+
+static int dev_flush(struct source *src)
+{
+	return ioctl(src->fd, DAUDIT_IOC_FLUSH);
+}
+
+static const struct source_ops device_ops = {
+	.read = dev_read,
+	.ack = dev_ack,
+	.flush = dev_flush,
+};
+
+int source_open_device(struct source *src, char *err, size_t errlen)
+{
+	struct dev *d = util_xcalloc(1, sizeof(*d));
+	uint32_t on = 1;
+
+	memset(src, 0, sizeof(*src));
+	if (dev_open(d, DEV_CONSUMER, O_NONBLOCK, err, errlen) < 0) {
+		free(d);
+		return -1;
+	}
+	if (ioctl(d->fd, DAUDIT_IOC_ACK_MODE, &on) < 0) {
+		snprintf(err, errlen, "cannot switch %s to ack mode: %s",
+			 dev_path(), strerror(errno));
+		dev_close(d);
+		free(d);
+		return -1;
+	}
+	src->ops = &device_ops;
+	src->ctx = d;
+	src->fd = d->fd;
+	src->instance_id = d->ver.instance_id;
+	src->ncpus = d->ver.ncpus;
+	src->ring_bytes = d->ver.ring_bytes;
+	snprintf(src->module_version, sizeof(src->module_version), "%s",
+		 d->ver.module_version);
+	return 0;
+}
+
+void source_close_device(struct source *src)
+{
+	struct dev *d = src->ctx;
+
+	if (d) {
+		dev_close(d);
+		free(d);
+	}
+	src->ctx = NULL;
+	src->fd = -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* The delivery cycle                                                  */
+/* ------------------------------------------------------------------ */
+
+static void mark_state(struct collector *c, const char *state)
+{
+	char inst[24];
+
+	store_begin(&c->store);
+	store_meta(&c->store, "collector_state", state);
+	store_meta_int(&c->store, "collector_pid", getpid());
+	store_meta_int(&c->store, !strcmp(state, "running") ? "started_ns" :
+		       "stopped_ns", (int64_t)time(NULL) * NSEC_PER_SEC);
+	if (!strcmp(state, "running")) {
+		snprintf(inst, sizeof(inst), "%016" PRIx64, c->src->instance_id);
+		store_meta(&c->store, "instance_id", inst);
+		store_meta(&c->store, "module_version", c->src->module_version);
+		store_meta(&c->store, "config", c->config_path);
+		store_meta_int(&c->store, "retention_days", c->cfg.retention_days);
+		store_meta_int(&c->store, "retention_mb", c->cfg.retention_mb);
+		store_meta_int(&c->store, "rollup_retention_days",
+			       c->cfg.rollup_retention_days);
+	}
+	store_commit(&c->store);
+}
+
+int collector_open(struct collector *c, struct config *cfg,
+		   struct source *src, char *err, size_t errlen)
+{
+	const char *db;
+
+	memset(c, 0, sizeof(*c));
+	c->cfg = *cfg;
+	memset(cfg, 0, sizeof(*cfg));
+	c->src = src;
+	db = c->cfg.database;
+	if (store_open(&c->store, db, err, errlen) < 0) {
+		config_free(&c->cfg);
+		return -1;
+	}
+	rollup_init(&c->rollup, &c->store);
+	rules_init(&c->rules, &c->store, &c->cfg);
+	ingest_init(&c->ingest, &c->store, &c->rollup, &c->rules, &c->cfg,
+		    src->instance_id, src->ncpus, src->ring_bytes);
+	c->buflen = READ_BUF;
+	c->buf = util_xmalloc(c->buflen);
+	c->ackv = util_xcalloc(src->ncpus ? src->ncpus : 1, sizeof(*c->ackv));
+	c->last_commit_ms = collector_now_ms();
+	c->config_path = c->cfg.file ? c->cfg.file : "(defaults)";
+	mark_state(c, "running");
+	return 0;
+}
+
+void collector_commit(struct collector *c)
+{
+	unsigned int n;
+
+	ingest_commit(&c->ingest);
+	c->last_commit_ms = collector_now_ms();
+	n = ingest_ack_vector(&c->ingest, c->ackv, c->src->ncpus);
+	if (!n || !c->src->ncpus)
+		return;
+	/* Only now is it safe for the kernel to forget these records. */
+	if (c->src->ops->ack(c->src, c->ackv, c->src->ncpus) < 0)
+		util_err("acknowledging records: %s (they will be delivered again and skipped)",
+			 strerror(errno));
+	c->acks++;
+}
+
+static int batch_due(struct collector *c)
+{
+	return c->ingest.pending >= c->cfg.batch_records ||
+	       c->ingest.need_commit ||
+	       (c->ingest.pending &&
+		collector_now_ms() - c->last_commit_ms >= c->cfg.batch_ms);
+}
+
+long collector_pump(struct collector *c, int force)
+{
+	long records = 0;
+	int i;
+
+	for (i = 0; i < READS_PER_PUMP; i++) {
+		uint64_t before = c->ingest.st.records;
+		ssize_t n = c->src->ops->read(c->src, c->buf, c->buflen);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			util_err("reading records: %s", strerror(errno));
+			collector_commit(c);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		ingest_buffer(&c->ingest, c->buf, (size_t)n);
+		records += (long)(c->ingest.st.records - before);
+		if (batch_due(c))
+			collector_commit(c);
+	}
+	if (force || batch_due(c))
+		collector_commit(c);
+	return records;
+}
+
+void collector_retention(struct collector *c)
+{
+	struct retention_stats st;
+
+	collector_commit(c);
+	store_retention(&c->store, time(NULL), &c->cfg, &st);
+	c->last_retention_ms = collector_now_ms();
+	if (st.events_by_age || st.events_by_size)
+		util_err("retention: deleted %" PRId64 " raw events older than %u days and %" PRId64 " more to stay under %u MB; database now %" PRId64 " bytes",
+			 st.events_by_age, c->cfg.retention_days,
+			 st.events_by_size, c->cfg.retention_mb, st.db_bytes);
+}
+
+void collector_close(struct collector *c)
+{
+	collector_commit(c);
+	mark_state(c, "stopped");
+	ingest_free(&c->ingest);
+	rules_free(&c->rules);
+	rollup_free(&c->rollup);
+	store_close(&c->store);
+	config_free(&c->cfg);
+	free(c->buf);
+	free(c->ackv);
+	c->buf = NULL;
+	c->ackv = NULL;
+}
+
+int collector_reload(struct collector *c, char *err, size_t errlen)
+{
+	struct config n;
+
+	if (config_load(&n, c->config_path, 0, err, errlen) < 0) {
+		config_free(&n);
+		return -1;
+	}
+	if (c->db_override) {
+		free(n.database);
+		n.database = util_xstrdup(c->db_override);
+	}
+	if (strcmp(n.database, c->cfg.database))
+		util_err("%s: database changed to %s; it takes effect at the next start, %s stays in use",
+			 c->config_path, n.database, c->cfg.database);
+	/* Everything that points at the config sees the new values. */
+	collector_commit(c);
+	free(n.database);
+	n.database = c->cfg.database;
+	c->cfg.database = NULL;
+	free(n.file);
+	n.file = c->cfg.file;
+	c->cfg.file = NULL;
+	config_free(&c->cfg);
+	c->cfg = n;
+	c->config_path = c->cfg.file;
+	rules_set_config(&c->rules, &c->cfg);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The loop                                                            */
+/* ------------------------------------------------------------------ */
+
+static int add_fd(int ep, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+
+	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+static int make_timer(unsigned int ms)
+{
+	struct itimerspec its;
+	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	memset(&its, 0, sizeof(its));
+	its.it_interval.tv_sec = ms / 1000;
+	its.it_interval.tv_nsec = (long)(ms % 1000) * 1000000;
+	its.it_value = its.it_interval;
+	timerfd_settime(fd, 0, &its, NULL);
+	return fd;
+}
+
+/* SIGTERM: ask for interim records of open sessions, read all, commit. */
+static void drain(struct collector *c)
+{
+	int rounds;
+
+	if (c->src->ops->flush && c->src->ops->flush(c->src) < 0 &&
+	    errno != EPERM)
+		util_err("flushing open sessions: %s", strerror(errno));
+	for (rounds = 0; rounds < 1000; rounds++)
+		if (collector_pump(c, 1) <= 0)
+			break;
+	collector_commit(c);
+}
+
+static void on_timer(struct collector *c)
+{
+	if (c->ingest.pending &&
+	    collector_now_ms() - c->last_commit_ms >= c->cfg.batch_ms)
+		collector_commit(c);
+	if (collector_now_ms() - c->last_retention_ms >= RETENTION_EVERY_MS)
+		collector_retention(c);
+}
+
+/* Returns 1 to stop. */
+static int on_signal(struct collector *c, int sigfd)
+{
+	struct signalfd_siginfo si;
+	char err[512];
+
+	while (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			if (collector_reload(c, err, sizeof(err)) < 0) {
+				util_err("%s; keeping the previous configuration", err);
+				continue;
+			}
+			util_err("configuration reloaded from %s", c->config_path);
+			if (c->on_reload)
+				c->on_reload(c);
+			continue;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+int collector_run(struct collector *c, int sigfd)
+{
+	struct epoll_event evs[4];
+	int ep, tfd, status = 0, stop = 0;
+	unsigned int tick = c->cfg.batch_ms;
+
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	tfd = make_timer(tick);
+	if (ep < 0 || tfd < 0 || add_fd(ep, c->src->fd) < 0 ||
+	    add_fd(ep, sigfd) < 0 || add_fd(ep, tfd) < 0) {
+		util_err("setting up the event loop: %s", strerror(errno));
+		status = EXIT_FAIL;
+		goto out;
+	}
+	c->last_retention_ms = collector_now_ms() - RETENTION_EVERY_MS;
+	while (!stop) {
+		int n = epoll_wait(ep, evs, 4, -1), i;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			util_err("epoll_wait: %s", strerror(errno));
+			status = EXIT_FAIL;
+			break;
+		}
+		for (i = 0; i < n; i++) {
+			int fd = evs[i].data.fd;
+
+			if (fd == c->src->fd) {
+				if (collector_pump(c, 0) < 0) {
+					status = EXIT_FAIL;
+					stop = 1;
+				}
+			} else if (fd == tfd) {
+				uint64_t ticks;
+
+				if (read(tfd, &ticks, sizeof(ticks)) < 0 &&
+				    errno != EAGAIN)
+					util_err("timerfd: %s", strerror(errno));
+				on_timer(c);
+			} else if (fd == sigfd && on_signal(c, sigfd)) {
+				stop = 1;
+			}
+		}
+		if (!stop && c->cfg.batch_ms != tick) {
+			close(tfd);
+			tick = c->cfg.batch_ms;
+			tfd = make_timer(tick);
+			if (tfd < 0 || add_fd(ep, tfd) < 0) {
+				util_err("timerfd: %s", strerror(errno));
+				status = EXIT_FAIL;
+				break;
+			}
+		}
+	}
+	if (!status)
+		drain(c);
+out:
+	if (tfd >= 0)
+		close(tfd);
+	if (ep >= 0)
+		close(ep);
+	return status;
+}

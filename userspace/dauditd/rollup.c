@@ -1,0 +1,436 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rollups.  A read adds to its hour and its day: bytes (read plus mmap
+ * faults), calls, records, a session when it is the session's first
+ * record (part 0, so interim and final records count one session), and
+ * the file and executable to the distinct sets (bytes per file and per
+ * executable are kept per hour; a day's set only records membership).  An egress record adds
+ * its bytes to the column of its kind.  Distinct counts are exact: the
+ * sets are tables (rollup_file, rollup_exe), and a member counts when its
+ * row is first inserted.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rollup.h"
+#include "store.h"
+#include "util.h"
+
+struct rkey {
+	int64_t bucket;
+	uint32_t user;
+	uint32_t period;
+	uint32_t login;
+	uint32_t pad;
+	char names[];			/* dataset NUL [member NUL] */
+};
+
+struct delta {
+	uint64_t bytes, mmap_bytes, calls, records, sessions, files, exes;
+	uint64_t egress_net, egress_loopback, egress_unix, egress_file;
+};
+
+/* A member of a distinct set, in this batch. */
+struct member {
+	uint64_t bytes;
+	uint64_t records;
+	int64_t first_event;		/* lowest events.id */
+};
+
+#define KEYBUF (sizeof(struct rkey) + DAUDIT_NAME_MAX + DAUDIT_PATH_MAX + 80)
+
+void rollup_init(struct rollup *r, struct store *s)
+{
+	memset(r, 0, sizeof(*r));
+	r->store = s;
+	tp_cache_init(&r->tc);
+	hmap_init_arena(&r->deltas, sizeof(struct delta));
+	hmap_init_arena(&r->days, sizeof(struct delta));
+	hmap_init_arena(&r->files, sizeof(struct member));
+	hmap_init_arena(&r->exes, sizeof(struct member));
+	hmap_init(&r->days_read, 0);
+	hmap_init(&r->hours_files, 0);
+	r->upsert = store_prepare(s,
+		"INSERT INTO rollup (period, bucket, user_uid, login, dataset,"
+		" bytes, mmap_bytes, calls, records, sessions, files, exes,"
+		" egress_net, egress_loopback, egress_unix, egress_file)"
+		" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"
+		" ON CONFLICT (period, bucket, user_uid, login, dataset) DO UPDATE SET"
+		" bytes = bytes + ?6, mmap_bytes = mmap_bytes + ?7,"
+		" calls = calls + ?8, records = records + ?9,"
+		" sessions = sessions + ?10, files = files + ?11, exes = exes + ?12,"
+		" egress_net = egress_net + ?13,"
+		" egress_loopback = egress_loopback + ?14,"
+		" egress_unix = egress_unix + ?15, egress_file = egress_file + ?16");
+	r->upd_row = store_prepare(s,
+		"UPDATE rollup SET bytes = bytes + ?6, mmap_bytes = mmap_bytes + ?7,"
+		" calls = calls + ?8, records = records + ?9,"
+		" sessions = sessions + ?10, files = files + ?11, exes = exes + ?12,"
+		" egress_net = egress_net + ?13,"
+		" egress_loopback = egress_loopback + ?14,"
+		" egress_unix = egress_unix + ?15, egress_file = egress_file + ?16"
+		" WHERE period = ?1 AND bucket = ?2 AND user_uid = ?3 AND"
+		" login = ?4 AND dataset = ?5");
+	r->upd_file = store_prepare(s,
+		"UPDATE rollup_file SET bytes = bytes + ?7, records = records + ?8"
+		" WHERE period = ?1 AND bucket = ?2 AND user_uid = ?3 AND"
+		" login = ?4 AND dataset = ?5 AND path = ?6");
+	r->ins_file = store_prepare(s,
+		"INSERT OR IGNORE INTO rollup_file (period, bucket, user_uid, login,"
+		" dataset, path, bytes, records, first_event)"
+		" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)");
+	r->upd_exe = store_prepare(s,
+		"UPDATE rollup_exe SET bytes = bytes + ?7, records = records + ?8"
+		" WHERE period = ?1 AND bucket = ?2 AND user_uid = ?3 AND"
+		" login = ?4 AND dataset = ?5 AND exe = ?6");
+	r->ins_exe = store_prepare(s,
+		"INSERT OR IGNORE INTO rollup_exe (period, bucket, user_uid, login,"
+		" dataset, exe, bytes, records, first_event)"
+		" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)");
+}
+
+void rollup_free(struct rollup *r)
+{
+	hmap_free(&r->deltas, NULL);
+	hmap_free(&r->days, NULL);
+	hmap_free(&r->files, NULL);
+	hmap_free(&r->exes, NULL);
+	hmap_free(&r->days_read, NULL);
+	hmap_free(&r->hours_files, NULL);
+	hset_free(&r->known);
+	sqlite3_finalize(r->upsert);
+	sqlite3_finalize(r->upd_row);
+	sqlite3_finalize(r->upd_file);
+	sqlite3_finalize(r->ins_file);
+	sqlite3_finalize(r->upd_exe);
+	sqlite3_finalize(r->ins_exe);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Build a key; returns its length. */
+static size_t make_key(void *buf, uint32_t period, int64_t bucket,
+		       const struct event *e, const char *member)
+{
+	struct rkey *k = buf;
+	size_t n = strlen(e->dataset) + 1;
+
+	memset(k, 0, sizeof(*k));
+	k->bucket = bucket;
+	k->user = e->user;
+	k->period = period;
+	k->login = (uint32_t)e->login;
+	memcpy(k->names, e->dataset, n);
+	if (member) {
+		size_t m = strlen(member) + 1;
+
+		memcpy(k->names + n, member, m);
+		n += m;
+	}
+	return sizeof(*k) + n;
+}
+
+const char *rollup_exe_name(const struct event *e, char *buf, size_t len)
+{
+	char comm[DAUDIT_COMM_LEN + 1];
+
+	if (e->exe)
+		return e->exe;
+	/* Unknown only when the process record was lost: name the comm. */
+	memcpy(comm, e->subj ? e->subj->comm : "", e->subj ? DAUDIT_COMM_LEN : 1);
+	comm[DAUDIT_COMM_LEN] = '\0';
+	snprintf(buf, len, "[%s]", comm);
+	return buf;
+}
+
+static void add_member(struct hmap *m, int64_t hour, const struct event *e,
+		       const char *member, uint64_t bytes)
+{
+	unsigned char key[KEYBUF];
+	size_t n = make_key(key, ROLLUP_HOUR, hour, e, member);
+	struct member *v = hmap_insert(m, key, n, NULL);
+
+	v->bytes += bytes;
+	v->records++;
+	if (!v->first_event || e->id < v->first_event)
+		v->first_event = e->id;
+}
+
+/*
+ * The batch keeps one entry per local hour; the day rows are written
+ * from the same entries when the batch is flushed (an hour lies in one
+ * day), so a record costs three map lookups, not six.
+ */
+static struct delta *hour_delta(struct rollup *r, int64_t hour,
+				const struct event *e)
+{
+	unsigned char key[KEYBUF];
+
+	return hmap_insert(&r->deltas, key,
+			   make_key(key, ROLLUP_HOUR, hour, e, NULL), NULL);
+}
+
+static void add_read(struct rollup *r, int64_t hour, const struct event *e)
+{
+	struct delta *d = hour_delta(r, hour, e);
+	uint64_t b = event_read_bytes(e);
+	char exe[64];
+
+	d->bytes += b;
+	d->mmap_bytes += e->mmap_bytes;
+	d->calls += e->calls;
+	d->records++;
+	d->sessions += e->part == 0;
+	add_member(&r->files, hour, e, e->path ? e->path : "", b);
+	add_member(&r->exes, hour, e, rollup_exe_name(e, exe, sizeof(exe)), b);
+}
+
+static void add_egress(struct rollup *r, int64_t hour, const struct event *e)
+{
+	struct delta *d = hour_delta(r, hour, e);
+
+	d->records++;
+	switch (e->kind) {
+	case DAUDIT_EGRESS_NET:
+		if (e->flags & DAUDIT_EGRESS_F_LOOPBACK)
+			d->egress_loopback += e->bytes;
+		else
+			d->egress_net += e->bytes;
+		break;
+	case DAUDIT_EGRESS_UNIX:
+		d->egress_unix += e->bytes;
+		break;
+	default:
+		d->egress_file += e->bytes;
+	}
+}
+
+void rollup_event(struct rollup *r, const struct event *e)
+{
+	int64_t hour;
+
+	if (!e->subj || !e->dataset)
+		return;
+	if (!event_is_read(e) && e->type != DAUDIT_REC_EGRESS)
+		return;
+	tp_bucket(&r->tc, (int64_t)(e->time_ns / NSEC_PER_SEC), &hour, NULL);
+	if (event_is_read(e))
+		add_read(r, hour, e);
+	else
+		add_egress(r, hour, e);
+}
+
+static void bind_key(sqlite3_stmt *st, const struct rkey *k, size_t klen,
+		     int with_member)
+{
+	const char *ds = k->names;
+
+	sqlite3_bind_int(st, 1, (int)k->period);
+	sqlite3_bind_int64(st, 2, k->bucket);
+	sqlite3_bind_int64(st, 3, k->user);
+	sqlite3_bind_int(st, 4, (int)k->login);
+	sqlite3_bind_text(st, 5, ds, -1, SQLITE_STATIC);
+	if (with_member) {
+		const char *m = ds + strlen(ds) + 1;
+
+		(void)klen;
+		sqlite3_bind_text(st, 6, m, -1, SQLITE_STATIC);
+	}
+}
+
+static void bind_member(sqlite3_stmt *st, const struct rkey *k, size_t klen,
+			const struct member *v)
+{
+	bind_key(st, k, klen, 1);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)v->bytes);
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)v->records);
+}
+
+/* Add @v to its row, or insert the row; returns 1 if it was new. */
+static int write_member(struct rollup *r, const struct rkey *k, size_t klen,
+			const struct member *v, sqlite3_stmt *upd,
+			sqlite3_stmt *ins, uint64_t h)
+{
+	sqlite3 *db = r->store->db;
+
+	/*
+	 * Rows this run wrote before: one UPDATE.  (A hash that only looks
+	 * known updates nothing and falls through to the insert.)
+	 */
+	if (hset_has(&r->known, h)) {
+		bind_member(upd, k, klen, v);
+		store_run(r->store, upd);
+		if (sqlite3_changes(db))
+			return 0;
+	}
+	if (r->known.n >= ROLLUP_KNOWN_MAX)
+		hset_clear(&r->known);
+	hset_add(&r->known, h);
+	bind_member(ins, k, klen, v);
+	sqlite3_bind_int64(ins, 9, v->first_event);
+	store_run(r->store, ins);
+	if (sqlite3_changes(db))
+		return 1;
+	/* Written before a restart, or before the set was cleared. */
+	bind_member(upd, k, klen, v);
+	store_run(r->store, upd);
+	return 0;
+}
+
+/*
+ * A day's member rows only say that the member was read that day (and
+ * which event first): bytes per member are kept per hour.  So a member
+ * this run already wrote for the day costs nothing.  Returns 1 if new.
+ */
+static int day_member(struct rollup *r, const struct rkey *k, size_t klen,
+		      const struct member *v, sqlite3_stmt *ins, uint64_t h)
+{
+	const struct member none = { 0, 0, v->first_event };
+
+	if (hset_has(&r->known, h))
+		return 0;
+	if (r->known.n >= ROLLUP_KNOWN_MAX)
+		hset_clear(&r->known);
+	hset_add(&r->known, h);
+	bind_member(ins, k, klen, &none);
+	sqlite3_bind_int64(ins, 9, v->first_event);
+	store_run(r->store, ins);
+	return sqlite3_changes(r->store->db) > 0;
+}
+
+/* The day version of an hour key, into @buf. */
+static const struct rkey *day_key(struct rollup *r, const struct rkey *k,
+				  size_t klen, unsigned char *buf)
+{
+	struct rkey *d = (void *)buf;
+	int64_t day;
+
+	memcpy(buf, k, klen);
+	tp_bucket(&r->tc, k->bucket, NULL, &day);
+	d->bucket = day;
+	d->period = ROLLUP_DAY;
+	return d;
+}
+
+/* The rollup row a member counts in (its key without the member). */
+static struct delta *row_of(struct hmap *m, const struct rkey *k)
+{
+	unsigned char key[KEYBUF];
+	size_t n = sizeof(struct rkey) + strlen(k->names) + 1;
+
+	memcpy(key, k, n);
+	return hmap_insert(m, key, n, NULL);
+}
+
+/*
+ * Write a set: add to each member's hour and day rows, or insert them,
+ * and count the new ones as distinct members of their rollup rows.
+ */
+static void flush_set(struct rollup *r, struct hmap *set, sqlite3_stmt *upd,
+		      sqlite3_stmt *ins, int is_files)
+{
+	unsigned char dbuf[KEYBUF];
+	size_t pos = 0, klen;
+	struct member *v;
+
+	while ((v = hmap_next(set, &pos))) {
+		const struct rkey *k = hmap_key(v, &klen), *dk;
+		uint64_t h = hmap_hash(k, klen) ^ (uint64_t)is_files;
+
+		if (write_member(r, k, klen, v, upd, ins, h)) {
+			struct delta *d = row_of(&r->deltas, k);
+
+			if (is_files) {
+				struct rollup_touch t = { k->bucket, k->user,
+							  k->login };
+
+				d->files++;
+				hmap_insert(&r->hours_files, &t, sizeof(t), NULL);
+			} else {
+				d->exes++;
+			}
+		}
+		dk = day_key(r, k, klen, dbuf);
+		if (day_member(r, dk, klen, v, ins,
+			       hmap_hash(dk, klen) ^ (uint64_t)is_files)) {
+			struct delta *d = row_of(&r->days, dk);
+
+			if (is_files)
+				d->files++;
+			else
+				d->exes++;
+		}
+	}
+	hmap_clear(set, NULL);
+}
+
+static void bind_delta(sqlite3_stmt *st, const struct rkey *k, size_t klen,
+		       const struct delta *d)
+{
+	const uint64_t v[] = { d->bytes, d->mmap_bytes, d->calls, d->records,
+			       d->sessions, d->files, d->exes, d->egress_net,
+			       d->egress_loopback, d->egress_unix,
+			       d->egress_file };
+	unsigned int i;
+
+	bind_key(st, k, klen, 0);
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		sqlite3_bind_int64(st, 6 + (int)i, (sqlite3_int64)v[i]);
+}
+
+/* Add to a rollup row: a plain UPDATE for rows this run wrote before. */
+static void upsert_row(struct rollup *r, const struct rkey *k, size_t klen,
+		       const struct delta *d)
+{
+	uint64_t h = hmap_hash(k, klen) ^ 2;
+
+	if (hset_has(&r->known, h)) {
+		bind_delta(r->upd_row, k, klen, d);
+		store_run(r->store, r->upd_row);
+		if (sqlite3_changes(r->store->db))
+			return;
+	}
+	if (r->known.n >= ROLLUP_KNOWN_MAX)
+		hset_clear(&r->known);
+	hset_add(&r->known, h);
+	bind_delta(r->upsert, k, klen, d);
+	store_run(r->store, r->upsert);
+}
+
+void rollup_flush(struct rollup *r)
+{
+	unsigned char dbuf[KEYBUF];
+	size_t pos = 0, klen;
+	struct delta *d;
+
+	flush_set(r, &r->files, r->upd_file, r->ins_file, 1);
+	flush_set(r, &r->exes, r->upd_exe, r->ins_exe, 0);
+	/* Each hour's totals go to the hour and to its day. */
+	while ((d = hmap_next(&r->deltas, &pos))) {
+		const struct rkey *k = hmap_key(d, &klen), *dk;
+		struct delta *day;
+		struct delta hd = *d;
+
+		upsert_row(r, k, klen, d);
+		dk = day_key(r, k, klen, dbuf);
+		day = row_of(&r->days, dk);
+		/* The day's distinct counts come from its own members. */
+		hd.files = day->files;
+		hd.exes = day->exes;
+		day->files = day->exes = 0;
+		upsert_row(r, dk, klen, &hd);
+		if (d->bytes) {
+			struct rollup_touch t = { dk->bucket, dk->user, dk->login };
+
+			hmap_insert(&r->days_read, &t, sizeof(t), NULL);
+		}
+	}
+	hmap_clear(&r->deltas, NULL);
+	hmap_clear(&r->days, NULL);
+}
+
+void rollup_clear_touched(struct rollup *r)
+{
+	hmap_clear(&r->days_read, NULL);
+	hmap_clear(&r->hours_files, NULL);
+}

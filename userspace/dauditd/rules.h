@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Review rules.  Each rule is a function with its thresholds from
+ * [rules] and [hours] and [allowlist]; each finding is one row of
+ * `findings` (one per rule and subject and period, see the keys in
+ * rules.c) with the records that justify it copied into `evidence`.
+ *
+ * Rules about single records (off_hours, first_access, unapproved_reader,
+ * read_then_egress, hardlink) run as each record is stored; rules about
+ * totals (volume_spike, enumeration) run when a batch's rollups are
+ * written.  Both happen inside the batch's transaction, so a finding is
+ * committed with the records it is about, exactly once.
+ */
+#ifndef DAUDITD_RULES_H
+#define DAUDITD_RULES_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "event.h"
+#include "hmap.h"
+#include "timeparse.h"
+
+struct store;
+struct rollup;
+struct finding_state;
+
+/*
+ * read_then_egress groups by login session (auid, sessionid), or by
+ * process (uid, tgid, start_ns) when there is no login session.
+ */
+struct session_key {
+	uint64_t start_ns;
+	uint32_t kind;			/* 'L' or 'P' */
+	uint32_t user;
+	uint32_t id;			/* sessionid or tgid */
+	uint32_t pad;
+};
+
+struct rules {
+	const struct config *cfg;
+	struct store *store;
+	struct tp_cache tc;
+	struct hmap findings;		/* key -> struct finding_state */
+	struct finding_state **dirty;	/* changed since the last flush */
+	size_t n_dirty, cap_dirty;
+	struct hmap last_access;	/* user, dataset -> time (ns) */
+	struct hmap sessions;		/* login session -> reads, egress */
+	struct rsession *last_session;	/* looked up last, and its key */
+	struct session_key last_skey;
+	struct hmap baselines;		/* user, day -> struct baseline */
+	int sessions_loaded;		/* read_then_egress state rebuilt */
+	uint64_t history_start_ns;	/* first record the database holds */
+	uint64_t findings_created;
+	uint64_t rte_items;		/* reads and egress held in sessions */
+	sqlite3_stmt *find_get, *find_ins, *find_upd;
+	sqlite3_stmt *ev_count, *ev_ins;
+	sqlite3_stmt *ev_top_files, *ev_first_files;
+	sqlite3_stmt *last_bucket, *day_totals, *day_sum, *hour_files;
+	sqlite3_stmt *sess_all;
+};
+
+void rules_init(struct rules *r, struct store *s, const struct config *c);
+void rules_free(struct rules *r);
+/* A new configuration (SIGHUP): thresholds apply from now on. */
+void rules_set_config(struct rules *r, const struct config *c);
+
+/* A stored event (e->id set). */
+void rules_event(struct rules *r, const struct event *e);
+/* The batch's rollups were written: totals rules, then write findings. */
+void rules_flush(struct rules *r, struct rollup *ru);
+
+/*
+ * The spike rule's baseline from @n daily totals (exposed for tests):
+ * mean, population standard deviation, 95th percentile by linear
+ * interpolation between closest ranks, and the active (non-zero) days.
+ */
+struct baseline {
+	int ok;				/* enough active days */
+	unsigned int active;
+	double mean, sd, p95;
+};
+void rules_baseline(const uint64_t *days, unsigned int n,
+		    unsigned int min_active, struct baseline *b);
+
+#endif

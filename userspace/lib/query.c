@@ -1,0 +1,474 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <ini.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "format.h"
+#include "query.h"
+#include "timeparse.h"
+#include "util.h"
+
+/* ------------------------------------------------------------------ */
+/* Which database                                                      */
+/* ------------------------------------------------------------------ */
+
+static int db_key(void *user, const char *section, const char *name,
+		  const char *value)
+{
+	char **out = user;
+
+	if (!strcmp(section, "collector") && !strcmp(name, "database") &&
+	    value[0] == '/') {
+		free(*out);
+		*out = util_xstrdup(value);
+	}
+	return 1;
+}
+
+char *qdb_path(const char *override)
+{
+	const char *env = getenv("DAUDIT_DATABASE");
+	const char *conf = getenv("DAUDIT_CONFIG");
+	char *found = NULL;
+
+	if (override && *override)
+		return util_xstrdup(override);
+	if (env && *env)
+		return util_xstrdup(env);
+	/* Only the one key; dauditd --check-config judges the rest. */
+	ini_parse(conf && *conf ? conf : DB_CONFIG_PATH, db_key, &found);
+	return found ? found : util_xstrdup(DB_DEFAULT_PATH);
+}
+
+int qdb_open(struct qdb *q, const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	int64_t v;
+
+	memset(q, 0, sizeof(*q));
+	if (stat(path, &st) < 0) {
+		snprintf(err, errlen, "no database at %s: %s (is dauditd running? see dauditd(8); --database picks another)",
+			 path, strerror(errno));
+		return -1;
+	}
+	if (sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open database %s: %s", path,
+			 q->db ? sqlite3_errmsg(q->db) : "out of memory");
+		sqlite3_close(q->db);
+		q->db = NULL;
+		return -1;
+	}
+	q->path = util_xstrdup(path);
+	sqlite3_busy_timeout(q->db, 5000);
+	v = qdb_meta_int(q, "schema_version", -1);
+	if (v != DB_SCHEMA_VERSION) {
+		if (v == -1)
+			snprintf(err, errlen, "%s is not a daudit database (or cannot be read: %s)",
+				 path, sqlite3_errmsg(q->db));
+		else
+			snprintf(err, errlen, "%s has schema version %lld, this daudit reads version %d",
+				 path, (long long)v, DB_SCHEMA_VERSION);
+		qdb_close(q);
+		return -1;
+	}
+	return 0;
+}
+
+void qdb_close(struct qdb *q)
+{
+	unsigned int i;
+
+	for (i = 0; i < q->nnames; i++)
+		free(q->names[i].name);
+	if (q->db)
+		sqlite3_close(q->db);
+	free(q->path);
+	memset(q, 0, sizeof(*q));
+}
+
+sqlite3_stmt *qdb_prepare(struct qdb *q, const char *sql)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK)
+		util_die(EXIT_FAIL, "database %s: %s", q->path,
+			 sqlite3_errmsg(q->db));
+	return st;
+}
+
+int qdb_step(struct qdb *q, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc != SQLITE_DONE)
+		util_die(EXIT_FAIL, "database %s: %s", q->path,
+			 sqlite3_errmsg(q->db));
+	return 0;
+}
+
+int64_t qdb_int(struct qdb *q, const char *sql, int64_t dflt)
+{
+	sqlite3_stmt *st = qdb_prepare(q, sql);
+	int64_t v = dflt;
+
+	if (qdb_step(q, st) && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static sqlite3_stmt *meta_stmt(struct qdb *q, const char *key)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(q->db, "SELECT value FROM meta WHERE key = ?", -1,
+			       &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW ||
+	    sqlite3_column_type(st, 0) == SQLITE_NULL) {
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	return st;
+}
+
+int64_t qdb_meta_int(struct qdb *q, const char *key, int64_t dflt)
+{
+	sqlite3_stmt *st = meta_stmt(q, key);
+	int64_t v;
+
+	if (!st)
+		return dflt;
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+char *qdb_meta(struct qdb *q, const char *key)
+{
+	sqlite3_stmt *st = meta_stmt(q, key);
+	char *v;
+
+	if (!st)
+		return NULL;
+	v = util_xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* ------------------------------------------------------------------ */
+/* Names                                                               */
+/* ------------------------------------------------------------------ */
+
+static char *lookup_name(struct qdb *q, uint32_t uid)
+{
+	struct passwd pw, *res = NULL;
+	sqlite3_stmt *st;
+	char buf[4096];
+	char *name = NULL;
+
+	st = qdb_prepare(q, "SELECT name FROM names WHERE uid = ?");
+	sqlite3_bind_int64(st, 1, uid);
+	if (qdb_step(q, st))
+		name = util_xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (name)
+		return name;
+	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) == 0 && res)
+		return util_xstrdup(res->pw_name);
+	snprintf(buf, sizeof(buf), "%u", uid);
+	return util_xstrdup(buf);
+}
+
+const char *qdb_user_name(struct qdb *q, uint32_t uid)
+{
+	unsigned int i;
+	char *name;
+
+	for (i = 0; i < q->nnames; i++)
+		if (q->names[i].uid == uid)
+			return q->names[i].name;
+	name = lookup_name(q, uid);
+	if (q->nnames == sizeof(q->names) / sizeof(q->names[0])) {
+		/* Full: forget the oldest half. */
+		for (i = 0; i < q->nnames / 2; i++)
+			free(q->names[i].name);
+		memmove(q->names, q->names + q->nnames / 2,
+			(q->nnames - q->nnames / 2) * sizeof(q->names[0]));
+		q->nnames -= q->nnames / 2;
+	}
+	q->names[q->nnames].uid = uid;
+	q->names[q->nnames].name = name;
+	return q->names[q->nnames++].name;
+}
+
+const char *qdb_user_label(struct qdb *q, uint32_t uid, int login, char *buf,
+			   size_t len)
+{
+	snprintf(buf, len, "%s%s", qdb_user_name(q, uid),
+		 login ? "" : " (no login)");
+	return buf;
+}
+
+int qdb_user_lookup(struct qdb *q, const char *name, uint32_t *uid)
+{
+	struct passwd pw, *res = NULL;
+	sqlite3_stmt *st;
+	char buf[4096], *end;
+	unsigned long n;
+	int found = 0;
+
+	if (!*name)
+		return -1;
+	n = strtoul(name, &end, 10);
+	if (!*end && n <= UINT32_MAX) {
+		*uid = (uint32_t)n;
+		return 0;
+	}
+	st = qdb_prepare(q, "SELECT uid FROM names WHERE name = ? ORDER BY seen_ns DESC LIMIT 1");
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if (qdb_step(q, st)) {
+		*uid = (uint32_t)sqlite3_column_int64(st, 0);
+		found = 1;
+	}
+	sqlite3_finalize(st);
+	if (found)
+		return 0;
+	if (getpwnam_r(name, &pw, buf, sizeof(buf), &res) == 0 && res) {
+		*uid = res->pw_uid;
+		return 0;
+	}
+	return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Shared options                                                      */
+/* ------------------------------------------------------------------ */
+
+void qopts_init(struct qopts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->format = FORMAT_TABLE;
+}
+
+int qopts_option(struct qopts *o, int c, const char *arg, const char *verb)
+{
+	switch (c) {
+	case QOPT_SINCE:
+		o->since_arg = arg;
+		return 1;
+	case QOPT_UNTIL:
+		o->until_arg = arg;
+		return 1;
+	case QOPT_DATABASE:
+		o->database = arg;
+		return 1;
+	case 'f':
+		o->format = format_parse(arg);
+		if (o->format < 0)
+			util_die(EXIT_USAGE, "%s: --format must be table, json or csv, not '%s'",
+				 verb, arg);
+		return 1;
+	}
+	return 0;
+}
+
+void qopts_finish(struct qopts *o, const char *verb, int64_t default_since)
+{
+	int64_t now = time(NULL);
+	char err[256];
+
+	o->until = now;
+	o->since = now - default_since;
+	if (o->since_arg && tp_parse(o->since_arg, now, &o->since, err,
+				     sizeof(err)) < 0)
+		util_die(EXIT_USAGE, "%s: --since: %s", verb, err);
+	if (o->until_arg && tp_parse(o->until_arg, now, &o->until, err,
+				     sizeof(err)) < 0)
+		util_die(EXIT_USAGE, "%s: --until: %s", verb, err);
+	if (o->until <= o->since)
+		util_die(EXIT_USAGE, "%s: the period is empty: --until must be after --since",
+			 verb);
+}
+
+void qopts_open(struct qopts *o, struct qdb *q)
+{
+	char *path = qdb_path(o->database);
+	char err[512];
+	int rc = qdb_open(q, path, err, sizeof(err));
+
+	free(path);
+	if (rc < 0)
+		util_die(EXIT_FAIL, "%s", err);
+}
+
+int64_t q_hour_floor(int64_t t)
+{
+	struct tp_cache c;
+	int64_t hour;
+
+	tp_cache_init(&c);
+	tp_bucket(&c, t, &hour, NULL);
+	return hour;
+}
+
+/* ------------------------------------------------------------------ */
+/* Per-user totals                                                     */
+/* ------------------------------------------------------------------ */
+
+struct ulist {
+	struct quser *v;
+	size_t n, cap;
+};
+
+static struct quser *user_row(struct ulist *l, uint32_t uid, int login)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i].uid == uid && l->v[i].login == login)
+			return &l->v[i];
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 32;
+		l->v = util_xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	memset(&l->v[l->n], 0, sizeof(l->v[0]));
+	l->v[l->n].uid = uid;
+	l->v[l->n].login = login;
+	return &l->v[l->n++];
+}
+
+static sqlite3_stmt *range_stmt(struct qdb *q, const char *sql, int64_t lo,
+				int64_t hi, const char *dataset)
+{
+	sqlite3_stmt *st = qdb_prepare(q, sql);
+
+	sqlite3_bind_int64(st, 1, lo);
+	sqlite3_bind_int64(st, 2, hi);
+	if (dataset)
+		sqlite3_bind_text(st, 3, dataset, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 3);
+	return st;
+}
+
+static void users_totals(struct qdb *q, struct ulist *l, int64_t lo,
+			 int64_t hi, const char *ds)
+{
+	sqlite3_stmt *st = range_stmt(q,
+		"SELECT user_uid, login, SUM(bytes), SUM(sessions),"
+		" COUNT(DISTINCT CASE WHEN bytes > 0 OR sessions > 0 OR calls > 0"
+		" THEN dataset END), SUM(egress_net), SUM(egress_loopback),"
+		" SUM(egress_unix), SUM(egress_file) FROM rollup"
+		" WHERE period = 3600 AND bucket >= ?1 AND bucket < ?2"
+		" AND (?3 IS NULL OR dataset = ?3) GROUP BY user_uid, login",
+		lo, hi, ds);
+
+	while (qdb_step(q, st)) {
+		struct quser *u = user_row(l, (uint32_t)sqlite3_column_int64(st, 0),
+					   sqlite3_column_int(st, 1));
+
+		u->bytes = (uint64_t)sqlite3_column_int64(st, 2);
+		u->sessions = (uint64_t)sqlite3_column_int64(st, 3);
+		u->datasets = (uint64_t)sqlite3_column_int64(st, 4);
+		u->egress_net = (uint64_t)sqlite3_column_int64(st, 5);
+		u->egress_loopback = (uint64_t)sqlite3_column_int64(st, 6);
+		u->egress_unix = (uint64_t)sqlite3_column_int64(st, 7);
+		u->egress_file = (uint64_t)sqlite3_column_int64(st, 8);
+		u->egress = u->egress_net + u->egress_unix + u->egress_file;
+	}
+	sqlite3_finalize(st);
+}
+
+static void users_files(struct qdb *q, struct ulist *l, int64_t lo,
+			int64_t hi, const char *ds)
+{
+	sqlite3_stmt *st = range_stmt(q,
+		"SELECT user_uid, login, COUNT(*) FROM (SELECT DISTINCT user_uid,"
+		" login, dataset, path FROM rollup_file WHERE period = 3600 AND"
+		" bucket >= ?1 AND bucket < ?2 AND (?3 IS NULL OR dataset = ?3))"
+		" GROUP BY user_uid, login", lo, hi, ds);
+
+	while (qdb_step(q, st))
+		user_row(l, (uint32_t)sqlite3_column_int64(st, 0),
+			 sqlite3_column_int(st, 1))->files =
+			(uint64_t)sqlite3_column_int64(st, 2);
+	sqlite3_finalize(st);
+}
+
+static void users_exes(struct qdb *q, struct ulist *l, int64_t lo,
+		       int64_t hi, const char *ds)
+{
+	sqlite3_stmt *st = range_stmt(q,
+		"SELECT user_uid, login, exe, SUM(bytes) AS b FROM rollup_exe"
+		" WHERE period = 3600 AND bucket >= ?1 AND bucket < ?2 AND"
+		" (?3 IS NULL OR dataset = ?3) GROUP BY user_uid, login, exe"
+		" ORDER BY user_uid, login, b DESC, exe", lo, hi, ds);
+
+	while (qdb_step(q, st)) {
+		struct quser *u = user_row(l, (uint32_t)sqlite3_column_int64(st, 0),
+					   sqlite3_column_int(st, 1));
+
+		u->exes++;
+		if (!u->top_exe) {
+			u->top_exe = util_xstrdup((const char *)
+						  sqlite3_column_text(st, 2));
+			u->top_exe_bytes = (uint64_t)sqlite3_column_int64(st, 3);
+		}
+	}
+	sqlite3_finalize(st);
+}
+
+static void users_findings(struct qdb *q, struct ulist *l, int64_t since,
+			   int64_t until, const char *ds)
+{
+	sqlite3_stmt *st = range_stmt(q,
+		"SELECT user_uid, login, COUNT(*), SUM(score) FROM findings"
+		" WHERE last_ns >= ?1 * 1000000000 AND first_ns < ?2 * 1000000000"
+		" AND (?3 IS NULL OR dataset = ?3 OR dataset IS NULL)"
+		" GROUP BY user_uid, login", since, until, ds);
+
+	while (qdb_step(q, st)) {
+		struct quser *u;
+
+		if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+			continue;
+		u = user_row(l, (uint32_t)sqlite3_column_int64(st, 0),
+			     sqlite3_column_int(st, 1));
+		u->findings = (uint64_t)sqlite3_column_int64(st, 2);
+		u->risk = (uint64_t)sqlite3_column_int64(st, 3);
+	}
+	sqlite3_finalize(st);
+}
+
+size_t q_users(struct qdb *q, int64_t since, int64_t until,
+	       const char *dataset, struct quser **out)
+{
+	struct ulist l = { NULL, 0, 0 };
+	int64_t lo = q_hour_floor(since);
+
+	users_totals(q, &l, lo, until, dataset);
+	users_files(q, &l, lo, until, dataset);
+	users_exes(q, &l, lo, until, dataset);
+	users_findings(q, &l, since, until, dataset);
+	*out = l.v;
+	return l.n;
+}
+
+void q_users_free(struct quser *u, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(u[i].top_exe);
+	free(u);
+}

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Read-only access to the collector's database for the CLI verbs: opening
+ * it beside a running dauditd (SQLITE_OPEN_READONLY, WAL), the options
+ * every query verb shares (--since, --until, --format, --database), user
+ * names, and the per-user aggregate that users, top and report share.
+ * The schema is written by userspace/dauditd/store.c and described in
+ * docs/collector.md.
+ */
+#ifndef DAUDIT_QUERY_H
+#define DAUDIT_QUERY_H
+
+#include <getopt.h>
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define DB_SCHEMA_VERSION	1
+#define DB_DEFAULT_PATH		"/var/lib/daudit/daudit.db"
+#define DB_CONFIG_PATH		"/etc/daudit/dauditd.conf"
+
+struct qdb {
+	sqlite3 *db;
+	char *path;
+	struct qname {
+		uint32_t uid;
+		char *name;
+	} names[256];
+	unsigned int nnames;
+};
+
+/*
+ * The database to read: @override, else $DAUDIT_DATABASE, else
+ * [collector] database in dauditd.conf ($DAUDIT_CONFIG or
+ * /etc/daudit/dauditd.conf), else /var/lib/daudit/daudit.db.  malloc'd.
+ */
+char *qdb_path(const char *override);
+
+/* Open read-only; -1 with a one-line reason in @err. */
+int qdb_open(struct qdb *q, const char *path, char *err, size_t errlen);
+void qdb_close(struct qdb *q);
+
+/* Prepare and step; SQLite errors exit 1 with a message. */
+sqlite3_stmt *qdb_prepare(struct qdb *q, const char *sql);
+int qdb_step(struct qdb *q, sqlite3_stmt *st);
+/* A one-value query without parameters; @dflt for NULL or no row. */
+int64_t qdb_int(struct qdb *q, const char *sql, int64_t dflt);
+int64_t qdb_meta_int(struct qdb *q, const char *key, int64_t dflt);
+/* malloc'd, or NULL. */
+char *qdb_meta(struct qdb *q, const char *key);
+
+/* The name the collector stored for @uid, else NSS, else the number. */
+const char *qdb_user_name(struct qdb *q, uint32_t uid);
+/* "alice", or "postgres (no login)" for a user without a login session. */
+const char *qdb_user_label(struct qdb *q, uint32_t uid, int login,
+			   char *buf, size_t len);
+/* A uid from a name or number; 0 or -1. */
+int qdb_user_lookup(struct qdb *q, const char *name, uint32_t *uid);
+
+/* ------------------------------------------------------------------ */
+/* Options shared by the query verbs                                   */
+/* ------------------------------------------------------------------ */
+
+struct qopts {
+	int format;
+	const char *database;
+	const char *since_arg;
+	const char *until_arg;
+	int64_t since, until;		/* seconds, [since, until) */
+};
+
+/* getopt_long entries; a verb puts QOPTS_LONG in its option table. */
+#define QOPT_SINCE	0x1001
+#define QOPT_UNTIL	0x1002
+#define QOPT_DATABASE	0x1003
+#define QOPTS_LONG \
+	{ "since", required_argument, NULL, QOPT_SINCE }, \
+	{ "until", required_argument, NULL, QOPT_UNTIL }, \
+	{ "format", required_argument, NULL, 'f' }, \
+	{ "database", required_argument, NULL, QOPT_DATABASE }
+
+#define QOPTS_HELP \
+	"  --since TIME      start of the period (default: %s ago); TIME is a\n" \
+	"                    duration ago (30m, 24h, 7d), today, yesterday, or\n" \
+	"                    an ISO date/time (2026-11-27, 2026-11-27T10:00,\n" \
+	"                    with an optional Z or +01:00); local time otherwise\n" \
+	"  --until TIME      end of the period (default: now)\n" \
+	"  -f, --format F    table (default), json or csv\n" \
+	"  --database PATH   the collector's database (default: from\n" \
+	"                    /etc/daudit/dauditd.conf, else " DB_DEFAULT_PATH ")\n"
+
+void qopts_init(struct qopts *o);
+/* 1 if @c was a shared option (handled), 0 if not; bad values exit 2. */
+int qopts_option(struct qopts *o, int c, const char *arg, const char *verb);
+/* Resolve the period; @default_since is seconds before now. */
+void qopts_finish(struct qopts *o, const char *verb, int64_t default_since);
+/* Open the database named by the options, or exit 1 with a message. */
+void qopts_open(struct qopts *o, struct qdb *q);
+
+/* Start of the local hour holding @t: rollup ranges are whole hours. */
+int64_t q_hour_floor(int64_t t);
+
+/* ------------------------------------------------------------------ */
+/* Per-user totals over a period (users, top, report)                  */
+/* ------------------------------------------------------------------ */
+
+struct quser {
+	uint32_t uid;
+	int login;
+	uint64_t bytes;			/* read, incl. mmap faults */
+	uint64_t sessions;
+	uint64_t files;			/* distinct (dataset, path) */
+	uint64_t datasets;
+	uint64_t exes;
+	uint64_t egress;		/* net (not loopback), unix, file */
+	uint64_t egress_net, egress_loopback, egress_unix, egress_file;
+	char *top_exe;			/* by bytes read */
+	uint64_t top_exe_bytes;
+	uint64_t findings;
+	uint64_t risk;			/* sum of finding scores */
+};
+
+/*
+ * Every user with reads, egress or findings in [since, until), restricted
+ * to @dataset when not NULL, into a malloc'd array.  Returns the count.
+ */
+size_t q_users(struct qdb *q, int64_t since, int64_t until,
+	       const char *dataset, struct quser **out);
+void q_users_free(struct quser *u, size_t n);
+
+#endif

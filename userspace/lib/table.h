@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Rows out of every daudit verb, in the three --format modes:
+ *
+ *  table  aligned columns for people: upper-case headers, numbers right
+ *         aligned, bytes as "12.3 MiB", times as local "2026-11-27
+ *         10:00:05", a missing value as "-", control bytes as \xHH;
+ *  csv    RFC 4180: a header row of column names, CRLF line ends, fields
+ *         quoted when they hold a comma, quote, CR or LF; exact integers;
+ *         times as UTC ISO 8601 ("2026-11-27T09:00:05Z"); missing empty;
+ *  json   an array of objects keyed by column name; exact integers;
+ *         times as UTC ISO 8601 strings; missing values null; strings
+ *         escaped as ecs.h describes, so any bytes give valid UTF-8.
+ *
+ * Cells are added left to right; a row ends after the last column.
+ * table_print() writes the rows added so far and forgets them, so a
+ * verb that follows new data (events --follow) calls it repeatedly: the
+ * header is written once, and JSON then comes as one object per line.
+ */
+#ifndef DAUDIT_TABLE_H
+#define DAUDIT_TABLE_H
+
+#include <json-c/json.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum table_type {
+	TCOL_STR,
+	TCOL_INT,
+	TCOL_BYTES,
+	TCOL_TIME,		/* seconds since the epoch */
+};
+
+struct table_col {
+	const char *name;	/* lower case; tables print it upper case */
+	enum table_type type;
+};
+
+struct table;
+
+struct table *table_new(int format, const struct table_col *cols,
+			unsigned int ncols);
+void table_free(struct table *t);
+
+/* One JSON object per line instead of an array (events --follow). */
+void table_set_stream(struct table *t, int on);
+
+void table_str(struct table *t, const char *s);	/* NULL: missing */
+void table_int(struct table *t, int64_t v);
+void table_u64(struct table *t, uint64_t v);
+void table_null(struct table *t);
+
+/* Rows added so far (complete ones). */
+unsigned int table_rows(const struct table *t);
+
+/* Write the rows added since the last call, in the table's format. */
+void table_print(struct table *t, FILE *f);
+
+/* The rows as a JSON array (consumes them), to embed in a larger object. */
+json_object *table_to_json(struct table *t);
+
+/* Helpers also used outside tables. */
+const char *table_human_bytes(uint64_t v, char *buf, size_t len);
+/* A string as JSON: escaped as ecs.h says; NULL gives null. */
+json_object *table_json_string(const char *s);
+
+#endif
