@@ -2,27 +2,35 @@
 /*
  * The per-open-file verdict cache.
  *
- * Reads of files on filesystems that hold no protected object never get
- * here (the policy's superblock filter).  Others are looked up by their
- * struct file pointer in a fixed hash table under RCU.  A miss, or a
- * verdict from an older policy, classifies the file (dentry ancestry, no
- * path walk, no sleeping) and caches the result; an entry whose verdict
- * changes is replaced, never edited, so readers see either whole.
+ * Reads of files on filesystems that hold no protected object, and of
+ * sockets when no socket is protected, never get here (the policy's
+ * filters).  Others are looked up by their struct file pointer and role
+ * (read, or egress for writes by a marked session) in a fixed hash table
+ * under RCU.  A miss, or a verdict from an older policy, classifies the
+ * file once (dentry ancestry or socket peer; egress destinations also
+ * their path and mount, with d_path(): never sleeps) and caches the
+ * result; an entry whose verdict changes is replaced, never edited, so
+ * readers see either whole.
  */
 #include <linux/atomic.h>
 #include <linux/file.h>
 #include <linux/hash.h>
 #include <linux/kdev_t.h>
+#include <linux/magic.h>
+#include <linux/in.h>
+#include <linux/net.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/vmalloc.h>
 
 #include "classify.h"
+#include "egress.h"
 #include "fcache.h"
 #include "policy.h"
 #include "record.h"
 #include "session.h"
+#include "socket.h"
 #include "stats.h"
 
 static unsigned int file_cache_bits = 14;
@@ -50,19 +58,22 @@ static u32 bucket_of(const struct file *file)
 	return hash_ptr(file, file_cache_bits);
 }
 
-static struct daudit_fentry *lookup(const struct file *file, u32 b)
+static struct daudit_fentry *lookup(const struct file *file, u8 role, u32 b)
 {
 	struct daudit_fentry *fe;
 
 	hlist_for_each_entry_rcu(fe, &buckets[b], node)
-		if (fe->file == file)
+		if (fe->file == file && fe->role == role)
 			return fe;
 	return NULL;
 }
 
 static void fentry_free_rcu(struct rcu_head *head)
 {
-	kfree(container_of(head, struct daudit_fentry, rcu));
+	struct daudit_fentry *fe = container_of(head, struct daudit_fentry, rcu);
+
+	kfree(fe->sock);
+	kfree(fe);
 }
 
 /* Unhash @fe (bucket lock held by caller) and end its sessions. */
@@ -74,66 +85,205 @@ static void retire(struct daudit_fentry *fe, u16 reason)
 	call_rcu(&fe->rcu, fentry_free_rcu);
 }
 
-static struct daudit_fentry *fentry_new(const struct daudit_policy *p,
-					struct file *file,
-					const struct daudit_verdict *v)
+/* A new entry with room for @tail bytes of strings. */
+static struct daudit_fentry *fentry_alloc(const struct daudit_policy *p,
+					  struct file *file, u8 role, u32 tail)
 {
 	struct inode *inode = file_inode(file);
 	struct daudit_fentry *fe;
-	u32 plen = v->dataset >= 0 ? v->path_len + 1 : 0;
 
-	fe = kmalloc(struct_size(fe, path, plen), GFP_NOWAIT | __GFP_NOWARN);
+	/* Egress entries end "path NUL mount NUL fstype NUL", even if empty. */
+	if (role == DAUDIT_ROLE_EGRESS)
+		tail += 2;
+	fe = kzalloc(struct_size(fe, path, tail + 1), GFP_NOWAIT | __GFP_NOWARN);
 	if (!fe)
 		return NULL;
 	fe->file = file;
 	fe->dentry = file->f_path.dentry;
 	fe->gen = p->generation;
-	fe->dataset = v->dataset;
-	fe->dead = false;
+	fe->role = role;
+	fe->dataset = -1;
 	INIT_HLIST_HEAD(&fe->sessions);
 	fe->dev = new_encode_dev(inode->i_sb->s_dev);
 	fe->ino = inode->i_ino;
-	fe->path_len = v->dataset >= 0 ? v->path_len : 0;
-	memset(fe->dsname, 0, sizeof(fe->dsname));
-	if (v->dataset >= 0) {
-		strscpy(fe->dsname, daudit_policy_dataset_name(p, v->dataset),
+	return fe;
+}
+
+static bool attach_sock(struct daudit_fentry *fe,
+			const struct daudit_sockinfo *si)
+{
+	fe->kind = DAUDIT_KIND_SOCK;
+	fe->sock = kmemdup(si, sizeof(*si), GFP_NOWAIT | __GFP_NOWARN);
+	return fe->sock;
+}
+
+/* READ role: is reading @file reading protected data? */
+static struct daudit_fentry *classify_read(const struct daudit_policy *p,
+					   struct file *file, char *buf)
+{
+	struct daudit_fentry *fe;
+	struct daudit_sockinfo si;
+	struct daudit_verdict v;
+
+	if (S_ISSOCK(file_inode(file)->i_mode)) {
+		if (!daudit_sock_describe(file, &si))
+			return fentry_alloc(p, file, DAUDIT_ROLE_READ, 0);
+		v.dataset = daudit_sock_classify(p, &si);
+		v.path = si.path;
+		v.path_len = si.path_len;
+	} else {
+		daudit_classify(p, file->f_path.dentry, buf, &v);
+	}
+	if (v.dataset < 0)
+		v.path_len = 0;
+	fe = fentry_alloc(p, file, DAUDIT_ROLE_READ, v.path_len);
+	if (!fe)
+		return NULL;
+	if (S_ISSOCK(file_inode(file)->i_mode) && !attach_sock(fe, &si)) {
+		kfree(fe);
+		return NULL;
+	}
+	fe->dataset = v.dataset;
+	fe->path_len = v.path_len;
+	if (v.dataset >= 0) {
+		strscpy(fe->dsname, daudit_policy_dataset_name(p, v.dataset),
 			sizeof(fe->dsname));
-		memcpy(fe->path, v->path, plen);
+		memcpy(fe->path, v.path, v.path_len);
 	}
 	return fe;
 }
 
-/* Same verdict (dataset and path) as an existing entry? */
-static bool same_verdict(const struct daudit_fentry *fe,
-			 const struct daudit_policy *p,
-			 const struct daudit_verdict *v)
+/* Filesystems that are the kernel's own interfaces, not a place data goes. */
+static bool pseudo_fs(struct super_block *sb)
 {
-	if (fe->dataset < 0 || v->dataset < 0)
-		return fe->dataset == v->dataset;
-	return !strcmp(fe->dsname, daudit_policy_dataset_name(p, v->dataset)) &&
-	       fe->path_len == v->path_len &&
-	       !memcmp(fe->path, v->path, v->path_len);
+	switch (sb->s_magic) {
+	case PROC_SUPER_MAGIC: case SYSFS_MAGIC: case CGROUP_SUPER_MAGIC:
+	case CGROUP2_SUPER_MAGIC: case DEBUGFS_MAGIC: case TRACEFS_MAGIC:
+	case SECURITYFS_MAGIC: case DEVPTS_SUPER_MAGIC: case BPF_FS_MAGIC:
+	case PSTOREFS_MAGIC: case EFIVARFS_MAGIC: case NSFS_MAGIC:
+	case PIPEFS_MAGIC: case SOCKFS_MAGIC: case ANON_INODE_FS_MAGIC:
+		return true;
+	}
+	return false;
 }
 
-/* Classify @file (referenced) and install the verdict. */
-static struct daudit_fentry *install(const struct daudit_policy *p,
-				     struct file *file)
+static struct daudit_fentry *egress_sock(const struct daudit_policy *p,
+					 struct file *file)
 {
+	struct daudit_sockinfo si;
+	struct daudit_fentry *fe;
+	bool out;
+
+	/* Sending to a protected data service is not taking data out. */
+	out = daudit_sock_describe(file, &si) &&
+	      (si.family == AF_UNIX || si.protocol == IPPROTO_TCP ||
+	       si.protocol == IPPROTO_UDP) &&
+	      daudit_sock_classify(p, &si) < 0;
+	fe = fentry_alloc(p, file, DAUDIT_ROLE_EGRESS, out ? si.path_len : 0);
+	if (!fe || !out)
+		return fe;
+	if (!attach_sock(fe, &si)) {
+		kfree(fe);
+		return NULL;
+	}
+	fe->dataset = 0;
+	fe->egress_kind = si.family == AF_UNIX ? DAUDIT_EGRESS_UNIX :
+						 DAUDIT_EGRESS_NET;
+	if (daudit_sock_loopback(&si))
+		fe->egress_flags |= DAUDIT_EGRESS_F_LOOPBACK;
+	fe->path_len = si.path_len;
+	memcpy(fe->path, si.path, si.path_len);
+	return fe;
+}
+
+/* A file outside protected trees: its path, mount point and fs type. */
+static struct daudit_fentry *egress_file(const struct daudit_policy *p,
+					 struct file *file, char *buf)
+{
+	struct path mnt = { .mnt = file->f_path.mnt,
+			    .dentry = file->f_path.mnt->mnt_root };
+	const char *fstype = file_inode(file)->i_sb->s_type->name;
+	struct daudit_fentry *fe;
+	char *path, *mpath, *fpath;
+	u32 plen, mlen, tlen = strlen(fstype);
+
+	path = d_path(&file->f_path, buf, PATH_MAX);
+	if (IS_ERR(path))
+		path = "";
+	plen = strlen(path);
+	fpath = kmemdup(path, plen + 1, GFP_NOWAIT | __GFP_NOWARN);
+	if (!fpath)
+		return NULL;
+	mpath = d_path(&mnt, buf, PATH_MAX);
+	if (IS_ERR(mpath))
+		mpath = "";
+	mlen = strlen(mpath);
+	fe = fentry_alloc(p, file, DAUDIT_ROLE_EGRESS, plen + mlen + tlen);
+	if (fe) {
+		fe->dataset = 0;
+		fe->egress_kind = DAUDIT_EGRESS_FILE;
+		fe->path_len = plen;
+		fe->mount_len = mlen;
+		fe->fstype_len = tlen;
+		memcpy(fe->path, fpath, plen + 1);
+		memcpy(fe->path + plen + 1, mpath, mlen + 1);
+		memcpy(fe->path + plen + mlen + 2, fstype, tlen + 1);
+	}
+	kfree(fpath);
+	return fe;
+}
+
+/* EGRESS role: is writing to @file taking data out? */
+static struct daudit_fentry *classify_egress(const struct daudit_policy *p,
+					     struct file *file, char *buf)
+{
+	struct inode *inode = file_inode(file);
 	struct daudit_verdict v;
-	struct daudit_fentry *fe, *old, *ret;
+
+	if (S_ISSOCK(inode->i_mode))
+		return egress_sock(p, file);
+	if ((S_ISREG(inode->i_mode) || S_ISBLK(inode->i_mode)) &&
+	    !pseudo_fs(inode->i_sb)) {
+		daudit_classify(p, file->f_path.dentry, buf, &v);
+		if (v.dataset < 0)
+			return egress_file(p, file, buf);
+	}
+	/* Pipes, terminals, /dev/null, protected files: not a way out. */
+	return fentry_alloc(p, file, DAUDIT_ROLE_EGRESS, 0);
+}
+
+/* Same verdict as an existing entry? */
+static bool same_verdict(const struct daudit_fentry *a,
+			 const struct daudit_fentry *b)
+{
+	return a->dataset == b->dataset && a->egress_kind == b->egress_kind &&
+	       !strcmp(a->dsname, b->dsname) && a->path_len == b->path_len &&
+	       !memcmp(a->path, b->path, a->path_len);
+}
+
+/* Classify @file (referenced) for @role and install the verdict. */
+static struct daudit_fentry *install(const struct daudit_policy *p,
+				     struct file *file, u8 role)
+{
+	struct daudit_fentry *fe, *old, *ret = NULL;
 	unsigned long flags;
-	char *buf;
 	u32 b = bucket_of(file);
+	char *buf;
 
 	buf = daudit_scratch_get();
 	if (!buf)
 		return NULL;
-	daudit_classify(p, file->f_path.dentry, buf, &v);
+	fe = role == DAUDIT_ROLE_READ ? classify_read(p, file, buf) :
+					classify_egress(p, file, buf);
+	daudit_scratch_put();
+	if (!fe) {
+		daudit_count(alloc_failures, 1);
+		return NULL;
+	}
 
 	spin_lock_irqsave(&locks[b % LOCK_STRIPES], flags);
-	old = lookup(file, b);
-	if (old && old->dentry == file->f_path.dentry &&
-	    same_verdict(old, p, &v)) {
+	old = lookup(file, role, b);
+	if (old && old->dentry == fe->dentry && same_verdict(old, fe)) {
 		/* Policy changed but not for this file: keep its sessions. */
 		WRITE_ONCE(old->gen, p->generation);
 		ret = old;
@@ -141,52 +291,37 @@ static struct daudit_fentry *install(const struct daudit_policy *p,
 	}
 	if (old)
 		retire(old, DAUDIT_END_POLICY);
-	ret = NULL;
-	if (v.dataset < 0 && atomic64_read(&n_entries) >= max_files) {
+	if (fe->dataset < 0 && atomic64_read(&n_entries) >= max_files) {
 		daudit_count(cache_full, 1);
-		goto out;
-	}
-	fe = fentry_new(p, file, &v);
-	if (!fe) {
-		daudit_count(alloc_failures, 1);
 		goto out;
 	}
 	hlist_add_head_rcu(&fe->node, &buckets[b]);
 	atomic64_inc(&n_entries);
 	ret = fe;
+	fe = NULL;
 out:
 	spin_unlock_irqrestore(&locks[b % LOCK_STRIPES], flags);
-	daudit_scratch_put();
-	if (!ret && v.dataset >= 0)
-		daudit_count(alloc_failures, 1);
+	if (fe) {
+		kfree(fe->sock);
+		kfree(fe);
+	}
 	return ret && ret->dataset >= 0 ? ret : NULL;
 }
 
-/**
- * daudit_fcache_get - the protected-file entry for a file, if any.
- * @p: the policy in force.
- * @file: the file read.
- * @pinned: the caller holds a reference on @file.
- * @fd: else, its descriptor in current's table.
- *
- * Return: the entry when @file is protected, else NULL.
- */
-struct daudit_fentry *daudit_fcache_get(const struct daudit_policy *p,
-					struct file *file, bool pinned, int fd)
+static struct daudit_fentry *get(const struct daudit_policy *p,
+				 struct file *file, bool pinned, int fd, u8 role)
 {
 	struct daudit_fentry *fe;
 	struct file *ref;
 
-	if (!daudit_policy_has_dev(p, file_inode(file)->i_sb->s_dev))
-		return NULL;
-	fe = lookup(file, bucket_of(file));
+	fe = lookup(file, role, bucket_of(file));
 	if (likely(fe && READ_ONCE(fe->gen) == p->generation &&
 		   fe->dentry == file->f_path.dentry))
 		return fe->dataset >= 0 ? fe : NULL;
 
 	/* Slow path, once per open file: classify with a reference held. */
 	if (pinned)
-		return install(p, file);
+		return install(p, file, role);
 	ref = fd >= 0 ? fget(fd) : NULL;
 	if (ref != file) {
 		/* The descriptor changed under us: not worth guessing. */
@@ -194,9 +329,49 @@ struct daudit_fentry *daudit_fcache_get(const struct daudit_policy *p,
 			fput(ref);
 		return NULL;
 	}
-	fe = install(p, file);
+	fe = install(p, file, role);
 	fput(ref);
 	return fe;
+}
+
+/**
+ * daudit_fcache_get - the protected-read entry for a file, if any.
+ * @p: the policy in force.
+ * @file: the file read.
+ * @pinned: the caller holds a reference on @file.
+ * @fd: else, its descriptor in current's table.
+ *
+ * Return: the entry when reading @file reads protected data, else NULL.
+ */
+struct daudit_fentry *daudit_fcache_get(const struct daudit_policy *p,
+					struct file *file, bool pinned, int fd)
+{
+	struct inode *inode = file_inode(file);
+
+	/* The common case: nothing protected where this file lives. */
+	if (S_ISSOCK(inode->i_mode)) {
+		if (!p->n_nets && !p->n_unixes)
+			return NULL;
+	} else if (!daudit_policy_has_dev(p, inode->i_sb->s_dev)) {
+		return NULL;
+	}
+	return get(p, file, pinned, fd, DAUDIT_ROLE_READ);
+}
+
+/**
+ * daudit_fcache_get_egress - the egress entry for a file, if any.
+ * @p: the policy in force.
+ * @file: the file written or sent to by a marked session.
+ * @pinned: the caller holds a reference on @file.
+ * @fd: else, its descriptor in current's table.
+ *
+ * Return: the entry when writing to @file takes data out, else NULL.
+ */
+struct daudit_fentry *daudit_fcache_get_egress(const struct daudit_policy *p,
+					       struct file *file, bool pinned,
+					       int fd)
+{
+	return get(p, file, pinned, fd, DAUDIT_ROLE_EGRESS);
 }
 
 /**
@@ -208,19 +383,22 @@ void daudit_fcache_release(struct file *file)
 	struct daudit_fentry *fe;
 	unsigned long flags;
 	u32 b = bucket_of(file);
+	u8 role;
 
 	if (!atomic64_read(&n_entries))
 		return;
-	rcu_read_lock();
-	fe = lookup(file, b);
-	rcu_read_unlock();
-	if (!fe)
-		return;
-	spin_lock_irqsave(&locks[b % LOCK_STRIPES], flags);
-	fe = lookup(file, b);
-	if (fe)
-		retire(fe, DAUDIT_END_CLOSE);
-	spin_unlock_irqrestore(&locks[b % LOCK_STRIPES], flags);
+	for (role = DAUDIT_ROLE_READ; role <= DAUDIT_ROLE_EGRESS; role++) {
+		rcu_read_lock();
+		fe = lookup(file, role, b);
+		rcu_read_unlock();
+		if (!fe)
+			continue;
+		spin_lock_irqsave(&locks[b % LOCK_STRIPES], flags);
+		fe = lookup(file, role, b);
+		if (fe)
+			retire(fe, DAUDIT_END_CLOSE);
+		spin_unlock_irqrestore(&locks[b % LOCK_STRIPES], flags);
+	}
 }
 
 int daudit_fcache_init(void)

@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The syscall read paths, at raw_syscalls:sys_exit: the return value is the
- * exact number of bytes read, the saved registers still hold the
- * arguments.  Everything but a handful of syscall numbers leaves at the
- * first two compares.
+ * The syscall read and write paths, at raw_syscalls:sys_exit: the return
+ * value is the exact number of bytes read or written, the saved registers
+ * still hold the arguments.  Everything but a handful of syscall numbers
+ * leaves at the first two compares; writes leave at a third unless some
+ * session read protected data within the egress window.
  */
 #include <linux/fdtable.h>
+#include <linux/socket.h>
 #include <linux/mman.h>
 #include <linux/uaccess.h>
 #include <asm/syscall.h>
 #include <asm/unistd.h>
 
+#include "egress.h"
 #include "hooks.h"
 #include "session.h"
 
@@ -56,6 +59,65 @@ static void on_read(unsigned long fd, long bytes, long long off, u32 path)
 		daudit_hook_read(file, false, fd, current, &io);
 	}
 	rcu_read_unlock();
+}
+
+/* A socket read or send whose byte count is known. */
+static void on_io(unsigned long fd, long bytes, u32 path, bool write)
+{
+	struct daudit_io io = {
+		.bytes = bytes,
+		.path = path,
+		.calls = 1,
+		.off = DAUDIT_OFFSET_UNKNOWN,
+	};
+	struct file *file;
+
+	rcu_read_lock();
+	file = fd_file_rcu(fd);
+	if (file) {
+		if (write)
+			daudit_hook_write(file, false, fd, current, &io);
+		else
+			daudit_hook_read(file, false, fd, current, &io);
+	}
+	rcu_read_unlock();
+}
+
+static void on_write(unsigned long fd, long bytes, u32 path)
+{
+	if (daudit_egress_any())
+		on_io(fd, bytes, path, true);
+}
+
+/*
+ * recvmmsg and sendmmsg return a count of messages; the bytes are in each
+ * message's msg_len, which the kernel has just written, so the pages are
+ * there and a non-faulting copy finds them.
+ */
+static long mmsg_bytes(unsigned long uptr, long n)
+{
+	struct mmsghdr __user *v = (struct mmsghdr __user *)uptr;
+	long total = 0, i;
+	unsigned int len;
+
+	for (i = 0; i < n && i < UIO_MAXIOV; i++) {
+		if (copy_from_user_nofault(&len, &v[i].msg_len, sizeof(len)))
+			return -1;
+		total += len;
+	}
+	return total;
+}
+
+static void on_mmsg(unsigned long fd, unsigned long uptr, long n, u32 path,
+		    bool write)
+{
+	long bytes;
+
+	if (write && !daudit_egress_any())
+		return;
+	bytes = mmsg_bytes(uptr, n);
+	if (bytes > 0)
+		on_io(fd, bytes, path, write);
 }
 
 static void on_mmap(struct pt_regs *regs)
@@ -104,17 +166,48 @@ void daudit_probe_sys_exit(void *data, struct pt_regs *regs, long ret)
 		on_read(regs->di, ret, (long)regs->r10 == -1 ? OFF_FPOS :
 				       (long long)regs->r10, DAUDIT_PATH_PREADV2);
 		break;
+	case __NR_recvfrom:
+		on_io(regs->di, ret, DAUDIT_PATH_RECV, false);
+		break;
+	case __NR_recvmsg:
+		on_io(regs->di, ret, DAUDIT_PATH_RECVMSG, false);
+		break;
+	case __NR_recvmmsg:
+		on_mmsg(regs->di, regs->si, ret, DAUDIT_PATH_RECVMMSG, false);
+		break;
+	/* Both sides: a read of the source, a write to the destination. */
 	case __NR_sendfile:
 		on_read(regs->si, ret, off_ptr(regs->dx, ret),
 			DAUDIT_PATH_SENDFILE);
+		on_write(regs->di, ret, DAUDIT_PATH_SENDFILE);
 		break;
 	case __NR_splice:
 		on_read(regs->di, ret, off_ptr(regs->si, ret),
 			DAUDIT_PATH_SPLICE);
+		on_write(regs->dx, ret, DAUDIT_PATH_SPLICE);
 		break;
 	case __NR_copy_file_range:
 		on_read(regs->di, ret, off_ptr(regs->si, ret),
 			DAUDIT_PATH_COPY_FILE_RANGE);
+		on_write(regs->dx, ret, DAUDIT_PATH_COPY_FILE_RANGE);
+		break;
+	case __NR_write:
+	case __NR_pwrite64:
+		on_write(regs->di, ret, DAUDIT_PATH_WRITE);
+		break;
+	case __NR_writev:
+	case __NR_pwritev:
+	case __NR_pwritev2:
+		on_write(regs->di, ret, DAUDIT_PATH_WRITEV);
+		break;
+	case __NR_sendto:
+		on_write(regs->di, ret, DAUDIT_PATH_SEND);
+		break;
+	case __NR_sendmsg:
+		on_write(regs->di, ret, DAUDIT_PATH_SENDMSG);
+		break;
+	case __NR_sendmmsg:
+		on_mmsg(regs->di, regs->si, ret, DAUDIT_PATH_SENDMMSG, true);
 		break;
 	case __NR_mmap:
 		on_mmap(regs);

@@ -2,7 +2,8 @@
 /*
  * io_uring bypasses the syscalls: its completion tracepoint carries the
  * request (file, opcode, submitting task) and the result, the exact byte
- * count of a read.  The request holds its file until after completion.
+ * count of a read, receive, write or send.  The request holds its file
+ * until after completion.
  */
 #include <linux/io_uring_types.h>
 
@@ -12,6 +13,9 @@
 static u32 read_path(u8 opcode)
 {
 	switch (opcode) {
+	case IORING_OP_RECV:
+	case IORING_OP_RECVMSG:
+		return DAUDIT_PATH_URING_RECV;
 	case IORING_OP_READ:
 		return DAUDIT_PATH_URING_READ;
 	case IORING_OP_READV:
@@ -22,6 +26,22 @@ static u32 read_path(u8 opcode)
 	case IORING_OP_READ_MULTISHOT:
 		return DAUDIT_PATH_URING_READ;
 #endif
+	}
+	return 0;
+}
+
+static u32 write_path(u8 opcode)
+{
+	switch (opcode) {
+	case IORING_OP_WRITE:
+	case IORING_OP_WRITEV:
+	case IORING_OP_WRITE_FIXED:
+		return DAUDIT_PATH_URING_WRITE;
+	case IORING_OP_SEND:
+	case IORING_OP_SENDMSG:
+	case IORING_OP_SEND_ZC:
+	case IORING_OP_SENDMSG_ZC:
+		return DAUDIT_PATH_URING_SEND;
 	}
 	return 0;
 }
@@ -44,11 +64,18 @@ void daudit_probe_uring_complete(void *data, void *ctx, void *req,
 	struct io_kiocb *r = req;
 	struct daudit_io io = { .off = DAUDIT_OFFSET_UNKNOWN, .calls = 1 };
 
+	u8 op;
+
 	if (res <= 0 || !r || !r->file || !r->task)
 		return;
-	io.path = read_path(READ_ONCE(r->opcode));
-	if (!io.path)
-		return;
+	op = READ_ONCE(r->opcode);
 	io.bytes = res;
-	daudit_hook_read(r->file, true, -1, r->task, &io);
+	io.path = read_path(op);
+	if (io.path) {
+		daudit_hook_read(r->file, true, -1, r->task, &io);
+		return;
+	}
+	io.path = write_path(op);
+	if (io.path)
+		daudit_hook_write(r->file, true, -1, r->task, &io);
 }

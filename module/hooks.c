@@ -5,6 +5,7 @@
  * tracepoint_synchronize_unregister() and unregister_kprobes() wait until
  * no probe runs before the caches are freed.
  */
+#include "egress.h"
 #include "fcache.h"
 #include "hooks.h"
 #include "policy.h"
@@ -47,6 +48,38 @@ void daudit_hook_read(struct file *file, bool pinned, int fd,
 		fe = daudit_fcache_get(p, file, pinned, fd);
 		if (fe)
 			daudit_session_account(p, fe, task, io);
+	}
+	rcu_read_unlock();
+}
+
+/**
+ * daudit_hook_write - account one write or send, if it is egress.
+ * @file: the file written or socket sent to.
+ * @pinned: the caller holds a reference on @file.
+ * @fd: else, its descriptor in current's table.
+ * @task: the task the write is attributed to.
+ * @io: the write.
+ *
+ * The per-write fast path: one atomic read when no session has read
+ * protected data lately; else one mark lookup, and for marked sessions
+ * one cache lookup of the destination.
+ */
+void daudit_hook_write(struct file *file, bool pinned, int fd,
+		       struct task_struct *task, struct daudit_io *io)
+{
+	struct daudit_policy *p;
+	struct daudit_fentry *fe;
+	struct daudit_mark *m;
+
+	if (!daudit_egress_any())
+		return;
+	rcu_read_lock();
+	p = daudit_policy_current();
+	m = p ? daudit_egress_marked(task) : NULL;
+	if (m) {
+		fe = daudit_fcache_get_egress(p, file, pinned, fd);
+		if (fe)
+			daudit_session_egress(p, fe, task, m, io);
 	}
 	rcu_read_unlock();
 }

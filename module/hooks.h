@@ -34,5 +34,8 @@ extern struct kprobe daudit_kp_pte;
 struct daudit_io;
 void daudit_hook_read(struct file *file, bool pinned, int fd,
 		      struct task_struct *task, struct daudit_io *io);
+/* Shared by the write hooks: account one write if it is egress. */
+void daudit_hook_write(struct file *file, bool pinned, int fd,
+		       struct task_struct *task, struct daudit_io *io);
 
 #endif /* _DAUDIT_HOOKS_H */

@@ -11,6 +11,7 @@
 
 #include "classify.h"
 #include "device.h"
+#include "egress.h"
 #include "fcache.h"
 #include "hooks.h"
 #include "policy.h"
@@ -53,9 +54,12 @@ static int __init daudit_init(void)
 	ret = daudit_proc_init();
 	if (ret)
 		goto err_fcache;
-	ret = daudit_session_init();
+	ret = daudit_egress_init();
 	if (ret)
 		goto err_proc;
+	ret = daudit_session_init();
+	if (ret)
+		goto err_egress;
 	ret = daudit_device_init();
 	if (ret)
 		goto err_session;
@@ -71,9 +75,12 @@ static int __init daudit_init(void)
 
 err_device:
 	daudit_device_exit();
-err_session:
+	/* Close what a hook opened before another failed (idempotent). */
 	daudit_fcache_exit();
+err_session:
 	daudit_session_exit();
+err_egress:
+	daudit_egress_exit();
 err_proc:
 	daudit_proc_exit_all();
 err_fcache:
@@ -102,6 +109,7 @@ static void __exit daudit_exit(void)
 	daudit_fcache_exit();
 	daudit_session_stats(&st);
 	daudit_session_exit();
+	daudit_egress_exit();
 	daudit_proc_exit_all();
 	daudit_device_exit();
 	daudit_classify_exit();

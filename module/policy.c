@@ -10,6 +10,7 @@
  */
 #include <linux/ctype.h>
 #include <linux/hash.h>
+#include <linux/in.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
@@ -82,6 +83,61 @@ bool daudit_policy_trusted(const struct daudit_policy *p, u16 dataset,
 	return false;
 }
 
+static bool prefix_match(const u8 *a, const u8 *b, unsigned int bits)
+{
+	unsigned int bytes = bits / 8, rest = bits % 8;
+
+	if (memcmp(a, b, bytes))
+		return false;
+	return !rest || !((a[bytes] ^ b[bytes]) & (0xff << (8 - rest)));
+}
+
+/**
+ * daudit_policy_match_net - is this peer a protected network endpoint?
+ * @p: policy.
+ * @protocol: IPPROTO_TCP or IPPROTO_UDP.
+ * @family: AF_INET or AF_INET6.
+ * @addr: the peer's address, network order (IPv4 in 4 bytes).
+ * @port: the peer's port, host order.
+ *
+ * Return: the dataset index, or -1.
+ */
+int daudit_policy_match_net(const struct daudit_policy *p, u8 protocol,
+			    u16 family, const u8 *addr, u16 port)
+{
+	u32 i;
+
+	for (i = 0; i < p->n_nets; i++) {
+		const struct daudit_pnet *n = &p->nets[i];
+
+		if (n->protocol == protocol && n->family == family &&
+		    port >= n->port_lo && port <= n->port_hi &&
+		    prefix_match(n->addr, addr, n->prefix_len))
+			return n->dataset;
+	}
+	return -1;
+}
+
+/**
+ * daudit_policy_match_unix - is this a protected unix socket?
+ * @p: policy.
+ * @path: the path the server socket is bound to.
+ * @len: its length.
+ *
+ * Return: the dataset index, or -1.
+ */
+int daudit_policy_match_unix(const struct daudit_policy *p, const char *path,
+			     u32 len)
+{
+	u32 i;
+
+	for (i = 0; i < p->n_unixes; i++)
+		if (p->unixes[i].path_len == len &&
+		    !memcmp(p->unixes[i].path, path, len))
+			return p->unixes[i].dataset;
+	return -1;
+}
+
 /**
  * daudit_policy_dataset_name - a dataset's name.
  * @p: policy.
@@ -117,6 +173,8 @@ static void policy_free(struct daudit_policy *p)
 		return;
 	kvfree(p->objs);
 	kfree(p->readers);
+	kfree(p->nets);
+	kfree(p->unixes);
 	kvfree(p->blob);
 	kfree(p);
 }
@@ -380,7 +438,7 @@ static int build(struct daudit_policy *p, struct perr *e)
 	const struct daudit_policy_header *h = p->blob;
 	const struct daudit_policy_source *src;
 	const char *strings;
-	u32 i, n_objs = 0, n_readers = 0;
+	u32 i, n_objs = 0, n_readers = 0, n_nets = 0, n_unixes = 0;
 	int ret;
 
 	p->n_datasets = h->n_datasets;
@@ -390,24 +448,56 @@ static int build(struct daudit_policy *p, struct perr *e)
 	strings = (const char *)(src + h->n_sources);
 
 	for (i = 0; i < h->n_sources; i++) {
-		if (src[i].type == DAUDIT_SRC_READER)
+		switch (src[i].type) {
+		case DAUDIT_SRC_READER:
 			n_readers++;
-		else if (src[i].type == DAUDIT_SRC_TREE ||
-			 src[i].type == DAUDIT_SRC_FILE)
+			break;
+		case DAUDIT_SRC_TREE:
+		case DAUDIT_SRC_FILE:
 			n_objs++;
-		else
-			return fail(e, DAUDIT_PERR_SOURCE, i, -EOPNOTSUPP,
-				    "socket sources need the socket sensor, not in this module");
+			break;
+		case DAUDIT_SRC_UNIX:
+			n_unixes++;
+			break;
+		default:
+			n_nets++;
+		}
 	}
 	p->obj_mask = roundup_pow_of_two(max(2 * n_objs, 16U)) - 1;
 	p->objs = kvcalloc(p->obj_mask + 1, sizeof(*p->objs), GFP_KERNEL);
 	p->readers = kcalloc(max(n_readers, 1U), sizeof(*p->readers),
 			     GFP_KERNEL);
-	if (!p->objs || !p->readers)
+	p->nets = kcalloc(max(n_nets, 1U), sizeof(*p->nets), GFP_KERNEL);
+	p->unixes = kcalloc(max(n_unixes, 1U), sizeof(*p->unixes), GFP_KERNEL);
+	if (!p->objs || !p->readers || !p->nets || !p->unixes)
 		return fail(e, DAUDIT_PERR_HEADER, ~0U, -ENOMEM, "out of memory");
 
 	for (i = 0; i < h->n_sources; i++) {
-		ret = resolve(p, &src[i], strings + src[i].path_off, i, e);
+		const struct daudit_policy_source *s = &src[i];
+
+		if (s->type == DAUDIT_SRC_UNIX) {
+			/* A socket's server may start later: kept by path. */
+			p->unixes[p->n_unixes++] = (struct daudit_punix) {
+				.path = strings + s->path_off,
+				.path_len = s->path_len,
+				.dataset = s->dataset,
+			};
+			continue;
+		}
+		if (s->type == DAUDIT_SRC_TCP || s->type == DAUDIT_SRC_UDP) {
+			struct daudit_pnet *n = &p->nets[p->n_nets++];
+
+			memcpy(n->addr, s->addr, sizeof(n->addr));
+			n->family = s->family;
+			n->protocol = s->type == DAUDIT_SRC_TCP ? IPPROTO_TCP :
+								  IPPROTO_UDP;
+			n->prefix_len = s->prefix_len;
+			n->port_lo = s->port_lo;
+			n->port_hi = s->port_hi;
+			n->dataset = s->dataset;
+			continue;
+		}
+		ret = resolve(p, s, strings + s->path_off, i, e);
 		if (ret)
 			return ret;
 	}

@@ -23,6 +23,24 @@ struct daudit_pobj {
 	u32 path_len;
 };
 
+/* A protected network endpoint: address/prefix and port range. */
+struct daudit_pnet {
+	u8 addr[16];
+	u16 family;
+	u8 protocol;		/* IPPROTO_TCP or IPPROTO_UDP */
+	u8 prefix_len;
+	u16 port_lo;
+	u16 port_hi;
+	u16 dataset;
+};
+
+/* A protected unix socket, by the path its server is bound to. */
+struct daudit_punix {
+	const char *path;
+	u32 path_len;
+	u16 dataset;
+};
+
 struct daudit_policy {
 	struct rcu_head rcu;
 	u64 generation;
@@ -38,6 +56,11 @@ struct daudit_policy {
 	/* Trusted readers: few, checked once per session. */
 	struct daudit_pobj *readers;
 	u32 n_readers;
+	/* Protected sockets. */
+	struct daudit_pnet *nets;
+	u32 n_nets;
+	struct daudit_punix *unixes;
+	u32 n_unixes;
 	/* Superblocks holding any protected object: the first filter. */
 	u32 n_devs;
 	dev_t devs[DAUDIT_POLICY_MAX_DEVS];
@@ -65,6 +88,12 @@ const struct daudit_pobj *daudit_policy_find(const struct daudit_policy *p,
 					     dev_t dev, u64 ino);
 bool daudit_policy_trusted(const struct daudit_policy *p, u16 dataset,
 			   dev_t exe_dev, u64 exe_ino);
+/* The dataset of a peer endpoint, or -1.  @addr in network order. */
+int daudit_policy_match_net(const struct daudit_policy *p, u8 protocol,
+			    u16 family, const u8 *addr, u16 port);
+/* The dataset of a unix socket bound to @path, or -1. */
+int daudit_policy_match_unix(const struct daudit_policy *p, const char *path,
+			     u32 len);
 const char *daudit_policy_dataset_name(const struct daudit_policy *p,
 				       u16 dataset);
 /* Index of the dataset called @name, or -1. */

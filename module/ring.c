@@ -150,7 +150,12 @@ int daudit_ring_write(u16 type, const void *rec, u32 len,
 	r = this_cpu_ptr(rings);
 	seq = r->seq++;
 	ring_write_lost(r);
-	h = ring_reserve(r, size);
+	/*
+	 * A loss report that did not fit must still come before any later
+	 * record, or the reader would see the gap unexplained: drop this
+	 * one too until the report is out.
+	 */
+	h = r->lost_count ? NULL : ring_reserve(r, size);
 	if (!h) {
 		if (!r->lost_count)
 			r->lost_first = seq;

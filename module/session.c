@@ -22,12 +22,14 @@
 #include <linux/timekeeping.h>
 #include <linux/workqueue.h>
 
+#include "egress.h"
 #include "fcache.h"
 #include "policy.h"
 #include "proc.h"
 #include "record.h"
 #include "ring.h"
 #include "session.h"
+#include "socket.h"
 #include "stats.h"
 
 static unsigned long flush_bytes = 64UL << 20;
@@ -54,6 +56,7 @@ struct daudit_session {
 	u32 part;
 	u32 paths;
 	u64 open_ns;
+	u64 marked_ns;			/* egress: when the session was marked */
 	u64 bytes;
 	u64 calls;
 	u64 mmap_bytes;
@@ -62,7 +65,16 @@ struct daudit_session {
 	u64 off_max;
 	u64 first_ns;
 	u64 last_ns;
+	char dataset[DAUDIT_NAME_MAX];
 	struct daudit_subject subj;
+};
+
+/* Any record a session writes. */
+union daudit_rec_session {
+	struct daudit_rec_header hdr;
+	struct daudit_rec_file file;
+	struct daudit_rec_sock sock;
+	struct daudit_rec_egress egress;
 };
 
 DEFINE_SPINLOCK(daudit_sessions_lock);
@@ -72,6 +84,8 @@ static atomic64_t n_ended = ATOMIC64_INIT(0);
 static atomic64_t next_id = ATOMIC64_INIT(0);
 static struct kmem_cache *session_cache;
 static struct delayed_work age_work;
+/* For a call with no session: a session-shaped scratch, per CPU. */
+static DEFINE_PER_CPU(struct daudit_session, single);
 
 static u64 now_ns(void)
 {
@@ -83,32 +97,119 @@ static bool has_data(const struct daudit_session *s)
 	return s->calls || s->mmap_bytes || s->mmap_len;
 }
 
-/* Fill a record from @s's interval and start a new one. s->lock held. */
-static void take(struct daudit_session *s, struct daudit_rec_file *r,
-		 u16 reason, bool final)
+static void fill_file(const struct daudit_session *s, struct daudit_rec_file *r)
 {
 	const struct daudit_fentry *fe = s->fe;
 
-	memset(r, 0, sizeof(*r));
-	r->subj = s->subj;
-	r->session_id = s->id;
-	r->bytes = s->bytes;
-	r->calls = s->calls;
 	r->mmap_bytes = s->mmap_bytes;
 	r->mmap_len = s->mmap_len;
 	r->off_min = s->off_min;
 	r->off_max = s->off_max ? s->off_max : DAUDIT_OFFSET_UNKNOWN;
-	r->first_ns = s->first_ns;
-	r->last_ns = s->last_ns;
-	r->open_ns = s->open_ns;
 	r->dev = fe->dev;
 	r->ino = fe->ino;
-	r->paths = s->paths;
-	r->reason = reason;
-	r->final = final;
-	r->part = s->part++;
 	r->path_len = fe->path_len;
-	memcpy(r->dataset, fe->dsname, sizeof(r->dataset));
+	memcpy(r->dataset, s->dataset, sizeof(r->dataset));
+}
+
+static void fill_sock(const struct daudit_session *s, struct daudit_rec_sock *r)
+{
+	const struct daudit_sockinfo *si = s->fe->sock;
+
+	r->family = si->family;
+	r->protocol = si->protocol;
+	r->sock_type = si->type;
+	r->local_port = si->local_port;
+	r->peer_port = si->peer_port;
+	memcpy(r->local_addr, si->local_addr, sizeof(r->local_addr));
+	memcpy(r->peer_addr, si->peer_addr, sizeof(r->peer_addr));
+	r->peer_pid = si->peer_pid;
+	r->peer_uid = si->peer_uid;
+	r->path_len = s->fe->path_len;
+	memcpy(r->dataset, s->dataset, sizeof(r->dataset));
+}
+
+static void fill_egress(const struct daudit_session *s,
+			struct daudit_rec_egress *r)
+{
+	const struct daudit_fentry *fe = s->fe;
+	const struct daudit_sockinfo *si = fe->sock;
+
+	r->marked_ns = s->marked_ns;
+	r->kind = fe->egress_kind;
+	r->flags = fe->egress_flags;
+	if (s->subj.sessionid != DAUDIT_SESSION_UNSET)
+		r->flags |= DAUDIT_EGRESS_F_LOGIN;
+	if (si) {
+		r->family = si->family;
+		r->protocol = si->protocol;
+		r->dst_port = si->peer_port;
+		r->src_port = si->local_port;
+		memcpy(r->dst_addr, si->peer_addr, sizeof(r->dst_addr));
+		memcpy(r->src_addr, si->local_addr, sizeof(r->src_addr));
+	}
+	r->dev = fe->dev;
+	r->ino = fe->ino;
+	r->path_len = fe->path_len;
+	r->mount_len = fe->mount_len;
+	r->fstype_len = fe->fstype_len;
+	memcpy(r->dataset, s->dataset, sizeof(r->dataset));
+}
+
+/*
+ * Fill a record from @s's interval and start a new one; returns its type.
+ * s->lock held (or @s is private to the caller).
+ */
+static u16 take(struct daudit_session *s, union daudit_rec_session *r,
+		u32 *size, u16 reason, bool final)
+{
+	u16 type;
+
+	memset(r, 0, sizeof(*r));
+	if (s->fe->role == DAUDIT_ROLE_EGRESS) {
+		type = DAUDIT_REC_EGRESS;
+		*size = sizeof(r->egress);
+		fill_egress(s, &r->egress);
+	} else if (s->fe->kind == DAUDIT_KIND_SOCK) {
+		type = DAUDIT_REC_SOCK_READ;
+		*size = sizeof(r->sock);
+		fill_sock(s, &r->sock);
+	} else {
+		type = DAUDIT_REC_FILE_READ;
+		*size = sizeof(r->file);
+		fill_file(s, &r->file);
+	}
+	/* The fields all three share sit at the same place in each. */
+	BUILD_BUG_ON(offsetof(struct daudit_rec_sock, bytes) !=
+		     offsetof(struct daudit_rec_file, bytes) ||
+		     offsetof(struct daudit_rec_egress, bytes) !=
+		     offsetof(struct daudit_rec_file, bytes) ||
+		     offsetof(struct daudit_rec_sock, paths) !=
+		     offsetof(struct daudit_rec_egress, paths));
+	r->file.subj = s->subj;
+	r->file.session_id = s->id;
+	r->file.bytes = s->bytes;
+	r->file.calls = s->calls;
+	r->file.first_ns = s->first_ns;
+	r->file.last_ns = s->last_ns;
+	if (type == DAUDIT_REC_EGRESS) {
+		r->egress.paths = s->paths;
+		r->egress.reason = reason;
+		r->egress.final = final;
+		r->egress.part = s->part++;
+	} else {
+		r->file.open_ns = s->open_ns;
+		if (type == DAUDIT_REC_FILE_READ) {
+			r->file.paths = s->paths;
+			r->file.reason = reason;
+			r->file.final = final;
+			r->file.part = s->part++;
+		} else {
+			r->sock.paths = s->paths;
+			r->sock.reason = reason;
+			r->sock.final = final;
+			r->sock.part = s->part++;
+		}
+	}
 
 	s->bytes = 0;
 	s->calls = 0;
@@ -120,20 +221,23 @@ static void take(struct daudit_session *s, struct daudit_rec_file *r,
 	s->first_ns = 0;
 	if (final)
 		s->dead = true;
+	return type;
 }
 
-static void write_file_record(struct daudit_rec_file *r, const char *path)
+static void write_record(u16 type, union daudit_rec_session *r, u32 size,
+			 const struct daudit_fentry *fe)
 {
-	daudit_proc_announce(r->subj.tgid, r->subj.start_ns);
-	daudit_ring_write(DAUDIT_REC_FILE_READ, r, sizeof(*r), path,
-			  r->path_len);
+	daudit_proc_announce(r->file.subj.tgid, r->file.subj.start_ns);
+	daudit_ring_write(type, r, size, fe->path, daudit_fentry_tail_len(fe));
 }
 
 /* Emit @s's interval; @final ends it.  Lists are not touched here. */
 static void emit(struct daudit_session *s, u16 reason, bool final)
 {
-	struct daudit_rec_file r;
+	union daudit_rec_session r;
 	unsigned long flags;
+	u32 size;
+	u16 type;
 
 	spin_lock_irqsave(&s->lock, flags);
 	if (s->dead || s->trusted || (!final && !has_data(s))) {
@@ -142,40 +246,62 @@ static void emit(struct daudit_session *s, u16 reason, bool final)
 		spin_unlock_irqrestore(&s->lock, flags);
 		return;
 	}
-	take(s, &r, reason, final);
+	type = take(s, &r, &size, reason, final);
 	spin_unlock_irqrestore(&s->lock, flags);
 	rcu_read_lock();
-	write_file_record(&r, s->fe->path);
+	write_record(type, &r, size, s->fe);
 	rcu_read_unlock();
 }
 
-/* One read that has no session to go to: a record of its own. */
-static void emit_single(struct daudit_fentry *fe, struct task_struct *task,
-			const struct daudit_io *io, u16 reason)
+/* Count @io into @s.  s->lock held. */
+static void add(struct daudit_session *s, const struct daudit_io *io, u64 t)
 {
-	struct daudit_rec_file r;
-	u64 t = now_ns();
+	if (!has_data(s))
+		s->first_ns = t;
+	s->last_ns = t;
+	s->bytes += io->bytes;
+	s->calls += io->calls;
+	s->mmap_bytes += io->mmap_bytes;
+	s->mmap_len += io->mmap_len;
+	s->paths |= io->path;
+	if (io->off != DAUDIT_OFFSET_UNKNOWN && io->bytes) {
+		s->off_min = min(s->off_min, io->off);
+		s->off_max = max(s->off_max, io->off + io->bytes);
+	}
+}
 
-	memset(&r, 0, sizeof(r));
-	daudit_subject_fill(&r.subj, task);
-	r.bytes = io->bytes;
-	r.calls = io->calls;
-	r.mmap_bytes = io->mmap_bytes;
-	r.mmap_len = io->mmap_len;
-	r.off_min = io->off;
-	r.off_max = io->off == DAUDIT_OFFSET_UNKNOWN ? io->off :
-		    io->off + io->bytes;
-	r.first_ns = t;
-	r.last_ns = t;
-	r.open_ns = t;
-	r.dev = fe->dev;
-	r.ino = fe->ino;
-	r.paths = io->path;
-	r.reason = reason;
-	r.final = 1;
-	r.path_len = fe->path_len;
-	memcpy(r.dataset, fe->dsname, sizeof(r.dataset));
-	write_file_record(&r, fe->path);
+/* One call that has no session to go to: a record of its own. */
+static void emit_single(struct daudit_fentry *fe, struct task_struct *task,
+			const struct daudit_io *io, const char *dataset,
+			u64 marked_ns, u16 reason)
+{
+	struct daudit_session *s = this_cpu_ptr(&single);
+	union daudit_rec_session r;
+	u32 size;
+	u16 type;
+
+	/* Interrupts are off: this CPU's spare session is ours alone. */
+	memset(s, 0, sizeof(*s));
+	s->fe = fe;
+	s->off_min = DAUDIT_OFFSET_UNKNOWN;
+	s->open_ns = now_ns();
+	s->marked_ns = marked_ns;
+	strscpy(s->dataset, dataset, sizeof(s->dataset));
+	daudit_subject_fill(&s->subj, task);
+	add(s, io, s->open_ns);
+	type = take(s, &r, &size, reason, true);
+	write_record(type, &r, size, fe);
+}
+
+static void single_record(struct daudit_fentry *fe, struct task_struct *task,
+			  const struct daudit_io *io, const char *dataset,
+			  u64 marked_ns, u16 reason)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	emit_single(fe, task, io, dataset, marked_ns, reason);
+	local_irq_restore(flags);
 }
 
 static void session_free_rcu(struct rcu_head *head)
@@ -225,7 +351,8 @@ static bool trusted(const struct daudit_policy *p, u16 dataset,
 
 static struct daudit_session *create(const struct daudit_policy *p,
 				     struct daudit_fentry *fe,
-				     struct task_struct *task)
+				     struct task_struct *task,
+				     const char *dataset, u64 marked_ns)
 {
 	struct daudit_session *s, *other;
 	unsigned long flags;
@@ -239,9 +366,12 @@ static struct daudit_session *create(const struct daudit_policy *p,
 	s->fe = fe;
 	s->tgid = task->tgid;
 	s->start_ns = task->group_leader->start_time;
-	s->trusted = trusted(p, fe->dataset, task);
+	s->trusted = fe->role == DAUDIT_ROLE_READ &&
+		     trusted(p, fe->dataset, task);
 	s->off_min = DAUDIT_OFFSET_UNKNOWN;
 	s->open_ns = now_ns();
+	s->marked_ns = marked_ns;
+	strscpy(s->dataset, dataset, sizeof(s->dataset));
 	daudit_subject_fill(&s->subj, task);
 
 	spin_lock_irqsave(&daudit_sessions_lock, flags);
@@ -261,10 +391,56 @@ static struct daudit_session *create(const struct daudit_policy *p,
 	return s;
 }
 
+/* Count @io in @task's session on @fe; false if it went elsewhere. */
+static bool account(const struct daudit_policy *p, struct daudit_fentry *fe,
+		    struct task_struct *task, const struct daudit_io *io,
+		    const char *dataset, u64 marked_ns)
+{
+	union daudit_rec_session r;
+	struct daudit_session *s;
+	unsigned long flags;
+	u16 interim = 0, type = 0;
+	u32 size = 0;
+	u64 t;
+
+	s = find(fe, task->tgid, task->group_leader->start_time);
+	if (!s)
+		s = create(p, fe, task, dataset, marked_ns);
+	if (!s) {
+		single_record(fe, task, io, dataset, marked_ns,
+			      fe->dead ? DAUDIT_END_LATE : DAUDIT_END_NOMEM);
+		return true;
+	}
+	if (s->trusted) {
+		daudit_count(trusted_reads, 1);
+		return false;
+	}
+
+	t = now_ns();
+	spin_lock_irqsave(&s->lock, flags);
+	if (s->dead) {
+		/* Ended by a close or exit that raced with this call. */
+		emit_single(fe, task, io, dataset, marked_ns, DAUDIT_END_LATE);
+		spin_unlock_irqrestore(&s->lock, flags);
+		return true;
+	}
+	add(s, io, t);
+	if (s->bytes + s->mmap_bytes >= flush_bytes)
+		interim = DAUDIT_END_BYTES;
+	else if (t - s->first_ns >= (u64)flush_age_sec * NSEC_PER_SEC)
+		interim = DAUDIT_END_AGE;
+	if (interim)
+		type = take(s, &r, &size, interim, false);
+	spin_unlock_irqrestore(&s->lock, flags);
+	if (interim)
+		write_record(type, &r, size, fe);
+	return true;
+}
+
 /**
- * daudit_session_account - count a read of a protected file.
+ * daudit_session_account - count a read of protected data.
  * @p: the policy in force.
- * @fe: the file's cache entry (protected).
+ * @fe: the file's cache entry (READ role, protected).
  * @task: the reading task.
  * @io: what was read.
  */
@@ -272,56 +448,27 @@ void daudit_session_account(const struct daudit_policy *p,
 			    struct daudit_fentry *fe, struct task_struct *task,
 			    const struct daudit_io *io)
 {
-	struct daudit_session *s;
-	struct daudit_rec_file r;
-	unsigned long flags;
-	u16 interim = 0;
-	u64 t;
-
-	s = find(fe, task->tgid, task->group_leader->start_time);
-	if (!s)
-		s = create(p, fe, task);
-	if (!s) {
-		emit_single(fe, task, io, fe->dead ? DAUDIT_END_LATE :
-						     DAUDIT_END_NOMEM);
-		goto count;
-	}
-	if (s->trusted) {
-		daudit_count(trusted_reads, 1);
+	if (!account(p, fe, task, io, fe->dsname, 0))
 		return;
-	}
-
-	t = now_ns();
-	spin_lock_irqsave(&s->lock, flags);
-	if (s->dead) {
-		spin_unlock_irqrestore(&s->lock, flags);
-		emit_single(fe, task, io, DAUDIT_END_LATE);
-		goto count;
-	}
-	if (!has_data(s))
-		s->first_ns = t;
-	s->last_ns = t;
-	s->bytes += io->bytes;
-	s->calls += io->calls;
-	s->mmap_bytes += io->mmap_bytes;
-	s->mmap_len += io->mmap_len;
-	s->paths |= io->path;
-	if (io->off != DAUDIT_OFFSET_UNKNOWN && io->bytes) {
-		s->off_min = min(s->off_min, io->off);
-		s->off_max = max(s->off_max, io->off + io->bytes);
-	}
-	if (s->bytes + s->mmap_bytes >= flush_bytes)
-		interim = DAUDIT_END_BYTES;
-	else if (t - s->first_ns >= (u64)flush_age_sec * NSEC_PER_SEC)
-		interim = DAUDIT_END_AGE;
-	if (interim)
-		take(s, &r, interim, false);
-	spin_unlock_irqrestore(&s->lock, flags);
-	if (interim)
-		write_file_record(&r, fe->path);
-count:
+	daudit_egress_mark(task, fe->dsname);
 	daudit_count(reads, io->calls);
 	daudit_count(read_bytes, io->bytes + io->mmap_bytes);
+}
+
+/**
+ * daudit_session_egress - count data leaving through a marked session.
+ * @p: the policy in force.
+ * @fe: the destination's cache entry (EGRESS role).
+ * @task: the sending or writing task.
+ * @m: its mark.
+ * @io: what was sent or written.
+ */
+void daudit_session_egress(const struct daudit_policy *p,
+			   struct daudit_fentry *fe, struct task_struct *task,
+			   const struct daudit_mark *m, const struct daudit_io *io)
+{
+	account(p, fe, task, io, m->dataset, READ_ONCE(m->last_ns));
+	daudit_count(egress_bytes, io->bytes);
 }
 
 /**
@@ -388,6 +535,7 @@ void daudit_session_flush_all(u16 reason)
 static void flush_worker(struct work_struct *work)
 {
 	daudit_session_flush_all(DAUDIT_END_AGE);
+	daudit_egress_expire();
 	schedule_delayed_work(&age_work, HZ);
 }
 

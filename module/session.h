@@ -35,6 +35,13 @@ void daudit_session_account(const struct daudit_policy *p,
 			    struct daudit_fentry *fe, struct task_struct *task,
 			    const struct daudit_io *io);
 
+/* Count data leaving through the marked session of @task. */
+struct daudit_mark;
+void daudit_session_egress(const struct daudit_policy *p,
+			   struct daudit_fentry *fe, struct task_struct *task,
+			   const struct daudit_mark *m,
+			   const struct daudit_io *io);
+
 /* End every session of @fe (fcache, with its bucket lock held). */
 void daudit_session_end_file(struct daudit_fentry *fe, u16 reason);
 /* End every session of the process @tgid started at @start_ns. */

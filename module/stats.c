@@ -29,5 +29,6 @@ void daudit_stats_fill(struct daudit_stats *st)
 		st->trusted_reads += READ_ONCE(c->trusted_reads);
 		st->alloc_failures += READ_ONCE(c->alloc_failures);
 		st->cache_full += READ_ONCE(c->cache_full);
+		st->egress_bytes += READ_ONCE(c->egress_bytes);
 	}
 }

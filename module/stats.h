@@ -12,6 +12,7 @@ struct daudit_counters {
 	u64 trusted_reads;
 	u64 alloc_failures;
 	u64 cache_full;
+	u64 egress_bytes;
 };
 
 DECLARE_PER_CPU(struct daudit_counters, daudit_counters);

@@ -124,6 +124,7 @@ struct daudit_cpu_stats {
  * @dropped: records dropped, all CPUs.
  * @alloc_failures: allocation failures (an uncoalesced record was emitted).
  * @cache_full: classifications not cached because the cache was full.
+ * @egress_bytes: bytes sent or written by marked sessions to ways out.
  * @reserved: zero.
  */
 struct daudit_stats {
@@ -146,7 +147,8 @@ struct daudit_stats {
 	__u64 dropped;
 	__u64 alloc_failures;
 	__u64 cache_full;
-	__u64 reserved[8];
+	__u64 egress_bytes;
+	__u64 reserved[7];
 };
 
 /**

@@ -32,6 +32,7 @@ teardown_file() {
 	[ "$(echo "$st" | jq '[.cpus[].dropped_by_type[]] | add')" -eq "$dropped" ]
 	[ "$(echo "$st" | jq '[.cpus[].dropped_by_type[5]] | add')" -gt 0 ]
 	drain_records
+	jq -c 'select(.event.action == "sequence-gap" or .event.action == "records-lost")' "$RECS" >&2
 	# Inline LOST records report exactly what status counted ...
 	[ "$(jq -s '[.[] | select(.event.action == "records-lost") | .daudit.lost.count] | add' "$RECS")" -eq "$dropped" ]
 	# ... and explain every sequence gap: none is left unexplained.
