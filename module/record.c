@@ -21,6 +21,18 @@
 
 u64 daudit_instance_id;
 
+/* Strings follow the fixed part exactly: no padding before them. */
+static_assert(sizeof(struct daudit_rec_file) ==
+	      offsetof(struct daudit_rec_file, path));
+static_assert(sizeof(struct daudit_rec_sock) ==
+	      offsetof(struct daudit_rec_sock, path));
+static_assert(sizeof(struct daudit_rec_egress) ==
+	      offsetof(struct daudit_rec_egress, strings));
+static_assert(sizeof(struct daudit_rec_process) ==
+	      offsetof(struct daudit_rec_process, exe));
+static_assert(sizeof(struct daudit_rec_alert) ==
+	      offsetof(struct daudit_rec_alert, paths));
+
 /* One buffer per CPU for task context and one for softirq context. */
 struct scratch {
 	char *buf[2];

@@ -56,7 +56,7 @@ struct daudit_session {
 	u32 part;
 	u32 paths;
 	u64 open_ns;
-	u64 marked_ns;			/* egress: when the session was marked */
+	u64 marked_ns;			/* egress: when marked; reads: last mark */
 	u64 bytes;
 	u64 calls;
 	u64 mmap_bytes;
@@ -155,6 +155,20 @@ static void fill_egress(const struct daudit_session *s,
 	memcpy(r->dataset, s->dataset, sizeof(r->dataset));
 }
 
+/* The fields every session record has, named alike in each. */
+#define TAKE_COMMON(rec, s, why, end) do {		\
+	(rec)->subj = (s)->subj;			\
+	(rec)->session_id = (s)->id;			\
+	(rec)->bytes = (s)->bytes;			\
+	(rec)->calls = (s)->calls;			\
+	(rec)->first_ns = (s)->first_ns;		\
+	(rec)->last_ns = (s)->last_ns;			\
+	(rec)->paths = (s)->paths;			\
+	(rec)->reason = (why);				\
+	(rec)->final = (end);				\
+	(rec)->part = (s)->part;			\
+} while (0)
+
 /*
  * Fill a record from @s's interval and start a new one; returns its type.
  * s->lock held (or @s is private to the caller).
@@ -169,47 +183,21 @@ static u16 take(struct daudit_session *s, union daudit_rec_session *r,
 		type = DAUDIT_REC_EGRESS;
 		*size = sizeof(r->egress);
 		fill_egress(s, &r->egress);
+		TAKE_COMMON(&r->egress, s, reason, final);
 	} else if (s->fe->kind == DAUDIT_KIND_SOCK) {
 		type = DAUDIT_REC_SOCK_READ;
 		*size = sizeof(r->sock);
 		fill_sock(s, &r->sock);
+		TAKE_COMMON(&r->sock, s, reason, final);
+		r->sock.open_ns = s->open_ns;
 	} else {
 		type = DAUDIT_REC_FILE_READ;
 		*size = sizeof(r->file);
 		fill_file(s, &r->file);
-	}
-	/* The fields all three share sit at the same place in each. */
-	BUILD_BUG_ON(offsetof(struct daudit_rec_sock, bytes) !=
-		     offsetof(struct daudit_rec_file, bytes) ||
-		     offsetof(struct daudit_rec_egress, bytes) !=
-		     offsetof(struct daudit_rec_file, bytes) ||
-		     offsetof(struct daudit_rec_sock, paths) !=
-		     offsetof(struct daudit_rec_egress, paths));
-	r->file.subj = s->subj;
-	r->file.session_id = s->id;
-	r->file.bytes = s->bytes;
-	r->file.calls = s->calls;
-	r->file.first_ns = s->first_ns;
-	r->file.last_ns = s->last_ns;
-	if (type == DAUDIT_REC_EGRESS) {
-		r->egress.paths = s->paths;
-		r->egress.reason = reason;
-		r->egress.final = final;
-		r->egress.part = s->part++;
-	} else {
+		TAKE_COMMON(&r->file, s, reason, final);
 		r->file.open_ns = s->open_ns;
-		if (type == DAUDIT_REC_FILE_READ) {
-			r->file.paths = s->paths;
-			r->file.reason = reason;
-			r->file.final = final;
-			r->file.part = s->part++;
-		} else {
-			r->sock.paths = s->paths;
-			r->sock.reason = reason;
-			r->sock.final = final;
-			r->sock.part = s->part++;
-		}
 	}
+	s->part++;
 
 	s->bytes = 0;
 	s->calls = 0;
@@ -227,6 +215,11 @@ static u16 take(struct daudit_session *s, union daudit_rec_session *r,
 static void write_record(u16 type, union daudit_rec_session *r, u32 size,
 			 const struct daudit_fentry *fe)
 {
+	/* subj follows the header in every record type. */
+	BUILD_BUG_ON(offsetof(struct daudit_rec_sock, subj) !=
+		     offsetof(struct daudit_rec_file, subj) ||
+		     offsetof(struct daudit_rec_egress, subj) !=
+		     offsetof(struct daudit_rec_file, subj));
 	daudit_proc_announce(r->file.subj.tgid, r->file.subj.start_ns);
 	daudit_ring_write(type, r, size, fe->path, daudit_fentry_tail_len(fe));
 }
@@ -391,10 +384,15 @@ static struct daudit_session *create(const struct daudit_policy *p,
 	return s;
 }
 
-/* Count @io in @task's session on @fe; false if it went elsewhere. */
+/*
+ * Count @io in @task's session on @fe; false if it went elsewhere.  For
+ * reads, *@mark says the session's egress mark is due for a refresh (at
+ * most once a second per session, so the mark table stays off the
+ * per-read path).
+ */
 static bool account(const struct daudit_policy *p, struct daudit_fentry *fe,
 		    struct task_struct *task, const struct daudit_io *io,
-		    const char *dataset, u64 marked_ns)
+		    const char *dataset, u64 marked_ns, bool *mark)
 {
 	union daudit_rec_session r;
 	struct daudit_session *s;
@@ -406,6 +404,7 @@ static bool account(const struct daudit_policy *p, struct daudit_fentry *fe,
 	s = find(fe, task->tgid, task->group_leader->start_time);
 	if (!s)
 		s = create(p, fe, task, dataset, marked_ns);
+	*mark = true;
 	if (!s) {
 		single_record(fe, task, io, dataset, marked_ns,
 			      fe->dead ? DAUDIT_END_LATE : DAUDIT_END_NOMEM);
@@ -425,6 +424,11 @@ static bool account(const struct daudit_policy *p, struct daudit_fentry *fe,
 		return true;
 	}
 	add(s, io, t);
+	if (fe->role == DAUDIT_ROLE_READ) {
+		*mark = t - s->marked_ns >= NSEC_PER_SEC;
+		if (*mark)
+			s->marked_ns = t;
+	}
 	if (s->bytes + s->mmap_bytes >= flush_bytes)
 		interim = DAUDIT_END_BYTES;
 	else if (t - s->first_ns >= (u64)flush_age_sec * NSEC_PER_SEC)
@@ -448,9 +452,12 @@ void daudit_session_account(const struct daudit_policy *p,
 			    struct daudit_fentry *fe, struct task_struct *task,
 			    const struct daudit_io *io)
 {
-	if (!account(p, fe, task, io, fe->dsname, 0))
+	bool mark;
+
+	if (!account(p, fe, task, io, fe->dsname, 0, &mark))
 		return;
-	daudit_egress_mark(task, fe->dsname);
+	if (mark)
+		daudit_egress_mark(task, fe->dsname);
 	daudit_count(reads, io->calls);
 	daudit_count(read_bytes, io->bytes + io->mmap_bytes);
 }
@@ -467,7 +474,9 @@ void daudit_session_egress(const struct daudit_policy *p,
 			   struct daudit_fentry *fe, struct task_struct *task,
 			   const struct daudit_mark *m, const struct daudit_io *io)
 {
-	account(p, fe, task, io, m->dataset, READ_ONCE(m->last_ns));
+	bool mark;
+
+	account(p, fe, task, io, m->dataset, READ_ONCE(m->last_ns), &mark);
 	daudit_count(egress_bytes, io->bytes);
 }
 

@@ -33,6 +33,8 @@
  *
  * Records: every record starts with struct daudit_rec_header.  Records are
  * 8-byte aligned and hdr.size (a multiple of 8) covers the whole record.
+ * A record's strings (its flexible array) start at sizeof() of its struct:
+ * every struct ends on an 8-byte boundary.
  * Sequence numbers are per CPU: every record the module tried to write on a
  * CPU took the next number, so a gap in a CPU's sequence is exactly the
  * number of records dropped there; DAUDIT_REC_LOST records report such
@@ -563,7 +565,7 @@ struct daudit_rec_sock {
 	__u8 peer_addr[16];
 	char dataset[DAUDIT_NAME_MAX];
 	__u16 path_len;
-	__u16 reserved[3];
+	__u16 reserved[5];
 	char path[];
 };
 

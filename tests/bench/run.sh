@@ -17,6 +17,11 @@ chmod -R a+rX "$B"
 cat >/tmp/bench/policy.conf <<POL
 dataset bench { tree $B/protected }
 POL
+# A policy whose only tree lives on another filesystem (a tmpfs).
+mkdir -p /tmp/bench/elsewhere
+cat >/tmp/bench/policy-other-fs.conf <<POL
+dataset elsewhere { tree /tmp/bench/elsewhere }
+POL
 {
 	echo "dataset many {"
 	for i in $(seq 1000); do mkdir -p "$B/many/r$i"; echo "	tree $B/many/r$i"; done
@@ -37,8 +42,13 @@ consumer_off() { kill "$CONSUMER" 2>/dev/null; wait "$CONSUMER" 2>/dev/null; }
 auditd_rule="-a always,exit -F arch=b64 -S read -S pread64 -F auid=$UID_A"
 have_audit=0
 if command -v auditd >/dev/null && command -v auditctl >/dev/null; then
-	auditd && have_audit=1
-	sleep 1
+	mkdir -p /var/log/audit /var/run
+	if auditd 2>/tmp/bench/auditd.err; then
+		have_audit=1
+		sleep 1
+	else
+		echo "(auditd failed to start: $(tr '\n' ' ' </tmp/bench/auditd.err))"
+	fi
 fi
 
 measure() { # FILE -> ns per read, as alice in a login session
@@ -49,6 +59,10 @@ declare -A res
 run_config() { # NAME
 	case $1 in
 	none) module_off; measure "$B/plain/data.dat" ;;
+	no-policy) module_off; load_module; consumer_on
+		measure "$B/plain/data.dat"; consumer_off ;;
+	other-fs) module_on /tmp/bench/policy-other-fs.conf; consumer_on
+		measure "$B/plain/data.dat"; consumer_off ;;
 	unprotected) module_on /tmp/bench/policy.conf; consumer_on
 		measure "$B/plain/data.dat"; consumer_off ;;
 	protected) module_on /tmp/bench/policy.conf; consumer_on
@@ -60,7 +74,7 @@ run_config() { # NAME
 	esac
 }
 
-configs=(none unprotected protected protected-1000)
+configs=(none no-policy other-fs unprotected protected protected-1000)
 [ $have_audit = 1 ] && configs+=(audit)
 n=${#configs[@]}
 for r in $(seq "$ROUNDS"); do
@@ -94,6 +108,8 @@ for c in "${configs[@]}"; do
 	label=$c
 	case $c in
 	none) label="no module" ;;
+	no-policy) label="module loaded, no policy (the syscall tracepoint alone)" ;;
+	other-fs) label="module loaded, nothing protected on the file's filesystem" ;;
 	unprotected) label="module loaded, file unprotected (same filesystem as a protected tree)" ;;
 	protected) label="file protected" ;;
 	protected-1000) label="file protected, policy of 1,000 trees" ;;

@@ -103,3 +103,89 @@ read_as() {
 	out=$(as_user "$user" reader "$@") || return 1
 	echo "$out" | sed -n 's/^bytes=\([0-9]*\) .*/\1/p'
 }
+
+# --- the collector ---------------------------------------------------------
+
+DAUDITD_PID=
+
+# start_collector CONF LOG: dauditd with CONF in the background, its log
+# appended to LOG; returns once it is the module's consumer with its
+# database open.  The CLI verbs then read that database (DAUDIT_CONFIG).
+start_collector() {
+	local _
+	export DAUDIT_CONFIG=$1
+	dauditd --config "$1" >>"$2" 2>&1 3>&- &
+	DAUDITD_PID=$!
+	for _ in $(seq 150); do
+		if daudit status --format json 2>/dev/null | jq -e --argjson p "$DAUDITD_PID" \
+			'.consumer_pid == $p and .collector.state == "running"' >/dev/null; then
+			return 0
+		fi
+		kill -0 "$DAUDITD_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "dauditd did not start; its log:" >&2
+	cat "$2" >&2
+	return 1
+}
+
+# stop_collector [SIGNAL]: SIGNAL (default TERM: flush, drain, commit,
+# exit) to the dauditd start_collector started; waits and returns its
+# exit status.
+stop_collector() {
+	local pid=$DAUDITD_PID rc=0
+	[ -n "$pid" ] || return 0
+	DAUDITD_PID=
+	kill -"${1:-TERM}" "$pid" 2>/dev/null || true
+	wait "$pid" || rc=$?
+	return "$rc"
+}
+
+# settle_collector: wait (up to 20 s) until no ring holds a record: the
+# collector has stored and acknowledged everything written so far.
+settle_collector() {
+	local _
+	for _ in $(seq 200); do
+		[ "$(daudit status --format json | jq '[.cpus[].ring_used] | add')" -eq 0 ] && return 0
+		sleep 0.1
+	done
+	echo "records still waiting in the rings after 20 s" >&2
+	return 1
+}
+
+# --- sockets and egress ----------------------------------------------------
+
+# records_where JQ-FILTER: the records matching a jq boolean, one per line.
+records_where() {
+	jq -c "select($1)" "$RECS"
+}
+
+# sum_where JQ-FILTER: the sum of daudit.bytes of matching records.
+sum_where() {
+	jq -s "[.[] | select($1) | .daudit.bytes] | add // 0" "$RECS"
+}
+
+# start_bg NAME CMD...: run CMD in the background with its output in
+# $BATS_FILE_TMPDIR/NAME.out, wait until it prints "ready", and remember its
+# pid in BG_NAME for stop_bg.
+start_bg() {
+	local name=$1 out i
+	shift
+	out=${BATS_FILE_TMPDIR:-/tmp}/$name.out
+	"$@" >"$out" 2>&1 &
+	export "BG_$name=$!"
+	for i in $(seq 100); do
+		grep -q '^ready' "$out" && return 0
+		sleep 0.1
+	done
+	echo "start_bg: $* did not get ready: $(cat "$out")" >&2
+	return 1
+}
+
+stop_bg() {
+	local pid
+	eval "pid=\${BG_$1:-}"
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null
+	[ -n "$pid" ] && wait "$pid" 2>/dev/null
+	return 0
+}

@@ -287,7 +287,8 @@ void qopts_finish(struct qopts *o, const char *verb, int64_t default_since)
 	int64_t now = time(NULL);
 	char err[256];
 
-	o->until = now;
+	/* The end is exclusive: include records of the current second. */
+	o->until = now + 1;
 	o->since = now - default_since;
 	if (o->since_arg && tp_parse(o->since_arg, now, &o->since, err,
 				     sizeof(err)) < 0)
