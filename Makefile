@@ -17,7 +17,7 @@ UNITDIR ?= /lib/systemd/system
 DESTDIR ?=
 
 CC      ?= gcc
-PKGS    := sqlite3 json-c inih
+PKGS    := sqlite3 json-c inih gnutls
 CWARN   := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wno-missing-field-initializers
 CFLAGS  ?= -O2 -g
@@ -55,7 +55,7 @@ help:
 	@echo "  dkms-test      dkms add/build/install in a scratch tree for every kernel"
 	@echo "  check          everything above; ends with 'N passed, N failed'"
 	@echo "  demo           boot a VM, load the module, run the scenario, print the review"
-	@echo "  bench          performance ratios measured side by side in one VM run"
+	@echo "  bench          performance ratios measured side by side in one VM run, and collector ingest"
 	@echo "  bench-collector  collector ingest (records/s, peak memory) on the host"
 	@echo "  install        install module, programs, unit and config (DESTDIR honoured)"
 	@echo "  dkms-install   copy the sources to /usr/src/daudit-VERSION and dkms install them"
@@ -120,6 +120,7 @@ bench:
 	@scripts/deps.sh bench
 	@$(MAKE) -s all helpers
 	@tests/vm/run.sh --bench
+	@$(MAKE) -s bench-collector
 
 # Collector ingest on the host, one core (docs/performance.md).
 bench-collector: $(BUILD)/bench/collector

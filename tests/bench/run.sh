@@ -5,6 +5,7 @@
 # spread, ratios against no module.  Then the drop rate of 8 readers
 # flooding a protected file.  Prints markdown.
 set -uo pipefail
+# shellcheck source=tests/kernel/lib.bash
 . /opt/daudit/tests/lib.bash
 
 ROUNDS=${ROUNDS:-15}
@@ -15,7 +16,10 @@ head -c $((8 << 20)) /dev/urandom >"$B/protected/data.dat"
 head -c $((8 << 20)) /dev/urandom >"$B/plain/data.dat"
 chmod -R a+rX "$B"
 cat >/tmp/bench/policy.conf <<POL
-dataset bench { tree $B/protected }
+dataset bench {
+	tree $B/protected
+	tcp 127.0.0.1 port 5555
+}
 POL
 # A policy whose only tree lives on another filesystem (a tmpfs).
 mkdir -p /tmp/bench/elsewhere
@@ -31,6 +35,7 @@ POL
 
 UID_A=$(uid_of alice)
 module_on() { # POLICY
+	# shellcheck disable=SC2119 # no module parameters
 	grep -q '^daudit ' /proc/modules || load_module
 	daudit policy load "$1" >/dev/null
 }
@@ -39,7 +44,8 @@ module_off() { unload_module; }
 consumer_on() { devprobe drain 100000 >/dev/null 2>&1 & CONSUMER=$!; }
 consumer_off() { kill "$CONSUMER" 2>/dev/null; wait "$CONSUMER" 2>/dev/null; }
 
-auditd_rule="-a always,exit -F arch=b64 -S read -S pread64 -F auid=$UID_A"
+# shellcheck disable=SC2054 # "always,exit" is one argument
+auditd_rule=(-a always,exit -F arch=b64 -S read -S pread64 -F "auid=$UID_A")
 have_audit=0
 if command -v auditd >/dev/null && command -v auditctl >/dev/null; then
 	mkdir -p /var/log/audit /var/run
@@ -59,7 +65,7 @@ declare -A res
 run_config() { # NAME
 	case $1 in
 	none) module_off; measure "$B/plain/data.dat" ;;
-	no-policy) module_off; load_module; consumer_on
+	no-policy) module_off; load_module ring_kb=1024; consumer_on
 		measure "$B/plain/data.dat"; consumer_off ;;
 	other-fs) module_on /tmp/bench/policy-other-fs.conf; consumer_on
 		measure "$B/plain/data.dat"; consumer_off ;;
@@ -69,19 +75,52 @@ run_config() { # NAME
 		measure "$B/protected/data.dat"; consumer_off ;;
 	protected-1000) module_on /tmp/bench/policy-1000.conf; consumer_on
 		measure "$B/protected/data.dat"; consumer_off ;;
-	audit) module_off; auditctl $auditd_rule >/dev/null
+	audit) module_off; auditctl "${auditd_rule[@]}" >/dev/null
 		measure "$B/plain/data.dat"; auditctl -D >/dev/null ;;
 	esac
 }
 
 configs=(none no-policy other-fs unprotected protected protected-1000)
 [ $have_audit = 1 ] && configs+=(audit)
+net_configs=(recv-none recv-unprotected recv-protected send-none send-unmarked send-marked)
+
+# Sockets on loopback: two streaming servers (5555 protected, 5557 not)
+# and a sink for sends.
+head -c $((64 << 20)) /dev/zero >/tmp/bench/stream.bin
+NET_READS=${NET_READS:-10000}
+netpeer serve tcp 127.0.0.1:5555 /tmp/bench/stream.bin >/dev/null &
+netpeer serve tcp 127.0.0.1:5557 /tmp/bench/stream.bin >/dev/null &
+netpeer sink tcp 127.0.0.1:9000 >/dev/null &
+sleep 1
+net_measure() { # recv|send PORT [MARKFILE]
+	as_user alice readbench "$1" "127.0.0.1:$2" "$NET_READS" ${3:+"$3"}
+}
+run_net() { # NAME
+	case $1 in
+	recv-none) module_off; net_measure recv 5557 ;;
+	recv-unprotected) module_on /tmp/bench/policy.conf; consumer_on
+		net_measure recv 5557; consumer_off ;;
+	recv-protected) module_on /tmp/bench/policy.conf; consumer_on
+		net_measure recv 5555; consumer_off ;;
+	send-none) module_off; net_measure send 9000 ;;
+	send-unmarked) module_on /tmp/bench/policy.conf; consumer_on
+		net_measure send 9000; consumer_off ;;
+	send-marked) module_on /tmp/bench/policy.conf; consumer_on
+		net_measure send 9000 "$B/protected/data.dat"; consumer_off ;;
+	esac
+}
 n=${#configs[@]}
 for r in $(seq "$ROUNDS"); do
 	# Rotate the order each round so no configuration always goes first.
 	for i in $(seq 0 $((n - 1))); do
 		c=${configs[$(((i + r) % n))]}
 		v=$(run_config "$c")
+		res[$c]="${res[$c]:-} $v"
+	done
+	m=${#net_configs[@]}
+	for i in $(seq 0 $((m - 1))); do
+		c=${net_configs[$(((i + r) % m))]}
+		v=$(run_net "$c")
 		res[$c]="${res[$c]:-} $v"
 	done
 done
@@ -119,7 +158,32 @@ for c in "${configs[@]}"; do
 		"$(echo "$med $base" | awk '{ print $1 / $2 }')"
 done
 echo
-[ $have_audit = 1 ] || echo "(auditd not installed: no audit row)"
+[ $have_audit = 1 ] || echo "(auditd did not run: no audit row)"
+
+table() { # TITLE BASE-CONFIG CONFIG...
+	local title=$1 basec=$2 c med p25 p75 b
+	shift 2
+	# shellcheck disable=SC2086
+	b=$(stats ${res[$basec]} | cut -d' ' -f1)
+	echo "## $title"
+	echo
+	echo "| configuration | median ns/call | p25 | p75 | ratio to no module |"
+	echo "|---|---:|---:|---:|---:|"
+	for c in "$@"; do
+		# shellcheck disable=SC2086
+		read -r med p25 p75 <<<"$(stats ${res[$c]})"
+		printf '| %s | %s | %s | %s | %.3fx |\n' "$c" "$med" "$p25" "$p75" \
+			"$(echo "$med $b" | awk '{ print $1 / $2 }')"
+	done
+	echo
+}
+table "recv(2) of 4 KiB from a TCP peer on loopback ($NET_READS calls)" recv-none \
+	recv-none recv-unprotected recv-protected
+table "send(2) of 4 KiB to a TCP peer on loopback ($NET_READS calls)" send-none \
+	send-none send-unmarked send-marked
+echo "(recv-protected: the peer is a protected endpoint; send-marked: the"
+echo "session read a protected file first, so every send is egress)"
+echo
 
 echo "## 8 readers flooding a protected file"
 echo

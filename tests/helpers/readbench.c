@@ -5,13 +5,23 @@
  *   readbench FILE N      N reads of 4 KiB, sequential through FILE
  *                         (lseek back to 0 at its end); prints the mean
  *                         nanoseconds per read
+ *   readbench recv HOST:PORT N
+ *                         connect and recv(2) 4 KiB N times from a server
+ *                         that streams; prints the mean ns per recv
+ *   readbench send HOST:PORT N [MARKFILE]
+ *                         read MARKFILE first (a protected file marks the
+ *                         session for egress), connect and send(2) 4 KiB
+ *                         N times; prints the mean ns per send
  *   readbench flood FILE SECONDS
  *                         open, read 4 KiB, close, as fast as possible for
  *                         SECONDS; prints the number of opens (each one a
  *                         session, so one record)
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +66,57 @@ static int flood(const char *path, int seconds)
 	return 0;
 }
 
+static int connect_to(const char *spec)
+{
+	struct sockaddr_in in = { .sin_family = AF_INET };
+	const char *colon = strrchr(spec, ':');
+	char host[64];
+	int fd;
+
+	if (!colon)
+		exit(2);
+	snprintf(host, sizeof(host), "%.*s", (int)(colon - spec), spec);
+	in.sin_port = htons(atoi(colon + 1));
+	inet_pton(AF_INET, host, &in.sin_addr);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0 || connect(fd, (void *)&in, sizeof(in)) < 0) {
+		fprintf(stderr, "readbench: connect %s: %s\n", spec, strerror(errno));
+		exit(1);
+	}
+	return fd;
+}
+
+static int net(const char *mode, const char *spec, long n, const char *mark)
+{
+	static char buf[4096];
+	double t0;
+	long i;
+	int fd;
+
+	if (mark) {
+		fd = open_or_die(mark);
+		while (read(fd, buf, sizeof(buf)) > 0)
+			;
+		close(fd);
+	}
+	fd = connect_to(spec);
+	/* Warm up, then time. */
+	for (i = 0; i < 100; i++)
+		if ((!strcmp(mode, "recv") ? recv(fd, buf, sizeof(buf), MSG_WAITALL) :
+		     send(fd, buf, sizeof(buf), 0)) <= 0)
+			return 1;
+	t0 = now();
+	for (i = 0; i < n; i++)
+		if ((!strcmp(mode, "recv") ? recv(fd, buf, sizeof(buf), MSG_WAITALL) :
+		     send(fd, buf, sizeof(buf), 0)) <= 0) {
+			perror(mode);
+			return 1;
+		}
+	printf("%.1f\n", (now() - t0) / n);
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static char buf[4096];
@@ -65,6 +126,8 @@ int main(int argc, char **argv)
 
 	if (argc == 4 && !strcmp(argv[1], "flood"))
 		return flood(argv[2], atoi(argv[3]));
+	if (argc >= 4 && (!strcmp(argv[1], "recv") || !strcmp(argv[1], "send")))
+		return net(argv[1], argv[2], atol(argv[3]), argc > 4 ? argv[4] : NULL);
 	if (argc != 3) {
 		fprintf(stderr, "usage: readbench FILE N | readbench flood FILE SECONDS\n");
 		return 2;

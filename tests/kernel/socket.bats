@@ -93,8 +93,10 @@ check_tcp() {
 }
 
 @test "UDP: recvmmsg(2) from a protected endpoint (prefix match)" {
+	# UDP may drop datagrams a slow reader has no room for: what counts is
+	# that the records say exactly what the reader received.
 	n=$(get_as alice udp 127.0.0.1:5556 recvmmsg)
-	[ "$n" -eq 200000 ]
+	[ "$n" -gt 0 ]
 	drain_records
 	sel='.event.action == "socket-read" and .server.port == 5556'
 	[ "$(sum_where "$sel")" -eq "$n" ]

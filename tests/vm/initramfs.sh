@@ -51,9 +51,9 @@ base() {
 	done
 	# Linux audit, the anchor of the benchmarks.
 	if [ -f /etc/audit/auditd.conf ]; then
-		mkdir -p "$root/etc/audit" "$root/var/log/audit"
-		cp /etc/audit/auditd.conf "$root/etc/audit/"
-		chmod 0640 "$root/etc/audit/auditd.conf"
+		mkdir -p "$root/etc" "$root/var/log/audit" "$root/var/run"
+		cp -r /etc/audit "$root/etc/"
+		chmod -R go-w "$root/etc/audit"
 	fi
 	# bats-core, as Debian installs it.
 	dpkg -L bats | grep -E '^/usr/(bin|lib|libexec)/' | while read -r f; do
