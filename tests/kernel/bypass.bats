@@ -8,9 +8,7 @@ F=/srv/customers/customers.csv
 
 setup_file() {
 	load lib
-	unload_module
-	load_module
-	make_dataset
+	fresh_module
 	# A hard link made before the policy exists, outside the tree.
 	ln -f "$DATA/accounts.db" /srv/public/early-link.db
 	load_policy

@@ -85,7 +85,7 @@ use_scenario() {
 	export DAUDIT_CONFIG=$BATS_FILE_TMPDIR/scenario.conf
 }
 
-fresh_module() {
+reload_module() {
 	stop_collector || true
 	unload_module
 	load_module ring_kb=4096
@@ -224,7 +224,7 @@ teardown() {
 }
 
 @test "kill -9 of dauditd mid-stream, then a restart: nothing lost, nothing counted twice" {
-	fresh_module
+	reload_module
 	d=$BATS_TEST_TMPDIR
 	collector_conf "$d/c.conf" "$d/c.db"
 	start_collector "$d/c.conf" "$d/dauditd.log"
@@ -275,7 +275,7 @@ teardown() {
 }
 
 @test "SIGTERM: open sessions are flushed, every record is stored and acknowledged, exit 0" {
-	fresh_module
+	reload_module
 	# Only the collector's FLUSH can report the held file now.
 	echo 3600 >/sys/module/daudit/parameters/flush_age_sec
 	d=$BATS_TEST_TMPDIR
@@ -302,7 +302,7 @@ teardown() {
 }
 
 @test "SIGHUP: a changed policy is loaded; a configuration with an error is refused and the running one stays" {
-	fresh_module
+	reload_module
 	d=$BATS_TEST_TMPDIR
 	cp "$POLICY" "$d/policy.conf"
 	collector_conf "$d/c.conf" "$d/c.db" "$d/policy.conf"

@@ -8,9 +8,7 @@ F=/srv/customers/customers.csv	# 100,000 bytes
 
 setup_file() {
 	load lib
-	unload_module
-	load_module
-	make_dataset
+	fresh_module
 	load_policy
 	start_bg SINK netpeer sink tcp 127.0.0.1:9000
 }

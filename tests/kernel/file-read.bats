@@ -6,9 +6,7 @@ load lib
 
 setup_file() {
 	load lib
-	unload_module
-	load_module
-	make_dataset
+	fresh_module
 	load_policy
 }
 

@@ -71,6 +71,14 @@ load_policy() {
 	daudit policy load "${1:-$POLICY}"
 }
 
+# fresh_module [PARAMS]: a freshly loaded module and the test data set,
+# no policy yet (what every suite's setup_file starts from).
+fresh_module() {
+	unload_module
+	load_module "$@"
+	make_dataset
+}
+
 # drain_records [FILE]: every record the module holds now, as ECS JSON
 # lines, into FILE (default $RECS).
 RECS=${BATS_TEST_TMPDIR:-/tmp}/records.json
@@ -169,12 +177,12 @@ sum_where() {
 # $BATS_FILE_TMPDIR/NAME.out, wait until it prints "ready", and remember its
 # pid in BG_NAME for stop_bg.
 start_bg() {
-	local name=$1 out i
+	local name=$1 out
 	shift
 	out=${BATS_FILE_TMPDIR:-/tmp}/$name.out
 	"$@" >"$out" 2>&1 &
 	export "BG_$name=$!"
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		grep -q '^ready' "$out" && return 0
 		sleep 0.1
 	done

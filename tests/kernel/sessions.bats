@@ -8,9 +8,7 @@ F=/srv/customers/accounts.db	# 1,000,000 bytes
 
 setup_file() {
 	load lib
-	unload_module
-	load_module
-	make_dataset
+	fresh_module
 	load_policy
 }
 

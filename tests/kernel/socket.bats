@@ -6,9 +6,7 @@ load lib
 
 setup_file() {
 	load lib
-	unload_module
-	load_module
-	make_dataset
+	fresh_module
 	head -c 200000 /dev/urandom >/srv/rows.bin
 	chmod a+r /srv/rows.bin
 	cat >/tmp/net.conf <<'POL'

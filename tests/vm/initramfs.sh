@@ -87,6 +87,7 @@ PW
 	cat >"$root/etc/group" <<'GR'
 root:x:0:
 daemon:x:1:
+adm:x:4:
 alice:x:1001:
 bob:x:1002:
 carol:x:1003:
