@@ -138,6 +138,120 @@ static void on_mmap(struct pt_regs *regs)
 	rcu_read_unlock();
 }
 
+/*
+ * 32-bit (ia32) processes: other syscall numbers (a stable ABI, from
+ * arch/x86/entry/syscalls/syscall_32.tbl) and arguments in bx, cx, dx,
+ * si, di, bp.  64-bit offsets come in two halves.
+ */
+enum {
+	IA32_read = 3, IA32_write = 4, IA32_readv = 145, IA32_writev = 146,
+	IA32_pread64 = 180, IA32_pwrite64 = 181, IA32_sendfile = 187,
+	IA32_mmap2 = 192, IA32_sendfile64 = 239, IA32_splice = 313,
+	IA32_preadv = 333, IA32_pwritev = 334, IA32_sendto = 369,
+	IA32_sendmsg = 370, IA32_recvfrom = 371, IA32_recvmsg = 372,
+	IA32_copy_file_range = 377, IA32_preadv2 = 378, IA32_pwritev2 = 379,
+};
+
+static long long ia32_off(struct pt_regs *regs)
+{
+	return (long long)(((u64)(u32)regs->di << 32) | (u32)regs->si);
+}
+
+/* An offset passed by pointer to a 32-bit off_t (sendfile). */
+static long long off_ptr32(unsigned long uptr, long bytes)
+{
+	s32 off;
+
+	if (!uptr)
+		return OFF_FPOS;
+	if (copy_from_user_nofault(&off, (const void __user *)uptr,
+				   sizeof(off)))
+		return DAUDIT_OFFSET_UNKNOWN;
+	return (long long)off - bytes;
+}
+
+static void sys_exit_ia32(struct pt_regs *regs, long ret)
+{
+	u32 fd = regs->bx;
+
+	switch (syscall_get_nr(current, regs)) {
+	case IA32_read:
+		on_read(fd, ret, OFF_FPOS, DAUDIT_PATH_READ);
+		break;
+	case IA32_pread64:
+		on_read(fd, ret, ia32_off(regs), DAUDIT_PATH_PREAD);
+		break;
+	case IA32_readv:
+		on_read(fd, ret, OFF_FPOS, DAUDIT_PATH_READV);
+		break;
+	case IA32_preadv:
+		on_read(fd, ret, ia32_off(regs), DAUDIT_PATH_PREADV);
+		break;
+	case IA32_preadv2:
+		on_read(fd, ret, ia32_off(regs) == -1 ? OFF_FPOS :
+				 ia32_off(regs), DAUDIT_PATH_PREADV2);
+		break;
+	case IA32_sendfile:
+		on_read((u32)regs->cx, ret, off_ptr32((u32)regs->dx, ret),
+			DAUDIT_PATH_SENDFILE);
+		on_write(fd, ret, DAUDIT_PATH_SENDFILE);
+		break;
+	case IA32_sendfile64:
+		on_read((u32)regs->cx, ret, off_ptr((u32)regs->dx, ret),
+			DAUDIT_PATH_SENDFILE);
+		on_write(fd, ret, DAUDIT_PATH_SENDFILE);
+		break;
+	case IA32_splice:
+		on_read(fd, ret, off_ptr((u32)regs->cx, ret), DAUDIT_PATH_SPLICE);
+		on_write((u32)regs->dx, ret, DAUDIT_PATH_SPLICE);
+		break;
+	case IA32_copy_file_range:
+		on_read(fd, ret, off_ptr((u32)regs->cx, ret),
+			DAUDIT_PATH_COPY_FILE_RANGE);
+		on_write((u32)regs->dx, ret, DAUDIT_PATH_COPY_FILE_RANGE);
+		break;
+	case IA32_recvfrom:
+		on_io(fd, ret, DAUDIT_PATH_RECV, false);
+		break;
+	case IA32_recvmsg:
+		on_io(fd, ret, DAUDIT_PATH_RECVMSG, false);
+		break;
+	case IA32_write:
+	case IA32_pwrite64:
+		on_write(fd, ret, DAUDIT_PATH_WRITE);
+		break;
+	case IA32_writev:
+	case IA32_pwritev:
+	case IA32_pwritev2:
+		on_write(fd, ret, DAUDIT_PATH_WRITEV);
+		break;
+	case IA32_sendto:
+		on_write(fd, ret, DAUDIT_PATH_SEND);
+		break;
+	case IA32_sendmsg:
+		on_write(fd, ret, DAUDIT_PATH_SENDMSG);
+		break;
+	case IA32_mmap2: {
+		struct daudit_io io = {
+			.mmap_len = (u32)regs->cx,
+			.path = DAUDIT_PATH_MMAP,
+			.off = (u64)(u32)regs->bp << PAGE_SHIFT,
+		};
+		struct file *file;
+
+		if (regs->si & MAP_ANONYMOUS)
+			return;
+		rcu_read_lock();
+		file = fd_file_rcu((u32)regs->di);
+		if (file)
+			daudit_hook_read(file, false, (u32)regs->di, current,
+					 &io);
+		rcu_read_unlock();
+		break;
+	}
+	}
+}
+
 /**
  * daudit_probe_sys_exit - raw_syscalls:sys_exit probe.
  * @data: unused.
@@ -146,8 +260,12 @@ static void on_mmap(struct pt_regs *regs)
  */
 void daudit_probe_sys_exit(void *data, struct pt_regs *regs, long ret)
 {
-	if (ret <= 0 || in_ia32_syscall())
+	if (ret <= 0)
 		return;
+	if (in_ia32_syscall()) {
+		sys_exit_ia32(regs, ret);
+		return;
+	}
 
 	switch (syscall_get_nr(current, regs)) {
 	case __NR_read:

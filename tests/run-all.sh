@@ -43,6 +43,7 @@ unit_tap() {
 		{ print "# " $0 }'
 }
 run_step unit unit_tap
+run_step siem tests/siem/run.sh
 run_step static tests/static/run.sh
 run_step fuzz tests/fuzz/run.sh
 if [ "$built" = 1 ]; then

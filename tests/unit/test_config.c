@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "config.h"
+#include "daudit.h"
+#include "fmt.h"
 
 static int parse(const char *text, struct config *c, char *err, size_t len)
 {
@@ -88,6 +90,8 @@ static void the_shipped_file_is_the_defaults(void **state)
 	assert_memory_equal(&c.rules, &d.rules, sizeof(c.rules));
 	assert_memory_equal(&c.hours, &d.hours, sizeof(c.hours));
 	assert_int_equal(c.n_allow, 0);
+	/* Its sinks are commented examples. */
+	assert_int_equal(c.n_sinks, 0);
 	config_free(&c);
 	config_free(&d);
 }
@@ -130,7 +134,7 @@ static void every_key_takes_a_good_value(void **state)
 		  "payroll-2.0 = /opt/payroll/bin/server\n"
 		  "[sink siem]\n"
 		  "type = syslog\n"
-		  "anything = goes here\n",
+		  "host = siem.example.com\n",
 		  &c, err, sizeof(err)) < 0)
 		fail_msg("%s", err);
 	assert_string_equal(c.database, "/srv/daudit.db");
@@ -305,6 +309,176 @@ static void missing_files(void **state)
 	config_free(&c);
 }
 
+static void sinks_take_every_key(void **state)
+{
+	struct config c;
+	struct sink_config *a, *b, *f, *u;
+	char err[512], *dir;
+
+	(void)state;
+	if (parse("[collector]\n"
+		  "database = /srv/d/daudit.db\n"
+		  "[sink siem-1]\n"
+		  "type = syslog\n"
+		  "format = cef\n"
+		  "types = file_read, egress, finding\n"
+		  "transport = tls\n"
+		  "host = siem.example.com\n"
+		  "port = 10514\n"
+		  "ca_file = /etc/daudit/ca.pem\n"
+		  "verify = yes\n"
+		  "server_name = collector.example.com\n"
+		  "cert_file = /etc/daudit/client.pem\n"
+		  "key_file = /etc/daudit/client.key\n"
+		  "facility = local4\n"
+		  "app_name = daudit-prod\n"
+		  "spool_dir = /var/spool/daudit/siem\n"
+		  "spool_max = 2G\n"
+		  "reconnect_min = 2s\n"
+		  "reconnect_max = 5m\n"
+		  "[sink tcp]\n"
+		  "type = syslog\n"
+		  "transport = tcp\n"
+		  "host = 192.0.2.7\n"
+		  "format = leef\n"
+		  "[sink archive]\n"
+		  "path = /var/log/daudit/records.json\n"
+		  "type = file\n"
+		  "max_size = 10M\n"
+		  "generations = 9\n"
+		  "[sink u]\n"
+		  "type = syslog\n"
+		  "transport = udp\n"
+		  "host = ::1\n"
+		  "format = ocsf\n"
+		  "facility = 17\n",
+		  &c, err, sizeof(err)) < 0)
+		fail_msg("%s", err);
+	assert_int_equal(c.n_sinks, 4);
+	a = &c.sinks[0];
+	b = &c.sinks[1];
+	f = &c.sinks[2];
+	u = &c.sinks[3];
+	assert_string_equal(a->name, "siem-1");
+	assert_int_equal(a->line, 3);
+	assert_int_equal(a->type, SINK_SYSLOG);
+	assert_int_equal(a->format, FMT_CEF);
+	assert_int_equal(a->types, (1U << DAUDIT_REC_FILE_READ) |
+			 (1U << DAUDIT_REC_EGRESS) | (1U << SINK_TYPE_FINDING));
+	assert_int_equal(a->transport, SINK_TLS);
+	assert_string_equal(a->host, "siem.example.com");
+	assert_int_equal(a->port, 10514);
+	assert_string_equal(a->ca_file, "/etc/daudit/ca.pem");
+	assert_int_equal(a->verify, 1);
+	assert_string_equal(a->server_name, "collector.example.com");
+	assert_string_equal(a->cert_file, "/etc/daudit/client.pem");
+	assert_string_equal(a->key_file, "/etc/daudit/client.key");
+	assert_int_equal(a->facility, 20);
+	assert_string_equal(a->app_name, "daudit-prod");
+	assert_string_equal(a->spool_dir, "/var/spool/daudit/siem");
+	assert_int_equal(a->spool_max, 2ULL << 30);
+	assert_int_equal(a->reconnect_min, 2);
+	assert_int_equal(a->reconnect_max, 300);
+	/* Defaults: TLS port for TLS, 514 otherwise, everything sent. */
+	assert_int_equal(b->transport, SINK_TCP);
+	assert_int_equal(b->port, 514);
+	assert_int_equal(b->format, FMT_LEEF);
+	assert_int_equal(b->types, SINK_TYPES_ALL);
+	assert_int_equal(b->verify, 1);
+	assert_int_equal(b->facility, 10);
+	assert_string_equal(b->app_name, "daudit");
+	assert_int_equal(b->spool_max, 1ULL << 30);
+	assert_int_equal(b->reconnect_min, 1);
+	assert_int_equal(b->reconnect_max, 60);
+	assert_null(b->spool_dir);
+	dir = config_spool_dir(b, c.database);
+	assert_string_equal(dir, "/srv/d/sinks/tcp");
+	free(dir);
+	assert_int_equal(f->type, SINK_FILE);
+	assert_int_equal(f->format, FMT_ECS);
+	assert_string_equal(f->path, "/var/log/daudit/records.json");
+	assert_int_equal(f->max_size, 10ULL << 20);
+	assert_int_equal(f->generations, 9);
+	assert_int_equal(u->transport, SINK_UDP);
+	assert_int_equal(u->port, 514);
+	assert_string_equal(u->host, "::1");
+	assert_int_equal(u->facility, 17);
+	assert_int_equal(u->format, FMT_OCSF);
+	/* Copies compare equal; a change does not. */
+	{
+		struct sink_config x;
+
+		config_sink_copy(&x, a);
+		assert_true(config_sink_equal(&x, a));
+		x.port++;
+		assert_false(config_sink_equal(&x, a));
+		config_sink_free(&x);
+	}
+	config_free(&c);
+}
+
+static void sink_errors_name_the_line_and_token(void **state)
+{
+	(void)state;
+	refused("[sink a b]\ntype = file\n",
+		"t.conf:2: sink names are 1 to 31 of A-Z a-z 0-9 _ . -: 'a b'");
+	refused("[sink siem]\n\n",
+		"t.conf:1: sink has no type (type = file or syslog): 'siem'");
+	refused("[sink siem]\nformat = cef\n",
+		"t.conf:1: sink has no type (type = file or syslog): 'siem'");
+	refused("[sink siem]\ntype = kafka\n",
+		"t.conf:2: type must be file or syslog: 'kafka'");
+	refused("[sink siem]\ntype = syslog\nhost = h\nformat = json\n",
+		"t.conf:4: format must be ecs, cef, leef or ocsf: 'json'");
+	refused("[sink siem]\ntype = syslog\nhost = h\ntypes = file_read, reads\n",
+		"t.conf:4: types: unknown type (all, or some of file_read, socket_read, egress, alert, finding, process, policy, module, lost): 'reads'");
+	refused("[sink siem]\ntype = syslog\nhost = h\nbogus = 1\n",
+		"t.conf:4: unknown key in [sink siem]: 'bogus'");
+	refused("[sink siem]\ntype = syslog\nhost = h\nhost = i\n",
+		"t.conf:4: duplicate key in [sink siem]: 'host'");
+	refused("[sink siem]\ntype = syslog\n",
+		"t.conf:1: a syslog sink needs host: 'siem'");
+	refused("[sink f]\ntype = file\n",
+		"t.conf:1: a file sink needs path: 'f'");
+	refused("[sink f]\ntype = file\npath = records.json\n",
+		"t.conf:3: path must be an absolute path: 'records.json'");
+	refused("[sink f]\ntype = file\npath = /x\nport = 514\n",
+		"t.conf:4: this key applies to syslog sinks only: 'port'");
+	refused("[sink s]\nmax_size = 1M\ntype = syslog\nhost = h\n",
+		"t.conf:2: this key applies to file sinks only: 'max_size'");
+	refused("[sink s]\ntype = syslog\ntransport = tcp\nhost = h\nca_file = /ca.pem\n",
+		"t.conf:5: this key needs transport = tls: 'ca_file'");
+	refused("[sink s]\ntype = syslog\ntransport = quic\n",
+		"t.conf:3: transport must be udp, tcp or tls: 'quic'");
+	refused("[sink s]\ntype = syslog\nhost = a b\n",
+		"t.conf:3: host must be a host name or an IP address: 'a b'");
+	refused("[sink s]\ntype = syslog\nhost = h\nport = 65536\n",
+		"t.conf:4: port must be a whole number from 1 to 65535: '65536'");
+	refused("[sink s]\ntype = syslog\nhost = h\nverify = perhaps\n",
+		"t.conf:4: verify must be yes or no: 'perhaps'");
+	refused("[sink s]\ntype = syslog\nhost = h\ncert_file = /c.pem\n",
+		"t.conf:4: cert_file and key_file go together: 'cert_file'");
+	refused("[sink s]\ntype = syslog\nhost = h\nfacility = local8\n",
+		"t.conf:4: facility must be a syslog facility name (auth, authpriv, local0 ... local7, ...) or 0 to 23: 'local8'");
+	refused("[sink s]\ntype = syslog\nhost = h\napp_name = my app\n",
+		"t.conf:4: app_name must be 1 to 48 printable ASCII characters without spaces: 'my app'");
+	refused("[sink s]\ntype = syslog\nhost = h\nspool_max = 1K\n",
+		"t.conf:4: spool_max must be a size from 64K up, optionally with K, M or G: '1K'");
+	refused("[sink s]\ntype = syslog\nhost = h\nreconnect_min = 0s\n",
+		"t.conf:4: reconnect_min must be a duration from 1s to 1d (1s, 30s, 5m): '0s'");
+	refused("[sink s]\ntype = syslog\nhost = h\nreconnect_min = 2m\nreconnect_max = 1m\n",
+		"t.conf:5: reconnect_min must not exceed reconnect_max (60s): '120s'");
+	refused("[sink f]\ntype = file\npath = /x\nmax_size = 100\n",
+		"t.conf:4: max_size must be 0 (never rotate) or a size of at least 4K, optionally with K, M or G: '100'");
+	refused("[sink f]\ntype = file\npath = /x\ngenerations = 0\n",
+		"t.conf:4: generations must be a whole number from 1 to 1000: '0'");
+	refused("[sink f]\ntype = file\npath = /x\n[sink g]\ntype = file\npath = /x\n",
+		"t.conf:6: sink f writes to the same file: '/x'");
+	refused("[sink a]\ntype = syslog\nhost = h\nspool_dir = /s\n"
+		"[sink b]\ntype = syslog\nhost = h\nspool_dir = /s\n",
+		"t.conf:8: sink a spools to the same directory: '/s'");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -316,6 +490,8 @@ int main(void)
 		cmocka_unit_test(keys_that_depend_on_each_other),
 		cmocka_unit_test(a_long_line_keeps_its_line_number),
 		cmocka_unit_test(missing_files),
+		cmocka_unit_test(sinks_take_every_key),
+		cmocka_unit_test(sink_errors_name_the_line_and_token),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

@@ -39,6 +39,7 @@ static char *section(const char *path, struct daudit_stats *st, int json)
 	close(saved);
 	free(col.path);
 	free(col.state);
+	json_object_put(col.sinks);
 	text = slurp(out);
 	fclose(out);
 	return text;
@@ -117,6 +118,61 @@ static void no_database(void **state)
 	free(s);
 }
 
+static void the_sinks_section(void **state)
+{
+	static const char sinks[] =
+		"{\"written\":\"2026-11-20T23:30:00.5Z\",\"pid\":1,\"running\":true,"
+		"\"sinks\":[{\"name\":\"archive\",\"type\":\"file\",\"format\":\"ecs\","
+		"\"target\":\"/var/log/daudit/records.json\",\"accepted\":10,"
+		"\"delivered\":10,\"lost\":0,\"refused\":0,\"last_error\":null,"
+		"\"state\":\"writing\",\"connected\":true,\"pending\":0},"
+		"{\"name\":\"siem\",\"type\":\"syslog\",\"format\":\"cef\","
+		"\"target\":\"tls://siem.example.com:6514\",\"accepted\":7,"
+		"\"delivered\":2,\"lost\":3,\"refused\":42,\"refused_bytes\":43008,"
+		"\"refused_first\":\"2026-11-20T23:20:00Z\",\"refused_last\":\"2026-11-20T23:25:00Z\","
+		"\"last_error\":\"cannot connect to tls://siem.example.com:6514: Connection refused\","
+		"\"last_error_time\":\"2026-11-20T23:29:00Z\",\"state\":\"disconnected\","
+		"\"connected\":false,\"in_flight\":0,\"spool\":{\"dir\":\"/x\","
+		"\"bytes\":7140000,\"max_bytes\":1073741824,\"records\":5120}}]}";
+	struct daudit_stats st;
+	char path[512];
+	FILE *f;
+	char *s;
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	/* None configured: said so. */
+	s = section(db, &st, 0);
+	assert_non_null(strstr(s, "\nsinks:       none configured\n"));
+	free(s);
+	snprintf(path, sizeof(path), "%s-sinks.json", db);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(sinks, f);
+	fclose(f);
+	s = section(db, &st, 0);
+	assert_non_null(strstr(s, "\nsinks:       2, as of 2026-11-20 23:30:00\n"));
+	assert_non_null(strstr(s, "\n  archive file /var/log/daudit/records.json, ecs: writing; 10 written\n"));
+	assert_non_null(strstr(s, "\n  siem    syslog tls://siem.example.com:6514, cef: disconnected; 2 delivered, 5120 waiting in the spool (6.81 MiB of 1.00 GiB)\n"));
+	assert_non_null(strstr(s, "\n          ! spool full: 42 messages (42.0 KiB) refused from 2026-11-20 23:20:00 to 2026-11-20 23:25:00; the records are in the database (daudit events)\n"));
+	assert_non_null(strstr(s, "\n          ! 3 messages could not be written or sent (see the last error)\n"));
+	assert_non_null(strstr(s, "\n          last error 2026-11-20 23:29:00: cannot connect to tls://siem.example.com:6514: Connection refused\n"));
+	free(s);
+	s = section(db, &st, 1);
+	assert_non_null(strstr(s, "\"sinks\":{\"written\":\"2026-11-20T23:30:00.5Z\""));
+	assert_non_null(strstr(s, "\"refused\":42"));
+	free(s);
+	/* Written by a dauditd that stopped since. */
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("{\"written\":\"2026-11-20T23:30:00Z\",\"running\":false,\"sinks\":[{\"name\":\"a\"}]}", f);
+	fclose(f);
+	s = section(db, &st, 0);
+	assert_non_null(strstr(s, "\nsinks:       1, as of 2026-11-20 23:30:00 (dauditd is not running: nothing is sent until it runs)\n"));
+	free(s);
+	unlink(path);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -139,6 +195,7 @@ int main(void)
 		cmocka_unit_test(a_stopped_collector_with_a_loss),
 		cmocka_unit_test(a_collector_that_was_killed),
 		cmocka_unit_test(no_database),
+		cmocka_unit_test(the_sinks_section),
 	};
 
 	setenv("TZ", "UTC", 1);

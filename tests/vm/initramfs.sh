@@ -28,6 +28,34 @@ make_cpio() { # DIR OUT
 		cpio -0 -o -H newc -R 0:0 --quiet) | gzip -1 >"$2"
 }
 
+# --- PostgreSQL (tests/kernel/postgres.bats) --------------------------------
+# When Debian's postgresql-15 is installed: the server, initdb, pg_ctl and
+# psql with their libraries, the two modules initdb loads (plpgsql, the
+# snowball dictionaries), the share directory without manuals and contrib
+# extensions, UTC, and a postgres user and group (999).  Without it the
+# suite skips.
+add_postgresql() { # ROOT
+	local root=$1 b
+	local bin=/usr/lib/postgresql/15/bin lib=/usr/lib/postgresql/15/lib share=/usr/share/postgresql/15
+	[ -x "$bin/postgres" ] && [ -x "$bin/psql" ] || return 0
+	for b in postgres initdb pg_ctl psql; do
+		copy_with_libs "$root" "$bin/$b"
+	done
+	for b in plpgsql dict_snowball; do
+		copy_with_libs "$root" "$lib/$b.so"
+	done
+	mkdir -p "$root$share/extension" "$root/usr/share/zoneinfo/Etc"
+	find "$share" -mindepth 1 -maxdepth 1 ! -name man ! -name extension ! -name contrib \
+		-exec cp -r {} "$root$share/" \;
+	cp "$share"/extension/plpgsql* "$root$share/extension/"
+	cp /usr/share/zoneinfo/Etc/UTC "$root/usr/share/zoneinfo/Etc/UTC"
+	ln -s Etc/UTC "$root/usr/share/zoneinfo/UTC"
+	echo 'postgres:x:999:999:PostgreSQL administrator:/var/lib/postgresql:/bin/bash' >>"$root/etc/passwd"
+	echo 'postgres:x:999:' >>"$root/etc/group"
+	mkdir -p "$root/var/lib/postgresql"
+}
+# --- end PostgreSQL -----------------------------------------------------------
+
 base() {
 	local out=$1 root b f
 	root=$(mktemp -d)
@@ -97,6 +125,7 @@ GR
 	echo "hosts: files" >"$root/etc/nsswitch.conf"
 	printf '127.0.0.1 localhost\n::1 localhost\n' >"$root/etc/hosts"
 	for u in alice bob carol mallory; do mkdir -p "$root/home/$u"; done
+	add_postgresql "$root"
 	make_cpio "$root" "$out"
 }
 

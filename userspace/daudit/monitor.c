@@ -33,6 +33,7 @@
 static const unsigned int selectable[] = {
 	DAUDIT_REC_FILE_READ, DAUDIT_REC_PROCESS, DAUDIT_REC_ALERT,
 	DAUDIT_REC_LOST, DAUDIT_REC_MODULE, DAUDIT_REC_POLICY,
+	DAUDIT_REC_SOCK_READ, DAUDIT_REC_EGRESS,
 };
 
 /* Per CPU: the sequence number the next record should carry. */
@@ -62,8 +63,8 @@ static void usage(FILE *f)
 		"  -f, --follow      keep printing until SIGINT or SIGTERM; without it,\n"
 		"                    print what is buffered and exit\n"
 		"  -n, --count N     exit after N records printed\n"
-		"  -t, --type LIST   only these types: file_read, process, alert, lost,\n"
-		"                    module, policy (comma-separated)\n"
+		"  -t, --type LIST   only these types: file_read, socket_read, egress,\n"
+		"                    process, alert, lost, module, policy (comma-separated)\n"
 		"  -h, --help        this help\n"
 		"\n"
 		"A line with event.action \"sequence-gap\" reports records missing from\n"
@@ -88,7 +89,7 @@ static int parse_types(const char *arg, unsigned int *mask)
 			if (!strcmp(tok, rec_type_name(selectable[i])))
 				break;
 		if (i == sizeof(selectable) / sizeof(selectable[0])) {
-			util_err("monitor: unknown record type '%s' (file_read, process, alert, lost, module, policy)",
+			util_err("monitor: unknown record type '%s' (file_read, socket_read, egress, process, alert, lost, module, policy)",
 				 tok);
 			rc = -1;
 			break;

@@ -17,6 +17,7 @@
 #include "device.h"
 #include "format.h"
 #include "query.h"
+#include "sinkstatus.h"
 #include "table.h"
 #include "timeparse.h"
 #include "util.h"
@@ -30,7 +31,8 @@ static void usage(FILE *f)
 		"force, the attached consumer, and the per-CPU ring counters: records\n"
 		"written and records dropped because a ring was full.  Then the\n"
 		"collector: running or not, its database and size, records stored and\n"
-		"the time of the last, and the gaps and losses it recorded.\n"
+		"the time of the last, the gaps and losses it recorded, and its SIEM\n"
+		"sinks: connected or not, messages waiting in the spool, refused.\n"
 		"\n"
 		"  --database PATH  the collector's database (default: from\n"
 		"                   /etc/daudit/dauditd.conf, else " DB_DEFAULT_PATH ")\n"
@@ -166,6 +168,7 @@ struct collector_state {
 	int64_t started_ns, stopped_ns, last_record_ns, last_commit_ns;
 	int64_t gaps, lost;
 	int64_t retention_days, retention_mb, rollup_days;
+	json_object *sinks;		/* DATABASE-sinks.json, or NULL */
 };
 
 static int64_t file_size(const char *path, const char *suffix)
@@ -175,6 +178,23 @@ static int64_t file_size(const char *path, const char *suffix)
 
 	snprintf(name, sizeof(name), "%s%s", path, suffix);
 	return stat(name, &sb) == 0 ? (int64_t)sb.st_size : 0;
+}
+
+/* The sinks' state the collector publishes next to its database. */
+static void read_sinks(struct collector_state *c)
+{
+	size_t n = strlen(c->path) + sizeof(SINKS_STATUS_SUFFIX);
+	char *p = util_xmalloc(n);
+	json_object *o;
+
+	snprintf(p, n, "%s%s", c->path, SINKS_STATUS_SUFFIX);
+	o = json_object_from_file(p);
+	free(p);
+	if (o && !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		o = NULL;
+	}
+	c->sinks = o;
 }
 
 static void read_collector(struct collector_state *c, const char *override,
@@ -203,6 +223,7 @@ static void read_collector(struct collector_state *c, const char *override,
 	c->gaps = qdb_int(&q, "SELECT COUNT(*) FROM gaps", 0);
 	c->lost = qdb_int(&q, "SELECT IFNULL(SUM(count), 0) FROM gaps", 0);
 	qdb_close(&q);
+	read_sinks(c);
 }
 
 static const char *run_state(const struct collector_state *c)
@@ -219,6 +240,99 @@ static const char *run_state(const struct collector_state *c)
 static const char *ltime(int64_t ns, char *buf, size_t len)
 {
 	return ns ? tp_format_local(ns / NSEC_PER_SEC, buf, len) : "never";
+}
+
+static const char *jstr(json_object *o, const char *k)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, k, &v) && v ?
+	       json_object_get_string(v) : NULL;
+}
+
+static uint64_t jnum(json_object *o, const char *k)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, k, &v) && v ?
+	       (uint64_t)json_object_get_int64(v) : 0;
+}
+
+/* "2026-11-27T10:01:02.123Z" as local time, or the text itself. */
+static const char *jtime(json_object *o, const char *k, char *buf, size_t len)
+{
+	const char *t = jstr(o, k);
+	int64_t sec;
+	char err[64];
+
+	if (!t)
+		return "never";
+	if (tp_parse(t, 0, &sec, err, sizeof(err)) < 0)
+		return t;
+	return tp_format_local(sec, buf, len);
+}
+
+static void print_sink(const struct collector_state *c, json_object *s,
+		       int width)
+{
+	const char *name = jstr(s, "name"), *type = jstr(s, "type");
+	const char *state = jstr(s, "state"), *err = jstr(s, "last_error");
+	json_object *sp = NULL;
+	char a[32], b[32], t1[32], t2[32];
+
+	(void)c;
+	printf("  %-*s %s %s, %s: %s", width, name ? name : "?",
+	       type ? type : "?", jstr(s, "target") ? jstr(s, "target") : "?",
+	       jstr(s, "format") ? jstr(s, "format") : "?",
+	       state ? state : "?");
+	if (json_object_object_get_ex(s, "spool", &sp) && sp) {
+		printf("; %" PRIu64 " delivered, %" PRIu64 " waiting in the spool (%s of %s)\n",
+		       jnum(s, "delivered"), jnum(sp, "records"),
+		       table_human_bytes(jnum(sp, "bytes"), a, sizeof(a)),
+		       table_human_bytes(jnum(sp, "max_bytes"), b, sizeof(b)));
+	} else {
+		printf("; %" PRIu64 " written\n", jnum(s, "delivered"));
+	}
+	if (jnum(s, "refused"))
+		printf("  %-*s ! spool full: %" PRIu64 " messages (%s) refused from %s to %s; the records are in the database (daudit events)\n",
+		       width, "", jnum(s, "refused"),
+		       table_human_bytes(jnum(s, "refused_bytes"), a, sizeof(a)),
+		       jtime(s, "refused_first", t1, sizeof(t1)),
+		       jtime(s, "refused_last", t2, sizeof(t2)));
+	if (jnum(s, "lost"))
+		printf("  %-*s ! %" PRIu64 " messages could not be written or sent (see the last error)\n",
+		       width, "", jnum(s, "lost"));
+	if (err)
+		printf("  %-*s last error %s: %s\n", width, "",
+		       jtime(s, "last_error_time", t1, sizeof(t1)), err);
+}
+
+static void print_sinks(const struct collector_state *c)
+{
+	json_object *arr = NULL, *run = NULL;
+	size_t i, n;
+	int width = 4;
+	char t[32];
+
+	if (!c->sinks || !json_object_object_get_ex(c->sinks, "sinks", &arr) ||
+	    !json_object_is_type(arr, json_type_array) ||
+	    !(n = json_object_array_length(arr))) {
+		printf("sinks:       none configured\n");
+		return;
+	}
+	json_object_object_get_ex(c->sinks, "running", &run);
+	printf("sinks:       %zu, as of %s%s\n", n,
+	       jtime(c->sinks, "written", t, sizeof(t)),
+	       run && json_object_get_boolean(run) && c->alive ? "" :
+	       " (dauditd is not running: nothing is sent until it runs)");
+	for (i = 0; i < n; i++) {
+		const char *name = jstr(json_object_array_get_idx(arr, i), "name");
+
+		if (name && (int)strlen(name) > width)
+			width = (int)strlen(name);
+	}
+	for (i = 0; i < n; i++)
+		print_sink(c, json_object_array_get_idx(arr, i), width);
 }
 
 static void print_collector(const struct collector_state *c)
@@ -253,6 +367,7 @@ static void print_collector(const struct collector_state *c)
 		       c->lost);
 	else
 		printf("gaps:        none\n");
+	print_sinks(c);
 }
 
 static json_object *collector_json(const struct collector_state *c)
@@ -279,6 +394,8 @@ static json_object *collector_json(const struct collector_state *c)
 								    buf, sizeof(buf))) : NULL);
 	add_u64(o, "gaps", (uint64_t)c->gaps);
 	add_u64(o, "records_missing", (uint64_t)c->lost);
+	json_object_object_add(o, "sinks", c->sinks ? json_object_get(c->sinks) :
+			       NULL);
 	return o;
 }
 
@@ -335,6 +452,7 @@ int cmd_status(int argc, char **argv)
 	}
 	free(col.path);
 	free(col.state);
+	json_object_put(col.sinks);
 	free(cpus);
 	dev_close(&d);
 	return 0;

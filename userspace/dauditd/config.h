@@ -44,6 +44,48 @@ struct hours_config {
 	unsigned int days;		/* 1 << tm_wday */
 };
 
+/* [sink NAME]: where records and findings are forwarded (sink.h). */
+enum sink_type {
+	SINK_FILE = 1,
+	SINK_SYSLOG = 2,
+};
+
+enum sink_transport {
+	SINK_UDP = 1,
+	SINK_TCP = 2,
+	SINK_TLS = 3,
+};
+
+#define SINK_NAME_MAX		32
+#define SINK_TYPE_FINDING	16	/* bit of findings in types */
+#define SINK_TYPES_ALL		((1U << 17) - 1)
+
+struct sink_config {
+	char name[SINK_NAME_MAX];	/* [A-Za-z0-9_.-]+ */
+	int line;			/* of its [sink NAME] line */
+	int type;			/* enum sink_type */
+	int format;			/* enum fmt_kind */
+	uint32_t types;			/* 1 << DAUDIT_REC_*, 1 << SINK_TYPE_FINDING */
+	/* file */
+	char *path;
+	uint64_t max_size;		/* rotate above it; 0: never */
+	unsigned int generations;	/* rotated files kept */
+	/* syslog */
+	int transport;			/* enum sink_transport */
+	char *host;
+	unsigned int port;
+	char *ca_file;			/* NULL: the system's trust store */
+	int verify;
+	char *server_name;		/* NULL: host */
+	char *cert_file, *key_file;	/* client certificate, or NULL */
+	unsigned int facility;		/* 0..23 */
+	char *app_name;
+	char *spool_dir;		/* NULL: DIR-OF-DATABASE/sinks/NAME */
+	uint64_t spool_max;
+	unsigned int reconnect_min;	/* seconds */
+	unsigned int reconnect_max;
+};
+
 struct config {
 	char *file;			/* where it was read from */
 	char *database;
@@ -58,6 +100,8 @@ struct config {
 	struct hours_config hours;
 	struct allowlist *allow;
 	unsigned int n_allow;
+	struct sink_config *sinks;
+	unsigned int n_sinks;
 };
 
 /* Every default, as documented. */
@@ -79,6 +123,15 @@ int config_parse(struct config *c, FILE *f, const char *name, char *err,
 const struct allowlist *config_allowlist(const struct config *c,
 					 const char *dataset);
 int config_allowed(const struct allowlist *a, const char *exe);
+
+/* Do two sinks have the same settings? */
+int config_sink_equal(const struct sink_config *a, const struct sink_config *b);
+/* Free the strings of one sink's settings. */
+void config_sink_free(struct sink_config *s);
+/* A deep copy. */
+void config_sink_copy(struct sink_config *dst, const struct sink_config *src);
+/* The spool directory of a sink under @database (malloc'd). */
+char *config_spool_dir(const struct sink_config *s, const char *database);
 
 /* Is @minute (after local midnight) of weekday @wday working time? */
 int config_working_time(const struct hours_config *h, int minute, int wday);

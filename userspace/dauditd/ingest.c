@@ -180,6 +180,11 @@ static void on_process(struct ingest *ig, const struct daudit_rec_header *h)
 	store_proc(ig->store, &r->subj, r->exe, h->time_ns);
 }
 
+const char *ingest_exe(struct ingest *ig, uint32_t tgid, uint64_t start_ns)
+{
+	return proc_get(ig, tgid, start_ns, 1)->exe;
+}
+
 /* The executable at the time of @ns (a read before an exec gets the old one). */
 static const char *exe_of(struct ingest *ig, const struct daudit_subject *j,
 			  uint64_t ns)
@@ -446,6 +451,8 @@ static int sequence(struct ingest *ig, const struct daudit_rec_header *h)
 			  cs->next_seq, first - 1, first - cs->next_seq,
 			  cs->last_ns, h->time_ns, NULL);
 		ig->st.gaps++;
+		if (ig->on_gap)
+			ig->on_gap(ig->hook_arg, h->cpu, cs->next_seq, first);
 	}
 	if (h->type == DAUDIT_REC_LOST) {
 		const struct daudit_rec_lost *l = (const void *)h;
@@ -465,7 +472,7 @@ static int sequence(struct ingest *ig, const struct daudit_rec_header *h)
 
 /* ------------------------------------------------------------------ */
 
-void ingest_record(struct ingest *ig, const struct daudit_rec_header *h)
+static void ingest_one(struct ingest *ig, const struct daudit_rec_header *h)
 {
 	struct event e;
 
@@ -526,6 +533,13 @@ void ingest_record(struct ingest *ig, const struct daudit_rec_header *h)
 		ig->first_record_ns = e.time_ns;
 	rollup_event(ig->rollup, &e);
 	rules_event(ig->rules, &e);
+}
+
+void ingest_record(struct ingest *ig, const struct daudit_rec_header *h)
+{
+	ingest_one(ig, h);
+	if (ig->on_record)
+		ig->on_record(ig->hook_arg, h);
 }
 
 void ingest_buffer(struct ingest *ig, const void *buf, size_t len)

@@ -65,6 +65,15 @@ struct ingest {
 	struct ingest_stats st;
 	char *buf;			/* scratch: addresses for path/dest */
 	char *xbuf;			/* scratch: the extra column */
+	/*
+	 * Every record read, duplicates included, after it was handled
+	 * (the SIEM sinks, which keep their own marks); and every gap
+	 * found, before the record that revealed it.  NULL: none.
+	 */
+	void (*on_record)(void *arg, const struct daudit_rec_header *h);
+	void (*on_gap)(void *arg, unsigned int cpu, uint64_t expected,
+		       uint64_t got);
+	void *hook_arg;
 };
 
 void ingest_init(struct ingest *ig, struct store *s, struct rollup *ru,
@@ -92,6 +101,9 @@ void ingest_commit(struct ingest *ig);
  */
 unsigned int ingest_ack_vector(struct ingest *ig, uint64_t *seq,
 			       unsigned int n);
+
+/* The executable of a process as far as the collector knows, or NULL. */
+const char *ingest_exe(struct ingest *ig, uint32_t tgid, uint64_t start_ns);
 
 /* The name of a uid through NSS (cached), or NULL. */
 const char *ingest_user_name(struct ingest *ig, uint32_t uid);

@@ -133,6 +133,22 @@ static void mark_state(struct collector *c, const char *state)
 	store_commit(&c->store);
 }
 
+static void hook_record(void *arg, const struct daudit_rec_header *h)
+{
+	sinks_record(arg, h);
+}
+
+static void hook_gap(void *arg, unsigned int cpu, uint64_t expected,
+		     uint64_t got)
+{
+	sinks_gap(arg, cpu, expected, got);
+}
+
+static const char *hook_exe(void *arg, uint32_t tgid, uint64_t start_ns)
+{
+	return ingest_exe(arg, tgid, start_ns);
+}
+
 int collector_open(struct collector *c, struct config *cfg,
 		   struct source *src, char *err, size_t errlen)
 {
@@ -151,6 +167,20 @@ int collector_open(struct collector *c, struct config *cfg,
 	rules_init(&c->rules, &c->store, &c->cfg);
 	ingest_init(&c->ingest, &c->store, &c->rollup, &c->rules, &c->cfg,
 		    src->instance_id, src->ncpus, src->ring_bytes);
+	c->sinks = sinks_new(&c->cfg, db, &c->store, src->instance_id, err,
+			     errlen);
+	if (!c->sinks) {
+		ingest_free(&c->ingest);
+		rules_free(&c->rules);
+		rollup_free(&c->rollup);
+		store_close(&c->store);
+		config_free(&c->cfg);
+		return -1;
+	}
+	sinks_set_exe_lookup(c->sinks, hook_exe, &c->ingest);
+	c->ingest.on_record = hook_record;
+	c->ingest.on_gap = hook_gap;
+	c->ingest.hook_arg = c->sinks;
 	c->buflen = READ_BUF;
 	c->buf = util_xmalloc(c->buflen);
 	c->ackv = util_xcalloc(src->ncpus ? src->ncpus : 1, sizeof(*c->ackv));
@@ -165,6 +195,8 @@ void collector_commit(struct collector *c)
 	unsigned int n;
 
 	ingest_commit(&c->ingest);
+	/* Every sink has its copy (written or spooled) before the ack. */
+	sinks_commit(c->sinks);
 	c->last_commit_ms = collector_now_ms();
 	n = ingest_ack_vector(&c->ingest, c->ackv, c->src->ncpus);
 	if (!n || !c->src->ncpus)
@@ -228,6 +260,8 @@ void collector_retention(struct collector *c)
 void collector_close(struct collector *c)
 {
 	collector_commit(c);
+	sinks_free(c->sinks);
+	c->sinks = NULL;
 	mark_state(c, "stopped");
 	ingest_free(&c->ingest);
 	rules_free(&c->rules);
@@ -267,6 +301,9 @@ int collector_reload(struct collector *c, char *err, size_t errlen)
 	c->cfg = n;
 	c->config_path = c->cfg.file;
 	rules_set_config(&c->rules, &c->cfg);
+	/* Sinks: unchanged ones reopen their files, others start anew. */
+	if (sinks_reload(c->sinks, &c->cfg, c->cfg.database, err, errlen) < 0)
+		util_err("%s", err);
 	return 0;
 }
 
@@ -317,6 +354,7 @@ static void on_timer(struct collector *c)
 		collector_commit(c);
 	if (collector_now_ms() - c->last_retention_ms >= RETENTION_EVERY_MS)
 		collector_retention(c);
+	sinks_tick(c->sinks);
 }
 
 /* Returns 1 to stop. */
@@ -344,7 +382,7 @@ static int on_signal(struct collector *c, int sigfd)
 int collector_run(struct collector *c, int sigfd)
 {
 	struct epoll_event evs[4];
-	int ep, tfd, status = 0, stop = 0;
+	int ep, tfd, status = 0, stop = 0, sfd = -1;
 	unsigned int tick = c->cfg.batch_ms;
 
 	ep = epoll_create1(EPOLL_CLOEXEC);
@@ -356,6 +394,14 @@ int collector_run(struct collector *c, int sigfd)
 		goto out;
 	}
 	c->last_retention_ms = collector_now_ms() - RETENTION_EVERY_MS;
+	if (sinks_fd(c->sinks) >= 0) {
+		sfd = sinks_fd(c->sinks);
+		if (add_fd(ep, sfd) < 0) {
+			util_err("setting up the event loop: %s", strerror(errno));
+			status = EXIT_FAIL;
+			goto out;
+		}
+	}
 	while (!stop) {
 		int n = epoll_wait(ep, evs, 4, -1), i;
 
@@ -383,6 +429,18 @@ int collector_run(struct collector *c, int sigfd)
 				on_timer(c);
 			} else if (fd == sigfd && on_signal(c, sigfd)) {
 				stop = 1;
+			} else if (fd == sfd) {
+				sinks_ready(c->sinks);
+			}
+		}
+		/* The sinks' descriptor exists once a sink is configured. */
+		if (sfd < 0 && sinks_fd(c->sinks) >= 0) {
+			sfd = sinks_fd(c->sinks);
+			if (add_fd(ep, sfd) < 0) {
+				util_err("setting up the event loop: %s",
+					 strerror(errno));
+				status = EXIT_FAIL;
+				break;
 			}
 		}
 		if (!stop && c->cfg.batch_ms != tick) {

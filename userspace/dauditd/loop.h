@@ -24,6 +24,7 @@
 #include "ingest.h"
 #include "rollup.h"
 #include "rules.h"
+#include "sink.h"
 #include "store.h"
 
 struct source;
@@ -57,6 +58,7 @@ struct collector {
 	struct rollup rollup;
 	struct rules rules;
 	struct ingest ingest;
+	struct sinks *sinks;		/* SIEM forwarding ([sink NAME]) */
 	struct source *src;
 	unsigned char *buf;
 	size_t buflen;

@@ -20,6 +20,8 @@
 #include "loop.h"
 #include "policy.h"
 #include "policyload.h"
+#include "replay.h"
+#include "transport_tls.h"
 #include "util.h"
 
 #ifndef DAUDIT_PKG_VERSION
@@ -65,6 +67,32 @@ static int check_policy(const struct config *c)
 		rc = -1;
 	}
 	policy_free(&p);
+	return rc;
+}
+
+/* TLS sinks: their CA, certificate and key files load. */
+static int check_sinks(const struct config *c)
+{
+	unsigned int i;
+	int rc = 0;
+
+	for (i = 0; i < c->n_sinks; i++) {
+		const struct sink_config *s = &c->sinks[i];
+		struct tls_conn *t;
+		char err[512];
+
+		if (s->type != SINK_SYSLOG || s->transport != SINK_TLS)
+			continue;
+		t = tls_new(s->ca_file, s->verify,
+			    s->server_name ? s->server_name : s->host,
+			    s->cert_file, s->key_file, err, sizeof(err));
+		if (!t) {
+			util_err("%s:%d: sink %s: %s", c->file, s->line, s->name,
+				 err);
+			rc = -1;
+		}
+		tls_free(t);
+	}
 	return rc;
 }
 
@@ -121,9 +149,12 @@ int main(int argc, char **argv)
 		{ "check-config", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		/* A test aid, not in --help: docs/collector.md. */
+		{ "replay", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *config_path = CONFIG_DEFAULT_PATH, *db = NULL;
+	const char *replay = NULL;
 	int check = 0, explicit_config = 0, c, sigfd, status;
 	struct collector col;
 	struct source src;
@@ -144,6 +175,9 @@ int main(int argc, char **argv)
 			break;
 		case 'n':
 			check = 1;
+			break;
+		case 'R':
+			replay = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -173,7 +207,8 @@ int main(int argc, char **argv)
 		cfg.database = util_xstrdup(db);
 	}
 	if (check) {
-		status = check_policy(&cfg) < 0 ? EXIT_FAIL : 0;
+		status = check_policy(&cfg) < 0 || check_sinks(&cfg) < 0 ?
+			 EXIT_FAIL : 0;
 		if (!status)
 			printf("%s: ok\n", cfg.file);
 		config_free(&cfg);
@@ -185,21 +220,30 @@ int main(int argc, char **argv)
 	sigfd = signal_fd();
 	if (sigfd < 0)
 		util_die(EXIT_FAIL, "signalfd: %m");
-	if (source_open_device(&src, err, sizeof(err)) < 0)
-		util_die(EXIT_FAIL, "%s", err);
-	load_policy(&cfg);
+	if (replay) {
+		if (source_open_replay(&src, replay, err, sizeof(err)) < 0)
+			util_die(EXIT_FAIL, "%s", err);
+	} else {
+		if (source_open_device(&src, err, sizeof(err)) < 0)
+			util_die(EXIT_FAIL, "%s", err);
+		load_policy(&cfg);
+	}
 	if (collector_open(&col, &cfg, &src, err, sizeof(err)) < 0)
 		util_die(EXIT_FAIL, "%s", err);
-	col.on_reload = on_reload;
+	if (!replay)
+		col.on_reload = on_reload;
 	col.config_path = col.cfg.file;
 	col.db_override = db;
 	util_err("collecting from %s (daudit.ko %s, instance %016llx, %u CPUs) into %s",
-		 dev_path(), src.module_version,
+		 replay ? replay : dev_path(), src.module_version,
 		 (unsigned long long)src.instance_id, src.ncpus,
 		 col.cfg.database);
 	status = collector_run(&col, sigfd);
 	collector_close(&col);
-	source_close_device(&src);
+	if (replay)
+		source_close_replay(&src);
+	else
+		source_close_device(&src);
 	close(sigfd);
 	if (!status)
 		util_err("stopped; every record read is stored and acknowledged");

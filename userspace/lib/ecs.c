@@ -3,6 +3,7 @@
  * Records as ECS JSON objects.  See ecs.h for the conventions and the
  * string escaping rule, docs/records.md for the field table.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <grp.h>
 #include <inttypes.h>
@@ -10,12 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "ecs.h"
 #include "record.h"
+#include "ruleinfo.h"
 #include "util.h"
 
 struct ecs_proc {
@@ -83,17 +86,30 @@ static unsigned int hex_val(unsigned char c)
 	return (c | 0x20) - 'a' + 10;
 }
 
+static int in_set(const uint32_t *also, unsigned char c)
+{
+	return also && (also[c / 32] >> (c % 32) & 1);
+}
+
+/* Length of what is copied as is at @s, or 0 when @s[0] is escaped. */
+static size_t keep_len(const unsigned char *s, size_t avail,
+		       const uint32_t *also)
+{
+	return in_set(also, s[0]) ? 0 : utf8_len(s, avail);
+}
+
 /* Would the output for @s[0..] start with '\' or "xHH"? */
-static int backslash_needs_doubling(const unsigned char *s, size_t avail)
+static int backslash_needs_doubling(const unsigned char *s, size_t avail,
+				    const uint32_t *also)
 {
 	if (!avail)
 		return 0;
-	if (s[0] == '\\' || !utf8_len(s, avail))
+	if (s[0] == '\\' || !keep_len(s, avail, also))
 		return 1;
 	return avail >= 3 && s[0] == 'x' && is_hex(s[1]) && is_hex(s[2]);
 }
 
-char *ecs_escape(const char *str, size_t len)
+char *ecs_escape_set(const char *str, size_t len, const uint32_t also[8])
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *s = (const unsigned char *)str;
@@ -101,7 +117,7 @@ char *ecs_escape(const char *str, size_t len)
 	size_t i = 0;
 
 	while (i < len) {
-		size_t n = utf8_len(s + i, len - i);
+		size_t n = keep_len(s + i, len - i, also);
 
 		if (!n) {
 			*o++ = '\\';
@@ -112,7 +128,7 @@ char *ecs_escape(const char *str, size_t len)
 			continue;
 		}
 		if (s[i] == '\\' &&
-		    backslash_needs_doubling(s + i + 1, len - i - 1))
+		    backslash_needs_doubling(s + i + 1, len - i - 1, also))
 			*o++ = '\\';
 		memcpy(o, s + i, n);
 		o += n;
@@ -120,6 +136,11 @@ char *ecs_escape(const char *str, size_t len)
 	}
 	*o = '\0';
 	return out;
+}
+
+char *ecs_escape(const char *str, size_t len)
+{
+	return ecs_escape_set(str, len, NULL);
 }
 
 size_t ecs_unescape(const char *str, char *out)
@@ -427,7 +448,11 @@ const char *ecs_lookup_process(struct ecs_ctx *ctx, uint32_t tgid,
 {
 	struct ecs_proc *p = proc_find(ctx, tgid, start_ns);
 
-	return p ? p->exe : NULL;
+	if (p)
+		return p->exe;
+	if (ctx->exe_lookup)
+		return ctx->exe_lookup(ctx->exe_lookup_arg, tgid, start_ns);
+	return NULL;
 }
 
 void ecs_ctx_init(struct ecs_ctx *ctx, const char *hostname,
@@ -473,22 +498,36 @@ void ecs_ctx_free(struct ecs_ctx *ctx)
 /* ------------------------------------------------------------------ */
 
 /* Fields every rendered object carries. */
-static json_object *base(struct ecs_ctx *ctx, const struct daudit_rec_header *h,
-			 const char *dataset_type, const char *kind)
+static json_object *base_at(struct ecs_ctx *ctx, uint64_t time_ns,
+			    const char *dataset_type, const char *kind)
 {
 	json_object *o = json_object_new_object();
 	char buf[64];
 
-	put_time(o, "@timestamp", h->time_ns);
+	put_time(o, "@timestamp", time_ns);
 	put_str(o, "ecs.version", ECS_VERSION);
 	put_str(o, "event.kind", kind);
 	put_str(o, "event.module", "daudit");
 	snprintf(buf, sizeof(buf), "daudit.%s", dataset_type);
 	put_str(o, "event.dataset", buf);
-	put_u64(o, "event.sequence", h->seq);
 	put_bytes(o, "host.hostname", ctx->hostname, strlen(ctx->hostname));
 	snprintf(buf, sizeof(buf), "%016" PRIx64, ctx->instance_id);
 	put_str(o, "daudit.instance", buf);
+	return o;
+}
+
+/* Fields every rendered record carries. */
+static json_object *base(struct ecs_ctx *ctx, const struct daudit_rec_header *h,
+			 const char *dataset_type, const char *kind)
+{
+	json_object *o = base_at(ctx, h->time_ns, dataset_type, kind);
+	char buf[64];
+
+	put_u64(o, "event.sequence", h->seq);
+	/* Unique per record: instance, CPU, sequence number. */
+	snprintf(buf, sizeof(buf), "%016" PRIx64 "-%u-%" PRIu64,
+		 ctx->instance_id, h->cpu, (uint64_t)h->seq);
+	put_str(o, "event.id", buf);
 	put_u64(o, "daudit.cpu", h->cpu);
 	put_u64(o, "daudit.seq", h->seq);
 	return o;
@@ -558,6 +597,32 @@ static void put_file(json_object *o, const char *path, size_t len,
 	put_str(o, "file.device", buf);
 }
 
+/* DAUDIT_PATH_* bits as an array of names, unknown bits by number. */
+static void put_paths(json_object *o, const char *path, uint32_t bits)
+{
+	json_object *paths = json_object_new_array();
+	unsigned int bit;
+	char buf[64];
+
+	for (bit = 0; bit < 32; bit++) {
+		if (!(bits & (1U << bit)))
+			continue;
+		rec_paths_str(1U << bit, buf, sizeof(buf));
+		if (!buf[0])
+			snprintf(buf, sizeof(buf), "bit%u", bit);
+		json_object_array_add(paths, json_object_new_string(buf));
+	}
+	put(o, path, paths);
+}
+
+/* daudit.session.*: the per-open (or per-destination) session. */
+static void put_session(json_object *o, uint64_t id, uint32_t part, int final)
+{
+	put_u64(o, "daudit.session.id", id);
+	put_u64(o, "daudit.session.part", part);
+	put(o, "daudit.session.final", json_object_new_boolean(final != 0));
+}
+
 static void put_dataset(json_object *o, const char *name, size_t max)
 {
 	put_bytes(o, "daudit.dataset", name, strnlen(name, max));
@@ -567,13 +632,11 @@ static json_object *render_file(struct ecs_ctx *ctx,
 				const struct daudit_rec_file *r)
 {
 	json_object *o = base(ctx, &r->hdr, "file_read", "event");
-	json_object *paths = json_object_new_array();
-	unsigned int bit;
-	char buf[64];
 
 	put_list(o, "event.category", "file");
 	put_list(o, "event.type", "access");
 	put_str(o, "event.action", "file-read");
+	put_u64(o, "event.severity", ECS_SEV_READ);
 	put_time(o, "event.start", r->first_ns);
 	put_time(o, "event.end", r->last_ns);
 	put_str(o, "event.reason", rec_end_reason_name(r->reason));
@@ -584,24 +647,198 @@ static json_object *render_file(struct ecs_ctx *ctx,
 	put_u64(o, "daudit.calls", r->calls);
 	put_u64(o, "daudit.mmap_bytes", r->mmap_bytes);
 	put_u64(o, "daudit.mmap_len", r->mmap_len);
-	/* One bit at a time: an array of names, unknown bits by number. */
-	for (bit = 0; bit < 32; bit++) {
-		if (!(r->paths & (1U << bit)))
-			continue;
-		rec_paths_str(1U << bit, buf, sizeof(buf));
-		if (!buf[0])
-			snprintf(buf, sizeof(buf), "bit%u", bit);
-		json_object_array_add(paths, json_object_new_string(buf));
-	}
-	put(o, "daudit.read_paths", paths);
+	put_paths(o, "daudit.read_paths", r->paths);
 	if (r->off_min != DAUDIT_OFFSET_UNKNOWN)
 		put_u64(o, "daudit.offset.min", r->off_min);
 	if (r->off_max != DAUDIT_OFFSET_UNKNOWN)
 		put_u64(o, "daudit.offset.max", r->off_max);
-	put_u64(o, "daudit.session.id", r->session_id);
-	put_u64(o, "daudit.session.part", r->part);
-	put(o, "daudit.session.final", json_object_new_boolean(r->final != 0));
+	put_session(o, r->session_id, r->part, r->final);
 	put_time(o, "daudit.session.open", r->open_ns);
+	return o;
+}
+
+/* ------------------------------------------------------------------ */
+/* Sockets and egress                                                  */
+/* ------------------------------------------------------------------ */
+
+static const char *transport_name(unsigned int family, unsigned int proto)
+{
+	if (family == AF_UNIX)
+		return "unix";
+	return proto == 6 ? "tcp" : proto == 17 ? "udp" : NULL;
+}
+
+static const char *family_name(unsigned int family)
+{
+	return family == AF_INET ? "ipv4" : family == AF_INET6 ? "ipv6" :
+	       family == AF_UNIX ? "unix" : NULL;
+}
+
+/* network.transport, network.type (and daudit.socket.family). */
+static void put_network(json_object *o, unsigned int family,
+			unsigned int proto)
+{
+	const char *t = transport_name(family, proto);
+
+	if (t)
+		put_str(o, "network.transport", t);
+	if (family == AF_INET || family == AF_INET6)
+		put_str(o, "network.type", family_name(family));
+	if (family_name(family))
+		put_str(o, "daudit.socket.family", family_name(family));
+	else
+		put_u64(o, "daudit.socket.family", family);
+}
+
+/* PREFIX.ip, PREFIX.port, PREFIX.address of an IPv4 or IPv6 endpoint. */
+static void put_endpoint(json_object *o, const char *prefix,
+			 unsigned int family, const uint8_t *addr,
+			 unsigned int port)
+{
+	static const uint8_t zero[16];
+	char a[INET6_ADDRSTRLEN], key[32];
+
+	/* Not known (an unbound sender): nothing rather than 0.0.0.0:0. */
+	if (!port && !memcmp(addr, zero, family == AF_INET ? 4 : 16))
+		return;
+	if ((family != AF_INET && family != AF_INET6) ||
+	    !inet_ntop((int)family, addr, a, sizeof(a)))
+		return;
+	snprintf(key, sizeof(key), "%s.ip", prefix);
+	put_str(o, key, a);
+	snprintf(key, sizeof(key), "%s.address", prefix);
+	put_str(o, key, a);
+	snprintf(key, sizeof(key), "%s.port", prefix);
+	put_u64(o, key, port);
+}
+
+/* PREFIX.address of a unix socket: its path. */
+static void put_unix(json_object *o, const char *prefix, const char *path,
+		     size_t len)
+{
+	char key[32];
+
+	if (!len)
+		return;
+	snprintf(key, sizeof(key), "%s.address", prefix);
+	put_bytes(o, key, path, len);
+}
+
+/*
+ * Reads from a protected socket.  The peer sent the data: it is the
+ * protected endpoint (the data service), so it is source.* (the sender,
+ * as ECS defines source for a packet) and server.*; the reading process's
+ * own socket is destination.* and client.*.  Who opened the connection
+ * is not recorded; docs/records.md says so.
+ */
+static json_object *render_sock(struct ecs_ctx *ctx,
+				const struct daudit_rec_sock *r)
+{
+	json_object *o = base(ctx, &r->hdr, "socket_read", "event");
+	static const char *const types[] = { NULL, "stream", "dgram", NULL,
+					     NULL, "seqpacket" };
+
+	put_list(o, "event.category", "network");
+	put_list(o, "event.type", "access");
+	put_str(o, "event.action", "socket-read");
+	put_u64(o, "event.severity", ECS_SEV_READ);
+	put_time(o, "event.start", r->first_ns);
+	put_time(o, "event.end", r->last_ns);
+	put_str(o, "event.reason", rec_end_reason_name(r->reason));
+	put_subject(ctx, o, &r->subj);
+	put_network(o, r->family, r->protocol);
+	if (r->sock_type < sizeof(types) / sizeof(types[0]) &&
+	    types[r->sock_type])
+		put_str(o, "daudit.socket.type", types[r->sock_type]);
+	else
+		put_u64(o, "daudit.socket.type", r->sock_type);
+	if (r->family == AF_UNIX) {
+		put_unix(o, "source", r->path, r->path_len);
+		put_unix(o, "server", r->path, r->path_len);
+		if (r->path_len)
+			put_bytes(o, "daudit.unix.path", r->path, r->path_len);
+	} else {
+		put_endpoint(o, "source", r->family, r->peer_addr, r->peer_port);
+		put_endpoint(o, "server", r->family, r->peer_addr, r->peer_port);
+		put_endpoint(o, "destination", r->family, r->local_addr,
+			     r->local_port);
+		put_endpoint(o, "client", r->family, r->local_addr,
+			     r->local_port);
+	}
+	put_u64(o, "source.bytes", r->bytes);
+	if (r->peer_pid)
+		put_u64(o, "daudit.peer.pid", r->peer_pid);
+	if (r->peer_uid != DAUDIT_UID_UNSET && (r->peer_pid || r->peer_uid))
+		put_id(o, "daudit.peer.uid", r->peer_uid);
+	put_dataset(o, r->dataset, sizeof(r->dataset));
+	put_u64(o, "daudit.bytes", r->bytes);
+	put_u64(o, "daudit.calls", r->calls);
+	put_paths(o, "daudit.read_paths", r->paths);
+	put_session(o, r->session_id, r->part, r->final);
+	put_time(o, "daudit.session.open", r->open_ns);
+	return o;
+}
+
+static json_object *render_egress(struct ecs_ctx *ctx,
+				  const struct daudit_rec_egress *r)
+{
+	json_object *o = base(ctx, &r->hdr, "egress", "event");
+	const char *path = r->strings;
+	const char *mount = path + r->path_len + 1;
+	const char *fstype = mount + r->mount_len + 1;
+	int file = r->kind == DAUDIT_EGRESS_FILE;
+
+	put_list(o, "event.category", file ? "file" : "network");
+	put_list(o, "event.type", file ? "change" : "connection");
+	put_str(o, "event.action", "egress");
+	put_u64(o, "event.severity", ECS_SEV_EGRESS);
+	put_time(o, "event.start", r->first_ns);
+	put_time(o, "event.end", r->last_ns);
+	put_str(o, "event.reason", rec_end_reason_name(r->reason));
+	put_subject(ctx, o, &r->subj);
+	switch (r->kind) {
+	case DAUDIT_EGRESS_NET:
+		put_str(o, "daudit.egress.kind", "net");
+		put_str(o, "network.direction", "egress");
+		put_network(o, r->family, r->protocol);
+		put_endpoint(o, "destination", r->family, r->dst_addr,
+			     r->dst_port);
+		put_endpoint(o, "source", r->family, r->src_addr, r->src_port);
+		put_u64(o, "source.bytes", r->bytes);
+		break;
+	case DAUDIT_EGRESS_UNIX:
+		put_str(o, "daudit.egress.kind", "unix");
+		put_str(o, "network.direction", "egress");
+		put_network(o, AF_UNIX, 0);
+		put_unix(o, "destination", path, r->path_len);
+		if (r->path_len)
+			put_bytes(o, "daudit.unix.path", path, r->path_len);
+		put_u64(o, "source.bytes", r->bytes);
+		break;
+	case DAUDIT_EGRESS_FILE:
+		put_str(o, "daudit.egress.kind", "file");
+		put_file(o, path, r->path_len, r->dev, r->ino);
+		if (r->mount_len)
+			put_bytes(o, "daudit.mount.point", mount, r->mount_len);
+		if (r->fstype_len)
+			put_bytes(o, "daudit.mount.fstype", fstype,
+				  r->fstype_len);
+		break;
+	default:
+		put_u64(o, "daudit.egress.kind", r->kind);
+		if (r->path_len)
+			put_bytes(o, "daudit.egress.path", path, r->path_len);
+	}
+	put(o, "daudit.egress.loopback",
+	    json_object_new_boolean(!!(r->flags & DAUDIT_EGRESS_F_LOOPBACK)));
+	put_str(o, "daudit.egress.marked_by",
+		r->flags & DAUDIT_EGRESS_F_LOGIN ? "login_session" : "process");
+	put_time(o, "daudit.egress.marked", r->marked_ns);
+	put_dataset(o, r->dataset, sizeof(r->dataset));
+	put_u64(o, "daudit.bytes", r->bytes);
+	put_u64(o, "daudit.calls", r->calls);
+	put_paths(o, "daudit.write_paths", r->paths);
+	put_session(o, r->session_id, r->part, r->final);
 	return o;
 }
 
@@ -615,6 +852,7 @@ static json_object *render_process(struct ecs_ctx *ctx,
 	put_list(o, "event.type", exec ? "start" : "info");
 	put_str(o, "event.action", exec ? "process-exec" :
 		r->event == DAUDIT_PROC_SEEN ? "process-seen" : "process-event");
+	put_u64(o, "event.severity", ECS_SEV_PROCESS);
 	put_subject(ctx, o, &r->subj);
 	/* The record's own exe, whether or not the table remembered it. */
 	put_bytes(o, "process.executable", r->exe, r->exe_len);
@@ -635,6 +873,7 @@ static json_object *render_alert(struct ecs_ctx *ctx,
 		put_list(o, "event.type", "info");
 		put_str(o, "event.action", "alert-unknown");
 	}
+	put_u64(o, "event.severity", ECS_SEV_ALERT);
 	put_u64(o, "daudit.alert.kind", r->kind);
 	put_subject(ctx, o, &r->subj);
 	put_file(o, r->paths, r->path_len, r->dev, r->ino);
@@ -653,6 +892,7 @@ static json_object *render_lost(struct ecs_ctx *ctx,
 	put_list(o, "event.category", "host");
 	put_list(o, "event.type", "info");
 	put_str(o, "event.action", "records-lost");
+	put_u64(o, "event.severity", ECS_SEV_LOSS);
 	put_u64(o, "daudit.lost.count", r->count);
 	put_u64(o, "daudit.lost.first_seq", r->first_seq);
 	put_u64(o, "daudit.lost.last_seq", r->hdr.seq);
@@ -691,6 +931,7 @@ static json_object *render_module(struct ecs_ctx *ctx,
 		put_list(o, "event.type", "info");
 		put_str(o, "event.action", "module-event");
 	}
+	put_u64(o, "event.severity", ECS_SEV_CONFIG);
 	put_subject(ctx, o, &r->subj);
 	put_bytes(o, "daudit.module.version", r->version,
 		  strnlen(r->version, sizeof(r->version)));
@@ -710,6 +951,8 @@ static json_object *render_policy(struct ecs_ctx *ctx,
 	put_list(o, "event.type", "change");
 	put_str(o, "event.action", "policy-load");
 	put_str(o, "event.outcome", r->result ? "failure" : "success");
+	put_u64(o, "event.severity", r->result ? ECS_SEV_CONFIG_FAILED :
+		ECS_SEV_CONFIG);
 	put_subject(ctx, o, &r->subj);
 	put_u64(o, "daudit.policy.generation", r->generation);
 	put_u64(o, "daudit.policy.datasets", r->n_datasets);
@@ -750,6 +993,10 @@ json_object *ecs_from_record(struct ecs_ctx *ctx,
 		return render_module(ctx, (const void *)h);
 	case DAUDIT_REC_POLICY:
 		return render_policy(ctx, (const void *)h);
+	case DAUDIT_REC_SOCK_READ:
+		return render_sock(ctx, (const void *)h);
+	case DAUDIT_REC_EGRESS:
+		return render_egress(ctx, (const void *)h);
 	default:
 		return NULL;
 	}
@@ -759,17 +1006,107 @@ json_object *ecs_sequence_gap(struct ecs_ctx *ctx, unsigned int cpu,
 			      uint64_t expected, uint64_t got)
 {
 	struct daudit_rec_header h = { .cpu = (uint16_t)cpu, .seq = got };
+	char buf[64];
 	struct timespec ts;
 	json_object *o;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	h.time_ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 	o = base(ctx, &h, "sequence_gap", "event");
+	/* Not a record: named after the record that revealed it. */
+	snprintf(buf, sizeof(buf), "%016" PRIx64 "-%u-%" PRIu64 "-gap",
+		 ctx->instance_id, cpu, got);
+	put_str(o, "event.id", buf);
 	put_list(o, "event.category", "host");
 	put_list(o, "event.type", "info");
 	put_str(o, "event.action", "sequence-gap");
+	put_u64(o, "event.severity", ECS_SEV_LOSS);
 	put_u64(o, "daudit.gap.expected", expected);
 	put_u64(o, "daudit.gap.got", got);
 	put_u64(o, "daudit.gap.missing", got - expected);
 	return o;
+}
+
+/* ------------------------------------------------------------------ */
+/* Findings                                                            */
+/* ------------------------------------------------------------------ */
+
+const char *ecs_finding_level(int64_t score)
+{
+	return score >= 40 ? "high" : score >= 20 ? "medium" : "low";
+}
+
+json_object *ecs_from_finding(struct ecs_ctx *ctx, const struct ecs_finding *f)
+{
+	const char *level = ecs_finding_level(f->score);
+	int rule = rule_by_name(f->rule);
+	json_object *o;
+	char buf[64];
+
+	/* Named by its row of the collector's database, not by a record. */
+	o = base_at(ctx, f->last_ns, "finding", "alert");
+	snprintf(buf, sizeof(buf), "finding-%" PRId64, f->id);
+	put_str(o, "event.id", buf);
+	put_list(o, "event.category", "intrusion_detection");
+	put_list(o, "event.type", "info");
+	put_bytes(o, "event.action", f->rule, strlen(f->rule));
+	put_u64(o, "event.severity", !strcmp(level, "high") ?
+		ECS_SEV_FINDING_HIGH : !strcmp(level, "medium") ?
+		ECS_SEV_FINDING_MEDIUM : ECS_SEV_FINDING_LOW);
+	put(o, "event.risk_score", json_object_new_double((double)f->score));
+	put_time(o, "event.start", f->first_ns);
+	put_time(o, "event.end", f->last_ns);
+	put_bytes(o, "event.reason", f->reason, strlen(f->reason));
+	put_bytes(o, "message", f->reason, strlen(f->reason));
+	put_bytes(o, "rule.name", f->rule, strlen(f->rule));
+	put_bytes(o, "rule.id", f->rule, strlen(f->rule));
+	put_str(o, "rule.ruleset", "daudit");
+	if (rule >= 0)
+		put_str(o, "rule.description", rule_info[rule].summary);
+	put_user(ctx, o, "user.id", "user.name", f->user, 0);
+	if (f->login)
+		put_user(ctx, o, "user.audit.id", "user.audit.name", f->user, 0);
+	if (f->dataset)
+		put_bytes(o, "daudit.dataset", f->dataset, strlen(f->dataset));
+	put_u64(o, "daudit.bytes", f->bytes);
+	put_u64(o, "daudit.finding.id", (uint64_t)f->id);
+	put_bytes(o, "daudit.finding.key", f->key, strlen(f->key));
+	put_str(o, "daudit.finding.severity", level);
+	put_u64(o, "daudit.finding.score", (uint64_t)f->score);
+	put_u64(o, "daudit.finding.count", f->count);
+	put(o, "daudit.finding.login", json_object_new_boolean(f->login != 0));
+	return o;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading fields back (the other formats are mapped from this one)    */
+/* ------------------------------------------------------------------ */
+
+json_object *ecs_get(json_object *o, const char *path)
+{
+	const char *dot;
+
+	while (o && (dot = strchr(path, '.'))) {
+		char key[64];
+		size_t n = (size_t)(dot - path);
+
+		if (n >= sizeof(key))
+			return NULL;
+		memcpy(key, path, n);
+		key[n] = '\0';
+		if (!json_object_object_get_ex(o, key, &o))
+			return NULL;
+		path = dot + 1;
+	}
+	if (!o || !json_object_object_get_ex(o, path, &o))
+		return NULL;
+	return o;
+}
+
+const char *ecs_get_str(json_object *o, const char *path)
+{
+	json_object *v = ecs_get(o, path);
+
+	return v && json_object_is_type(v, json_type_string) ?
+	       json_object_get_string(v) : NULL;
 }

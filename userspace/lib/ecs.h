@@ -53,6 +53,21 @@
 #define ECS_NAMES_TTL		300	/* seconds before a name is asked again */
 #define ECS_TIME_LEN		32	/* "2026-11-27T20:20:32.123456789Z" + NUL */
 
+/*
+ * event.severity, 0 to 10 (the CEF scale; LEEF, OCSF and syslog map
+ * from it, docs/siem.md): what a reviewer should look at first.
+ */
+#define ECS_SEV_PROCESS		1	/* process seen or exec */
+#define ECS_SEV_CONFIG		2	/* module load/unload, policy loaded */
+#define ECS_SEV_READ		3	/* file or socket read of protected data */
+#define ECS_SEV_CONFIG_FAILED	4	/* a policy load was refused */
+#define ECS_SEV_EGRESS		5	/* data left after a protected read */
+#define ECS_SEV_LOSS		6	/* records lost: totals may be low */
+#define ECS_SEV_ALERT		8	/* a protected file was hard-linked */
+#define ECS_SEV_FINDING_LOW	4
+#define ECS_SEV_FINDING_MEDIUM	6
+#define ECS_SEV_FINDING_HIGH	8
+
 struct ecs_proc;
 
 /* One cached uid or gid: name is NULL when NSS did not know the id. */
@@ -76,6 +91,14 @@ struct ecs_ctx {
 	char *hostname;
 	uint64_t instance_id;
 	int resolve_names;
+	/*
+	 * Asked for the executable of a process the table does not hold
+	 * (the collector answers from its own process table and database);
+	 * NULL: only the table.  The string must stay valid until the next
+	 * call.
+	 */
+	const char *(*exe_lookup)(void *arg, uint32_t tgid, uint64_t start_ns);
+	void *exe_lookup_arg;
 
 	struct ecs_proc **buckets;
 	size_t nbuckets;
@@ -116,6 +139,29 @@ json_object *ecs_from_record(struct ecs_ctx *ctx,
 			     const struct daudit_rec_header *h);
 
 /*
+ * A finding of the collector's review rules (a row of its `findings`
+ * table), rendered as an alert: event.kind "alert", rule.*, the user it
+ * counts for, and daudit.finding.*.
+ */
+struct ecs_finding {
+	int64_t id;			/* findings.id */
+	const char *rule;		/* rule name */
+	const char *key;		/* findings.key */
+	uint32_t user;			/* the login uid, or the real uid if !login */
+	int login;
+	const char *dataset;		/* NULL: not about one dataset */
+	uint64_t first_ns, last_ns;
+	int64_t score;			/* risk points */
+	uint64_t bytes, count;
+	const char *reason;		/* the sentence the report prints */
+};
+
+json_object *ecs_from_finding(struct ecs_ctx *ctx, const struct ecs_finding *f);
+
+/* "high", "medium" or "low", from a finding's risk points (as reports do). */
+const char *ecs_finding_level(int64_t score);
+
+/*
  * An event saying that records @expected .. @got - 1 of @cpu's sequence
  * never arrived and no LOST record accounted for them.
  */
@@ -133,6 +179,20 @@ const char *ecs_format_time(uint64_t ns, char *buf, size_t len);
  * string (free() it).  At most 4 * @len + 1 bytes.
  */
 char *ecs_escape(const char *s, size_t len);
+
+/*
+ * The same rule with more bytes escaped as \xHH: every byte whose bit is
+ * set in @also (bit c of also[c / 32]), such as control characters or a
+ * format's delimiter.  ecs_unescape() decodes it the same way, since a
+ * backslash that would read as an escape is still doubled.  Formats that
+ * cannot carry some characters raw (CEF, LEEF) use it; see docs/siem.md.
+ */
+char *ecs_escape_set(const char *s, size_t len, const uint32_t also[8]);
+
+/* The escaped string at dotted @path of @o ("file.path"), or NULL. */
+const char *ecs_get_str(json_object *o, const char *path);
+/* The JSON value at @path, or NULL. */
+json_object *ecs_get(json_object *o, const char *path);
 
 /*
  * Its inverse: decode @s into @out, which needs strlen(@s) + 1 bytes.

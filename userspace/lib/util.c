@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "util.h"
 
@@ -67,4 +69,27 @@ char *util_xstrdup(const char *s)
 	if (!d)
 		util_die(EXIT_FAIL, "out of memory");
 	return d;
+}
+
+int util_mkdir_p(const char *path, unsigned int mode)
+{
+	char *d = util_xstrdup(path), *s;
+	int r = 0;
+
+	for (s = d + 1; ; s++) {
+		if (*s == '/' || !*s) {
+			char c = *s;
+
+			*s = '\0';
+			if (mkdir(d, (mode_t)mode) < 0 && errno != EEXIST) {
+				r = -1;
+				break;
+			}
+			*s = c;
+			if (!c)
+				break;
+		}
+	}
+	free(d);
+	return r;
 }

@@ -20,6 +20,9 @@ void *util_xcalloc(size_t n, size_t size);
 void *util_xrealloc(void *p, size_t n);
 char *util_xstrdup(const char *s);
 
+/* mkdir -p: create @path and its missing parents with @mode; 0 or -1. */
+int util_mkdir_p(const char *path, unsigned int mode);
+
 /* Exit codes shared by the tools. */
 enum {
 	EXIT_FAIL = 1,		/* the operation failed */
