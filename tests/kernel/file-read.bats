@@ -175,3 +175,14 @@ check_path() {
 	[ "$(echo "$r" | jq -r .file.inode)" = "$(stat -c %i "$f")" ]
 	[ "$(echo "$r" | jq -r .file.path)" = "$f" ]
 }
+
+@test "a 32-bit (ia32) program's reads are recorded too" {
+	f=$DATA/customers.csv
+	n=$(as_user alice reader32 read "$f" | sed -n 's/^bytes=\([0-9]*\) .*/\1/p')
+	[ "$n" -eq 100000 ]
+	m=$(as_user alice reader32 pread "$f" | sed -n 's/^bytes=\([0-9]*\) .*/\1/p')
+	drain_records
+	cat "$RECS" >&2
+	[ "$(bytes_for "$f")" -eq $((n + m)) ]
+	[ "$(file_records "$f" | jq -r '.daudit.read_paths | join(",")' | sort | tr '\n' ' ')" = "pread read " ]
+}
