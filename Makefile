@@ -93,6 +93,7 @@ helpers: $(BUILD)/helpers/daudit-abi-test
 	@$(MAKE) -s -C tests/helpers OUT=$(abspath $(BUILD))/helpers
 
 unit:
+	@$(MAKE) -s -j2 -C tests/unit OUT=$(abspath $(BUILD))/unit all
 	@$(MAKE) -s -C tests/unit OUT=$(abspath $(BUILD))/unit run
 
 fuzz:
