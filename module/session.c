@@ -380,7 +380,9 @@ static struct daudit_session *create(const struct daudit_policy *p,
 	n_live++;
 	spin_unlock_irqrestore(&daudit_sessions_lock, flags);
 
-	daudit_proc_seen(task, &s->subj);
+	/* A trusted reader's sessions write no record: nothing to join. */
+	if (!s->trusted)
+		daudit_proc_seen(task, &s->subj);
 	return s;
 }
 

@@ -257,9 +257,13 @@ check_copy() {
 	after=$(daudit status --format json | jq .trusted_reads)
 	echo "# trusted reads by the server: $before -> $after" >&3
 	[ "$after" -gt "$before" ]
-	# No record of any kind from a postgres process (backends are named
-	# "postgres" in comm), and every record of alice's is psql's.
-	[ "$(jq -s '[.[] | select(.process.name == "postgres")] | length' "$RECS")" -eq 0 ]
+	# No read, socket or egress record from a postgres process (backends
+	# are named "postgres" in comm); what there is of them (the module's
+	# first sight of a backend touching the protected tree, "process-seen")
+	# is the daemon's, not alice's; and every record of alice's is psql's.
+	jq -c 'select(.process.name == "postgres")' "$RECS" >&2
+	[ "$(jq -s '[.[] | select(.process.name == "postgres" and .event.action != "process-seen")] | length' "$RECS")" -eq 0 ]
+	[ "$(jq -s '[.[] | select(.process.name == "postgres" and .user.audit.id != "unset")] | length' "$RECS")" -eq 0 ]
 	[ "$(jq -s '[.[] | select((.user.audit.id | tostring) == "1001" and .process.name != "psql")] | length' "$RECS")" -eq 0 ]
 	socket_reads
 }

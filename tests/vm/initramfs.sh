@@ -16,7 +16,8 @@ copy_with_libs() { # ROOT BIN
 	local root=$1 bin=$2 lib
 	mkdir -p "$root$(dirname "$bin")"
 	cp -L "$bin" "$root$bin"
-	ldd "$bin" 2>/dev/null | grep -o '/[^ ]*' | while read -r lib; do
+	# A static program has no libraries ("not a dynamic executable").
+	{ ldd "$bin" 2>/dev/null || true; } | { grep -o '/[^ ]*' || true; } | while read -r lib; do
 		[ -e "$root$lib" ] && continue
 		mkdir -p "$root$(dirname "$lib")"
 		cp -L "$lib" "$root$lib"
