@@ -45,7 +45,7 @@ unit_tap() {
 run_step unit unit_tap
 run_step siem tests/siem/run.sh
 run_step static tests/static/run.sh
-run_step fuzz tests/fuzz/run.sh
+FUZZ_SECONDS=${FUZZ_SECONDS:-10} run_step fuzz tests/fuzz/run.sh
 if [ "$built" = 1 ]; then
 	run_step dkms tests/dkms/run.sh
 	run_step vm tests/vm/run.sh
