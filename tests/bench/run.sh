@@ -212,3 +212,37 @@ printf '| %s | %s | %s | %s |\n' "$opens" "$records" "$dropped" \
 echo
 echo "(one consumer draining without rendering; ring_kb=1024 per CPU)"
 unload_module
+
+echo
+echo "## End to end: 8 flooding readers into dauditd and SQLite"
+echo
+load_module
+cat >/tmp/bench/dauditd.conf <<CONF
+[collector]
+database = /tmp/bench/e2e.db
+policy = /tmp/bench/policy.conf
+CONF
+start_collector /tmp/bench/dauditd.conf /tmp/bench/dauditd.log
+t0=$(date +%s.%N)
+pids=()
+for i in $(seq 8); do
+	as_user alice readbench flood "$B/protected/data.dat" 10 >"/tmp/bench/e2e.$i" &
+	pids+=($!)
+done
+wait "${pids[@]}"
+settle_collector
+t1=$(date +%s.%N)
+st=$(daudit status --format json)
+stop_collector
+stored=$(echo "$st" | jq .collector.records_stored)
+opens=$(cat /tmp/bench/e2e.* | awk '{ s += $1 } END { print s }')
+echo "| sessions | records stored | records dropped | gaps | seconds | stored records/s |"
+echo "|---:|---:|---:|---:|---:|---:|"
+printf '| %s | %s | %s | %s | %.1f | %.0f |\n' "$opens" "$stored" \
+	"$(echo "$st" | jq .dropped)" "$(echo "$st" | jq .collector.gaps)" \
+	"$(echo "$t0 $t1" | awk '{ print $2 - $1 }')" \
+	"$(echo "$stored $t0 $t1" | awk '{ print $1 / ($3 - $2) }')"
+echo
+echo "(dauditd with its default configuration; the time runs from the readers'"
+echo "start until the rings are empty, everything stored and acknowledged)"
+unload_module
