@@ -233,7 +233,7 @@ wait "${pids[@]}"
 settle_collector
 t1=$(date +%s.%N)
 st=$(daudit status --format json)
-stop_collector
+stop_collector TERM
 stored=$(echo "$st" | jq .collector.records_stored)
 opens=$(cat /tmp/bench/e2e.* | awk '{ s += $1 } END { print s }')
 echo "| sessions | records stored | records dropped | gaps | seconds | stored records/s |"
