@@ -53,7 +53,7 @@ boot() {
 	"$top/tests/vm/initramfs.sh" kernel "$kver" "$dir/vm.conf" "$dir/kernel.cpio.gz" || return 1
 	cat "$work/base.cpio.gz" "$dir/kernel.cpio.gz" >"$dir/initrd.gz"
 	timeout --foreground -k 5 "$timeout_s" \
-		qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$mem" \
+		qemu-system-x86_64 -accel "tcg,thread=${VM_TCG_THREAD:-single}" -cpu max -smp 2 -m "$mem" \
 		-nodefaults -display none -no-reboot \
 		-kernel "/boot/vmlinuz-$kver" -initrd "$dir/initrd.gz" \
 		-append "$cmdline" \
