@@ -126,21 +126,33 @@ for r in $(seq "$ROUNDS"); do
 done
 module_off
 
-stats() { # values... -> "median p25 p75"
-	printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END {
+stats() { # values... -> "median p25 p75" (STATS_DIGITS decimals, default 1)
+	printf '%s\n' "$@" | sort -g | awk -v d="${STATS_DIGITS:-1}" '{ v[NR] = $1 } END {
 		m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-		printf "%.1f %.1f %.1f", m, v[int((NR + 3) / 4)], v[int((3 * NR + 3) / 4)] }'
+		f = "%." d "f"
+		printf f " " f " " f "\n", m, v[int((NR + 3) / 4)], v[int((3 * NR + 3) / 4)] }'
 }
 
-# shellcheck disable=SC2086
-base=$(stats ${res[none]} | cut -d' ' -f1)
+# Paired ratios: each round's value of CONFIG over the same round's value
+# of BASE, so a slow stretch of the VM that hits one round hits both sides.
+ratios() { # CONFIG BASE -> "median p25 p75" of the per-round ratios
+	# shellcheck disable=SC2086
+	paste <(printf '%s\n' ${res[$1]}) <(printf '%s\n' ${res[$2]}) |
+		awk '{ printf "%.4f\n", $1 / $2 }' | {
+		mapfile -t r
+		STATS_DIGITS=4 stats "${r[@]}"
+	}
+}
+
 echo "## read(2) of 4 KiB from the page cache"
 echo
 echo "Kernel $(uname -r), $(nproc) vCPUs under qemu TCG, $(date -u +%F);"
 echo "$ROUNDS rounds alternating the configurations, $READS reads each."
+echo "ns: median over the rounds (p25, p75); ratio: median of each round's"
+echo "ratio to the same round's no-module run (p25-p75)."
 echo
-echo "| configuration | median ns/read | p25 | p75 | ratio to no module |"
-echo "|---|---:|---:|---:|---:|"
+echo "| configuration | median ns/read | p25 | p75 | ratio to no module | ratio p25-p75 |"
+echo "|---|---:|---:|---:|---:|---|"
 for c in "${configs[@]}"; do
 	# shellcheck disable=SC2086
 	read -r med p25 p75 <<<"$(stats ${res[$c]})"
@@ -154,26 +166,26 @@ for c in "${configs[@]}"; do
 	protected-1000) label="file protected, policy of 1,000 trees" ;;
 	audit) label="Linux audit: auditctl -S read -S pread64 -F auid=$UID_A (all reads of the user: audit cannot select by file)" ;;
 	esac
-	printf '| %s | %s | %s | %s | %.3fx |\n' "$label" "$med" "$p25" "$p75" \
-		"$(echo "$med $base" | awk '{ print $1 / $2 }')"
+	read -r rm r25 r75 <<<"$(ratios "$c" none)"
+	printf '| %s | %s | %s | %s | %.3fx | %.3f-%.3f |\n' "$label" "$med" \
+		"$p25" "$p75" "$rm" "$r25" "$r75"
 done
 echo
 [ $have_audit = 1 ] || echo "(auditd did not run: no audit row)"
 
 table() { # TITLE BASE-CONFIG CONFIG...
-	local title=$1 basec=$2 c med p25 p75 b
+	local title=$1 basec=$2 c med p25 p75 rm r25 r75
 	shift 2
-	# shellcheck disable=SC2086
-	b=$(stats ${res[$basec]} | cut -d' ' -f1)
 	echo "## $title"
 	echo
-	echo "| configuration | median ns/call | p25 | p75 | ratio to no module |"
-	echo "|---|---:|---:|---:|---:|"
+	echo "| configuration | median ns/call | p25 | p75 | ratio to no module | ratio p25-p75 |"
+	echo "|---|---:|---:|---:|---:|---|"
 	for c in "$@"; do
 		# shellcheck disable=SC2086
 		read -r med p25 p75 <<<"$(stats ${res[$c]})"
-		printf '| %s | %s | %s | %s | %.3fx |\n' "$c" "$med" "$p25" "$p75" \
-			"$(echo "$med $b" | awk '{ print $1 / $2 }')"
+		read -r rm r25 r75 <<<"$(ratios "$c" "$basec")"
+		printf '| %s | %s | %s | %s | %.3fx | %.3f-%.3f |\n' "$c" "$med" \
+			"$p25" "$p75" "$rm" "$r25" "$r75"
 	done
 	echo
 }
