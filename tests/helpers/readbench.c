@@ -15,6 +15,10 @@
  *                         open, read 4 KiB, close, as fast as possible for
  *                         SECONDS; prints the number of opens (each one a
  *                         session, so one record)
+ *   readbench paced FILE RATE SECONDS
+ *                         the same at RATE opens per second (on a 10 ms
+ *                         schedule) for SECONDS; prints the opens done,
+ *                         fewer than RATE * SECONDS if it fell behind
  *
  * The N calls are timed in BATCHES batches and the figure printed is the
  * median of the batches' means: a host-side stall of the VM (qemu's thread
@@ -86,6 +90,36 @@ static int flood(const char *path, int seconds)
 	return 0;
 }
 
+static int paced(const char *path, long rate, int seconds)
+{
+	char buf[4096];
+	struct timespec tick;
+	long n = 0, k, ticks = seconds * 100L;
+
+	clock_gettime(CLOCK_MONOTONIC, &tick);
+	for (k = 1; k <= ticks; k++) {
+		double end = now() + 1e7;
+
+		/* Catch up to the schedule, but never past this tick. */
+		while (n < rate * k / 100 && now() < end) {
+			int fd = open_or_die(path);
+
+			if (read(fd, buf, sizeof(buf)) < 0)
+				return 1;
+			close(fd);
+			n++;
+		}
+		tick.tv_nsec += 10000000;
+		if (tick.tv_nsec >= 1000000000) {
+			tick.tv_nsec -= 1000000000;
+			tick.tv_sec++;
+		}
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &tick, NULL);
+	}
+	printf("%ld\n", n);
+	return 0;
+}
+
 static int connect_to(const char *spec)
 {
 	struct sockaddr_in in = { .sin_family = AF_INET };
@@ -150,10 +184,13 @@ int main(int argc, char **argv)
 
 	if (argc == 4 && !strcmp(argv[1], "flood"))
 		return flood(argv[2], atoi(argv[3]));
+	if (argc == 5 && !strcmp(argv[1], "paced"))
+		return paced(argv[2], atol(argv[3]), atoi(argv[4]));
 	if (argc >= 4 && (!strcmp(argv[1], "recv") || !strcmp(argv[1], "send")))
 		return net(argv[1], argv[2], atol(argv[3]), argc > 4 ? argv[4] : NULL);
 	if (argc != 3) {
-		fprintf(stderr, "usage: readbench FILE N | readbench flood FILE SECONDS\n");
+		fprintf(stderr, "usage: readbench FILE N | readbench flood FILE SECONDS | "
+			"readbench paced FILE RATE SECONDS\n");
 		return 2;
 	}
 	n = atol(argv[2]);
