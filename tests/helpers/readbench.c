@@ -23,7 +23,8 @@
  * The N calls are timed in BATCHES batches and the figure printed is the
  * median of the batches' means: a host-side stall of the VM (qemu's thread
  * preempted, a translation-cache flush) then spoils one batch, not the
- * run.
+ * run.  The timed modes pin themselves to CPU 0, so every run of every
+ * configuration is timed on the same vCPU.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -31,6 +32,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +61,18 @@ static double median(double *v, int n)
 {
 	qsort(v, n, sizeof(*v), cmp_double);
 	return v[n / 2];
+}
+
+static void pin_cpu0(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	if (sched_setaffinity(0, sizeof(set), &set)) {
+		perror("readbench: sched_setaffinity");
+		exit(1);
+	}
 }
 
 static int open_or_die(const char *path)
@@ -147,6 +161,7 @@ static int net(const char *mode, const char *spec, long n, const char *mark)
 	long i, per_batch = n / BATCHES > 0 ? n / BATCHES : 1;
 	int fd, b;
 
+	pin_cpu0();
 	if (mark) {
 		fd = open_or_die(mark);
 		while (read(fd, buf, sizeof(buf)) > 0)
@@ -195,6 +210,7 @@ int main(int argc, char **argv)
 	}
 	n = atol(argv[2]);
 	per_batch = n / BATCHES > 0 ? n / BATCHES : 1;
+	pin_cpu0();
 	fd = open_or_die(argv[1]);
 	/* Warm the page cache and the code paths. */
 	while (read(fd, buf, sizeof(buf)) > 0)

@@ -8,7 +8,9 @@
 #   SUITES="module" tests/vm/run.sh
 #   KERNELS="6.1.0-56-cloud-amd64" tests/vm/run.sh
 #   tests/vm/run.sh --demo       the demo scenario on the newest kernel
-#   tests/vm/run.sh --bench      the benchmarks on every kernel, one at a time
+#   tests/vm/run.sh --bench      the benchmarks on every kernel, one at a time,
+#                                each booted twice: wall-clock time, then
+#                                instruction-counted time (qemu -icount)
 #
 # Exit status: 0 when every test and every health check passed.
 set -uo pipefail
@@ -53,16 +55,20 @@ fi
 mkdir -p "$work"
 "$top/tests/vm/initramfs.sh" base "$work/base.cpio.gz" || exit 1
 
-# boot KVER: writes $work/KVER/{console,results}.log, returns qemu's status.
+# boot KVER [CLOCK]: writes $work/KVER[.CLOCK]/{console,results}.log,
+# returns qemu's status.  CLOCK (benchmarks): wall, or icount for a guest
+# clock that advances 1 ns per guest instruction executed.
 boot() {
-	local kver=$1 dir=$work/$1
+	local kver=$1 dir=$work/$1${2:+.$2} accel=(-accel "tcg,thread=$tcg_thread")
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	printf 'MODE=%s\nSUITES="%s"\n' "$mode" "$SUITES" >"$dir/vm.conf"
+	printf 'MODE=%s\nSUITES="%s"\nBENCH_CLOCK=%s\n' "$mode" "$SUITES" "${2:-}" >"$dir/vm.conf"
+	# shellcheck disable=SC2054 # qemu option values, not array elements
+	[ "${2:-}" = icount ] && accel=(-accel tcg,thread=single -icount shift=0,sleep=on)
 	"$top/tests/vm/initramfs.sh" kernel "$kver" "$dir/vm.conf" "$dir/kernel.cpio.gz" || return 1
 	cat "$work/base.cpio.gz" "$dir/kernel.cpio.gz" >"$dir/initrd.gz"
 	timeout --foreground -k 5 "$timeout_s" \
-		qemu-system-x86_64 -accel "tcg,thread=$tcg_thread" -cpu max -smp 2 -m "$mem" \
+		qemu-system-x86_64 "${accel[@]}" -cpu max -smp 2 -m "$mem" \
 		-nodefaults -display none -no-reboot \
 		-kernel "/boot/vmlinuz-$kver" -initrd "$dir/initrd.gz" \
 		-append "$cmdline" \
@@ -80,9 +86,9 @@ context() { # FILE PATTERN: console lines around the first match
 
 bad_console='(BUG:|BUG |WARNING:|Oops|Call Trace|Kernel panic|general protection fault|UBSAN:|KASAN:|kernel BUG|list_add corruption|list_del corruption|INFO: task .* blocked|RCU stall|rcu_sched self-detected stall|Poison overwritten|Redzone|Object padding)'
 
-# report KVER: TAP lines for one kernel; returns 1 if anything failed.
+# report KVER [CLOCK]: TAP lines for one kernel; returns 1 if anything failed.
 report() {
-	local kver=$1 dir=$work/$1 short fail=0 suite="" line taint
+	local kver=$1 dir=$work/$1${2:+.$2} short fail=0 suite="" line taint
 	short=$(echo "$kver" | cut -d- -f1)
 	local results=$dir/results.log console=$dir/console.log
 	if [ "$mode" = test ]; then
@@ -159,9 +165,11 @@ demo)
 	;;
 bench)
 	for k in $kernels; do
-		echo "bench: $k" >&2
-		boot "$k"
-		report "$k" | tee "$work/$k/bench.out" || status=1
+		for clock in wall icount; do
+			echo "bench: $k ($clock clock)" >&2
+			boot "$k" "$clock"
+			report "$k" "$clock" | tee "$work/$k.$clock/bench.out" || status=1
+		done
 	done
 	;;
 esac
