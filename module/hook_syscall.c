@@ -35,7 +35,7 @@ static u64 start_of(struct file *file, long long off, long bytes)
 }
 
 /* An offset passed by pointer: the kernel advanced it past the read. */
-static long long off_ptr(unsigned long uptr, long bytes)
+static noinline long long off_ptr(unsigned long uptr, long bytes)
 {
 	loff_t off;
 
@@ -94,7 +94,7 @@ static void on_write(unsigned long fd, long bytes, u32 path)
  * message's msg_len, which the kernel has just written, so the pages are
  * there and a non-faulting copy finds them.
  */
-static long mmsg_bytes(unsigned long uptr, long n)
+static noinline long mmsg_bytes(unsigned long uptr, long n)
 {
 	struct mmsghdr __user *v = (struct mmsghdr __user *)uptr;
 	long total = 0, i;
@@ -120,7 +120,7 @@ static void on_mmsg(unsigned long fd, unsigned long uptr, long n, u32 path,
 		on_io(fd, bytes, path, write);
 }
 
-static void on_mmap(struct pt_regs *regs)
+static noinline void on_mmap(struct pt_regs *regs)
 {
 	struct daudit_io io = {
 		.mmap_len = regs->si,
@@ -158,7 +158,7 @@ static long long ia32_off(struct pt_regs *regs)
 }
 
 /* An offset passed by pointer to a 32-bit off_t (sendfile). */
-static long long off_ptr32(unsigned long uptr, long bytes)
+static noinline long long off_ptr32(unsigned long uptr, long bytes)
 {
 	s32 off;
 
@@ -170,7 +170,7 @@ static long long off_ptr32(unsigned long uptr, long bytes)
 	return (long long)off - bytes;
 }
 
-static void sys_exit_ia32(struct pt_regs *regs, long ret)
+static noinline void sys_exit_ia32(struct pt_regs *regs, long ret)
 {
 	u32 fd = regs->bx;
 
@@ -260,17 +260,24 @@ static void sys_exit_ia32(struct pt_regs *regs, long ret)
  */
 void daudit_probe_sys_exit(void *data, struct pt_regs *regs, long ret)
 {
+	int nr;
+
 	if (ret <= 0)
 		return;
-	if (in_ia32_syscall()) {
+	if (unlikely(in_ia32_syscall())) {
 		sys_exit_ia32(regs, ret);
 		return;
 	}
 
-	switch (syscall_get_nr(current, regs)) {
-	case __NR_read:
+	/* The commonest read first; the paths that need a stack frame of
+	 * their own are out of line, so this one needs none.
+	 */
+	nr = syscall_get_nr(current, regs);
+	if (likely(nr == __NR_read)) {
 		on_read(regs->di, ret, OFF_FPOS, DAUDIT_PATH_READ);
-		break;
+		return;
+	}
+	switch (nr) {
 	case __NR_pread64:
 		on_read(regs->di, ret, regs->r10, DAUDIT_PATH_PREAD);
 		break;

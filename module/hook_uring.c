@@ -71,11 +71,13 @@ void daudit_probe_uring_complete(void *data, void *ctx, void *req,
 	op = READ_ONCE(r->opcode);
 	io.bytes = res;
 	io.path = read_path(op);
+	rcu_read_lock();
 	if (io.path) {
 		daudit_hook_read(r->file, true, -1, r->task, &io);
-		return;
+	} else {
+		io.path = write_path(op);
+		if (io.path)
+			daudit_hook_write(r->file, true, -1, r->task, &io);
 	}
-	io.path = write_path(op);
-	if (io.path)
-		daudit_hook_write(r->file, true, -1, r->task, &io);
+	rcu_read_unlock();
 }

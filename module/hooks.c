@@ -35,6 +35,8 @@ static struct kprobe *kps[] = {
  *
  * The per-read fast path: an RCU policy load, a superblock check and one
  * hash lookup for unprotected files; no allocation, no path walk, no sleep.
+ *
+ * Context: rcu_read_lock() held.
  */
 void daudit_hook_read(struct file *file, bool pinned, int fd,
 		      struct task_struct *task, struct daudit_io *io)
@@ -42,14 +44,12 @@ void daudit_hook_read(struct file *file, bool pinned, int fd,
 	struct daudit_policy *p;
 	struct daudit_fentry *fe;
 
-	rcu_read_lock();
 	p = daudit_policy_current();
 	if (p) {
 		fe = daudit_fcache_get(p, file, pinned, fd);
 		if (fe)
 			daudit_session_account(p, fe, task, io);
 	}
-	rcu_read_unlock();
 }
 
 /**
@@ -63,6 +63,8 @@ void daudit_hook_read(struct file *file, bool pinned, int fd,
  * The per-write fast path: one atomic read when no session has read
  * protected data lately; else one mark lookup, and for marked sessions
  * one cache lookup of the destination.
+ *
+ * Context: rcu_read_lock() held.
  */
 void daudit_hook_write(struct file *file, bool pinned, int fd,
 		       struct task_struct *task, struct daudit_io *io)
@@ -73,7 +75,6 @@ void daudit_hook_write(struct file *file, bool pinned, int fd,
 
 	if (!daudit_egress_any())
 		return;
-	rcu_read_lock();
 	p = daudit_policy_current();
 	m = p ? daudit_egress_marked(task) : NULL;
 	if (m) {
@@ -81,7 +82,6 @@ void daudit_hook_write(struct file *file, bool pinned, int fd,
 		if (fe)
 			daudit_session_egress(p, fe, task, m, io);
 	}
-	rcu_read_unlock();
 }
 
 int daudit_hooks_init(void)

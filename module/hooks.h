@@ -30,11 +30,14 @@ extern struct kprobe daudit_kp_link;
 /* hook_mm.c: page table entries installed for file pages. */
 extern struct kprobe daudit_kp_pte;
 
-/* Shared by the read hooks: account one read of @file. */
+/*
+ * Shared by the read and write hooks; the caller holds rcu_read_lock() (the
+ * syscall probes hold it already for the descriptor lookup, so the per-read
+ * path takes it once).
+ */
 struct daudit_io;
 void daudit_hook_read(struct file *file, bool pinned, int fd,
 		      struct task_struct *task, struct daudit_io *io);
-/* Shared by the write hooks: account one write if it is egress. */
 void daudit_hook_write(struct file *file, bool pinned, int fd,
 		       struct task_struct *task, struct daudit_io *io);
 

@@ -24,14 +24,9 @@
 #include "policy.h"
 #include "record.h"
 
-static struct daudit_policy __rcu *cur_policy;
+struct daudit_policy __rcu *daudit_cur_policy;
 static DEFINE_MUTEX(policy_lock);	/* serialises loads */
 static u64 next_generation = 1;
-
-struct daudit_policy *daudit_policy_current(void)
-{
-	return rcu_dereference(cur_policy);
-}
 
 static u32 obj_hash(dev_t dev, u64 ino)
 {
@@ -539,13 +534,13 @@ static int load(const void __user *ubuf, u32 len, struct perr *e,
 	if (!ret) {
 		p->generation = next_generation++;
 		p->loaded_ns = ktime_get_real_ns();
-		old = rcu_replace_pointer(cur_policy, p,
+		old = rcu_replace_pointer(daudit_cur_policy, p,
 					  lockdep_is_held(&policy_lock));
 		if (old)
 			call_rcu(&old->rcu, policy_free_rcu);
 		p = NULL;
 	}
-	old = rcu_dereference_protected(cur_policy, lockdep_is_held(&policy_lock));
+	old = rcu_dereference_protected(daudit_cur_policy, lockdep_is_held(&policy_lock));
 	*generation = old ? old->generation : 0;
 	mutex_unlock(&policy_lock);
 	daudit_emit_policy(*generation, ret ? -ret : 0, nd, ns, len);
@@ -599,7 +594,7 @@ long daudit_policy_get_user(void __user *arg)
 	if (req.reserved)
 		return -EINVAL;
 	mutex_lock(&policy_lock);
-	p = rcu_dereference_protected(cur_policy, lockdep_is_held(&policy_lock));
+	p = rcu_dereference_protected(daudit_cur_policy, lockdep_is_held(&policy_lock));
 	if (!p) {
 		req.len = 0;
 		req.generation = 0;
@@ -629,7 +624,7 @@ void daudit_policy_stats(struct daudit_stats *st)
 	struct daudit_policy *p;
 
 	rcu_read_lock();
-	p = rcu_dereference(cur_policy);
+	p = rcu_dereference(daudit_cur_policy);
 	if (p) {
 		st->policy_generation = p->generation;
 		st->policy_datasets = p->n_datasets;
@@ -647,7 +642,7 @@ void daudit_policy_exit(void)
 {
 	struct daudit_policy *p;
 
-	p = rcu_replace_pointer(cur_policy, NULL, true);
+	p = rcu_replace_pointer(daudit_cur_policy, NULL, true);
 	synchronize_rcu();
 	policy_free(p);
 }

@@ -69,8 +69,13 @@ struct daudit_policy {
 int daudit_policy_init(void);
 void daudit_policy_exit(void);
 
+extern struct daudit_policy __rcu *daudit_cur_policy;
+
 /* The policy in force, or NULL.  Caller holds rcu_read_lock(). */
-struct daudit_policy *daudit_policy_current(void);
+static inline struct daudit_policy *daudit_policy_current(void)
+{
+	return rcu_dereference(daudit_cur_policy);
+}
 
 /* Is any protected object on the filesystem of @dev? */
 static inline bool daudit_policy_has_dev(const struct daudit_policy *p,

@@ -65,6 +65,7 @@ struct daudit_session {
 	u64 off_max;
 	u64 first_ns;
 	u64 last_ns;
+	unsigned long last_jiffies;	/* the tick last_ns was read in */
 	char dataset[DAUDIT_NAME_MAX];
 	struct daudit_subject subj;
 };
@@ -247,7 +248,8 @@ static void emit(struct daudit_session *s, u16 reason, bool final)
 }
 
 /* Count @io into @s.  s->lock held. */
-static void add(struct daudit_session *s, const struct daudit_io *io, u64 t)
+static __always_inline void add(struct daudit_session *s,
+				const struct daudit_io *io, u64 t)
 {
 	if (!has_data(s))
 		s->first_ns = t;
@@ -387,60 +389,89 @@ static struct daudit_session *create(const struct daudit_policy *p,
 }
 
 /*
- * Count @io in @task's session on @fe; false if it went elsewhere.  For
- * reads, *@mark says the session's egress mark is due for a refresh (at
- * most once a second per session, so the mark table stays off the
- * per-read path).
+ * An interim record of a session that crossed a threshold: taken under its
+ * lock (held on entry, released here), written after.  Out of line, so the
+ * record's stack space is not set up on every read.
  */
-static bool account(const struct daudit_policy *p, struct daudit_fentry *fe,
-		    struct task_struct *task, const struct daudit_io *io,
-		    const char *dataset, u64 marked_ns, bool *mark)
+static noinline void interim(struct daudit_session *s, u16 reason,
+			     unsigned long flags)
+	__releases(&s->lock)
 {
 	union daudit_rec_session r;
+	u32 size = 0;
+	u16 type;
+
+	type = take(s, &r, &size, reason, false);
+	spin_unlock_irqrestore(&s->lock, flags);
+	write_record(type, &r, size, s->fe);
+}
+
+/* A call that raced with the close or exit ending its session. */
+static noinline void late(struct daudit_session *s, struct task_struct *task,
+			  const struct daudit_io *io, const char *dataset,
+			  u64 marked_ns, unsigned long flags)
+	__releases(&s->lock)
+{
+	emit_single(s->fe, task, io, dataset, marked_ns, DAUDIT_END_LATE);
+	spin_unlock_irqrestore(&s->lock, flags);
+}
+
+/* What account() did with a call. */
+enum { ACC_ELSEWHERE, ACC_COUNTED, ACC_MARK };
+
+/*
+ * Count @io in @task's session on @fe.  For reads, ACC_MARK says the
+ * session's egress mark is due for a refresh (at most once a second per
+ * session, so the mark table stays off the per-read path).
+ */
+static int account(const struct daudit_policy *p, struct daudit_fentry *fe,
+		   struct task_struct *task, const struct daudit_io *io,
+		   const char *dataset, u64 marked_ns)
+{
 	struct daudit_session *s;
 	unsigned long flags;
-	u16 interim = 0, type = 0;
-	u32 size = 0;
+	int ret = ACC_COUNTED;
 	u64 t;
 
 	s = find(fe, task->tgid, task->group_leader->start_time);
-	if (!s)
+	if (unlikely(!s)) {
 		s = create(p, fe, task, dataset, marked_ns);
-	*mark = true;
-	if (!s) {
-		single_record(fe, task, io, dataset, marked_ns,
-			      fe->dead ? DAUDIT_END_LATE : DAUDIT_END_NOMEM);
-		return true;
+		if (!s) {
+			single_record(fe, task, io, dataset, marked_ns,
+				      fe->dead ? DAUDIT_END_LATE :
+						 DAUDIT_END_NOMEM);
+			return ACC_MARK;
+		}
 	}
 	if (s->trusted) {
 		daudit_count(trusted_reads, 1);
-		return false;
+		return ACC_ELSEWHERE;
 	}
 
-	t = now_ns();
 	spin_lock_irqsave(&s->lock, flags);
-	if (s->dead) {
-		/* Ended by a close or exit that raced with this call. */
-		emit_single(fe, task, io, dataset, marked_ns, DAUDIT_END_LATE);
-		spin_unlock_irqrestore(&s->lock, flags);
-		return true;
+	/* The coarse clock moves with the tick: within one, reuse its time. */
+	if (likely(s->calls) && READ_ONCE(jiffies) == s->last_jiffies) {
+		t = s->last_ns;
+	} else {
+		s->last_jiffies = READ_ONCE(jiffies);
+		t = now_ns();
+	}
+	if (unlikely(s->dead)) {
+		late(s, task, io, dataset, marked_ns, flags);
+		return ACC_MARK;
 	}
 	add(s, io, t);
-	if (fe->role == DAUDIT_ROLE_READ) {
-		*mark = t - s->marked_ns >= NSEC_PER_SEC;
-		if (*mark)
-			s->marked_ns = t;
+	if (fe->role == DAUDIT_ROLE_READ && t - s->marked_ns >= NSEC_PER_SEC) {
+		s->marked_ns = t;
+		ret = ACC_MARK;
 	}
-	if (s->bytes + s->mmap_bytes >= flush_bytes)
-		interim = DAUDIT_END_BYTES;
-	else if (t - s->first_ns >= (u64)flush_age_sec * NSEC_PER_SEC)
-		interim = DAUDIT_END_AGE;
-	if (interim)
-		type = take(s, &r, &size, interim, false);
-	spin_unlock_irqrestore(&s->lock, flags);
-	if (interim)
-		write_record(type, &r, size, fe);
-	return true;
+	if (unlikely(s->bytes + s->mmap_bytes >= flush_bytes))
+		interim(s, DAUDIT_END_BYTES, flags);
+	else if (unlikely(t - s->first_ns >= (u64)flush_age_sec * NSEC_PER_SEC))
+		interim(s, DAUDIT_END_AGE, flags);
+	else
+		spin_unlock_irqrestore(&s->lock, flags);
+	return ret;
 }
 
 /**
@@ -454,11 +485,11 @@ void daudit_session_account(const struct daudit_policy *p,
 			    struct daudit_fentry *fe, struct task_struct *task,
 			    const struct daudit_io *io)
 {
-	bool mark;
+	int done = account(p, fe, task, io, fe->dsname, 0);
 
-	if (!account(p, fe, task, io, fe->dsname, 0, &mark))
+	if (done == ACC_ELSEWHERE)
 		return;
-	if (mark)
+	if (done == ACC_MARK)
 		daudit_egress_mark(task, fe->dsname);
 	daudit_count(reads, io->calls);
 	daudit_count(read_bytes, io->bytes + io->mmap_bytes);
@@ -476,9 +507,7 @@ void daudit_session_egress(const struct daudit_policy *p,
 			   struct daudit_fentry *fe, struct task_struct *task,
 			   const struct daudit_mark *m, const struct daudit_io *io)
 {
-	bool mark;
-
-	account(p, fe, task, io, m->dataset, READ_ONCE(m->last_ns), &mark);
+	account(p, fe, task, io, m->dataset, READ_ONCE(m->last_ns));
 	daudit_count(egress_bytes, io->bytes);
 }
 
