@@ -308,18 +308,14 @@ out:
 	return ret && ret->dataset >= 0 ? ret : NULL;
 }
 
-static struct daudit_fentry *get(const struct daudit_policy *p,
-				 struct file *file, bool pinned, int fd, u8 role)
+/* Once per open file: classify it with a reference held. */
+static noinline struct daudit_fentry *get_slow(const struct daudit_policy *p,
+					       struct file *file, bool pinned,
+					       int fd, u8 role)
 {
 	struct daudit_fentry *fe;
 	struct file *ref;
 
-	fe = lookup(file, role, bucket_of(file));
-	if (likely(fe && READ_ONCE(fe->gen) == p->generation &&
-		   fe->dentry == file->f_path.dentry))
-		return fe->dataset >= 0 ? fe : NULL;
-
-	/* Slow path, once per open file: classify with a reference held. */
 	if (pinned)
 		return install(p, file, role);
 	ref = fd >= 0 ? fget(fd) : NULL;
@@ -332,6 +328,19 @@ static struct daudit_fentry *get(const struct daudit_policy *p,
 	fe = install(p, file, role);
 	fput(ref);
 	return fe;
+}
+
+static __always_inline struct daudit_fentry *get(const struct daudit_policy *p,
+							struct file *file,
+							bool pinned, int fd,
+							u8 role)
+{
+	struct daudit_fentry *fe = lookup(file, role, bucket_of(file));
+
+	if (likely(fe && READ_ONCE(fe->gen) == p->generation &&
+		   fe->dentry == file->f_path.dentry))
+		return fe->dataset >= 0 ? fe : NULL;
+	return get_slow(p, file, pinned, fd, role);
 }
 
 /**

@@ -26,33 +26,6 @@ static struct kprobe *kps[] = {
 };
 
 /**
- * daudit_hook_read - account one read of a file, if it is protected.
- * @file: the file read.
- * @pinned: the caller holds a reference on @file.
- * @fd: else, its descriptor in current's table.
- * @task: the task the read is attributed to.
- * @io: the read.
- *
- * The per-read fast path: an RCU policy load, a superblock check and one
- * hash lookup for unprotected files; no allocation, no path walk, no sleep.
- *
- * Context: rcu_read_lock() held.
- */
-void daudit_hook_read(struct file *file, bool pinned, int fd,
-		      struct task_struct *task, struct daudit_io *io)
-{
-	struct daudit_policy *p;
-	struct daudit_fentry *fe;
-
-	p = daudit_policy_current();
-	if (p) {
-		fe = daudit_fcache_get(p, file, pinned, fd);
-		if (fe)
-			daudit_session_account(p, fe, task, io);
-	}
-}
-
-/**
  * daudit_hook_write - account one write or send, if it is egress.
  * @file: the file written or socket sent to.
  * @pinned: the caller holds a reference on @file.

@@ -424,9 +424,11 @@ enum { ACC_ELSEWHERE, ACC_COUNTED, ACC_MARK };
  * session's egress mark is due for a refresh (at most once a second per
  * session, so the mark table stays off the per-read path).
  */
-static int account(const struct daudit_policy *p, struct daudit_fentry *fe,
-		   struct task_struct *task, const struct daudit_io *io,
-		   const char *dataset, u64 marked_ns)
+static __always_inline int account(const struct daudit_policy *p,
+				   struct daudit_fentry *fe,
+				   struct task_struct *task,
+				   const struct daudit_io *io,
+				   const char *dataset, u64 marked_ns)
 {
 	struct daudit_session *s;
 	unsigned long flags;
