@@ -469,7 +469,8 @@ static __always_inline int account(const struct daudit_policy *p,
 	}
 	if (unlikely(s->bytes + s->mmap_bytes >= flush_bytes))
 		interim(s, DAUDIT_END_BYTES, flags);
-	else if (unlikely(t - s->first_ns >= (u64)flush_age_sec * NSEC_PER_SEC))
+	else if (unlikely(t > s->first_ns &&
+			  t - s->first_ns >= (u64)flush_age_sec * NSEC_PER_SEC))
 		interim(s, DAUDIT_END_AGE, flags);
 	else
 		spin_unlock_irqrestore(&s->lock, flags);
@@ -565,9 +566,15 @@ void daudit_session_flush_all(u16 reason)
 
 	spin_lock_irqsave(&daudit_sessions_lock, flags);
 	list_for_each_entry(s, &live_sessions, live) {
-		/* Racy peek; emit() decides under the session's lock. */
+		u64 first = READ_ONCE(s->first_ns);
+
+		/*
+		 * Racy peek; emit() decides under the session's lock.  A
+		 * session that began after @t was read (on another CPU, a
+		 * tick later) is younger than @t, not 2^64 ns old.
+		 */
 		if (reason == DAUDIT_END_AGE &&
-		    (!READ_ONCE(s->first_ns) || t - READ_ONCE(s->first_ns) < age))
+		    (!first || first > t || t - first < age))
 			continue;
 		emit(s, reason, false);
 	}
