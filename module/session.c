@@ -484,9 +484,10 @@ static __always_inline int account(const struct daudit_policy *p,
  * @task: the reading task.
  * @io: what was read.
  */
-void daudit_session_account(const struct daudit_policy *p,
-			    struct daudit_fentry *fe, struct task_struct *task,
-			    const struct daudit_io *io)
+notrace daudit_nocanary void daudit_session_account(const struct daudit_policy *p,
+				       struct daudit_fentry *fe,
+				       struct task_struct *task,
+				       const struct daudit_io *io)
 {
 	int done = account(p, fe, task, io, fe->dsname, 0);
 
