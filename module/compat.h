@@ -76,10 +76,10 @@ static inline unsigned long daudit_pte_nr(struct pt_regs *regs)
 
 /*
  * The per-read path's own functions are notrace (no __fentry__ call) and
- * daudit_nocanary: without a stack canary where the compiler allows it (gcc 11 and
- * later): their only locals are a few scalars and a small struct passed
- * down by pointer, no arrays.  Each saves a handful of instructions on
- * every read (docs/performance.md).
+ * daudit_nocanary: no stack canary where the compiler allows it (gcc 11
+ * and later).  Their only locals are scalars and a small struct passed
+ * down by pointer, no arrays.  Each saves a few instructions on every
+ * read (docs/performance.md).
  */
 #if __has_attribute(__no_stack_protector__)
 #define daudit_nocanary __attribute__((__no_stack_protector__))

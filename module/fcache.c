@@ -352,9 +352,9 @@ static __always_inline struct daudit_fentry *get(const struct daudit_policy *p,
  *
  * Return: the entry when reading @file reads protected data, else NULL.
  */
-notrace daudit_nocanary struct daudit_fentry *daudit_fcache_get(const struct daudit_policy *p,
-						   struct file *file,
-						   bool pinned, int fd)
+notrace daudit_nocanary struct daudit_fentry *
+daudit_fcache_get(const struct daudit_policy *p, struct file *file,
+		  bool pinned, int fd)
 {
 	struct inode *inode = file_inode(file);
 

@@ -47,8 +47,8 @@ static noinline long long off_ptr(unsigned long uptr, long bytes)
 	return off - bytes;
 }
 
-static notrace daudit_nocanary void on_read(unsigned long fd, long bytes, long long off,
-				 u32 path)
+static notrace daudit_nocanary void on_read(unsigned long fd, long bytes,
+					    long long off, u32 path)
 {
 	struct daudit_io io = { .bytes = bytes, .path = path, .calls = 1 };
 	struct file *file;
@@ -63,8 +63,8 @@ static notrace daudit_nocanary void on_read(unsigned long fd, long bytes, long l
 }
 
 /* A socket read or send whose byte count is known. */
-static notrace daudit_nocanary void on_io(unsigned long fd, long bytes, u32 path,
-			       bool write)
+static notrace daudit_nocanary void on_io(unsigned long fd, long bytes,
+					  u32 path, bool write)
 {
 	struct daudit_io io = {
 		.bytes = bytes,
@@ -260,8 +260,9 @@ static noinline void sys_exit_ia32(struct pt_regs *regs, long ret)
  * @regs: the syscall's saved registers.
  * @ret: its return value.
  */
-notrace daudit_nocanary void daudit_probe_sys_exit(void *data, struct pt_regs *regs,
-				      long ret)
+notrace daudit_nocanary void daudit_probe_sys_exit(void *data,
+						   struct pt_regs *regs,
+						   long ret)
 {
 	int nr;
 

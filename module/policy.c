@@ -624,7 +624,7 @@ void daudit_policy_stats(struct daudit_stats *st)
 	struct daudit_policy *p;
 
 	rcu_read_lock();
-	p = rcu_dereference(daudit_cur_policy);
+	p = daudit_policy_current();
 	if (p) {
 		st->policy_generation = p->generation;
 		st->policy_datasets = p->n_datasets;

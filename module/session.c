@@ -433,6 +433,7 @@ static __always_inline int account(const struct daudit_policy *p,
 	struct daudit_session *s;
 	unsigned long flags;
 	int ret = ACC_COUNTED;
+	unsigned long tick;
 	u64 t;
 
 	s = find(fe, task->tgid, task->group_leader->start_time);
@@ -452,10 +453,11 @@ static __always_inline int account(const struct daudit_policy *p,
 
 	spin_lock_irqsave(&s->lock, flags);
 	/* The coarse clock moves with the tick: within one, reuse its time. */
-	if (likely(s->calls) && READ_ONCE(jiffies) == s->last_jiffies) {
+	tick = READ_ONCE(jiffies);
+	if (likely(s->calls) && tick == s->last_jiffies) {
 		t = s->last_ns;
 	} else {
-		s->last_jiffies = READ_ONCE(jiffies);
+		s->last_jiffies = tick;
 		t = now_ns();
 	}
 	if (unlikely(s->dead)) {
