@@ -55,7 +55,7 @@ help:
 	@echo "  dkms-test      dkms add/build/install in a scratch tree for every kernel"
 	@echo "  check          everything above; ends with 'N passed, N failed'"
 	@echo "  demo           boot a VM, load the module, run the scenario, print the review"
-	@echo "  bench          performance ratios measured side by side in one VM run, and collector ingest"
+	@echo "  bench          overhead ratios (instruction-counted) and rates (wall clock) in the VM, and collector ingest"
 	@echo "  bench-collector  collector ingest (records/s, peak memory) on the host"
 	@echo "  install        install module, programs, unit and config (DESTDIR honoured)"
 	@echo "  dkms-install   copy the sources to /usr/src/daudit-VERSION and dkms install them"
