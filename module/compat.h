@@ -75,6 +75,24 @@ static inline unsigned long daudit_pte_nr(struct pt_regs *regs)
 #endif
 
 /*
+ * The syscall probe's RCU read-side critical section.  Up to 6.12 every
+ * tracepoint probe runs with preemption disabled (__DO_TRACE), and since
+ * v4.20 a preemption-disabled region is an RCU read-side critical section
+ * (synchronize_rcu() and call_rcu() wait for it;
+ * Documentation/RCU/whatisRCU.rst), so the per-read path takes no
+ * rcu_read_lock() of its own.  6.13 made the syscall tracepoints faultable:
+ * their probes run preemptible, so there the probe disables preemption
+ * itself (its per-CPU state needs that as well).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#define daudit_syscall_probe_enter()	preempt_disable_notrace()
+#define daudit_syscall_probe_exit()	preempt_enable_notrace()
+#else
+#define daudit_syscall_probe_enter()	do { } while (0)
+#define daudit_syscall_probe_exit()	do { } while (0)
+#endif
+
+/*
  * The per-read path's own functions are notrace (no __fentry__ call) and
  * daudit_nocanary: no stack canary where the compiler allows it (gcc 11
  * and later).  Their only locals are scalars and a small struct passed

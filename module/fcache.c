@@ -62,7 +62,8 @@ static struct daudit_fentry *lookup(const struct file *file, u8 role, u32 b)
 {
 	struct daudit_fentry *fe;
 
-	hlist_for_each_entry_rcu(fe, &buckets[b], node)
+	hlist_for_each_entry_rcu(fe, &buckets[b], node,
+				 rcu_read_lock_any_held())
 		if (fe->file == file && fe->role == role)
 			return fe;
 	return NULL;

@@ -64,7 +64,8 @@ void daudit_fcache_exit(void);
  * The READ entry for @file under the policy @p, classifying it on first
  * sight.  @pinned: the caller holds a reference on @file (else @fd names it
  * in current's table and a reference is taken for the classification).
- * Caller holds rcu_read_lock(); the entry is valid until it drops it.
+ * Caller holds rcu_read_lock() or runs with preemption disabled; the entry
+ * is valid until it leaves that section.
  * Returns NULL when reads of the file are not protected reads.
  */
 struct daudit_fentry *daudit_fcache_get(const struct daudit_policy *p,

@@ -53,13 +53,13 @@ static notrace daudit_nocanary void on_read(unsigned long fd, long bytes,
 	struct daudit_io io = { .bytes = bytes, .path = path, .calls = 1 };
 	struct file *file;
 
-	rcu_read_lock();
+	daudit_syscall_probe_enter();
 	file = fd_file_rcu(fd);
 	if (file) {
 		io.off = start_of(file, off, bytes);
 		daudit_hook_read(file, false, fd, current, &io);
 	}
-	rcu_read_unlock();
+	daudit_syscall_probe_exit();
 }
 
 /* A socket read or send whose byte count is known. */
@@ -74,7 +74,7 @@ static notrace daudit_nocanary void on_io(unsigned long fd, long bytes,
 	};
 	struct file *file;
 
-	rcu_read_lock();
+	daudit_syscall_probe_enter();
 	file = fd_file_rcu(fd);
 	if (file) {
 		if (write)
@@ -82,7 +82,7 @@ static notrace daudit_nocanary void on_io(unsigned long fd, long bytes,
 		else
 			daudit_hook_read(file, false, fd, current, &io);
 	}
-	rcu_read_unlock();
+	daudit_syscall_probe_exit();
 }
 
 static void on_write(unsigned long fd, long bytes, u32 path)
@@ -133,11 +133,11 @@ static noinline void on_mmap(struct pt_regs *regs)
 
 	if (regs->r10 & MAP_ANONYMOUS)
 		return;
-	rcu_read_lock();
+	daudit_syscall_probe_enter();
 	file = fd_file_rcu(regs->r8);
 	if (file)
 		daudit_hook_read(file, false, regs->r8, current, &io);
-	rcu_read_unlock();
+	daudit_syscall_probe_exit();
 }
 
 /*
@@ -243,12 +243,12 @@ static noinline void sys_exit_ia32(struct pt_regs *regs, long ret)
 
 		if (regs->si & MAP_ANONYMOUS)
 			return;
-		rcu_read_lock();
+		daudit_syscall_probe_enter();
 		file = fd_file_rcu((u32)regs->di);
 		if (file)
 			daudit_hook_read(file, false, (u32)regs->di, current,
 					 &io);
-		rcu_read_unlock();
+		daudit_syscall_probe_exit();
 		break;
 	}
 	}

@@ -35,9 +35,9 @@ extern struct kprobe daudit_kp_link;
 extern struct kprobe daudit_kp_pte;
 
 /*
- * Shared by the read and write hooks; the caller holds rcu_read_lock() (the
- * syscall probes hold it already for the descriptor lookup, so the per-read
- * path takes it once).
+ * Shared by the read and write hooks.  The caller is in an RCU read-side
+ * critical section: rcu_read_lock(), or the disabled preemption of the
+ * tracepoint probe it runs in (compat.h, daudit_syscall_probe_enter()).
  */
 struct daudit_io;
 /**
@@ -51,7 +51,8 @@ struct daudit_io;
  * The per-read fast path: an RCU policy load, a superblock check and one
  * hash lookup for unprotected files; no allocation, no path walk, no sleep.
  *
- * Context: rcu_read_lock() held.
+ * Context: RCU read-side critical section (rcu_read_lock() or preemption
+ * disabled).
  */
 static inline void daudit_hook_read(struct file *file, bool pinned, int fd,
 				    struct task_struct *task,

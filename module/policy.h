@@ -71,10 +71,14 @@ void daudit_policy_exit(void);
 
 extern struct daudit_policy __rcu *daudit_cur_policy;
 
-/* The policy in force, or NULL.  Caller holds rcu_read_lock(). */
+/*
+ * The policy in force, or NULL.  Caller holds rcu_read_lock() or runs with
+ * preemption disabled (a tracepoint probe).
+ */
 static inline struct daudit_policy *daudit_policy_current(void)
 {
-	return rcu_dereference(daudit_cur_policy);
+	return rcu_dereference_check(daudit_cur_policy,
+				     rcu_read_lock_any_held());
 }
 
 /* Is any protected object on the filesystem of @dev? */

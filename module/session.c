@@ -247,17 +247,23 @@ static void emit(struct daudit_session *s, u16 reason, bool final)
 	rcu_read_unlock();
 }
 
-/* Count @io into @s.  s->lock held. */
+/*
+ * Count @io into @s.  s->lock held.  first_ns is 0 exactly when the
+ * interval is empty (take() clears it, the clock is never 0); only
+ * mappings carry mapped bytes.
+ */
 static __always_inline void add(struct daudit_session *s,
 				const struct daudit_io *io, u64 t)
 {
-	if (!has_data(s))
+	if (!s->first_ns)
 		s->first_ns = t;
 	s->last_ns = t;
 	s->bytes += io->bytes;
 	s->calls += io->calls;
-	s->mmap_bytes += io->mmap_bytes;
-	s->mmap_len += io->mmap_len;
+	if (unlikely(io->path & DAUDIT_PATH_MMAP)) {
+		s->mmap_bytes += io->mmap_bytes;
+		s->mmap_len += io->mmap_len;
+	}
 	s->paths |= io->path;
 	if (io->off != DAUDIT_OFFSET_UNKNOWN && io->bytes) {
 		s->off_min = min(s->off_min, io->off);
@@ -320,7 +326,8 @@ static struct daudit_session *find(struct daudit_fentry *fe, pid_t tgid,
 {
 	struct daudit_session *s;
 
-	hlist_for_each_entry_rcu(s, &fe->sessions, fnode)
+	hlist_for_each_entry_rcu(s, &fe->sessions, fnode,
+				 rcu_read_lock_any_held())
 		if (s->tgid == tgid && s->start_ns == start_ns)
 			return s;
 	return NULL;
@@ -469,11 +476,9 @@ static __always_inline int account(const struct daudit_policy *p,
 		s->marked_ns = t;
 		ret = ACC_MARK;
 	}
+	/* The age threshold is the flush worker's, once a second. */
 	if (unlikely(s->bytes + s->mmap_bytes >= flush_bytes))
 		interim(s, DAUDIT_END_BYTES, flags);
-	else if (unlikely(t > s->first_ns &&
-			  t - s->first_ns >= (u64)flush_age_sec * NSEC_PER_SEC))
-		interim(s, DAUDIT_END_AGE, flags);
 	else
 		spin_unlock_irqrestore(&s->lock, flags);
 	return ret;

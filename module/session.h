@@ -29,7 +29,8 @@ extern spinlock_t daudit_sessions_lock;
 
 /*
  * Account @io on protected file @fe by @task (current, or the task that
- * submitted an io_uring request).  Caller holds rcu_read_lock().
+ * submitted an io_uring request).  Caller holds rcu_read_lock() or runs
+ * with preemption disabled.
  */
 void daudit_session_account(const struct daudit_policy *p,
 			    struct daudit_fentry *fe, struct task_struct *task,
