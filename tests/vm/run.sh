@@ -12,6 +12,10 @@
 #                                each booted twice: wall-clock time, then
 #                                instruction-counted time (qemu -icount,
 #                                one vCPU); BENCH_CLOCKS="wall" for one
+#   SUITE_TIMEOUT=600            seconds a suite may run in the VM; one that
+#                                runs longer is killed, its tasks' kernel
+#                                stacks reported as TAP comments, and it
+#                                fails with fewer results than its plan
 #
 # Exit status: 0 when every test and every health check passed.
 set -uo pipefail
@@ -63,7 +67,8 @@ boot() {
 	local kver=$1 dir=$work/$1${2:+.$2} accel=(-accel "tcg,thread=$tcg_thread") smp=2
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	printf 'MODE=%s\nSUITES="%s"\nBENCH_CLOCK=%s\n' "$mode" "$SUITES" "${2:-}" >"$dir/vm.conf"
+	printf 'MODE=%s\nSUITES="%s"\nBENCH_CLOCK=%s\nSUITE_TIMEOUT=%s\n' \
+		"$mode" "$SUITES" "${2:-}" "${SUITE_TIMEOUT:-600}" >"$dir/vm.conf"
 	# One vCPU: Debian's 6.1 never brings up a second CPU under -icount.
 	if [ "${2:-}" = icount ]; then
 		# shellcheck disable=SC2054 # qemu option values, not array elements
