@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -256,11 +257,22 @@ static int get(struct addr *a, const char *mode)
 	fd = socket(a->family, a->type, 0);
 	if (fd < 0 || connect(fd, (void *)&a->ss, a->len) < 0)
 		die("connect");
-	if (a->type == SOCK_DGRAM && send(fd, "?", 1, 0) != 1)
-		die("send");
+	if (a->type == SOCK_DGRAM) {
+		/*
+		 * UDP may drop any datagram, the empty one that ends the
+		 * stream too: two seconds of silence end it as well.
+		 */
+		struct timeval tv = { .tv_sec = 2 };
+
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0)
+			die("SO_RCVTIMEO");
+		if (send(fd, "?", 1, 0) != 1)
+			die("send");
+	}
 	while ((n = get_one(fd, mode, buf, pipefd, &ring)) > 0)
 		total += n;
-	if (n < 0)
+	if (n < 0 && !(a->type == SOCK_DGRAM &&
+		       (errno == EAGAIN || errno == EWOULDBLOCK)))
 		die(mode);
 	close(fd);
 	printf("bytes=%lld pid=%d\n", total, getpid());
