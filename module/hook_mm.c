@@ -24,9 +24,8 @@ static int pte_pre(struct kprobe *kp, struct pt_regs *regs)
 	if (!file)
 		return 0;
 	io.mmap_bytes = daudit_pte_nr(regs) * PAGE_SIZE;
-	rcu_read_lock();
+	/* A kprobe handler runs with preemption disabled: an RCU section. */
 	daudit_hook_read(file, true, -1, current, &io);
-	rcu_read_unlock();
 	return 0;
 }
 

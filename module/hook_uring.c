@@ -71,13 +71,12 @@ void daudit_probe_uring_complete(void *data, void *ctx, void *req,
 	op = READ_ONCE(r->opcode);
 	io.bytes = res;
 	io.path = read_path(op);
-	rcu_read_lock();
+	/* A tracepoint probe runs with preemption disabled: an RCU section. */
 	if (io.path) {
 		daudit_hook_read(r->file, true, -1, r->task, &io);
-	} else {
-		io.path = write_path(op);
-		if (io.path)
-			daudit_hook_write(r->file, true, -1, r->task, &io);
+		return;
 	}
-	rcu_read_unlock();
+	io.path = write_path(op);
+	if (io.path)
+		daudit_hook_write(r->file, true, -1, r->task, &io);
 }

@@ -37,7 +37,8 @@ static struct kprobe *kps[] = {
  * protected data lately; else one mark lookup, and for marked sessions
  * one cache lookup of the destination.
  *
- * Context: rcu_read_lock() held.
+ * Context: RCU read-side critical section (rcu_read_lock() or preemption
+ * disabled).
  */
 void daudit_hook_write(struct file *file, bool pinned, int fd,
 		       struct task_struct *task, struct daudit_io *io)

@@ -396,19 +396,18 @@ static struct daudit_session *create(const struct daudit_policy *p,
 }
 
 /*
- * An interim record of a session that crossed a threshold: taken under its
- * lock (held on entry, released here), written after.  Out of line, so the
- * record's stack space is not set up on every read.
+ * An interim record of a session that crossed the byte threshold: taken
+ * under its lock (held on entry, released here), written after.  Out of
+ * line, so the record's stack space is not set up on every read.
  */
-static noinline void interim(struct daudit_session *s, u16 reason,
-			     unsigned long flags)
+static noinline void interim(struct daudit_session *s, unsigned long flags)
 	__releases(&s->lock)
 {
 	union daudit_rec_session r;
 	u32 size = 0;
 	u16 type;
 
-	type = take(s, &r, &size, reason, false);
+	type = take(s, &r, &size, DAUDIT_END_BYTES, false);
 	spin_unlock_irqrestore(&s->lock, flags);
 	write_record(type, &r, size, s->fe);
 }
@@ -478,7 +477,7 @@ static __always_inline int account(const struct daudit_policy *p,
 	}
 	/* The age threshold is the flush worker's, once a second. */
 	if (unlikely(s->bytes + s->mmap_bytes >= flush_bytes))
-		interim(s, DAUDIT_END_BYTES, flags);
+		interim(s, flags);
 	else
 		spin_unlock_irqrestore(&s->lock, flags);
 	return ret;
