@@ -262,7 +262,10 @@ static bool same_verdict(const struct daudit_fentry *a,
 	       !memcmp(a->path, b->path, a->path_len);
 }
 
-/* Classify @file (referenced) for @role and install the verdict. */
+/*
+ * Classify @file (referenced) for @role and install the verdict.  Returns
+ * the entry, protected or not, or NULL if none could be made or kept.
+ */
 static struct daudit_fentry *install(const struct daudit_policy *p,
 				     struct file *file, u8 role)
 {
@@ -306,7 +309,91 @@ out:
 		kfree(fe->sock);
 		kfree(fe);
 	}
-	return ret && ret->dataset >= 0 ? ret : NULL;
+	return ret;
+}
+
+/*
+ * The first level (fcache.h).  Fills, clears and policy changes are
+ * serialized by fslot_lock; readers take no lock.
+ */
+struct daudit_fslot daudit_fslots[DAUDIT_FSLOTS];
+static DEFINE_SPINLOCK(fslot_lock);
+
+/*
+ * @file is not protected under @p (NULL: no policy).  Caller holds a
+ * reference on @file, so its final release, which empties the slot, comes
+ * after; a slot filled under a policy no longer in force would outlive
+ * the emptying that came with the new one, so it is not filled.
+ */
+static void fslot_fill(const struct daudit_policy *p, const struct file *file)
+{
+	struct daudit_fslot *s = daudit_fslot_of(file);
+	unsigned long flags;
+
+	if (READ_ONCE(s->file) || S_ISSOCK(file_inode(file)->i_mode))
+		return;
+	spin_lock_irqsave(&fslot_lock, flags);
+	if (!s->file && rcu_access_pointer(daudit_cur_policy) == p) {
+		WRITE_ONCE(s->dentry, file->f_path.dentry);
+		smp_wmb();	/* the dentry before the file: fcache.h */
+		WRITE_ONCE(s->file, file);
+	}
+	spin_unlock_irqrestore(&fslot_lock, flags);
+}
+
+/*
+ * The same without a reference held: take one, if the slot is free (a
+ * socket's never is: this is on the path of every socket read).
+ */
+static noinline void fslot_remember(const struct daudit_policy *p,
+				    struct file *file, bool pinned, int fd)
+{
+	struct file *ref;
+
+	if (READ_ONCE(daudit_fslot_of(file)->file) ||
+	    S_ISSOCK(file_inode(file)->i_mode))
+		return;
+	if (pinned) {
+		fslot_fill(p, file);
+		return;
+	}
+	ref = fd >= 0 ? fget(fd) : NULL;
+	if (ref == file)
+		fslot_fill(p, file);
+	if (ref)
+		fput(ref);
+}
+
+void daudit_fcache_no_policy(struct file *file, bool pinned, int fd)
+{
+	fslot_remember(NULL, file, pinned, fd);
+}
+
+static void fslot_forget(const struct file *file)
+{
+	struct daudit_fslot *s = daudit_fslot_of(file);
+	unsigned long flags;
+
+	if (READ_ONCE(s->file) != file)
+		return;
+	spin_lock_irqsave(&fslot_lock, flags);
+	if (s->file == file)
+		WRITE_ONCE(s->file, NULL);
+	spin_unlock_irqrestore(&fslot_lock, flags);
+}
+
+struct daudit_policy *daudit_fcache_swap_policy(struct daudit_policy *p)
+{
+	struct daudit_policy *old;
+	unsigned long flags;
+	u32 i;
+
+	spin_lock_irqsave(&fslot_lock, flags);
+	for (i = 0; i < DAUDIT_FSLOTS; i++)
+		WRITE_ONCE(daudit_fslots[i].file, NULL);
+	old = rcu_replace_pointer(daudit_cur_policy, p, true);
+	spin_unlock_irqrestore(&fslot_lock, flags);
+	return old;
 }
 
 /* Once per open file: classify it with a reference held. */
@@ -317,17 +404,23 @@ static noinline struct daudit_fentry *get_slow(const struct daudit_policy *p,
 	struct daudit_fentry *fe;
 	struct file *ref;
 
-	if (pinned)
-		return install(p, file, role);
-	ref = fd >= 0 ? fget(fd) : NULL;
-	if (ref != file) {
-		/* The descriptor changed under us: not worth guessing. */
-		if (ref)
-			fput(ref);
-		return NULL;
+	if (!pinned) {
+		ref = fd >= 0 ? fget(fd) : NULL;
+		if (ref != file) {
+			/* The descriptor changed under us: not worth guessing. */
+			if (ref)
+				fput(ref);
+			return NULL;
+		}
 	}
 	fe = install(p, file, role);
-	fput(ref);
+	if (fe && fe->dataset < 0) {
+		if (role == DAUDIT_ROLE_READ)
+			fslot_fill(p, file);
+		fe = NULL;
+	}
+	if (!pinned)
+		fput(file);
 	return fe;
 }
 
@@ -339,8 +432,13 @@ static __always_inline struct daudit_fentry *get(const struct daudit_policy *p,
 	struct daudit_fentry *fe = lookup(file, role, bucket_of(file));
 
 	if (likely(fe && READ_ONCE(fe->gen) == p->generation &&
-		   fe->dentry == file->f_path.dentry))
-		return fe->dataset >= 0 ? fe : NULL;
+		   fe->dentry == file->f_path.dentry)) {
+		if (fe->dataset >= 0)
+			return fe;
+		if (role == DAUDIT_ROLE_READ)
+			fslot_remember(p, file, pinned, fd);
+		return NULL;
+	}
 	return get_slow(p, file, pinned, fd, role);
 }
 
@@ -364,6 +462,7 @@ daudit_fcache_get(const struct daudit_policy *p, struct file *file,
 		if (!p->n_nets && !p->n_unixes)
 			return NULL;
 	} else if (!daudit_policy_has_dev(p, inode->i_sb->s_dev)) {
+		fslot_remember(p, file, pinned, fd);
 		return NULL;
 	}
 	return get(p, file, pinned, fd, DAUDIT_ROLE_READ);
@@ -396,6 +495,7 @@ void daudit_fcache_release(struct file *file)
 	u32 b = bucket_of(file);
 	u8 role;
 
+	fslot_forget(file);
 	if (!atomic64_read(&n_entries))
 		return;
 	for (role = DAUDIT_ROLE_READ; role <= DAUDIT_ROLE_EGRESS; role++) {

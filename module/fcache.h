@@ -57,6 +57,69 @@ static inline u32 daudit_fentry_tail_len(const struct daudit_fentry *fe)
 	return fe->path_len;
 }
 
+/*
+ * The first level, in front of the hash table: a direct-mapped table of
+ * open files known not to be protected data under the policy in force, so
+ * that the commonest read of all, of an unprotected file, costs two loads
+ * and two compares.  Like the hash table's, the verdict holds for the open
+ * file under one policy.  A slot names the file and, as a second check,
+ * its dentry; sockets are never in it (their verdict follows the peer).
+ * Filled only while the file cannot be released (a reference held), only
+ * if empty, and only if the policy it was judged by is still in force;
+ * emptied at the file's final release, and all at once before a new
+ * policy takes effect (daudit_fcache_swap_policy()).  A file whose slot
+ * another holds takes the hash table.
+ */
+struct daudit_fslot {
+	const struct file *file;
+	const struct dentry *dentry;
+};
+
+#define DAUDIT_FSLOT_BITS	13
+#define DAUDIT_FSLOTS		(1U << DAUDIT_FSLOT_BITS)
+
+extern struct daudit_fslot daudit_fslots[DAUDIT_FSLOTS];
+
+/* A struct file is cache-line aligned: index by its line number. */
+static __always_inline struct daudit_fslot *
+daudit_fslot_of(const struct file *file)
+{
+	BUILD_BUG_ON(sizeof(struct daudit_fslot) != 16);
+	return (void *)daudit_fslots +
+	       (((unsigned long)file >> (L1_CACHE_SHIFT - 4)) &
+		((DAUDIT_FSLOTS - 1) << 4));
+}
+
+/* Is @file, open, known not to be protected under the policy in force? */
+static __always_inline bool daudit_fcache_unprotected(const struct file *file)
+{
+	const struct daudit_fslot *s = daudit_fslot_of(file);
+
+	/*
+	 * No lock: writers store the dentry, smp_wmb(), then the file
+	 * (WRITE_ONCE), so a reader that sees its file here sees its dentry.
+	 * data_race(): plain loads, which the compiler folds into the
+	 * compares (aligned words: not torn).
+	 */
+	if (data_race(s->file) != file)
+		return false;
+	smp_rmb();	/* pairs with the fill's smp_wmb() */
+	/* data_race(): as above */
+	return data_race(s->dentry) == file->f_path.dentry;
+}
+
+/*
+ * Put @p in force (NULL: none), emptying the first level first.  Caller
+ * serializes policy changes.  Returns the policy it replaces.
+ */
+struct daudit_policy *daudit_fcache_swap_policy(struct daudit_policy *p);
+
+/*
+ * A read of @file when no policy is in force: remember that it reads
+ * nothing protected.  @pinned, @fd: as for daudit_fcache_get().
+ */
+void daudit_fcache_no_policy(struct file *file, bool pinned, int fd);
+
 int daudit_fcache_init(void);
 void daudit_fcache_exit(void);
 

@@ -47,18 +47,41 @@ static noinline long long off_ptr(unsigned long uptr, long bytes)
 	return off - bytes;
 }
 
+/*
+ * A read of @file, @fd in current's table, that the first level
+ * (fcache.h) does not know: find out, and account it.
+ */
+static noinline void read_slow(struct file *file, unsigned long fd,
+			       long bytes, long long off, u32 path)
+{
+	struct daudit_policy *p = daudit_policy_current();
+	struct daudit_io io = {
+		.bytes = bytes,
+		.path = path,
+		.calls = 1,
+	};
+
+	if (!p) {
+		daudit_fcache_no_policy(file, false, fd);
+		return;
+	}
+	io.off = start_of(file, off, bytes);
+	daudit_hook_read_in(p, file, false, fd, current, &io);
+}
+
+/*
+ * The per-read path: for a file known unprotected, the descriptor lookup
+ * and the first level's two compares.
+ */
 static notrace daudit_nocanary void on_read(unsigned long fd, long bytes,
 					    long long off, u32 path)
 {
-	struct daudit_io io = { .bytes = bytes, .path = path, .calls = 1 };
 	struct file *file;
 
 	daudit_syscall_probe_enter();
 	file = fd_file_rcu(fd);
-	if (file) {
-		io.off = start_of(file, off, bytes);
-		daudit_hook_read(file, false, fd, current, &io);
-	}
+	if (file && !daudit_fcache_unprotected(file))
+		read_slow(file, fd, bytes, off, path);
 	daudit_syscall_probe_exit();
 }
 
@@ -254,34 +277,13 @@ static noinline void sys_exit_ia32(struct pt_regs *regs, long ret)
 	}
 }
 
-/**
- * daudit_probe_sys_exit - raw_syscalls:sys_exit probe.
- * @data: unused.
- * @regs: the syscall's saved registers.
- * @ret: its return value.
- */
-notrace daudit_nocanary void daudit_probe_sys_exit(void *data,
-						   struct pt_regs *regs,
-						   long ret)
+/* A 64-bit process's syscall. */
+static noinline void sys_exit_x64(struct pt_regs *regs, long ret, int nr)
 {
-	int nr;
-
-	if (ret <= 0)
-		return;
-	if (unlikely(in_ia32_syscall())) {
-		sys_exit_ia32(regs, ret);
-		return;
-	}
-
-	/* The commonest read first; the paths that need a stack frame of
-	 * their own are out of line, so this one needs none.
-	 */
-	nr = syscall_get_nr(current, regs);
-	if (likely(nr == __NR_read)) {
-		on_read(regs->di, ret, OFF_FPOS, DAUDIT_PATH_READ);
-		return;
-	}
 	switch (nr) {
+	case __NR_read:
+		on_read(regs->di, ret, OFF_FPOS, DAUDIT_PATH_READ);
+		break;
 	case __NR_pread64:
 		on_read(regs->di, ret, regs->r10, DAUDIT_PATH_PREAD);
 		break;
@@ -342,4 +344,59 @@ notrace daudit_nocanary void daudit_probe_sys_exit(void *data,
 		on_mmap(regs);
 		break;
 	}
+}
+
+/*
+ * Every syscall but a 64-bit read(2): the probe's own arguments, so the
+ * probe jumps here without moving them (__noipa: gcc would otherwise drop
+ * the unused one).
+ */
+static noinline __noipa void sys_exit_other(void *data, struct pt_regs *regs,
+					    long ret)
+{
+	if (unlikely(in_ia32_syscall()))
+		sys_exit_ia32(regs, ret);
+	else
+		sys_exit_x64(regs, ret, syscall_get_nr(current, regs));
+}
+
+/*
+ * Syscall number 0 and @file not known unprotected: a 64-bit read(2) to
+ * account, or a 32-bit process's restart_syscall, which is no read.
+ */
+static noinline __noipa void read_miss(void *data, struct pt_regs *regs,
+				       long ret, struct file *file)
+{
+	if (likely(!in_ia32_syscall()))
+		read_slow(file, regs->di, ret, OFF_FPOS, DAUDIT_PATH_READ);
+}
+
+/**
+ * daudit_probe_sys_exit - raw_syscalls:sys_exit probe.
+ * @data: unused.
+ * @regs: the syscall's saved registers.
+ * @ret: its return value.
+ *
+ * A read(2) of a file known unprotected returns here, without a stack
+ * frame: the descriptor lookup and the first level's two compares
+ * (fcache.h).  Number 0 is also a 32-bit process's restart_syscall: the
+ * same early return is right for it, and read_miss() tells the two apart.
+ */
+notrace daudit_nocanary void daudit_probe_sys_exit(void *data,
+						   struct pt_regs *regs,
+						   long ret)
+{
+	struct file *file;
+
+	if (ret <= 0)
+		return;
+	if (likely(syscall_get_nr(current, regs) == __NR_read)) {
+		daudit_syscall_probe_enter();
+		file = fd_file_rcu(regs->di);
+		if (file && !daudit_fcache_unprotected(file))
+			read_miss(data, regs, ret, file);
+		daudit_syscall_probe_exit();
+		return;
+	}
+	sys_exit_other(data, regs, ret);
 }

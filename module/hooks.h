@@ -41,32 +41,41 @@ extern struct kprobe daudit_kp_pte;
  */
 struct daudit_io;
 /**
- * daudit_hook_read - account one read of a file, if it is protected.
+ * daudit_hook_read_in - account one read of a file under a policy.
+ * @p: the policy in force.
  * @file: the file read.
  * @pinned: the caller holds a reference on @file.
  * @fd: else, its descriptor in current's table.
  * @task: the task the read is attributed to.
  * @io: the read.
  *
- * The per-read fast path: an RCU policy load, a superblock check and one
- * hash lookup for unprotected files; no allocation, no path walk, no sleep.
+ * The per-read path: a superblock check and one hash lookup for files the
+ * first level (fcache.h) does not know; no allocation, no path walk, no
+ * sleep.
  *
  * Context: RCU read-side critical section (rcu_read_lock() or preemption
  * disabled).
  */
+static inline void daudit_hook_read_in(struct daudit_policy *p,
+				       struct file *file, bool pinned, int fd,
+				       struct task_struct *task,
+				       struct daudit_io *io)
+{
+	struct daudit_fentry *fe = daudit_fcache_get(p, file, pinned, fd);
+
+	if (fe)
+		daudit_session_account(p, fe, task, io);
+}
+
+/* The same under the policy in force, if any.  Same context. */
 static inline void daudit_hook_read(struct file *file, bool pinned, int fd,
 				    struct task_struct *task,
 				    struct daudit_io *io)
 {
-	struct daudit_policy *p;
-	struct daudit_fentry *fe;
+	struct daudit_policy *p = daudit_policy_current();
 
-	p = daudit_policy_current();
-	if (p) {
-		fe = daudit_fcache_get(p, file, pinned, fd);
-		if (fe)
-			daudit_session_account(p, fe, task, io);
-	}
+	if (p)
+		daudit_hook_read_in(p, file, pinned, fd, task, io);
 }
 
 void daudit_hook_write(struct file *file, bool pinned, int fd,

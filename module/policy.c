@@ -21,6 +21,7 @@
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 
+#include "fcache.h"
 #include "policy.h"
 #include "record.h"
 
@@ -534,8 +535,7 @@ static int load(const void __user *ubuf, u32 len, struct perr *e,
 	if (!ret) {
 		p->generation = next_generation++;
 		p->loaded_ns = ktime_get_real_ns();
-		old = rcu_replace_pointer(daudit_cur_policy, p,
-					  lockdep_is_held(&policy_lock));
+		old = daudit_fcache_swap_policy(p);
 		if (old)
 			call_rcu(&old->rcu, policy_free_rcu);
 		p = NULL;
@@ -642,7 +642,7 @@ void daudit_policy_exit(void)
 {
 	struct daudit_policy *p;
 
-	p = rcu_replace_pointer(daudit_cur_policy, NULL, true);
+	p = daudit_fcache_swap_policy(NULL);
 	synchronize_rcu();
 	policy_free(p);
 }
