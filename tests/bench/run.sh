@@ -174,7 +174,7 @@ for c in "${configs[@]}"; do
 	label=$c
 	case $c in
 	none) label="no module" ;;
-	no-policy) label="module loaded, no policy (the syscall tracepoint alone)" ;;
+	no-policy) label="module loaded, no policy" ;;
 	other-fs) label="module loaded, nothing protected on the file's filesystem" ;;
 	unprotected) label="module loaded, file unprotected (same filesystem as a protected tree)" ;;
 	protected) label="file protected" ;;
