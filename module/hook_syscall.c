@@ -2,8 +2,9 @@
 /*
  * The syscall read and write paths, at raw_syscalls:sys_exit: the return
  * value is the exact number of bytes read or written, the saved registers
- * still hold the arguments.  Everything but a handful of syscall numbers
- * leaves at the first two compares; writes leave at a third unless some
+ * still hold the arguments.  A failed syscall leaves at the first compare;
+ * read(2) is taken inline; other numbers go out of line to a switch where
+ * all but a handful leave, and writes leave at one more test unless some
  * session read protected data within the egress window.
  */
 #include <linux/fdtable.h>
@@ -277,13 +278,10 @@ static noinline void sys_exit_ia32(struct pt_regs *regs, long ret)
 	}
 }
 
-/* A 64-bit process's syscall. */
+/* A 64-bit process's syscall other than read(2), which the probe takes. */
 static noinline void sys_exit_x64(struct pt_regs *regs, long ret, int nr)
 {
 	switch (nr) {
-	case __NR_read:
-		on_read(regs->di, ret, OFF_FPOS, DAUDIT_PATH_READ);
-		break;
 	case __NR_pread64:
 		on_read(regs->di, ret, regs->r10, DAUDIT_PATH_PREAD);
 		break;
