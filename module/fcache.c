@@ -2,15 +2,17 @@
 /*
  * The per-open-file verdict cache.
  *
- * Reads of files on filesystems that hold no protected object, and of
- * sockets when no socket is protected, never get here (the policy's
- * filters).  Others are looked up by their struct file pointer and role
- * (read, or egress for writes by a marked session) in a fixed hash table
- * under RCU.  A miss, or a verdict from an older policy, classifies the
- * file once (dentry ancestry or socket peer; egress destinations also
- * their path and mount, with d_path(): never sleeps) and caches the
- * result; an entry whose verdict changes is replaced, never edited, so
- * readers see either whole.
+ * First, for the syscall read paths, the first level (fcache.h): open
+ * files known unprotected, two compares in the probe.  Reads of files on
+ * filesystems that hold no protected object, and of sockets when no
+ * socket is protected, stop at the policy's filters (and the files go
+ * into the first level).  Others are looked up by their struct file
+ * pointer and role (read, or egress for writes by a marked session) in a
+ * fixed hash table under RCU.  A miss, or a verdict from an older policy,
+ * classifies the file once (dentry ancestry or socket peer; egress
+ * destinations also their path and mount, with d_path(): never sleeps)
+ * and caches the result; an entry whose verdict changes is replaced,
+ * never edited, so readers see either whole.
  */
 #include <linux/atomic.h>
 #include <linux/file.h>

@@ -2,8 +2,9 @@
 /*
  * Per-open-file cache: the verdict for each struct file that was read (is
  * it protected data?) or written by a marked session (is it a way out?),
- * so the per-call fast path is one hash lookup.  Entries die with the file
- * (the final __fput), which also ends the file's sessions.
+ * so the per-call fast path is two compares (the first level, below) or
+ * one hash lookup.  Entries die with the file (the final __fput), which
+ * also ends the file's sessions.
  */
 #ifndef _DAUDIT_FCACHE_H
 #define _DAUDIT_FCACHE_H
