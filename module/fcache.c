@@ -321,6 +321,13 @@ out:
 struct daudit_fslot daudit_fslots[DAUDIT_FSLOTS];
 static DEFINE_SPINLOCK(fslot_lock);
 
+/* Could @file take its slot?  Not if another holds it, nor a socket. */
+static bool fslot_free_for(const struct file *file)
+{
+	return !READ_ONCE(daudit_fslot_of(file)->file) &&
+	       !S_ISSOCK(file_inode(file)->i_mode);
+}
+
 /*
  * @file is not protected under @p (NULL: no policy).  Caller holds a
  * reference on @file, so its final release, which empties the slot, comes
@@ -332,7 +339,7 @@ static void fslot_fill(const struct daudit_policy *p, const struct file *file)
 	struct daudit_fslot *s = daudit_fslot_of(file);
 	unsigned long flags;
 
-	if (READ_ONCE(s->file) || S_ISSOCK(file_inode(file)->i_mode))
+	if (!fslot_free_for(file))
 		return;
 	spin_lock_irqsave(&fslot_lock, flags);
 	if (!s->file && rcu_access_pointer(daudit_cur_policy) == p) {
@@ -344,26 +351,41 @@ static void fslot_fill(const struct daudit_policy *p, const struct file *file)
 }
 
 /*
- * The same without a reference held: take one, if the slot is free (a
- * socket's never is: this is on the path of every socket read).
+ * Hold @file for the caller: pinned already, or a reference taken through
+ * @fd in current's table if it still names @file.  Undone by unhold().
+ */
+static bool hold(struct file *file, bool pinned, int fd)
+{
+	struct file *ref;
+
+	if (pinned)
+		return true;
+	ref = fd >= 0 ? fget(fd) : NULL;
+	if (ref == file)
+		return true;
+	/* The descriptor changed under us: not worth guessing. */
+	if (ref)
+		fput(ref);
+	return false;
+}
+
+static void unhold(struct file *file, bool pinned)
+{
+	if (!pinned)
+		fput(file);
+}
+
+/*
+ * The same without a reference held, if the slot is free (checked first:
+ * this is on the path of every socket read).
  */
 static noinline void fslot_remember(const struct daudit_policy *p,
 				    struct file *file, bool pinned, int fd)
 {
-	struct file *ref;
-
-	if (READ_ONCE(daudit_fslot_of(file)->file) ||
-	    S_ISSOCK(file_inode(file)->i_mode))
+	if (!fslot_free_for(file) || !hold(file, pinned, fd))
 		return;
-	if (pinned) {
-		fslot_fill(p, file);
-		return;
-	}
-	ref = fd >= 0 ? fget(fd) : NULL;
-	if (ref == file)
-		fslot_fill(p, file);
-	if (ref)
-		fput(ref);
+	fslot_fill(p, file);
+	unhold(file, pinned);
 }
 
 void daudit_fcache_no_policy(struct file *file, bool pinned, int fd)
@@ -404,25 +426,16 @@ static noinline struct daudit_fentry *get_slow(const struct daudit_policy *p,
 					       int fd, u8 role)
 {
 	struct daudit_fentry *fe;
-	struct file *ref;
 
-	if (!pinned) {
-		ref = fd >= 0 ? fget(fd) : NULL;
-		if (ref != file) {
-			/* The descriptor changed under us: not worth guessing. */
-			if (ref)
-				fput(ref);
-			return NULL;
-		}
-	}
+	if (!hold(file, pinned, fd))
+		return NULL;
 	fe = install(p, file, role);
 	if (fe && fe->dataset < 0) {
 		if (role == DAUDIT_ROLE_READ)
 			fslot_fill(p, file);
 		fe = NULL;
 	}
-	if (!pinned)
-		fput(file);
+	unhold(file, pinned);
 	return fe;
 }
 

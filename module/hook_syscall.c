@@ -71,17 +71,24 @@ static noinline void read_slow(struct file *file, unsigned long fd,
 }
 
 /*
- * The per-read path: for a file known unprotected, the descriptor lookup
- * and the first level's two compares.
+ * The per-read path: @fd's file in current's table, unless there is none
+ * or it is known unprotected (the first level's two compares).
  */
+static __always_inline struct file *file_to_check(unsigned long fd)
+{
+	struct file *file = fd_file_rcu(fd);
+
+	return file && !daudit_fcache_unprotected(file) ? file : NULL;
+}
+
 static notrace daudit_nocanary void on_read(unsigned long fd, long bytes,
 					    long long off, u32 path)
 {
 	struct file *file;
 
 	daudit_syscall_probe_enter();
-	file = fd_file_rcu(fd);
-	if (file && !daudit_fcache_unprotected(file))
+	file = file_to_check(fd);
+	if (file)
 		read_slow(file, fd, bytes, off, path);
 	daudit_syscall_probe_exit();
 }
@@ -390,8 +397,8 @@ notrace daudit_nocanary void daudit_probe_sys_exit(void *data,
 		return;
 	if (likely(syscall_get_nr(current, regs) == __NR_read)) {
 		daudit_syscall_probe_enter();
-		file = fd_file_rcu(regs->di);
-		if (file && !daudit_fcache_unprotected(file))
+		file = file_to_check(regs->di);
+		if (file)
 			read_miss(data, regs, ret, file);
 		daudit_syscall_probe_exit();
 		return;
