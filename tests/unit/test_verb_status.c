@@ -132,7 +132,7 @@ static void the_sinks_section(void **state)
 		"\"refused_first\":\"2026-11-20T23:20:00Z\",\"refused_last\":\"2026-11-20T23:25:00Z\","
 		"\"last_error\":\"cannot connect to tls://siem.example.com:6514: Connection refused\","
 		"\"last_error_time\":\"2026-11-20T23:29:00Z\",\"state\":\"disconnected\","
-		"\"connected\":false,\"in_flight\":0,\"spool\":{\"dir\":\"/x\","
+		"\"connected\":false,\"in_flight\":0,\"resent\":12,\"spool\":{\"dir\":\"/x\","
 		"\"bytes\":7140000,\"max_bytes\":1073741824,\"records\":5120}}]}";
 	struct daudit_stats st;
 	char path[512];
@@ -156,6 +156,7 @@ static void the_sinks_section(void **state)
 	assert_non_null(strstr(s, "\n  siem    syslog tls://siem.example.com:6514, cef: disconnected; 2 delivered, 5120 waiting in the spool (6.81 MiB of 1.00 GiB)\n"));
 	assert_non_null(strstr(s, "\n          ! spool full: 42 messages (42.0 KiB) refused from 2026-11-20 23:20:00 to 2026-11-20 23:25:00; the records are in the database (daudit events)\n"));
 	assert_non_null(strstr(s, "\n          ! 3 messages could not be written or sent (see the last error)\n"));
+	assert_non_null(strstr(s, "\n          12 messages sent again after a reset or error: the receiver may have some twice (same event id)\n"));
 	assert_non_null(strstr(s, "\n          last error 2026-11-20 23:29:00: cannot connect to tls://siem.example.com:6514: Connection refused\n"));
 	free(s);
 	s = section(db, &st, 1);

@@ -302,6 +302,9 @@ static void print_sink(const struct collector_state *c, json_object *s,
 	if (jnum(s, "lost"))
 		printf("  %-*s ! %" PRIu64 " messages could not be written or sent (see the last error)\n",
 		       width, "", jnum(s, "lost"));
+	if (jnum(s, "resent"))
+		printf("  %-*s %" PRIu64 " messages sent again after a reset or error: the receiver may have some twice (same event id)\n",
+		       width, "", jnum(s, "resent"));
 	if (err)
 		printf("  %-*s last error %s: %s\n", width, "",
 		       jtime(s, "last_error_time", t1, sizeof(t1)), err);

@@ -60,6 +60,7 @@ struct sink_stats {
 	uint64_t refused_first_ns, refused_last_ns;
 	uint64_t lost;			/* could not be written or sent */
 	uint64_t reconnects;
+	uint64_t resent;		/* sent again; the receiver may have them */
 	int connected;			/* network: the connection is up */
 	int64_t state_since_ns;
 	char last_error[256];

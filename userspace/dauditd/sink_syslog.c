@@ -251,12 +251,22 @@ static void go_down(struct sink *s, struct syslog_sink *y, const char *why,
 		close(y->fd);
 		y->fd = -1;
 	}
-	/* What the receiver may not have goes again, in order. */
+	/*
+	 * What the receiver may not have goes again, in order.  After a
+	 * clean close that is only what it never acknowledged, hence never
+	 * read; otherwise (a reset, an error, UDP) it may have some of it.
+	 */
+	if (!clean && y->qn) {
+		s->st.resent += y->qn;
+		if (why)
+			sink_error(s, "%s; %zu message%s it may already have go again",
+				   why, y->qn, y->qn == 1 ? "" : "s");
+	} else if (why) {
+		sink_error(s, "%s", why);
+	}
 	y->qhead = y->qn = 0;
 	y->have_frame = 0;
 	y->send_pos = y->sp.cursor;
-	if (why)
-		sink_error(s, "%s", why);
 	y->state = ST_DOWN;
 	y->state_ms = now;
 	y->next_try_ms = now + (int64_t)y->backoff * 1000;
@@ -459,6 +469,24 @@ static void frame_sent(struct syslog_sink *y, int64_t now, int dropped)
 	y->have_frame = 0;
 }
 
+/*
+ * A send failed with @err.  EPIPE is the kernel's word for a reset that
+ * came after the receiver's FIN (tcp_reset() in CLOSE_WAIT; a reset
+ * before any FIN is ECONNRESET): the receiver closed cleanly, having
+ * read all it acknowledged, and the reset answers what we sent after.
+ */
+static void send_failed(struct sink *s, struct syslog_sink *y, int err)
+{
+	if (err == EPIPE) {
+		snprintf(y->err, sizeof(y->err),
+			 "the receiver closed the connection");
+		y->clean = 1;
+		return;
+	}
+	snprintf(y->err, sizeof(y->err), "sending to %s: %s", s->target,
+		 strerror(err));
+}
+
 /* Send while the socket takes it; -1 when the connection failed. */
 static int send_some(struct sink *s, struct syslog_sink *y, int64_t now)
 {
@@ -489,8 +517,11 @@ static int send_some(struct sink *s, struct syslog_sink *y, int64_t now)
 			n = tls_send(y->tls, y->frame.s + y->frame_off,
 				     y->frame.len - y->frame_off, y->err,
 				     sizeof(y->err));
-			if (n < 0)
+			if (n < 0) {
+				if (errno == EPIPE)
+					send_failed(s, y, errno);
 				return -1;
+			}
 			if (n == 0) {
 				sink_watch(s, y->fd, EPOLLIN | (tls_wants_write(y->tls) ?
 						     EPOLLOUT : 0));
@@ -505,8 +536,7 @@ static int send_some(struct sink *s, struct syslog_sink *y, int64_t now)
 				return 0;
 			}
 			if (n < 0) {
-				snprintf(y->err, sizeof(y->err), "sending to %s: %s",
-					 s->target, strerror(errno));
+				send_failed(s, y, errno);
 				return -1;
 			}
 			y->written += (uint64_t)n;
@@ -569,7 +599,7 @@ static void pump(struct sink *s, int64_t now)
 		tcp_acked(s, y, now, 0);
 	}
 	if (send_some(s, y, now) < 0) {
-		go_down(s, y, y->err, 0);
+		go_down(s, y, y->err, y->clean);
 		return;
 	}
 	if (s->cfg.transport != SINK_UDP)
@@ -757,6 +787,7 @@ static void syslog_status(struct sink *s, json_object *o)
 	json_object_object_add(o, "in_flight", json_object_new_uint64(y->qn));
 	json_object_object_add(o, "reconnects",
 			       json_object_new_uint64(s->st.reconnects));
+	json_object_object_add(o, "resent", json_object_new_uint64(s->st.resent));
 	json_object_object_add(sp, "dir", json_object_new_string(y->sp.dir));
 	json_object_object_add(sp, "bytes", json_object_new_uint64(y->sp.bytes));
 	json_object_object_add(sp, "max_bytes",

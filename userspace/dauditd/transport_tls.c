@@ -24,6 +24,7 @@ struct tls_conn {
 	int verify;
 	int fd;
 	uint64_t pushed;
+	int push_errno;			/* why the last push failed */
 };
 
 static ssize_t push(gnutls_transport_ptr_t p, const void *buf, size_t len)
@@ -31,10 +32,12 @@ static ssize_t push(gnutls_transport_ptr_t p, const void *buf, size_t len)
 	struct tls_conn *t = p;
 	ssize_t n = send(t->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 
-	if (n < 0)
+	if (n < 0) {
+		t->push_errno = errno;
 		gnutls_transport_set_errno(t->session, errno);
-	else
+	} else {
 		t->pushed += (uint64_t)n;
+	}
 	return n;
 }
 
@@ -152,6 +155,7 @@ int tls_attach(struct tls_conn *t, int fd, char *err, size_t errlen)
 		gnutls_session_set_verify_cert(t->session, t->server_name, 0);
 	t->fd = fd;
 	t->pushed = 0;
+	t->push_errno = 0;
 	gnutls_transport_set_ptr(t->session, t);
 	gnutls_transport_set_push_function(t->session, push);
 	gnutls_transport_set_pull_function(t->session, pull);
@@ -205,7 +209,13 @@ ssize_t tls_send(struct tls_conn *t, const void *buf, size_t len, char *err,
 		return r;
 	if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED)
 		return 0;
+	if (r == GNUTLS_E_PUSH_ERROR && t->push_errno) {
+		snprintf(err, errlen, "TLS send: %s", strerror(t->push_errno));
+		errno = t->push_errno;
+		return -1;
+	}
 	snprintf(err, errlen, "TLS send: %s", gnutls_strerror((int)r));
+	errno = EPROTO;
 	return -1;
 }
 

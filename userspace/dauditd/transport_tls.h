@@ -35,7 +35,7 @@ void tls_detach(struct tls_conn *t);
 int tls_handshake(struct tls_conn *t, char *err, size_t errlen);
 /*
  * Send up to @len bytes: how many went, 0 to call again with the same
- * arguments, -1 with @err.
+ * arguments, -1 with @err and errno (the socket's, or EPROTO).
  */
 ssize_t tls_send(struct tls_conn *t, const void *buf, size_t len, char *err,
 		 size_t errlen);
