@@ -10,7 +10,9 @@
 # rsyslog and the file sinks wrote with it, field by field.
 #
 # Then: rsyslog is stopped while records flow and started again (every
-# record arrives exactly once, in order, over TCP and TLS); dauditd is
+# record arrives exactly once, in order, over TCP and TLS, or after a
+# reset at least once with the repeats counted); rsyslog is frozen and
+# killed with data unread (every record arrives); dauditd is
 # stopped with a backlog in its spools and started again; certificates
 # that must be refused are; a full spool refuses and counts; SIGHUP
 # reopens a file sink that was moved away.
@@ -366,9 +368,32 @@ records "tls with a client certificate: rsyslog stopped and started under traffi
 records "udp (no acknowledgement in UDP syslog)" ecs --syslog "$T/rx-udp.json" 0 1340 report
 records "file sink meanwhile" ecs --file "$T/out-ecs.json" 0 1340 exact
 
+# 4b. rsyslog freezes (its TCP still acknowledges what arrives) and is
+#     killed with that unread: a reset.  Nothing may be lost, and every
+#     repeat is one dauditd counted.
+declare -A was
+for s in tcp tls tlsc; do was[$s]=$(resent $s); done
+pid=$(cat "$T/rsyslog.pid")
+kill -STOP "$pid"
+gen 1340 1400
+sleep 1
+kill -KILL "$pid"
+rm -f "$T/rsyslog.pid"
+sleep 0.5
+start_rsyslog || tap 1 "rsyslog starts again" "$T/rsyslog.log"
+settle "$live" || fail=1
+for s in tcp tls tlsc; do
+	now=$(resent $s)
+	[ "${now:-0}" -gt "${was[$s]:-0}" ]
+	tap $? "sink $s saw the reset of a killed rsyslog and sent again $((${now:-0} - ${was[$s]:-0})) messages it had sent"
+done
+records "tcp: rsyslog killed with unread data" cef --syslog "$T/rx-tcp.json" 0 1400 exact --resent "$(resent tcp)"
+records "tls: rsyslog killed with unread data" leef --syslog "$T/rx-tls.json" 0 1400 exact --facility 19 --resent "$(resent tls)"
+records "tls with a client certificate: rsyslog killed with unread data" ocsf --syslog "$T/rx-tlsc.json" 0 1400 exact --resent "$(resent tlsc)"
+
 # 5. dauditd stops with a backlog in its spools and starts again.
 stop_rsyslog
-gen 1340 1440
+gen 1400 1500
 sleep 1
 held=$($CHECK get "$status" tcp spool.records)
 stop_dauditd
@@ -380,19 +405,19 @@ start_dauditd
 sleep 0.5
 settle "tcp,tls,tlsc,file-ecs" || fail=1
 total() { echo $((${before[$1]:-0} + $(resent "$1"))); }
-records "tcp: spooled across a restart of dauditd" cef --syslog "$T/rx-tcp.json" 0 1440 exact --resent "$(total tcp)"
-records "tls: spooled across a restart of dauditd" leef --syslog "$T/rx-tls.json" 0 1440 exact --facility 19 --resent "$(total tls)"
-records "tls with a client certificate: spooled across a restart of dauditd" ocsf --syslog "$T/rx-tlsc.json" 0 1440 exact --resent "$(total tlsc)"
-records "file sink across a restart of dauditd" ecs --file "$T/out-ecs.json" 0 1440 exact
+records "tcp: spooled across a restart of dauditd" cef --syslog "$T/rx-tcp.json" 0 1500 exact --resent "$(total tcp)"
+records "tls: spooled across a restart of dauditd" leef --syslog "$T/rx-tls.json" 0 1500 exact --facility 19 --resent "$(total tls)"
+records "tls with a client certificate: spooled across a restart of dauditd" ocsf --syslog "$T/rx-tlsc.json" 0 1500 exact --resent "$(total tlsc)"
+records "file sink across a restart of dauditd" ecs --file "$T/out-ecs.json" 0 1500 exact
 
 # 6. SIGHUP reopens a file sink moved away (logrotate).
 mv "$T/out-cef.log" "$T/out-cef.log.1"
 kill -HUP "$(cat "$T/dauditd.pid")"
 sleep 0.5
-gen 1440 1460
+gen 1500 1520
 settle "file-cef" || fail=1
-records "file sink reopened on SIGHUP" cef --file "$T/out-cef.log" 1440 1460 exact
-records "the moved file kept what it had" cef --file "$T/out-cef.log.1" 0 1440 exact
+records "file sink reopened on SIGHUP" cef --file "$T/out-cef.log" 1500 1520 exact
+records "the moved file kept what it had" cef --file "$T/out-cef.log.1" 0 1500 exact
 
 stop_dauditd
 tap $? "dauditd stops cleanly"
