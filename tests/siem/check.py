@@ -344,7 +344,7 @@ def records(args):
         sum(v - 1 for v in findings.values())
     restarts = sum(1 for a, b in zip(order, order[1:]) if b <= a)
     gaps = sum(1 for a, b in zip(order, order[1:]) if b > a + 1)
-    if args.resent is None or not args.resent:
+    if not args.resent:
         if twice:
             problems.append('%d records arrived more than once (first: %s)' % (
                 len(twice), sorted(twice)[:8]))

@@ -470,21 +470,20 @@ static void frame_sent(struct syslog_sink *y, int64_t now, int dropped)
 }
 
 /*
- * A send failed with @err.  EPIPE is the kernel's word for a reset that
- * came after the receiver's FIN (tcp_reset() in CLOSE_WAIT; a reset
- * before any FIN is ECONNRESET): the receiver closed cleanly, having
- * read all it acknowledged, and the reset answers what we sent after.
+ * A send failed with @err (y->err says how); -1.  EPIPE is the kernel's
+ * word for a reset that came after the receiver's FIN (tcp_reset() in
+ * CLOSE_WAIT; a reset before any FIN is ECONNRESET): the receiver closed
+ * cleanly, having read all it acknowledged, and the reset answers what
+ * we sent after.
  */
-static void send_failed(struct sink *s, struct syslog_sink *y, int err)
+static int send_failed(struct syslog_sink *y, int err)
 {
 	if (err == EPIPE) {
 		snprintf(y->err, sizeof(y->err),
 			 "the receiver closed the connection");
 		y->clean = 1;
-		return;
 	}
-	snprintf(y->err, sizeof(y->err), "sending to %s: %s", s->target,
-		 strerror(err));
+	return -1;
 }
 
 /* Send while the socket takes it; -1 when the connection failed. */
@@ -517,11 +516,8 @@ static int send_some(struct sink *s, struct syslog_sink *y, int64_t now)
 			n = tls_send(y->tls, y->frame.s + y->frame_off,
 				     y->frame.len - y->frame_off, y->err,
 				     sizeof(y->err));
-			if (n < 0) {
-				if (errno == EPIPE)
-					send_failed(s, y, errno);
-				return -1;
-			}
+			if (n < 0)
+				return send_failed(y, errno);
 			if (n == 0) {
 				sink_watch(s, y->fd, EPOLLIN | (tls_wants_write(y->tls) ?
 						     EPOLLOUT : 0));
@@ -536,8 +532,11 @@ static int send_some(struct sink *s, struct syslog_sink *y, int64_t now)
 				return 0;
 			}
 			if (n < 0) {
-				send_failed(s, y, errno);
-				return -1;
+				int err = errno;
+
+				snprintf(y->err, sizeof(y->err), "sending to %s: %s",
+					 s->target, strerror(err));
+				return send_failed(y, err);
 			}
 			y->written += (uint64_t)n;
 		}
