@@ -13,16 +13,23 @@
 #include "daudit.h"
 #include "fmt.h"
 
-static int parse(const char *text, struct config *c, char *err, size_t len)
+/* fmemopen of @len bytes: the text may hold NUL bytes. */
+static int parse_bytes(const char *text, size_t len, struct config *c,
+		       char *err, size_t errlen)
 {
-	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	FILE *f = fmemopen((void *)text, len, "r");
 	int rc;
 
 	assert_non_null(f);
 	err[0] = '\0';
-	rc = config_parse(c, f, "t.conf", err, len);
+	rc = config_parse(c, f, "t.conf", err, errlen);
 	fclose(f);
 	return rc;
+}
+
+static int parse(const char *text, struct config *c, char *err, size_t len)
+{
+	return parse_bytes(text, strlen(text), c, err, len);
 }
 
 /* @text must fail with exactly @msg. */
@@ -309,6 +316,44 @@ static void missing_files(void **state)
 	config_free(&c);
 }
 
+static void a_nul_byte_is_refused_on_its_line(void **state)
+{
+	static const char first[] = "batch_ms = 5\0junk\n[collector]\n";
+	static const char later[] =
+		"[collector]\nbatch_ms = 5\n\n# a comment\0 and more\nretention_days = 1\n";
+	static const char mid[] = "[collector]\nbatch_ms = 5\nretention_days = \0\n";
+	struct config c;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(parse_bytes(first, sizeof(first) - 1, &c, err, sizeof(err)), -1);
+	assert_string_equal(err, "t.conf:1: the line has a NUL byte (a configuration file is text)");
+	config_free(&c);
+	assert_int_equal(parse_bytes(later, sizeof(later) - 1, &c, err, sizeof(err)), -1);
+	assert_string_equal(err, "t.conf:4: the line has a NUL byte (a configuration file is text)");
+	config_free(&c);
+	assert_int_equal(parse_bytes(mid, sizeof(mid) - 1, &c, err, sizeof(err)), -1);
+	assert_string_equal(err, "t.conf:3: the line has a NUL byte (a configuration file is text)");
+	/* After the refusal the defaults stand, not a half-read file. */
+	assert_int_equal(c.batch_ms, 100);
+	config_free(&c);
+}
+
+static void a_directory_is_not_a_configuration(void **state)
+{
+	struct config c;
+	char err[512];
+
+	(void)state;
+	/* Named with --config, or in place of the default file. */
+	assert_int_equal(config_load(&c, "/tmp", 0, err, sizeof(err)), -1);
+	assert_string_equal(err, "/tmp: cannot read: Is a directory");
+	config_free(&c);
+	assert_int_equal(config_load(&c, "/tmp", 1, err, sizeof(err)), -1);
+	assert_string_equal(err, "/tmp: cannot read: Is a directory");
+	config_free(&c);
+}
+
 static void sinks_take_every_key(void **state)
 {
 	struct config c;
@@ -490,6 +535,8 @@ int main(void)
 		cmocka_unit_test(keys_that_depend_on_each_other),
 		cmocka_unit_test(a_long_line_keeps_its_line_number),
 		cmocka_unit_test(missing_files),
+		cmocka_unit_test(a_nul_byte_is_refused_on_its_line),
+		cmocka_unit_test(a_directory_is_not_a_configuration),
 		cmocka_unit_test(sinks_take_every_key),
 		cmocka_unit_test(sink_errors_name_the_line_and_token),
 	};

@@ -166,15 +166,40 @@ static int fail(struct parse *p, const char *token, const char *fmt, ...)
 	return 0;
 }
 
-/* fgets for libinih that counts lines; a long line arrives in pieces. */
+/*
+ * fgets for libinih that counts lines; a long line arrives in pieces.
+ * It reads byte by byte to see a NUL byte, which fgets hides (libinih
+ * would take the rest of the line for a new one and the numbers would
+ * shift), and it turns a read error (a directory, EIO) into an error
+ * instead of an early end of file.
+ */
 static char *reader(char *str, int num, void *stream)
 {
 	struct parse *p = stream;
-	char *r = fgets(str, num, p->f);
-	size_t n;
+	char *r = str;
+	size_t n = 0;
+	int ch = 0;
 
-	if (!r)
+	if (p->failed)
 		return NULL;
+	while (n + 1 < (size_t)num && ch != '\n' && (ch = getc(p->f)) != EOF)
+		str[n++] = (char)ch;
+	str[n] = '\0';
+	if (ferror(p->f)) {
+		snprintf(p->err, p->errlen, "%s: cannot read: %s", p->name,
+			 strerror(errno));
+		p->failed = 1;
+		return NULL;
+	}
+	if (!n)
+		return NULL;
+	if (memchr(str, '\0', n)) {
+		snprintf(p->err, p->errlen,
+			 "%s:%d: the line has a NUL byte (a configuration file is text)",
+			 p->name, p->line + p->at_line_start);
+		p->failed = 1;
+		return NULL;
+	}
 	if (p->at_line_start) {
 		const char *t = r, *e;
 
