@@ -194,6 +194,13 @@ int store_open(struct store *s, const char *path, char *err, size_t errlen)
 	int rc;
 
 	memset(s, 0, sizeof(*s));
+	/*
+	 * Judged read-only first: a damaged database, another program's or
+	 * one of an unknown schema version is refused before anything below
+	 * (WAL, page size, the schema) could change it.
+	 */
+	if (qdb_check(path, 1, err, errlen) < 0)
+		return -1;
 	s->path = util_xstrdup(path);
 	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
 			     SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
@@ -209,6 +216,8 @@ int store_open(struct store *s, const char *path, char *err, size_t errlen)
 	if (sqlite3_exec(s->db, "PRAGMA page_size = 8192;"
 			 "PRAGMA auto_vacuum = INCREMENTAL;"
 			 "PRAGMA journal_mode = WAL;"
+			 /* Ours from the start; set on older ones too. */
+			 "PRAGMA application_id = " DB_APPLICATION_ID_SQL ";"
 			 "PRAGMA synchronous = NORMAL;"
 			 "PRAGMA temp_store = MEMORY;"
 			 /* Hot pages are copied to the file once per 40 MB. */

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <ini.h>
+#include <inttypes.h>
 #include <pwd.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,14 +38,279 @@ char *qdb_path(const char *override)
 	const char *env = getenv("DAUDIT_DATABASE");
 	const char *conf = getenv("DAUDIT_CONFIG");
 	char *found = NULL;
+	struct stat st;
+	FILE *f;
+	int err;
 
 	if (override && *override)
 		return util_xstrdup(override);
 	if (env && *env)
 		return util_xstrdup(env);
-	/* Only the one key; dauditd --check-config judges the rest. */
-	ini_parse(conf && *conf ? conf : DB_CONFIG_PATH, db_key, &found);
+	if (!conf || !*conf)
+		conf = DB_CONFIG_PATH;
+	/*
+	 * Only the one key; dauditd --check-config judges the rest.  A
+	 * missing file means the default database; one that cannot be read
+	 * (a directory, no permission) is an error, not the default.
+	 */
+	f = fopen(conf, "re");
+	if (!f) {
+		if (errno != ENOENT)
+			util_die(EXIT_FAIL, "%s: cannot read: %s (DAUDIT_CONFIG or --database picks another)",
+				 conf, strerror(errno));
+		return util_xstrdup(DB_DEFAULT_PATH);
+	}
+	err = 0;
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode))
+		err = EISDIR;
+	else if (ini_parse_file(f, db_key, &found) >= 0 && ferror(f))
+		err = errno ? errno : EIO;
+	fclose(f);
+	if (err) {
+		free(found);
+		util_die(EXIT_FAIL, "%s: cannot read: %s (DAUDIT_CONFIG or --database picks another)",
+			 conf, strerror(err));
+	}
 	return found ? found : util_xstrdup(DB_DEFAULT_PATH);
+}
+
+/* ------------------------------------------------------------------ */
+/* Whose database, and is it whole                                     */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The tables userspace/dauditd/store.c creates.  A database without our
+ * application_id whose tables are these (meta among them) is one that a
+ * dauditd made before it set the id.
+ */
+static const char *const db_tables[] = {
+	"meta", "hwm", "gaps", "names", "procs", "events", "rollup",
+	"rollup_file", "rollup_exe", "findings", "evidence",
+};
+
+/* PRAGMA integrity_check up to this size, quick_check above. */
+#define DB_INTEGRITY_MAX_BYTES	(64LL << 20)
+
+static void refuse(char *err, size_t errlen, const char *path,
+		   const char *suffix, const char *fmt, ...) UTIL_PRINTF(5, 6);
+
+/* One line: what is wrong, that nothing changed, how to move it aside. */
+static void refuse(char *err, size_t errlen, const char *path,
+		   const char *suffix, const char *fmt, ...)
+{
+	char what[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	snprintf(err, errlen,
+		 "database %s %s; it was left unchanged: move it aside (mv %s %s.%s, and its -wal and -shm files if any) for dauditd to start a new one, or pick another with --database",
+		 path, what, path, path, suffix);
+}
+
+/* A failed read during the check: damage, not SQLite, or just an error. */
+static int refuse_rc(sqlite3 *db, int rc, const char *path, char *err,
+		     size_t errlen)
+{
+	if ((rc & 0xff) == SQLITE_NOTADB)
+		refuse(err, errlen, path, "other",
+		       "is not an SQLite database (%s)", sqlite3_errmsg(db));
+	else if ((rc & 0xff) == SQLITE_CORRUPT)
+		refuse(err, errlen, path, "damaged", "is damaged (%s)",
+		       sqlite3_errmsg(db));
+	else
+		snprintf(err, errlen, "cannot check database %s: %s", path,
+			 sqlite3_errmsg(db));
+	return -1;
+}
+
+/* "file:PATH?QUERY", the path percent-encoded.  malloc'd. */
+static char *file_uri(const char *path, const char *query)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *u = util_xmalloc(6 + 3 * strlen(path) + strlen(query)), *o = u;
+
+	o += sprintf(o, "file:");
+	for (; *path; path++) {
+		unsigned char c = (unsigned char)*path;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '/' || c == '.' ||
+		    c == '_' || c == '-') {
+			*o++ = (char)c;
+		} else {
+			*o++ = '%';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+		}
+	}
+	strcpy(o, query);
+	return u;
+}
+
+/* Step @st to its first row: SQLITE_ROW, SQLITE_DONE or an error. */
+static int first_row(sqlite3 *db, const char *sql, sqlite3_stmt **st)
+{
+	int rc = sqlite3_prepare_v2(db, sql, -1, st, NULL);
+
+	return rc == SQLITE_OK ? sqlite3_step(*st) : rc;
+}
+
+/* The checks on a read-only connection; see qdb_check(). */
+static int check_db(sqlite3 *db, const char *path, int64_t size,
+		    int integrity, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t app_id, user_version, version = 0;
+	char other[160] = "";
+	int rc, ntables = 0, meta = 0;
+	size_t i, n;
+
+	rc = first_row(db, "PRAGMA application_id", &st);
+	app_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return refuse_rc(db, rc, path, err, errlen);
+	rc = first_row(db, "PRAGMA user_version", &st);
+	user_version = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return refuse_rc(db, rc, path, err, errlen);
+	for (rc = first_row(db, "SELECT name FROM sqlite_master WHERE type = 'table'"
+			    " AND name NOT LIKE 'sqlite!_%' ESCAPE '!' ORDER BY rowid",
+			    &st);
+	     rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		int ours = 0;
+
+		ntables++;
+		for (i = 0; name && i < sizeof(db_tables) / sizeof(db_tables[0]); i++)
+			ours |= !strcmp(name, db_tables[i]);
+		meta |= name && !strcmp(name, "meta");
+		n = strlen(other);
+		if (!ours && n + 4 < sizeof(other))
+			snprintf(other + n, sizeof(other) - n, "%s%s",
+				 n ? ", " : "", name ? name : "?");
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return refuse_rc(db, rc, path, err, errlen);
+
+	if (app_id != DB_APPLICATION_ID) {
+		if (app_id) {
+			refuse(err, errlen, path, "other",
+			       "is not a daudit database (application_id 0x%08" PRIx32 ", another program's)",
+			       (uint32_t)app_id);
+			return -1;
+		}
+		if (!ntables && !user_version)
+			return 0;	/* empty: nothing to lose */
+		if (other[0] || !meta) {
+			if (other[0])
+				refuse(err, errlen, path, "other",
+				       "is not a daudit database (another program's tables: %s)",
+				       other);
+			else
+				refuse(err, errlen, path, "other",
+				       "is not a daudit database (no tables, user_version %" PRId64 ")",
+				       user_version);
+			return -1;
+		}
+	}
+	if (meta) {
+		rc = first_row(db, "SELECT value FROM meta WHERE key = 'schema_version'",
+			       &st);
+		if (rc == SQLITE_ROW)
+			version = sqlite3_column_type(st, 0) == SQLITE_INTEGER ?
+				  sqlite3_column_int64(st, 0) : -1;
+		sqlite3_finalize(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return refuse_rc(db, rc, path, err, errlen);
+	}
+	/* 0: a dauditd stopped while creating it; it finishes the job. */
+	if (version != 0 && version != DB_SCHEMA_VERSION) {
+		char suffix[32];
+
+		snprintf(suffix, sizeof(suffix), "v%" PRId64, version);
+		refuse(err, errlen, path, suffix,
+		       "has schema version %" PRId64 ", this daudit knows version %d only (a newer daudit wrote it?)",
+		       version, DB_SCHEMA_VERSION);
+		return -1;
+	}
+	if (!integrity)
+		return 1;
+	rc = first_row(db, size <= DB_INTEGRITY_MAX_BYTES ?
+		       "PRAGMA integrity_check(1)" : "PRAGMA quick_check(1)", &st);
+	if (rc == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+		char why[256];
+
+		snprintf(why, sizeof(why), "%s", t ? t : "?");
+		if (strcmp(why, "ok")) {
+			for (i = 0; why[i]; i++)
+				if ((unsigned char)why[i] < ' ')
+					why[i] = ' ';
+			refuse(err, errlen, path, "damaged", "is damaged (%s: %s)",
+			       size <= DB_INTEGRITY_MAX_BYTES ? "integrity_check" : "quick_check",
+			       why);
+			rc = -1;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc == -1)
+		return -1;
+	if (rc != SQLITE_ROW)
+		return refuse_rc(db, rc, path, err, errlen);
+	return 1;
+}
+
+int qdb_check(const char *path, int integrity, char *err, size_t errlen)
+{
+	char *wal = util_xmalloc(strlen(path) + 5), *uri = NULL;
+	struct stat st;
+	sqlite3 *db = NULL;
+	int has_wal, rc;
+
+	sprintf(wal, "%s-wal", path);
+	has_wal = access(wal, F_OK) == 0;
+	free(wal);
+	if (stat(path, &st) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "cannot open database %s: %s", path,
+			 strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "cannot open database %s: not a regular file",
+			 path);
+		return -1;
+	}
+	if (st.st_size == 0 && !has_wal)
+		return 0;
+	/*
+	 * immutable=1: no lock, no -shm, no -wal, nothing written.  A -wal
+	 * that exists holds committed data (a running or killed writer), so
+	 * then a plain read-only connection reads it; the -shm may appear.
+	 */
+	if (has_wal)
+		rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
+	else
+		rc = sqlite3_open_v2(uri = file_uri(path, "?immutable=1"), &db,
+				     SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	free(uri);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open database %s: %s", path,
+			 db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+		sqlite3_close(db);
+		return -1;
+	}
+	sqlite3_busy_timeout(db, 5000);
+	sqlite3_extended_result_codes(db, 1);
+	rc = check_db(db, path, (int64_t)st.st_size, integrity, err, errlen);
+	sqlite3_close(db);
+	return rc;
 }
 
 int qdb_open(struct qdb *q, const char *path, char *err, size_t errlen)
@@ -57,6 +324,9 @@ int qdb_open(struct qdb *q, const char *path, char *err, size_t errlen)
 			 path, strerror(errno));
 		return -1;
 	}
+	/* Before the read-only open, which may create a -wal and -shm. */
+	if (qdb_check(path, 0, err, errlen) < 0)
+		return -1;
 	if (sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open database %s: %s", path,
 			 q->db ? sqlite3_errmsg(q->db) : "out of memory");

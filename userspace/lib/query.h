@@ -16,6 +16,12 @@
 #include <stdint.h>
 
 #define DB_SCHEMA_VERSION	1
+/*
+ * PRAGMA application_id of the collector's database ("dAud"); databases
+ * created before it was set have 0 and are recognised by their tables.
+ */
+#define DB_APPLICATION_ID	1682011492
+#define DB_APPLICATION_ID_SQL	"1682011492"
 #define DB_DEFAULT_PATH		"/var/lib/daudit/daudit.db"
 #define DB_CONFIG_PATH		"/etc/daudit/dauditd.conf"
 
@@ -35,6 +41,17 @@ struct qdb {
  * /etc/daudit/dauditd.conf), else /var/lib/daudit/daudit.db.  malloc'd.
  */
 char *qdb_path(const char *override);
+
+/*
+ * Whether @path is a daudit database of a known schema version, judged
+ * without changing it: no lock, no -wal or -shm created (immutable=1
+ * unless a -wal exists).  @integrity adds PRAGMA integrity_check (or
+ * quick_check on a large file).  1: ours; 0: nothing there yet (no file,
+ * an empty one, or an SQLite file without tables); -1 with a one-line
+ * reason in @err that says how to move the file aside: another
+ * program's database, a future schema version, damage.
+ */
+int qdb_check(const char *path, int integrity, char *err, size_t errlen);
 
 /* Open read-only; -1 with a one-line reason in @err. */
 int qdb_open(struct qdb *q, const char *path, char *err, size_t errlen);
