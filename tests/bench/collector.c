@@ -7,7 +7,9 @@
  *   build/bench/collector --scenario DB   (the story of tests/unit/scenario.h)
  *
  * NORULES=1 switches the review rules off, BATCH=N sets batch_records, to
- * see what each costs; KEEP_DB=1 keeps the database.  docs/performance.md
+ * see what each costs; KEEP_DB=1 keeps the database.  A second run with
+ * clock reads around each stage prints where the time goes (STAGES=0:
+ * not).  docs/performance.md
  * has the figures.
  *
  * The stream is generated while it is read, in device-sized reads
@@ -210,16 +212,85 @@ static int64_t count(struct collector *c, const char *sql)
 	return test_int(c, sql);
 }
 
+static void stage(const char *name, uint64_t ns, uint64_t records,
+		  double total_ns)
+{
+	printf("  %-22s %8.3f s %8.0f ns/record %5.1f %%\n", name, ns / 1e9,
+	       (double)ns / (double)records, 100.0 * (double)ns / total_ns);
+}
+
+/* Where the time went, from the profiled run. */
+static void print_stages(const struct ingest_prof *p, uint64_t records,
+			 double wall)
+{
+	double total = wall * 1e9;
+	uint64_t known = p->read + p->decode + p->insert + p->rollup +
+			 p->rules + p->sinks + p->flush_rollup +
+			 p->flush_rules + p->commit + p->sinks_commit + p->ack;
+
+	printf("per stage (a second run with clock reads around each stage, %.2f s, %.0f records/s):\n",
+	       wall, records / wall);
+	stage("read (generator)", p->read, records, total);
+	stage("decode", p->decode, records, total);
+	stage("insert event row", p->insert, records, total);
+	stage("rollups (memory)", p->rollup, records, total);
+	stage("rules (per record)", p->rules, records, total);
+	stage("sinks (per record)", p->sinks, records, total);
+	stage("flush rollups", p->flush_rollup, records, total);
+	stage("flush rules", p->flush_rules, records, total);
+	stage("commit", p->commit, records, total);
+	stage("sinks commit + ack", p->sinks_commit + p->ack, records, total);
+	stage("other (loop, clock)", (uint64_t)total > known ?
+	      (uint64_t)total - known : 0, records, total);
+	printf("  %llu commits, %.0f records each\n",
+	       (unsigned long long)p->commits,
+	       p->commits ? (double)records / (double)p->commits : 0.0);
+}
+
+struct run {
+	double wall, cpu;
+	struct ingest_prof prof;
+};
+
+/* One ingest of the whole stream into a new @db; @c is left open. */
+static void run_once(struct collector *c, const char *db, uint64_t want,
+		     int worst, int prof, struct run *out)
+{
+	static struct source src;
+	static struct gen g;
+	double t0, c0;
+
+	test_db_remove(db);
+	gen_init(&g, want, worst);
+	fake_source(&src, NULL, 1);
+	src.ops = &gen_ops;
+	src.ctx = &g;
+	src.ring_bytes = 0;
+	test_collector(c, db, &src, allow);
+	c->ingest.prof.on = prof;
+	t0 = now_s();
+	c0 = cpu_s();
+	while (collector_pump(c, 0) > 0)
+		;
+	collector_commit(c);
+	out->wall = now_s() - t0;
+	out->cpu = cpu_s() - c0;
+	out->prof = c->ingest.prof;
+	synth_free(&g.s);
+}
+
 int main(int argc, char **argv)
 {
 	int worst = argc > 1 && !strcmp(argv[1], "--worst");
 	uint64_t want = argc > 1 + worst && argv[1 + worst][0] != '-' ?
 			strtoull(argv[1 + worst], NULL, 10) : 1000000;
 	const char *db = argc > 2 + worst ? argv[2 + worst] : "/tmp/daudit-bench.db";
-	double t0, c0, gen_s, wall, cpu;
+	int stages = !getenv("STAGES") || strcmp(getenv("STAGES"), "0");
+	double t0, gen_s;
 	struct collector c;
 	struct source src;
 	struct rusage ru;
+	struct run r, rp;
 	struct gen g;
 	cpu_set_t one;
 	uint64_t records;
@@ -250,19 +321,9 @@ int main(int argc, char **argv)
 		;
 	gen_s = now_s() - t0;
 	synth_free(&g.s);
+	free(buf);
 
-	test_db_remove(db);
-	gen_init(&g, want, worst);
-	src.ctx = &g;
-	src.ring_bytes = 0;
-	test_collector(&c, db, &src, allow);
-	t0 = now_s();
-	c0 = cpu_s();
-	while (collector_pump(&c, 0) > 0)
-		;
-	collector_commit(&c);
-	wall = now_s() - t0;
-	cpu = cpu_s() - c0;
+	run_once(&c, db, want, worst, 0, &r);
 	records = c.ingest.st.records;
 	getrusage(RUSAGE_SELF, &ru);
 	stat(db, &sb);
@@ -273,9 +334,9 @@ int main(int argc, char **argv)
 	printf("records                 %llu (%llu stored as events, %llu process records)\n",
 	       (unsigned long long)records, (unsigned long long)c.ingest.st.stored,
 	       (unsigned long long)(records - c.ingest.st.stored));
-	printf("ingest wall time        %.2f s\n", wall);
-	printf("ingest CPU time         %.2f s\n", cpu);
-	printf("records/s (wall)        %.0f\n", records / wall);
+	printf("ingest wall time        %.2f s\n", r.wall);
+	printf("ingest CPU time         %.2f s\n", r.cpu);
+	printf("records/s (wall)        %.0f\n", records / r.wall);
 	printf("generator alone         %.2f s (%.0f records/s), included above\n",
 	       gen_s, records / gen_s);
 	printf("peak RSS                %.1f MiB\n", ru.ru_maxrss / 1024.0);
@@ -288,8 +349,11 @@ int main(int argc, char **argv)
 	       (long long)count(&c, "SELECT COUNT(*) FROM findings"),
 	       (long long)count(&c, "SELECT COUNT(*) FROM evidence"));
 	collector_close(&c);
-	synth_free(&g.s);
-	free(buf);
+	if (stages) {
+		run_once(&c, db, want, worst, 1, &rp);
+		collector_close(&c);
+		print_stages(&rp.prof, records, rp.wall);
+	}
 	if (!getenv("KEEP_DB"))
 		test_db_remove(db);
 	return 0;

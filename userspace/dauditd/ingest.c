@@ -472,8 +472,29 @@ static int sequence(struct ingest *ig, const struct daudit_rec_header *h)
 
 /* ------------------------------------------------------------------ */
 
+uint64_t ingest_prof_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
+/* Add the time since *@t to @acc and restart *@t (profiling only). */
+static void lap(const struct ingest *ig, uint64_t *acc, uint64_t *t)
+{
+	uint64_t now;
+
+	if (!ig->prof.on)
+		return;
+	now = ingest_prof_ns();
+	*acc += now - *t;
+	*t = now;
+}
+
 static void ingest_one(struct ingest *ig, const struct daudit_rec_header *h)
 {
+	uint64_t t = ig->prof.on ? ingest_prof_ns() : 0;
 	struct event e;
 
 	ig->st.records++;
@@ -490,6 +511,7 @@ static void ingest_one(struct ingest *ig, const struct daudit_rec_header *h)
 	switch (h->type) {
 	case DAUDIT_REC_PROCESS:
 		on_process(ig, h);
+		lap(ig, &ig->prof.decode, &t);
 		return;
 	case DAUDIT_REC_FILE_READ:
 		decode_file(ig, &e, h);
@@ -524,7 +546,9 @@ static void ingest_one(struct ingest *ig, const struct daudit_rec_header *h)
 	} else if (e.subj) {
 		e.exe = exe_of(ig, e.subj, e.hdr_ns);
 	}
+	lap(ig, &ig->prof.decode, &t);
 	store_event(ig->store, &e);
+	lap(ig, &ig->prof.insert, &t);
 	ig->st.stored++;
 	ig->pending_events++;
 	if (e.time_ns > ig->last_record_ns)
@@ -532,14 +556,20 @@ static void ingest_one(struct ingest *ig, const struct daudit_rec_header *h)
 	if (!ig->first_record_ns || e.time_ns < ig->first_record_ns)
 		ig->first_record_ns = e.time_ns;
 	rollup_event(ig->rollup, &e);
+	lap(ig, &ig->prof.rollup, &t);
 	rules_event(ig->rules, &e);
+	lap(ig, &ig->prof.rules, &t);
 }
 
 void ingest_record(struct ingest *ig, const struct daudit_rec_header *h)
 {
 	ingest_one(ig, h);
-	if (ig->on_record)
+	if (ig->on_record) {
+		uint64_t t = ig->prof.on ? ingest_prof_ns() : 0;
+
 		ig->on_record(ig->hook_arg, h);
+		lap(ig, &ig->prof.sinks, &t);
+	}
 }
 
 void ingest_buffer(struct ingest *ig, const void *buf, size_t len)
@@ -560,12 +590,15 @@ void ingest_buffer(struct ingest *ig, const void *buf, size_t len)
 
 void ingest_commit(struct ingest *ig)
 {
+	uint64_t t = ig->prof.on ? ingest_prof_ns() : 0;
 	unsigned int i;
 
 	if (!ig->store->in_txn)
 		return;
 	rollup_flush(ig->rollup);
+	lap(ig, &ig->prof.flush_rollup, &t);
 	rules_flush(ig->rules, ig->rollup);
+	lap(ig, &ig->prof.flush_rules, &t);
 	for (i = 0; i < ig->ncpus; i++) {
 		struct cpu_state *cs = &ig->cpu[i];
 
@@ -591,6 +624,8 @@ void ingest_commit(struct ingest *ig)
 	store_meta_int(ig->store, "last_commit_ns",
 		       (int64_t)time(NULL) * NSEC_PER_SEC);
 	store_commit(ig->store);
+	lap(ig, &ig->prof.commit, &t);
+	ig->prof.commits++;
 	ig->pending = 0;
 	ig->pending_events = 0;
 }

@@ -194,17 +194,26 @@ void collector_commit(struct collector *c)
 {
 	unsigned int n;
 
+	struct ingest_prof *p = &c->ingest.prof;
+	uint64_t t;
+
 	ingest_commit(&c->ingest);
 	/* Every sink has its copy (written or spooled) before the ack. */
+	t = p->on ? ingest_prof_ns() : 0;
 	sinks_commit(c->sinks);
+	if (p->on)
+		p->sinks_commit += ingest_prof_ns() - t;
 	c->last_commit_ms = collector_now_ms();
 	n = ingest_ack_vector(&c->ingest, c->ackv, c->src->ncpus);
 	if (!n || !c->src->ncpus)
 		return;
 	/* Only now is it safe for the kernel to forget these records. */
+	t = p->on ? ingest_prof_ns() : 0;
 	if (c->src->ops->ack(c->src, c->ackv, c->src->ncpus) < 0)
 		util_err("acknowledging records: %s (they will be delivered again and skipped)",
 			 strerror(errno));
+	if (p->on)
+		p->ack += ingest_prof_ns() - t;
 	c->acks++;
 }
 
@@ -223,8 +232,11 @@ long collector_pump(struct collector *c, int force)
 
 	for (i = 0; i < READS_PER_PUMP; i++) {
 		uint64_t before = c->ingest.st.records;
+		uint64_t t = c->ingest.prof.on ? ingest_prof_ns() : 0;
 		ssize_t n = c->src->ops->read(c->src, c->buf, c->buflen);
 
+		if (c->ingest.prof.on)
+			c->ingest.prof.read += ingest_prof_ns() - t;
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
