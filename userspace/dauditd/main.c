@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -140,6 +141,28 @@ static int signal_fd(void)
 	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
+/*
+ * The collector competes for the CPU with the readers it records: a
+ * burst of readers at nice 0 would starve it while the kernel's rings
+ * fill and drop (docs/collector.md, "Keeping up").  Like auditd's
+ * priority_boost, run at nice DAUDITD_NICE or better; a higher priority
+ * set by the service manager is kept.
+ */
+#define DAUDITD_NICE	(-10)
+
+static void boost_priority(void)
+{
+	int now;
+
+	errno = 0;
+	now = getpriority(PRIO_PROCESS, 0);
+	if (errno || now <= DAUDITD_NICE)
+		return;
+	if (setpriority(PRIO_PROCESS, 0, DAUDITD_NICE) < 0)
+		util_err("cannot raise the scheduling priority to nice %d: %m (records may be dropped under load)",
+			 DAUDITD_NICE);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -227,6 +250,7 @@ int main(int argc, char **argv)
 		if (source_open_device(&src, err, sizeof(err)) < 0)
 			util_die(EXIT_FAIL, "%s", err);
 		load_policy(&cfg);
+		boost_priority();
 	}
 	if (collector_open(&col, &cfg, &src, err, sizeof(err)) < 0)
 		util_die(EXIT_FAIL, "%s", err);
