@@ -15,6 +15,8 @@
  *                         open, read 4 KiB, close, as fast as possible for
  *                         SECONDS; prints the number of opens (each one a
  *                         session, so one record)
+ *   readbench count FILE N  open, read 4 KiB, close, N times as fast as
+ *                         possible; prints N
  *   readbench paced FILE RATE SECONDS
  *                         the same at RATE opens per second (on a 10 ms
  *                         schedule) for SECONDS; prints the opens done,
@@ -99,6 +101,22 @@ static int flood(const char *path, int seconds)
 			return 1;
 		close(fd);
 		n++;
+	}
+	printf("%ld\n", n);
+	return 0;
+}
+
+static int count(const char *path, long n)
+{
+	char buf[4096];
+	long i;
+
+	for (i = 0; i < n; i++) {
+		int fd = open_or_die(path);
+
+		if (read(fd, buf, sizeof(buf)) < 0)
+			return 1;
+		close(fd);
 	}
 	printf("%ld\n", n);
 	return 0;
@@ -199,13 +217,15 @@ int main(int argc, char **argv)
 
 	if (argc == 4 && !strcmp(argv[1], "flood"))
 		return flood(argv[2], atoi(argv[3]));
+	if (argc == 4 && !strcmp(argv[1], "count"))
+		return count(argv[2], atol(argv[3]));
 	if (argc == 5 && !strcmp(argv[1], "paced"))
 		return paced(argv[2], atol(argv[3]), atoi(argv[4]));
 	if (argc >= 4 && (!strcmp(argv[1], "recv") || !strcmp(argv[1], "send")))
 		return net(argv[1], argv[2], atol(argv[3]), argc > 4 ? argv[4] : NULL);
 	if (argc != 3) {
 		fprintf(stderr, "usage: readbench FILE N | readbench flood FILE SECONDS | "
-			"readbench paced FILE RATE SECONDS\n");
+			"readbench count FILE N | readbench paced FILE RATE SECONDS\n");
 		return 2;
 	}
 	n = atol(argv[2]);

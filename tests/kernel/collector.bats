@@ -4,7 +4,8 @@
 # user's processes read, through whichever program; the review ranks first
 # the user who copied data out; a kill -9 in mid-stream and a restart lose
 # nothing the ring held and count nothing twice; SIGTERM flushes open
-# sessions and drains; SIGHUP loads a changed policy.
+# sessions and drains; SIGHUP loads a changed policy; 16 readers flooding
+# protected files at the default ring size lose nothing.
 
 load lib
 
@@ -341,4 +342,39 @@ POL
 	[ "$(echo "$ev" | jq -r 'map("\(.dataset) \(.path)") | unique | join(",")')" = "hr /srv/hr/salaries.csv" ]
 	[ "$(echo "$ev" | jq 'map(.bytes) | add')" -eq $((n1 + n2)) ]
 	[ "$(user_field alice bytes)" -eq $((n1 + n2)) ]
+}
+
+@test "16 readers open, read 4 KiB and close protected files with dauditd attached: no record dropped" {
+	# The default ring (no ring_kb): the collector must keep up, not the
+	# ring absorb the burst.  16 readers, 1,500 sessions each, 24,000
+	# records, as fast as they can.
+	stop_collector || true
+	unload_module
+	load_module
+	d=$BATS_TEST_TMPDIR
+	collector_conf "$d/c.conf" "$d/c.db"
+	start_collector "$d/c.conf" "$d/dauditd.log"
+	files=("$DATA/customers.csv" "$DATA/2026/phones.csv" "$DATA/accounts.db" "$DATA/orders.db")
+	pids=()
+	t0=$(date +%s.%N)
+	for i in $(seq 16); do
+		as_user alice readbench count "${files[$((i % 4))]}" 1500 >"$d/flood.$i" &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	t1=$(date +%s.%N)
+	settle_collector
+	t2=$(date +%s.%N)
+	stop_collector
+	opens=$(cat "$d"/flood.* | awk '{ s += $1 } END { print s + 0 }')
+	st=$(daudit status --format json)
+	events=$(daudit events --type read --login-user alice --limit 0 --format json --until "$(later)" | jq length)
+	echo "# flood: $opens sessions in $(echo "$t0 $t1" | awk '{ printf "%.1f", $2 - $1 }') s," \
+		"drained $(echo "$t1 $t2" | awk '{ printf "%.1f", $2 - $1 }') s later, $(nproc) vCPUs;" \
+		"module: $(echo "$st" | jq .records) written, $(echo "$st" | jq .dropped) dropped;" \
+		"stored $events read records, gaps $(echo "$st" | jq .collector.gaps)" >&3
+	[ "$opens" -eq 24000 ]
+	[ "$(echo "$st" | jq .dropped)" -eq 0 ]
+	[ "$(echo "$st" | jq .collector.gaps)" -eq 0 ]
+	[ "$events" -eq 24000 ]
 }

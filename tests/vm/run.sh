@@ -12,6 +12,7 @@
 #                                each booted twice: wall-clock time, then
 #                                instruction-counted time (qemu -icount,
 #                                one vCPU); BENCH_CLOCKS="wall" for one
+#   VM_SMP=1                     vCPUs of the test VMs (default 2)
 #   SUITE_TIMEOUT=600            seconds a suite may run in the VM; one that
 #                                runs longer is killed, its tasks' kernel
 #                                stacks reported as TAP comments, and it
@@ -64,7 +65,7 @@ mkdir -p "$work"
 # returns qemu's status.  CLOCK (benchmarks): wall, or icount for a guest
 # clock that advances 1 ns per guest instruction executed.
 boot() {
-	local kver=$1 dir=$work/$1${2:+.$2} accel=(-accel "tcg,thread=$tcg_thread") smp=2
+	local kver=$1 dir=$work/$1${2:+.$2} accel=(-accel "tcg,thread=$tcg_thread") smp=${VM_SMP:-2}
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	printf 'MODE=%s\nSUITES="%s"\nBENCH_CLOCK=%s\nSUITE_TIMEOUT=%s\n' \
