@@ -80,6 +80,12 @@ static ssize_t daudit_read(struct file *file, char __user *buf, size_t len,
 	if (len < DAUDIT_RECORD_MAX)
 		return -EINVAL;
 	for (;;) {
+		/*
+		 * Each pass sleeps unless there is something to return, but
+		 * a signal ends the read whatever the rings' state.
+		 */
+		if (signal_pending(current))
+			return -ERESTARTSYS;
 		if (mutex_lock_interruptible(&consumer_lock))
 			return -ERESTARTSYS;
 		n = daudit_ring_read(buf, len);
@@ -95,6 +101,7 @@ static ssize_t daudit_read(struct file *file, char __user *buf, size_t len,
 		if (wait_event_interruptible(daudit_ring_wait,
 					     daudit_ring_readable()))
 			return -ERESTARTSYS;
+		cond_resched();
 	}
 }
 
@@ -127,6 +134,9 @@ static long ioc_stats(void __user *arg)
 	struct daudit_cpu_stats __user *out;
 	unsigned int cpu, n = 0;
 
+	/* A control handle may have been opened for policy changes only. */
+	if (!may_read())
+		return -EPERM;
 	if (copy_from_user(&st, arg, sizeof(st)))
 		return -EFAULT;
 	if (st.flags || memchr_inv(st.reserved, 0, sizeof(st.reserved)))

@@ -21,6 +21,7 @@
  * LOST record written before the next record that fits.
  */
 
+#include <linux/cpu.h>
 #include <linux/irq_work.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
@@ -71,6 +72,14 @@ unsigned int daudit_ring_bytes(void)
 	return ring_size;
 }
 
+/* Bytes a record of @size takes at head: itself, plus a PAD if it wraps. */
+static u64 ring_need(const struct daudit_ring *r, u64 head, u32 size)
+{
+	u64 to_end = ring_size - (head & r->mask);
+
+	return size <= to_end ? size : to_end + size;
+}
+
 /* Reserve @size bytes at head; returns the record or NULL. Irqs are off. */
 static struct daudit_rec_header *ring_reserve(struct daudit_ring *r, u32 size)
 {
@@ -78,10 +87,9 @@ static struct daudit_rec_header *ring_reserve(struct daudit_ring *r, u32 size)
 	u64 tail = smp_load_acquire(&r->tail);
 	u64 off = r->head & r->mask;
 	u64 to_end = ring_size - off;
-	u64 need = size <= to_end ? size : to_end + size;
 	struct daudit_rec_header *pad;
 
-	if (r->head + need - tail > ring_size)
+	if (r->head + ring_need(r, r->head, size) - tail > ring_size)
 		return NULL;
 	if (size > to_end) {
 		pad = (struct daudit_rec_header *)(r->buf + off);
@@ -101,19 +109,23 @@ static void ring_publish(struct daudit_ring *r, struct daudit_rec_header *h)
 }
 
 static void fill_header(struct daudit_rec_header *h, u32 size, u16 type,
-			u64 seq)
+			u16 cpu, u64 seq)
 {
 	h->size = size;
 	h->type = type;
-	h->cpu = smp_processor_id();
+	h->cpu = cpu;
 	h->flags = 0;
 	h->reserved = 0;
 	h->seq = seq;
 	h->time_ns = ktime_get_real_ns();
 }
 
-/* Write the pending LOST report if it fits. Irqs are off. */
-static void ring_write_lost(struct daudit_ring *r)
+/*
+ * Write the pending LOST report of @cpu's ring if it fits.  Runs as that
+ * ring's producer: on @cpu with interrupts off, or, for an offline CPU,
+ * from the consumer with CPU hotplug held off (daudit_ring_flush_lost()).
+ */
+static void ring_write_lost(struct daudit_ring *r, unsigned int cpu)
 {
 	struct daudit_rec_lost *l;
 
@@ -122,7 +134,7 @@ static void ring_write_lost(struct daudit_ring *r)
 	l = (struct daudit_rec_lost *)ring_reserve(r, sizeof(*l));
 	if (!l)
 		return;
-	fill_header(&l->hdr, sizeof(*l), DAUDIT_REC_LOST, r->lost_last);
+	fill_header(&l->hdr, sizeof(*l), DAUDIT_REC_LOST, cpu, r->lost_last);
 	l->first_seq = r->lost_first;
 	l->count = r->lost_count;
 	memcpy(l->by_type, r->lost_by_type, sizeof(l->by_type));
@@ -149,7 +161,7 @@ int daudit_ring_write(u16 type, const void *rec, u32 len,
 	local_irq_save(flags);
 	r = this_cpu_ptr(rings);
 	seq = r->seq++;
-	ring_write_lost(r);
+	ring_write_lost(r, smp_processor_id());
 	/*
 	 * A loss report that did not fit must still come before any later
 	 * record, or the reader would see the gap unexplained: drop this
@@ -166,7 +178,7 @@ int daudit_ring_write(u16 type, const void *rec, u32 len,
 		local_irq_restore(flags);
 		return -ENOSPC;
 	}
-	fill_header(h, size, type, seq);
+	fill_header(h, size, type, smp_processor_id(), seq);
 	p = (char *)h + hlen;
 	memcpy(p, (const char *)rec + hlen, len - hlen);
 	p += len - hlen;
@@ -189,23 +201,34 @@ static void flush_lost_on_cpu(void *unused)
 	unsigned long flags;
 
 	local_irq_save(flags);
-	ring_write_lost(this_cpu_ptr(rings));
+	ring_write_lost(this_cpu_ptr(rings), smp_processor_id());
 	local_irq_restore(flags);
 }
 
 /*
- * A CPU that stopped producing after a drop still owes its LOST report;
- * have that CPU write it (producers run with interrupts off, so the IPI
- * never interleaves with one).
+ * A CPU that stopped producing after a drop still owes its LOST report.
+ * An online CPU writes it itself (producers run with interrupts off, so
+ * the IPI never interleaves with one).  An offline CPU runs nothing, and
+ * with CPU hotplug held off it cannot come back while we write in its
+ * place, so the consumer writes the report for it: waiting for the CPU
+ * would leave the report, and the reader, hanging until it returns.
  */
 void daudit_ring_flush_lost(void)
 {
 	unsigned int cpu;
 
-	for_each_online_cpu(cpu) {
-		if (READ_ONCE(per_cpu_ptr(rings, cpu)->lost_count))
+	cpus_read_lock();
+	for_each_possible_cpu(cpu) {
+		struct daudit_ring *r = per_cpu_ptr(rings, cpu);
+
+		if (!READ_ONCE(r->lost_count))
+			continue;
+		if (cpu_online(cpu))
 			smp_call_function_single(cpu, flush_lost_on_cpu, NULL, 1);
+		else
+			ring_write_lost(r, cpu);
 	}
+	cpus_read_unlock();
 }
 
 void daudit_ring_consumer_reset(void)
@@ -231,7 +254,23 @@ static bool ring_has_data(struct daudit_ring *r)
 	return r->cursor != smp_load_acquire(&r->head);
 }
 
-/* Records to read, or a loss report a read would make a CPU write. */
+/*
+ * A pending loss report that a flush could write now: one that does not
+ * fit (in ack mode, a ring full of records delivered but not yet
+ * acknowledged) waits for an acknowledgement, which wakes the reader.
+ * Counting it readable would make read() and poll() spin on it.
+ */
+static bool ring_lost_writable(struct daudit_ring *r)
+{
+	u64 head = READ_ONCE(r->head);
+
+	if (!READ_ONCE(r->lost_count))
+		return false;
+	return head + ring_need(r, head, sizeof(struct daudit_rec_lost)) -
+	       READ_ONCE(r->tail) <= ring_size;
+}
+
+/* Records to read, or a loss report a read would get written. */
 bool daudit_ring_readable(void)
 {
 	unsigned int cpu;
@@ -239,15 +278,20 @@ bool daudit_ring_readable(void)
 	for_each_possible_cpu(cpu) {
 		struct daudit_ring *r = per_cpu_ptr(rings, cpu);
 
-		if (ring_has_data(r) || READ_ONCE(r->lost_count))
+		if (ring_has_data(r) || ring_lost_writable(r))
 			return true;
 	}
 	return false;
 }
 
-/* Copy whole records of one ring into @buf; returns bytes or -EFAULT. */
-static ssize_t ring_read_one(struct daudit_ring *r, char __user *buf,
-			     size_t len)
+/*
+ * Copy whole records of one ring into @buf; returns the bytes copied.
+ * A record is delivered, and the cursor moves past it, only once all of it
+ * reached the user: a fault part-way (*@fault set) leaves it, and all after
+ * it, in the ring for the next read.
+ */
+static size_t ring_read_one(struct daudit_ring *r, char __user *buf,
+			    size_t len, bool *fault)
 {
 	/* Pairs with ring_publish(): records up to head are complete. */
 	u64 head = smp_load_acquire(&r->head);
@@ -261,8 +305,10 @@ static ssize_t ring_read_one(struct daudit_ring *r, char __user *buf,
 		if (h->type != DAUDIT_REC_PAD) {
 			if (size > len - done)
 				break;
-			if (copy_to_user(buf + done, h, size))
-				return -EFAULT;
+			if (copy_to_user(buf + done, h, size)) {
+				*fault = true;
+				break;
+			}
 			done += size;
 		}
 		r->cursor += size;
@@ -276,20 +322,22 @@ ssize_t daudit_ring_read(char __user *buf, size_t len)
 {
 	static unsigned int next_cpu;
 	unsigned int i, cpu = next_cpu;
+	bool fault = false;
 	size_t done = 0;
-	ssize_t n;
 
 	for (i = 0; i < nr_cpu_ids && len - done >= DAUDIT_RECORD_MAX; i++) {
 		cpu = cpumask_next(cpu, cpu_possible_mask);
 		if (cpu >= nr_cpu_ids)
 			cpu = cpumask_first(cpu_possible_mask);
-		n = ring_read_one(per_cpu_ptr(rings, cpu), buf + done,
-				  len - done);
-		if (n < 0)
-			return done ? done : n;
-		done += n;
+		done += ring_read_one(per_cpu_ptr(rings, cpu), buf + done,
+				      len - done, &fault);
+		if (fault)
+			break;
 	}
 	next_cpu = cpu;
+	/* What was copied before a fault is delivered; a fault alone fails. */
+	if (fault && !done)
+		return -EFAULT;
 	return done;
 }
 
@@ -316,6 +364,8 @@ int daudit_ring_ack(const u64 *seq, unsigned int n)
 		/* Acknowledged records may now be overwritten. */
 		smp_store_release(&r->tail, pos);
 	}
+	/* The room made may let a waiting loss report be written. */
+	wake_up_interruptible(&daudit_ring_wait);
 	return 0;
 }
 

@@ -17,13 +17,19 @@
  *    a second consumer gets EBUSY.  It needs CAP_AUDIT_READ or
  *    CAP_SYS_ADMIN.
  *  - open(O_WRONLY) is a control handle: ioctls only, any number at once.
- *    DAUDIT_IOC_VERSION and DAUDIT_IOC_STATS need CAP_AUDIT_READ or
- *    CAP_SYS_ADMIN; DAUDIT_IOC_POLICY_LOAD and DAUDIT_IOC_FLUSH need
- *    CAP_AUDIT_CONTROL or CAP_SYS_ADMIN.
+ *    Opening one needs CAP_AUDIT_READ, CAP_AUDIT_CONTROL or CAP_SYS_ADMIN.
+ *    DAUDIT_IOC_VERSION and DAUDIT_IOC_POLICY_GET answer any handle;
+ *    DAUDIT_IOC_STATS needs CAP_AUDIT_READ or CAP_SYS_ADMIN (EPERM);
+ *    DAUDIT_IOC_POLICY_LOAD and DAUDIT_IOC_FLUSH need CAP_AUDIT_CONTROL or
+ *    CAP_SYS_ADMIN (EPERM).  Every DAUDIT_IOC_POLICY_LOAD that passes that
+ *    check leaves a DAUDIT_REC_POLICY record, refused or not.
  *  - read() on the consumer returns whole records only, as many as fit;
  *    the buffer must hold at least DAUDIT_RECORD_MAX bytes (EINVAL
  *    otherwise).  It blocks until a record is available unless O_NONBLOCK
- *    (EAGAIN).  poll() reports POLLIN when a record is available.
+ *    (EAGAIN), and a signal always ends the wait.  poll() reports POLLIN
+ *    when a record is available.  A read whose buffer faults part-way
+ *    returns the whole records copied before the fault (EFAULT if none);
+ *    the rest stay in the ring for the next read.
  *  - By default read() consumes what it returns.  After
  *    DAUDIT_IOC_ACK_MODE(1), records stay in the kernel ring until the
  *    consumer acknowledges them with DAUDIT_IOC_ACK; a consumer that dies
