@@ -207,8 +207,9 @@ static bool name_ok(const char *name)
 
 	if (len == 0 || len == DAUDIT_NAME_MAX)
 		return false;
+	/* ASCII only: the kernel's isalnum() also takes Latin-1 letters. */
 	for (i = 0; i < len; i++)
-		if (!isalnum(name[i]) && !strchr("_.-", name[i]))
+		if (!isascii(name[i]) || (!isalnum(name[i]) && !strchr("_.-", name[i])))
 			return false;
 	/* NUL-padded: nothing may hide after the terminator. */
 	return !memchr_inv(name + len, 0, DAUDIT_NAME_MAX - len);
@@ -500,11 +501,14 @@ static int build(struct daudit_policy *p, struct perr *e)
 	return 0;
 }
 
+/*
+ * Check and install the policy at @ubuf.  Whatever the outcome, @nd and
+ * @ns say how many datasets and sources it claimed (0 if unreadable).
+ */
 static int load(const void __user *ubuf, u32 len, struct perr *e,
-		u64 *generation)
+		u32 *nd, u32 *ns)
 {
 	struct daudit_policy *p, *old;
-	u32 nd = 0, ns = 0;
 	int ret;
 
 	if (!len || len > DAUDIT_POLICY_MAX_SIZE)
@@ -524,8 +528,8 @@ static int load(const void __user *ubuf, u32 len, struct perr *e,
 		goto out;
 	}
 	if (len >= sizeof(struct daudit_policy_header)) {
-		nd = ((struct daudit_policy_header *)p->blob)->n_datasets;
-		ns = ((struct daudit_policy_header *)p->blob)->n_sources;
+		*nd = ((struct daudit_policy_header *)p->blob)->n_datasets;
+		*ns = ((struct daudit_policy_header *)p->blob)->n_sources;
 	}
 
 	mutex_lock(&policy_lock);
@@ -540,13 +544,22 @@ static int load(const void __user *ubuf, u32 len, struct perr *e,
 			call_rcu(&old->rcu, policy_free_rcu);
 		p = NULL;
 	}
-	old = rcu_dereference_protected(daudit_cur_policy, lockdep_is_held(&policy_lock));
-	*generation = old ? old->generation : 0;
 	mutex_unlock(&policy_lock);
-	daudit_emit_policy(*generation, ret ? -ret : 0, nd, ns, len);
 out:
 	policy_free(p);
 	return ret;
+}
+
+static u64 current_generation(void)
+{
+	struct daudit_policy *p;
+	u64 gen;
+
+	mutex_lock(&policy_lock);
+	p = rcu_dereference_protected(daudit_cur_policy, lockdep_is_held(&policy_lock));
+	gen = p ? p->generation : 0;
+	mutex_unlock(&policy_lock);
+	return gen;
 }
 
 /**
@@ -559,14 +572,22 @@ long daudit_policy_load_user(void __user *arg)
 {
 	struct daudit_policy_load req;
 	struct perr e = { .kind = DAUDIT_PERR_NONE, .item = ~0U };
-	u64 gen = 0;
+	u32 nd = 0, ns = 0;
+	u64 gen;
 	int ret;
 
-	if (copy_from_user(&req, arg, sizeof(req)))
+	/* Every attempt is an event, however early it is refused. */
+	if (copy_from_user(&req, arg, sizeof(req))) {
+		daudit_emit_policy(current_generation(), EFAULT, 0, 0, 0);
 		return -EFAULT;
+	}
 	if (req.reserved || !req.ptr)
-		return -EINVAL;
-	ret = load(u64_to_user_ptr(req.ptr), req.len, &e, &gen);
+		ret = fail(&e, DAUDIT_PERR_HEADER, ~0U, -EINVAL,
+			   "%s", req.ptr ? "reserved field set" : "no policy pointer");
+	else
+		ret = load(u64_to_user_ptr(req.ptr), req.len, &e, &nd, &ns);
+	gen = current_generation();
+	daudit_emit_policy(gen, ret ? -ret : 0, nd, ns, req.len);
 	req.err_kind = e.kind;
 	req.err_item = e.item;
 	req.generation = gen;
