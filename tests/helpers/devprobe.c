@@ -24,6 +24,27 @@
  *                                protecting DIR, then each of a list of
  *                                single-field corruptions of it; print
  *                                one line per case with the errno
+ *   devprobe ctl-stats           DAUDIT_IOC_VERSION, DAUDIT_IOC_STATS and
+ *                                an empty DAUDIT_IOC_POLICY_LOAD on a
+ *                                control handle: "version=E stats=E
+ *                                load=E"
+ *   devprobe no-ack              consumer in ack mode that reads and never
+ *                                acknowledges; prints the running count of
+ *                                records after each read
+ *   devprobe consume             consumer that reads (blocking) and prints
+ *                                the running count, and each LOST record
+ *                                as "lost CPU FIRST COUNT"
+ *   devprobe fault-read STOPFILE [ack]
+ *                                consume until STOPFILE exists with every other
+ *                                read()'s buffer running into an
+ *                                unmapped page, then drain; check that on
+ *                                every CPU each sequence number from the
+ *                                first to the last arrived exactly once or
+ *                                inside a LOST record's range; prints
+ *                                "records=N lost=N faults=N partial=N
+ *                                holes=N dups=N late=N" (late: CPUs whose
+ *                                first sequence number seen was not 0)
+ *                                and fails on a hole or a duplicate
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -34,6 +55,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "daudit.h"
@@ -167,6 +190,29 @@ static int load_blob(int fd, const void *blob, size_t len)
 	return ioctl(fd, DAUDIT_IOC_POLICY_LOAD, &req);
 }
 
+/* The request itself is wrong: its pointer, size or reserved field. */
+static int load_request(int fd, const char *c, const void *blob, size_t len)
+{
+	struct daudit_policy_load req;
+
+	memset(&req, 0, sizeof(req));
+	req.ptr = (uintptr_t)blob;
+	req.len = len;
+	if (!strcmp(c, "req-len=0"))
+		req.len = 0;
+	else if (!strcmp(c, "req-len=5MiB"))
+		req.len = 5 << 20;
+	else if (!strcmp(c, "req-ptr-bad"))
+		req.ptr = 16;
+	else if (!strcmp(c, "req-ptr-null"))
+		req.ptr = 0;
+	else if (!strcmp(c, "req-reserved"))
+		req.reserved = 1;
+	else if (!strcmp(c, "req-unmapped"))
+		return ioctl(fd, DAUDIT_IOC_POLICY_LOAD, (void *)16);
+	return ioctl(fd, DAUDIT_IOC_POLICY_LOAD, &req);
+}
+
 static int policy_fields(const char *dir)
 {
 	struct tiny t;
@@ -180,7 +226,9 @@ static int policy_fields(const char *dir)
 		"dataset-index", "src-flags", "path-relative", "path-off",
 		"path-len-0", "path-no-nul", "path-with-port", "path-missing",
 		"path-not-dir", "net-prefix", "net-hostbits", "net-ports",
-		"only-reader",
+		"only-reader", "name-latin1", "name-high-bit",
+		"req-len=0", "req-len=5MiB", "req-ptr-bad", "req-ptr-null",
+		"req-reserved", "req-unmapped",
 	};
 
 	for (i = 0; i < (int)(sizeof(cases) / sizeof(cases[0])); i++) {
@@ -216,10 +264,230 @@ static int policy_fields(const char *dir)
 		else if (!strcmp(c, "net-hostbits")) { t.s.type = DAUDIT_SRC_TCP; t.s.family = 2; t.s.prefix_len = 8; t.s.addr[1] = 1; t.s.port_lo = t.s.port_hi = 1; t.s.path_len = 0; }
 		else if (!strcmp(c, "net-ports")) { t.s.type = DAUDIT_SRC_TCP; t.s.family = 2; t.s.prefix_len = 32; t.s.port_lo = 9; t.s.port_hi = 8; t.s.path_len = 0; }
 		else if (!strcmp(c, "only-reader")) t.s.type = DAUDIT_SRC_READER;
-		printf("%s %s\n", c, load_blob(fd, &t, len) < 0 ?
-		       strerrorname_np(errno) : "OK");
+		else if (!strcmp(c, "name-latin1")) t.d.name[0] = (char)0xC0;
+		else if (!strcmp(c, "name-high-bit")) t.d.name[1] = (char)0xFF;
+		if (!strncmp(c, "req-", 4))
+			printf("%s %s\n", c, load_request(fd, c, &t, len) < 0 ?
+			       strerrorname_np(errno) : "OK");
+		else
+			printf("%s %s\n", c, load_blob(fd, &t, len) < 0 ?
+			       strerrorname_np(errno) : "OK");
 	}
 	return 0;
+}
+
+static int ctl_stats(void)
+{
+	struct daudit_version v;
+	struct daudit_stats st;
+	int fd = open_dev(O_WRONLY);
+	int rv, rs, rl;
+
+	memset(&st, 0, sizeof(st));
+	rv = ioctl(fd, DAUDIT_IOC_VERSION, &v) < 0 ? errno : 0;
+	rs = ioctl(fd, DAUDIT_IOC_STATS, &st) < 0 ? errno : 0;
+	rl = load_blob(fd, &st, 0) < 0 ? errno : 0;
+	printf("version=%s stats=%s load=%s\n",
+	       rv ? strerrorname_np(rv) : "OK", rs ? strerrorname_np(rs) : "OK",
+	       rl ? strerrorname_np(rl) : "OK");
+	return 0;
+}
+
+/* Blocking consumer; @ack: ack mode, never acknowledging. */
+static int consume(int ack)
+{
+	static char buf[DAUDIT_RECORD_MAX * 16];
+	int fd = open_dev(O_RDONLY);
+	unsigned int on = 1;
+	long got = 0;
+
+	if (ack && ioctl(fd, DAUDIT_IOC_ACK_MODE, &on) < 0)
+		return report(-1);
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf)), off;
+
+		if (n < 0)
+			return report(n);
+		for (off = 0; off < n;
+		     off += ((struct daudit_rec_header *)(buf + off))->size) {
+			const struct daudit_rec_lost *l = (const void *)(buf + off);
+
+			got++;
+			if (l->hdr.type == DAUDIT_REC_LOST)
+				printf("lost %u %llu %llu\n", l->hdr.cpu,
+				       (unsigned long long)l->first_seq,
+				       (unsigned long long)l->count);
+		}
+		printf("%ld\n", got);
+		fflush(stdout);
+	}
+}
+
+#define FR_MAXCPU 64
+#define FR_MAXSEQ (1 << 20)
+
+/* Per CPU: one byte per sequence number seen (1 record, 2 lost). */
+static unsigned char *fr_seen[FR_MAXCPU];
+static uint64_t fr_min[FR_MAXCPU], fr_max[FR_MAXCPU];
+static long fr_dups;
+
+static void fr_mark(unsigned int cpu, uint64_t first, uint64_t last)
+{
+	uint64_t s;
+
+	if (cpu >= FR_MAXCPU || last >= FR_MAXSEQ) {
+		fprintf(stderr, "fault-read: cpu %u seq %llu out of range\n",
+			cpu, (unsigned long long)last);
+		exit(1);
+	}
+	if (!fr_seen[cpu]) {
+		fr_seen[cpu] = calloc(FR_MAXSEQ, 1);
+		fr_min[cpu] = first;
+	}
+	if (first < fr_min[cpu])
+		fr_min[cpu] = first;
+	if (last > fr_max[cpu])
+		fr_max[cpu] = last;
+	for (s = first; s <= last; s++)
+		if (fr_seen[cpu][s]++)
+			fr_dups++;
+}
+
+/* Account whole records in buf[0, n); returns how many. */
+static long fr_account(const char *buf, ssize_t n, long *lost, uint64_t *ack)
+{
+	long k = 0;
+	ssize_t off;
+
+	for (off = 0; off < n; k++) {
+		const struct daudit_rec_lost *l = (const void *)(buf + off);
+		const struct daudit_rec_header *h = &l->hdr;
+
+		if (h->size < sizeof(*h) || h->size > n - off) {
+			fprintf(stderr, "fault-read: torn record at %zd\n", off);
+			exit(1);
+		}
+		if (h->type == DAUDIT_REC_LOST) {
+			fr_mark(h->cpu, l->first_seq, h->seq);
+			*lost += l->count;
+		} else {
+			fr_mark(h->cpu, h->seq, h->seq);
+		}
+		if (h->cpu < FR_MAXCPU && h->seq + 1 > ack[h->cpu])
+			ack[h->cpu] = h->seq + 1;
+		off += h->size;
+	}
+	return k;
+}
+
+/* Bytes waiting in all rings, not yet delivered (acknowledged, in ack mode). */
+static long ring_pending(int fd)
+{
+	static struct daudit_cpu_stats cs[FR_MAXCPU];
+	struct daudit_stats st;
+	long sum = 0;
+	unsigned int i;
+
+	memset(&st, 0, sizeof(st));
+	st.cpu_stats_ptr = (uintptr_t)cs;
+	st.cpu_stats_len = FR_MAXCPU;
+	if (ioctl(fd, DAUDIT_IOC_STATS, &st) < 0)
+		return -1;
+	for (i = 0; i < st.cpu_stats_len; i++)
+		sum += cs[i].ring_used;
+	return sum;
+}
+
+static int fault_read(const char *stop, int ack)
+{
+	static char good[DAUDIT_RECORD_MAX * 4];
+	long page = sysconf(_SC_PAGESIZE), records = 0, lost = 0, faults = 0,
+	     partial = 0, holes = 0, late = 0,
+	     ncpus = sysconf(_SC_NPROCESSORS_CONF);
+	/* Room for a few records, then an inaccessible page. */
+	size_t room = 1000;
+	uint64_t acks[FR_MAXCPU];
+	unsigned int on = 1, cpu;
+	int fd = open_dev(O_RDONLY | O_NONBLOCK), idle = 0, i, w;
+	long pending = 0;
+	char *map, *bad;
+
+	/* Sequence numbers below 0: nothing acknowledged yet. */
+	memset(acks, 0, sizeof(acks));
+	if (ack && ioctl(fd, DAUDIT_IOC_ACK_MODE, &on) < 0)
+		return report(-1);
+	map = mmap(NULL, 3 * page, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (map == MAP_FAILED || mprotect(map + 2 * page, page, PROT_NONE))
+		return report(-1);
+	bad = map + 2 * page - room;
+	for (i = 0;; i++) {
+		/* Odd reads: a buffer that runs into the inaccessible page. */
+		char *buf = i % 2 ? bad : good;
+		ssize_t n;
+
+		/* Before an odd read, let more pile up than its buffer holds. */
+		for (w = 0; i % 2 && w < 20; w++) {
+			pending = ring_pending(fd);
+			if (pending < 0)
+				return report(-1);
+			if ((size_t)pending > 2 * room)
+				break;
+			usleep(10000);
+		}
+		n = read(fd, buf, sizeof(good));
+
+		if (n < 0 && errno == EFAULT) {
+			faults++;
+			continue;
+		}
+		if (n < 0 && errno != EAGAIN)
+			return report(n);
+		/*
+		 * An odd read that returned records while more waited than
+		 * its buffer holds: it stopped at the inaccessible page.
+		 */
+		if (i % 2 && n > 0 && (size_t)pending > 2 * room)
+			partial++;
+		if (n > 0) {
+			records += fr_account(buf, n, &lost, acks);
+			idle = 0;
+		} else if (!access(stop, F_OK) && ++idle > 20) {
+			/* Drained: the flood is over and nothing came for 0.2 s. */
+			break;
+		}
+		if (n <= 0)
+			usleep(10000);
+		if (ack && n > 0) {
+			struct daudit_ack a = { .seq_ptr = (uintptr_t)acks,
+						.ncpus = ncpus < FR_MAXCPU ? ncpus : FR_MAXCPU };
+
+			if (ioctl(fd, DAUDIT_IOC_ACK, &a) < 0)
+				return report(-1);
+		}
+	}
+	for (cpu = 0; cpu < FR_MAXCPU; cpu++) {
+		uint64_t q;
+
+		if (!fr_seen[cpu])
+			continue;
+		for (q = fr_min[cpu]; q <= fr_max[cpu]; q++)
+			if (!fr_seen[cpu][q]) {
+				if (holes < 10)
+					fprintf(stderr, "hole: cpu %u seq %llu\n",
+						cpu, (unsigned long long)q);
+				holes++;
+			}
+		/* A fresh module's first consumer sees each CPU from 0. */
+		if (fr_min[cpu])
+			late++;
+		fprintf(stderr, "cpu %u: seq %llu..%llu\n", cpu,
+			(unsigned long long)fr_min[cpu],
+			(unsigned long long)fr_max[cpu]);
+	}
+	printf("records=%ld lost=%ld faults=%ld partial=%ld holes=%ld dups=%ld late=%ld\n",
+	       records, lost, faults, partial, holes, fr_dups, late);
+	return holes || fr_dups ? 1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -330,6 +598,14 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "policy-fields"))
 		return policy_fields(arg);
-	fprintf(stderr, "usage: devprobe open|hold|version-size|version-ptr|stats-ptr|stats-reserved|ioctl-nr|read-small|ack-ctl|first-record [ARG]\n");
+	if (!strcmp(cmd, "ctl-stats"))
+		return ctl_stats();
+	if (!strcmp(cmd, "no-ack"))
+		return consume(1);
+	if (!strcmp(cmd, "consume"))
+		return consume(0);
+	if (!strcmp(cmd, "fault-read"))
+		return fault_read(arg, argc > 3 && !strcmp(argv[3], "ack"));
+	fprintf(stderr, "usage: devprobe open|hold|version-size|version-ptr|stats-ptr|stats-reserved|ioctl-nr|read-small|ack-ctl|first-record|drain|fuzz-ioctl|policy-fields|ctl-stats|no-ack|consume|fault-read [ARG]\n");
 	return 2;
 }

@@ -28,6 +28,21 @@ setup() {
 	echo "$output" | grep -q '^path-not-dir ENOTDIR$'
 	echo "$output" | grep -q '^n_sources=70000 E2BIG$'
 	echo "$output" | grep -q '^magic EINVAL$'
+	# Dataset names are ASCII [A-Za-z0-9_.-] only, not Latin-1 letters.
+	echo "$output" | grep -q '^name-latin1 EINVAL$'
+	echo "$output" | grep -q '^name-high-bit EINVAL$'
+	# A wrong request is refused before the policy is read ...
+	echo "$output" | grep -q '^req-len=0 E2BIG$'
+	echo "$output" | grep -q '^req-len=5MiB E2BIG$'
+	echo "$output" | grep -q '^req-ptr-bad EFAULT$'
+	echo "$output" | grep -q '^req-ptr-null EINVAL$'
+	echo "$output" | grep -q '^req-reserved EINVAL$'
+	echo "$output" | grep -q '^req-unmapped EFAULT$'
+	# ... and, like every other attempt, leaves a policy record.
+	drain_records
+	n=$(echo "$output" | wc -l)
+	[ "$(jq -s 'map(select(.event.action == "policy-load")) | length' "$RECS")" -eq "$n" ]
+	[ "$(jq -s 'map(select(.event.action == "policy-load" and .event.outcome == "failure")) | length' "$RECS")" -eq $((n - 1)) ]
 }
 
 @test "a policy load is a record, and policy show prints what the kernel holds" {

@@ -9,7 +9,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 
 # Host programs the tests run, with their shared libraries.  Optional ones
 # are included when installed.
-required_bins=(bash setpriv flock unshare nsenter jq)
+required_bins=(bash setpriv flock unshare nsenter jq taskset)
 optional_bins=(auditctl auditd capsh)
 
 copy_with_libs() { # ROOT BIN
