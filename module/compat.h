@@ -13,6 +13,7 @@
 
 #include <linux/version.h>
 #include <linux/fs.h>
+#include <linux/mm.h>
 #include <linux/ns_common.h>
 #include <linux/nsproxy.h>
 #include <linux/ptrace.h>
@@ -66,6 +67,63 @@ static inline unsigned long daudit_pte_nr(struct pt_regs *regs)
 static inline unsigned long daudit_pte_nr(struct pt_regs *regs)
 {
 	return 1;
+}
+#endif
+
+/*
+ * A huge folio of a file mapped whole by one PMD entry (tmpfs huge=,
+ * MADV_HUGEPAGE and MADV_COLLAPSE on file systems with large folios).
+ * Since 6.8, folio_add_file_rmap_pmd(folio, page, vma) adds the mapping's
+ * rmap once the PMD is set, so a probe there counts only mappings made.
+ * 6.1 has only page_add_file_rmap(), which every PTE mapping calls too, so
+ * the probe sits on do_set_pmd(vmf, page) and repeats its checks: the
+ * folio is PMD-sized, the range fits the mapping, the PMD is still empty.
+ * Returns the VMA mapped, or NULL when no PMD mapping will be made.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+#define DAUDIT_PMD_SYMBOL "folio_add_file_rmap_pmd"
+static inline struct vm_area_struct *daudit_pmd_vma(struct pt_regs *regs)
+{
+	return (struct vm_area_struct *)regs_get_kernel_argument(regs, 2);
+}
+#else
+#define DAUDIT_PMD_SYMBOL "do_set_pmd"
+static inline struct vm_area_struct *daudit_pmd_vma(struct pt_regs *regs)
+{
+	struct vm_fault *vmf = (struct vm_fault *)regs_get_kernel_argument(regs, 0);
+	struct page *page = (struct page *)regs_get_kernel_argument(regs, 1);
+	unsigned long haddr = vmf->address & HPAGE_PMD_MASK;
+
+	if (compound_order(compound_head(page)) != HPAGE_PMD_ORDER ||
+	    !transhuge_vma_suitable(vmf->vma, haddr) ||
+	    !pmd_none(READ_ONCE(*vmf->pmd)))
+		return NULL;
+	return vmf->vma;
+}
+#endif
+
+/*
+ * userfaultfd maps a page of a file without a fault installing a page
+ * table entry: UFFDIO_CONTINUE resolves a minor fault with the page
+ * already in the page cache.  Both kernels end in the (global)
+ * mfill_atomic_install_pte(); up to 6.4 it takes the mm first, from 6.5
+ * it does not.
+ * @page_in_cache is false for a page the call allocated and filled
+ * with the caller's own bytes (UFFDIO_COPY into shmem): no read.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+static inline struct vm_area_struct *daudit_uffd_vma(struct pt_regs *regs,
+						     bool *page_in_cache)
+{
+	*page_in_cache = !regs_get_kernel_argument(regs, 4);
+	return (struct vm_area_struct *)regs_get_kernel_argument(regs, 1);
+}
+#else
+static inline struct vm_area_struct *daudit_uffd_vma(struct pt_regs *regs,
+						     bool *page_in_cache)
+{
+	*page_in_cache = !regs_get_kernel_argument(regs, 5);
+	return (struct vm_area_struct *)regs_get_kernel_argument(regs, 2);
 }
 #endif
 

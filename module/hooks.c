@@ -23,6 +23,10 @@ static struct kprobe *kps[] = {
 	&daudit_kp_fput,
 	&daudit_kp_link,
 	&daudit_kp_pte,
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+	&daudit_kp_pmd,
+#endif
+	&daudit_kp_uffd,
 };
 
 /**

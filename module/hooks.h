@@ -33,6 +33,8 @@ extern struct kprobe daudit_kp_fput;
 extern struct kprobe daudit_kp_link;
 /* hook_mm.c: page table entries installed for file pages. */
 extern struct kprobe daudit_kp_pte;
+extern struct kprobe daudit_kp_pmd;
+extern struct kprobe daudit_kp_uffd;
 
 /*
  * Shared by the read and write hooks.  The caller is in an RCU read-side

@@ -1,0 +1,79 @@
+#!/usr/bin/env bats
+# Reads an insider might use to dodge per-page accounting of a mapping
+# (issue 12): each test proves the data was really obtained (the copy the
+# reader made equals the file) and checks the bytes recorded.
+
+load lib
+
+THP=/srv/thp
+
+setup_file() {
+	load lib
+	fresh_module
+	# A tmpfs whose files are huge folios, protected as a tree of its own
+	# (a tree does not cross into another mount).
+	mkdir -p "$THP"
+	mount -t tmpfs -o huge=always,size=64m,mode=0755 daudit-thp "$THP"
+	cat >>"$POLICY" <<POL
+dataset hugepages {
+	tree $THP
+}
+POL
+	# 4 MiB + 3 bytes: two whole huge pages and a 3-byte tail.
+	head -c 4194307 /dev/urandom >"$THP/big.bin"
+	head -c 100003 /dev/urandom >"$THP/small.bin"
+	chmod a+r "$THP"/*.bin
+	load_policy
+}
+
+teardown_file() {
+	unload_module
+	umount "$THP" 2>/dev/null || true
+}
+
+setup() {
+	drain_records /dev/null
+	rm -f /tmp/memread.out
+}
+
+# mapped_bytes PATH: mmap bytes recorded for PATH (memread's records).
+mapped_bytes() {
+	jq -s --arg p "$1" '[.[] | select(.event.action == "file-read" and .file.path == $p and .process.name == "memread") | .daudit.mmap_bytes // 0] | add // 0' "$RECS"
+}
+
+# reader_auid PATH: the audit login ids of memread's records of PATH.
+reader_auid() {
+	jq -r --arg p "$1" 'select(.event.action == "file-read" and .file.path == $p and .process.name == "memread") | .user.audit.id' "$RECS" | sort -u
+}
+
+@test "transparent huge pages: a file mapped by PMD entries counts every byte mapped" {
+	f=$THP/big.bin
+	out=$(as_user alice memread thp "$f" /tmp/memread.out)
+	echo "$out"
+	cmp "$f" /tmp/memread.out
+	drain_records
+	file_records "$f" >&2
+	m=$(mapped_bytes "$f")
+	echo "mapped $m bytes of $(stat -c %s "$f")" >&2
+	# Two PMDs of 2 MiB and the tail page: the whole file, no less.
+	[ "$m" -ge 4194307 ]
+	[ "$m" -le $((4194307 + 2 * 1048576)) ]
+	[ "$(field_of "$f" .daudit.dataset)" = hugepages ]
+	[ "$(reader_auid "$f")" = "$(uid_of alice)" ]
+}
+
+@test "userfaultfd minor faults resolved with UFFDIO_CONTINUE count every page mapped" {
+	f=$THP/small.bin
+	run as_user alice memread uffd "$f" /tmp/memread.out
+	echo "$output"
+	[ "$status" -eq 0 ]
+	cmp "$f" /tmp/memread.out
+	drain_records
+	file_records "$f" >&2
+	m=$(mapped_bytes "$f")
+	echo "mapped $m bytes of $(stat -c %s "$f")" >&2
+	# 100,003 bytes are 25 pages, each mapped by one UFFDIO_CONTINUE.
+	[ "$m" -ge $((25 * 4096)) ]
+	[ "$m" -le $((26 * 4096)) ]
+	[ "$(reader_auid "$f")" = "$(uid_of alice)" ]
+}
