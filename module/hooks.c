@@ -27,6 +27,7 @@ static struct kprobe *kps[] = {
 	&daudit_kp_pmd,
 #endif
 	&daudit_kp_uffd,
+	&daudit_kp_aio,
 };
 
 /**

@@ -35,6 +35,8 @@ extern struct kprobe daudit_kp_link;
 extern struct kprobe daudit_kp_pte;
 extern struct kprobe daudit_kp_pmd;
 extern struct kprobe daudit_kp_uffd;
+/* hook_aio.c: legacy AIO read completions. */
+extern struct kprobe daudit_kp_aio;
 
 /*
  * Shared by the read and write hooks.  The caller is in an RCU read-side

@@ -53,7 +53,7 @@
 #include <linux/ioctl.h>
 
 #define DAUDIT_ABI_MAJOR	1U
-#define DAUDIT_ABI_MINOR	0U
+#define DAUDIT_ABI_MINOR	1U
 
 #define DAUDIT_DEVICE_NAME	"daudit"
 #define DAUDIT_DEVICE_PATH	"/dev/daudit"
@@ -435,6 +435,7 @@ struct daudit_rec_process {
 #define DAUDIT_PATH_URING_READ_FIXED	(1U << 10)
 #define DAUDIT_PATH_MMAP		(1U << 11)
 #define DAUDIT_PATH_URING_OTHER		(1U << 12)
+#define DAUDIT_PATH_AIO			(1U << 13)	/* io_submit PREAD(V) */
 /* Socket reads (daudit_rec_sock.paths). */
 #define DAUDIT_PATH_RECV		(1U << 16)	/* recv, recvfrom */
 #define DAUDIT_PATH_RECVMSG		(1U << 17)

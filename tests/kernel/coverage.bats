@@ -18,15 +18,22 @@ setup_file() {
 dataset hugepages {
 	tree $THP
 }
+dataset db {
+	tcp 127.0.0.1 port 5565
+}
 POL
+	head -c 200000 /dev/urandom >/srv/rows.bin
+	chmod a+r /srv/rows.bin
 	# 4 MiB + 3 bytes: two whole huge pages and a 3-byte tail.
 	head -c 4194307 /dev/urandom >"$THP/big.bin"
 	head -c 100003 /dev/urandom >"$THP/small.bin"
 	chmod a+r "$THP"/*.bin
 	load_policy
+	start_bg TCP netpeer serve tcp 127.0.0.1:5565 /srv/rows.bin
 }
 
 teardown_file() {
+	stop_bg TCP
 	unload_module
 	umount "$THP" 2>/dev/null || true
 }
@@ -76,4 +83,39 @@ reader_auid() {
 	[ "$m" -ge $((25 * 4096)) ]
 	[ "$m" -le $((26 * 4096)) ]
 	[ "$(reader_auid "$f")" = "$(uid_of alice)" ]
+}
+
+# aio_file MODE: legacy AIO MODE of a protected file by alice: exact bytes,
+# attributed to her, read path "aio".
+aio_file() {
+	f=$DATA/accounts.db
+	out=$(as_user alice aioread "$1" "$f" /tmp/memread.out)
+	echo "$out"
+	cmp "$f" /tmp/memread.out
+	drain_records
+	sel=".event.action == \"file-read\" and .file.path == \"$f\" and .process.name == \"aioread\""
+	records_where "$sel" >&2
+	[ "$(sum_where "$sel")" -eq "$(stat -c %s "$f")" ]
+	[ "$(records_where "$sel" | jq -r .user.audit.id | sort -u)" = "$(uid_of alice)" ]
+	[ "$(records_where "$sel" | jq -r '.daudit.read_paths | join(",")' | sort -u)" = aio ]
+}
+
+@test "legacy AIO: io_submit IOCB_CMD_PREAD of a protected file" {
+	aio_file pread
+}
+
+@test "legacy AIO: io_submit IOCB_CMD_PREADV of a protected file" {
+	aio_file preadv
+}
+
+@test "legacy AIO: io_submit IOCB_CMD_PREAD on a protected TCP socket" {
+	out=$(as_user alice aioread tcp 127.0.0.1:5565 /tmp/memread.out)
+	echo "$out"
+	cmp /srv/rows.bin /tmp/memread.out
+	drain_records
+	sel='.event.action == "socket-read" and .server.port == 5565'
+	records_where "$sel" >&2
+	[ "$(sum_where "$sel")" -eq 200000 ]
+	[ "$(records_where "$sel" | jq -r .user.audit.id | sort -u)" = "$(uid_of alice)" ]
+	[ "$(records_where "$sel" | jq -r '.daudit.read_paths | join(",")' | sort -u)" = aio ]
 }
