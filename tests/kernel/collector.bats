@@ -378,3 +378,26 @@ POL
 	[ "$(echo "$st" | jq .collector.gaps)" -eq 0 ]
 	[ "$events" -eq 24000 ]
 }
+
+@test "a database dauditd may not use is refused before the kernel is touched: file, policy and device unchanged" {
+	stop_collector || true
+	d=$BATS_TEST_TMPDIR
+	printf 'not a database, and not ours\n' >"$d/other.db"
+	sum=$(sha256sum "$d/other.db")
+	cat >"$d/p.conf" <<'POL'
+dataset elsewhere { tree /srv/public }
+POL
+	collector_conf "$d/c.conf" "$d/other.db" "$d/p.conf"
+	gen=$(daudit status --format json | jq .policy_generation)
+	rc=0
+	dauditd --config "$d/c.conf" >"$d/out" 2>&1 || rc=$?
+	cat "$d/out"
+	[ "$rc" -eq 1 ]
+	[ "$(wc -l <"$d/out")" -eq 1 ]
+	grep -q "other.db" "$d/out"
+	[ "$(sha256sum "$d/other.db")" = "$sum" ]
+	[ ! -e "$d/other.db-wal" ]
+	st=$(daudit status --format json)
+	[ "$(echo "$st" | jq .policy_generation)" = "$gen" ]
+	[ "$(echo "$st" | jq .consumer_pid)" = 0 ]
+}

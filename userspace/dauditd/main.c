@@ -21,6 +21,7 @@
 #include "loop.h"
 #include "policy.h"
 #include "policyload.h"
+#include "query.h"
 #include "replay.h"
 #include "transport_tls.h"
 #include "util.h"
@@ -240,6 +241,15 @@ int main(int argc, char **argv)
 
 	umask(077);
 	make_db_dir(cfg.database);
+	/*
+	 * Judge the database before claiming the device or loading the
+	 * policy: a database refused (damaged, another program's, a newer
+	 * schema) then changes nothing, in the file or in the kernel.
+	 */
+	if (qdb_check(cfg.database, 1, err, sizeof(err)) < 0) {
+		config_free(&cfg);
+		util_die(EXIT_FAIL, "%s", err);
+	}
 	sigfd = signal_fd();
 	if (sigfd < 0)
 		util_die(EXIT_FAIL, "signalfd: %m");
