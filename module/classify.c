@@ -201,9 +201,14 @@ void daudit_classify(const struct daudit_policy *p, struct dentry *dentry,
 		return;
 	if (match_ancestry(p, dentry, dev, buf, v, true))
 		return;
-	if (inode->i_nlink > 1 &&
-	    (match_links(p, dev, inode->i_ino, buf, v) ||
-	     match_aliases(p, dentry, inode, dev, buf, v)))
+	/*
+	 * The link set whatever the link count: a protected file moved out
+	 * of its tree, or hard-linked out and its original name removed,
+	 * has one name left, outside the tree.
+	 */
+	if (match_links(p, dev, inode->i_ino, buf, v))
+		return;
+	if (inode->i_nlink > 1 && match_aliases(p, dentry, inode, dev, buf, v))
 		return;
 	v->dataset = -1;
 }

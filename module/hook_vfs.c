@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * VFS points without a tracepoint: the final release of a file (__fput),
- * which ends its sessions, and vfs_link(), where a hard link to protected
- * data made outside its tree is reported and remembered.
+ * which ends its sessions, and vfs_link() and vfs_rename(), where a hard
+ * link to protected data made outside its tree, or a protected file
+ * moved out of it, is reported and remembered.
  */
 #include <linux/dcache.h>
 #include <linux/kdev_t.h>
@@ -24,11 +25,14 @@ struct kprobe daudit_kp_fput = {
 	.pre_handler = fput_pre,
 };
 
-/* vfs_link(old_dentry, idmap or userns, dir, new_dentry, delegated) */
-static int link_pre(struct kprobe *kp, struct pt_regs *regs)
+/*
+ * @old, a protected file, gets the name @new (a hard link, or a rename):
+ * if @new is outside its tree, remember the inode as protected under
+ * every name (the link set) and report the new name.
+ */
+static void protected_elsewhere(struct dentry *old, struct dentry *new,
+				u32 kind)
 {
-	struct dentry *old = (void *)regs_get_kernel_argument(regs, 0);
-	struct dentry *new = (void *)regs_get_kernel_argument(regs, 3);
 	struct daudit_policy *p;
 	struct daudit_verdict v;
 	struct inode *inode;
@@ -41,7 +45,7 @@ static int link_pre(struct kprobe *kp, struct pt_regs *regs)
 	if (!buf)
 		goto out;
 	daudit_classify(p, old, buf, &v);
-	/* A link inside the same tree is the same protected object. */
+	/* A name inside the same tree is the same protected object. */
 	if (v.dataset < 0 || daudit_classify_dir(p, new->d_parent) == v.dataset)
 		goto put;
 	daudit_classify_note_link(p, old, &v);
@@ -52,18 +56,53 @@ static int link_pre(struct kprobe *kp, struct pt_regs *regs)
 	else
 		memmove(buf + off, np, strlen(np) + 1);
 	inode = d_inode(old);
-	daudit_emit_alert(DAUDIT_ALERT_HARDLINK,
-			  daudit_policy_dataset_name(p, v.dataset),
+	daudit_emit_alert(kind, daudit_policy_dataset_name(p, v.dataset),
 			  new_encode_dev(inode->i_sb->s_dev), inode->i_ino,
 			  buf, v.path_len, strlen(buf + off));
 put:
 	daudit_scratch_put();
 out:
 	rcu_read_unlock();
+}
+
+/* vfs_link(old_dentry, idmap or userns, dir, new_dentry, delegated) */
+static int link_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	protected_elsewhere((struct dentry *)regs_get_kernel_argument(regs, 0),
+			    (struct dentry *)regs_get_kernel_argument(regs, 3),
+			    DAUDIT_ALERT_HARDLINK);
 	return 0;
 }
 
 struct kprobe daudit_kp_link = {
 	.symbol_name = "vfs_link",
 	.pre_handler = link_pre,
+};
+
+/*
+ * vfs_rename(struct renamedata *rd): old_dentry and new_dentry have the
+ * same names on 6.1 and 6.12.  A file moved out of its tree stays
+ * protected (the link set) and the move is an alert; with RENAME_EXCHANGE
+ * the file coming the other way is judged too.  A directory moved out is
+ * an alert, but the files below it are judged by their new ancestry.
+ * Reported before the move happens: a rename that then fails is reported
+ * all the same.
+ */
+static int rename_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct renamedata *rd = (struct renamedata *)regs_get_kernel_argument(regs, 0);
+
+	if (d_is_reg(rd->old_dentry) || d_is_dir(rd->old_dentry))
+		protected_elsewhere(rd->old_dentry, rd->new_dentry,
+				    DAUDIT_ALERT_RENAME);
+	if ((rd->flags & RENAME_EXCHANGE) &&
+	    (d_is_reg(rd->new_dentry) || d_is_dir(rd->new_dentry)))
+		protected_elsewhere(rd->new_dentry, rd->old_dentry,
+				    DAUDIT_ALERT_RENAME);
+	return 0;
+}
+
+struct kprobe daudit_kp_rename = {
+	.symbol_name = "vfs_rename",
+	.pre_handler = rename_pre,
 };

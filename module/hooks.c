@@ -22,6 +22,7 @@ static struct daudit_tp tps[] = {
 static struct kprobe *kps[] = {
 	&daudit_kp_fput,
 	&daudit_kp_link,
+	&daudit_kp_rename,
 	&daudit_kp_pte,
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
 	&daudit_kp_pmd,

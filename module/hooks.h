@@ -31,6 +31,7 @@ void daudit_probe_exit(void *data, struct task_struct *p);
 /* hook_vfs.c: the final release of a file; hard links. */
 extern struct kprobe daudit_kp_fput;
 extern struct kprobe daudit_kp_link;
+extern struct kprobe daudit_kp_rename;
 /* hook_mm.c: page table entries installed for file pages. */
 extern struct kprobe daudit_kp_pte;
 extern struct kprobe daudit_kp_pmd;

@@ -653,6 +653,7 @@ struct daudit_rec_egress {
 
 enum daudit_alert_kind {
 	DAUDIT_ALERT_HARDLINK = 1,	/* a protected file was hard-linked */
+	DAUDIT_ALERT_RENAME = 2,	/* ... moved out of its tree (ABI 1.1) */
 };
 
 /**

@@ -89,6 +89,46 @@ expect_read() {
 	expect_read /srv/public/hl.csv "$F"
 }
 
+@test "a protected file moved out of the tree stays protected, and the move is an alert" {
+	# alice may write a directory of the tree; the target is world-writable.
+	mkdir -p "$DATA/drop"
+	head -c 30000 /dev/urandom >"$DATA/drop/moved.csv"
+	chown -R alice "$DATA/drop"
+	rm -f /srv/public/out/moved.csv
+	drain_records /dev/null
+	as_user alice mv "$DATA/drop/moved.csv" /srv/public/out/moved.csv
+	n=$(read_as alice read /srv/public/out/moved.csv)
+	as_user alice mv /srv/public/out/moved.csv "$DATA/drop/moved.csv"
+	drain_records
+	cat "$RECS" >&2
+	a=$(jq -c 'select(.event.action == "rename-protected-file")' "$RECS")
+	[ "$(echo "$a" | wc -l)" -eq 1 ]
+	[ "$(echo "$a" | jq -r .event.kind)" = alert ]
+	[ "$(echo "$a" | jq -r .file.path)" = "$DATA/drop/moved.csv" ]
+	[ "$(echo "$a" | jq -r .daudit.link_path)" = /srv/public/out/moved.csv ]
+	[ "$(echo "$a" | jq -r .user.audit.id)" = "$(uid_of alice)" ]
+	# The read under the new name is a read of the protected file.
+	[ "$n" -eq 30000 ]
+	[ "$(bytes_for "$DATA/drop/moved.csv")" -eq 30000 ]
+	[ "$(field_of "$DATA/drop/moved.csv" .daudit.dataset)" = customers ]
+}
+
+@test "a hard link made outside the tree, then the original name removed: reads are still caught" {
+	mkdir -p "$DATA/drop"
+	head -c 20000 /dev/urandom >"$DATA/drop/orig.csv"
+	chown -R alice "$DATA/drop"
+	rm -f /srv/public/out/keep.csv
+	as_user alice ln "$DATA/drop/orig.csv" /srv/public/out/keep.csv
+	as_user alice rm "$DATA/drop/orig.csv"
+	drain_records /dev/null
+	n=$(read_as alice read /srv/public/out/keep.csv)
+	drain_records
+	cat "$RECS" >&2
+	[ "$n" -eq 20000 ]
+	[ "$(bytes_for "$DATA/drop/orig.csv")" -eq 20000 ]
+	[ "$(field_of "$DATA/drop/orig.csv" .daudit.dataset)" = customers ]
+}
+
 @test "a hard link made before the policy was loaded is caught too" {
 	expect_read /srv/public/early-link.db "$DATA/accounts.db"
 }

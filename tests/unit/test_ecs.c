@@ -528,6 +528,13 @@ static void alert_hardlink_fields(void **state)
 	assert_string_equal(str(o, "file.device"), "8:1");
 	assert_int_equal(num(o, "process.pid"), 4242);
 	json_object_put(o);
+	/* The same record for a move out of the tree. */
+	a->kind = DAUDIT_ALERT_RENAME;
+	o = render(&ctx);
+	assert_list1(o, "event.type", "change");
+	assert_string_equal(str(o, "event.action"), "rename-protected-file");
+	assert_string_equal(str(o, "daudit.link_path"), "/tmp/innocent");
+	json_object_put(o);
 	ecs_ctx_free(&ctx);
 }
 

@@ -467,10 +467,31 @@ static void hard_links_are_findings(void **state)
 	feed(f);
 	assert_int_equal(findings(f, "hardlink"), 1);
 	s = test_text(&f->c, "SELECT reason FROM findings WHERE rule = 'hardlink'");
-	assert_string_equal(s, "hard link to a protected file of customers: /data/customers/all.csv linked as /home/alice/x");
+	assert_string_equal(s, "protected file of customers under an unprotected name: /data/customers/all.csv linked as /home/alice/x");
 	free(s);
 	assert_int_equal(evidence(f, "hardlink"), 1);
 	assert_int_equal(test_int(&f->c, "SELECT score FROM findings"), 50);
+}
+
+static void moves_out_of_the_tree_are_findings(void **state)
+{
+	struct fixture *f = *state;
+	struct who a = user(1000, 1);
+	struct daudit_rec_alert *r;
+	size_t at = f->s.len;
+	char *s;
+
+	synth_alert(&f->s, 0, T0 + 10 * HOUR_NS, &a, "customers",
+		    "/data/customers/all.csv", "/home/alice/x");
+	/* The record just made: a move, not a link. */
+	r = (void *)(f->s.buf + at);
+	assert_int_equal(r->hdr.type, DAUDIT_REC_ALERT);
+	r->kind = DAUDIT_ALERT_RENAME;
+	feed(f);
+	assert_int_equal(findings(f, "hardlink"), 1);
+	s = test_text(&f->c, "SELECT reason FROM findings WHERE rule = 'hardlink'");
+	assert_string_equal(s, "protected file of customers under an unprotected name: /data/customers/all.csv moved to /home/alice/x");
+	free(s);
 }
 
 static void findings_continue_across_restarts_and_replays(void **state)
@@ -546,6 +567,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(read_then_egress_across_a_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(read_then_egress_after_a_bulk_read_of_many_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(hard_links_are_findings, setup, teardown),
+		cmocka_unit_test_setup_teardown(moves_out_of_the_tree_are_findings, setup, teardown),
 		cmocka_unit_test_setup_teardown(findings_continue_across_restarts_and_replays, setup, teardown),
 		cmocka_unit_test_setup_teardown(evidence_outlives_raw_retention, setup, teardown),
 		cmocka_unit_test_setup_teardown(disabled_rules_find_nothing, setup, teardown),

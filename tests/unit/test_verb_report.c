@@ -38,7 +38,7 @@ static void the_review_ranks_users_and_explains_findings(void **state)
 	assert_non_null(strstr(c.out, "/usr/bin/sqlite3 read "));
 	assert_non_null(strstr(c.out, "[low] off_hours"));
 	assert_non_null(strstr(c.out, "first read of dataset payroll in 30 days"));
-	assert_non_null(strstr(c.out, "hard link to a protected file of customers: /data/customers/export/part-01.csv linked as /home/eve/notes.csv"));
+	assert_non_null(strstr(c.out, "protected file of customers under an unprotected name: /data/customers/export/part-01.csv linked as /home/eve/notes.csv"));
 	assert_non_null(strstr(c.out, "-> /media/usb0/part-01.csv"));
 	assert_non_null(strstr(c.out, "/usr/bin/curl (pid 3302, uid mallory)"));
 	assert_non_null(strstr(c.out, "Users who read protected data without findings: "));

@@ -428,7 +428,7 @@ static void reason(struct rules *r, const struct finding_state *f, char *out,
 			 rc->egress_window / 60 ? rc->egress_window / 60 : 1);
 		break;
 	case RULE_HARDLINK:
-		snprintf(out, len, "hard link to a protected file of %s: %s",
+		snprintf(out, len, "protected file of %s under an unprotected name: %s",
 			 f->dataset, f->detail);
 		break;
 	default:
@@ -623,8 +623,10 @@ static void hardlink(struct rules *r, const struct event *e)
 		 e->instance_id, e->cpu, e->seq);
 	f = finding(r, RULE_HARDLINK, key, e->user, e->login, e->dataset,
 		    e->time_ns, &created);
-	snprintf(f->detail, sizeof(f->detail), "%s linked as %s",
-		 e->path ? e->path : "?", e->dest ? e->dest : "?");
+	snprintf(f->detail, sizeof(f->detail), "%s %s %s",
+		 e->path ? e->path : "?",
+		 e->kind == DAUDIT_ALERT_RENAME ? "moved to" : "linked as",
+		 e->dest ? e->dest : "?");
 	f->count = 1;
 	evidence(r, f, e->id);
 }

@@ -869,6 +869,9 @@ static json_object *render_alert(struct ecs_ctx *ctx,
 	if (r->kind == DAUDIT_ALERT_HARDLINK) {
 		put_list(o, "event.type", "creation");
 		put_str(o, "event.action", "hardlink-protected-file");
+	} else if (r->kind == DAUDIT_ALERT_RENAME) {
+		put_list(o, "event.type", "change");
+		put_str(o, "event.action", "rename-protected-file");
 	} else {
 		put_list(o, "event.type", "info");
 		put_str(o, "event.action", "alert-unknown");

@@ -93,7 +93,7 @@ static const char *event_name(const char *type)
 		{ "file_read", "protected file read" },
 		{ "socket_read", "protected socket read" },
 		{ "egress", "data left after a protected read" },
-		{ "alert", "protected file hard-linked" },
+		{ "alert", "protected file hard-linked or moved out of its tree" },
 		{ "process", "process" },
 		{ "module", "sensor module loaded or unloaded" },
 		{ "policy", "policy load" },

@@ -23,7 +23,7 @@ const struct rule_info rule_info[RULE_MAX] = {
 	[RULE_READ_THEN_EGRESS] = { "read_then_egress", 50,
 		"a large read was followed shortly by data leaving the machine in the same login session" },
 	[RULE_HARDLINK] = { "hardlink", 50,
-		"a protected file was hard-linked, which can expose it under an unprotected name" },
+		"a protected file was hard-linked or moved out of its tree, which can expose it under an unprotected name" },
 };
 
 int rule_by_name(const char *name)
