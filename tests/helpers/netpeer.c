@@ -2,10 +2,13 @@
 /*
  * netpeer: both ends of the socket tests.
  *
- *   netpeer serve tcp|udp|unix ADDR FILE    serve FILE to every client
- *            (tcp, unix: each connection gets the whole file then EOF;
- *            udp: each datagram received is answered with the file in
- *            datagrams of 1000 bytes, then an empty one); prints "ready"
+ *   netpeer serve tcp|udp|unix ADDR FILE [DELAY_MS]
+ *            serve FILE to every client (tcp, unix: each connection gets
+ *            the whole file then EOF; udp: each datagram received is
+ *            answered with the file in datagrams of 1000 bytes, then an
+ *            empty one); prints "ready".  With DELAY_MS (stream sockets),
+ *            each connection is served by its own child after that long,
+ *            so clients wait in recv meanwhile
  *   netpeer sink tcp|unix ADDR              receive and discard; prints
  *            "received=N" per connection when it closes
  *   netpeer get tcp|udp|unix ADDR MODE      read everything from a server
@@ -122,7 +125,7 @@ static void send_all(int fd, const char *buf, size_t len)
 	}
 }
 
-static _Noreturn void serve(struct addr *a, const char *file)
+static _Noreturn void serve(struct addr *a, const char *file, long delay_ms)
 {
 	size_t len;
 	char *data = slurp(file, &len);
@@ -148,6 +151,21 @@ static _Noreturn void serve(struct addr *a, const char *file)
 
 		if (c < 0)
 			continue;
+		if (delay_ms > 0) {
+			pid_t pid = fork();
+
+			if (pid == 0) {
+				close(lfd);
+				usleep(delay_ms * 1000);
+				send_all(c, data, len);
+				_exit(0);
+			}
+			if (pid > 0) {
+				close(c);
+				continue;
+			}
+			/* No child: serve it here, without the delay. */
+		}
 		send_all(c, data, len);
 		close(c);
 	}
@@ -289,7 +307,7 @@ int main(int argc, char **argv)
 	}
 	parse(argv[2], argv[3], &a);
 	if (!strcmp(argv[1], "serve") && argc > 4)
-		serve(&a, argv[4]);
+		serve(&a, argv[4], argc > 5 ? atol(argv[5]) : 0);
 	if (!strcmp(argv[1], "sink"))
 		sink(&a);
 	if (!strcmp(argv[1], "get") && argc > 4)

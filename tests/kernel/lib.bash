@@ -44,6 +44,13 @@ check_dmesg_clean() {
 	fi
 }
 
+# slab_kb: unreclaimable slab plus vmalloc in KiB, after dropping caches
+# (what a module that leaks makes grow).
+slab_kb() {
+	echo 3 >/proc/sys/vm/drop_caches
+	awk '/^SUnreclaim:/ { s = $2 } /^VmallocUsed:/ { v = $2 } END { print s + v }' /proc/meminfo
+}
+
 # --- protected data and records -------------------------------------------
 
 DATA=/srv/customers

@@ -11,11 +11,6 @@ teardown() {
 	unload_module
 }
 
-slab_kb() {
-	echo 3 >/proc/sys/vm/drop_caches
-	awk '/^SUnreclaim:/ { s = $2 } /^VmallocUsed:/ { v = $2 } END { print s + v }' /proc/meminfo
-}
-
 @test "insmod and rmmod 20 times in a row: no warning, slab and vmalloc stable" {
 	load_module && unload_module # warm caches
 	before=$(slab_kb)

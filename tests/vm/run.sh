@@ -68,14 +68,16 @@ boot() {
 	local kver=$1 dir=$work/$1${2:+.$2} accel=(-accel "tcg,thread=$tcg_thread") smp=${VM_SMP:-2}
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	printf 'MODE=%s\nSUITES="%s"\nBENCH_CLOCK=%s\nSUITE_TIMEOUT=%s\n' \
-		"$mode" "$SUITES" "${2:-}" "${SUITE_TIMEOUT:-600}" >"$dir/vm.conf"
 	# One vCPU: Debian's 6.1 never brings up a second CPU under -icount.
 	if [ "${2:-}" = icount ]; then
 		# shellcheck disable=SC2054 # qemu option values, not array elements
 		accel=(-accel tcg,thread=single -icount shift=0,sleep=on)
 		smp=1
 	fi
+	# The suites see how they are emulated (DAUDIT_VM_ACCEL): lifecycle.bats
+	# refuses multi-threaded TCG, where changing kprobes crashes the guest.
+	printf 'MODE=%s\nSUITES="%s"\nBENCH_CLOCK=%s\nSUITE_TIMEOUT=%s\nexport DAUDIT_VM_ACCEL="%s"\n' \
+		"$mode" "$SUITES" "${2:-}" "${SUITE_TIMEOUT:-600}" "${accel[*]}" >"$dir/vm.conf"
 	"$top/tests/vm/initramfs.sh" kernel "$kver" "$dir/vm.conf" "$dir/kernel.cpio.gz" || return 1
 	cat "$work/base.cpio.gz" "$dir/kernel.cpio.gz" >"$dir/initrd.gz"
 	timeout --foreground -k 5 "$timeout_s" \
