@@ -13,6 +13,8 @@
 #                                instruction-counted time (qemu -icount,
 #                                one vCPU); BENCH_CLOCKS="wall" for one
 #   VM_SMP=1                     vCPUs of the test VMs (default 2)
+#   VM_WORK=DIR                  keep the boots' files in DIR (default
+#                                build/vm), so that two runs can go at once
 #   SUITE_TIMEOUT=600            seconds a suite may run in the VM; one that
 #                                runs longer is killed, its tasks' kernel
 #                                stacks reported as TAP comments, and it
@@ -21,7 +23,8 @@
 # Exit status: 0 when every test and every health check passed.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-work=$top/build/vm
+# VM_WORK: where boots keep their files (two runs at once need two).
+work=${VM_WORK:-$top/build/vm}
 mode="test"
 case "${1:-}" in
 --demo) mode=demo ;;
