@@ -3,8 +3,10 @@
  * io_uring bypasses the syscalls: its completion tracepoint carries the
  * request (file, opcode, submitting task) and the result, the exact byte
  * count of a read, receive, write or send.  The request holds its file
- * until after completion.
+ * until after completion.  A SPLICE's request file is its output; its
+ * input is found by descriptor at completion.
  */
+#include <linux/fdtable.h>
 #include <linux/io_uring_types.h>
 
 #include "hooks.h"
@@ -46,6 +48,35 @@ static u32 write_path(u8 opcode)
 	return 0;
 }
 
+/*
+ * IORING_OP_SPLICE from a file: the request's file is the output, the
+ * input a descriptor of the submitter's table, which the task completing
+ * the request shares (the submitter, or an io-wq worker of its process).
+ * Looked up at completion, like the syscall probe's descriptors.  An
+ * input from the ring's registered files (SPLICE_F_FD_IN_FIXED) is not
+ * followed: docs/hooks.md.
+ */
+static void splice_in(struct io_kiocb *r, int res)
+{
+	const struct daudit_io_splice *sp = (const void *)&r->cmd;
+	struct daudit_io io = {
+		.off = DAUDIT_OFFSET_UNKNOWN,
+		.calls = 1,
+		.bytes = res,
+		.path = DAUDIT_PATH_URING_OTHER,
+	};
+	struct files_struct *files = current->files;
+	struct file *in;
+	int fd;
+
+	if (READ_ONCE(sp->flags) & SPLICE_F_FD_IN_FIXED)
+		return;
+	fd = READ_ONCE(sp->splice_fd_in);
+	in = files && fd >= 0 ? files_lookup_fd_raw(files, fd) : NULL;
+	if (in)
+		daudit_hook_read(in, false, fd, r->task, &io);
+}
+
 /**
  * daudit_probe_uring_complete - io_uring:io_uring_complete probe.
  * @data: unused.
@@ -69,6 +100,10 @@ void daudit_probe_uring_complete(void *data, void *ctx, void *req,
 	if (res <= 0 || !r || !r->file || !r->task)
 		return;
 	op = READ_ONCE(r->opcode);
+	if (op == IORING_OP_SPLICE) {
+		splice_in(r, res);
+		return;
+	}
 	io.bytes = res;
 	io.path = read_path(op);
 	/* A tracepoint probe runs with preemption disabled: an RCU section. */

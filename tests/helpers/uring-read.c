@@ -6,6 +6,11 @@
  *   uring-read readv FILE       IORING_OP_READV
  *   uring-read fixed FILE       IORING_OP_READ_FIXED (registered buffer)
  *   uring-read fixedfile FILE   IORING_OP_READ on a registered file
+ *   uring-read splice FILE      IORING_OP_SPLICE from the file into a
+ *                               pipe, then read(2) of the pipe
+ *
+ * With a third argument OUT, what was read is also written to OUT (the
+ * test compares it with FILE).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -35,12 +40,19 @@ int main(int argc, char **argv)
 	struct io_uring ring;
 	const char *mode;
 	long long total = 0;
-	int fd, ret, target;
+	int fd, ret, target, ofd = -1, pfd[2];
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: uring-read read|readv|fixed|fixedfile FILE\n");
+	if (argc != 3 && argc != 4) {
+		fprintf(stderr, "usage: uring-read read|readv|fixed|fixedfile|splice FILE [OUT]\n");
 		return 2;
 	}
+	if (argc == 4) {
+		ofd = open(argv[3], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (ofd < 0)
+			die(argv[3], errno);
+	}
+	if (pipe(pfd) < 0)
+		die("pipe", errno);
 	if (buf == MAP_FAILED)
 		die("mmap", errno);
 	mode = argv[1];
@@ -68,6 +80,9 @@ int main(int argc, char **argv)
 
 		if (!strcmp(mode, "readv"))
 			io_uring_prep_readv(sqe, target, &iov, 1, total);
+		else if (!strcmp(mode, "splice"))
+			io_uring_prep_splice(sqe, target, total, pfd[1], -1,
+					     CHUNK, 0);
 		else if (!strcmp(mode, "fixed"))
 			io_uring_prep_read_fixed(sqe, target, buf, CHUNK,
 						 total, 0);
@@ -87,6 +102,11 @@ int main(int argc, char **argv)
 			die("read", -ret);
 		if (ret == 0)
 			break;
+		/* Spliced bytes wait in the pipe: take them out. */
+		if (!strcmp(mode, "splice") && read(pfd[0], buf, ret) != ret)
+			die("read pipe", errno);
+		if (ofd >= 0 && write(ofd, buf, ret) != ret)
+			die("write", errno);
 		total += ret;
 	}
 	io_uring_queue_exit(&ring);

@@ -119,3 +119,16 @@ aio_file() {
 	[ "$(records_where "$sel" | jq -r .user.audit.id | sort -u)" = "$(uid_of alice)" ]
 	[ "$(records_where "$sel" | jq -r '.daudit.read_paths | join(",")' | sort -u)" = aio ]
 }
+
+@test "io_uring SPLICE from a protected file into a pipe" {
+	f=$DATA/accounts.db
+	out=$(as_user alice uring-read splice "$f" /tmp/memread.out)
+	echo "$out"
+	cmp "$f" /tmp/memread.out
+	drain_records
+	sel=".event.action == \"file-read\" and .file.path == \"$f\" and .process.name == \"uring-read\""
+	records_where "$sel" >&2
+	[ "$(sum_where "$sel")" -eq "$(stat -c %s "$f")" ]
+	[ "$(records_where "$sel" | jq -r .user.audit.id | sort -u)" = "$(uid_of alice)" ]
+	[ "$(records_where "$sel" | jq -r '.daudit.read_paths | join(",")' | sort -u)" = io_uring_other ]
+}
