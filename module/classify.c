@@ -66,13 +66,19 @@ static bool prepend(char **pos, char *start, const char *s, u32 len)
 
 /*
  * Render @d's path as @root's policy path plus the names from @top (the
- * directory matching @root) down to @d.  Returns false if it does not fit.
+ * directory matching @root) down to @d.  A path too deep for PATH_MAX
+ * keeps its last names: "<root>/.../<tail>" (a file is no less protected
+ * for being deep).  Returns false only if @top is not an ancestor of @d.
  */
 static bool render(struct dentry *d, struct dentry *top,
 		   const struct daudit_pobj *root, char *buf,
 		   struct daudit_verdict *v)
 {
+	static const char cut_mark[] = "/...";
 	char *end = buf + PATH_MAX, *pos = end - 1;
+	/* The root, the mark and a "/" always fit in front of the names. */
+	char *limit = buf + root->path_len + sizeof(cut_mark);
+	bool cut = false;
 
 	*pos = '\0';
 	while (d != top) {
@@ -81,12 +87,19 @@ static bool render(struct dentry *d, struct dentry *top,
 		const char *name = smp_load_acquire(&d->d_name.name);
 		u32 len = READ_ONCE(d->d_name.len);
 
-		if (!prepend(&pos, buf, name, len) ||
-		    !prepend(&pos, buf, "/", 1))
-			return false;
+		if (!cut && (!prepend(&pos, limit, name, len) ||
+			     !prepend(&pos, limit, "/", 1)))
+			cut = true;
 		if (parent == d)
 			return false;	/* top was not an ancestor after all */
 		d = parent;
+	}
+	if (cut) {
+		/* After a name without its "/", the mark supplies one. */
+		if (*pos != '/' && !prepend(&pos, buf, "/", 1))
+			return false;
+		if (!prepend(&pos, buf, cut_mark, sizeof(cut_mark) - 1))
+			return false;
 	}
 	/* A tree rooted at "/" must not render as "//x". */
 	if (!(root->path_len == 1 && pos != end - 1))

@@ -84,19 +84,17 @@ struct kprobe daudit_kp_link = {
  * same names on 6.1 and 6.12.  A file moved out of its tree stays
  * protected (the link set) and the move is an alert; with RENAME_EXCHANGE
  * the file coming the other way is judged too.  A directory moved out is
- * an alert, but the files below it are judged by their new ancestry.
- * Reported before the move happens: a rename that then fails is reported
- * all the same.
+ * not followed (docs/hooks.md).  Reported before the move happens: a
+ * rename that then fails is reported all the same.
  */
 static int rename_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct renamedata *rd = (struct renamedata *)regs_get_kernel_argument(regs, 0);
 
-	if (d_is_reg(rd->old_dentry) || d_is_dir(rd->old_dentry))
+	if (d_is_reg(rd->old_dentry))
 		protected_elsewhere(rd->old_dentry, rd->new_dentry,
 				    DAUDIT_ALERT_RENAME);
-	if ((rd->flags & RENAME_EXCHANGE) &&
-	    (d_is_reg(rd->new_dentry) || d_is_dir(rd->new_dentry)))
+	if ((rd->flags & RENAME_EXCHANGE) && d_is_reg(rd->new_dentry))
 		protected_elsewhere(rd->new_dentry, rd->old_dentry,
 				    DAUDIT_ALERT_RENAME);
 	return 0;

@@ -158,3 +158,31 @@ expect_read() {
 	[ "$n" -eq 100000 ]
 	[ "$(bytes_for "$F")" -eq "$n" ]
 }
+
+@test "a file deeper than PATH_MAX inside the tree is protected; its path keeps the root and the last names" {
+	long=$(printf 'd%.0s' $(seq 200))
+	# 24 directories of 200 characters: 4,824 bytes of path below the
+	# root, built and walked one relative step at a time.
+	mkdir -p "$DATA/deep"
+	(
+		cd "$DATA/deep" || exit 1
+		for _ in $(seq 24); do mkdir "$long" && cd "$long" || exit 1; done
+		head -c 12345 /dev/urandom >f.csv
+	)
+	drain_records /dev/null
+	# shellcheck disable=SC2016 # the inner shell expands it
+	out=$(as_user alice bash -c 'cd /srv/customers/deep || exit 1
+		for _ in $(seq 24); do cd "$1" || exit 1; done
+		exec reader read f.csv' _ "$long")
+	echo "$out"
+	n=$(echo "$out" | sed -n 's/^bytes=\([0-9]*\) .*/\1/p')
+	[ "$n" -eq 12345 ]
+	drain_records
+	r=$(jq -c 'select(.event.action == "file-read" and .process.name == "reader")' "$RECS")
+	echo "$r" | jq -c '{path: (.file.path | .[0:40] + "..." + .[-40:]), bytes: .daudit.bytes}' >&2
+	[ "$(echo "$r" | jq -s 'map(.daudit.bytes) | add')" -eq 12345 ]
+	[ "$(echo "$r" | jq -r .daudit.dataset | sort -u)" = customers ]
+	p=$(echo "$r" | jq -r .file.path | head -n1)
+	case $p in /srv/customers/.../*/f.csv) ;; *) echo "path: $p" >&2; false ;; esac
+	[ "${#p}" -lt 4096 ]
+}
