@@ -20,6 +20,7 @@
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
+#include <linux/uaccess.h>
 #include <linux/workqueue.h>
 
 #include "egress.h"
@@ -333,7 +334,61 @@ static struct daudit_session *find(struct daudit_fentry *fe, pid_t tgid,
 	return NULL;
 }
 
-/* Is @task running one of the dataset's trusted readers? */
+#define ENV_SCAN_MAX	(64 * 1024)
+
+/*
+ * Does the environment of current's process, @mm, ask the dynamic loader
+ * to run code that is not the program's own?  The strings are read
+ * without faulting (atomic context); an environment that cannot be read
+ * whole, or is too long to scan, counts as yes: trust is only given when
+ * it can be checked.
+ */
+static bool loader_injects(struct mm_struct *mm)
+{
+	static const char *const vars[] = {
+		"LD_PRELOAD=", "LD_AUDIT=", "LD_LIBRARY_PATH=",
+	};
+	unsigned long start = READ_ONCE(mm->env_start);
+	unsigned long end = READ_ONCE(mm->env_end), pos;
+	char buf[128], name[20];
+	bool at_start = true;
+	size_t i, j, n;
+
+	if (end <= start)
+		return false;
+	if (end - start > ENV_SCAN_MAX)
+		return true;
+	for (pos = start; pos < end; pos += n) {
+		n = min_t(unsigned long, end - pos, sizeof(buf));
+		if (copy_from_user_nofault(buf, (const void __user *)pos, n))
+			return true;
+		for (i = 0; i < n; i++) {
+			bool first = at_start;
+
+			at_start = buf[i] == '\0';
+			if (!first || buf[i] != 'L')
+				continue;
+			/* A string starting with L: read its first bytes. */
+			memset(name, 0, sizeof(name));
+			if (copy_from_user_nofault(name, (const void __user *)(pos + i),
+						   min_t(unsigned long, end - pos - i,
+							 sizeof(name) - 1)))
+				return true;
+			for (j = 0; j < ARRAY_SIZE(vars); j++)
+				if (!strncmp(name, vars[j], strlen(vars[j])))
+					return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Is @task running one of the dataset's trusted readers, with only its
+ * own code?  Trust is for the program, so not for a process being traced
+ * (a debugger can make it do anything) nor one whose loader was told to
+ * load other code (LD_PRELOAD, LD_AUDIT, LD_LIBRARY_PATH).  Checked when
+ * the session starts, only for trusted programs.
+ */
 static bool trusted(const struct daudit_policy *p, u16 dataset,
 		    struct task_struct *task)
 {
@@ -347,8 +402,12 @@ static bool trusted(const struct daudit_policy *p, u16 dataset,
 	if (!exe)
 		return false;
 	inode = file_inode(exe);
-	return daudit_policy_trusted(p, dataset, inode->i_sb->s_dev,
-				     inode->i_ino);
+	if (!daudit_policy_trusted(p, dataset, inode->i_sb->s_dev,
+				   inode->i_ino))
+		return false;
+	if (READ_ONCE(task->ptrace) || READ_ONCE(current->group_leader->ptrace))
+		return false;
+	return !loader_injects(mm);
 }
 
 static struct daudit_session *create(const struct daudit_policy *p,

@@ -128,6 +128,31 @@ POL
 	load_policy
 }
 
+@test "a trusted reader started with LD_PRELOAD (or LD_AUDIT, LD_LIBRARY_PATH) is not trusted: its reads are recorded" {
+	cp /opt/daudit/helpers/reader /usr/bin/trusted-reader
+	cat >/tmp/trusted.conf <<'POL'
+dataset customers {
+	tree /srv/customers
+	reader /usr/bin/trusted-reader
+}
+POL
+	daudit policy load /tmp/trusted.conf
+	lib=$(find /lib /usr/lib -name 'libc.so.6' | head -n1)
+	[ -n "$lib" ]
+	f=/srv/customers/2026/phones.csv
+	# The program alone: trusted, not recorded.
+	as_user alice trusted-reader read "$f" >/dev/null
+	# The same program with code injected through the loader: recorded.
+	n=$(as_user alice env "LD_PRELOAD=$lib" trusted-reader read "$f" | sed -n 's/^bytes=\([0-9]*\) .*/\1/p')
+	m=$(as_user alice env "LD_LIBRARY_PATH=/tmp" trusted-reader read "$f" | sed -n 's/^bytes=\([0-9]*\) .*/\1/p')
+	drain_records
+	file_records "$f" | jq -c '{name: .process.name, bytes: .daudit.bytes}' >&2
+	[ "$(file_records "$f" | wc -l)" -eq 2 ]
+	[ "$(file_records "$f" | jq -r .process.name | sort -u)" = trusted-reader ]
+	[ "$(bytes_for "$f")" -eq $((n + m)) ]
+	load_policy
+}
+
 @test "module unload is on record in the kernel log and the audit trail" {
 	rmmod daudit
 	dmesg | grep -q 'daudit: unloaded: [0-9]* records written'
