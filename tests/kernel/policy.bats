@@ -110,7 +110,9 @@ POL
 	load_policy
 }
 
-@test "trusted readers of a dataset are not recorded, others are" {
+# trusted_policy: the test policy with /usr/bin/trusted-reader (a copy of
+# the reader helper) trusted for the customers dataset.
+trusted_policy() {
 	cp /opt/daudit/helpers/reader /usr/bin/trusted-reader
 	cat >/tmp/trusted.conf <<'POL'
 dataset customers {
@@ -119,6 +121,10 @@ dataset customers {
 }
 POL
 	daudit policy load /tmp/trusted.conf
+}
+
+@test "trusted readers of a dataset are not recorded, others are" {
+	trusted_policy
 	as_user alice trusted-reader read /srv/customers/2026/phones.csv
 	n=$(read_as alice read /srv/customers/2026/phones.csv)
 	drain_records
@@ -129,14 +135,7 @@ POL
 }
 
 @test "a trusted reader started with LD_PRELOAD (or LD_AUDIT, LD_LIBRARY_PATH) is not trusted: its reads are recorded" {
-	cp /opt/daudit/helpers/reader /usr/bin/trusted-reader
-	cat >/tmp/trusted.conf <<'POL'
-dataset customers {
-	tree /srv/customers
-	reader /usr/bin/trusted-reader
-}
-POL
-	daudit policy load /tmp/trusted.conf
+	trusted_policy
 	lib=$(find /lib /usr/lib -name 'libc.so.6' | head -n1)
 	[ -n "$lib" ]
 	f=/srv/customers/2026/phones.csv
