@@ -5,6 +5,8 @@
 load lib
 
 F=/srv/customers/customers.csv
+# A directory name of 200 bytes: 24 of them nest deeper than PATH_MAX.
+LONG=$(printf 'd%.0s' $(seq 200))
 
 setup_file() {
 	load lib
@@ -14,7 +16,29 @@ setup_file() {
 	load_policy
 }
 
+# remove_deep: the chain below $DATA/deep, taken down one relative step
+# at a time (no path to it fits in PATH_MAX, and the suites after this
+# one run chmod -R over /srv).
+remove_deep() {
+	[ -d "$DATA/deep" ] || return 0
+	(
+		cd -P "$DATA/deep" || exit 1
+		depth=0
+		while [ -d "$LONG" ]; do
+			cd -P "$LONG" || exit 1
+			depth=$((depth + 1))
+		done
+		rm -f f.csv
+		while [ "$depth" -gt 0 ]; do
+			cd -P .. && rmdir "$LONG" || exit 1
+			depth=$((depth - 1))
+		done
+	)
+	rmdir "$DATA/deep"
+}
+
 teardown_file() {
+	remove_deep
 	umount /mnt/bound 2>/dev/null || true
 	for m in data opt lib lib64 usr; do umount "/tmp/jail/$m" 2>/dev/null || true; done
 	unload_module
@@ -160,20 +184,19 @@ expect_read() {
 }
 
 @test "a file deeper than PATH_MAX inside the tree is protected; its path keeps the root and the last names" {
-	long=$(printf 'd%.0s' $(seq 200))
 	# 24 directories of 200 characters: 4,824 bytes of path below the
 	# root, built and walked one relative step at a time.
 	mkdir -p "$DATA/deep"
 	(
-		cd "$DATA/deep" || exit 1
-		for _ in $(seq 24); do mkdir "$long" && cd "$long" || exit 1; done
+		cd -P "$DATA/deep" || exit 1
+		for _ in $(seq 24); do mkdir "$LONG" && cd -P "$LONG" || exit 1; done
 		head -c 12345 /dev/urandom >f.csv
 	)
 	drain_records /dev/null
 	# shellcheck disable=SC2016 # the inner shell expands it
 	out=$(as_user alice bash -c 'cd /srv/customers/deep || exit 1
-		for _ in $(seq 24); do cd "$1" || exit 1; done
-		exec reader read f.csv' _ "$long")
+		for _ in $(seq 24); do cd -P "$1" || exit 1; done
+		exec reader read f.csv' _ "$LONG")
 	echo "$out"
 	n=$(echo "$out" | sed -n 's/^bytes=\([0-9]*\) .*/\1/p')
 	[ "$n" -eq 12345 ]
@@ -185,4 +208,8 @@ expect_read() {
 	p=$(echo "$r" | jq -r .file.path | head -n1)
 	case $p in /srv/customers/.../*/f.csv) ;; *) echo "path: $p" >&2; false ;; esac
 	[ "${#p}" -lt 4096 ]
+	remove_deep
+	[ ! -e "$DATA/deep" ]
+	# What later suites do to /srv still works.
+	chmod -R a+rX /srv
 }
