@@ -405,7 +405,7 @@ static bool trusted(const struct daudit_policy *p, u16 dataset,
 	if (!daudit_policy_trusted(p, dataset, inode->i_sb->s_dev,
 				   inode->i_ino))
 		return false;
-	if (READ_ONCE(task->ptrace) || READ_ONCE(current->group_leader->ptrace))
+	if (READ_ONCE(task->ptrace) || READ_ONCE(task->group_leader->ptrace))
 		return false;
 	return !loader_injects(mm);
 }

@@ -85,6 +85,16 @@ reader_auid() {
 	[ "$(reader_auid "$f")" = "$(uid_of alice)" ]
 }
 
+# expect_read_by SEL BYTES PATHS: the records matching the jq filter SEL
+# (drained already) count BYTES in all, all of alice's, all by way of the
+# read paths PATHS.
+expect_read_by() {
+	records_where "$1" >&2
+	[ "$(sum_where "$1")" -eq "$2" ]
+	[ "$(records_where "$1" | jq -r .user.audit.id | sort -u)" = "$(uid_of alice)" ]
+	[ "$(records_where "$1" | jq -r '.daudit.read_paths | join(",")' | sort -u)" = "$3" ]
+}
+
 # aio_file MODE: legacy AIO MODE of a protected file by alice: exact bytes,
 # attributed to her, read path "aio".
 aio_file() {
@@ -93,11 +103,8 @@ aio_file() {
 	echo "$out"
 	cmp "$f" /tmp/memread.out
 	drain_records
-	sel=".event.action == \"file-read\" and .file.path == \"$f\" and .process.name == \"aioread\""
-	records_where "$sel" >&2
-	[ "$(sum_where "$sel")" -eq "$(stat -c %s "$f")" ]
-	[ "$(records_where "$sel" | jq -r .user.audit.id | sort -u)" = "$(uid_of alice)" ]
-	[ "$(records_where "$sel" | jq -r '.daudit.read_paths | join(",")' | sort -u)" = aio ]
+	expect_read_by ".event.action == \"file-read\" and .file.path == \"$f\" and .process.name == \"aioread\"" \
+		"$(stat -c %s "$f")" aio
 }
 
 @test "legacy AIO: io_submit IOCB_CMD_PREAD of a protected file" {
@@ -113,11 +120,7 @@ aio_file() {
 	echo "$out"
 	cmp /srv/rows.bin /tmp/memread.out
 	drain_records
-	sel='.event.action == "socket-read" and .server.port == 5565'
-	records_where "$sel" >&2
-	[ "$(sum_where "$sel")" -eq 200000 ]
-	[ "$(records_where "$sel" | jq -r .user.audit.id | sort -u)" = "$(uid_of alice)" ]
-	[ "$(records_where "$sel" | jq -r '.daudit.read_paths | join(",")' | sort -u)" = aio ]
+	expect_read_by '.event.action == "socket-read" and .server.port == 5565' 200000 aio
 }
 
 @test "io_uring SPLICE from a protected file into a pipe" {
@@ -126,9 +129,6 @@ aio_file() {
 	echo "$out"
 	cmp "$f" /tmp/memread.out
 	drain_records
-	sel=".event.action == \"file-read\" and .file.path == \"$f\" and .process.name == \"uring-read\""
-	records_where "$sel" >&2
-	[ "$(sum_where "$sel")" -eq "$(stat -c %s "$f")" ]
-	[ "$(records_where "$sel" | jq -r .user.audit.id | sort -u)" = "$(uid_of alice)" ]
-	[ "$(records_where "$sel" | jq -r '.daudit.read_paths | join(",")' | sort -u)" = io_uring_other ]
+	expect_read_by ".event.action == \"file-read\" and .file.path == \"$f\" and .process.name == \"uring-read\"" \
+		"$(stat -c %s "$f")" io_uring_other
 }

@@ -149,20 +149,25 @@ static const char *hook_exe(void *arg, uint32_t tgid, uint64_t start_ns)
 	return ingest_exe(arg, tgid, start_ns);
 }
 
-int collector_open(struct collector *c, struct config *cfg,
-		   struct source *src, char *err, size_t errlen)
+int collector_open_store(struct collector *c, struct config *cfg,
+			 char *err, size_t errlen)
 {
-	const char *db;
-
 	memset(c, 0, sizeof(*c));
 	c->cfg = *cfg;
 	memset(cfg, 0, sizeof(*cfg));
-	c->src = src;
-	db = c->cfg.database;
-	if (store_open(&c->store, db, err, errlen) < 0) {
+	if (store_open(&c->store, c->cfg.database, err, errlen) < 0) {
 		config_free(&c->cfg);
 		return -1;
 	}
+	return 0;
+}
+
+int collector_attach(struct collector *c, struct source *src, char *err,
+		     size_t errlen)
+{
+	const char *db = c->cfg.database;
+
+	c->src = src;
 	rollup_init(&c->rollup, &c->store);
 	rules_init(&c->rules, &c->store, &c->cfg);
 	ingest_init(&c->ingest, &c->store, &c->rollup, &c->rules, &c->cfg,
@@ -188,6 +193,14 @@ int collector_open(struct collector *c, struct config *cfg,
 	c->config_path = c->cfg.file ? c->cfg.file : "(defaults)";
 	mark_state(c, "running");
 	return 0;
+}
+
+int collector_open(struct collector *c, struct config *cfg,
+		   struct source *src, char *err, size_t errlen)
+{
+	if (collector_open_store(c, cfg, err, errlen) < 0)
+		return -1;
+	return collector_attach(c, src, err, errlen);
 }
 
 void collector_commit(struct collector *c)

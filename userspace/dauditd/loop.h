@@ -73,9 +73,19 @@ struct collector {
 };
 
 /*
- * Open the database named by @cfg (taken over by the collector) and get
- * ready to read @src.  -1 with @err on failure.
+ * Open the database named by @cfg (taken over by the collector): a
+ * database it may not use is refused here, before anything else is
+ * touched.  -1 with @err on failure (@c is then empty).
  */
+int collector_open_store(struct collector *c, struct config *cfg,
+			 char *err, size_t errlen);
+/*
+ * Then get ready to read @src.  -1 with @err on failure, the database
+ * closed.
+ */
+int collector_attach(struct collector *c, struct source *src, char *err,
+		     size_t errlen);
+/* Both at once (what the tests use). */
 int collector_open(struct collector *c, struct config *cfg,
 		   struct source *src, char *err, size_t errlen);
 /* Commit and acknowledge what is pending, then close the database. */

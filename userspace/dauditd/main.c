@@ -21,7 +21,6 @@
 #include "loop.h"
 #include "policy.h"
 #include "policyload.h"
-#include "query.h"
 #include "replay.h"
 #include "transport_tls.h"
 #include "util.h"
@@ -242,14 +241,12 @@ int main(int argc, char **argv)
 	umask(077);
 	make_db_dir(cfg.database);
 	/*
-	 * Judge the database before claiming the device or loading the
-	 * policy: a database refused (damaged, another program's, a newer
-	 * schema) then changes nothing, in the file or in the kernel.
+	 * The database first, then the device and the policy: a database
+	 * refused (damaged, another program's, a newer schema) then changes
+	 * nothing, in the file or in the kernel.
 	 */
-	if (qdb_check(cfg.database, 1, err, sizeof(err)) < 0) {
-		config_free(&cfg);
+	if (collector_open_store(&col, &cfg, err, sizeof(err)) < 0)
 		util_die(EXIT_FAIL, "%s", err);
-	}
 	sigfd = signal_fd();
 	if (sigfd < 0)
 		util_die(EXIT_FAIL, "signalfd: %m");
@@ -259,10 +256,10 @@ int main(int argc, char **argv)
 	} else {
 		if (source_open_device(&src, err, sizeof(err)) < 0)
 			util_die(EXIT_FAIL, "%s", err);
-		load_policy(&cfg);
+		load_policy(&col.cfg);
 		boost_priority();
 	}
-	if (collector_open(&col, &cfg, &src, err, sizeof(err)) < 0)
+	if (collector_attach(&col, &src, err, sizeof(err)) < 0)
 		util_die(EXIT_FAIL, "%s", err);
 	if (!replay)
 		col.on_reload = on_reload;
