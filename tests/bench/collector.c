@@ -6,8 +6,8 @@
  *   build/bench/collector [--worst] [RECORDS] [DB]
  *   build/bench/collector --scenario DB   (the story of tests/unit/scenario.h)
  *
- * NORULES=1 switches the review rules off, BATCH=N sets batch_records, to
- * see what each costs; KEEP_DB=1 keeps the database.  A second run with
+ * NORULES=1 switches the review rules off, BATCH=N sets batch_records,
+ * ROLLUP_MS=N rollup_flush_ms, to see what each costs; KEEP_DB=1 keeps the database.  A second run with
  * clock reads around each stage prints where the time goes (STAGES=0:
  * not).  docs/performance.md
  * has the figures.
@@ -203,6 +203,8 @@ static void allow(struct config *c)
 	c->allow[0].n = n;
 	if (getenv("BATCH"))
 		c->batch_records = (unsigned int)atoi(getenv("BATCH"));
+	if (getenv("ROLLUP_MS"))
+		c->rollup_flush_ms = (unsigned int)atoi(getenv("ROLLUP_MS"));
 	if (getenv("NORULES"))
 		c->rules.disabled = ~0U;
 }
@@ -242,9 +244,10 @@ static void print_stages(const struct ingest_prof *p, uint64_t records,
 	stage("sinks commit + ack", p->sinks_commit + p->ack, records, total);
 	stage("other (loop, clock)", (uint64_t)total > known ?
 	      (uint64_t)total - known : 0, records, total);
-	printf("  %llu commits, %.0f records each\n",
+	printf("  %llu commits, %.0f records each; rollups written %llu times\n",
 	       (unsigned long long)p->commits,
-	       p->commits ? (double)records / (double)p->commits : 0.0);
+	       p->commits ? (double)records / (double)p->commits : 0.0,
+	       (unsigned long long)p->rollup_flushes);
 }
 
 struct run {

@@ -55,6 +55,7 @@ static void defaults_are_documented_values(void **state)
 	assert_string_equal(c.policy, "/etc/daudit/policy.conf");
 	assert_int_equal(c.batch_ms, 100);
 	assert_int_equal(c.batch_records, 10000);
+	assert_int_equal(c.rollup_flush_ms, 1000);
 	assert_int_equal(c.retention_days, 30);
 	assert_int_equal(c.retention_mb, 1024);
 	assert_int_equal(c.rollup_retention_days, 400);
@@ -115,6 +116,7 @@ static void every_key_takes_a_good_value(void **state)
 		  "policy =\n"
 		  "batch_ms = 250\n"
 		  "batch_records = 20000\n"
+		  "rollup_flush_ms = 0\n"
 		  "retention_days = 7\n"
 		  "retention_mb = 64\n"
 		  "rollup_retention_days = 90\n"
@@ -148,6 +150,7 @@ static void every_key_takes_a_good_value(void **state)
 	assert_null(c.policy);
 	assert_int_equal(c.batch_ms, 250);
 	assert_int_equal(c.batch_records, 20000);
+	assert_int_equal(c.rollup_flush_ms, 0);
 	assert_int_equal(c.retention_days, 7);
 	assert_int_equal(c.retention_mb, 64);
 	assert_int_equal(c.rollup_retention_days, 90);
@@ -197,6 +200,8 @@ static void bad_values_are_refused_with_line_and_token(void **state)
 		"t.conf:2: batch_ms must be a whole number from 1 to 10000: '10ms'");
 	refused("[collector]\nbatch_records = 1000001\n",
 		"t.conf:2: batch_records must be a whole number from 1 to 1000000: '1000001'");
+	refused("[collector]\nrollup_flush_ms = 60001\n",
+		"t.conf:2: rollup_flush_ms must be a whole number from 0 to 60000: '60001'");
 	refused("[collector]\nretention_days = -1\n",
 		"t.conf:2: retention_days must be a whole number from 1 to 3650: '-1'");
 	refused("[collector]\nretention_mb = 1G\n",

@@ -70,10 +70,14 @@ static void stream(struct synth *s, struct expect *x)
 	}
 }
 
+/* Rollups written by the collectors the tests start (0: with every commit). */
+static unsigned int rollup_flush_ms = 1000;
+
 static void small_batches(struct config *c)
 {
 	c->batch_records = 37;
 	c->batch_ms = 1;
+	c->rollup_flush_ms = rollup_flush_ms;
 }
 
 /* One collector run over the device until it is drained (or killed). */
@@ -165,6 +169,45 @@ static void check_exact(const char *db, const struct expect *x,
 	d = digest(db);
 	assert_string_equal(d, reference);
 	free(d);
+}
+
+/* A number from the database file itself, as the crash left it. */
+static int64_t raw_int(const char *db, const char *sql)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return v;
+}
+
+/* The rollups hold exactly what the stored events add up to. */
+static void check_rollups_match_events(struct collector *c)
+{
+	int64_t read_bytes = test_int(c, "SELECT IFNULL(SUM(bytes), 0) FROM events WHERE type = 5");
+
+	assert_true(read_bytes > 0);
+	assert_int_equal(test_int(c, "SELECT SUM(bytes) FROM rollup WHERE period = 3600"), read_bytes);
+	assert_int_equal(test_int(c, "SELECT SUM(bytes) FROM rollup WHERE period = 86400"), read_bytes);
+	assert_int_equal(test_int(c, "SELECT SUM(records) FROM rollup WHERE period = 3600"),
+			 test_int(c, "SELECT COUNT(*) FROM events WHERE type IN (5, 8)"));
+	assert_int_equal(test_int(c, "SELECT SUM(sessions) FROM rollup WHERE period = 86400"),
+			 test_int(c, "SELECT COUNT(*) FROM events WHERE type = 5 AND part = 0"));
+	assert_int_equal(test_int(c, "SELECT SUM(egress_net) FROM rollup WHERE period = 86400"),
+			 test_int(c, "SELECT IFNULL(SUM(bytes), 0) FROM events WHERE type = 8"));
+	/* Distinct files per hour (TZ=UTC: hours are whole 3600 s). */
+	assert_int_equal(test_int(c, "SELECT SUM(files) FROM rollup WHERE period = 3600"),
+			 test_int(c, "SELECT COUNT(*) FROM (SELECT DISTINCT time_ns / 3600000000000, user_uid, login, dataset, path FROM events WHERE type = 5)"));
+	assert_int_equal(test_int(c, "SELECT SUM(files) FROM rollup WHERE period = 3600"),
+			 test_int(c, "SELECT COUNT(*) FROM rollup_file WHERE period = 3600"));
+	assert_int_equal(test_int(c, "SELECT SUM(bytes) FROM rollup_file WHERE period = 3600"), read_bytes);
 }
 
 struct fixture {
@@ -270,6 +313,43 @@ static void killed_at_random_moments(void **state)
 	check_exact(f->db, &f->x, f->reference);
 }
 
+/*
+ * Events are committed and acknowledged with every batch, rollups only
+ * every rollup_flush_ms: a crash in between leaves events whose rollups
+ * were never written.  The next start adds them from the events.
+ */
+static void killed_between_rollup_flushes_rebuilds_them(void **state)
+{
+	struct fixture *f = *state;
+	struct collector c;
+	struct source src;
+
+	rollup_flush_ms = 60000;	/* none but the one at start */
+	f->d->per_read = 23;
+	f->d->kill_at_read = 40;
+	assert_int_equal(child_run(f->db, f->d, 0), 1);
+	/* As the crash left it: events acknowledged, rollups behind. */
+	assert_true(raw_int(f->db, "SELECT COUNT(*) FROM events") > 500);
+	assert_true(raw_int(f->db, "SELECT IFNULL(SUM(bytes), 0) FROM rollup WHERE period = 3600") <
+		    raw_int(f->db, "SELECT SUM(bytes) FROM events WHERE type = 5"));
+	assert_true(fakedev_unacked(f->d) < f->d->nrec - 500);
+	/* A start with nothing new to read rebuilds them. */
+	fake_source(&src, NULL, 0x5eed);
+	test_collector(&c, f->db, &src, small_batches);
+	assert_true(c.replayed > 500);
+	check_rollups_match_events(&c);
+	collector_close(&c);
+	/* Killed again after the start wrote them, and again. */
+	f->d->kill_at_read = 25;
+	assert_int_equal(child_run(f->db, f->d, 0), 1);
+	assert_int_equal(child_run(f->db, f->d, 0), 1);
+	rollup_flush_ms = 1000;
+	f->d->kill_at_read = 0;
+	assert_int_equal(child_run(f->db, f->d, 0), 0);
+	assert_int_equal(fakedev_unacked(f->d), 0);
+	check_exact(f->db, &f->x, f->reference);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -277,6 +357,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(killed_between_reads_loses_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(killed_after_commit_before_ack_counts_nothing_twice, setup, teardown),
 		cmocka_unit_test_setup_teardown(killed_at_random_moments, setup, teardown),
+		cmocka_unit_test_setup_teardown(killed_between_rollup_flushes_rebuilds_them, setup, teardown),
 	};
 
 	setenv("TZ", "UTC", 1);

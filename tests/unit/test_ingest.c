@@ -332,7 +332,7 @@ static void the_ack_vector_covers_what_was_committed(void **state)
 	synth_read1(&f->s, 0, T0 + 2 * NS, &alice, "customers", "/c/1", 1);
 	synth_read1(&f->s, 3, T0 + 3 * NS, &alice, "customers", "/c/1", 1);
 	ingest_buffer(&f->c.ingest, f->s.buf, f->s.len);
-	ingest_commit(&f->c.ingest);
+	ingest_commit(&f->c.ingest, 1);
 	n = ingest_ack_vector(&f->c.ingest, v, SYNTH_CPUS);
 	assert_int_equal(n, 2);
 	assert_int_equal(v[0], 2);

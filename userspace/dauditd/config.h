@@ -92,6 +92,7 @@ struct config {
 	char *policy;			/* NULL: do not load a policy */
 	unsigned int batch_ms;
 	unsigned int batch_records;
+	unsigned int rollup_flush_ms;	/* 0: with every commit */
 	unsigned int retention_days;
 	unsigned int retention_mb;
 	unsigned int rollup_retention_days;

@@ -588,16 +588,23 @@ void ingest_buffer(struct ingest *ig, const void *buf, size_t len)
 	}
 }
 
-void ingest_commit(struct ingest *ig)
+void ingest_commit(struct ingest *ig, int rollups)
 {
 	uint64_t t = ig->prof.on ? ingest_prof_ns() : 0;
 	unsigned int i;
 
+	if (rollups && rollup_pending(ig->rollup))
+		store_begin(ig->store);
 	if (!ig->store->in_txn)
 		return;
-	rollup_flush(ig->rollup);
-	lap(ig, &ig->prof.flush_rollup, &t);
-	rules_flush(ig->rules, ig->rollup);
+	if (rollups) {
+		rollup_flush(ig->rollup);
+		lap(ig, &ig->prof.flush_rollup, &t);
+		rules_flush(ig->rules, ig->rollup);
+		ig->prof.rollup_flushes++;
+	} else {
+		rules_write(ig->rules);
+	}
 	lap(ig, &ig->prof.flush_rules, &t);
 	for (i = 0; i < ig->ncpus; i++) {
 		struct cpu_state *cs = &ig->cpu[i];

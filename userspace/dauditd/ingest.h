@@ -54,12 +54,13 @@ struct ingest_prof {
 	uint64_t rollup;		/* into the batch's in-memory rollups */
 	uint64_t rules;			/* per-record rules */
 	uint64_t sinks;			/* the record hook (SIEM sinks) */
-	uint64_t flush_rollup;		/* commit: rollup rows and sets */
-	uint64_t flush_rules;		/* commit: rules on totals, findings */
+	uint64_t flush_rollup;		/* rollup rows and sets, and their mark */
+	uint64_t flush_rules;		/* findings; rules on totals */
 	uint64_t commit;		/* commit: marks, meta, COMMIT */
 	uint64_t sinks_commit;		/* commit: sinks durable */
 	uint64_t ack;			/* DAUDIT_IOC_ACK */
 	uint64_t commits;
+	uint64_t rollup_flushes;
 };
 
 uint64_t ingest_prof_ns(void);
@@ -112,10 +113,13 @@ void ingest_buffer(struct ingest *ig, const void *buf, size_t len);
 void ingest_record(struct ingest *ig, const struct daudit_rec_header *h);
 
 /*
- * Write rollups, run the totals rules, save the marks and commit.  After
- * it returns, everything handed in is durable.
+ * Save the findings and the marks and commit: after it returns, every
+ * record handed in is durable.  With @rollups, write the rollups (and
+ * their mark) and run the totals rules first; without, the rollups stay
+ * in memory for a later call (a crash before it is undone at the next
+ * start by rollup_replay()).
  */
-void ingest_commit(struct ingest *ig);
+void ingest_commit(struct ingest *ig, int rollups);
 
 /*
  * The DAUDIT_IOC_ACK vector after a commit: for each CPU the next

@@ -191,6 +191,12 @@ int collector_attach(struct collector *c, struct source *src, char *err,
 	c->ackv = util_xcalloc(src->ncpus ? src->ncpus : 1, sizeof(*c->ackv));
 	c->last_commit_ms = collector_now_ms();
 	c->config_path = c->cfg.file ? c->cfg.file : "(defaults)";
+	/*
+	 * Rollups that a crash kept from being written: from the events,
+	 * before any new record.
+	 */
+	c->replayed = rollup_replay(&c->rollup);
+	collector_commit(c);
 	mark_state(c, "running");
 	return 0;
 }
@@ -203,14 +209,19 @@ int collector_open(struct collector *c, struct config *cfg,
 	return collector_attach(c, src, err, errlen);
 }
 
-void collector_commit(struct collector *c)
+/*
+ * Commit what is pending and acknowledge it; with @rollups, write the
+ * rollups first (in the same transaction).
+ */
+static void commit(struct collector *c, int rollups)
 {
-	unsigned int n;
-
 	struct ingest_prof *p = &c->ingest.prof;
+	unsigned int n;
 	uint64_t t;
 
-	ingest_commit(&c->ingest);
+	ingest_commit(&c->ingest, rollups);
+	if (rollups)
+		c->last_rollup_ms = collector_now_ms();
 	/* Every sink has its copy (written or spooled) before the ack. */
 	t = p->on ? ingest_prof_ns() : 0;
 	sinks_commit(c->sinks);
@@ -230,12 +241,28 @@ void collector_commit(struct collector *c)
 	c->acks++;
 }
 
+void collector_commit(struct collector *c)
+{
+	commit(c, 1);
+}
+
 static int batch_due(struct collector *c)
 {
 	return c->ingest.pending >= c->cfg.batch_records ||
 	       c->ingest.need_commit ||
 	       (c->ingest.pending &&
 		collector_now_ms() - c->last_commit_ms >= c->cfg.batch_ms);
+}
+
+/*
+ * Rollups are written about once every rollup_flush_ms, not with every
+ * batch: a batch is bounded by the kernel's rings (and batch_records),
+ * and the rows it touches are mostly the ones the previous batch touched.
+ */
+static int rollups_due(struct collector *c)
+{
+	return collector_now_ms() - c->last_rollup_ms >=
+	       (int64_t)c->cfg.rollup_flush_ms;
 }
 
 long collector_pump(struct collector *c, int force)
@@ -262,10 +289,10 @@ long collector_pump(struct collector *c, int force)
 		ingest_buffer(&c->ingest, c->buf, (size_t)n);
 		records += (long)(c->ingest.st.records - before);
 		if (batch_due(c))
-			collector_commit(c);
+			commit(c, rollups_due(c));
 	}
 	if (force || batch_due(c))
-		collector_commit(c);
+		commit(c, rollups_due(c));
 	return records;
 }
 
@@ -275,6 +302,13 @@ void collector_retention(struct collector *c)
 
 	collector_commit(c);
 	store_retention(&c->store, time(NULL), &c->cfg, &st);
+	/*
+	 * New events take ids from the highest one left: the rollup mark
+	 * must not stay above it (everything left is in the rollups).
+	 */
+	c->store.last_event_id = store_one_int(&c->store,
+		"SELECT IFNULL(MAX(id), 0) FROM events");
+	collector_commit(c);
 	c->last_retention_ms = collector_now_ms();
 	if (st.events_by_age || st.events_by_size)
 		util_err("retention: deleted %" PRId64 " raw events older than %u days and %" PRId64 " more to stay under %u MB; database now %" PRId64 " bytes",
@@ -374,9 +408,10 @@ static void drain(struct collector *c)
 
 static void on_timer(struct collector *c)
 {
-	if (c->ingest.pending &&
-	    collector_now_ms() - c->last_commit_ms >= c->cfg.batch_ms)
-		collector_commit(c);
+	if ((c->ingest.pending &&
+	     collector_now_ms() - c->last_commit_ms >= c->cfg.batch_ms) ||
+	    (rollups_due(c) && rollup_pending(&c->rollup)))
+		commit(c, rollups_due(c));
 	if (collector_now_ms() - c->last_retention_ms >= RETENTION_EVERY_MS)
 		collector_retention(c);
 	sinks_tick(c->sinks);

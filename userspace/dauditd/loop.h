@@ -4,6 +4,9 @@
  *
  *   read records -> ingest (inside a transaction) -> COMMIT -> ACK
  *
+ * and about once a second (rollup_flush_ms) the rollups, gathered in
+ * memory, are written in the batch's transaction before its COMMIT.
+ *
  * The kernel keeps every record it delivered until it is acknowledged
  * (ack mode), and the acknowledgement comes only after the commit that
  * stored it, so a crash at any point loses nothing: what was not
@@ -64,6 +67,8 @@ struct collector {
 	size_t buflen;
 	uint64_t *ackv;
 	int64_t last_commit_ms;
+	int64_t last_rollup_ms;		/* rollups last written */
+	uint64_t replayed;		/* events added to rollups at start */
 	int64_t last_retention_ms;
 	uint64_t acks;			/* acknowledgements sent */
 	/* Called on SIGHUP after a good config was read (policy reload). */
@@ -97,6 +102,7 @@ void collector_close(struct collector *c);
  * @force.  Returns records read, or -1 on a read error.
  */
 long collector_pump(struct collector *c, int force);
+/* Commit and acknowledge what is pending, rollups included. */
 void collector_commit(struct collector *c);
 void collector_retention(struct collector *c);
 

@@ -44,6 +44,7 @@ void rollup_init(struct rollup *r, struct store *s)
 {
 	memset(r, 0, sizeof(*r));
 	r->store = s;
+	r->mark = -1;
 	tp_cache_init(&r->tc);
 	hmap_init_arena(&r->deltas, sizeof(struct delta));
 	hmap_init_arena(&r->days, sizeof(struct delta));
@@ -427,6 +428,73 @@ void rollup_flush(struct rollup *r)
 	}
 	hmap_clear(&r->deltas, NULL);
 	hmap_clear(&r->days, NULL);
+	/* Same transaction: the rows and how far they count. */
+	r->mark = r->store->last_event_id;
+	store_meta_int(r->store, ROLLUP_MARK, r->mark);
+}
+
+int rollup_pending(const struct rollup *r)
+{
+	return r->deltas.n > 0 || r->mark != r->store->last_event_id;
+}
+
+/*
+ * The events after the mark into the in-memory rollups: what a run that
+ * ended before its next flush had committed as events only.  A database
+ * without a mark (older dauditd wrote rollups with every commit) or with
+ * a mark above the last event (retention emptied the table, and ids
+ * start again) is complete.
+ */
+uint64_t rollup_replay(struct rollup *r)
+{
+	struct store *s = r->store;
+	int64_t last = store_one_int(s, "SELECT IFNULL(MAX(id), 0) FROM events");
+	int64_t mark = store_meta_get_int(s, ROLLUP_MARK, -1);
+	struct daudit_subject subj;
+	sqlite3_stmt *st;
+	uint64_t n = 0;
+	char sql[512];
+
+	s->last_event_id = last;
+	r->mark = mark;
+	if (mark < 0 || mark > last)
+		return 0;
+	snprintf(sql, sizeof(sql),
+		 "SELECT id, type, time_ns, user_uid, login, comm, exe, dataset,"
+		 " path, IFNULL(bytes, 0), IFNULL(mmap_bytes, 0), IFNULL(calls, 0),"
+		 " IFNULL(part, 0), IFNULL(kind, 0), IFNULL(flags, 0) FROM events"
+		 " WHERE id > ?1 AND type IN (%d, %d, %d) AND dataset IS NOT NULL"
+		 " AND comm IS NOT NULL ORDER BY id", DAUDIT_REC_FILE_READ,
+		 DAUDIT_REC_SOCK_READ, DAUDIT_REC_EGRESS);
+	st = store_prepare(s, sql);
+	sqlite3_bind_int64(st, 1, mark);
+	while (store_step(s, st)) {
+		struct event e;
+		const char *comm = (const char *)sqlite3_column_text(st, 5);
+
+		memset(&e, 0, sizeof(e));
+		memset(&subj, 0, sizeof(subj));
+		memcpy(subj.comm, comm, strnlen(comm, sizeof(subj.comm)));
+		e.subj = &subj;
+		e.id = sqlite3_column_int64(st, 0);
+		e.type = (uint32_t)sqlite3_column_int(st, 1);
+		e.time_ns = (uint64_t)sqlite3_column_int64(st, 2);
+		e.user = (uint32_t)sqlite3_column_int64(st, 3);
+		e.login = sqlite3_column_int(st, 4);
+		e.exe = (const char *)sqlite3_column_text(st, 6);
+		e.dataset = (const char *)sqlite3_column_text(st, 7);
+		e.path = (const char *)sqlite3_column_text(st, 8);
+		e.bytes = (uint64_t)sqlite3_column_int64(st, 9);
+		e.mmap_bytes = (uint64_t)sqlite3_column_int64(st, 10);
+		e.calls = (uint64_t)sqlite3_column_int64(st, 11);
+		e.part = (uint32_t)sqlite3_column_int64(st, 12);
+		e.kind = (uint32_t)sqlite3_column_int(st, 13);
+		e.flags = (uint32_t)sqlite3_column_int64(st, 14);
+		rollup_event(r, &e);
+		n++;
+	}
+	sqlite3_finalize(st);
+	return n;
 }
 
 void rollup_clear_touched(struct rollup *r)

@@ -1123,6 +1123,21 @@ static void enumeration(struct rules *r, const struct rollup_touch *t)
 	evidence_query(r, f, r->ev_first_files, ROLLUP_HOUR, t->bucket);
 }
 
+void rules_write(struct rules *r)
+{
+	write_findings(r);
+	/* Caches of the database: dropped when large, rebuilt on demand. */
+	if (r->findings.n > CACHE_MAX)
+		hmap_clear(&r->findings, NULL);
+	if (r->sessions.n > CACHE_MAX || r->rte_items > RTE_ITEMS_MAX) {
+		hmap_clear(&r->sessions, free_session);
+		r->last_session = NULL;
+		r->rte_items = 0;
+		/* Rebuilt from the table at the next read or egress. */
+		r->sessions_loaded = 0;
+	}
+}
+
 void rules_flush(struct rules *r, struct rollup *ru)
 {
 	const struct rollup_touch *t;
@@ -1135,20 +1150,14 @@ void rules_flush(struct rules *r, struct rollup *ru)
 	if (enabled(r, RULE_ENUMERATION))
 		while ((t = hmap_next(&ru->hours_files, &pos)))
 			enumeration(r, t);
-	write_findings(r);
+	rules_write(r);
 	rollup_clear_touched(ru);
-	/* Caches of the database: dropped when large, rebuilt on demand. */
-	if (r->findings.n > CACHE_MAX)
-		hmap_clear(&r->findings, NULL);
+	/*
+	 * These read the rollup tables, complete only now: dropped here, a
+	 * miss between flushes would not see the records since the last.
+	 */
 	if (r->last_access.n > CACHE_MAX)
 		hmap_clear(&r->last_access, NULL);
 	if (r->baselines.n > CACHE_MAX)
 		hmap_clear(&r->baselines, NULL);
-	if (r->sessions.n > CACHE_MAX || r->rte_items > RTE_ITEMS_MAX) {
-		hmap_clear(&r->sessions, free_session);
-		r->last_session = NULL;
-		r->rte_items = 0;
-		/* Rebuilt from the table at the next read or egress. */
-		r->sessions_loaded = 0;
-	}
 }

@@ -6,10 +6,11 @@
  * rules.c) with the records that justify it copied into `evidence`.
  *
  * Rules about single records (off_hours, first_access, unapproved_reader,
- * read_then_egress, hardlink) run as each record is stored; rules about
- * totals (volume_spike, enumeration) run when a batch's rollups are
- * written.  Both happen inside the batch's transaction, so a finding is
- * committed with the records it is about, exactly once.
+ * read_then_egress, hardlink) run as each record is stored, and their
+ * findings are written in the batch's transaction, so a finding is
+ * committed with the records it is about, exactly once.  Rules about
+ * totals (volume_spike, enumeration) run when the rollups are written
+ * (rollup_flush_ms), in that transaction.
  */
 #ifndef DAUDITD_RULES_H
 #define DAUDITD_RULES_H
@@ -68,7 +69,15 @@ void rules_set_config(struct rules *r, const struct config *c);
 
 /* A stored event (e->id set). */
 void rules_event(struct rules *r, const struct event *e);
-/* The batch's rollups were written: totals rules, then write findings. */
+/*
+ * Write the findings that changed (every commit: a finding is committed
+ * with the records it is about).
+ */
+void rules_write(struct rules *r);
+/*
+ * The rollups were written (rollup_flush()): totals rules on what they
+ * touched, then rules_write().
+ */
 void rules_flush(struct rules *r, struct rollup *ru);
 
 /*

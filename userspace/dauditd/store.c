@@ -381,6 +381,7 @@ int64_t store_event(struct store *s, struct event *e)
 	}
 	store_run(s, st);
 	e->id = sqlite3_last_insert_rowid(s->db);
+	s->last_event_id = e->id;
 	return e->id;
 }
 
@@ -550,7 +551,7 @@ static int64_t delete_rows(struct store *s, const char *sql, int64_t arg)
 	return n;
 }
 
-static int64_t one_int(struct store *s, const char *sql)
+int64_t store_one_int(struct store *s, const char *sql)
 {
 	sqlite3_stmt *st = store_prepare(s, sql);
 	int64_t v = 0;
@@ -564,7 +565,7 @@ static int64_t one_int(struct store *s, const char *sql)
 /* Pages in use (not on the free list), in bytes. */
 static int64_t used_bytes(struct store *s)
 {
-	return one_int(s, "SELECT (p.page_count - f.freelist_count) * s.page_size"
+	return store_one_int(s, "SELECT (p.page_count - f.freelist_count) * s.page_size"
 			  " FROM pragma_page_count() p, pragma_freelist_count() f,"
 			  " pragma_page_size() s");
 }
@@ -583,8 +584,8 @@ static int64_t trim_to_size(struct store *s, int64_t cap)
 		used = used_bytes(s);
 		if (used <= cap)
 			break;
-		lo = one_int(s, "SELECT MIN(id) FROM events");
-		hi = one_int(s, "SELECT MAX(id) FROM events");
+		lo = store_one_int(s, "SELECT MIN(id) FROM events");
+		hi = store_one_int(s, "SELECT MAX(id) FROM events");
 		if (!lo) {
 			if (!s->size_warned)
 				util_err("database %s: rollups and findings alone take %" PRId64 " bytes, above retention_mb; lower rollup_retention_days",

@@ -25,6 +25,7 @@ struct store {
 	sqlite3 *db;
 	char *path;
 	int in_txn;
+	int64_t last_event_id;		/* events.id of the last insert */
 	sqlite3_stmt *ins_event;
 	sqlite3_stmt *put_proc;
 	sqlite3_stmt *get_proc;
@@ -65,7 +66,7 @@ void store_die(struct store *s, const char *what);
 void store_begin(struct store *s);	/* no-op inside a transaction */
 void store_commit(struct store *s);	/* no-op outside one */
 
-/* Insert one event; returns its id (sets e->id). */
+/* Insert one event; returns its id (sets e->id and last_event_id). */
 int64_t store_event(struct store *s, struct event *e);
 
 void store_proc(struct store *s, const struct daudit_subject *subj,
@@ -100,6 +101,9 @@ void store_name(struct store *s, uint32_t uid, const char *name,
  */
 void store_retention(struct store *s, int64_t now, const struct config *c,
 		     struct retention_stats *st);
+
+/* The value of one-row, one-column @sql (0 if none); fatal on error. */
+int64_t store_one_int(struct store *s, const char *sql);
 
 /* Size of the database file in bytes (pages in use and free). */
 int64_t store_db_bytes(struct store *s);
