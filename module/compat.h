@@ -165,6 +165,22 @@ struct daudit_io_splice {
 #endif
 
 /*
+ * The dentry that holds a stacked file's data: overlayfs answers d_real()
+ * with the upper or lower file's dentry, which is where a protected tree
+ * is.  Any other file system answers with the dentry itself.  Until 6.10
+ * d_real() took an inode (NULL: the data's dentry); since, a type.  Both
+ * forms read only the overlay's own pointers: no lock, no sleep.
+ * D_REAL_METADATA, not D_REAL_DATA, because on 6.12 the latter may look up
+ * a lazy data-only lower layer (a sleeping lookup); the two differ only
+ * for a metacopy upper, which needs a mount by root (docs/hooks.md).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define daudit_d_real_data(dentry)	d_real((dentry), D_REAL_METADATA)
+#else
+#define daudit_d_real_data(dentry)	d_real((dentry), NULL)
+#endif
+
+/*
  * The per-read path's own functions are notrace (no __fentry__ call) and
  * daudit_nocanary: no stack canary where the compiler allows it (gcc 11
  * and later).  Their only locals are scalars and a small struct passed

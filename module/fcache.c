@@ -127,6 +127,7 @@ static struct daudit_fentry *classify_read(const struct daudit_policy *p,
 	struct daudit_fentry *fe;
 	struct daudit_sockinfo si;
 	struct daudit_verdict v;
+	struct dentry *real = NULL;
 
 	if (S_ISSOCK(file_inode(file)->i_mode)) {
 		if (!daudit_sock_describe(file, &si))
@@ -135,13 +136,19 @@ static struct daudit_fentry *classify_read(const struct daudit_policy *p,
 		v.path = si.path;
 		v.path_len = si.path_len;
 	} else {
-		daudit_classify(p, file->f_path.dentry, buf, &v);
+		/* A stacked file (overlayfs) is judged by its data's dentry. */
+		real = daudit_d_real_data(file->f_path.dentry);
+		daudit_classify(p, real, buf, &v);
 	}
 	if (v.dataset < 0)
 		v.path_len = 0;
 	fe = fentry_alloc(p, file, DAUDIT_ROLE_READ, v.path_len);
 	if (!fe)
 		return NULL;
+	if (real && d_inode(real) != file_inode(file)) {
+		fe->dev = new_encode_dev(d_inode(real)->i_sb->s_dev);
+		fe->ino = d_inode(real)->i_ino;
+	}
 	if (S_ISSOCK(file_inode(file)->i_mode) && !attach_sock(fe, &si)) {
 		kfree(fe);
 		return NULL;
@@ -476,10 +483,12 @@ daudit_fcache_get(const struct daudit_policy *p, struct file *file,
 	if (S_ISSOCK(inode->i_mode)) {
 		if (!p->n_nets && !p->n_unixes)
 			return NULL;
-	} else if (!daudit_policy_has_dev(p, inode->i_sb->s_dev)) {
+	} else if (!daudit_policy_has_dev(p, inode->i_sb->s_dev) &&
+		   likely(!inode->i_sb->s_stack_depth)) {
 		fslot_remember(p, file, pinned, fd);
 		return NULL;
 	}
+	/* A stacked file system's data may live on a protected one. */
 	return get(p, file, pinned, fd, DAUDIT_ROLE_READ);
 }
 

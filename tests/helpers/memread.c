@@ -5,6 +5,7 @@
  * the test can prove the data was really obtained), and print
  * "bytes=N pid=P".
  *
+ *   memread map FILE OUT    plain mmap(MAP_SHARED), every page touched
  *   memread thp FILE OUT    mmap(MAP_SHARED) with MADV_HUGEPAGE: on a
  *                           tmpfs mounted huge=always the file's pages are
  *                           huge folios, mapped by PMD entries
@@ -128,8 +129,9 @@ int main(int argc, char **argv)
 	void *p;
 	int fd;
 
-	if (argc != 4 || (strcmp(argv[1], "thp") && strcmp(argv[1], "uffd"))) {
-		fprintf(stderr, "usage: memread thp|uffd FILE OUT\n");
+	if (argc != 4 || (strcmp(argv[1], "map") && strcmp(argv[1], "thp") &&
+			  strcmp(argv[1], "uffd"))) {
+		fprintf(stderr, "usage: memread map|thp|uffd FILE OUT\n");
 		return 2;
 	}
 	page = sysconf(_SC_PAGESIZE);
@@ -143,7 +145,8 @@ int main(int argc, char **argv)
 		p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
 		if (p == MAP_FAILED)
 			die("mmap");
-		if (madvise(p, len, MADV_HUGEPAGE) < 0)
+		if (!strcmp(argv[1], "thp") &&
+		    madvise(p, len, MADV_HUGEPAGE) < 0)
 			die("madvise(MADV_HUGEPAGE)");
 	}
 	copy_out(p, len, argv[3]);

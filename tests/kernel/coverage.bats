@@ -30,12 +30,14 @@ POL
 	chmod a+r "$THP"/*.bin
 	load_policy
 	start_bg TCP netpeer serve tcp 127.0.0.1:5565 /srv/rows.bin
+	modprobe overlay
 }
 
 teardown_file() {
 	stop_bg TCP
 	unload_module
 	umount "$THP" 2>/dev/null || true
+	rm -rf /tmp/ovl-alice
 }
 
 setup() {
@@ -131,4 +133,49 @@ aio_file() {
 	drain_records
 	expect_read_by ".event.action == \"file-read\" and .file.path == \"$f\" and .process.name == \"uring-read\"" \
 		"$(stat -c %s "$f")" io_uring_other
+}
+
+# in_overlay CMD...: CMD as alice in a user and mount namespace of her own,
+# where a read-only overlayfs at /tmp/ovl-alice/m has the protected tree as
+# its top lower layer.  No privilege: overlayfs mounts in a user
+# namespace, which an ordinary user may create.
+in_overlay() {
+	as_user alice unshare -rm sh -c '
+		mkdir -p /tmp/ovl-alice/empty /tmp/ovl-alice/m &&
+		mount -t overlay daudit-ovl \
+			-o lowerdir=/srv/customers:/tmp/ovl-alice/empty /tmp/ovl-alice/m &&
+		exec "$@"' sh "$@"
+}
+
+@test "overlayfs in a user namespace over the protected tree: read(2)" {
+	f=$DATA/customers.csv
+	out=$(in_overlay sh -c 'reader read /tmp/ovl-alice/m/customers.csv &&
+		cat /tmp/ovl-alice/m/customers.csv >/tmp/ovl-alice/out')
+	echo "$out"
+	cmp "$f" /tmp/ovl-alice/out
+	n=$(echo "$out" | sed -n 's/^bytes=\([0-9]*\) .*/\1/p')
+	[ "$n" -eq "$(stat -c %s "$f")" ]
+	drain_records
+	# The reader's read(2)s and cat's sendfile: alice read the file twice.
+	expect_read_by ".event.action == \"file-read\" and .file.path == \"$f\" and .process.name == \"reader\"" \
+		"$n" read
+	[ "$(sum_where ".event.action == \"file-read\" and .file.path == \"$f\" and .user.audit.id == \"$(uid_of alice)\"")" -eq $((2 * n)) ]
+	[ "$(field_of "$f" .daudit.dataset)" = customers ]
+	# The record names the protected file itself, not the overlay's inode.
+	[ "$(field_of "$f" .file.inode)" = "$(stat -c %i "$f")" ]
+}
+
+@test "overlayfs in a user namespace over the protected tree: mmap" {
+	f=$DATA/customers.csv
+	out=$(in_overlay memread map /tmp/ovl-alice/m/customers.csv /tmp/ovl-alice/out)
+	echo "$out"
+	cmp "$f" /tmp/ovl-alice/out
+	drain_records
+	file_records "$f" >&2
+	m=$(mapped_bytes "$f")
+	echo "mapped $m bytes of $(stat -c %s "$f")" >&2
+	# 100,000 bytes are 25 pages.
+	[ "$m" -ge "$(stat -c %s "$f")" ]
+	[ "$m" -le $((25 * 4096)) ]
+	[ "$(reader_auid "$f")" = "$(uid_of alice)" ]
 }

@@ -144,7 +144,32 @@ kernel() {
 		cp "$top/build/dkms/$kver/daudit.ko" "$root/lib/modules/dkms/daudit.ko"
 	fi
 	cp "$conf" "$root/etc/daudit-vm.conf"
+	kernel_modules "$kver" "$root"
 	make_cpio "$root" "$out"
+}
+
+# The file systems and devices the suites mount (overlayfs in a user
+# namespace, xfs for reflinks, loop devices), from the kernel's own
+# package, with what they depend on, for modprobe in the guest.
+fs_modules=(overlay xfs loop)
+
+kernel_modules() {
+	local kver=$1 root=$2 m f dst
+	for m in "${fs_modules[@]}"; do
+		modprobe -S "$kver" --show-depends "$m" 2>/dev/null |
+			sed -n 's/^insmod \([^ ]*\).*/\1/p'
+	done | sort -u | while read -r f; do
+		dst=$root${f%.xz}
+		mkdir -p "$(dirname "$dst")"
+		case $f in
+		*.xz) xz -dc "$f" >"$dst" ;;
+		*) cp "$f" "$dst" ;;
+		esac
+	done
+	for f in modules.order modules.builtin modules.builtin.modinfo; do
+		cp "/lib/modules/$kver/$f" "$root/lib/modules/$kver/"
+	done
+	depmod -b "$root" "$kver"
 }
 
 case "${1:-}" in
