@@ -4,7 +4,10 @@
  * request (file, opcode, submitting task) and the result, the exact byte
  * count of a read, receive, write or send.  The request holds its file
  * until after completion.  A SPLICE's request file is its output; its
- * input is found by descriptor at completion.
+ * input is found by descriptor at completion.  A read submitted with
+ * IOSQE_CQE_SKIP_SUCCESS posts no completion when it succeeds, so no
+ * event: its result is taken where the read returns (a return probe on
+ * io_read()).
  */
 #include <linux/fdtable.h>
 #include <linux/io_uring_types.h>
@@ -115,3 +118,59 @@ void daudit_probe_uring_complete(void *data, void *ctx, void *req,
 	if (io.path)
 		daudit_hook_write(r->file, true, -1, r->task, &io);
 }
+
+/*
+ * IOSQE_CQE_SKIP_SUCCESS.  io_read() (READ, READV, READ_FIXED; called
+ * through the opcode table, never inlined) returns IOU_OK, 0, once the
+ * read completed and its result is in req->cqe.res; anything else is a
+ * retry or an asynchronous completion.  A short or failed read clears
+ * REQ_F_CQE_SKIP on the way (req_set_fail()) and posts its completion,
+ * which the tracepoint counts, so the flag is tested again at return.
+ */
+struct uring_ret {
+	struct io_kiocb *req;
+};
+
+static int read_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct io_kiocb *r = (void *)regs_get_kernel_argument(regs, 0);
+	struct uring_ret *d = (void *)ri->data;
+
+	/* Non-zero: no return probe for reads that post a completion. */
+	if (!(READ_ONCE(r->flags) & REQ_F_CQE_SKIP))
+		return 1;
+	d->req = r;
+	return 0;
+}
+
+static int read_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct io_kiocb *r = ((struct uring_ret *)ri->data)->req;
+	struct daudit_io io = { .off = DAUDIT_OFFSET_UNKNOWN, .calls = 1 };
+	int res;
+
+	if (regs_return_value(regs) != 0 ||
+	    !(READ_ONCE(r->flags) & REQ_F_CQE_SKIP) || !r->file || !r->task)
+		return 0;
+	res = READ_ONCE(r->cqe.res);
+	io.path = read_path(READ_ONCE(r->opcode));
+	if (res <= 0 || !io.path)
+		return 0;
+	io.bytes = res;
+	/* A return handler runs with preemption disabled: an RCU section. */
+	daudit_hook_read(r->file, true, -1, r->task, &io);
+	return 0;
+}
+
+/*
+ * Reads waiting in io-wq workers may sleep inside io_read(): room for
+ * many at once.  Instances are taken only by CQE_SKIP reads (the entry
+ * handler declines the others); a shortage is counted (nmissed).
+ */
+struct kretprobe daudit_krp_uring_read = {
+	.kp.symbol_name = "io_read",
+	.entry_handler = read_entry,
+	.handler = read_return,
+	.data_size = sizeof(struct uring_ret),
+	.maxactive = 256,
+};

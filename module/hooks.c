@@ -31,6 +31,10 @@ static struct kprobe *kps[] = {
 	&daudit_kp_aio,
 };
 
+static struct kretprobe *krps[] = {
+	&daudit_krp_uring_read,
+};
+
 /**
  * daudit_hook_write - account one write or send, if it is egress.
  * @file: the file written or socket sent to.
@@ -73,17 +77,36 @@ int daudit_hooks_init(void)
 		pr_err("cannot register kprobes: %d\n", ret);
 		return ret;
 	}
+	ret = register_kretprobes(krps, ARRAY_SIZE(krps));
+	if (ret) {
+		pr_err("cannot register return probes: %d\n", ret);
+		unregister_kprobes(kps, ARRAY_SIZE(kps));
+		return ret;
+	}
 	ret = daudit_tp_register(tps, ARRAY_SIZE(tps));
 	if (ret) {
+		unregister_kretprobes(krps, ARRAY_SIZE(krps));
 		unregister_kprobes(kps, ARRAY_SIZE(kps));
 		return ret;
 	}
 	return 0;
 }
 
+/* Return probes that ran out of instances: reads that may be missing. */
+u64 daudit_hooks_missed(void)
+{
+	u64 n = 0;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(krps); i++)
+		n += READ_ONCE(krps[i]->kp.nmissed) + READ_ONCE(krps[i]->nmissed);
+	return n;
+}
+
 void daudit_hooks_exit(void)
 {
 	daudit_tp_unregister(tps, ARRAY_SIZE(tps));
+	unregister_kretprobes(krps, ARRAY_SIZE(krps));
 	unregister_kprobes(kps, ARRAY_SIZE(kps));
 	synchronize_rcu();
 }

@@ -17,13 +17,15 @@
 
 int daudit_hooks_init(void);
 void daudit_hooks_exit(void);
+u64 daudit_hooks_missed(void);
 
 /* hook_syscall.c: raw_syscalls:sys_exit, the syscall read paths. */
 void daudit_probe_sys_exit(void *data, struct pt_regs *regs, long ret);
-/* hook_uring.c: io_uring:io_uring_complete. */
+/* hook_uring.c: io_uring:io_uring_complete; reads that post no CQE. */
 void daudit_probe_uring_complete(void *data, void *ctx, void *req,
 				 u64 user_data, int res, unsigned int cflags,
 				 u64 extra1, u64 extra2);
+extern struct kretprobe daudit_krp_uring_read;
 /* hook_sched.c: sched:sched_process_exec and sched_process_exit. */
 void daudit_probe_exec(void *data, struct task_struct *p, pid_t old_pid,
 		       struct linux_binprm *bprm);

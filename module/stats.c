@@ -5,6 +5,7 @@
 #include <linux/string.h>
 
 #include "device.h"
+#include "hooks.h"
 #include "ring.h"
 #include "stats.h"
 
@@ -21,6 +22,7 @@ void daudit_stats_fill(struct daudit_stats *st)
 	st->ncpus = nr_cpu_ids;
 	st->consumer_pid = daudit_device_consumer();
 	daudit_ring_totals(&st->records, &st->dropped);
+	st->probes_missed = daudit_hooks_missed();
 	for_each_possible_cpu(cpu) {
 		const struct daudit_counters *c = per_cpu_ptr(&daudit_counters, cpu);
 

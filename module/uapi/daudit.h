@@ -53,7 +53,7 @@
 #include <linux/ioctl.h>
 
 #define DAUDIT_ABI_MAJOR	1U
-#define DAUDIT_ABI_MINOR	1U
+#define DAUDIT_ABI_MINOR	2U
 
 #define DAUDIT_DEVICE_NAME	"daudit"
 #define DAUDIT_DEVICE_PATH	"/dev/daudit"
@@ -133,6 +133,8 @@ struct daudit_cpu_stats {
  * @alloc_failures: allocation failures (an uncoalesced record was emitted).
  * @cache_full: classifications not cached because the cache was full.
  * @egress_bytes: bytes sent or written by marked sessions to ways out.
+ * @probes_missed: return probes that found no free instance: reads that
+ *	may have gone unrecorded (ABI 1.2; 0 from older modules).
  * @reserved: zero.
  */
 struct daudit_stats {
@@ -156,7 +158,8 @@ struct daudit_stats {
 	__u64 alloc_failures;
 	__u64 cache_full;
 	__u64 egress_bytes;
-	__u64 reserved[7];
+	__u64 probes_missed;
+	__u64 reserved[6];
 };
 
 /**

@@ -8,6 +8,9 @@
  *   uring-read fixedfile FILE   IORING_OP_READ on a registered file
  *   uring-read splice FILE      IORING_OP_SPLICE from the file into a
  *                               pipe, then read(2) of the pipe
+ *   uring-read skip FILE        IORING_OP_READ with IOSQE_CQE_SKIP_SUCCESS:
+ *                               each read, of exactly the bytes left, posts
+ *                               no completion; a NOP linked after it does
  *
  * With a third argument OUT, what was read is also written to OUT (the
  * test compares it with FILE).
@@ -20,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -29,6 +33,49 @@ static void die(const char *what, int err)
 {
 	fprintf(stderr, "uring-read: %s: %s\n", what, strerror(err));
 	exit(1);
+}
+
+/*
+ * Read @fd into @buf, chunk by chunk, with no completion for any read
+ * that succeeds: only the NOP linked after each read completes.  A read
+ * that fails or comes short posts its CQE (user_data 1), which is fatal.
+ */
+static long long read_skipping(struct io_uring *ring, int fd, char *buf,
+			       int ofd)
+{
+	struct io_uring_cqe *cqe;
+	long long total = 0;
+	struct stat st;
+	int ret;
+
+	if (fstat(fd, &st) < 0)
+		die("fstat", errno);
+	while (total < st.st_size) {
+		unsigned int len = st.st_size - total < CHUNK ?
+				   st.st_size - total : CHUNK;
+		struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+
+		io_uring_prep_read(sqe, fd, buf, len, total);
+		sqe->flags |= IOSQE_CQE_SKIP_SUCCESS | IOSQE_IO_LINK;
+		sqe->user_data = 1;
+		sqe = io_uring_get_sqe(ring);
+		io_uring_prep_nop(sqe);
+		sqe->user_data = 2;
+		ret = io_uring_submit(ring);
+		if (ret < 0)
+			die("submit", -ret);
+		ret = io_uring_wait_cqe(ring, &cqe);
+		if (ret < 0)
+			die("wait_cqe", -ret);
+		if (cqe->user_data != 2 || cqe->res < 0)
+			die("read with CQE_SKIP_SUCCESS posted a completion",
+			    cqe->res < 0 ? -cqe->res : EIO);
+		io_uring_cqe_seen(ring, cqe);
+		if (ofd >= 0 && write(ofd, buf, len) != (ssize_t)len)
+			die("write", errno);
+		total += len;
+	}
+	return total;
 }
 
 int main(int argc, char **argv)
@@ -43,7 +90,7 @@ int main(int argc, char **argv)
 	int fd, ret, target, ofd = -1, pfd[2];
 
 	if (argc != 3 && argc != 4) {
-		fprintf(stderr, "usage: uring-read read|readv|fixed|fixedfile|splice FILE [OUT]\n");
+		fprintf(stderr, "usage: uring-read read|readv|fixed|fixedfile|splice|skip FILE [OUT]\n");
 		return 2;
 	}
 	if (argc == 4) {
@@ -66,6 +113,10 @@ int main(int argc, char **argv)
 		ret = io_uring_register_buffers(&ring, &iov, 1);
 		if (ret < 0)
 			die("register_buffers", -ret);
+	}
+	if (!strcmp(mode, "skip")) {
+		total = read_skipping(&ring, fd, buf, ofd);
+		goto out;
 	}
 	target = fd;
 	if (!strcmp(mode, "fixedfile")) {
@@ -109,6 +160,7 @@ int main(int argc, char **argv)
 			die("write", errno);
 		total += ret;
 	}
+out:
 	io_uring_queue_exit(&ring);
 	printf("bytes=%lld pid=%d\n", total, getpid());
 	return 0;

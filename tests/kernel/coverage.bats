@@ -179,3 +179,14 @@ in_overlay() {
 	[ "$m" -le $((25 * 4096)) ]
 	[ "$(reader_auid "$f")" = "$(uid_of alice)" ]
 }
+
+@test "io_uring READ with IOSQE_CQE_SKIP_SUCCESS: no completion posted, every byte recorded" {
+	f=$DATA/accounts.db
+	out=$(as_user alice uring-read skip "$f" /tmp/memread.out)
+	echo "$out"
+	cmp "$f" /tmp/memread.out
+	drain_records
+	expect_read_by ".event.action == \"file-read\" and .file.path == \"$f\" and .process.name == \"uring-read\"" \
+		"$(stat -c %s "$f")" io_uring_read
+	[ "$(daudit status --format json | jq .probes_missed)" -eq 0 ]
+}

@@ -79,6 +79,9 @@ static void print_table(const struct dev *d, const struct daudit_stats *st,
 	printf("sessions:    %" PRIu64 " open, %" PRIu64 " ended; %" PRIu64 " files tracked, %" PRIu64 " processes\n",
 	       (uint64_t)st->sessions_open, (uint64_t)st->sessions_ended,
 	       (uint64_t)st->files_tracked, (uint64_t)st->procs_tracked);
+	if (st->probes_missed)
+		printf("missed:      %" PRIu64 " reads may be unrecorded (a return probe had no free instance)\n",
+		       (uint64_t)st->probes_missed);
 	if (st->alloc_failures || st->cache_full)
 		printf("pressure:    %" PRIu64 " allocation failures, %" PRIu64 " uncached classifications\n",
 		       (uint64_t)st->alloc_failures, (uint64_t)st->cache_full);
@@ -128,6 +131,7 @@ static void print_json(const struct dev *d, const struct daudit_stats *st,
 	add_u64(o, "procs_tracked", st->procs_tracked);
 	add_u64(o, "alloc_failures", st->alloc_failures);
 	add_u64(o, "cache_full", st->cache_full);
+	add_u64(o, "probes_missed", st->probes_missed);
 	add_u64(o, "ring_bytes", d->ver.ring_bytes);
 	for (i = 0; i < st->cpu_stats_len; i++) {
 		json_object *c = json_object_new_object();
