@@ -4,7 +4,9 @@
  *   - its inode is a FILE source of the policy, or
  *   - one of its ancestor directories (same filesystem) is a TREE source, or
  *   - another name of the same inode (a hard link) is, found through the
- *     inode's cached aliases or through the link set the link hook fills.
+ *     inode's cached aliases or through the link set the link hook fills,
+ *   - or one of its ancestors is a directory moved out of a TREE (the
+ *     link set too: the directory keeps the protected path it had).
  * The walk reads d_parent and d_name under RCU and the rename_lock
  * sequence count, as the kernel's own d_path() does, so it never sleeps.
  * The path reported is the protected root's path from the policy followed
@@ -22,12 +24,17 @@
 #include "classify.h"
 #include "stats.h"
 
-/* Inodes known to be protected data under another name. */
+/*
+ * Inodes known to be protected data under another name: files hard-linked
+ * or moved out of their tree, and directories moved out (@dir), whose
+ * contents stay protected under @path.
+ */
 struct link_entry {
 	struct hlist_node node;
 	struct rcu_head rcu;
 	u64 ino;
 	dev_t dev;
+	bool dir;
 	char dataset[DAUDIT_NAME_MAX];
 	u32 path_len;
 	char path[];
@@ -54,6 +61,32 @@ static struct link_entry *link_find(dev_t dev, u64 ino)
 	return NULL;
 }
 
+/*
+ * Is (@dev, @ino) a directory moved out of a tree of @p?  Then @v gets its
+ * dataset and protected path (the entry's own copy: render() copies it
+ * into the caller's buffer).
+ */
+static bool moved_dir(const struct daudit_policy *p, dev_t dev, u64 ino,
+		      struct daudit_verdict *v)
+{
+	struct link_entry *l;
+	int ds;
+
+	/* data_race(): a hint only; entries are published under RCU. */
+	if (!data_race(n_links))
+		return false;
+	l = link_find(dev, ino);
+	if (!l || !l->dir)
+		return false;
+	ds = daudit_policy_dataset_index(p, l->dataset);
+	if (ds < 0)
+		return false;
+	v->dataset = ds;
+	v->path = l->path;
+	v->path_len = l->path_len;
+	return true;
+}
+
 /* Prepend @len bytes; false when the buffer is full. */
 static bool prepend(char **pos, char *start, const char *s, u32 len)
 {
@@ -65,19 +98,18 @@ static bool prepend(char **pos, char *start, const char *s, u32 len)
 }
 
 /*
- * Render @d's path as @root's policy path plus the names from @top (the
- * directory matching @root) down to @d.  A path too deep for PATH_MAX
+ * Render @d's path as the protected root's path @rpath (@rlen bytes)
+ * plus the names from @top (the directory that is that root) down to @d.  A path too deep for PATH_MAX
  * keeps its last names: "<root>/.../<tail>" (a file is no less protected
  * for being deep).  Returns false only if @top is not an ancestor of @d.
  */
-static bool render(struct dentry *d, struct dentry *top,
-		   const struct daudit_pobj *root, char *buf,
-		   struct daudit_verdict *v)
+static bool render(struct dentry *d, struct dentry *top, const char *rpath,
+		   u32 rlen, char *buf, struct daudit_verdict *v)
 {
 	static const char cut_mark[] = "/...";
 	char *end = buf + PATH_MAX, *pos = end - 1;
 	/* The root, the mark and a "/" always fit in front of the names. */
-	char *limit = buf + root->path_len + sizeof(cut_mark);
+	char *limit = buf + rlen + sizeof(cut_mark);
 	bool cut = false;
 
 	*pos = '\0';
@@ -102,8 +134,8 @@ static bool render(struct dentry *d, struct dentry *top,
 			return false;
 	}
 	/* A tree rooted at "/" must not render as "//x". */
-	if (!(root->path_len == 1 && pos != end - 1))
-		if (!prepend(&pos, buf, root->path, root->path_len))
+	if (!(rlen == 1 && pos != end - 1))
+		if (!prepend(&pos, buf, rpath, rlen))
 			return false;
 	v->path_len = end - 1 - pos;
 	memmove(buf, pos, v->path_len + 1);
@@ -137,7 +169,11 @@ again:
 		o = inode ? daudit_policy_find(p, dev, inode->i_ino) : NULL;
 		if (o && (o->type == DAUDIT_SRC_TREE || d == dentry)) {
 			v->dataset = o->dataset;
-			found = render(dentry, d, o, buf, v);
+			found = render(dentry, d, o->path, o->path_len, buf, v);
+			break;
+		}
+		if (inode && d != dentry && moved_dir(p, dev, inode->i_ino, v)) {
+			found = render(dentry, d, v->path, v->path_len, buf, v);
 			break;
 		}
 		if (parent == d)
@@ -227,6 +263,28 @@ void daudit_classify(const struct daudit_policy *p, struct dentry *dentry,
 }
 
 /**
+ * daudit_classify_tree_dir - is a directory inside a protected tree?
+ * @p: policy in force.
+ * @dir: the directory.
+ * @buf: PATH_MAX bytes for its protected path.
+ * @v: the verdict: its dataset and path, or dataset -1.
+ */
+void daudit_classify_tree_dir(const struct daudit_policy *p,
+			      struct dentry *dir, char *buf,
+			      struct daudit_verdict *v)
+{
+	struct inode *inode = d_inode(dir);
+
+	v->dataset = -1;
+	v->path = NULL;
+	v->path_len = 0;
+	if (!inode || !S_ISDIR(inode->i_mode) ||
+	    !daudit_policy_has_dev(p, inode->i_sb->s_dev))
+		return;
+	match_ancestry(p, dir, inode->i_sb->s_dev, buf, v, true);
+}
+
+/**
  * daudit_classify_dir - the dataset whose tree holds a directory.
  * @p: policy in force.
  * @dir: the directory.
@@ -281,6 +339,7 @@ void daudit_classify_note_link(const struct daudit_policy *p,
 	}
 	l->dev = inode->i_sb->s_dev;
 	l->ino = inode->i_ino;
+	l->dir = S_ISDIR(inode->i_mode);
 	strscpy_pad(l->dataset, daudit_policy_dataset_name(p, v->dataset),
 		    sizeof(l->dataset));
 	l->path_len = v->path_len;

@@ -23,12 +23,21 @@ struct daudit_verdict {
 void daudit_classify(const struct daudit_policy *p, struct dentry *dentry,
 		     char *buf, struct daudit_verdict *v);
 
+/*
+ * Directory @dir inside a TREE (or moved out of one): its dataset and
+ * protected path in @v, as daudit_classify() does for files.
+ */
+void daudit_classify_tree_dir(const struct daudit_policy *p,
+			      struct dentry *dir, char *buf,
+			      struct daudit_verdict *v);
+
 /* The dataset whose TREE contains directory @dir, or -1. */
 int daudit_classify_dir(const struct daudit_policy *p, struct dentry *dir);
 
 /*
  * Remember that @dentry's inode is protected data under another name (a
- * hard link made to it), so reads through that name are caught too.
+ * hard link made to it, or moved out of its tree; for a directory, the
+ * files below it), so reads through that name are caught too.
  */
 void daudit_classify_note_link(const struct daudit_policy *p,
 			       struct dentry *dentry,

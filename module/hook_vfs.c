@@ -26,9 +26,10 @@ struct kprobe daudit_kp_fput = {
 };
 
 /*
- * @old, a protected file, gets the name @new (a hard link, or a rename):
- * if @new is outside its tree, remember the inode as protected under
- * every name (the link set) and report the new name.
+ * @old, a protected file or a directory of a protected tree, gets the
+ * name @new (a hard link, or a rename): if @new is outside its tree,
+ * remember the inode as protected under every name (the link set; for a
+ * directory, everything below it) and report the new name.
  */
 static void protected_elsewhere(struct dentry *old, struct dentry *new,
 				u32 kind)
@@ -44,7 +45,10 @@ static void protected_elsewhere(struct dentry *old, struct dentry *new,
 	buf = p ? daudit_scratch_get() : NULL;
 	if (!buf)
 		goto out;
-	daudit_classify(p, old, buf, &v);
+	if (d_is_dir(old))
+		daudit_classify_tree_dir(p, old, buf, &v);
+	else
+		daudit_classify(p, old, buf, &v);
 	/* A name inside the same tree is the same protected object. */
 	if (v.dataset < 0 || daudit_classify_dir(p, new->d_parent) == v.dataset)
 		goto put;
@@ -83,18 +87,20 @@ struct kprobe daudit_kp_link = {
  * vfs_rename(struct renamedata *rd): old_dentry and new_dentry have the
  * same names on 6.1 and 6.12.  A file moved out of its tree stays
  * protected (the link set) and the move is an alert; with RENAME_EXCHANGE
- * the file coming the other way is judged too.  A directory moved out is
- * not followed (docs/hooks.md).  Reported before the move happens: a
- * rename that then fails is reported all the same.
+ * the file coming the other way is judged too.  A directory of a tree
+ * moved out keeps everything below it protected, under the directory's
+ * protected path.  Reported before the move happens: a rename that then
+ * fails is reported all the same.
  */
 static int rename_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct renamedata *rd = (struct renamedata *)regs_get_kernel_argument(regs, 0);
 
-	if (d_is_reg(rd->old_dentry))
+	if (d_is_reg(rd->old_dentry) || d_is_dir(rd->old_dentry))
 		protected_elsewhere(rd->old_dentry, rd->new_dentry,
 				    DAUDIT_ALERT_RENAME);
-	if ((rd->flags & RENAME_EXCHANGE) && d_is_reg(rd->new_dentry))
+	if ((rd->flags & RENAME_EXCHANGE) &&
+	    (d_is_reg(rd->new_dentry) || d_is_dir(rd->new_dentry)))
 		protected_elsewhere(rd->new_dentry, rd->old_dentry,
 				    DAUDIT_ALERT_RENAME);
 	return 0;

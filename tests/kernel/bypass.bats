@@ -113,6 +113,18 @@ expect_read() {
 	expect_read /srv/public/hl.csv "$F"
 }
 
+# expect_move_alert OLD NEW: the drained records hold one alert, by alice,
+# for the protected OLD moved out of its tree to NEW.
+expect_move_alert() {
+	local a
+	a=$(jq -c 'select(.event.action == "rename-protected-file")' "$RECS")
+	[ "$(echo "$a" | wc -l)" -eq 1 ]
+	[ "$(echo "$a" | jq -r .event.kind)" = alert ]
+	[ "$(echo "$a" | jq -r .file.path)" = "$1" ]
+	[ "$(echo "$a" | jq -r .daudit.link_path)" = "$2" ]
+	[ "$(echo "$a" | jq -r .user.audit.id)" = "$(uid_of alice)" ]
+}
+
 @test "a protected file moved out of the tree stays protected, and the move is an alert" {
 	# alice may write a directory of the tree; the target is world-writable.
 	mkdir -p "$DATA/drop"
@@ -125,16 +137,32 @@ expect_read() {
 	as_user alice mv /srv/public/out/moved.csv "$DATA/drop/moved.csv"
 	drain_records
 	cat "$RECS" >&2
-	a=$(jq -c 'select(.event.action == "rename-protected-file")' "$RECS")
-	[ "$(echo "$a" | wc -l)" -eq 1 ]
-	[ "$(echo "$a" | jq -r .event.kind)" = alert ]
-	[ "$(echo "$a" | jq -r .file.path)" = "$DATA/drop/moved.csv" ]
-	[ "$(echo "$a" | jq -r .daudit.link_path)" = /srv/public/out/moved.csv ]
-	[ "$(echo "$a" | jq -r .user.audit.id)" = "$(uid_of alice)" ]
+	expect_move_alert "$DATA/drop/moved.csv" /srv/public/out/moved.csv
 	# The read under the new name is a read of the protected file.
 	[ "$n" -eq 30000 ]
 	[ "$(bytes_for "$DATA/drop/moved.csv")" -eq 30000 ]
 	[ "$(field_of "$DATA/drop/moved.csv" .daudit.dataset)" = customers ]
+}
+
+@test "a directory moved out of the tree keeps its files protected, and the move is an alert" {
+	mkdir -p "$DATA/drop/sub/deeper"
+	head -c 25000 /dev/urandom >"$DATA/drop/sub/deeper/f.csv"
+	chown -R alice "$DATA/drop"
+	rm -rf /srv/public/out/sub
+	drain_records /dev/null
+	as_user alice mv "$DATA/drop/sub" /srv/public/out/sub
+	n=$(read_as alice read /srv/public/out/sub/deeper/f.csv)
+	# Moved back: inside its tree again, no alert.
+	as_user alice mv /srv/public/out/sub "$DATA/drop/sub"
+	drain_records
+	cat "$RECS" >&2
+	expect_move_alert "$DATA/drop/sub" /srv/public/out/sub
+	# The read below the moved directory is a read of the protected file,
+	# under its protected path.
+	[ "$n" -eq 25000 ]
+	[ "$(bytes_for "$DATA/drop/sub/deeper/f.csv")" -eq 25000 ]
+	[ "$(field_of "$DATA/drop/sub/deeper/f.csv" .daudit.dataset)" = customers ]
+	rm -rf "$DATA/drop/sub"
 }
 
 @test "a hard link made outside the tree, then the original name removed: reads are still caught" {

@@ -125,14 +125,20 @@ aio_file() {
 	expect_read_by '.event.action == "socket-read" and .server.port == 5565' 200000 aio
 }
 
-@test "io_uring SPLICE from a protected file into a pipe" {
+# uring_file MODE PATHS: a protected file read by alice with uring-read
+# MODE: exact bytes, her login user, read paths PATHS.
+uring_file() {
 	f=$DATA/accounts.db
-	out=$(as_user alice uring-read splice "$f" /tmp/memread.out)
+	out=$(as_user alice uring-read "$1" "$f" /tmp/memread.out)
 	echo "$out"
 	cmp "$f" /tmp/memread.out
 	drain_records
 	expect_read_by ".event.action == \"file-read\" and .file.path == \"$f\" and .process.name == \"uring-read\"" \
-		"$(stat -c %s "$f")" io_uring_other
+		"$(stat -c %s "$f")" "$2"
+}
+
+@test "io_uring SPLICE from a protected file into a pipe" {
+	uring_file splice io_uring_other
 }
 
 # in_overlay CMD...: CMD as alice in a user and mount namespace of her own,
@@ -181,12 +187,6 @@ in_overlay() {
 }
 
 @test "io_uring READ with IOSQE_CQE_SKIP_SUCCESS: no completion posted, every byte recorded" {
-	f=$DATA/accounts.db
-	out=$(as_user alice uring-read skip "$f" /tmp/memread.out)
-	echo "$out"
-	cmp "$f" /tmp/memread.out
-	drain_records
-	expect_read_by ".event.action == \"file-read\" and .file.path == \"$f\" and .process.name == \"uring-read\"" \
-		"$(stat -c %s "$f")" io_uring_read
+	uring_file skip io_uring_read
 	[ "$(daudit status --format json | jq .probes_missed)" -eq 0 ]
 }
