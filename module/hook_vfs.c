@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * VFS points without a tracepoint: the final release of a file (__fput),
- * which ends its sessions, and vfs_link() and vfs_rename(), where a hard
+ * which ends its sessions; vfs_link() and vfs_rename(), where a hard
  * link to protected data made outside its tree, or a protected file
- * moved out of it, is reported and remembered.
+ * moved out of it, is reported and remembered; vfs_clone_file_range(),
+ * where a reflink copies protected data without reading it.
  */
 #include <linux/dcache.h>
 #include <linux/kdev_t.h>
@@ -109,4 +110,66 @@ static int rename_pre(struct kprobe *kp, struct pt_regs *regs)
 struct kprobe daudit_kp_rename = {
 	.symbol_name = "vfs_rename",
 	.pre_handler = rename_pre,
+};
+
+/*
+ * vfs_clone_file_range(file_in, pos_in, file_out, pos_out, len, flags):
+ * FICLONE and FICLONERANGE (xfs, btrfs) share a protected file's extents
+ * with another file without a read.  Once it returned the bytes cloned,
+ * that is a copy of those bytes taken by the caller: accounted as a read
+ * of the source (read path "reflink"), and the clone joins the link set,
+ * so that its own reads are recorded as reads of the protected file.
+ * The caller holds both files for the whole call.
+ */
+struct reflink_args {
+	struct file *in;
+	struct file *out;
+	loff_t pos_in;
+};
+
+static int clone_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct reflink_args *a = (void *)ri->data;
+
+	a->in = (struct file *)regs_get_kernel_argument(regs, 0);
+	a->pos_in = (loff_t)regs_get_kernel_argument(regs, 1);
+	a->out = (struct file *)regs_get_kernel_argument(regs, 2);
+	return 0;
+}
+
+static int clone_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct reflink_args *a = (void *)ri->data;
+	loff_t ret = (loff_t)regs_return_value(regs);
+	struct daudit_io io = {
+		.calls = 1,
+		.path = DAUDIT_PATH_REFLINK,
+	};
+	struct daudit_policy *p;
+	struct daudit_fentry *fe;
+	struct daudit_verdict v;
+
+	if (ret <= 0)
+		return 0;
+	/* A return handler runs with preemption disabled: an RCU section. */
+	p = daudit_policy_current();
+	fe = p ? daudit_fcache_get(p, a->in, true, -1) : NULL;
+	if (!fe || fe->kind != DAUDIT_KIND_FILE)
+		return 0;
+	io.bytes = ret;
+	io.off = a->pos_in;
+	daudit_session_account(p, fe, current, &io);
+	v.dataset = fe->dataset;
+	v.path = fe->path;
+	v.path_len = fe->path_len;
+	daudit_classify_note_link(p, a->out->f_path.dentry, &v);
+	return 0;
+}
+
+struct kretprobe daudit_krp_clone = {
+	.kp.symbol_name = "vfs_clone_file_range",
+	.entry_handler = clone_entry,
+	.handler = clone_return,
+	.data_size = sizeof(struct reflink_args),
+	.maxactive = 64,
 };

@@ -33,6 +33,7 @@ static struct kprobe *kps[] = {
 
 static struct kretprobe *krps[] = {
 	&daudit_krp_uring_read,
+	&daudit_krp_clone,
 };
 
 /**

@@ -34,6 +34,7 @@ void daudit_probe_exit(void *data, struct task_struct *p);
 extern struct kprobe daudit_kp_fput;
 extern struct kprobe daudit_kp_link;
 extern struct kprobe daudit_kp_rename;
+extern struct kretprobe daudit_krp_clone;
 /* hook_mm.c: page table entries installed for file pages. */
 extern struct kprobe daudit_kp_pte;
 extern struct kprobe daudit_kp_pmd;

@@ -439,6 +439,7 @@ struct daudit_rec_process {
 #define DAUDIT_PATH_MMAP		(1U << 11)
 #define DAUDIT_PATH_URING_OTHER		(1U << 12)
 #define DAUDIT_PATH_AIO			(1U << 13)	/* io_submit PREAD(V) */
+#define DAUDIT_PATH_REFLINK		(1U << 14)	/* FICLONE(RANGE), ABI 1.2 */
 /* Socket reads (daudit_rec_sock.paths). */
 #define DAUDIT_PATH_RECV		(1U << 16)	/* recv, recvfrom */
 #define DAUDIT_PATH_RECVMSG		(1U << 17)

@@ -6,6 +6,7 @@
 load lib
 
 THP=/srv/thp
+XFS=/srv/xfs
 
 setup_file() {
 	load lib
@@ -28,16 +29,32 @@ POL
 	head -c 4194307 /dev/urandom >"$THP/big.bin"
 	head -c 100003 /dev/urandom >"$THP/small.bin"
 	chmod a+r "$THP"/*.bin
+	# An xfs (reflinks) on a loop device: a protected tree and a place
+	# anyone may write.
+	modprobe -a overlay xfs loop
+	truncate -s 320M /tmp/daudit-xfs.img
+	mkfs.xfs -q /tmp/daudit-xfs.img
+	mkdir -p "$XFS"
+	mount -o loop /tmp/daudit-xfs.img "$XFS"
+	mkdir -p "$XFS/prot" "$XFS/pub"
+	chmod 1777 "$XFS/pub"
+	head -c 1000003 /dev/urandom >"$XFS/prot/big.bin"
+	chmod a+r "$XFS/prot/big.bin"
+	cat >>"$POLICY" <<POL
+dataset reflinked {
+	tree $XFS/prot
+}
+POL
 	load_policy
 	start_bg TCP netpeer serve tcp 127.0.0.1:5565 /srv/rows.bin
-	modprobe overlay
 }
 
 teardown_file() {
 	stop_bg TCP
 	unload_module
 	umount "$THP" 2>/dev/null || true
-	rm -rf /tmp/ovl-alice
+	umount "$XFS" 2>/dev/null || true
+	rm -rf /tmp/ovl-alice /tmp/daudit-xfs.img
 }
 
 setup() {
@@ -189,4 +206,37 @@ in_overlay() {
 @test "io_uring READ with IOSQE_CQE_SKIP_SUCCESS: no completion posted, every byte recorded" {
 	uring_file skip io_uring_read
 	[ "$(daudit status --format json | jq .probes_missed)" -eq 0 ]
+}
+
+# reflinked BYTES: alice's reflink of $XFS/prot/big.bin made BYTES of it
+# hers (read path "reflink"), and her cat of the clone, $XFS/pub/clone.bin,
+# counts as a read of the protected file too.
+reflinked() {
+	f=$XFS/prot/big.bin
+	cat "$XFS/pub/clone.bin" >/tmp/memread.out
+	drain_records
+	expect_read_by ".event.action == \"file-read\" and .file.path == \"$f\" and .process.name == \"reflink\"" \
+		"$1" reflink
+	[ "$(field_of "$f" .daudit.dataset)" = reflinked ]
+	as_user alice cat "$XFS/pub/clone.bin" >/dev/null
+	drain_records
+	[ "$(sum_where ".event.action == \"file-read\" and .file.path == \"$f\" and .process.name == \"cat\" and .user.audit.id == \"$(uid_of alice)\"")" -eq "$(stat -c %s "$XFS/pub/clone.bin")" ]
+}
+
+@test "reflink (FICLONE) of a protected file on xfs: a copy of every byte, and the clone stays protected" {
+	f=$XFS/prot/big.bin
+	rm -f "$XFS/pub/clone.bin"
+	out=$(as_user alice reflink clone "$f" "$XFS/pub/clone.bin")
+	echo "$out"
+	cmp "$f" "$XFS/pub/clone.bin"
+	reflinked "$(stat -c %s "$f")"
+}
+
+@test "reflink (FICLONERANGE) of part of a protected file on xfs: the bytes cloned" {
+	f=$XFS/prot/big.bin
+	rm -f "$XFS/pub/clone.bin"
+	out=$(as_user alice reflink range "$f" "$XFS/pub/clone.bin" 65536)
+	echo "$out"
+	cmp -n 65536 "$f" "$XFS/pub/clone.bin"
+	reflinked 65536
 }
