@@ -248,6 +248,8 @@ static void print_stages(const struct ingest_prof *p, uint64_t records,
 	       (unsigned long long)p->commits,
 	       p->commits ? (double)records / (double)p->commits : 0.0,
 	       (unsigned long long)p->rollup_flushes);
+	printf("  longest commit %.0f ms (the device is not read meanwhile)\n",
+	       p->longest_commit / 1e6);
 }
 
 struct run {

@@ -590,7 +590,7 @@ void ingest_buffer(struct ingest *ig, const void *buf, size_t len)
 
 void ingest_commit(struct ingest *ig, int rollups)
 {
-	uint64_t t = ig->prof.on ? ingest_prof_ns() : 0;
+	uint64_t t = ig->prof.on ? ingest_prof_ns() : 0, t0 = t;
 	unsigned int i;
 
 	if (rollups && rollup_pending(ig->rollup))
@@ -632,6 +632,8 @@ void ingest_commit(struct ingest *ig, int rollups)
 		       (int64_t)time(NULL) * NSEC_PER_SEC);
 	store_commit(ig->store);
 	lap(ig, &ig->prof.commit, &t);
+	if (t - t0 > ig->prof.longest_commit)
+		ig->prof.longest_commit = t - t0;
 	ig->prof.commits++;
 	ig->pending = 0;
 	ig->pending_events = 0;

@@ -61,6 +61,7 @@ struct ingest_prof {
 	uint64_t ack;			/* DAUDIT_IOC_ACK */
 	uint64_t commits;
 	uint64_t rollup_flushes;
+	uint64_t longest_commit;	/* flushes and COMMIT: reads wait */
 };
 
 uint64_t ingest_prof_ns(void);
