@@ -29,11 +29,13 @@ static struct kprobe *kps[] = {
 #endif
 	&daudit_kp_uffd,
 	&daudit_kp_aio,
+	&daudit_kp_kprobes,
 };
 
 static struct kretprobe *krps[] = {
 	&daudit_krp_uring_read,
 	&daudit_krp_clone,
+	&daudit_krp_loginuid,
 };
 
 /**

@@ -41,6 +41,9 @@ extern struct kprobe daudit_kp_pmd;
 extern struct kprobe daudit_kp_uffd;
 /* hook_aio.c: legacy AIO read completions. */
 extern struct kprobe daudit_kp_aio;
+/* hook_tamper.c: login uid rewritten, kprobes disarmed. */
+extern struct kretprobe daudit_krp_loginuid;
+extern struct kprobe daudit_kp_kprobes;
 
 /*
  * Shared by the read and write hooks.  The caller is in an RCU read-side

@@ -658,6 +658,17 @@ struct daudit_rec_egress {
 enum daudit_alert_kind {
 	DAUDIT_ALERT_HARDLINK = 1,	/* a protected file was hard-linked */
 	DAUDIT_ALERT_RENAME = 2,	/* ... moved out of its tree (ABI 1.1) */
+	/*
+	 * ABI 1.2.  A login uid changed after it was set: the subject has the
+	 * new one, @ino the old, @dev the old session id; no paths.
+	 */
+	DAUDIT_ALERT_LOGINUID = 3,
+	/*
+	 * ABI 1.2.  A write to debugfs kprobes/enabled ("0" disarms every
+	 * kprobe): the first path names the file, the second is the value
+	 * written (printable ASCII, at most 7 bytes).
+	 */
+	DAUDIT_ALERT_KPROBES = 4,
 };
 
 /**

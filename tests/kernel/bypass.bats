@@ -211,6 +211,43 @@ expect_move_alert() {
 	[ "$(bytes_for "$F")" -eq "$n" ]
 }
 
+# alert ACTION: the drained records' alerts of that action, one per line.
+alerts() {
+	jq -c --arg a "$1" 'select(.event.kind == "alert" and .event.action == $a)' "$RECS"
+}
+
+@test "root: a login uid rewritten after the session began is an alert naming both" {
+	# A login as alice, then a process with CAP_AUDIT_CONTROL claims bob.
+	bash -c 'echo 1001 >/proc/self/loginuid && echo 1002 >/proc/self/loginuid &&
+		exec reader read /srv/customers/customers.csv' >/dev/null
+	drain_records
+	cat "$RECS" >&2
+	a=$(alerts loginuid-changed)
+	[ "$(echo "$a" | wc -l)" -eq 1 ]
+	[ "$(echo "$a" | jq -r .daudit.previous.audit.id)" = 1001 ]
+	[ "$(echo "$a" | jq -r .daudit.previous.audit.name)" = alice ]
+	[ "$(echo "$a" | jq -r .user.audit.id)" = 1002 ]
+	# Setting it once, from unset, is a login: no alert.
+	drain_records /dev/null
+	bash -c 'echo 1003 >/proc/self/loginuid'
+	drain_records
+	[ -z "$(alerts loginuid-changed)" ]
+}
+
+@test "root: kprobes disarmed through debugfs is an alert" {
+	grep -q ' /sys/kernel/debug ' /proc/mounts ||
+		mount -t debugfs debugfs /sys/kernel/debug
+	echo 0 >/sys/kernel/debug/kprobes/enabled
+	# Arming them again is not seen: the probe on that file is disarmed too.
+	echo 1 >/sys/kernel/debug/kprobes/enabled
+	[ "$(cat /sys/kernel/debug/kprobes/enabled)" = 1 ]
+	drain_records
+	cat "$RECS" >&2
+	a=$(alerts kprobes-toggled)
+	[ "$(echo "$a" | jq -r .daudit.kprobes.written)" = 0 ]
+	[ "$(echo "$a" | jq -r .user.id)" = 0 ]
+}
+
 @test "a file deeper than PATH_MAX inside the tree is protected; its path keeps the root and the last names" {
 	# 24 directories of 200 characters: 4,824 bytes of path below the
 	# root, built and walked one relative step at a time.

@@ -538,6 +538,47 @@ static void alert_hardlink_fields(void **state)
 	ecs_ctx_free(&ctx);
 }
 
+static void alert_tamper_fields(void **state)
+{
+	struct daudit_rec_alert *a = (void *)rbuf;
+	static const char paths[] = "kprobes/enabled\0" "0";
+	size_t size = ALIGN8(sizeof(*a) + sizeof(paths));
+	struct ecs_ctx ctx;
+	json_object *o;
+
+	(void)state;
+	ctx_setup(&ctx, 0);
+	memset(rbuf, 0, size);
+	fill_header(&a->hdr, DAUDIT_REC_ALERT, size);
+	fill_subject(&a->subj);
+	/* A login uid changed: the old one and its session in ino and dev. */
+	a->kind = DAUDIT_ALERT_LOGINUID;
+	a->ino = 1001;
+	a->dev = 7;
+	o = render(&ctx);
+	assert_string_equal(str(o, "event.kind"), "alert");
+	assert_list1(o, "event.category", "iam");
+	assert_list1(o, "event.type", "change");
+	assert_string_equal(str(o, "event.action"), "loginuid-changed");
+	assert_string_equal(str(o, "daudit.previous.audit.id"), "1001");
+	assert_string_equal(str(o, "daudit.previous.login_session"), "7");
+	assert_null(ecs_get(o, "file.path"));
+	json_object_put(o);
+	/* kprobes disarmed: the value written. */
+	a->kind = DAUDIT_ALERT_KPROBES;
+	a->ino = 0;
+	a->dev = 0;
+	a->path_len = 15;
+	a->path2_len = 1;
+	memcpy(a->paths, paths, sizeof(paths));
+	o = render(&ctx);
+	assert_list1(o, "event.category", "configuration");
+	assert_string_equal(str(o, "event.action"), "kprobes-toggled");
+	assert_string_equal(str(o, "daudit.kprobes.written"), "0");
+	json_object_put(o);
+	ecs_ctx_free(&ctx);
+}
+
 static void lost_fields(void **state)
 {
 	struct daudit_rec_lost *l = (void *)rbuf;
@@ -1236,6 +1277,7 @@ int main(void)
 		cmocka_unit_test(process_records_join_later_records),
 		cmocka_unit_test(process_table_evicts_least_recently_used),
 		cmocka_unit_test(alert_hardlink_fields),
+		cmocka_unit_test(alert_tamper_fields),
 		cmocka_unit_test(lost_fields),
 		cmocka_unit_test(module_fields),
 		cmocka_unit_test(policy_fields),

@@ -865,6 +865,29 @@ static json_object *render_alert(struct ecs_ctx *ctx,
 	json_object *o = base(ctx, &r->hdr, "alert", "alert");
 	const char *link = r->paths + r->path_len + 1;
 
+	if (r->kind == DAUDIT_ALERT_LOGINUID) {
+		/* Who the process was, before it claimed to be someone else. */
+		put_list(o, "event.category", "iam");
+		put_list(o, "event.type", "change");
+		put_str(o, "event.action", "loginuid-changed");
+		put_u64(o, "event.severity", ECS_SEV_ALERT);
+		put_u64(o, "daudit.alert.kind", r->kind);
+		put_subject(ctx, o, &r->subj);
+		put_user(ctx, o, "daudit.previous.audit.id",
+			 "daudit.previous.audit.name", (uint32_t)r->ino, 0);
+		put_id(o, "daudit.previous.login_session", (uint32_t)r->dev);
+		return o;
+	}
+	if (r->kind == DAUDIT_ALERT_KPROBES) {
+		put_list(o, "event.category", "configuration");
+		put_list(o, "event.type", "change");
+		put_str(o, "event.action", "kprobes-toggled");
+		put_u64(o, "event.severity", ECS_SEV_ALERT);
+		put_u64(o, "daudit.alert.kind", r->kind);
+		put_subject(ctx, o, &r->subj);
+		put_bytes(o, "daudit.kprobes.written", link, r->path2_len);
+		return o;
+	}
 	put_list(o, "event.category", "file");
 	if (r->kind == DAUDIT_ALERT_HARDLINK) {
 		put_list(o, "event.type", "creation");
