@@ -859,52 +859,49 @@ static json_object *render_process(struct ecs_ctx *ctx,
 	return o;
 }
 
+/* How each alert kind is categorized; the last entry is for unknown kinds. */
+static const struct {
+	uint32_t kind;
+	const char *category, *type, *action;
+} alert_kinds[] = {
+	{ DAUDIT_ALERT_HARDLINK, "file", "creation", "hardlink-protected-file" },
+	{ DAUDIT_ALERT_RENAME, "file", "change", "rename-protected-file" },
+	{ DAUDIT_ALERT_LOGINUID, "iam", "change", "loginuid-changed" },
+	{ DAUDIT_ALERT_KPROBES, "configuration", "change", "kprobes-toggled" },
+	{ 0, "file", "info", "alert-unknown" },
+};
+
 static json_object *render_alert(struct ecs_ctx *ctx,
 				 const struct daudit_rec_alert *r)
 {
 	json_object *o = base(ctx, &r->hdr, "alert", "alert");
 	const char *link = r->paths + r->path_len + 1;
+	size_t i;
 
-	if (r->kind == DAUDIT_ALERT_LOGINUID) {
-		/* Who the process was, before it claimed to be someone else. */
-		put_list(o, "event.category", "iam");
-		put_list(o, "event.type", "change");
-		put_str(o, "event.action", "loginuid-changed");
-		put_u64(o, "event.severity", ECS_SEV_ALERT);
-		put_u64(o, "daudit.alert.kind", r->kind);
-		put_subject(ctx, o, &r->subj);
-		put_user(ctx, o, "daudit.previous.audit.id",
-			 "daudit.previous.audit.name", (uint32_t)r->ino, 0);
-		put_id(o, "daudit.previous.login_session", (uint32_t)r->dev);
-		return o;
-	}
-	if (r->kind == DAUDIT_ALERT_KPROBES) {
-		put_list(o, "event.category", "configuration");
-		put_list(o, "event.type", "change");
-		put_str(o, "event.action", "kprobes-toggled");
-		put_u64(o, "event.severity", ECS_SEV_ALERT);
-		put_u64(o, "daudit.alert.kind", r->kind);
-		put_subject(ctx, o, &r->subj);
-		put_bytes(o, "daudit.kprobes.written", link, r->path2_len);
-		return o;
-	}
-	put_list(o, "event.category", "file");
-	if (r->kind == DAUDIT_ALERT_HARDLINK) {
-		put_list(o, "event.type", "creation");
-		put_str(o, "event.action", "hardlink-protected-file");
-	} else if (r->kind == DAUDIT_ALERT_RENAME) {
-		put_list(o, "event.type", "change");
-		put_str(o, "event.action", "rename-protected-file");
-	} else {
-		put_list(o, "event.type", "info");
-		put_str(o, "event.action", "alert-unknown");
-	}
+	for (i = 0; i + 1 < sizeof(alert_kinds) / sizeof(alert_kinds[0]); i++)
+		if (alert_kinds[i].kind == r->kind)
+			break;
+	put_list(o, "event.category", alert_kinds[i].category);
+	put_list(o, "event.type", alert_kinds[i].type);
+	put_str(o, "event.action", alert_kinds[i].action);
 	put_u64(o, "event.severity", ECS_SEV_ALERT);
 	put_u64(o, "daudit.alert.kind", r->kind);
 	put_subject(ctx, o, &r->subj);
-	put_file(o, r->paths, r->path_len, r->dev, r->ino);
-	put_bytes(o, "daudit.link_path", link, r->path2_len);
-	put_dataset(o, r->dataset, sizeof(r->dataset));
+	switch (r->kind) {
+	case DAUDIT_ALERT_LOGINUID:
+		/* Who the process was, before it claimed to be someone else. */
+		put_user(ctx, o, "daudit.previous.audit.id",
+			 "daudit.previous.audit.name", (uint32_t)r->ino, 0);
+		put_id(o, "daudit.previous.login_session", (uint32_t)r->dev);
+		break;
+	case DAUDIT_ALERT_KPROBES:
+		put_bytes(o, "daudit.kprobes.written", link, r->path2_len);
+		break;
+	default:
+		put_file(o, r->paths, r->path_len, r->dev, r->ino);
+		put_bytes(o, "daudit.link_path", link, r->path2_len);
+		put_dataset(o, r->dataset, sizeof(r->dataset));
+	}
 	return o;
 }
 
