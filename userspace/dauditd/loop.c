@@ -196,6 +196,9 @@ int collector_attach(struct collector *c, struct source *src, char *err,
 	 * before any new record.
 	 */
 	c->replayed = rollup_replay(&c->rollup);
+	if (c->replayed)
+		util_err("rollups: added %" PRIu64 " events stored after the last rollup write (the previous run ended before it)",
+			 c->replayed);
 	collector_commit(c);
 	mark_state(c, "running");
 	return 0;
