@@ -120,6 +120,24 @@ static bool attach_sock(struct daudit_fentry *fe,
 	return fe->sock;
 }
 
+/*
+ * A block device holding a protected file system, read raw: protected
+ * data of the first dataset there, under the device's own path.
+ */
+static void raw_device(const struct daudit_policy *p, struct file *file,
+		       char *buf, struct daudit_verdict *v)
+{
+	char *path;
+
+	v->dataset = daudit_policy_raw(p, file_inode(file)->i_rdev);
+	path = d_path(&file->f_path, buf, PATH_MAX);
+	if (IS_ERR(path))
+		path = "";
+	v->path_len = strlen(path);
+	memmove(buf, path, v->path_len + 1);
+	v->path = buf;
+}
+
 /* READ role: is reading @file reading protected data? */
 static struct daudit_fentry *classify_read(const struct daudit_policy *p,
 					   struct file *file, char *buf)
@@ -135,6 +153,8 @@ static struct daudit_fentry *classify_read(const struct daudit_policy *p,
 		v.dataset = daudit_sock_classify(p, &si);
 		v.path = si.path;
 		v.path_len = si.path_len;
+	} else if (S_ISBLK(file_inode(file)->i_mode)) {
+		raw_device(p, file, buf, &v);
 	} else {
 		/* A stacked file (overlayfs) is judged by its data's dentry. */
 		real = daudit_d_real_data(file->f_path.dentry);
@@ -484,11 +504,16 @@ daudit_fcache_get(const struct daudit_policy *p, struct file *file,
 		if (!p->n_nets && !p->n_unixes)
 			return NULL;
 	} else if (!daudit_policy_has_dev(p, inode->i_sb->s_dev) &&
-		   likely(!inode->i_sb->s_stack_depth)) {
+		   likely(!inode->i_sb->s_stack_depth) &&
+		   !(S_ISBLK(inode->i_mode) &&
+		     daudit_policy_raw(p, inode->i_rdev) >= 0)) {
 		fslot_remember(p, file, pinned, fd);
 		return NULL;
 	}
-	/* A stacked file system's data may live on a protected one. */
+	/*
+	 * A stacked file system's data may live on a protected one; a block
+	 * device may hold one.
+	 */
 	return get(p, file, pinned, fd, DAUDIT_ROLE_READ);
 }
 

@@ -8,6 +8,7 @@
  * follows the object, not the spelling of its path: symlinks, bind mounts,
  * chroots and other mount namespaces all reach the same inode.
  */
+#include <linux/blkdev.h>
 #include <linux/ctype.h>
 #include <linux/hash.h>
 #include <linux/in.h>
@@ -367,6 +368,21 @@ static int add_dev(struct daudit_policy *p, dev_t dev, u32 i, struct perr *e)
 	return 0;
 }
 
+/* Block device @dev holds protected data of @dataset (the first wins). */
+static void add_raw(struct daudit_policy *p, dev_t dev, u16 dataset)
+{
+	u32 k;
+
+	for (k = 0; k < p->n_raw; k++)
+		if (p->raw[k].dev == dev)
+			return;
+	/* Two per superblock at most, and the superblocks are bounded. */
+	if (p->n_raw < ARRAY_SIZE(p->raw)) {
+		p->raw[p->n_raw].dev = dev;
+		p->raw[p->n_raw++].dataset = dataset;
+	}
+}
+
 static int insert_obj(struct daudit_policy *p, const struct daudit_pobj *o,
 		      u32 i, struct perr *e)
 {
@@ -419,6 +435,10 @@ static int resolve(struct daudit_policy *p, const struct daudit_policy_source *s
 			ret = fail(e, DAUDIT_PERR_SOURCE, i, -EINVAL,
 				   "%s is not a regular file", path);
 		break;
+	}
+	if (!ret && s->type != DAUDIT_SRC_READER && inode->i_sb->s_bdev) {
+		add_raw(p, inode->i_sb->s_bdev->bd_dev, s->dataset);
+		add_raw(p, bdev_whole(inode->i_sb->s_bdev)->bd_dev, s->dataset);
 	}
 	path_put(&kp);
 	if (ret)

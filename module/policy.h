@@ -64,6 +64,15 @@ struct daudit_policy {
 	/* Superblocks holding any protected object: the first filter. */
 	u32 n_devs;
 	dev_t devs[DAUDIT_POLICY_MAX_DEVS];
+	/*
+	 * Block devices under those superblocks, the partition and its whole
+	 * disk: reading one raw reads the protected data on it.
+	 */
+	u32 n_raw;
+	struct daudit_praw {
+		dev_t dev;
+		u16 dataset;	/* the first dataset with an object there */
+	} raw[2 * DAUDIT_POLICY_MAX_DEVS];
 };
 
 int daudit_policy_init(void);
@@ -91,6 +100,17 @@ static inline bool daudit_policy_has_dev(const struct daudit_policy *p,
 		if (p->devs[i] == dev)
 			return true;
 	return false;
+}
+
+/* The dataset on block device @rdev (a raw read of it), or -1. */
+static inline int daudit_policy_raw(const struct daudit_policy *p, dev_t rdev)
+{
+	u32 i;
+
+	for (i = 0; i < p->n_raw; i++)
+		if (p->raw[i].dev == rdev)
+			return p->raw[i].dataset;
+	return -1;
 }
 
 const struct daudit_pobj *daudit_policy_find(const struct daudit_policy *p,

@@ -40,6 +40,7 @@ POL
 	chmod 1777 "$XFS/pub"
 	head -c 1000003 /dev/urandom >"$XFS/prot/big.bin"
 	chmod a+r "$XFS/prot/big.bin"
+	echo "daudit-raw-marker-$$-$RANDOM" >"$XFS/prot/marker.txt"
 	cat >>"$POLICY" <<POL
 dataset reflinked {
 	tree $XFS/prot
@@ -239,4 +240,20 @@ reflinked() {
 	echo "$out"
 	cmp -n 65536 "$f" "$XFS/pub/clone.bin"
 	reflinked 65536
+}
+
+@test "root: a raw read of the block device holding a protected tree" {
+	dev=$(awk -v m="$XFS" '$2 == m { print $1 }' /proc/mounts)
+	[ -b "$dev" ]
+	sync
+	# The protected file's contents really are in what was read.
+	# (The zeros go first: one line of them would be hundreds of MiB.)
+	n=$(cat "$dev" | tr -d '\000' | grep -a -c -F "$(cat "$XFS/prot/marker.txt")")
+	[ "$n" -ge 1 ]
+	drain_records
+	sel=".event.action == \"file-read\" and .file.path == \"$dev\" and .process.name == \"cat\""
+	records_where "$sel" | head -n 3 >&2
+	[ "$(sum_where "$sel")" -eq "$(stat -c %s /tmp/daudit-xfs.img)" ]
+	[ "$(records_where "$sel" | jq -r .daudit.dataset | sort -u)" = reflinked ]
+	[ "$(records_where "$sel" | jq -r .user.id | sort -u)" = 0 ]
 }
