@@ -237,7 +237,7 @@ static void bad_values_are_refused_with_line_and_token(void **state)
 	refused("[rules]\noff_hours_nologin = 2\n",
 		"t.conf:2: off_hours_nologin must be yes or no: '2'");
 	refused("[rules]\ndisabled = volume_spike, spikes\n",
-		"t.conf:2: disabled: unknown rule (one of volume_spike, first_access, off_hours, enumeration, unapproved_reader, read_then_egress, hardlink): 'spikes'");
+		"t.conf:2: disabled: unknown rule (one of volume_spike, first_access, off_hours, enumeration, unapproved_reader, read_then_egress, hardlink, tamper): 'spikes'");
 	refused("[rules]\nweight_read_then_egress = 1001\n",
 		"t.conf:2: weight_read_then_egress must be a whole number from 0 to 1000: '1001'");
 	refused("[rules]\nweight_typo = 1\n",

@@ -494,6 +494,38 @@ static void moves_out_of_the_tree_are_findings(void **state)
 	free(s);
 }
 
+static void tampering_is_a_finding(void **state)
+{
+	struct fixture *f = *state;
+	struct who a = { 0, 1002, 9, 10100, NS, "bash" };
+	struct daudit_rec_alert *r;
+	size_t at = f->s.len;
+	char *s;
+
+	/* A login uid 1001 (session 7) claimed as 1002's by root. */
+	synth_alert(&f->s, 0, T0 + 10 * HOUR_NS, &a, "", "", "");
+	r = (void *)(f->s.buf + at);
+	r->kind = DAUDIT_ALERT_LOGINUID;
+	r->ino = 1001;
+	r->dev = 7;
+	/* kprobes disarmed. */
+	at = f->s.len;
+	synth_alert(&f->s, 1, T0 + 11 * HOUR_NS, &a, "", "kprobes/enabled", "0");
+	r = (void *)(f->s.buf + at);
+	r->kind = DAUDIT_ALERT_KPROBES;
+	feed(f);
+	assert_int_equal(findings(f, "tamper"), 2);
+	assert_int_equal(findings(f, "hardlink"), 0);
+	assert_int_equal(evidence(f, "tamper"), 2);
+	s = test_text(&f->c, "SELECT reason FROM findings WHERE rule = 'tamper' ORDER BY first_ns LIMIT 1");
+	assert_string_equal(s, "the sensor or its attribution tampered with: login uid 1001 (session 7) rewritten to 1002 by uid 0");
+	free(s);
+	s = test_text(&f->c, "SELECT reason FROM findings WHERE rule = 'tamper' ORDER BY first_ns DESC LIMIT 1");
+	assert_string_equal(s, "the sensor or its attribution tampered with: wrote '0' to kprobes/enabled: probes disarmed");
+	free(s);
+	assert_int_equal(test_int(&f->c, "SELECT MAX(score) FROM findings"), 60);
+}
+
 static void findings_continue_across_restarts_and_replays(void **state)
 {
 	struct fixture *f = *state;
@@ -568,6 +600,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(read_then_egress_after_a_bulk_read_of_many_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(hard_links_are_findings, setup, teardown),
 		cmocka_unit_test_setup_teardown(moves_out_of_the_tree_are_findings, setup, teardown),
+		cmocka_unit_test_setup_teardown(tampering_is_a_finding, setup, teardown),
 		cmocka_unit_test_setup_teardown(findings_continue_across_restarts_and_replays, setup, teardown),
 		cmocka_unit_test_setup_teardown(evidence_outlives_raw_retention, setup, teardown),
 		cmocka_unit_test_setup_teardown(disabled_rules_find_nothing, setup, teardown),

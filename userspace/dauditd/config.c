@@ -396,7 +396,7 @@ static int add_rule(struct parse *p, const char *item, void *arg)
 		return 0;
 	r = rule_by_name(item);
 	if (r < 0) {
-		fail(p, item, "disabled: unknown rule (one of volume_spike, first_access, off_hours, enumeration, unapproved_reader, read_then_egress, hardlink)");
+		fail(p, item, "disabled: unknown rule (one of volume_spike, first_access, off_hours, enumeration, unapproved_reader, read_then_egress, hardlink, tamper)");
 		return -1;
 	}
 	*mask |= 1U << r;

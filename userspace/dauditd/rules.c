@@ -431,6 +431,10 @@ static void reason(struct rules *r, const struct finding_state *f, char *out,
 		snprintf(out, len, "protected file of %s under an unprotected name: %s",
 			 f->dataset, f->detail);
 		break;
+	case RULE_TAMPER:
+		snprintf(out, len, "the sensor or its attribution tampered with: %s",
+			 f->detail);
+		break;
 	default:
 		snprintf(out, len, "?");
 	}
@@ -612,23 +616,49 @@ static void first_access(struct rules *r, const struct event *e)
 		*last = end_of_hour;
 }
 
-/* hardlink: every ALERT record of that kind is a finding of its own. */
-static void hardlink(struct rules *r, const struct event *e)
+/* A finding of its own for the ALERT record @e, with its evidence. */
+static struct finding_state *alert_finding(struct rules *r, int rule,
+					   const struct event *e)
 {
 	struct finding_state *f;
 	char key[128];
 	int created;
 
-	snprintf(key, sizeof(key), "hardlink/%" PRIx64 "/%u/%" PRIu64,
-		 e->instance_id, e->cpu, e->seq);
-	f = finding(r, RULE_HARDLINK, key, e->user, e->login, e->dataset,
-		    e->time_ns, &created);
+	snprintf(key, sizeof(key), "%s/%" PRIx64 "/%u/%" PRIu64,
+		 rule_info[rule].name, e->instance_id, e->cpu, e->seq);
+	f = finding(r, rule, key, e->user, e->login, e->dataset, e->time_ns,
+		    &created);
+	f->count = 1;
+	evidence(r, f, e->id);
+	return f;
+}
+
+/* hardlink: every link or move out of a tree is a finding of its own. */
+static void hardlink(struct rules *r, const struct event *e)
+{
+	struct finding_state *f = alert_finding(r, RULE_HARDLINK, e);
+
 	snprintf(f->detail, sizeof(f->detail), "%s %s %s",
 		 e->path ? e->path : "?",
 		 e->kind == DAUDIT_ALERT_RENAME ? "moved to" : "linked as",
 		 e->dest ? e->dest : "?");
-	f->count = 1;
-	evidence(r, f, e->id);
+}
+
+/* tamper: a login uid rewritten, kprobes disarmed: each a finding. */
+static void tamper(struct rules *r, const struct event *e)
+{
+	struct finding_state *f = alert_finding(r, RULE_TAMPER, e);
+
+	if (e->kind == DAUDIT_ALERT_LOGINUID)
+		snprintf(f->detail, sizeof(f->detail),
+			 "login uid %" PRIu64 " (session %" PRIu64 ") rewritten to %" PRIu32 " by uid %" PRIu32,
+			 (uint64_t)e->ino, (uint64_t)e->dev, e->subj->auid,
+			 e->subj->uid);
+	else
+		snprintf(f->detail, sizeof(f->detail),
+			 "wrote '%s' to kprobes/enabled%s",
+			 e->dest ? e->dest : "",
+			 e->dest && e->dest[0] == '0' ? ": probes disarmed" : "");
 }
 
 /* ------------------------------------------------------------------ */
@@ -941,8 +971,15 @@ void rules_event(struct rules *r, const struct event *e)
 			read_then_egress(r, e);
 		break;
 	case DAUDIT_REC_ALERT:
-		if (enabled(r, RULE_HARDLINK))
-			hardlink(r, e);
+		if (e->kind == DAUDIT_ALERT_HARDLINK ||
+		    e->kind == DAUDIT_ALERT_RENAME) {
+			if (enabled(r, RULE_HARDLINK))
+				hardlink(r, e);
+		} else if (e->kind == DAUDIT_ALERT_LOGINUID ||
+			   e->kind == DAUDIT_ALERT_KPROBES) {
+			if (enabled(r, RULE_TAMPER))
+				tamper(r, e);
+		}
 		break;
 	}
 }

@@ -24,6 +24,8 @@ const struct rule_info rule_info[RULE_MAX] = {
 		"a large read was followed shortly by data leaving the machine in the same login session" },
 	[RULE_HARDLINK] = { "hardlink", 50,
 		"a protected file was hard-linked or moved out of its tree, which can expose it under an unprotected name" },
+	[RULE_TAMPER] = { "tamper", 60,
+		"root changed who reads are attributed to (a login uid rewritten) or what is seen (kprobes disarmed)" },
 };
 
 int rule_by_name(const char *name)
