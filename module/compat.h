@@ -147,6 +147,21 @@ struct daudit_io_splice {
 #endif
 
 /*
+ * A multishot request's extra completions (each RECV of a multishot
+ * receive) pass no request to the io_uring_complete tracepoint.  6.12
+ * posts them through io_req_post_cqe(req, res, cflags), which has it;
+ * 6.1 through io_post_aux_cqe(ctx, user_data, res, cflags, overflow),
+ * which does not: there the request is remembered while io_recv() or
+ * io_recvmsg() runs in the task (hook_uring.c).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#define DAUDIT_URING_AUX_HAS_REQ 1
+#define DAUDIT_URING_AUX_SYMBOL "io_req_post_cqe"
+#else
+#define DAUDIT_URING_AUX_SYMBOL "io_post_aux_cqe"
+#endif
+
+/*
  * The syscall probe's RCU read-side critical section.  Up to 6.12 every
  * tracepoint probe runs with preemption disabled (__DO_TRACE), and since
  * v4.20 a preemption-disabled region is an RCU read-side critical section

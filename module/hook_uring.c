@@ -7,7 +7,8 @@
  * input is found by descriptor at completion.  A read submitted with
  * IOSQE_CQE_SKIP_SUCCESS posts no completion when it succeeds, so no
  * event: its result is taken where the read returns (a return probe on
- * io_read()).
+ * io_read()).  A multishot RECV's completions but the last carry no
+ * request either: they are taken where they are posted.
  */
 #include <linux/fdtable.h>
 #include <linux/io_uring_types.h>
@@ -173,4 +174,153 @@ struct kretprobe daudit_krp_uring_read = {
 	.handler = read_return,
 	.data_size = sizeof(struct uring_ret),
 	.maxactive = 256,
+};
+
+/*
+ * Multishot receives (and reads, 6.7+): every completion but the last is
+ * an "auxiliary" CQE, posted by a function that returns whether it was
+ * posted (when it was not, the request ends and its final completion,
+ * with the same result, goes through the tracepoint).  Counted at that
+ * function's return, attributed to the request's task.
+ */
+struct uring_aux {
+	struct io_kiocb *req;
+	int res;
+};
+
+#ifndef DAUDIT_URING_AUX_HAS_REQ
+/*
+ * 6.1: the request whose io_recv() or io_recvmsg() is running in a task,
+ * for that task's auxiliary completions.  A multishot receive runs in its
+ * submitter's task, never in an io-wq worker; a slot is taken at entry and
+ * given back at return.  When all are taken the receive is not followed,
+ * and counted as missed.
+ */
+#define MSHOT_SLOTS 64
+static struct mshot_slot {
+	struct task_struct *task;
+	struct io_kiocb *req;
+} mshot_slots[MSHOT_SLOTS];
+static atomic64_t mshot_missed;
+
+static struct mshot_slot *mshot_mine(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < MSHOT_SLOTS; i++)
+		if (READ_ONCE(mshot_slots[i].task) == current)
+			return &mshot_slots[i];
+	return NULL;
+}
+
+static int recv_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct io_kiocb *r = (void *)regs_get_kernel_argument(regs, 0);
+	unsigned int i;
+
+	if (!(READ_ONCE(r->flags) & REQ_F_APOLL_MULTISHOT))
+		return 1;
+	for (i = 0; i < MSHOT_SLOTS; i++) {
+		if (cmpxchg(&mshot_slots[i].task, NULL, current) == NULL) {
+			/* Only this task reads the slot it took. */
+			WRITE_ONCE(mshot_slots[i].req, r);
+			return 0;
+		}
+	}
+	atomic64_inc(&mshot_missed);
+	return 1;
+}
+
+static int recv_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct mshot_slot *s = mshot_mine();
+
+	if (s) {
+		WRITE_ONCE(s->req, NULL);
+		/* The slot is free only once its request is gone. */
+		smp_store_release(&s->task, NULL);
+	}
+	return 0;
+}
+
+struct kretprobe daudit_krp_uring_recv = {
+	.kp.symbol_name = "io_recv",
+	.entry_handler = recv_entry,
+	.handler = recv_return,
+	.maxactive = MSHOT_SLOTS,
+};
+
+struct kretprobe daudit_krp_uring_recvmsg = {
+	.kp.symbol_name = "io_recvmsg",
+	.entry_handler = recv_entry,
+	.handler = recv_return,
+	.maxactive = MSHOT_SLOTS,
+};
+
+/* io_post_aux_cqe(ctx, user_data, res, cflags, allow_overflow) */
+static struct io_kiocb *aux_req(struct pt_regs *regs)
+{
+	struct mshot_slot *s = mshot_mine();
+
+	return s ? READ_ONCE(s->req) : NULL;
+}
+
+u64 daudit_uring_missed(void)
+{
+	return atomic64_read(&mshot_missed);
+}
+#else
+/* io_req_post_cqe(req, res, cflags) */
+static struct io_kiocb *aux_req(struct pt_regs *regs)
+{
+	return (void *)regs_get_kernel_argument(regs, 0);
+}
+
+u64 daudit_uring_missed(void)
+{
+	return 0;
+}
+#endif
+
+static int aux_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct uring_aux *a = (void *)ri->data;
+
+	a->req = aux_req(regs);
+#ifdef DAUDIT_URING_AUX_HAS_REQ
+	a->res = (int)regs_get_kernel_argument(regs, 1);
+#else
+	a->res = (int)regs_get_kernel_argument(regs, 2);
+#endif
+	/* Only reads of some bytes are followed to their return. */
+	if (!a->req || a->res <= 0 || !read_path(READ_ONCE(a->req->opcode)))
+		return 1;
+	return 0;
+}
+
+static int aux_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct uring_aux *a = (void *)ri->data;
+	struct io_kiocb *r = a->req;
+	struct daudit_io io = {
+		.off = DAUDIT_OFFSET_UNKNOWN,
+		.calls = 1,
+		.bytes = a->res,
+		.path = read_path(READ_ONCE(r->opcode)),
+	};
+
+	/* Not posted: the request ends with this result, counted then. */
+	if (!(regs_return_value(regs) & 0xff) || !r->file || !r->task)
+		return 0;
+	/* A return handler runs with preemption disabled: an RCU section. */
+	daudit_hook_read(r->file, true, -1, r->task, &io);
+	return 0;
+}
+
+struct kretprobe daudit_krp_uring_aux = {
+	.kp.symbol_name = DAUDIT_URING_AUX_SYMBOL,
+	.entry_handler = aux_entry,
+	.handler = aux_return,
+	.data_size = sizeof(struct uring_aux),
+	.maxactive = 64,
 };

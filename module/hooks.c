@@ -34,6 +34,11 @@ static struct kprobe *kps[] = {
 
 static struct kretprobe *krps[] = {
 	&daudit_krp_uring_read,
+	&daudit_krp_uring_aux,
+#ifndef DAUDIT_URING_AUX_HAS_REQ
+	&daudit_krp_uring_recv,
+	&daudit_krp_uring_recvmsg,
+#endif
 	&daudit_krp_clone,
 	&daudit_krp_loginuid,
 };
@@ -103,7 +108,7 @@ u64 daudit_hooks_missed(void)
 
 	for (i = 0; i < ARRAY_SIZE(krps); i++)
 		n += READ_ONCE(krps[i]->kp.nmissed) + READ_ONCE(krps[i]->nmissed);
-	return n;
+	return n + daudit_uring_missed();
 }
 
 void daudit_hooks_exit(void)

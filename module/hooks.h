@@ -26,6 +26,13 @@ void daudit_probe_uring_complete(void *data, void *ctx, void *req,
 				 u64 user_data, int res, unsigned int cflags,
 				 u64 extra1, u64 extra2);
 extern struct kretprobe daudit_krp_uring_read;
+extern struct kretprobe daudit_krp_uring_aux;
+#ifndef DAUDIT_URING_AUX_HAS_REQ
+extern struct kretprobe daudit_krp_uring_recv;
+extern struct kretprobe daudit_krp_uring_recvmsg;
+#endif
+/* Multishot receives not followed for want of a slot (6.1). */
+u64 daudit_uring_missed(void);
 /* hook_sched.c: sched:sched_process_exec and sched_process_exit. */
 void daudit_probe_exec(void *data, struct task_struct *p, pid_t old_pid,
 		       struct linux_binprm *bprm);

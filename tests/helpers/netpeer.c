@@ -13,8 +13,9 @@
  *            "received=N" per connection when it closes
  *   netpeer get tcp|udp|unix ADDR MODE      read everything from a server
  *            through MODE: read, readv, recv, recvfrom, recvmsg,
- *            recvmmsg, splice, uring-recv, uring-read; prints
- *            "bytes=N pid=P"
+ *            recvmmsg, splice, uring-recv, uring-read, uring-recv-multi
+ *            (one multishot RECV into provided buffers, submitted again
+ *            only when the kernel ends it); prints "bytes=N pid=P"
  * ADDR is HOST:PORT, or a path for unix sockets.
  */
 #define _GNU_SOURCE
@@ -260,6 +261,81 @@ static ssize_t get_one(int fd, const char *mode, char *buf, int *pipefd,
 	exit(2);
 }
 
+#define MSHOT_BUFS 8
+
+/* (Re)provide buffer @bid (all of them with @bid < 0) to group 1. */
+static void provide(struct io_uring *ring, char *bufs, int bid)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+
+	if (bid < 0)
+		io_uring_prep_provide_buffers(sqe, bufs, CHUNK, MSHOT_BUFS, 1, 0);
+	else
+		io_uring_prep_provide_buffers(sqe, bufs + bid * CHUNK, CHUNK, 1,
+					      1, bid);
+	sqe->user_data = 0;
+}
+
+static void recv_multishot(struct io_uring *ring, int fd)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+
+	io_uring_prep_recv_multishot(sqe, fd, NULL, 0, 0);
+	sqe->flags |= IOSQE_BUFFER_SELECT;
+	sqe->buf_group = 1;
+	sqe->user_data = 1;
+}
+
+/*
+ * Everything from @fd through multishot RECVs: each completion names the
+ * buffer it filled, given back at once; a RECV the kernel ends (out of
+ * buffers) is submitted again; a completion of 0 bytes is the end.
+ */
+static long long get_multishot(int fd)
+{
+	static char bufs[MSHOT_BUFS * CHUNK];
+	struct io_uring_cqe *cqe;
+	struct io_uring ring;
+	long long total = 0;
+
+	if (io_uring_queue_init(64, &ring, 0) < 0)
+		die("io_uring");
+	provide(&ring, bufs, -1);
+	recv_multishot(&ring, fd);
+	for (;;) {
+		int res, more;
+
+		if (io_uring_submit_and_wait(&ring, 1) < 0 ||
+		    io_uring_wait_cqe(&ring, &cqe) < 0)
+			die("wait_cqe");
+		res = cqe->res;
+		more = cqe->flags & IORING_CQE_F_MORE;
+		if (cqe->user_data == 0) {
+			io_uring_cqe_seen(&ring, cqe);
+			if (res < 0) {
+				errno = -res;
+				die("provide buffers");
+			}
+			continue;
+		}
+		if (res > 0) {
+			total += res;
+			provide(&ring, bufs, cqe->flags >> IORING_CQE_BUFFER_SHIFT);
+		}
+		io_uring_cqe_seen(&ring, cqe);
+		if (res == 0)
+			break;
+		if (res < 0 && res != -ENOBUFS) {
+			errno = -res;
+			die("multishot recv");
+		}
+		if (!more)
+			recv_multishot(&ring, fd);
+	}
+	io_uring_queue_exit(&ring);
+	return total;
+}
+
 static int get(struct addr *a, const char *mode)
 {
 	char buf[CHUNK];
@@ -287,8 +363,13 @@ static int get(struct addr *a, const char *mode)
 		if (send(fd, "?", 1, 0) != 1)
 			die("send");
 	}
-	while ((n = get_one(fd, mode, buf, pipefd, &ring)) > 0)
-		total += n;
+	if (!strcmp(mode, "uring-recv-multi")) {
+		total = get_multishot(fd);
+		n = 0;
+	} else {
+		while ((n = get_one(fd, mode, buf, pipefd, &ring)) > 0)
+			total += n;
+	}
 	if (n < 0 && !(a->type == SOCK_DGRAM &&
 		       (errno == EAGAIN || errno == EWOULDBLOCK)))
 		die(mode);

@@ -90,6 +90,10 @@ check_tcp() {
 	check_tcp uring-read io_uring_read
 }
 
+@test "TCP: io_uring multishot RECV into provided buffers" {
+	check_tcp uring-recv-multi io_uring_recv
+}
+
 @test "UDP: recvmmsg(2) from a protected endpoint (prefix match)" {
 	# UDP may drop datagrams a slow reader has no room for: what counts is
 	# that the records say exactly what the reader received.
