@@ -29,8 +29,10 @@ USER_LDLIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 LIB_SRCS    := $(wildcard userspace/lib/*.c)
 DAUDIT_SRCS := $(wildcard userspace/daudit/*.c)
-DAUDITD_SRCS := $(wildcard userspace/dauditd/*.c)
-USER_HDRS   := $(wildcard userspace/*/*.h) module/uapi/daudit.h
+# The review rules are a folder of their own, one file per rule.
+DAUDITD_SRCS := $(wildcard userspace/dauditd/*.c userspace/dauditd/rules/*.c)
+USER_HDRS   := $(wildcard userspace/*/*.h userspace/dauditd/rules/*.h) \
+	module/uapi/daudit.h
 
 LIB_OBJS    := $(LIB_SRCS:%.c=$(OBJ)/%.o)
 DAUDIT_OBJS := $(DAUDIT_SRCS:%.c=$(OBJ)/%.o)

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Review rules.  Each rule is a function with its thresholds from
- * [rules] and [hours] and [allowlist]; each finding is one row of
- * `findings` (one per rule and subject and period, see the keys in
- * rules.c) with the records that justify it copied into `evidence`.
+ * Review rules, the interface the rest of dauditd uses; the engine and
+ * one file per rule are in rules/.  Each rule is a function with its
+ * thresholds from [rules] and [hours] and [allowlist]; each finding is
+ * one row of `findings` (one per rule and subject and period, see the
+ * keys in rules/) with the records that justify it copied into
+ * `evidence`.
  *
  * Rules about single records (off_hours, first_access, unapproved_reader,
- * read_then_egress, hardlink) run as each record is stored, and their
- * findings are written in the batch's transaction, so a finding is
+ * read_then_egress, hardlink, tamper) run as each record is stored, and
+ * their findings are written in the batch's transaction, so a finding is
  * committed with the records it is about, exactly once.  Rules about
  * totals (volume_spike, enumeration) run when the rollups are written
  * (rollup_flush_ms), in that transaction.

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * volume_spike (on totals; one finding per user and local day): the
+ * user's bytes read that day exceed both mean + spike_stddevs x sd and
+ * spike_p95_factor x p95 of their daily totals over the previous
+ * spike_days local days, days without reads counting as 0, provided at
+ * least spike_min_active_days of those days had reads.  sd is the
+ * population standard deviation, p95 by linear interpolation between
+ * closest ranks; both comparisons are strict.  Evidence: the first read
+ * of each of the day's most-read files, most bytes first.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rule.h"
+#include "table.h"
+#include "util.h"
+
+/* Newton's method: the Makefile links no libm for one square root. */
+static double root(double x)
+{
+	double r = x > 1 ? x / 2 : 1, prev = 0;
+	int i;
+
+	if (x <= 0)
+		return 0;
+	for (i = 0; i < 200 && r != prev; i++) {
+		prev = r;
+		r = (r + x / r) / 2;
+	}
+	return r;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void rules_baseline(const uint64_t *days, unsigned int n,
+		    unsigned int min_active, struct baseline *b)
+{
+	uint64_t *s = util_xcalloc(n, sizeof(*s));
+	double sum = 0, var = 0, pos, frac;
+	unsigned int i, lo;
+
+	memset(b, 0, sizeof(*b));
+	for (i = 0; i < n; i++) {
+		sum += (double)days[i];
+		b->active += days[i] > 0;
+		s[i] = days[i];
+	}
+	if (!n) {
+		free(s);
+		return;
+	}
+	b->mean = sum / n;
+	for (i = 0; i < n; i++)
+		var += ((double)days[i] - b->mean) * ((double)days[i] - b->mean);
+	b->sd = root(var / n);
+	qsort(s, n, sizeof(*s), cmp_u64);
+	pos = 0.95 * (n - 1);
+	lo = (unsigned int)pos;
+	frac = pos - lo;
+	b->p95 = lo + 1 < n ? (double)s[lo] + frac * ((double)s[lo + 1] - (double)s[lo]) :
+		 (double)s[lo];
+	b->ok = b->active >= min_active;
+	free(s);
+}
+
+static const struct baseline *baseline_for(struct rules *r,
+					   const struct rollup_touch *t)
+{
+	unsigned int n = r->cfg->rules.spike_days, i;
+	struct baseline_entry *be;
+	sqlite3_stmt *st = r->day_totals;
+	int64_t *starts;
+	uint64_t *vals;
+	int fresh;
+
+	be = hmap_insert(&r->baselines, t, sizeof(*t), &fresh);
+	if (!fresh && be->days == n)
+		return &be->b;
+	starts = util_xcalloc(n, sizeof(*starts));
+	vals = util_xcalloc(n, sizeof(*vals));
+	for (i = 0; i < n; i++)
+		starts[i] = tp_day_add(t->bucket, -(int)(n - i));
+	sqlite3_bind_int64(st, 1, t->user);
+	sqlite3_bind_int(st, 2, (int)t->login);
+	sqlite3_bind_int64(st, 3, starts[0]);
+	sqlite3_bind_int64(st, 4, t->bucket);
+	while (store_step(r->store, st)) {
+		int64_t bucket = sqlite3_column_int64(st, 0);
+
+		for (i = 0; i < n; i++)
+			if (starts[i] == bucket)
+				vals[i] = (uint64_t)sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	rules_baseline(vals, n, r->cfg->rules.spike_min_active_days, &be->b);
+	be->days = n;
+	free(starts);
+	free(vals);
+	return &be->b;
+}
+
+void volume_spike(struct rules *r, const struct rollup_touch *t)
+{
+	const struct rules_config *rc = &r->cfg->rules;
+	const struct baseline *b = baseline_for(r, t);
+	struct finding_state *f;
+	uint64_t today;
+	char key[96];
+	int created;
+
+	if (!b->ok)
+		return;
+	today = query_u64(r, r->day_sum, t, NULL);
+	if (!((double)today > b->mean + rc->spike_stddevs * b->sd &&
+	      (double)today > rc->spike_p95_factor * b->p95))
+		return;
+	snprintf(key, sizeof(key), "volume_spike/%u/%u/%" PRId64, t->user,
+		 t->login, t->bucket);
+	f = finding(r, RULE_VOLUME_SPIKE, key, t->user, (int)t->login, NULL,
+		    (uint64_t)t->bucket * NSEC_PER_SEC, &created);
+	/* It is about the whole day. */
+	f->last_ns = (uint64_t)(tp_day_add(t->bucket, 1) - 1) * NSEC_PER_SEC;
+	f->bytes = today;
+	f->v[0] = b->mean;
+	f->v[1] = b->sd;
+	f->v[2] = b->p95;
+	f->v[3] = b->active;
+	f->have_v = 1;
+	/* The first read of each of the day's most-read files. */
+	if (created)
+		evidence_query(r, f, r->ev_top_files, tp_day_add(t->bucket, 1),
+			       t->bucket);
+}
+
+void volume_spike_reason(struct rules *r, const struct finding_state *f,
+			 char *out, size_t len)
+{
+	const struct rules_config *rc = &r->cfg->rules;
+	char a[64], m[32], sd[32], p[32], l1[32], l2[32];
+
+	snprintf(out, len,
+		 "read %s in one day, far above this user's previous %u days (%.0f with reads): mean %s, standard deviation %s, 95th percentile %s a day; the rule needs more than mean + %g sd (%s) and more than %g x p95 (%s)",
+		 hbytes(f->bytes, a, sizeof(a)), rc->spike_days, f->v[3],
+		 table_human_bytes((uint64_t)f->v[0], m, sizeof(m)),
+		 table_human_bytes((uint64_t)f->v[1], sd, sizeof(sd)),
+		 table_human_bytes((uint64_t)f->v[2], p, sizeof(p)),
+		 rc->spike_stddevs,
+		 table_human_bytes((uint64_t)(f->v[0] + rc->spike_stddevs * f->v[1]),
+				   l1, sizeof(l1)),
+		 rc->spike_p95_factor,
+		 table_human_bytes((uint64_t)(rc->spike_p95_factor * f->v[2]),
+				   l2, sizeof(l2)));
+}
