@@ -9,31 +9,24 @@
  * into the first level).  Others are looked up by their struct file
  * pointer and role (read, or egress for writes by a marked session) in a
  * fixed hash table under RCU.  A miss, or a verdict from an older policy,
- * classifies the file once (dentry ancestry or socket peer; egress
- * destinations also their path and mount, with d_path(): never sleeps)
- * and caches the result; an entry whose verdict changes is replaced,
- * never edited, so readers see either whole.
+ * has the file judged once (verdict.c: never sleeps) and caches the
+ * result; an entry whose verdict changes is replaced, never edited, so
+ * readers see either whole.
  */
 #include <linux/atomic.h>
 #include <linux/file.h>
 #include <linux/hash.h>
-#include <linux/kdev_t.h>
-#include <linux/magic.h>
-#include <linux/in.h>
-#include <linux/net.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/vmalloc.h>
 
-#include "classify.h"
-#include "egress.h"
 #include "fcache.h"
 #include "policy.h"
 #include "record.h"
 #include "session.h"
-#include "socket.h"
 #include "stats.h"
+#include "verdict.h"
 
 static unsigned int file_cache_bits = 14;
 module_param(file_cache_bits, uint, 0444);
@@ -88,209 +81,6 @@ static void retire(struct daudit_fentry *fe, u16 reason)
 	call_rcu(&fe->rcu, fentry_free_rcu);
 }
 
-/* A new entry with room for @tail bytes of strings. */
-static struct daudit_fentry *fentry_alloc(const struct daudit_policy *p,
-					  struct file *file, u8 role, u32 tail)
-{
-	struct inode *inode = file_inode(file);
-	struct daudit_fentry *fe;
-
-	/* Egress entries end "path NUL mount NUL fstype NUL", even if empty. */
-	if (role == DAUDIT_ROLE_EGRESS)
-		tail += 2;
-	fe = kzalloc(struct_size(fe, path, tail + 1), GFP_NOWAIT | __GFP_NOWARN);
-	if (!fe)
-		return NULL;
-	fe->file = file;
-	fe->dentry = file->f_path.dentry;
-	fe->gen = p->generation;
-	fe->role = role;
-	fe->dataset = -1;
-	INIT_HLIST_HEAD(&fe->sessions);
-	fe->dev = new_encode_dev(inode->i_sb->s_dev);
-	fe->ino = inode->i_ino;
-	return fe;
-}
-
-static bool attach_sock(struct daudit_fentry *fe,
-			const struct daudit_sockinfo *si)
-{
-	fe->kind = DAUDIT_KIND_SOCK;
-	fe->sock = kmemdup(si, sizeof(*si), GFP_NOWAIT | __GFP_NOWARN);
-	return fe->sock;
-}
-
-/*
- * A block device holding a protected file system, read raw: protected
- * data of the first dataset there, under the device's own path.
- */
-static void raw_device(const struct daudit_policy *p, struct file *file,
-		       char *buf, struct daudit_verdict *v)
-{
-	char *path;
-
-	v->dataset = daudit_policy_raw(p, file_inode(file)->i_rdev);
-	path = d_path(&file->f_path, buf, PATH_MAX);
-	if (IS_ERR(path))
-		path = "";
-	v->path_len = strlen(path);
-	memmove(buf, path, v->path_len + 1);
-	v->path = buf;
-}
-
-/* READ role: is reading @file reading protected data? */
-static struct daudit_fentry *classify_read(const struct daudit_policy *p,
-					   struct file *file, char *buf)
-{
-	struct daudit_fentry *fe;
-	struct daudit_sockinfo si;
-	struct daudit_verdict v;
-	struct dentry *real = NULL;
-
-	if (S_ISSOCK(file_inode(file)->i_mode)) {
-		if (!daudit_sock_describe(file, &si))
-			return fentry_alloc(p, file, DAUDIT_ROLE_READ, 0);
-		v.dataset = daudit_sock_classify(p, &si);
-		v.path = si.path;
-		v.path_len = si.path_len;
-	} else if (S_ISBLK(file_inode(file)->i_mode)) {
-		raw_device(p, file, buf, &v);
-	} else {
-		/* A stacked file (overlayfs) is judged by its data's dentry. */
-		real = daudit_d_real_data(file->f_path.dentry);
-		daudit_classify(p, real, buf, &v);
-	}
-	if (v.dataset < 0)
-		v.path_len = 0;
-	fe = fentry_alloc(p, file, DAUDIT_ROLE_READ, v.path_len);
-	if (!fe)
-		return NULL;
-	if (real && d_inode(real) != file_inode(file)) {
-		fe->dev = new_encode_dev(d_inode(real)->i_sb->s_dev);
-		fe->ino = d_inode(real)->i_ino;
-	}
-	if (S_ISSOCK(file_inode(file)->i_mode) && !attach_sock(fe, &si)) {
-		kfree(fe);
-		return NULL;
-	}
-	fe->dataset = v.dataset;
-	fe->path_len = v.path_len;
-	if (v.dataset >= 0) {
-		strscpy(fe->dsname, daudit_policy_dataset_name(p, v.dataset),
-			sizeof(fe->dsname));
-		memcpy(fe->path, v.path, v.path_len);
-	}
-	return fe;
-}
-
-/* Filesystems that are the kernel's own interfaces, not a place data goes. */
-static bool pseudo_fs(struct super_block *sb)
-{
-	switch (sb->s_magic) {
-	case PROC_SUPER_MAGIC: case SYSFS_MAGIC: case CGROUP_SUPER_MAGIC:
-	case CGROUP2_SUPER_MAGIC: case DEBUGFS_MAGIC: case TRACEFS_MAGIC:
-	case SECURITYFS_MAGIC: case DEVPTS_SUPER_MAGIC: case BPF_FS_MAGIC:
-	case PSTOREFS_MAGIC: case EFIVARFS_MAGIC: case NSFS_MAGIC:
-	case PIPEFS_MAGIC: case SOCKFS_MAGIC: case ANON_INODE_FS_MAGIC:
-		return true;
-	}
-	return false;
-}
-
-static struct daudit_fentry *egress_sock(const struct daudit_policy *p,
-					 struct file *file)
-{
-	struct daudit_sockinfo si;
-	struct daudit_fentry *fe;
-	bool out;
-
-	/* Sending to a protected data service is not taking data out. */
-	out = daudit_sock_describe(file, &si) &&
-	      (si.family == AF_UNIX || si.protocol == IPPROTO_TCP ||
-	       si.protocol == IPPROTO_UDP) &&
-	      daudit_sock_classify(p, &si) < 0;
-	fe = fentry_alloc(p, file, DAUDIT_ROLE_EGRESS, out ? si.path_len : 0);
-	if (!fe || !out)
-		return fe;
-	if (!attach_sock(fe, &si)) {
-		kfree(fe);
-		return NULL;
-	}
-	fe->dataset = 0;
-	fe->egress_kind = si.family == AF_UNIX ? DAUDIT_EGRESS_UNIX :
-						 DAUDIT_EGRESS_NET;
-	if (daudit_sock_loopback(&si))
-		fe->egress_flags |= DAUDIT_EGRESS_F_LOOPBACK;
-	fe->path_len = si.path_len;
-	memcpy(fe->path, si.path, si.path_len);
-	return fe;
-}
-
-/* A file outside protected trees: its path, mount point and fs type. */
-static struct daudit_fentry *egress_file(const struct daudit_policy *p,
-					 struct file *file, char *buf)
-{
-	struct path mnt = { .mnt = file->f_path.mnt,
-			    .dentry = file->f_path.mnt->mnt_root };
-	const char *fstype = file_inode(file)->i_sb->s_type->name;
-	struct daudit_fentry *fe;
-	char *path, *mpath, *fpath;
-	u32 plen, mlen, tlen = strlen(fstype);
-
-	path = d_path(&file->f_path, buf, PATH_MAX);
-	if (IS_ERR(path))
-		path = "";
-	plen = strlen(path);
-	fpath = kmemdup(path, plen + 1, GFP_NOWAIT | __GFP_NOWARN);
-	if (!fpath)
-		return NULL;
-	mpath = d_path(&mnt, buf, PATH_MAX);
-	if (IS_ERR(mpath))
-		mpath = "";
-	mlen = strlen(mpath);
-	fe = fentry_alloc(p, file, DAUDIT_ROLE_EGRESS, plen + mlen + tlen);
-	if (fe) {
-		fe->dataset = 0;
-		fe->egress_kind = DAUDIT_EGRESS_FILE;
-		fe->path_len = plen;
-		fe->mount_len = mlen;
-		fe->fstype_len = tlen;
-		memcpy(fe->path, fpath, plen + 1);
-		memcpy(fe->path + plen + 1, mpath, mlen + 1);
-		memcpy(fe->path + plen + mlen + 2, fstype, tlen + 1);
-	}
-	kfree(fpath);
-	return fe;
-}
-
-/* EGRESS role: is writing to @file taking data out? */
-static struct daudit_fentry *classify_egress(const struct daudit_policy *p,
-					     struct file *file, char *buf)
-{
-	struct inode *inode = file_inode(file);
-	struct daudit_verdict v;
-
-	if (S_ISSOCK(inode->i_mode))
-		return egress_sock(p, file);
-	if ((S_ISREG(inode->i_mode) || S_ISBLK(inode->i_mode)) &&
-	    !pseudo_fs(inode->i_sb)) {
-		daudit_classify(p, file->f_path.dentry, buf, &v);
-		if (v.dataset < 0)
-			return egress_file(p, file, buf);
-	}
-	/* Pipes, terminals, /dev/null, protected files: not a way out. */
-	return fentry_alloc(p, file, DAUDIT_ROLE_EGRESS, 0);
-}
-
-/* Same verdict as an existing entry? */
-static bool same_verdict(const struct daudit_fentry *a,
-			 const struct daudit_fentry *b)
-{
-	return a->dataset == b->dataset && a->egress_kind == b->egress_kind &&
-	       !strcmp(a->dsname, b->dsname) && a->path_len == b->path_len &&
-	       !memcmp(a->path, b->path, a->path_len);
-}
-
 /*
  * Classify @file (referenced) for @role and install the verdict.  Returns
  * the entry, protected or not, or NULL if none could be made or kept.
@@ -306,8 +96,8 @@ static struct daudit_fentry *install(const struct daudit_policy *p,
 	buf = daudit_scratch_get();
 	if (!buf)
 		return NULL;
-	fe = role == DAUDIT_ROLE_READ ? classify_read(p, file, buf) :
-					classify_egress(p, file, buf);
+	fe = role == DAUDIT_ROLE_READ ? daudit_verdict_read(p, file, buf) :
+					daudit_verdict_egress(p, file, buf);
 	daudit_scratch_put();
 	if (!fe) {
 		daudit_count(alloc_failures, 1);
@@ -316,7 +106,7 @@ static struct daudit_fentry *install(const struct daudit_policy *p,
 
 	spin_lock_irqsave(&locks[b % LOCK_STRIPES], flags);
 	old = lookup(file, role, b);
-	if (old && old->dentry == fe->dentry && same_verdict(old, fe)) {
+	if (old && old->dentry == fe->dentry && daudit_verdict_same(old, fe)) {
 		/* Policy changed but not for this file: keep its sessions. */
 		WRITE_ONCE(old->gen, p->generation);
 		ret = old;
