@@ -2,7 +2,8 @@
 /*
  * dauditd: the collector.  This file only reads the command line, sets up
  * signals, and starts and stops the parts: config.c, loop.c (device and
- * event loop), ingest.c, store.c, rollup.c, rules.c, policyload.c.
+ * event loop), ingest.c, store.c, rollup.c, rules/ (the review rules),
+ * policyload.c.
  */
 #include <errno.h>
 #include <getopt.h>
