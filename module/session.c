@@ -382,12 +382,54 @@ static bool loader_injects(struct mm_struct *mm)
 	return false;
 }
 
+/* Root's, and writable by root alone. */
+static bool root_only(const struct inode *inode)
+{
+	return inode && uid_eq(inode->i_uid, GLOBAL_ROOT_UID) &&
+	       !(inode->i_mode & (S_IWGRP | S_IWOTH));
+}
+
+/*
+ * Does @mm map code from a file other than its executable @exe or a
+ * system file (root's and writable by root alone, in a directory that is
+ * too)?  That is code someone other than root could have put there: a
+ * plugin of the user's choosing, a memfd.  The mappings are walked under
+ * the mmap lock taken without waiting (atomic context); when it cannot be
+ * had, the answer is yes.  Anonymous executable memory (a JIT) is the
+ * program's own doing and does not count.
+ */
+static bool foreign_code(struct mm_struct *mm, const struct inode *exe)
+{
+	struct vm_area_struct *vma;
+	bool foreign = false;
+	VMA_ITERATOR(vmi, mm, 0);
+
+	if (!mmap_read_trylock(mm))
+		return true;
+	for_each_vma(vmi, vma) {
+		struct file *f = vma->vm_file;
+		struct dentry *parent;
+
+		if (!(vma->vm_flags & VM_EXEC) || !f || file_inode(f) == exe)
+			continue;
+		parent = READ_ONCE(f->f_path.dentry->d_parent);
+		if (!root_only(file_inode(f)) ||
+		    !root_only(d_inode_rcu(parent))) {
+			foreign = true;
+			break;
+		}
+	}
+	mmap_read_unlock(mm);
+	return foreign;
+}
+
 /*
  * Is @task running one of the dataset's trusted readers, with only its
  * own code?  Trust is for the program, so not for a process being traced
- * (a debugger can make it do anything) nor one whose loader was told to
- * load other code (LD_PRELOAD, LD_AUDIT, LD_LIBRARY_PATH).  Checked when
- * the session starts, only for trusted programs.
+ * (a debugger can make it do anything), nor one whose loader was told to
+ * load other code (LD_PRELOAD, LD_AUDIT, LD_LIBRARY_PATH), nor one that
+ * maps code from a file that is not the program or a system file.
+ * Checked when the session starts, only for trusted programs.
  */
 static bool trusted(const struct daudit_policy *p, u16 dataset,
 		    struct task_struct *task)
@@ -407,7 +449,7 @@ static bool trusted(const struct daudit_policy *p, u16 dataset,
 		return false;
 	if (READ_ONCE(task->ptrace) || READ_ONCE(task->group_leader->ptrace))
 		return false;
-	return !loader_injects(mm);
+	return !loader_injects(mm) && !foreign_code(mm, inode);
 }
 
 static struct daudit_session *create(const struct daudit_policy *p,

@@ -348,12 +348,30 @@ static int do_list(const char *list, int rounds)
 	return 0;
 }
 
+/*
+ * READER_MAP_EXEC=FILE: first map FILE executable, as a program loading a
+ * plugin would (the trusted-reader tests: code that is not the program's).
+ */
+static void map_exec(void)
+{
+	const char *path = getenv("READER_MAP_EXEC");
+	int fd;
+
+	if (!path)
+		return;
+	fd = open(path, O_RDONLY);
+	if (fd < 0 || mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0) == MAP_FAILED)
+		die(path);
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
 	long long n;
 	int fd;
 
+	map_exec();
 	if (argc < 3) {
 		fprintf(stderr, "usage: reader MODE FILE [ARGS] (see the source)\n");
 		return 2;

@@ -152,6 +152,27 @@ POL
 	load_policy
 }
 
+@test "a trusted reader that maps code from a file of the user's is not trusted; system libraries keep its trust" {
+	trusted_policy
+	f=/srv/customers/2026/phones.csv
+	lib=$(find /lib /usr/lib -name 'libc.so.6' | head -n1)
+	[ -n "$lib" ]
+	# A plugin alice wrote (any bytes will do: it is only mapped).
+	cp "$lib" /tmp/alice-plugin.so
+	chown alice /tmp/alice-plugin.so
+	# A system library mapped again: still trusted, not recorded.
+	as_user alice env "READER_MAP_EXEC=$lib" trusted-reader read "$f" >/dev/null
+	n=$(as_user alice env READER_MAP_EXEC=/tmp/alice-plugin.so trusted-reader read "$f" |
+		sed -n 's/^bytes=\([0-9]*\) .*/\1/p')
+	drain_records
+	file_records "$f" | jq -c '{name: .process.name, bytes: .daudit.bytes}' >&2
+	[ "$(file_records "$f" | wc -l)" -eq 1 ]
+	[ "$n" -gt 0 ]
+	[ "$(bytes_for "$f")" -eq "$n" ]
+	rm -f /tmp/alice-plugin.so
+	load_policy
+}
+
 @test "module unload is on record in the kernel log and the audit trail" {
 	rmmod daudit
 	dmesg | grep -q 'daudit: unloaded: [0-9]* records written'
