@@ -386,7 +386,7 @@ static bool loader_injects(struct mm_struct *mm)
 static bool root_only(const struct inode *inode)
 {
 	return inode && uid_eq(inode->i_uid, GLOBAL_ROOT_UID) &&
-	       !(inode->i_mode & (S_IWGRP | S_IWOTH));
+	       !(inode->i_mode & 0022);
 }
 
 /*
@@ -400,9 +400,9 @@ static bool root_only(const struct inode *inode)
  */
 static bool foreign_code(struct mm_struct *mm, const struct inode *exe)
 {
+	VMA_ITERATOR(vmi, mm, 0);
 	struct vm_area_struct *vma;
 	bool foreign = false;
-	VMA_ITERATOR(vmi, mm, 0);
 
 	if (!mmap_read_trylock(mm))
 		return true;
