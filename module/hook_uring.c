@@ -4,11 +4,14 @@
  * request (file, opcode, submitting task) and the result, the exact byte
  * count of a read, receive, write or send.  The request holds its file
  * until after completion.  A SPLICE's request file is its output; its
- * input is found by descriptor at completion.  A read submitted with
- * IOSQE_CQE_SKIP_SUCCESS posts no completion when it succeeds, so no
- * event: its result is taken where the read returns (a return probe on
- * io_read()).  A multishot RECV's completions but the last carry no
- * request either: they are taken where they are posted.
+ * input is found by descriptor at completion.  File reads (READ, READV,
+ * READ_FIXED) are the exception: a completion event is not a read's
+ * (IOSQE_CQE_SKIP_SUCCESS posts none; a full completion queue makes it an
+ * overflow entry, another event), so they are counted where their result
+ * is final, whether or not it is ever posted: when io_read() returns it
+ * (done at once), or in io_req_rw_complete() (done later, in the
+ * submitter's task).  A multishot RECV's completions but the last carry
+ * no request either: they are taken where they are posted.
  */
 #include <linux/fdtable.h>
 #include <linux/io_uring_types.h>
@@ -34,6 +37,29 @@ static u32 read_path(u8 opcode)
 #endif
 	}
 	return 0;
+}
+
+/* Counted where the read ends, not by the completion event (below). */
+static bool file_read_op(u8 opcode)
+{
+	return opcode == IORING_OP_READ || opcode == IORING_OP_READV ||
+	       opcode == IORING_OP_READ_FIXED;
+}
+
+/* A read of @res bytes by request @r, done: account it. */
+static void read_done(struct io_kiocb *r, int res)
+{
+	struct daudit_io io = {
+		.off = DAUDIT_OFFSET_UNKNOWN,
+		.calls = 1,
+		.bytes = res,
+		.path = read_path(READ_ONCE(r->opcode)),
+	};
+
+	if (res <= 0 || !io.path || !r->file || !r->task)
+		return;
+	/* Every caller runs with preemption disabled: an RCU section. */
+	daudit_hook_read(r->file, true, -1, r->task, &io);
 }
 
 static u32 write_path(u8 opcode)
@@ -96,6 +122,7 @@ void daudit_probe_uring_complete(void *data, void *ctx, void *req,
 				 u64 user_data, int res, unsigned int cflags,
 				 u64 extra1, u64 extra2)
 {
+	struct io_ring_ctx *c = ctx;
 	struct io_kiocb *r = req;
 	struct daudit_io io = { .off = DAUDIT_OFFSET_UNKNOWN, .calls = 1 };
 
@@ -108,6 +135,12 @@ void daudit_probe_uring_complete(void *data, void *ctx, void *req,
 		splice_in(r, res);
 		return;
 	}
+	/*
+	 * File reads are counted where they end; a polled ring's (O_DIRECT
+	 * only) end in io_do_iopoll(), with no probe: counted here.
+	 */
+	if (file_read_op(op) && !(READ_ONCE(c->flags) & IORING_SETUP_IOPOLL))
+		return;
 	io.bytes = res;
 	io.path = read_path(op);
 	/* A tracepoint probe runs with preemption disabled: an RCU section. */
@@ -121,12 +154,12 @@ void daudit_probe_uring_complete(void *data, void *ctx, void *req,
 }
 
 /*
- * IOSQE_CQE_SKIP_SUCCESS.  io_read() (READ, READV, READ_FIXED; called
- * through the opcode table, never inlined) returns IOU_OK, 0, once the
- * read completed and its result is in req->cqe.res; anything else is a
- * retry or an asynchronous completion.  A short or failed read clears
- * REQ_F_CQE_SKIP on the way (req_set_fail()) and posts its completion,
- * which the tracepoint counts, so the flag is tested again at return.
+ * io_read() (READ, READV, READ_FIXED; called through the opcode table,
+ * never inlined) returns IOU_OK, 0, once the read is done and its result,
+ * with what earlier attempts of the same request read, is in
+ * req->cqe.res; anything else is a retry (it is called again) or an
+ * asynchronous completion (io_req_rw_complete(), below).  Polled rings
+ * never return IOU_OK here.
  */
 struct uring_ret {
 	struct io_kiocb *req;
@@ -134,46 +167,50 @@ struct uring_ret {
 
 static int read_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct io_kiocb *r = (void *)regs_get_kernel_argument(regs, 0);
 	struct uring_ret *d = (void *)ri->data;
 
-	/* Non-zero: no return probe for reads that post a completion. */
-	if (!(READ_ONCE(r->flags) & REQ_F_CQE_SKIP))
-		return 1;
-	d->req = r;
+	d->req = (void *)regs_get_kernel_argument(regs, 0);
 	return 0;
 }
 
 static int read_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct io_kiocb *r = ((struct uring_ret *)ri->data)->req;
-	struct daudit_io io = { .off = DAUDIT_OFFSET_UNKNOWN, .calls = 1 };
-	int res;
 
-	if (regs_return_value(regs) != 0 ||
-	    !(READ_ONCE(r->flags) & REQ_F_CQE_SKIP) || !r->file || !r->task)
-		return 0;
-	res = READ_ONCE(r->cqe.res);
-	io.path = read_path(READ_ONCE(r->opcode));
-	if (res <= 0 || !io.path)
-		return 0;
-	io.bytes = res;
-	/* A return handler runs with preemption disabled: an RCU section. */
-	daudit_hook_read(r->file, true, -1, r->task, &io);
+	if (regs_return_value(regs) == 0)
+		read_done(r, READ_ONCE(r->cqe.res));
 	return 0;
 }
 
 /*
  * Reads waiting in io-wq workers may sleep inside io_read(): room for
- * many at once.  Instances are taken only by CQE_SKIP reads (the entry
- * handler declines the others); a shortage is counted (nmissed).
+ * many at once; a shortage is counted (nmissed, probes_missed).
  */
 struct kretprobe daudit_krp_uring_read = {
 	.kp.symbol_name = "io_read",
 	.entry_handler = read_entry,
 	.handler = read_return,
 	.data_size = sizeof(struct uring_ret),
-	.maxactive = 256,
+	.maxactive = 1024,
+};
+
+/*
+ * io_req_rw_complete(req, ...): an asynchronous read or write done, run
+ * as task work in the submitter's task (static, reached through
+ * req->io_task_work.func); the read's result, final, is in req->cqe.res.
+ */
+static int rw_complete_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct io_kiocb *r = (void *)regs_get_kernel_argument(regs, 0);
+
+	if (file_read_op(READ_ONCE(r->opcode)))
+		read_done(r, READ_ONCE(r->cqe.res));
+	return 0;
+}
+
+struct kprobe daudit_kp_uring_rw_complete = {
+	.symbol_name = "io_req_rw_complete",
+	.pre_handler = rw_complete_pre,
 };
 
 /*
@@ -301,19 +338,10 @@ static int aux_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 static int aux_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct uring_aux *a = (void *)ri->data;
-	struct io_kiocb *r = a->req;
-	struct daudit_io io = {
-		.off = DAUDIT_OFFSET_UNKNOWN,
-		.calls = 1,
-		.bytes = a->res,
-		.path = read_path(READ_ONCE(r->opcode)),
-	};
 
 	/* Not posted: the request ends with this result, counted then. */
-	if (!(regs_return_value(regs) & 0xff) || !r->file || !r->task)
-		return 0;
-	/* A return handler runs with preemption disabled: an RCU section. */
-	daudit_hook_read(r->file, true, -1, r->task, &io);
+	if (regs_return_value(regs) & 0xff)
+		read_done(a->req, a->res);
 	return 0;
 }
 

@@ -30,6 +30,7 @@ static struct kprobe *kps[] = {
 	&daudit_kp_uffd,
 	&daudit_kp_aio,
 	&daudit_kp_kprobes,
+	&daudit_kp_uring_rw_complete,
 };
 
 static struct kretprobe *krps[] = {

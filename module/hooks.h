@@ -26,6 +26,7 @@ void daudit_probe_uring_complete(void *data, void *ctx, void *req,
 				 u64 user_data, int res, unsigned int cflags,
 				 u64 extra1, u64 extra2);
 extern struct kretprobe daudit_krp_uring_read;
+extern struct kprobe daudit_kp_uring_rw_complete;
 extern struct kretprobe daudit_krp_uring_aux;
 #ifndef DAUDIT_URING_AUX_HAS_REQ
 extern struct kretprobe daudit_krp_uring_recv;

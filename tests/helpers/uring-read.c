@@ -11,9 +11,14 @@
  *   uring-read skip FILE        IORING_OP_READ with IOSQE_CQE_SKIP_SUCCESS:
  *                               each read, of exactly the bytes left, posts
  *                               no completion; a NOP linked after it does
+ *   uring-read overflow FILE    every chunk's READ submitted, 4 at a time,
+ *                               before any completion is reaped: the
+ *                               8-entry completion queue overflows; then
+ *                               prints "overflowed=1" if the kernel said so
  *
  * With a third argument OUT, what was read is also written to OUT (the
- * test compares it with FILE).
+ * test compares it with FILE).  With URING_O_DIRECT in the environment,
+ * FILE is opened O_DIRECT (its size a multiple of 8 KiB).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -78,6 +83,70 @@ static long long read_skipping(struct io_uring *ring, int fd, char *buf,
 	return total;
 }
 
+/*
+ * Read @fd with one READ per chunk, all submitted before any completion
+ * is reaped, so that the completion queue overflows; each chunk goes to
+ * its own offset of @ofd.
+ */
+static long long read_overflowing(struct io_uring *ring, int fd, int ofd)
+{
+	struct io_uring_cqe *cqe;
+	long long total = 0;
+	unsigned int i, n, done = 0;
+	int overflowed = 0, ret;
+	struct stat st;
+	char *bufs;
+
+	if (fstat(fd, &st) < 0)
+		die("fstat", errno);
+	n = (st.st_size + CHUNK - 1) / CHUNK;
+	bufs = malloc((size_t)n * CHUNK);
+	if (!bufs)
+		die("malloc", ENOMEM);
+	for (i = 0; i < n; i++) {
+		struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+
+		if (!sqe) {
+			ret = io_uring_submit(ring);
+			if (ret < 0)
+				die("submit", -ret);
+			sqe = io_uring_get_sqe(ring);
+		}
+		io_uring_prep_read(sqe, fd, bufs + (size_t)i * CHUNK, CHUNK,
+				   (unsigned long long)i * CHUNK);
+		sqe->user_data = i;
+		if (io_uring_cq_has_overflow(ring))
+			overflowed = 1;
+	}
+	ret = io_uring_submit(ring);
+	if (ret < 0)
+		die("submit", -ret);
+	/*
+	 * Reads a kernel hands to io-wq workers (6.12: tmpfs) complete while
+	 * we would be reaping: give them time to fill the queue first.
+	 */
+	usleep(300000);
+	if (io_uring_cq_has_overflow(ring))
+		overflowed = 1;
+	while (done < n) {
+		ret = io_uring_wait_cqe(ring, &cqe);
+		if (ret < 0)
+			die("wait_cqe", -ret);
+		if (cqe->res < 0)
+			die("read", -cqe->res);
+		i = cqe->user_data;
+		if (ofd >= 0 && pwrite(ofd, bufs + (size_t)i * CHUNK, cqe->res,
+				       (off_t)i * CHUNK) != cqe->res)
+			die("pwrite", errno);
+		total += cqe->res;
+		io_uring_cqe_seen(ring, cqe);
+		done++;
+	}
+	free(bufs);
+	printf("overflowed=%d\n", overflowed);
+	return total;
+}
+
 int main(int argc, char **argv)
 {
 	/* Anonymous memory: registered buffers may not be file-backed. */
@@ -90,7 +159,7 @@ int main(int argc, char **argv)
 	int fd, ret, target, ofd = -1, pfd[2];
 
 	if (argc != 3 && argc != 4) {
-		fprintf(stderr, "usage: uring-read read|readv|fixed|fixedfile|splice|skip FILE [OUT]\n");
+		fprintf(stderr, "usage: uring-read read|readv|fixed|fixedfile|splice|skip|overflow FILE [OUT]\n");
 		return 2;
 	}
 	if (argc == 4) {
@@ -103,7 +172,8 @@ int main(int argc, char **argv)
 	if (buf == MAP_FAILED)
 		die("mmap", errno);
 	mode = argv[1];
-	fd = open(argv[2], O_RDONLY);
+	/* URING_O_DIRECT set: O_DIRECT, so reads complete asynchronously. */
+	fd = open(argv[2], O_RDONLY | (getenv("URING_O_DIRECT") ? O_DIRECT : 0));
 	if (fd < 0)
 		die(argv[2], errno);
 	ret = io_uring_queue_init(8, &ring, 0);
@@ -116,6 +186,17 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(mode, "skip")) {
 		total = read_skipping(&ring, fd, buf, ofd);
+		goto out;
+	}
+	if (!strcmp(mode, "overflow")) {
+		struct io_uring small;
+
+		/* 4 submission entries, 8 completion entries. */
+		ret = io_uring_queue_init(4, &small, 0);
+		if (ret < 0)
+			die("io_uring_queue_init", -ret);
+		total = read_overflowing(&small, fd, ofd);
+		io_uring_queue_exit(&small);
 		goto out;
 	}
 	target = fd;
