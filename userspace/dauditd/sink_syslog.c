@@ -96,6 +96,7 @@ struct syslog_sink {
 	int64_t next_try_ms;
 	unsigned int backoff;		/* seconds */
 	struct addrinfo *ai;
+	struct addrinfo *cur;		/* the address being tried */
 	int64_t resolved_ms;
 	struct spool_pos send_pos;	/* the next entry to send */
 	struct fmt_buf entry;		/* its message, read from the spool */
@@ -338,36 +339,66 @@ static int resolve(struct sink *s, struct syslog_sink *y, int64_t now)
 	return 0;
 }
 
+/*
+ * Connect to y->cur or, failing that, to each address after it in turn
+ * (a name such as localhost is often ::1 and 127.0.0.1, and a receiver
+ * may listen on one only); down when none is left.
+ */
+static void try_connect(struct sink *s, struct syslog_sink *y, int64_t now)
+{
+	for (; y->cur; y->cur = y->cur->ai_next) {
+		struct addrinfo *a = y->cur;
+		int fd = socket(a->ai_family,
+				a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+				a->ai_protocol);
+
+		if (fd < 0) {
+			snprintf(y->err, sizeof(y->err), "socket: %s",
+				 strerror(errno));
+			continue;
+		}
+		y->fd = fd;
+		y->state_ms = now;
+		if (connect(fd, a->ai_addr, a->ai_addrlen) == 0) {
+			connected(s, y);
+			return;
+		}
+		if (errno == EINPROGRESS) {
+			y->state = ST_CONNECTING;
+			sink_watch(s, fd, EPOLLOUT);
+			return;
+		}
+		snprintf(y->err, sizeof(y->err), "cannot connect to %s: %s",
+			 s->target, strerror(errno));
+		close(fd);
+		y->fd = -1;
+	}
+	go_down(s, y, y->err, 0);
+}
+
 static void start_connect(struct sink *s, struct syslog_sink *y, int64_t now)
 {
-	struct addrinfo *a;
-	int fd;
-
 	if (resolve(s, y, now) < 0) {
 		go_down(s, y, y->err, 0);
 		return;
 	}
-	a = y->ai;
 	s->st.reconnects++;
-	fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		    a->ai_protocol);
-	if (fd < 0) {
-		snprintf(y->err, sizeof(y->err), "socket: %s", strerror(errno));
+	y->cur = y->ai;
+	try_connect(s, y, now);
+}
+
+/* The connection to y->cur failed: the next address, if any. */
+static void next_address(struct sink *s, struct syslog_sink *y, int64_t now)
+{
+	if (!y->cur || !y->cur->ai_next) {
 		go_down(s, y, y->err, 0);
 		return;
 	}
-	y->fd = fd;
-	y->state_ms = now;
-	if (connect(fd, a->ai_addr, a->ai_addrlen) == 0) {
-		connected(s, y);
-	} else if (errno == EINPROGRESS) {
-		y->state = ST_CONNECTING;
-		sink_watch(s, fd, EPOLLOUT);
-	} else {
-		snprintf(y->err, sizeof(y->err), "cannot connect to %s: %s",
-			 s->target, strerror(errno));
-		go_down(s, y, y->err, 0);
-	}
+	sink_watch(s, -1, 0);
+	close(y->fd);
+	y->fd = -1;
+	y->cur = y->cur->ai_next;
+	try_connect(s, y, now);
 }
 
 static void check_connect(struct sink *s, struct syslog_sink *y, int64_t now)
@@ -380,7 +411,7 @@ static void check_connect(struct sink *s, struct syslog_sink *y, int64_t now)
 		if (now - y->state_ms > CONNECT_TIMEOUT_MS) {
 			snprintf(y->err, sizeof(y->err),
 				 "cannot connect to %s: timed out", s->target);
-			go_down(s, y, y->err, 0);
+			next_address(s, y, now);
 		}
 		return;
 	}
@@ -389,7 +420,7 @@ static void check_connect(struct sink *s, struct syslog_sink *y, int64_t now)
 	if (soerr) {
 		snprintf(y->err, sizeof(y->err), "cannot connect to %s: %s",
 			 s->target, strerror(soerr));
-		go_down(s, y, y->err, 0);
+		next_address(s, y, now);
 		return;
 	}
 	connected(s, y);
