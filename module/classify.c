@@ -99,9 +99,10 @@ static bool prepend(char **pos, char *start, const char *s, u32 len)
 
 /*
  * Render @d's path as the protected root's path @rpath (@rlen bytes)
- * plus the names from @top (the directory that is that root) down to @d.  A path too deep for PATH_MAX
- * keeps its last names: "<root>/.../<tail>" (a file is no less protected
- * for being deep).  Returns false only if @top is not an ancestor of @d.
+ * plus the names from @top (the directory that is that root) down to @d.
+ * A path too deep for PATH_MAX keeps its last names: "<root>/.../<tail>"
+ * (a file is no less protected for being deep).  Returns false only if
+ * @top is not an ancestor of @d.
  */
 static bool render(struct dentry *d, struct dentry *top, const char *rpath,
 		   u32 rlen, char *buf, struct daudit_verdict *v)

@@ -157,8 +157,10 @@ struct daudit_io_splice {
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 #define DAUDIT_URING_AUX_HAS_REQ 1
 #define DAUDIT_URING_AUX_SYMBOL "io_req_post_cqe"
+#define DAUDIT_URING_AUX_RES_ARG 1	/* (req, res, cflags) */
 #else
 #define DAUDIT_URING_AUX_SYMBOL "io_post_aux_cqe"
+#define DAUDIT_URING_AUX_RES_ARG 2	/* (ctx, user_data, res, ...) */
 #endif
 
 /*

@@ -58,7 +58,7 @@ static void read_done(struct io_kiocb *r, int res)
 
 	if (res <= 0 || !io.path || !r->file || !r->task)
 		return;
-	/* Every caller runs with preemption disabled: an RCU section. */
+	/* Every caller is a probe, run with preemption disabled: RCU. */
 	daudit_hook_read(r->file, true, -1, r->task, &io);
 }
 
@@ -135,20 +135,19 @@ void daudit_probe_uring_complete(void *data, void *ctx, void *req,
 		splice_in(r, res);
 		return;
 	}
-	/*
-	 * File reads are counted where they end; a polled ring's (O_DIRECT
-	 * only) end in io_do_iopoll(), with no probe: counted here.
-	 */
-	if (file_read_op(op) && !(READ_ONCE(c->flags) & IORING_SETUP_IOPOLL))
-		return;
-	io.bytes = res;
-	io.path = read_path(op);
-	/* A tracepoint probe runs with preemption disabled: an RCU section. */
-	if (io.path) {
-		daudit_hook_read(r->file, true, -1, r->task, &io);
+	if (read_path(op)) {
+		/*
+		 * File reads are counted where they end; a polled ring's
+		 * (O_DIRECT only) end in io_do_iopoll(), with no probe.
+		 */
+		if (!file_read_op(op) ||
+		    (READ_ONCE(c->flags) & IORING_SETUP_IOPOLL))
+			read_done(r, res);
 		return;
 	}
+	io.bytes = res;
 	io.path = write_path(op);
+	/* A tracepoint probe runs with preemption disabled: an RCU section. */
 	if (io.path)
 		daudit_hook_write(r->file, true, -1, r->task, &io);
 }
@@ -324,11 +323,7 @@ static int aux_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct uring_aux *a = (void *)ri->data;
 
 	a->req = aux_req(regs);
-#ifdef DAUDIT_URING_AUX_HAS_REQ
-	a->res = (int)regs_get_kernel_argument(regs, 1);
-#else
-	a->res = (int)regs_get_kernel_argument(regs, 2);
-#endif
+	a->res = (int)regs_get_kernel_argument(regs, DAUDIT_URING_AUX_RES_ARG);
 	/* Only reads of some bytes are followed to their return. */
 	if (!a->req || a->res <= 0 || !read_path(READ_ONCE(a->req->opcode)))
 		return 1;

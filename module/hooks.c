@@ -101,15 +101,21 @@ int daudit_hooks_init(void)
 	return 0;
 }
 
-/* Return probes that ran out of instances: reads that may be missing. */
+/*
+ * Probe hits that did not run their handler (one probe hit while another
+ * ran on the CPU, a return probe with no free instance, a multishot
+ * receive with no slot): reads that may be missing from the records.
+ */
 u64 daudit_hooks_missed(void)
 {
-	u64 n = 0;
+	u64 n = daudit_uring_missed();
 	size_t i;
 
+	for (i = 0; i < ARRAY_SIZE(kps); i++)
+		n += READ_ONCE(kps[i]->nmissed);
 	for (i = 0; i < ARRAY_SIZE(krps); i++)
 		n += READ_ONCE(krps[i]->kp.nmissed) + READ_ONCE(krps[i]->nmissed);
-	return n + daudit_uring_missed();
+	return n;
 }
 
 void daudit_hooks_exit(void)

@@ -133,8 +133,9 @@ struct daudit_cpu_stats {
  * @alloc_failures: allocation failures (an uncoalesced record was emitted).
  * @cache_full: classifications not cached because the cache was full.
  * @egress_bytes: bytes sent or written by marked sessions to ways out.
- * @probes_missed: return probes that found no free instance: reads that
- *	may have gone unrecorded (ABI 1.2; 0 from older modules).
+ * @probes_missed: probe hits whose handler did not run (a probe hit
+ *	while another ran on the CPU, a return probe with no free instance):
+ *	reads that may have gone unrecorded (ABI 1.2; 0 from older modules).
  * @reserved: zero.
  */
 struct daudit_stats {

@@ -80,7 +80,7 @@ static void print_table(const struct dev *d, const struct daudit_stats *st,
 	       (uint64_t)st->sessions_open, (uint64_t)st->sessions_ended,
 	       (uint64_t)st->files_tracked, (uint64_t)st->procs_tracked);
 	if (st->probes_missed)
-		printf("missed:      %" PRIu64 " reads may be unrecorded (a return probe had no free instance)\n",
+		printf("missed:      %" PRIu64 " reads may be unrecorded (probe hits whose handler did not run)\n",
 		       (uint64_t)st->probes_missed);
 	if (st->alloc_failures || st->cache_full)
 		printf("pressure:    %" PRIu64 " allocation failures, %" PRIu64 " uncached classifications\n",
