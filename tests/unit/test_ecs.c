@@ -495,26 +495,40 @@ static void process_table_evicts_least_recently_used(void **state)
 	ecs_ctx_free(&ctx);
 }
 
-static void alert_hardlink_fields(void **state)
+/*
+ * An ALERT record of @kind in rbuf, its two paths (@len bytes with both
+ * NULs) of lengths @len1 and @len2.
+ */
+static struct daudit_rec_alert *alert_rec(uint32_t kind, const char *paths,
+					  size_t len, uint16_t len1,
+					  uint16_t len2)
 {
 	struct daudit_rec_alert *a = (void *)rbuf;
+	size_t size = ALIGN8(sizeof(*a) + len);
+
+	memset(rbuf, 0, size);
+	fill_header(&a->hdr, DAUDIT_REC_ALERT, size);
+	fill_subject(&a->subj);
+	a->kind = kind;
+	a->path_len = len1;
+	a->path2_len = len2;
+	memcpy(a->paths, paths, len);
+	return a;
+}
+
+static void alert_hardlink_fields(void **state)
+{
 	static const char paths[] = "/srv/data/c.csv\0/tmp/innocent";
-	size_t size = ALIGN8(sizeof(*a) + sizeof(paths));
+	struct daudit_rec_alert *a;
 	struct ecs_ctx ctx;
 	json_object *o;
 
 	(void)state;
 	ctx_setup(&ctx, 0);
-	memset(rbuf, 0, size);
-	fill_header(&a->hdr, DAUDIT_REC_ALERT, size);
-	fill_subject(&a->subj);
-	a->kind = DAUDIT_ALERT_HARDLINK;
-	a->path_len = 15;
-	a->path2_len = 13;
+	a = alert_rec(DAUDIT_ALERT_HARDLINK, paths, sizeof(paths), 15, 13);
 	a->dev = makedev(8, 1);
 	a->ino = 555;
 	strcpy(a->dataset, "customers");
-	memcpy(a->paths, paths, sizeof(paths));
 	o = render(&ctx);
 	assert_string_equal(str(o, "event.kind"), "alert");
 	assert_string_equal(str(o, "event.dataset"), "daudit.alert");
@@ -540,19 +554,15 @@ static void alert_hardlink_fields(void **state)
 
 static void alert_tamper_fields(void **state)
 {
-	struct daudit_rec_alert *a = (void *)rbuf;
 	static const char paths[] = "kprobes/enabled\0" "0";
-	size_t size = ALIGN8(sizeof(*a) + sizeof(paths));
+	struct daudit_rec_alert *a;
 	struct ecs_ctx ctx;
 	json_object *o;
 
 	(void)state;
 	ctx_setup(&ctx, 0);
-	memset(rbuf, 0, size);
-	fill_header(&a->hdr, DAUDIT_REC_ALERT, size);
-	fill_subject(&a->subj);
 	/* A login uid changed: the old one and its session in ino and dev. */
-	a->kind = DAUDIT_ALERT_LOGINUID;
+	a = alert_rec(DAUDIT_ALERT_LOGINUID, "\0", 2, 0, 0);
 	a->ino = 1001;
 	a->dev = 7;
 	o = render(&ctx);
@@ -565,12 +575,7 @@ static void alert_tamper_fields(void **state)
 	assert_null(ecs_get(o, "file.path"));
 	json_object_put(o);
 	/* kprobes disarmed: the value written. */
-	a->kind = DAUDIT_ALERT_KPROBES;
-	a->ino = 0;
-	a->dev = 0;
-	a->path_len = 15;
-	a->path2_len = 1;
-	memcpy(a->paths, paths, sizeof(paths));
+	alert_rec(DAUDIT_ALERT_KPROBES, paths, sizeof(paths), 15, 1);
 	o = render(&ctx);
 	assert_list1(o, "event.category", "configuration");
 	assert_string_equal(str(o, "event.action"), "kprobes-toggled");

@@ -309,8 +309,7 @@ void collector_retention(struct collector *c)
 	 * New events take ids from the highest one left: the rollup mark
 	 * must not stay above it (everything left is in the rollups).
 	 */
-	c->store.last_event_id = store_one_int(&c->store,
-		"SELECT IFNULL(MAX(id), 0) FROM events");
+	store_reload_last_event_id(&c->store);
 	collector_commit(c);
 	c->last_retention_ms = collector_now_ms();
 	if (st.events_by_age || st.events_by_size)

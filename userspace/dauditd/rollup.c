@@ -448,14 +448,13 @@ int rollup_pending(const struct rollup *r)
 uint64_t rollup_replay(struct rollup *r)
 {
 	struct store *s = r->store;
-	int64_t last = store_one_int(s, "SELECT IFNULL(MAX(id), 0) FROM events");
+	int64_t last = store_reload_last_event_id(s);
 	int64_t mark = store_meta_get_int(s, ROLLUP_MARK, -1);
 	struct daudit_subject subj;
 	sqlite3_stmt *st;
 	uint64_t n = 0;
 	char sql[512];
 
-	s->last_event_id = last;
 	r->mark = mark;
 	if (mark < 0 || mark > last)
 		return 0;

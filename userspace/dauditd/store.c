@@ -562,6 +562,12 @@ int64_t store_one_int(struct store *s, const char *sql)
 	return v;
 }
 
+int64_t store_reload_last_event_id(struct store *s)
+{
+	s->last_event_id = store_one_int(s, "SELECT IFNULL(MAX(id), 0) FROM events");
+	return s->last_event_id;
+}
+
 /* Pages in use (not on the free list), in bytes. */
 static int64_t used_bytes(struct store *s)
 {

@@ -105,6 +105,12 @@ void store_retention(struct store *s, int64_t now, const struct config *c,
 /* The value of one-row, one-column @sql (0 if none); fatal on error. */
 int64_t store_one_int(struct store *s, const char *sql);
 
+/*
+ * last_event_id from the table itself (0 when empty): at start, and after
+ * retention, which may have deleted the last rows.  Returns it.
+ */
+int64_t store_reload_last_event_id(struct store *s);
+
 /* Size of the database file in bytes (pages in use and free). */
 int64_t store_db_bytes(struct store *s);
 
