@@ -17,6 +17,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "actor.h"
 #include "device.h"
 #include "policy.h"
 #include "proc.h"
@@ -157,6 +158,7 @@ static long ioc_stats(void __user *arg)
 	daudit_stats_fill(&st);
 	daudit_policy_stats(&st);
 	daudit_session_stats(&st);
+	daudit_actor_stats(&st);
 	return copy_to_user(arg, &st, sizeof(st)) ? -EFAULT : 0;
 }
 

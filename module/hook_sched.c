@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Process life cycle: exec gives a known process a new executable; the
- * exit of its last thread ends its sessions.
+ * exit of its last thread ends its sessions.  Exec and the exit of any
+ * thread end its actor registration.
  */
+#include "actor.h"
 #include "hooks.h"
 #include "proc.h"
 
@@ -16,6 +18,8 @@
 void daudit_probe_exec(void *data, struct task_struct *p, pid_t old_pid,
 		       struct linux_binprm *bprm)
 {
+	/* A new program declares nothing its old one did. */
+	daudit_actor_task_gone(p);
 	if (daudit_proc_count())
 		daudit_proc_exec(p);
 }
@@ -27,5 +31,6 @@ void daudit_probe_exec(void *data, struct task_struct *p, pid_t old_pid,
  */
 void daudit_probe_exit(void *data, struct task_struct *p)
 {
+	daudit_actor_task_gone(p);
 	daudit_proc_exit(p);
 }

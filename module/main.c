@@ -9,6 +9,7 @@
 #include <linux/module.h>
 #include <linux/random.h>
 
+#include "actor.h"
 #include "classify.h"
 #include "device.h"
 #include "egress.h"
@@ -60,9 +61,12 @@ static int __init daudit_init(void)
 	ret = daudit_session_init();
 	if (ret)
 		goto err_egress;
-	ret = daudit_device_init();
+	ret = daudit_actor_init();
 	if (ret)
 		goto err_session;
+	ret = daudit_device_init();
+	if (ret)
+		goto err_actor;
 	daudit_emit_module(DAUDIT_MOD_LOAD);
 	ret = daudit_hooks_init();
 	if (ret)
@@ -77,6 +81,8 @@ err_device:
 	daudit_device_exit();
 	/* Close what a hook opened before another failed (idempotent). */
 	daudit_fcache_exit();
+err_actor:
+	daudit_actor_exit();
 err_session:
 	daudit_session_exit();
 err_egress:
@@ -112,6 +118,7 @@ static void __exit daudit_exit(void)
 	daudit_egress_exit();
 	daudit_proc_exit_all();
 	daudit_device_exit();
+	daudit_actor_exit();
 	daudit_classify_exit();
 	daudit_policy_exit();
 	rcu_barrier();

@@ -22,6 +22,7 @@
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 
+#include "actor.h"
 #include "fcache.h"
 #include "policy.h"
 #include "record.h"
@@ -77,6 +78,23 @@ bool daudit_policy_trusted(const struct daudit_policy *p, u16 dataset,
 		    r->dev == exe_dev)
 			return true;
 	}
+	return false;
+}
+
+/**
+ * daudit_policy_app - may this executable declare actors?
+ * @p: policy.
+ * @exe_dev: superblock device of the executable.
+ * @exe_ino: its inode number.
+ */
+bool daudit_policy_app(const struct daudit_policy *p, dev_t exe_dev,
+		       u64 exe_ino)
+{
+	u32 i;
+
+	for (i = 0; i < p->n_apps; i++)
+		if (p->apps[i].ino == exe_ino && p->apps[i].dev == exe_dev)
+			return true;
 	return false;
 }
 
@@ -170,6 +188,7 @@ static void policy_free(struct daudit_policy *p)
 		return;
 	kvfree(p->objs);
 	kfree(p->readers);
+	kfree(p->apps);
 	kfree(p->nets);
 	kfree(p->unixes);
 	kvfree(p->blob);
@@ -216,10 +235,17 @@ static bool name_ok(const char *name)
 	return !memchr_inv(name + len, 0, DAUDIT_NAME_MAX - len);
 }
 
+/* A source naming a program, not something protected. */
+static bool is_program(u16 t)
+{
+	return t == DAUDIT_SRC_READER || t == DAUDIT_SRC_APP;
+}
+
 static bool is_path_type(u16 t)
 {
 	return t == DAUDIT_SRC_TREE || t == DAUDIT_SRC_FILE ||
-	       t == DAUDIT_SRC_READER || t == DAUDIT_SRC_UNIX;
+	       t == DAUDIT_SRC_READER || t == DAUDIT_SRC_UNIX ||
+	       t == DAUDIT_SRC_APP;
 }
 
 /* Check one network source: family, prefix, host bits, ports. */
@@ -340,11 +366,10 @@ static int check_blob(const void *blob, u32 len, struct perr *e)
 				    "path not absolute or not terminated");
 	}
 
-	/* A dataset protects something; readers alone protect nothing. */
+	/* A dataset protects something; readers and apps protect nothing. */
 	for (j = 0; j < h->n_datasets; j++) {
 		for (i = 0; i < h->n_sources; i++)
-			if (src[i].dataset == j &&
-			    src[i].type != DAUDIT_SRC_READER)
+			if (src[i].dataset == j && !is_program(src[i].type))
 				break;
 		if (i == h->n_sources)
 			return fail(e, DAUDIT_PERR_DATASET, j, -EINVAL,
@@ -431,12 +456,13 @@ static int resolve(struct daudit_policy *p, const struct daudit_policy_source *s
 		break;
 	case DAUDIT_SRC_FILE:
 	case DAUDIT_SRC_READER:
+	case DAUDIT_SRC_APP:
 		if (!S_ISREG(inode->i_mode))
 			ret = fail(e, DAUDIT_PERR_SOURCE, i, -EINVAL,
 				   "%s is not a regular file", path);
 		break;
 	}
-	if (!ret && s->type != DAUDIT_SRC_READER && inode->i_sb->s_bdev) {
+	if (!ret && !is_program(s->type) && inode->i_sb->s_bdev) {
 		add_raw(p, inode->i_sb->s_bdev->bd_dev, s->dataset);
 		add_raw(p, bdev_whole(inode->i_sb->s_bdev)->bd_dev, s->dataset);
 	}
@@ -447,6 +473,10 @@ static int resolve(struct daudit_policy *p, const struct daudit_policy_source *s
 		p->readers[p->n_readers++] = o;
 		return 0;
 	}
+	if (s->type == DAUDIT_SRC_APP) {
+		p->apps[p->n_apps++] = o;
+		return 0;
+	}
 	return insert_obj(p, &o, i, e);
 }
 
@@ -455,7 +485,7 @@ static int build(struct daudit_policy *p, struct perr *e)
 	const struct daudit_policy_header *h = p->blob;
 	const struct daudit_policy_source *src;
 	const char *strings;
-	u32 i, n_objs = 0, n_readers = 0, n_nets = 0, n_unixes = 0;
+	u32 i, n_objs = 0, n_readers = 0, n_apps = 0, n_nets = 0, n_unixes = 0;
 	int ret;
 
 	p->n_datasets = h->n_datasets;
@@ -468,6 +498,9 @@ static int build(struct daudit_policy *p, struct perr *e)
 		switch (src[i].type) {
 		case DAUDIT_SRC_READER:
 			n_readers++;
+			break;
+		case DAUDIT_SRC_APP:
+			n_apps++;
 			break;
 		case DAUDIT_SRC_TREE:
 		case DAUDIT_SRC_FILE:
@@ -484,9 +517,10 @@ static int build(struct daudit_policy *p, struct perr *e)
 	p->objs = kvcalloc(p->obj_mask + 1, sizeof(*p->objs), GFP_KERNEL);
 	p->readers = kcalloc(max(n_readers, 1U), sizeof(*p->readers),
 			     GFP_KERNEL);
+	p->apps = kcalloc(max(n_apps, 1U), sizeof(*p->apps), GFP_KERNEL);
 	p->nets = kcalloc(max(n_nets, 1U), sizeof(*p->nets), GFP_KERNEL);
 	p->unixes = kcalloc(max(n_unixes, 1U), sizeof(*p->unixes), GFP_KERNEL);
-	if (!p->objs || !p->readers || !p->nets || !p->unixes)
+	if (!p->objs || !p->readers || !p->apps || !p->nets || !p->unixes)
 		return fail(e, DAUDIT_PERR_HEADER, ~0U, -ENOMEM, "out of memory");
 
 	for (i = 0; i < h->n_sources; i++) {
@@ -560,6 +594,8 @@ static int load(const void __user *ubuf, u32 len, struct perr *e,
 		p->generation = next_generation++;
 		p->loaded_ns = ktime_get_real_ns();
 		old = daudit_fcache_swap_policy(p);
+		/* Applications the new policy no longer names stop at once. */
+		daudit_actor_policy_changed(p);
 		if (old)
 			call_rcu(&old->rcu, policy_free_rcu);
 		p = NULL;

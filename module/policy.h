@@ -56,6 +56,9 @@ struct daudit_policy {
 	/* Trusted readers: few, checked once per session. */
 	struct daudit_pobj *readers;
 	u32 n_readers;
+	/* Applications that may declare actors (actor.c). */
+	struct daudit_pobj *apps;
+	u32 n_apps;
 	/* Protected sockets. */
 	struct daudit_pnet *nets;
 	u32 n_nets;
@@ -117,6 +120,8 @@ const struct daudit_pobj *daudit_policy_find(const struct daudit_policy *p,
 					     dev_t dev, u64 ino);
 bool daudit_policy_trusted(const struct daudit_policy *p, u16 dataset,
 			   dev_t exe_dev, u64 exe_ino);
+bool daudit_policy_app(const struct daudit_policy *p, dev_t exe_dev,
+		       u64 exe_ino);
 /* The dataset of a peer endpoint, or -1.  @addr in network order. */
 int daudit_policy_match_net(const struct daudit_policy *p, u8 protocol,
 			    u16 family, const u8 *addr, u16 port);

@@ -109,12 +109,12 @@ static void ring_publish(struct daudit_ring *r, struct daudit_rec_header *h)
 }
 
 static void fill_header(struct daudit_rec_header *h, u32 size, u16 type,
-			u16 cpu, u64 seq)
+			u16 cpu, u64 seq, u32 flags)
 {
 	h->size = size;
 	h->type = type;
 	h->cpu = cpu;
-	h->flags = 0;
+	h->flags = flags;
 	h->reserved = 0;
 	h->seq = seq;
 	h->time_ns = ktime_get_real_ns();
@@ -134,7 +134,7 @@ static void ring_write_lost(struct daudit_ring *r, unsigned int cpu)
 	l = (struct daudit_rec_lost *)ring_reserve(r, sizeof(*l));
 	if (!l)
 		return;
-	fill_header(&l->hdr, sizeof(*l), DAUDIT_REC_LOST, cpu, r->lost_last);
+	fill_header(&l->hdr, sizeof(*l), DAUDIT_REC_LOST, cpu, r->lost_last, 0);
 	l->first_seq = r->lost_first;
 	l->count = r->lost_count;
 	memcpy(l->by_type, r->lost_by_type, sizeof(l->by_type));
@@ -143,11 +143,13 @@ static void ring_write_lost(struct daudit_ring *r, unsigned int cpu)
 	ring_publish(r, &l->hdr);
 }
 
-int daudit_ring_write(u16 type, const void *rec, u32 len,
-		      const char *tail, u32 tail_len)
+int daudit_ring_write_ext(u16 type, u32 hflags, const void *rec, u32 len,
+			  const char *tail, u32 tail_len,
+			  const void *ext, u32 ext_len)
 {
 	u32 hlen = sizeof(struct daudit_rec_header);
-	u32 size = ALIGN(len + (tail ? tail_len + 1 : 0), 8);
+	u32 body = ALIGN(len + (tail ? tail_len + 1 : 0), 8);
+	u32 size = body + ext_len;
 	struct daudit_rec_header *h;
 	struct daudit_ring *r;
 	unsigned long flags;
@@ -155,7 +157,7 @@ int daudit_ring_write(u16 type, const void *rec, u32 len,
 	u64 seq;
 
 	if (WARN_ON_ONCE(type >= DAUDIT_REC_TYPE_MAX || len < hlen ||
-			 size > DAUDIT_RECORD_MAX))
+			 !IS_ALIGNED(ext_len, 8) || size > DAUDIT_RECORD_MAX))
 		return -EINVAL;
 
 	local_irq_save(flags);
@@ -178,7 +180,7 @@ int daudit_ring_write(u16 type, const void *rec, u32 len,
 		local_irq_restore(flags);
 		return -ENOSPC;
 	}
-	fill_header(h, size, type, smp_processor_id(), seq);
+	fill_header(h, size, type, smp_processor_id(), seq, hflags);
 	p = (char *)h + hlen;
 	memcpy(p, (const char *)rec + hlen, len - hlen);
 	p += len - hlen;
@@ -187,7 +189,9 @@ int daudit_ring_write(u16 type, const void *rec, u32 len,
 		p[tail_len] = '\0';
 		p += tail_len + 1;
 	}
-	memset(p, 0, (char *)h + size - p);
+	memset(p, 0, (char *)h + body - p);
+	if (ext_len)
+		memcpy((char *)h + body, ext, ext_len);
 	ring_publish(r, h);
 	local_irq_restore(flags);
 

@@ -15,12 +15,24 @@ unsigned int daudit_ring_bytes(void);
 
 /*
  * Write one record on this CPU: @rec (@len bytes, its header is filled in
- * here), then @tail (a string, written with its NUL) and padding to 8.
- * Never sleeps, never blocks; when the ring is full the record is dropped
- * and counted.  Returns 0 or -ENOSPC.
+ * here), then @tail (a string, written with its NUL) and padding to 8,
+ * then @ext if any.  Never sleeps, never blocks; when the ring is full the
+ * record is dropped and counted.  Returns 0 or -ENOSPC.
  */
-int daudit_ring_write(u16 type, const void *rec, u32 len,
-		      const char *tail, u32 tail_len);
+int daudit_ring_write_ext(u16 type, u32 hflags, const void *rec, u32 len,
+			  const char *tail, u32 tail_len,
+			  const void *ext, u32 ext_len);
+
+/*
+ * The same with a block @ext (@ext_len bytes, a multiple of 8) ending the
+ * record, after the padded string, and @hflags in its header.
+ */
+static inline int daudit_ring_write(u16 type, const void *rec, u32 len,
+				    const char *tail, u32 tail_len)
+{
+	return daudit_ring_write_ext(type, 0, rec, len, tail, tail_len,
+				     NULL, 0);
+}
 
 /* Consumer side; the caller serialises these (device mutex). */
 void daudit_ring_consumer_reset(void);

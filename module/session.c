@@ -23,6 +23,7 @@
 #include <linux/uaccess.h>
 #include <linux/workqueue.h>
 
+#include "actor.h"
 #include "egress.h"
 #include "fcache.h"
 #include "policy.h"
@@ -32,6 +33,7 @@
 #include "session.h"
 #include "socket.h"
 #include "stats.h"
+#include "trust.h"
 
 static unsigned long flush_bytes = 64UL << 20;
 module_param(flush_bytes, ulong, 0644);
@@ -67,16 +69,22 @@ struct daudit_session {
 	u64 first_ns;
 	u64 last_ns;
 	unsigned long last_jiffies;	/* the tick last_ns was read in */
+	u64 act_key;			/* the actor's, 0: none declared */
 	char dataset[DAUDIT_NAME_MAX];
 	struct daudit_subject subj;
+	struct daudit_rec_actor act;	/* its last declaration seen */
 };
 
-/* Any record a session writes. */
-union daudit_rec_session {
-	struct daudit_rec_header hdr;
-	struct daudit_rec_file file;
-	struct daudit_rec_sock sock;
-	struct daudit_rec_egress egress;
+/* Any record a session writes, and the actor block that may end it. */
+struct daudit_rec_session {
+	union {
+		struct daudit_rec_header hdr;
+		struct daudit_rec_file file;
+		struct daudit_rec_sock sock;
+		struct daudit_rec_egress egress;
+	};
+	u32 hflags;			/* DAUDIT_REC_F_ACTOR: @act is sent */
+	struct daudit_rec_actor act;
 };
 
 DEFINE_SPINLOCK(daudit_sessions_lock);
@@ -175,12 +183,17 @@ static void fill_egress(const struct daudit_session *s,
  * Fill a record from @s's interval and start a new one; returns its type.
  * s->lock held (or @s is private to the caller).
  */
-static u16 take(struct daudit_session *s, union daudit_rec_session *r,
+static u16 take(struct daudit_session *s, struct daudit_rec_session *r,
 		u32 *size, u16 reason, bool final)
 {
 	u16 type;
 
 	memset(r, 0, sizeof(*r));
+	if (s->act_key) {
+		r->hflags = DAUDIT_REC_F_ACTOR;
+		r->act = s->act;
+		s->act.requests = 0;
+	}
 	if (s->fe->role == DAUDIT_ROLE_EGRESS) {
 		type = DAUDIT_REC_EGRESS;
 		*size = sizeof(r->egress);
@@ -214,7 +227,7 @@ static u16 take(struct daudit_session *s, union daudit_rec_session *r,
 	return type;
 }
 
-static void write_record(u16 type, union daudit_rec_session *r, u32 size,
+static void write_record(u16 type, struct daudit_rec_session *r, u32 size,
 			 const struct daudit_fentry *fe)
 {
 	/* subj follows the header in every record type. */
@@ -223,13 +236,16 @@ static void write_record(u16 type, union daudit_rec_session *r, u32 size,
 		     offsetof(struct daudit_rec_egress, subj) !=
 		     offsetof(struct daudit_rec_file, subj));
 	daudit_proc_announce(r->file.subj.tgid, r->file.subj.start_ns);
-	daudit_ring_write(type, r, size, fe->path, daudit_fentry_tail_len(fe));
+	daudit_ring_write_ext(type, r->hflags, r, size, fe->path,
+			      daudit_fentry_tail_len(fe),
+			      r->hflags ? &r->act : NULL,
+			      r->hflags ? sizeof(r->act) : 0);
 }
 
 /* Emit @s's interval; @final ends it.  Lists are not touched here. */
 static void emit(struct daudit_session *s, u16 reason, bool final)
 {
-	union daudit_rec_session r;
+	struct daudit_rec_session r;
 	unsigned long flags;
 	u32 size;
 	u16 type;
@@ -272,13 +288,38 @@ static __always_inline void add(struct daudit_session *s,
 	}
 }
 
+/*
+ * The thread declared a new request (or this is the interval's first
+ * call): keep its declaration for the record, count the request.
+ * s->lock held (or @s is private).
+ */
+static noinline void note_actor(struct daudit_session *s,
+				const struct daudit_actor_ref *ref)
+{
+	u32 n = s->act.requests;
+
+	if (s->act.seq != ref->seq && daudit_actor_copy(ref, &s->act))
+		n++;
+	s->act.requests = max(n, 1U);
+}
+
+/* Start @s as @ref's actor's session, if one is declared. */
+static void set_actor(struct daudit_session *s,
+		      const struct daudit_actor_ref *ref)
+{
+	s->act_key = ref->key;
+	if (ref->key)
+		daudit_actor_copy(ref, &s->act);
+}
+
 /* One call that has no session to go to: a record of its own. */
 static void emit_single(struct daudit_fentry *fe, struct task_struct *task,
 			const struct daudit_io *io, const char *dataset,
-			u64 marked_ns, u16 reason)
+			u64 marked_ns, u16 reason,
+			const struct daudit_actor_ref *ref)
 {
 	struct daudit_session *s = this_cpu_ptr(&single);
-	union daudit_rec_session r;
+	struct daudit_rec_session r;
 	u32 size;
 	u16 type;
 
@@ -290,6 +331,9 @@ static void emit_single(struct daudit_fentry *fe, struct task_struct *task,
 	s->marked_ns = marked_ns;
 	strscpy(s->dataset, dataset, sizeof(s->dataset));
 	daudit_subject_fill(&s->subj, task);
+	set_actor(s, ref);
+	if (s->act_key)
+		s->act.requests = 1;
 	add(s, io, s->open_ns);
 	type = take(s, &r, &size, reason, true);
 	write_record(type, &r, size, fe);
@@ -297,12 +341,13 @@ static void emit_single(struct daudit_fentry *fe, struct task_struct *task,
 
 static void single_record(struct daudit_fentry *fe, struct task_struct *task,
 			  const struct daudit_io *io, const char *dataset,
-			  u64 marked_ns, u16 reason)
+			  u64 marked_ns, u16 reason,
+			  const struct daudit_actor_ref *ref)
 {
 	unsigned long flags;
 
 	local_irq_save(flags);
-	emit_single(fe, task, io, dataset, marked_ns, reason);
+	emit_single(fe, task, io, dataset, marked_ns, reason, ref);
 	local_irq_restore(flags);
 }
 
@@ -322,105 +367,18 @@ static void unlink_session(struct daudit_session *s)
 	call_rcu(&s->rcu, session_free_rcu);
 }
 
+/* The session of process (@tgid, @start_ns) for actor @key on @fe. */
 static struct daudit_session *find(struct daudit_fentry *fe, pid_t tgid,
-				   u64 start_ns)
+				   u64 start_ns, u64 key)
 {
 	struct daudit_session *s;
 
 	hlist_for_each_entry_rcu(s, &fe->sessions, fnode,
 				 rcu_read_lock_any_held())
-		if (s->tgid == tgid && s->start_ns == start_ns)
+		if (s->tgid == tgid && s->start_ns == start_ns &&
+		    s->act_key == key)
 			return s;
 	return NULL;
-}
-
-#define ENV_SCAN_MAX	(64 * 1024)
-
-/*
- * Does the environment of current's process, @mm, ask the dynamic loader
- * to run code that is not the program's own?  The strings are read
- * without faulting (atomic context); an environment that cannot be read
- * whole, or is too long to scan, counts as yes: trust is only given when
- * it can be checked.
- */
-static bool loader_injects(struct mm_struct *mm)
-{
-	static const char *const vars[] = {
-		"LD_PRELOAD=", "LD_AUDIT=", "LD_LIBRARY_PATH=",
-	};
-	unsigned long start = READ_ONCE(mm->env_start);
-	unsigned long end = READ_ONCE(mm->env_end), pos;
-	char buf[128], name[20];
-	bool at_start = true;
-	size_t i, j, n;
-
-	if (end <= start)
-		return false;
-	if (end - start > ENV_SCAN_MAX)
-		return true;
-	for (pos = start; pos < end; pos += n) {
-		n = min_t(unsigned long, end - pos, sizeof(buf));
-		if (copy_from_user_nofault(buf, (const void __user *)pos, n))
-			return true;
-		for (i = 0; i < n; i++) {
-			bool first = at_start;
-
-			at_start = buf[i] == '\0';
-			if (!first || buf[i] != 'L')
-				continue;
-			/* A string starting with L: read its first bytes. */
-			memset(name, 0, sizeof(name));
-			if (copy_from_user_nofault(name, (const void __user *)(pos + i),
-						   min_t(unsigned long, end - pos - i,
-							 sizeof(name) - 1)))
-				return true;
-			for (j = 0; j < ARRAY_SIZE(vars); j++)
-				if (!strncmp(name, vars[j], strlen(vars[j])))
-					return true;
-		}
-	}
-	return false;
-}
-
-/* Root's, and writable by root alone. */
-static bool root_only(const struct inode *inode)
-{
-	return inode && uid_eq(inode->i_uid, GLOBAL_ROOT_UID) &&
-	       !(inode->i_mode & 0022);
-}
-
-/*
- * Does @mm map code from a file other than its executable @exe or a
- * system file (root's and writable by root alone, in a directory that is
- * too)?  That is code someone other than root could have put there: a
- * plugin of the user's choosing, a memfd.  The mappings are walked under
- * the mmap lock taken without waiting (atomic context); when it cannot be
- * had, the answer is yes.  Anonymous executable memory (a JIT) is the
- * program's own doing and does not count.
- */
-static bool foreign_code(struct mm_struct *mm, const struct inode *exe)
-{
-	VMA_ITERATOR(vmi, mm, 0);
-	struct vm_area_struct *vma;
-	bool foreign = false;
-
-	if (!mmap_read_trylock(mm))
-		return true;
-	for_each_vma(vmi, vma) {
-		struct file *f = vma->vm_file;
-		struct dentry *parent;
-
-		if (!(vma->vm_flags & VM_EXEC) || !f || file_inode(f) == exe)
-			continue;
-		parent = READ_ONCE(f->f_path.dentry->d_parent);
-		if (!root_only(file_inode(f)) ||
-		    !root_only(d_inode_rcu(parent))) {
-			foreign = true;
-			break;
-		}
-	}
-	mmap_read_unlock(mm);
-	return foreign;
 }
 
 /*
@@ -449,13 +407,14 @@ static bool trusted(const struct daudit_policy *p, u16 dataset,
 		return false;
 	if (READ_ONCE(task->ptrace) || READ_ONCE(task->group_leader->ptrace))
 		return false;
-	return !loader_injects(mm) && !foreign_code(mm, inode);
+	return !daudit_loader_injects(mm) && !daudit_foreign_code(mm, inode);
 }
 
 static struct daudit_session *create(const struct daudit_policy *p,
 				     struct daudit_fentry *fe,
 				     struct task_struct *task,
-				     const char *dataset, u64 marked_ns)
+				     const char *dataset, u64 marked_ns,
+				     const struct daudit_actor_ref *ref)
 {
 	struct daudit_session *s, *other;
 	unsigned long flags;
@@ -476,9 +435,10 @@ static struct daudit_session *create(const struct daudit_policy *p,
 	s->marked_ns = marked_ns;
 	strscpy(s->dataset, dataset, sizeof(s->dataset));
 	daudit_subject_fill(&s->subj, task);
+	set_actor(s, ref);
 
 	spin_lock_irqsave(&daudit_sessions_lock, flags);
-	other = fe->dead ? NULL : find(fe, s->tgid, s->start_ns);
+	other = fe->dead ? NULL : find(fe, s->tgid, s->start_ns, ref->key);
 	if (fe->dead || other) {
 		spin_unlock_irqrestore(&daudit_sessions_lock, flags);
 		kmem_cache_free(session_cache, s);
@@ -504,7 +464,7 @@ static struct daudit_session *create(const struct daudit_policy *p,
 static noinline void interim(struct daudit_session *s, unsigned long flags)
 	__releases(&s->lock)
 {
-	union daudit_rec_session r;
+	struct daudit_rec_session r;
 	u32 size = 0;
 	u16 type;
 
@@ -516,10 +476,11 @@ static noinline void interim(struct daudit_session *s, unsigned long flags)
 /* A call that raced with the close or exit ending its session. */
 static noinline void late(struct daudit_session *s, struct task_struct *task,
 			  const struct daudit_io *io, const char *dataset,
-			  u64 marked_ns, unsigned long flags)
+			  u64 marked_ns, const struct daudit_actor_ref *ref,
+			  unsigned long flags)
 	__releases(&s->lock)
 {
-	emit_single(s->fe, task, io, dataset, marked_ns, DAUDIT_END_LATE);
+	emit_single(s->fe, task, io, dataset, marked_ns, DAUDIT_END_LATE, ref);
 	spin_unlock_irqrestore(&s->lock, flags);
 }
 
@@ -537,19 +498,21 @@ static __always_inline int account(const struct daudit_policy *p,
 				   const struct daudit_io *io,
 				   const char *dataset, u64 marked_ns)
 {
+	struct daudit_actor_ref ref;
 	struct daudit_session *s;
 	unsigned long flags;
 	int ret = ACC_COUNTED;
 	unsigned long tick;
 	u64 t;
 
-	s = find(fe, task->tgid, task->group_leader->start_time);
+	daudit_actor_now(task, &ref);
+	s = find(fe, task->tgid, task->group_leader->start_time, ref.key);
 	if (unlikely(!s)) {
-		s = create(p, fe, task, dataset, marked_ns);
+		s = create(p, fe, task, dataset, marked_ns, &ref);
 		if (!s) {
 			single_record(fe, task, io, dataset, marked_ns,
 				      fe->dead ? DAUDIT_END_LATE :
-						 DAUDIT_END_NOMEM);
+						 DAUDIT_END_NOMEM, &ref);
 			return ACC_MARK;
 		}
 	}
@@ -568,9 +531,12 @@ static __always_inline int account(const struct daudit_policy *p,
 		t = now_ns();
 	}
 	if (unlikely(s->dead)) {
-		late(s, task, io, dataset, marked_ns, flags);
+		late(s, task, io, dataset, marked_ns, &ref, flags);
 		return ACC_MARK;
 	}
+	if (unlikely(ref.key) &&
+	    (s->act.seq != ref.seq || !s->act.requests))
+		note_actor(s, &ref);
 	add(s, io, t);
 	if (fe->role == DAUDIT_ROLE_READ && t - s->marked_ns >= NSEC_PER_SEC) {
 		s->marked_ns = t;

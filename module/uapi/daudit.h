@@ -53,10 +53,13 @@
 #include <linux/ioctl.h>
 
 #define DAUDIT_ABI_MAJOR	1U
-#define DAUDIT_ABI_MINOR	2U
+#define DAUDIT_ABI_MINOR	3U
 
 #define DAUDIT_DEVICE_NAME	"daudit"
 #define DAUDIT_DEVICE_PATH	"/dev/daudit"
+/* Where applications register their actor areas (ABI 1.3), mode 0666. */
+#define DAUDIT_ACTOR_DEVICE_NAME	"daudit-actor"
+#define DAUDIT_ACTOR_DEVICE_PATH	"/dev/daudit-actor"
 
 #define DAUDIT_NAME_MAX		32	/* dataset names, with the NUL */
 #define DAUDIT_PATH_MAX		4096	/* paths in records, with the NUL */
@@ -136,6 +139,9 @@ struct daudit_cpu_stats {
  * @probes_missed: probe hits whose handler did not run (a probe hit
  *	while another ran on the CPU, a return probe with no free instance):
  *	reads that may have gone unrecorded (ABI 1.2; 0 from older modules).
+ * @actor_threads: threads with an actor area registered now (ABI 1.3).
+ * @actor_refused: registrations refused since load: not a declaring
+ *	application of the policy, traced, or code injected (ABI 1.3).
  * @reserved: zero.
  */
 struct daudit_stats {
@@ -160,7 +166,9 @@ struct daudit_stats {
 	__u64 cache_full;
 	__u64 egress_bytes;
 	__u64 probes_missed;
-	__u64 reserved[6];
+	__u64 actor_threads;
+	__u64 actor_refused;
+	__u64 reserved[4];
 };
 
 /**
@@ -230,6 +238,80 @@ struct daudit_ack {
 #define DAUDIT_IOC_FLUSH	_IO(DAUDIT_IOC_MAGIC, 7)
 
 /* ------------------------------------------------------------------ */
+/* Declared actors (ABI 1.3): /dev/daudit-actor                        */
+/* ------------------------------------------------------------------ */
+
+/*
+ * An application that works for many people under one account (a CRM
+ * service as svc-crm) declares, per thread and per request, the person it
+ * is working for: the actor.  Each thread registers once an area of its
+ * own memory (struct daudit_actor_area, in the manner of rseq); from then
+ * on a declaration is a write to that memory, no system call.  When the
+ * thread reads protected data, the module reads the area and attributes
+ * the read to the actor in it, beside the identity the kernel verified.
+ *
+ * /dev/daudit-actor (mode 0666) takes two ioctls, both about the calling
+ * thread:
+ *  - DAUDIT_IOC_ACTOR_REGISTER: the area at @area_ptr becomes the
+ *    thread's (a second registration replaces the first).  EPERM unless
+ *    the process runs an executable the policy names with `app`, is not
+ *    traced and has no code injected by its loader (LD_PRELOAD, ...); a
+ *    refusal is counted (actor_refused) and leaves a DAUDIT_ALERT_ACTOR
+ *    record.  EINVAL: bad size, alignment or flags; EFAULT: the area
+ *    cannot be read; ENOSPC: too many threads registered.
+ *  - DAUDIT_IOC_ACTOR_UNREGISTER: the thread has no area any more.
+ * A registration ends with its thread's exit or exec, and when a policy
+ * load no longer names the executable.  A forked child, or a new thread,
+ * has none until it registers its own.
+ */
+#define DAUDIT_ACTOR_MAX	64	/* bytes of an actor id */
+#define DAUDIT_REQUEST_MAX	64	/* bytes of a request id */
+
+/**
+ * struct daudit_actor_area - a thread's declaration, in its own memory.
+ * @seq: even while the area is stable; the writer adds 1 before changing
+ *	anything and 1 after, so every declaration moves it by 2.
+ * @actor_len: bytes of @actor; 0: no actor declared (the thread works
+ *	for itself and its reads are recorded as without an area).
+ * @request_len: bytes of @request, 0 if none.
+ * @client_family: 0, AF_INET (2) or AF_INET6 (10).
+ * @client_port: the client's port, host order.
+ * @reserved: zero.
+ * @client_addr: the client's address, network order (IPv4: first 4).
+ * @actor: the actor id, opaque bytes (an employee id, an SSO subject).
+ * @request: the request id, opaque bytes.
+ *
+ * 8-byte aligned.  The module copies it without faulting; an area that
+ * is paged out or torn at that moment gives the thread's last good copy.
+ */
+struct daudit_actor_area {
+	__u32 seq;
+	__u16 actor_len;
+	__u16 request_len;
+	__u16 client_family;
+	__u16 client_port;
+	__u32 reserved;
+	__u8 client_addr[16];
+	char actor[DAUDIT_ACTOR_MAX];
+	char request[DAUDIT_REQUEST_MAX];
+};
+
+/**
+ * struct daudit_actor_reg - DAUDIT_IOC_ACTOR_REGISTER argument.
+ * @area_ptr: user address of the calling thread's struct daudit_actor_area.
+ * @area_size: sizeof(struct daudit_actor_area).
+ * @flags: zero.
+ */
+struct daudit_actor_reg {
+	__u64 area_ptr;
+	__u32 area_size;
+	__u32 flags;
+};
+
+#define DAUDIT_IOC_ACTOR_REGISTER	_IOW(DAUDIT_IOC_MAGIC, 8, struct daudit_actor_reg)
+#define DAUDIT_IOC_ACTOR_UNREGISTER	_IO(DAUDIT_IOC_MAGIC, 9)
+
+/* ------------------------------------------------------------------ */
 /* Binary policy (built by userspace, checked again by the kernel)     */
 /* ------------------------------------------------------------------ */
 
@@ -268,7 +350,8 @@ enum daudit_source_type {
 	DAUDIT_SRC_UNIX = 4,	/* a unix socket path */
 	DAUDIT_SRC_TCP = 5,	/* TCP endpoint: address/prefix, port range */
 	DAUDIT_SRC_UDP = 6,	/* UDP endpoint */
-	DAUDIT_SRC_TYPE_MAX = 6,
+	DAUDIT_SRC_APP = 7,	/* may declare actors: executable path (1.3) */
+	DAUDIT_SRC_TYPE_MAX = 7,
 };
 
 /**
@@ -316,12 +399,20 @@ enum daudit_rec_type {
 	DAUDIT_REC_TYPE_MAX = 16,
 };
 
+/*
+ * hdr.flags.  DAUDIT_REC_F_ACTOR (ABI 1.3): the reads, sends or writes of
+ * this FILE_READ, SOCK_READ or EGRESS record were made while the thread
+ * had declared an actor; a struct daudit_rec_actor fills the last
+ * sizeof(struct daudit_rec_actor) bytes of the record, after its strings.
+ */
+#define DAUDIT_REC_F_ACTOR	(1U << 0)
+
 /**
  * struct daudit_rec_header - starts every record.
  * @size: bytes of the whole record, a multiple of 8.
  * @type: enum daudit_rec_type.
  * @cpu: CPU whose ring carried it.
- * @flags: zero for now.
+ * @flags: DAUDIT_REC_F_*.
  * @reserved: zero.
  * @seq: per-CPU sequence number.
  * @time_ns: CLOCK_REALTIME when the record was written.
@@ -656,6 +747,38 @@ struct daudit_rec_egress {
 	char strings[];
 };
 
+/**
+ * struct daudit_rec_actor - the actor a session's data was read for.
+ * @app_dev: device of the executable that declared it (verified by the
+ *	kernel when the thread registered, as st_dev).
+ * @app_ino: its inode.
+ * @tid: the declaring thread.
+ * @seq: the area's @seq at the interval's last declaration seen.
+ * @requests: declarations (distinct @seq values) of this actor seen in
+ *	the interval.
+ * @actor_len, @request_len, @client_family, @client_port, @client_addr,
+ * @actor, @request: as the application declared them (struct
+ *	daudit_actor_area), at the interval's last declaration seen.
+ *
+ * Sessions are per actor: one actor's bytes are never counted in
+ * another's record.
+ */
+struct daudit_rec_actor {
+	__u64 app_dev;
+	__u64 app_ino;
+	__u32 tid;
+	__u32 seq;
+	__u32 requests;
+	__u16 actor_len;
+	__u16 request_len;
+	__u16 client_family;
+	__u16 client_port;
+	__u32 reserved;
+	__u8 client_addr[16];
+	char actor[DAUDIT_ACTOR_MAX];
+	char request[DAUDIT_REQUEST_MAX];
+};
+
 enum daudit_alert_kind {
 	DAUDIT_ALERT_HARDLINK = 1,	/* a protected file was hard-linked */
 	DAUDIT_ALERT_RENAME = 2,	/* ... moved out of its tree (ABI 1.1) */
@@ -670,6 +793,12 @@ enum daudit_alert_kind {
 	 * written (printable ASCII, at most 7 bytes).
 	 */
 	DAUDIT_ALERT_KPROBES = 4,
+	/*
+	 * ABI 1.3.  A thread was refused an actor area: @dev/@ino are its
+	 * executable, the first path is that executable, the second the
+	 * reason ("not an app of the policy", "traced", "code injected").
+	 */
+	DAUDIT_ALERT_ACTOR = 5,
 };
 
 /**

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Is a program running only its own code?  (trust.c) */
+#ifndef _DAUDIT_TRUST_H
+#define _DAUDIT_TRUST_H
+
+#include <linux/types.h>
+
+struct mm_struct;
+struct inode;
+
+/*
+ * Does @mm's environment ask the loader to run other code (LD_PRELOAD,
+ * LD_AUDIT, LD_LIBRARY_PATH)?  Read without faulting; unreadable is yes.
+ */
+bool daudit_loader_injects(struct mm_struct *mm);
+/*
+ * Does @mm map executable code from a file other than @exe or a system
+ * file?  Takes the mmap lock without waiting; not had is yes.
+ */
+bool daudit_foreign_code(struct mm_struct *mm, const struct inode *exe);
+
+#endif /* _DAUDIT_TRUST_H */
