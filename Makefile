@@ -2,12 +2,13 @@
 #
 # The module is built out of tree for the running kernel when its headers
 # are installed, else for every installed kernel that has headers; KVER=
-# or KDIR= pick one.  Userspace lands in build/bin/.
+# or KDIR= pick one.  Userspace lands in build/bin/, libdaudit in build/lib/.
 
 VERSION := $(shell cat VERSION)
 BUILD   := build
 BIN     := $(BUILD)/bin
 OBJ     := $(BUILD)/obj
+SOLIB   := $(BUILD)/lib
 
 PREFIX  ?= /usr
 SBINDIR ?= $(PREFIX)/sbin
@@ -15,6 +16,11 @@ MANDIR  ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
 UNITDIR ?= /lib/systemd/system
 DESTDIR ?=
+# libdaudit goes to Debian's multiarch directory when the compiler knows it.
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+LIBDIR  ?= $(PREFIX)/lib$(if $(MULTIARCH),/$(MULTIARCH))
+INCLUDEDIR ?= $(PREFIX)/include
+PYTHONDIR ?= $(PREFIX)/lib/python3/dist-packages
 
 CC      ?= gcc
 PKGS    := sqlite3 json-c inih gnutls
@@ -34,11 +40,19 @@ DAUDITD_SRCS := $(wildcard userspace/dauditd/*.c userspace/dauditd/rules/*.c)
 USER_HDRS   := $(wildcard userspace/*/*.h userspace/dauditd/rules/*.h) \
 	module/uapi/daudit.h
 
+# libdaudit, the shared library applications link to declare actors:
+# only its API is exported (-fvisibility=hidden), and it is never unloaded
+# (-z nodelete) because daudit.ko keeps pointers into its thread areas.
+LIBDAUDIT_SRCS := $(wildcard userspace/libdaudit/*.c)
+LIBDAUDIT_REAL := libdaudit.so.1.0.0
+LIBDAUDIT_CFLAGS = -std=c11 -D_GNU_SOURCE $(CWARN) $(CFLAGS) -fPIC \
+	-fvisibility=hidden -Imodule/uapi
+
 LIB_OBJS    := $(LIB_SRCS:%.c=$(OBJ)/%.o)
 DAUDIT_OBJS := $(DAUDIT_SRCS:%.c=$(OBJ)/%.o)
 DAUDITD_OBJS := $(DAUDITD_SRCS:%.c=$(OBJ)/%.o)
 
-.PHONY: all module userspace helpers unit check vm-test static demo bench bench-collector \
+.PHONY: all module userspace libdaudit helpers unit check vm-test static demo bench bench-collector \
 	install uninstall clean help deps dkms-test dkms-install
 
 all: module userspace
@@ -47,7 +61,8 @@ help:
 	@echo "daudit $(VERSION) targets:"
 	@echo "  all (default)  build daudit.ko and the userspace programs"
 	@echo "  module         build daudit.ko (KVER=release or KDIR=path to pick a kernel)"
-	@echo "  userspace      build build/bin/daudit and build/bin/dauditd"
+	@echo "  userspace      build build/bin/daudit, build/bin/dauditd and libdaudit"
+	@echo "  libdaudit      build build/lib/libdaudit.so.1 (declared actors, daudit_actor(3))"
 	@echo "  helpers        build the C helpers the VM tests run"
 	@echo "  unit           host unit tests under ASan and UBSan"
 	@echo "  fuzz           libFuzzer on the policy parser/decoder and the record decoder (FUZZ_SECONDS=20)"
@@ -59,7 +74,7 @@ help:
 	@echo "  demo           boot a VM, load the module, run the scenario, print the review"
 	@echo "  bench          overhead ratios (instruction-counted) and rates (wall clock) in the VM, and collector ingest"
 	@echo "  bench-collector  collector ingest (records/s, peak memory) on the host"
-	@echo "  install        install module, programs, unit and config (DESTDIR honoured)"
+	@echo "  install        install module, programs, unit, config and libdaudit (DESTDIR honoured)"
 	@echo "  dkms-install   copy the sources to /usr/src/daudit-VERSION and dkms install them"
 	@echo "  uninstall      remove what install put in place"
 	@echo "  deps           install missing Debian packages for building"
@@ -71,7 +86,18 @@ deps:
 module:
 	@scripts/build-module.sh $(KBUILD_ARGS)
 
-userspace: $(BIN)/daudit $(BIN)/dauditd
+userspace: $(BIN)/daudit $(BIN)/dauditd libdaudit
+
+libdaudit: $(SOLIB)/libdaudit.so.1 $(SOLIB)/libdaudit.so
+
+$(SOLIB)/$(LIBDAUDIT_REAL): $(LIBDAUDIT_SRCS) userspace/libdaudit/daudit/actor.h \
+		module/uapi/daudit.h
+	@mkdir -p $(SOLIB)
+	$(CC) $(LIBDAUDIT_CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libdaudit.so.1 \
+		-Wl,-z,nodelete -Wl,--no-undefined -o $@ $(LIBDAUDIT_SRCS) -pthread
+
+$(SOLIB)/libdaudit.so.1 $(SOLIB)/libdaudit.so: $(SOLIB)/$(LIBDAUDIT_REAL)
+	ln -sfn $(LIBDAUDIT_REAL) $@
 
 $(OBJ)/%.o: %.c $(USER_HDRS)
 	@mkdir -p $(dir $@)
@@ -91,8 +117,9 @@ $(BUILD)/helpers/daudit-abi-test: $(DAUDIT_SRCS) $(LIB_SRCS) $(USER_HDRS)
 	$(CC) $(USER_CFLAGS) -DDAUDIT_TOOL_ABI_MAJOR=99 -o $@ \
 		$(DAUDIT_SRCS) $(LIB_SRCS) $(USER_LDLIBS)
 
-helpers: $(BUILD)/helpers/daudit-abi-test
-	@$(MAKE) -s -C tests/helpers OUT=$(abspath $(BUILD))/helpers
+helpers: $(BUILD)/helpers/daudit-abi-test libdaudit
+	@$(MAKE) -s -C tests/helpers OUT=$(abspath $(BUILD))/helpers \
+		DAUDIT_LIB=$(abspath $(SOLIB))
 
 unit:
 	@$(MAKE) -s -j2 -C tests/unit OUT=$(abspath $(BUILD))/unit all
@@ -138,7 +165,8 @@ $(BUILD)/bench/collector: tests/bench/collector.c tests/unit/synth.h \
 		$(LIB_SRCS) $(USER_LDLIBS)
 
 install: all
-	scripts/install.sh "$(DESTDIR)" "$(SBINDIR)" "$(MANDIR)" "$(SYSCONFDIR)" "$(UNITDIR)"
+	scripts/install.sh "$(DESTDIR)" "$(SBINDIR)" "$(MANDIR)" "$(SYSCONFDIR)" "$(UNITDIR)" \
+		"$(LIBDIR)" "$(INCLUDEDIR)" "$(PYTHONDIR)"
 
 dkms-install:
 	rm -rf /usr/src/daudit-$(VERSION)
@@ -147,7 +175,8 @@ dkms-install:
 	dkms install daudit/$(VERSION)
 
 uninstall:
-	scripts/install.sh --uninstall "$(DESTDIR)" "$(SBINDIR)" "$(MANDIR)" "$(SYSCONFDIR)" "$(UNITDIR)"
+	scripts/install.sh --uninstall "$(DESTDIR)" "$(SBINDIR)" "$(MANDIR)" "$(SYSCONFDIR)" "$(UNITDIR)" \
+		"$(LIBDIR)" "$(INCLUDEDIR)" "$(PYTHONDIR)"
 
 clean:
 	rm -rf $(BUILD) *.o *.ko *.mod *.mod.c .*.cmd modules.order Module.symvers \

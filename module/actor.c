@@ -269,7 +269,7 @@ static const char *refusal(struct file *exe, u64 *gen)
 	if (READ_ONCE(current->ptrace) ||
 	    READ_ONCE(current->group_leader->ptrace))
 		return "traced";
-	if (daudit_loader_injects(mm) || daudit_foreign_code(mm, inode))
+	if (daudit_loader_injects(mm) || daudit_foreign_code(mm, inode, true))
 		return "code injected";
 	return NULL;
 }

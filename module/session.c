@@ -407,7 +407,7 @@ static bool trusted(const struct daudit_policy *p, u16 dataset,
 		return false;
 	if (READ_ONCE(task->ptrace) || READ_ONCE(task->group_leader->ptrace))
 		return false;
-	return !daudit_loader_injects(mm) && !daudit_foreign_code(mm, inode);
+	return !daudit_loader_injects(mm) && !daudit_foreign_code(mm, inode, false);
 }
 
 static struct daudit_session *create(const struct daudit_policy *p,

@@ -71,17 +71,18 @@ static bool root_only(const struct inode *inode)
  * system file (root's and writable by root alone, in a directory that is
  * too)?  That is code someone other than root could have put there: a
  * plugin of the user's choosing, a memfd.  The mappings are walked under
- * the mmap lock taken without waiting (atomic context); when it cannot be
- * had, the answer is yes.  Anonymous executable memory (a JIT) is the
- * program's own doing and does not count.
+ * the mmap lock, waited for when @may_sleep, else taken without waiting
+ * (atomic context); when it cannot be had, the answer is yes.  Anonymous
+ * executable memory (a JIT) is the program's own doing and does not count.
  */
-bool daudit_foreign_code(struct mm_struct *mm, const struct inode *exe)
+bool daudit_foreign_code(struct mm_struct *mm, const struct inode *exe,
+			 bool may_sleep)
 {
 	VMA_ITERATOR(vmi, mm, 0);
 	struct vm_area_struct *vma;
 	bool foreign = false;
 
-	if (!mmap_read_trylock(mm))
+	if (may_sleep ? mmap_read_lock_killable(mm) : !mmap_read_trylock(mm))
 		return true;
 	for_each_vma(vmi, vma) {
 		struct file *f = vma->vm_file;

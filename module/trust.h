@@ -15,8 +15,10 @@ struct inode;
 bool daudit_loader_injects(struct mm_struct *mm);
 /*
  * Does @mm map executable code from a file other than @exe or a system
- * file?  Takes the mmap lock without waiting; not had is yes.
+ * file?  Waits for the mmap lock when @may_sleep, else tries it once;
+ * not had is yes.
  */
-bool daudit_foreign_code(struct mm_struct *mm, const struct inode *exe);
+bool daudit_foreign_code(struct mm_struct *mm, const struct inode *exe,
+			 bool may_sleep);
 
 #endif /* _DAUDIT_TRUST_H */

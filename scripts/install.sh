@@ -1,9 +1,12 @@
 #!/bin/bash
 # make install / make uninstall.
-#   install.sh [--uninstall] DESTDIR SBINDIR MANDIR SYSCONFDIR UNITDIR
+#   install.sh [--uninstall] DESTDIR SBINDIR MANDIR SYSCONFDIR UNITDIR \
+#              LIBDIR INCLUDEDIR PYTHONDIR
 # Installs daudit.ko for every kernel it was built for, the programs, the
-# systemd unit, man pages and default configuration (never overwriting a
-# configuration file that exists).
+# systemd unit, man pages, default configuration (never overwriting a
+# configuration file that exists), and libdaudit for applications: the
+# shared library with its symbolic links, header, pkg-config file and
+# Python module.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 uninstall=0
@@ -12,6 +15,10 @@ if [ "${1:-}" = --uninstall ]; then
 	shift
 fi
 destdir=$1 sbindir=$2 mandir=$3 sysconfdir=$4 unitdir=$5
+libdir=${6:-/usr/lib} includedir=${7:-/usr/include}
+pythondir=${8:-/usr/lib/python3/dist-packages}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 
 files=()
 for ko in "$top"/build/kmod/*/daudit.ko; do
@@ -22,6 +29,16 @@ done
 files+=("$top/build/bin/daudit:$sbindir/daudit:755"
 	"$top/build/bin/dauditd:$sbindir/dauditd:755"
 	"$top/dist/dauditd.service:$unitdir/dauditd.service:644")
+# libdaudit: the real file, then NAME:TARGET symbolic links beside it.
+sed -e "s|@LIBDIR@|$libdir|" -e "s|@INCLUDEDIR@|$includedir|" \
+	-e "s|@VERSION@|$(cat "$top/VERSION")|" \
+	"$top/userspace/libdaudit/libdaudit.pc.in" >"$tmp/libdaudit.pc"
+files+=("$top/build/lib/libdaudit.so.1.0.0:$libdir/libdaudit.so.1.0.0:644"
+	"$top/userspace/libdaudit/daudit/actor.h:$includedir/daudit/actor.h:644"
+	"$tmp/libdaudit.pc:$libdir/pkgconfig/libdaudit.pc:644"
+	"$top/userspace/python/daudit_actor.py:$pythondir/daudit_actor.py:644")
+links=("$libdir/libdaudit.so.1:libdaudit.so.1.0.0"
+	"$libdir/libdaudit.so:libdaudit.so.1.0.0")
 for m in "$top"/docs/man/*.[0-9]; do
 	[ -f "$m" ] || continue
 	files+=("$m:$mandir/man${m##*.}/$(basename "$m"):644")
@@ -38,6 +55,11 @@ if [ $uninstall = 1 ]; then
 		dst=${dst%:*}
 		rm -f "$destdir$dst" && echo "removed $destdir$dst"
 	done
+	for l in "${links[@]}"; do
+		rm -f "$destdir${l%%:*}" && echo "removed $destdir${l%%:*}"
+	done
+	rmdir --ignore-fail-on-non-empty "$destdir$includedir/daudit" 2>/dev/null || true
+	[ -z "$destdir" ] && command -v ldconfig >/dev/null && ldconfig
 	echo "configuration in $destdir$sysconfdir/daudit left in place"
 	exit 0
 fi
@@ -47,6 +69,10 @@ for f in "${files[@]}"; do
 	dst=${rest%:*} mode=${rest##*:}
 	install -D -m "$mode" "$src" "$destdir$dst"
 	echo "installed $destdir$dst"
+done
+for l in "${links[@]}"; do
+	ln -sfn "${l#*:}" "$destdir${l%%:*}"
+	echo "installed $destdir${l%%:*} -> ${l#*:}"
 done
 for f in "${configs[@]}"; do
 	src=${f%%:*} rest=${f#*:}
@@ -62,6 +88,7 @@ if [ -z "$destdir" ]; then
 	for ko in "$top"/build/kmod/*/daudit.ko; do
 		[ -f "$ko" ] && depmod -a "$(basename "$(dirname "$ko")")"
 	done
+	command -v ldconfig >/dev/null && ldconfig
 	if command -v systemctl >/dev/null; then
 		systemctl daemon-reload 2>/dev/null || true
 	fi

@@ -456,13 +456,13 @@ static void source_errors(void **state)
 		{ L3("tree /b /c"),
 		  "p:3: unexpected text after the source (one source per line, or separate them with ';'): '/c'\n" },
 		{ L3("foo /b"),
-		  "p:3: unknown source kind (tree, file, reader, unix, tcp or udp): 'foo'\n" },
+		  "p:3: unknown source kind (tree, file, reader, app, unix, tcp or udp): 'foo'\n" },
 		{ L3("TREE /b"),
-		  "p:3: unknown source kind (tree, file, reader, unix, tcp or udp): 'TREE'\n" },
+		  "p:3: unknown source kind (tree, file, reader, app, unix, tcp or udp): 'TREE'\n" },
 		{ L3("\"tree\" /b"),
-		  "p:3: expected a source kind (tree, file, reader, unix, tcp or udp): 'tree'\n" },
+		  "p:3: expected a source kind (tree, file, reader, app, unix, tcp or udp): 'tree'\n" },
 		{ L3("{"),
-		  "p:3: expected a source kind (tree, file, reader, unix, tcp or udp): '{'\n" },
+		  "p:3: expected a source kind (tree, file, reader, app, unix, tcp or udp): '{'\n" },
 		{ L3("tcp 10.1.2.3"), "p:3: tcp needs a port ('port N' or 'port N-M'): '10.1.2.3'\n" },
 		{ L3("udp ::1 53"), "p:3: expected 'port' after the address: '53'\n" },
 		{ L3("tcp 10.1.2.3 port"), "p:3: missing port number: 'port'\n" },
@@ -591,7 +591,7 @@ static void every_error_is_collected(void **state)
 		"p:3: path has a '.' or '..' component: '/srv/./x'\n"
 		"p:4: host bits set beyond the prefix (the network is 10.0.0.0/8): '10.1.2.3/8'\n"
 		"p:5: tcp needs a port ('port N' or 'port N-M'): '10.1.2.3'\n"
-		"p:6: unknown source kind (tree, file, reader, unix, tcp or udp): 'foo'\n"
+		"p:6: unknown source kind (tree, file, reader, app, unix, tcp or udp): 'foo'\n"
 		"p:9: dataset name may only contain A-Z a-z 0-9 _ . -: 'bad$name'\n"
 		"p:10: duplicate dataset name (also at line 1): 'customers'\n"
 		"p:10: path is inside tree '/ok' of dataset 'customers' (line 7): '/ok/inner'\n"
@@ -986,6 +986,48 @@ static void round_trips(void **state)
 		   "dataset b{tcp fe80::1:0:0:0/80 port 22; tree /}");
 }
 
+/*
+ * `app PATH` names a program that may declare actors: a path source that
+ * protects nothing, may be shared between datasets, and round-trips.
+ */
+static void app_sources(void **state)
+{
+	struct policy p;
+
+	(void)state;
+	parse_ok(&p,
+		 "dataset crm {\n"
+		 "\ttree /srv/crm\n"
+		 "\tapp /opt/crm/bin/crm-python\n"
+		 "\treader /usr/bin/pg\n"
+		 "}\n"
+		 "dataset hr { file /srv/hr.csv; app /opt/crm/bin/crm-python }\n");
+	assert_int_equal(p.n_sources, 5);
+	assert_int_equal(p.sources[1].type, DAUDIT_SRC_APP);
+	assert_string_equal(p.sources[1].path, "/opt/crm/bin/crm-python");
+	assert_int_equal(p.sources[1].line, 3);
+	assert_int_equal(p.datasets[0].n_sources, 3);
+	assert_int_equal(p.datasets[0].n_protected, 1);
+	assert_int_equal(p.datasets[1].n_protected, 1);
+	assert_string_equal(policy_source_kind(DAUDIT_SRC_APP), "app");
+	policy_free(&p);
+
+	round_trip("dataset crm { tree /srv/crm; app /opt/crm/bin/crm-python;"
+		   " app \"/opt/my app\"; file /opt/crm/bin/crm-python }");
+	expect_errors("dataset a { app /opt/crm/bin/crm }",
+		      "p:1: dataset has no protected source (tree, file, unix, tcp or udp): 'a'\n");
+	expect_errors("dataset a { tree /a; app }",
+		      "p:1: missing path: 'app'\n");
+	expect_errors("dataset a { tree /a; app opt/crm }",
+		      "p:1: path must be absolute: 'opt/crm'\n");
+	expect_errors("dataset a { tree /a; app /x port 80 }",
+		      "p:1: 'port' is only for tcp and udp: 'port'\n");
+	expect_errors("dataset a { tree /a; app /x; app /x }",
+		      "p:1: duplicate source (also at line 1): '/x'\n");
+	expect_errors("dataset a { tree /a; reader /x; app /x }",
+		      "p:1: path already listed as 'reader' at line 1: '/x'\n");
+}
+
 /* A policy with 1,000 tree roots goes through every stage intact. */
 static void thousand_tree_roots(void **state)
 {
@@ -1131,7 +1173,8 @@ static void decoder_refuses_bad_sources(void **state)
 	(void)state;
 	/* Any source. */
 	CORRUPT(DAUDIT_PERR_SOURCE, 0, "unknown source type", src_at(b, 0)->type = 0);
-	CORRUPT(DAUDIT_PERR_SOURCE, 3, "unknown source type", src_at(b, 3)->type = 7);
+	CORRUPT(DAUDIT_PERR_SOURCE, 3, "unknown source type",
+		src_at(b, 3)->type = DAUDIT_SRC_TYPE_MAX + 1);
 	CORRUPT(DAUDIT_PERR_SOURCE, 3, "unknown source type", src_at(b, 3)->type = 0xffff);
 	CORRUPT(DAUDIT_PERR_SOURCE, 1, "dataset index 2", src_at(b, 1)->dataset = 2);
 	CORRUPT(DAUDIT_PERR_SOURCE, 1, "dataset index", src_at(b, 1)->dataset = 0xffff);
@@ -1305,6 +1348,7 @@ int main(void)
 		cmocka_unit_test(binary_layout),
 		cmocka_unit_test(encode_refuses_a_policy_with_errors),
 		cmocka_unit_test(round_trips),
+		cmocka_unit_test(app_sources),
 		cmocka_unit_test(thousand_tree_roots),
 		cmocka_unit_test(decoder_refuses_every_truncation),
 		cmocka_unit_test(decoder_refuses_bad_headers),

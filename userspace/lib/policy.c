@@ -31,6 +31,7 @@ static const char *const kind_names[] = {
 	[DAUDIT_SRC_UNIX] = "unix",
 	[DAUDIT_SRC_TCP] = "tcp",
 	[DAUDIT_SRC_UDP] = "udp",
+	[DAUDIT_SRC_APP] = "app",
 };
 
 const char *policy_source_kind(unsigned int type)
@@ -45,9 +46,10 @@ static bool is_net(unsigned int type)
 	return type == DAUDIT_SRC_TCP || type == DAUDIT_SRC_UDP;
 }
 
+/* Readers and apps name executables: they protect nothing themselves. */
 static bool is_protected(unsigned int type)
 {
-	return type != DAUDIT_SRC_READER;
+	return type != DAUDIT_SRC_READER && type != DAUDIT_SRC_APP;
 }
 
 /* ------------------------------------------------------------------ */
@@ -375,7 +377,10 @@ static void same_path(struct conflicts *c, uint32_t a, uint32_t b)
 	const struct policy_source *sa = &c->p->sources[a];
 	const struct policy_source *sb = &c->p->sources[b];
 
-	/* A trusted reader may be shared, and may be protected itself. */
+	/*
+	 * A trusted reader or an app may be shared, and may be protected
+	 * itself.
+	 */
 	if (is_protected(sa->type) != is_protected(sb->type))
 		return;
 	if (sa->dataset == sb->dataset && sa->type == sb->type)
@@ -1086,7 +1091,7 @@ static bool parse_source(struct parser *ps, int ds, const struct token *kw)
 	bool ok;
 
 	if (!s.type) {
-		tok_error(ps, kw, "unknown source kind (tree, file, reader, unix, tcp or udp)");
+		tok_error(ps, kw, "unknown source kind (tree, file, reader, app, unix, tcp or udp)");
 		skip_source(ps);
 		return false;
 	}
@@ -1137,7 +1142,7 @@ static void parse_block(struct parser *ps, int ds, const struct token *name)
 			bad += !parse_source(ps, ds, &t);
 		} else {
 			if (t.kind != T_BAD)
-				tok_error(ps, &t, "expected a source kind (tree, file, reader, unix, tcp or udp)");
+				tok_error(ps, &t, "expected a source kind (tree, file, reader, app, unix, tcp or udp)");
 			bad++;
 			skip_source(ps);
 		}

@@ -42,8 +42,8 @@ struct policy_source {
 struct policy_dataset {
 	char name[DAUDIT_NAME_MAX];	/* NUL-terminated */
 	uint32_t line;			/* line of its 'dataset' keyword */
-	uint32_t n_sources;		/* readers included */
-	uint32_t n_protected;		/* sources that are not readers */
+	uint32_t n_sources;		/* readers and apps included */
+	uint32_t n_protected;		/* sources that are not readers or apps */
 };
 
 /*
