@@ -45,6 +45,7 @@ struct synth {
 	size_t len, cap;
 	uint64_t seq[SYNTH_CPUS];
 	uint64_t session;		/* next session id */
+	size_t last;			/* offset of the last record added */
 };
 
 static inline void synth_init(struct synth *s)
@@ -70,6 +71,7 @@ static inline void *synth_add(struct synth *s, size_t size, unsigned int type,
 		s->buf = realloc(s->buf, s->cap);
 	}
 	h = (void *)(s->buf + s->len);
+	s->last = s->len;
 	memset(h, 0, size);
 	h->size = (uint32_t)size;
 	h->type = (uint16_t)type;
@@ -243,6 +245,51 @@ static inline void synth_egress(struct synth *s, unsigned int cpu, uint64_t t,
 	p[pl] = '\0';
 	memcpy(p + pl + 1, mount, ml + 1);
 	memcpy(p + pl + ml + 2, fstype, fl + 1);
+}
+
+/*
+ * Make the last record added one of a declared actor (ABI 1.3): the
+ * record grows by a struct daudit_rec_actor after its strings and gets
+ * DAUDIT_REC_F_ACTOR.  @client: IPv4 address in host order (0: none),
+ * @port its port.  The declaring executable is (0x801, 77).
+ */
+static inline void synth_actor(struct synth *s, const char *actor,
+			       size_t actor_len, const char *request,
+			       uint32_t client, uint16_t port)
+{
+	struct daudit_rec_header *h = (void *)(s->buf + s->last);
+	struct daudit_rec_actor *a;
+	size_t add = sizeof(*a);
+
+	if (s->len + add > s->cap) {
+		s->cap = (s->len + add) * 2 + 4096;
+		s->buf = realloc(s->buf, s->cap);
+		h = (void *)(s->buf + s->last);
+	}
+	a = (void *)(s->buf + s->len);
+	memset(a, 0, add);
+	h->size += (uint32_t)add;
+	h->flags |= DAUDIT_REC_F_ACTOR;
+	s->len += add;
+	a->app_dev = 0x801;
+	a->app_ino = 77;
+	a->tid = 4321;
+	a->seq = 2;
+	a->requests = 1;
+	a->actor_len = (uint16_t)actor_len;
+	memcpy(a->actor, actor, actor_len);
+	if (request) {
+		a->request_len = (uint16_t)strlen(request);
+		memcpy(a->request, request, a->request_len);
+	}
+	if (client) {
+		a->client_family = AF_INET;
+		a->client_port = port;
+		a->client_addr[0] = (uint8_t)(client >> 24);
+		a->client_addr[1] = (uint8_t)(client >> 16);
+		a->client_addr[2] = (uint8_t)(client >> 8);
+		a->client_addr[3] = (uint8_t)client;
+	}
 }
 
 static inline void synth_alert(struct synth *s, unsigned int cpu, uint64_t t,

@@ -303,9 +303,9 @@ static void a_future_schema_version_is_refused(void **state)
 {
 	(void)state;
 	make_ours(10);
-	raw("UPDATE meta SET value = 2 WHERE key = 'schema_version'");
+	raw("UPDATE meta SET value = 3 WHERE key = 'schema_version'");
 	assert_false(exists("-wal"));
-	refused("has schema version 2, this daudit knows version 1 only", "v2");
+	refused("has schema version 3, this daudit knows version 2 only", "v3");
 	remove_db();
 }
 

@@ -42,6 +42,9 @@ static void usage(FILE *f)
 		"Filters (all must match):\n"
 		"  -u, --user NAME        real uid of the process (name or number)\n"
 		"  -l, --login-user NAME  login uid (who logged in, kept across sudo/su)\n"
+		"  -a, --actor ID         the actor an application declared (the person\n"
+		"                         it worked for), as 'daudit users --by actor'\n"
+		"                         shows it; the user columns stay the account\n"
 		"  -d, --dataset NAME     dataset\n"
 		"  -e, --exe PATTERN      executable, a glob pattern (/usr/bin/python*)\n"
 		"  -p, --path PATTERN     file, socket or destination, a glob pattern\n"
@@ -73,20 +76,23 @@ static const struct table_col machine_cols[] = {
 	{ "end_reason", TCOL_STR }, { "paths", TCOL_STR },
 	{ "kind", TCOL_INT }, { "flags", TCOL_INT }, { "extra", TCOL_STR },
 	{ "off_min", TCOL_INT }, { "off_max", TCOL_INT },
+	{ "actor", TCOL_STR }, { "request", TCOL_STR }, { "client", TCOL_STR },
 };
 
 #define COLUMNS "id, time_ns, type, uid, auid, sessionid, tgid, ppid, comm," \
 	" exe, dataset, path, dest, bytes, mmap_bytes, calls, session_id," \
-	" part, final, reason, paths, kind, flags, extra, off_min, off_max"
+	" part, final, reason, paths, kind, flags, extra, off_min, off_max," \
+	" actor, request, client"
 #define FILTERS "time_ns >= ?1 AND time_ns < ?2 AND (?3 IS NULL OR uid = ?3)" \
 	" AND (?4 IS NULL OR auid = ?4) AND (?5 IS NULL OR dataset = ?5)" \
 	" AND (?6 IS NULL OR exe GLOB ?6)" \
 	" AND (?7 IS NULL OR path GLOB ?7 OR dest GLOB ?7)" \
-	" AND (?8 IS NULL OR type = ?8) AND id > ?9"
+	" AND (?8 IS NULL OR type = ?8) AND id > ?9" \
+	" AND (?11 IS NULL OR actor = ?11)"
 
 struct filter {
 	int64_t uid, auid, type;	/* -1: any */
-	const char *dataset, *exe, *path;
+	const char *dataset, *exe, *path, *actor;
 };
 
 static int type_of(const char *s)
@@ -124,6 +130,8 @@ static void bind_filters(sqlite3_stmt *st, const struct filter *f, int64_t lo,
 	if (f->type >= 0)
 		sqlite3_bind_int64(st, 8, f->type);
 	sqlite3_bind_int64(st, 9, after);
+	if (f->actor)
+		sqlite3_bind_text(st, 11, f->actor, -1, SQLITE_STATIC);
 }
 
 static const char *col_text(sqlite3_stmt *st, int i)
@@ -181,8 +189,14 @@ static void people_row(struct table *t, struct qdb *q, sqlite3_stmt *st)
 	table_str(t, type_name(sqlite3_column_int(st, 2)));
 	table_str(t, sqlite3_column_type(st, 3) == SQLITE_NULL ? NULL :
 		  qdb_user_name(q, (uint32_t)sqlite3_column_int64(st, 3)));
-	table_str(t, sqlite3_column_type(st, 4) == SQLITE_NULL ? NULL :
-		  qdb_user_name(q, (uint32_t)sqlite3_column_int64(st, 4)));
+	/* The person: a declared actor, else the login user. */
+	if (col_text(st, 26)) {
+		snprintf(buf, sizeof(buf), "%s (actor)", col_text(st, 26));
+		table_str(t, buf);
+	} else {
+		table_str(t, sqlite3_column_type(st, 4) == SQLITE_NULL ? NULL :
+			  qdb_user_name(q, (uint32_t)sqlite3_column_int64(st, 4)));
+	}
 	int_or_null(t, st, 6);
 	if (!exe && col_text(st, 8)) {
 		snprintf(comm, sizeof(comm), "[%s]", col_text(st, 8));
@@ -235,6 +249,9 @@ static void machine_row(struct table *t, struct qdb *q, sqlite3_stmt *st)
 	table_str(t, col_text(st, 23));
 	int_or_null(t, st, 24);
 	int_or_null(t, st, 25);
+	table_str(t, col_text(st, 26));
+	table_str(t, col_text(st, 27));
+	table_str(t, col_text(st, 28));
 }
 
 /* Rows of @st into @t; returns the last id seen. */
@@ -288,6 +305,7 @@ int cmd_events(int argc, char **argv)
 		QOPTS_LONG,
 		{ "user", required_argument, NULL, 'u' },
 		{ "login-user", required_argument, NULL, 'l' },
+		{ "actor", required_argument, NULL, 'a' },
 		{ "dataset", required_argument, NULL, 'd' },
 		{ "exe", required_argument, NULL, 'e' },
 		{ "path", required_argument, NULL, 'p' },
@@ -297,7 +315,7 @@ int cmd_events(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct filter f = { -1, -1, -1, NULL, NULL, NULL };
+	struct filter f = { -1, -1, -1, NULL, NULL, NULL, NULL };
 	const char *user = NULL, *login = NULL;
 	unsigned long limit = 1000;
 	int do_follow = 0, c, people;
@@ -310,7 +328,7 @@ int cmd_events(int argc, char **argv)
 
 	qopts_init(&o);
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "u:l:d:e:p:t:n:Ff:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "u:l:a:d:e:p:t:n:Ff:h", opts, NULL)) != -1) {
 		if (qopts_option(&o, c, optarg, "events"))
 			continue;
 		switch (c) {
@@ -319,6 +337,9 @@ int cmd_events(int argc, char **argv)
 			break;
 		case 'l':
 			login = optarg;
+			break;
+		case 'a':
+			f.actor = optarg;
 			break;
 		case 'd':
 			f.dataset = optarg;
@@ -360,7 +381,8 @@ int cmd_events(int argc, char **argv)
 		f.auid = user_arg(&q, login, "--login-user");
 
 	people = o.format == FORMAT_TABLE;
-	t = people ? table_new(o.format, people_cols, 9) :
+	t = people ? table_new(o.format, people_cols,
+			       sizeof(people_cols) / sizeof(people_cols[0])) :
 	    table_new(o.format, machine_cols,
 		      sizeof(machine_cols) / sizeof(machine_cols[0]));
 	table_set_stream(t, do_follow);

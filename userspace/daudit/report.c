@@ -26,7 +26,9 @@ static void usage(FILE *f)
 		"Usage: daudit report [--evidence N] [--since TIME] [--until TIME]\n"
 		"                     [--format F] [--database PATH]\n"
 		"\n"
-		"The review of a period: users ranked by risk, each of their findings\n"
+		"The review of a period: users and the actors applications declared\n"
+		"(the people an application works for, shown with the application and\n"
+		"its account) ranked by risk, each of their findings\n"
 		"with its reason and evidence (the records that justify it, kept even\n"
 		"after raw records expire), then users who read protected data without\n"
 		"findings, and any records the sensor lost (totals are then low).\n"
@@ -256,8 +258,9 @@ static void print_user(struct report *r, size_t rank, struct ruser *ru)
 	char label[300], a[32], b[32], c[32], d[32];
 	size_t i;
 
-	printf("%zu. %s (uid %u): risk %" PRIu64 " from %zu finding%s; read %s in %" PRIu64 " file%s, egress %s\n",
-	       rank, qdb_user_label(&r->q, ru->u->uid, ru->u->login, label, sizeof(label)),
+	printf("%zu. %s (%s %u): risk %" PRIu64 " from %zu finding%s; read %s in %" PRIu64 " file%s, egress %s\n",
+	       rank, qdb_person_label(&r->q, ru->u->uid, ru->u->login, label, sizeof(label)),
+	       ru->u->login == DB_LOGIN_ACTOR ? "actor" : "uid",
 	       ru->u->uid, ru->u->risk, ru->nf, ru->nf == 1 ? "" : "s",
 	       table_human_bytes(ru->u->bytes, a, sizeof(a)), ru->u->files,
 	       ru->u->files == 1 ? "" : "s",
@@ -322,7 +325,7 @@ static void print_people(struct report *r)
 		if (u->findings || !u->bytes)
 			continue;
 		printf("%s%s (%s)", quiet++ ? ", " : "Users who read protected data without findings: ",
-		       qdb_user_label(&r->q, u->uid, u->login, label, sizeof(label)),
+		       qdb_person_label(&r->q, u->uid, u->login, label, sizeof(label)),
 		       table_human_bytes(u->bytes, a, sizeof(a)));
 	}
 	if (quiet)
@@ -409,9 +412,19 @@ static json_object *finding_json(struct report *r, const struct finding *f)
 static void add_user_fields(struct report *r, json_object *o,
 			    const struct quser *u)
 {
-	json_object_object_add(o, "user", table_json_string(qdb_user_name(&r->q, u->uid)));
+	json_object_object_add(o, "user", table_json_string(
+				       qdb_person_name(&r->q, u->uid, u->login)));
 	json_object_object_add(o, "uid", json_object_new_int64(u->uid));
-	json_object_object_add(o, "login", json_object_new_boolean(u->login));
+	json_object_object_add(o, "login", json_object_new_boolean(u->login == 1));
+	if (u->login == DB_LOGIN_ACTOR) {
+		const struct qactor *a = qdb_actor(&r->q, u->uid);
+		char acct[300];
+
+		json_object_object_add(o, "actor", json_object_new_boolean(1));
+		json_object_object_add(o, "account", table_json_string(
+			qdb_account_label(&r->q, u->uid, u->login, acct, sizeof(acct))));
+		json_object_object_add(o, "app", table_json_string(a ? a->app_exe : NULL));
+	}
 	json_object_object_add(o, "risk", json_object_new_int64((int64_t)u->risk));
 	json_object_object_add(o, "bytes", json_object_new_int64((int64_t)u->bytes));
 	json_object_object_add(o, "files", json_object_new_int64((int64_t)u->files));
@@ -494,9 +507,10 @@ static void print_csv(struct report *r)
 			const struct finding *f = &ru->f[j];
 
 			table_u64(t, i + 1);
-			table_str(t, qdb_user_name(&r->q, ru->u->uid));
+			table_str(t, qdb_person_name(&r->q, ru->u->uid, ru->u->login));
 			table_u64(t, ru->u->uid);
-			table_str(t, ru->u->login ? "yes" : "no");
+			table_str(t, ru->u->login == DB_LOGIN_ACTOR ? "actor" :
+				  ru->u->login ? "yes" : "no");
 			table_u64(t, ru->u->risk);
 			table_str(t, f->rule);
 			table_str(t, severity(f->score));

@@ -79,6 +79,10 @@ static void print_table(const struct dev *d, const struct daudit_stats *st,
 	printf("sessions:    %" PRIu64 " open, %" PRIu64 " ended; %" PRIu64 " files tracked, %" PRIu64 " processes\n",
 	       (uint64_t)st->sessions_open, (uint64_t)st->sessions_ended,
 	       (uint64_t)st->files_tracked, (uint64_t)st->procs_tracked);
+	/* ABI 1.3; an older module leaves both 0 (reserved). */
+	if (d->ver.abi_minor >= 3 || st->actor_threads || st->actor_refused)
+		printf("actors:      %" PRIu64 " threads declaring actors, %" PRIu64 " registrations refused\n",
+		       (uint64_t)st->actor_threads, (uint64_t)st->actor_refused);
 	if (st->probes_missed)
 		printf("missed:      %" PRIu64 " reads may be unrecorded (probe hits whose handler did not run)\n",
 		       (uint64_t)st->probes_missed);
@@ -132,6 +136,8 @@ static void print_json(const struct dev *d, const struct daudit_stats *st,
 	add_u64(o, "alloc_failures", st->alloc_failures);
 	add_u64(o, "cache_full", st->cache_full);
 	add_u64(o, "probes_missed", st->probes_missed);
+	add_u64(o, "actor_threads", st->actor_threads);
+	add_u64(o, "actor_refused", st->actor_refused);
 	add_u64(o, "ring_bytes", d->ver.ring_bytes);
 	for (i = 0; i < st->cpu_stats_len; i++) {
 		json_object *c = json_object_new_object();

@@ -26,8 +26,9 @@ static void usage(FILE *f)
 		"Users ranked by bytes of protected data read (the default), by distinct\n"
 		"files read, or by egress bytes after reading (network not loopback,\n"
 		"unix sockets, files), over the period and optionally one dataset.\n"
-		"Users are login users, as in 'daudit users'.  Periods are whole local\n"
-		"hours.\n"
+		"Users are login users, as in 'daudit users', and the actors that\n"
+		"applications declared, each ranked apart (login \"actor\"; uid: the\n"
+		"actor's number in the database).  Periods are whole local hours.\n"
 		"\n"
 		"Options:\n"
 		"  -b, --by WHAT     bytes, files or egress\n"
@@ -78,10 +79,10 @@ static void row(struct table *t, struct qdb *q, const struct quser *u,
 	char label[300];
 
 	table_u64(t, rank);
-	table_str(t, people ? qdb_user_label(q, u->uid, u->login, label, sizeof(label)) :
-		  qdb_user_name(q, u->uid));
+	table_str(t, people ? qdb_person_label(q, u->uid, u->login, label, sizeof(label)) :
+		  qdb_person_name(q, u->uid, u->login));
 	table_u64(t, u->uid);
-	table_str(t, u->login ? "yes" : "no");
+	table_str(t, u->login == DB_LOGIN_ACTOR ? "actor" : u->login ? "yes" : "no");
 	if (sort_by == BY_FILES) {
 		table_u64(t, u->files);
 		table_u64(t, u->bytes);

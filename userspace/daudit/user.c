@@ -21,7 +21,7 @@ enum { SEC_DATASETS = 1, SEC_FILES = 2, SEC_EXES = 4, SEC_TIMELINE = 8,
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: daudit user NAME|UID [--section S] [--limit N]\n"
+		"Usage: daudit user NAME|UID|--actor ID [--section S] [--limit N]\n"
 		"                   [--since TIME] [--until TIME] [--format F] [--database PATH]\n"
 		"\n"
 		"What one user read in the period: per dataset (bytes, sessions, files,\n"
@@ -29,8 +29,13 @@ static void usage(FILE *f)
 		"timeline.  Covers the user's login sessions and their processes without\n"
 		"a login (both are listed apart by 'daudit users').  Periods are whole\n"
 		"local hours.  CSV holds one section: pick it with --section.\n"
+		"With --actor, the same for an actor an application declared (the\n"
+		"person it worked for; see daudit users --by actor), over every\n"
+		"application and account it came through.\n"
 		"\n"
 		"Options:\n"
+		"  -a, --actor ID    an actor, not a user: its id as daudit users\n"
+		"                    --by actor shows it (control bytes as \\xHH)\n"
 		"  -s, --section S   datasets, files, executables or timeline (default: all)\n"
 		"  -n, --limit N     files and executables shown, most bytes first\n"
 		"                    (default 20, 0 for all)\n"
@@ -60,14 +65,57 @@ struct ctx {
 	struct qdb q;
 	struct qopts o;
 	uint32_t uid;
+	const char *actor;		/* --actor: its id, and uid unused */
 	int64_t lo;			/* first hour bucket */
 	unsigned long limit;
 };
 
+/*
+ * @sql with each "[P.]user_uid = ?1" made to select the user's rows
+ * (login users and without a login, not actors) or, with --actor, the
+ * actor's rows over every account it came through (?5).
+ */
+static void who(const struct ctx *x, const char *sql, char *out, size_t len)
+{
+	static const char key[] = "user_uid = ?1";
+	size_t used = 0;
+	const char *m;
+
+	out[0] = '\0';
+	while ((m = strstr(sql, key))) {
+		const char *p = m;
+		int n;
+
+		/* The table alias before it ("f."), if any. */
+		while (p > sql && (p[-1] == '.' || (p[-1] >= 'a' && p[-1] <= 'z')))
+			p--;
+		n = snprintf(out + used, len - used, "%.*s", (int)(p - sql), sql);
+		used += (size_t)n;
+		n = x->actor ?
+		    snprintf(out + used, len - used,
+			     "(%.*slogin = " DB_LOGIN_ACTOR_SQL " AND %.*suser_uid IN"
+			     " (SELECT id FROM actors WHERE actor = ?5))",
+			     (int)(m - p), p, (int)(m - p), p) :
+		    snprintf(out + used, len - used,
+			     "(%.*suser_uid = ?1 AND %.*slogin <> " DB_LOGIN_ACTOR_SQL ")",
+			     (int)(m - p), p, (int)(m - p), p);
+		used += (size_t)n;
+		sql = m + sizeof(key) - 1;
+		if (used >= len)
+			util_die(EXIT_FAIL, "user: query too long");
+	}
+	snprintf(out + used, len - used, "%s", sql);
+}
+
 static sqlite3_stmt *stmt(struct ctx *x, const char *sql)
 {
-	sqlite3_stmt *st = qdb_prepare(&x->q, sql);
+	char buf[2048];
+	sqlite3_stmt *st;
 
+	who(x, sql, buf, sizeof(buf));
+	st = qdb_prepare(&x->q, buf);
+	if (x->actor)
+		sqlite3_bind_text(st, 5, x->actor, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 1, x->uid);
 	sqlite3_bind_int64(st, 2, x->lo);
 	sqlite3_bind_int64(st, 3, x->o.until);
@@ -173,14 +221,46 @@ static const struct {
 	{ SEC_TIMELINE, "timeline", "Hourly timeline (hours with activity)", timeline },
 };
 
+/* Where an actor came from: each application and account, with bytes. */
+static void print_accounts(struct ctx *x)
+{
+	sqlite3_stmt *st = qdb_prepare(&x->q,
+		"SELECT a.id, a.account_uid, a.account_login, a.app_exe,"
+		" (SELECT IFNULL(SUM(r.bytes), 0) FROM rollup r WHERE r.period = 3600"
+		"  AND r.login = " DB_LOGIN_ACTOR_SQL " AND r.user_uid = a.id AND"
+		"  r.bucket >= ?2 AND r.bucket < ?3)"
+		" FROM actors a WHERE a.actor = ?1 ORDER BY a.id");
+	char acct[300], h[32];
+
+	sqlite3_bind_text(st, 1, x->actor, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, x->lo);
+	sqlite3_bind_int64(st, 3, x->o.until);
+	while (qdb_step(&x->q, st))
+		printf("  through %s as %s: read %s\n",
+		       sqlite3_column_type(st, 3) == SQLITE_TEXT ?
+		       (const char *)sqlite3_column_text(st, 3) : "an unknown executable",
+		       qdb_user_label(&x->q, (uint32_t)sqlite3_column_int64(st, 1),
+				      sqlite3_column_int(st, 2), acct, sizeof(acct)),
+		       table_human_bytes((uint64_t)sqlite3_column_int64(st, 4), h,
+					 sizeof(h)));
+	sqlite3_finalize(st);
+}
+
 static void print_people(struct ctx *x, const char *name, int which)
 {
 	char a[32], b[32];
 	size_t i;
 
-	printf("User %s (uid %u), %s to %s\n", name, x->uid,
-	       tp_format_local(x->lo, a, sizeof(a)),
-	       tp_format_local(x->o.until, b, sizeof(b)));
+	if (x->actor)
+		printf("Actor %s, %s to %s\n", name,
+		       tp_format_local(x->lo, a, sizeof(a)),
+		       tp_format_local(x->o.until, b, sizeof(b)));
+	else
+		printf("User %s (uid %u), %s to %s\n", name, x->uid,
+		       tp_format_local(x->lo, a, sizeof(a)),
+		       tp_format_local(x->o.until, b, sizeof(b)));
+	if (x->actor)
+		print_accounts(x);
 	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
 		struct table *t;
 
@@ -202,8 +282,12 @@ static void print_json(struct ctx *x, const char *name, int which)
 	char a[32];
 	size_t i;
 
-	json_object_object_add(o, "user", table_json_string(name));
-	json_object_object_add(o, "uid", json_object_new_int64(x->uid));
+	if (x->actor) {
+		json_object_object_add(o, "actor", table_json_string(name));
+	} else {
+		json_object_object_add(o, "user", table_json_string(name));
+		json_object_object_add(o, "uid", json_object_new_int64(x->uid));
+	}
 	json_object_object_add(o, "since", json_object_new_string(
 				       tp_format_utc(x->lo, a, sizeof(a))));
 	json_object_object_add(o, "until", json_object_new_string(
@@ -239,6 +323,7 @@ int cmd_user(int argc, char **argv)
 		QOPTS_LONG,
 		{ "section", required_argument, NULL, 's' },
 		{ "limit", required_argument, NULL, 'n' },
+		{ "actor", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -251,10 +336,13 @@ int cmd_user(int argc, char **argv)
 	qopts_init(&x.o);
 	x.limit = 20;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "s:n:f:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a:s:n:f:h", opts, NULL)) != -1) {
 		if (qopts_option(&x.o, c, optarg, "user"))
 			continue;
 		switch (c) {
+		case 'a':
+			x.actor = optarg;
+			break;
 		case 's':
 			which |= section_bit(optarg);
 			break;
@@ -271,11 +359,11 @@ int cmd_user(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind + 1 != argc)
+	if (optind + !x.actor != argc)
 		util_die(EXIT_USAGE, optind == argc ?
 			 "user: which user? (daudit user NAME; see daudit users)" :
 			 "user: one user at a time");
-	name = argv[optind];
+	name = x.actor ? x.actor : argv[optind];
 	if (!which)
 		which = SEC_ALL;
 	if (x.o.format == FORMAT_CSV && which != SEC_DATASETS &&
@@ -283,11 +371,24 @@ int cmd_user(int argc, char **argv)
 		util_die(EXIT_USAGE, "user: --format csv needs one --section (datasets, files, executables or timeline)");
 	qopts_finish(&x.o, "user", 86400);
 	qopts_open(&x.o, &x.q);
-	if (qdb_user_lookup(&x.q, name, &x.uid) < 0)
+	if (x.actor) {
+		sqlite3_stmt *st = qdb_prepare(&x.q,
+			"SELECT 1 FROM actors WHERE actor = ?1 LIMIT 1");
+		int found;
+
+		sqlite3_bind_text(st, 1, x.actor, -1, SQLITE_STATIC);
+		found = qdb_step(&x.q, st);
+		sqlite3_finalize(st);
+		if (!found)
+			util_die(EXIT_FAIL, "user: no actor '%s' in the collector's records (see daudit users --by actor)",
+				 name);
+	} else if (qdb_user_lookup(&x.q, name, &x.uid) < 0) {
 		util_die(EXIT_FAIL, "user: no user '%s' (not in the collector's records, not known to NSS)",
 			 name);
+	}
 	x.lo = q_hour_floor(x.o.since);
-	name = qdb_user_name(&x.q, x.uid);
+	if (!x.actor)
+		name = qdb_user_name(&x.q, x.uid);
 	if (x.o.format == FORMAT_JSON) {
 		print_json(&x, name, which);
 	} else if (x.o.format == FORMAT_CSV) {

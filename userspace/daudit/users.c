@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "commands.h"
 #include "format.h"
@@ -17,7 +18,8 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: daudit users [--since TIME] [--until TIME] [--format F] [--database PATH]\n"
+		"Usage: daudit users [--by user|actor] [--since TIME] [--until TIME]\n"
+		"                    [--format F] [--database PATH]\n"
 		"\n"
 		"Per user, what protected data they read in the period: bytes (exact read\n"
 		"bytes plus mmap'd pages), distinct files, datasets, read sessions, the\n"
@@ -26,8 +28,14 @@ static void usage(FILE *f)
 		"A user is the login user (audit loginuid, kept across sudo and su); a\n"
 		"process without a login session counts for its real uid, shown as\n"
 		"\"NAME (no login)\".  Most bytes first.  Periods are whole local hours.\n"
+		"An application that declares the people it works for (actors) counts\n"
+		"their reads under its own account here (column actors: how many);\n"
+		"--by actor lists the actors instead, each with the application and\n"
+		"the account it came through.\n"
 		"\n"
 		"Options:\n"
+		"  -b, --by WHAT     user (default): login users and accounts; actor:\n"
+		"                    the actors declared by applications\n"
 		QOPTS_HELP
 		"  -h, --help        this help\n", "24h");
 }
@@ -55,12 +63,44 @@ static const struct table_col cols[] = {
 	{ "findings", TCOL_INT },
 	{ "risk", TCOL_INT },
 	{ "top_exe", TCOL_STR },
+	{ "actors", TCOL_INT },
 };
+
+static const struct table_col actor_cols[] = {
+	{ "actor", TCOL_STR },
+	{ "account", TCOL_STR },
+	{ "app", TCOL_STR },
+	{ "bytes", TCOL_BYTES },
+	{ "files", TCOL_INT },
+	{ "datasets", TCOL_INT },
+	{ "sessions", TCOL_INT },
+	{ "egress", TCOL_BYTES },
+	{ "findings", TCOL_INT },
+	{ "risk", TCOL_INT },
+};
+
+static void actor_row(struct table *t, struct qdb *q, const struct quser *u)
+{
+	const struct qactor *a = qdb_actor(q, u->uid);
+	char acct[300];
+
+	table_str(t, a ? a->actor : NULL);
+	table_str(t, qdb_account_label(q, u->uid, u->login, acct, sizeof(acct)));
+	table_str(t, a ? a->app_exe : NULL);
+	table_u64(t, u->bytes);
+	table_u64(t, u->files);
+	table_u64(t, u->datasets);
+	table_u64(t, u->sessions);
+	table_u64(t, u->egress);
+	table_u64(t, u->findings);
+	table_u64(t, u->risk);
+}
 
 int cmd_users(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		QOPTS_LONG,
+		{ "by", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -70,13 +110,22 @@ int cmd_users(int argc, char **argv)
 	struct qdb q;
 	size_t n, i;
 	char label[300], a[32], b[32];
-	int c;
+	int c, actors = 0;
+	uint64_t folded = 0;
+	unsigned int rows;
 
 	qopts_init(&o);
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "b:f:h", opts, NULL)) != -1) {
 		if (qopts_option(&o, c, optarg, "users"))
 			continue;
+		if (c == 'b') {
+			if (strcmp(optarg, "user") && strcmp(optarg, "actor"))
+				util_die(EXIT_USAGE, "users: --by must be user or actor, not '%s'",
+					 optarg);
+			actors = !strcmp(optarg, "actor");
+			continue;
+		}
 		if (c == 'h') {
 			usage(stdout);
 			return 0;
@@ -89,11 +138,23 @@ int cmd_users(int argc, char **argv)
 	qopts_finish(&o, "users", 86400);
 	qopts_open(&o, &q);
 
-	n = q_users(&q, o.since, o.until, NULL, &u);
+	n = q_users_by(&q, o.since, o.until, NULL,
+		       actors ? Q_BY_PERSON : Q_BY_ACCOUNT, &u);
 	if (n > 1)
 		qsort(u, n, sizeof(*u), by_bytes);
-	t = table_new(o.format, cols, sizeof(cols) / sizeof(cols[0]));
+	for (i = 0; i < n; i++)
+		folded += u[i].actors;
+	/* The actors column only where an application declared actors. */
+	t = actors ? table_new(o.format, actor_cols,
+			       sizeof(actor_cols) / sizeof(actor_cols[0])) :
+		     table_new(o.format, cols, sizeof(cols) / sizeof(cols[0]) -
+			       !folded);
 	for (i = 0; i < n; i++) {
+		if (actors) {
+			if (u[i].login == DB_LOGIN_ACTOR)
+				actor_row(t, &q, &u[i]);
+			continue;
+		}
 		table_str(t, o.format == FORMAT_TABLE ?
 			  qdb_user_label(&q, u[i].uid, u[i].login, label, sizeof(label)) :
 			  qdb_user_name(&q, u[i].uid));
@@ -107,10 +168,14 @@ int cmd_users(int argc, char **argv)
 		table_u64(t, u[i].findings);
 		table_u64(t, u[i].risk);
 		table_str(t, u[i].top_exe);
+		if (folded)
+			table_u64(t, u[i].actors);
 	}
+	rows = table_rows(t);
 	table_print(t, stdout);
-	if (!n && o.format == FORMAT_TABLE)
-		printf("(no reads of protected data from %s to %s)\n",
+	if (!rows && o.format == FORMAT_TABLE)
+		printf(actors ? "(no actor read protected data from %s to %s)\n" :
+		       "(no reads of protected data from %s to %s)\n",
 		       tp_format_local(o.since, a, sizeof(a)),
 		       tp_format_local(o.until, b, sizeof(b)));
 	table_free(t);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "daudit.h"
+#include "query.h"
 
 struct event {
 	int64_t id;			/* events.id once stored */
@@ -21,11 +22,23 @@ struct event {
 	uint64_t seq;
 
 	/*
-	 * The user it counts for: the login uid when set, else the real
-	 * uid with login = 0 (daemons, cron without pam_loginuid, ...).
+	 * The person it counts for: the login uid when set, else the real
+	 * uid with login = 0 (daemons, cron without pam_loginuid, ...);
+	 * for a record of a declared actor (ABI 1.3), the actor: user is
+	 * its actors.id and login DB_LOGIN_ACTOR, and acct_user and
+	 * acct_login are the account it came through (what user and login
+	 * would be without the actor).
 	 */
 	uint32_t user;
 	int login;
+	uint32_t acct_user;
+	int acct_login;
+
+	/* Declared actor (ABI 1.3); all NULL without one. */
+	const struct daudit_rec_actor *actor_rec;
+	const char *actor;		/* canonical text (record.h) */
+	const char *request;		/* canonical text, NULL if none */
+	const char *client;		/* "addr:port", NULL if none */
 
 	const struct daudit_subject *subj;	/* NULL for LOST records */
 	const char *exe;		/* NULL when no process record was seen */
@@ -48,6 +61,11 @@ struct event {
 	uint32_t flags;
 	uint64_t dev, ino;
 };
+
+static inline int event_is_actor(const struct event *e)
+{
+	return e->login == DB_LOGIN_ACTOR;
+}
 
 static inline int event_is_read(const struct event *e)
 {

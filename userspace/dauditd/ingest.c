@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pwd.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,18 @@ struct proc_entry {
 	uint64_t exec_ns;		/* when that exec happened */
 };
 
+/* Key: account uid, its login flag, then the actor text (no NUL). */
+struct actor_key {
+	uint32_t uid;
+	uint32_t login;
+	char actor[REC_ACTOR_TEXT];
+};
+
+struct actor_entry {
+	int64_t id;			/* actors.id */
+	uint64_t app_dev, app_ino;	/* as last written to the row */
+};
+
 struct name_entry {
 	char *name;			/* NULL: NSS does not know it */
 	int stored;
@@ -70,6 +83,7 @@ void ingest_init(struct ingest *ig, struct store *s, struct rollup *ru,
 	ig->cpu = util_xcalloc(ig->ncpus, sizeof(*ig->cpu));
 	hmap_init(&ig->procs, sizeof(struct proc_entry));
 	hmap_init(&ig->names, sizeof(struct name_entry));
+	hmap_init(&ig->actors, sizeof(struct actor_entry));
 	ig->buf = util_xmalloc(DEST_MAX);
 	ig->xbuf = util_xmalloc(DEST_MAX);
 }
@@ -91,6 +105,7 @@ void ingest_free(struct ingest *ig)
 {
 	hmap_free(&ig->procs, free_proc);
 	hmap_free(&ig->names, free_name);
+	hmap_free(&ig->actors, NULL);
 	free(ig->cpu);
 	free(ig->buf);
 	free(ig->xbuf);
@@ -206,6 +221,8 @@ static void subject(struct ingest *ig, struct event *e,
 	e->subj = j;
 	e->login = j->auid != DAUDIT_UID_UNSET;
 	e->user = e->login ? j->auid : j->uid;
+	e->acct_user = e->user;
+	e->acct_login = e->login;
 	note_user(ig, e->user, e->hdr_ns);
 	if (e->user != j->uid)
 		note_user(ig, j->uid, e->hdr_ns);
@@ -333,6 +350,52 @@ static void decode_egress(struct ingest *ig, struct event *e,
 		snprintf(ig->xbuf, DEST_MAX, "marked_ns=%" PRIu64,
 			 (uint64_t)g->marked_ns);
 	e->extra = ig->xbuf;
+}
+
+/*
+ * A record of a declared actor counts for the actor: e->user becomes its
+ * actors.id (found or added, cached) and e->login DB_LOGIN_ACTOR; the
+ * account it came through stays in acct_user and acct_login, the
+ * subject's ids in the event as always.  After exe_of(): the actors row
+ * names the declaring executable.
+ */
+static void decode_actor(struct ingest *ig, struct event *e,
+			 const struct daudit_rec_header *h)
+{
+	const struct daudit_rec_actor *a = rec_actor(h);
+	struct actor_key k;
+	struct actor_entry *ae;
+	size_t n;
+	int fresh;
+
+	if (!a)
+		return;
+	e->actor_rec = a;
+	rec_actor_text(a->actor, a->actor_len, ig->abuf);
+	e->actor = ig->abuf;
+	if (a->request_len) {
+		rec_actor_text(a->request, a->request_len, ig->rbuf);
+		e->request = ig->rbuf;
+	}
+	if (*rec_actor_client(a, ig->cbuf, sizeof(ig->cbuf)))
+		e->client = ig->cbuf;
+	if (ig->actors.n >= PROCS_MAX)
+		hmap_clear(&ig->actors, NULL);
+	memset(&k, 0, offsetof(struct actor_key, actor));
+	k.uid = e->user;
+	k.login = (uint32_t)e->login;
+	n = strlen(ig->abuf);
+	memcpy(k.actor, ig->abuf, n);
+	ae = hmap_insert(&ig->actors, &k, offsetof(struct actor_key, actor) + n,
+			 &fresh);
+	if (fresh || ae->app_dev != a->app_dev || ae->app_ino != a->app_ino) {
+		store_begin(ig->store);
+		ae->id = store_actor(ig->store, e, ae->id);
+		ae->app_dev = a->app_dev;
+		ae->app_ino = a->app_ino;
+	}
+	e->user = (uint32_t)ae->id;
+	e->login = DB_LOGIN_ACTOR;
 }
 
 static void decode_alert(struct ingest *ig, struct event *e,
@@ -543,6 +606,7 @@ static void ingest_one(struct ingest *ig, const struct daudit_rec_header *h)
 		if (e.last_ns)
 			e.time_ns = e.last_ns;
 		e.exe = exe_of(ig, e.subj, e.first_ns);
+		decode_actor(ig, &e, h);
 	} else if (e.subj) {
 		e.exe = exe_of(ig, e.subj, e.hdr_ns);
 	}

@@ -16,6 +16,7 @@
 
 #include "daudit.h"
 #include "hmap.h"
+#include "record.h"
 
 struct store;
 struct rollup;
@@ -80,6 +81,7 @@ struct ingest {
 	uint32_t last_tgid;
 	uint64_t last_start;
 	struct hmap names;		/* uid -> struct name_entry */
+	struct hmap actors;		/* account, actor -> struct actor_entry */
 	uint32_t last_uid;		/* its name is stored */
 	int last_uid_noted;
 	uint64_t pending;		/* records in the open transaction */
@@ -91,6 +93,9 @@ struct ingest {
 	struct ingest_prof prof;
 	char *buf;			/* scratch: addresses for path/dest */
 	char *xbuf;			/* scratch: the extra column */
+	char abuf[REC_ACTOR_TEXT];	/* scratch: the actor id as text */
+	char rbuf[REC_ACTOR_TEXT];	/* scratch: the request id as text */
+	char cbuf[64];			/* scratch: the actor's client */
 	/*
 	 * Every record read, duplicates included, after it was handled
 	 * (the SIEM sinks, which keep their own marks); and every gap

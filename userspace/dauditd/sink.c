@@ -432,9 +432,11 @@ static void new_findings(struct sinks *r)
 		return;
 	if (!r->find_new)
 		r->find_new = store_prepare(r->store,
-			"SELECT id, rule, key, user_uid, login, dataset, first_ns,"
-			" last_ns, score, bytes, count, reason FROM findings"
-			" WHERE id > ? ORDER BY id LIMIT 500");
+			"SELECT f.id, rule, key, user_uid, login, dataset, f.first_ns,"
+			" last_ns, score, bytes, count, reason, a.actor,"
+			" a.account_uid, a.account_login, a.app_exe FROM findings f"
+			" LEFT JOIN actors a ON f.login = " DB_LOGIN_ACTOR_SQL
+			" AND a.id = f.user_uid WHERE f.id > ? ORDER BY f.id LIMIT 500");
 	st = r->find_new;
 	do {
 		rows = 0;
@@ -456,6 +458,10 @@ static void new_findings(struct sinks *r)
 			f.bytes = (uint64_t)sqlite3_column_int64(st, 9);
 			f.count = (uint64_t)sqlite3_column_int64(st, 10);
 			f.reason = (const char *)sqlite3_column_text(st, 11);
+			f.actor = (const char *)sqlite3_column_text(st, 12);
+			f.account = (uint32_t)sqlite3_column_int64(st, 13);
+			f.account_login = sqlite3_column_int(st, 14);
+			f.actor_app = (const char *)sqlite3_column_text(st, 15);
 			if (!f.rule)
 				f.rule = "?";
 			if (!f.key)

@@ -18,6 +18,15 @@
 #include "timeparse.h"
 #include "util.h"
 
+/* Added by schema version 2; a version 1 database gets them by ALTER. */
+#define EVENTS_V2_COLUMNS \
+	", actor TEXT, request TEXT, client TEXT, actor_tid INTEGER," \
+	" actor_requests INTEGER"
+static const char *const events_v2[] = {
+	"actor TEXT", "request TEXT", "client TEXT", "actor_tid INTEGER",
+	"actor_requests INTEGER",
+};
+
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS meta ("
 	" key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
@@ -50,7 +59,17 @@ static const char schema[] =
 	" paths INTEGER, bytes INTEGER, calls INTEGER, mmap_bytes INTEGER,"
 	" first_ns INTEGER, last_ns INTEGER, kind INTEGER, flags INTEGER,"
 	" dest TEXT, dev INTEGER, ino INTEGER, off_min INTEGER,"
-	" off_max INTEGER, extra TEXT);"
+	" off_max INTEGER, extra TEXT" EVENTS_V2_COLUMNS ");"
+	/*
+	 * Declared actors (schema 2): one row per actor id and account it
+	 * came through; events, rollups and findings of an actor have
+	 * login = DB_LOGIN_ACTOR and user_uid = its id.
+	 */
+	"CREATE TABLE IF NOT EXISTS actors ("
+	" id INTEGER PRIMARY KEY, actor TEXT NOT NULL,"
+	" account_uid INTEGER NOT NULL, account_login INTEGER NOT NULL,"
+	" app_exe TEXT, app_dev INTEGER, app_ino INTEGER,"
+	" first_ns INTEGER, UNIQUE (actor, account_uid, account_login));"
 	"CREATE INDEX IF NOT EXISTS events_time ON events (time_ns);"
 	/*
 	 * No index by user: it costs a scattered page write per record.
@@ -143,12 +162,40 @@ void store_exec(struct store *s, const char *sql)
 			 msg ? msg : sqlite3_errmsg(s->db));
 }
 
+/*
+ * Upgrade an older schema in one transaction: 1 to 2 adds the events
+ * columns of actors (the actors table itself is in the schema, created
+ * if missing).  Columns only: no table is rewritten, so it takes no time
+ * whatever the size of the database.
+ */
+static void migrate(struct store *s, int64_t from)
+{
+	char sql[128];
+	size_t i;
+
+	store_exec(s, "BEGIN IMMEDIATE");
+	if (from < 2)
+		for (i = 0; i < sizeof(events_v2) / sizeof(events_v2[0]); i++) {
+			snprintf(sql, sizeof(sql), "ALTER TABLE events ADD COLUMN %s",
+				 events_v2[i]);
+			store_exec(s, sql);
+		}
+	store_meta_int(s, "schema_version", DB_SCHEMA_VERSION);
+	store_exec(s, "COMMIT");
+	util_err("database %s: schema upgraded from version %" PRId64 " to %d",
+		 s->path, from, DB_SCHEMA_VERSION);
+}
+
 static int check_version(struct store *s, char *err, size_t errlen)
 {
 	int64_t v = store_meta_get_int(s, "schema_version", 0);
 
 	if (v == 0) {
 		store_meta_int(s, "schema_version", DB_SCHEMA_VERSION);
+		return 0;
+	}
+	if (v >= DB_SCHEMA_OLDEST && v < DB_SCHEMA_VERSION) {
+		migrate(s, v);
 		return 0;
 	}
 	if (v != DB_SCHEMA_VERSION) {
@@ -167,9 +214,19 @@ static void prepare_all(struct store *s)
 		" user_uid, login, uid, euid, auid, sessionid, tgid, ppid,"
 		" start_ns, comm, exe, dataset, path, session_id, part, final,"
 		" reason, paths, bytes, calls, mmap_bytes, first_ns, last_ns,"
-		" kind, flags, dest, dev, ino, extra, off_min, off_max)"
+		" kind, flags, dest, dev, ino, extra, off_min, off_max, actor,"
+		" request, client, actor_tid, actor_requests)"
 		" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-		"?,?,?,?,?,?,?,?,?)");
+		"?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	s->get_actor = store_prepare(s,
+		"SELECT id FROM actors WHERE actor = ? AND account_uid = ? AND"
+		" account_login = ?");
+	s->ins_actor = store_prepare(s,
+		"INSERT INTO actors (actor, account_uid, account_login, app_exe,"
+		" app_dev, app_ino, first_ns) VALUES (?,?,?,?,?,?,?)");
+	s->upd_actor = store_prepare(s,
+		"UPDATE actors SET app_exe = ?2, app_dev = ?3, app_ino = ?4"
+		" WHERE id = ?1");
 	s->put_proc = store_prepare(s,
 		"INSERT INTO procs (tgid, start_ns, exe, comm, uid, auid, seen_ns)"
 		" VALUES (?,?,?,?,?,?,?) ON CONFLICT (tgid, start_ns) DO UPDATE"
@@ -248,7 +305,8 @@ void store_close(struct store *s)
 {
 	sqlite3_stmt *st[] = { s->ins_event, s->put_proc, s->get_proc,
 			       s->get_hwm, s->put_hwm, s->ins_gap, s->put_meta,
-			       s->get_meta, s->put_name };
+			       s->get_meta, s->put_name, s->get_actor,
+			       s->ins_actor, s->upd_actor };
 	size_t i;
 
 	for (i = 0; i < sizeof(st) / sizeof(st[0]); i++)
@@ -379,10 +437,55 @@ int64_t store_event(struct store *s, struct event *e)
 	} else {
 		bind_nulls(st, 35, 36);
 	}
+	if (e->actor_rec) {
+		bind_text(st, 37, e->actor);
+		bind_text(st, 38, e->request);
+		bind_text(st, 39, e->client);
+		sqlite3_bind_int64(st, 40, e->actor_rec->tid);
+		sqlite3_bind_int64(st, 41, e->actor_rec->requests);
+	} else {
+		bind_nulls(st, 37, 41);
+	}
 	store_run(s, st);
 	e->id = sqlite3_last_insert_rowid(s->db);
 	s->last_event_id = e->id;
 	return e->id;
+}
+
+int64_t store_actor(struct store *s, const struct event *e, int64_t known)
+{
+	const struct daudit_rec_actor *a = e->actor_rec;
+	sqlite3_stmt *st;
+	int64_t id = known;
+
+	if (!id) {
+		st = s->get_actor;
+		sqlite3_bind_text(st, 1, e->actor, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, e->acct_user);
+		sqlite3_bind_int(st, 3, e->acct_login);
+		if (store_step(s, st))
+			id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	}
+	if (!id) {
+		st = s->ins_actor;
+		sqlite3_bind_text(st, 1, e->actor, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, e->acct_user);
+		sqlite3_bind_int(st, 3, e->acct_login);
+		bind_text(st, 4, e->exe);
+		bind_u64(st, 5, a->app_dev);
+		bind_u64(st, 6, a->app_ino);
+		bind_u64(st, 7, e->time_ns);
+		store_run(s, st);
+		return sqlite3_last_insert_rowid(s->db);
+	}
+	st = s->upd_actor;
+	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, e->exe);
+	bind_u64(st, 3, a->app_dev);
+	bind_u64(st, 4, a->app_ino);
+	store_run(s, st);
+	return id;
 }
 
 void store_proc(struct store *s, const struct daudit_subject *subj,

@@ -35,6 +35,7 @@ struct store {
 	sqlite3_stmt *put_meta;
 	sqlite3_stmt *get_meta;
 	sqlite3_stmt *put_name;
+	sqlite3_stmt *get_actor, *ins_actor, *upd_actor;
 	int size_warned;
 };
 
@@ -68,6 +69,13 @@ void store_commit(struct store *s);	/* no-op outside one */
 
 /* Insert one event; returns its id (sets e->id and last_event_id). */
 int64_t store_event(struct store *s, struct event *e);
+
+/*
+ * The actors.id of @e's actor (e->actor, acct_user, acct_login), found
+ * or inserted; with @known (its id, from the caller's cache) only the
+ * declaring executable is brought up to date.
+ */
+int64_t store_actor(struct store *s, const struct event *e, int64_t known);
 
 void store_proc(struct store *s, const struct daudit_subject *subj,
 		const char *exe, uint64_t ns);

@@ -31,140 +31,6 @@ struct ecs_proc {
 };
 
 /* ------------------------------------------------------------------ */
-/* Escaping                                                            */
-/* ------------------------------------------------------------------ */
-
-/*
- * Length of the well-formed UTF-8 sequence at @s (Unicode table 3-7), or 0
- * if the byte there does not start one.  NUL counts as not well-formed so
- * that escaped strings stay C strings.
- */
-static size_t utf8_len(const unsigned char *s, size_t avail)
-{
-	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
-	size_t n, i;
-
-	if (c == 0)
-		return 0;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	/* The second byte's range is what excludes overlongs and surrogates. */
-	if (c == 0xe0)
-		lo = 0xa0;
-	else if (c == 0xed)
-		hi = 0x9f;
-	else if (c == 0xf0)
-		lo = 0x90;
-	else if (c == 0xf4)
-		hi = 0x8f;
-	if (avail < n || s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return n;
-}
-
-static int is_hex(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-	       (c >= 'A' && c <= 'F');
-}
-
-static unsigned int hex_val(unsigned char c)
-{
-	if (c <= '9')
-		return c - '0';
-	return (c | 0x20) - 'a' + 10;
-}
-
-static int in_set(const uint32_t *also, unsigned char c)
-{
-	return also && (also[c / 32] >> (c % 32) & 1);
-}
-
-/* Length of what is copied as is at @s, or 0 when @s[0] is escaped. */
-static size_t keep_len(const unsigned char *s, size_t avail,
-		       const uint32_t *also)
-{
-	return in_set(also, s[0]) ? 0 : utf8_len(s, avail);
-}
-
-/* Would the output for @s[0..] start with '\' or "xHH"? */
-static int backslash_needs_doubling(const unsigned char *s, size_t avail,
-				    const uint32_t *also)
-{
-	if (!avail)
-		return 0;
-	if (s[0] == '\\' || !keep_len(s, avail, also))
-		return 1;
-	return avail >= 3 && s[0] == 'x' && is_hex(s[1]) && is_hex(s[2]);
-}
-
-char *ecs_escape_set(const char *str, size_t len, const uint32_t also[8])
-{
-	static const char hex[] = "0123456789ABCDEF";
-	const unsigned char *s = (const unsigned char *)str;
-	char *out = util_xmalloc(4 * len + 1), *o = out;
-	size_t i = 0;
-
-	while (i < len) {
-		size_t n = keep_len(s + i, len - i, also);
-
-		if (!n) {
-			*o++ = '\\';
-			*o++ = 'x';
-			*o++ = hex[s[i] >> 4];
-			*o++ = hex[s[i] & 15];
-			i++;
-			continue;
-		}
-		if (s[i] == '\\' &&
-		    backslash_needs_doubling(s + i + 1, len - i - 1, also))
-			*o++ = '\\';
-		memcpy(o, s + i, n);
-		o += n;
-		i += n;
-	}
-	*o = '\0';
-	return out;
-}
-
-char *ecs_escape(const char *str, size_t len)
-{
-	return ecs_escape_set(str, len, NULL);
-}
-
-size_t ecs_unescape(const char *str, char *out)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t n = 0;
-
-	while (*s) {
-		if (s[0] == '\\' && s[1] == '\\') {
-			out[n++] = '\\';
-			s += 2;
-		} else if (s[0] == '\\' && s[1] == 'x' && is_hex(s[2]) &&
-			   is_hex(s[3])) {
-			out[n++] = (char)(hex_val(s[2]) << 4 | hex_val(s[3]));
-			s += 4;
-		} else {
-			out[n++] = (char)*s++;
-		}
-	}
-	out[n] = '\0';
-	return n;
-}
-
-/* ------------------------------------------------------------------ */
 /* Building the object by dotted field name                            */
 /* ------------------------------------------------------------------ */
 
@@ -628,6 +494,71 @@ static void put_dataset(json_object *o, const char *name, size_t max)
 	put_bytes(o, "daudit.dataset", name, strnlen(name, max));
 }
 
+/*
+ * A declared actor (ABI 1.3) is the person the record is about: user.id
+ * and user.name are its id (the escaping rule with control characters
+ * escaped, as the collector stores it); the account the application runs
+ * as, which put_subject() wrote there, moves to process.user.*; both
+ * are in related.user.  daudit.actor.* has the rest (docs/siem.md).
+ */
+static void put_actor_ids(struct ecs_ctx *ctx, json_object *o,
+			  const char *actor, uint32_t uid, const char *app)
+{
+	const char *name = cached_name(ctx, uid, 0);
+	json_object *rel = json_object_new_array();
+	char buf[24];
+
+	put_str(o, "user.id", actor);
+	put_str(o, "user.name", actor);
+	put_user(ctx, o, "process.user.id", "process.user.name", uid, 0);
+	json_object_array_add(rel, json_object_new_string(actor));
+	if (name) {
+		char *e = ecs_escape(name, strlen(name));
+
+		json_object_array_add(rel, json_object_new_string(e));
+		free(e);
+	} else {
+		snprintf(buf, sizeof(buf), "%u", uid);
+		json_object_array_add(rel, json_object_new_string(buf));
+	}
+	put(o, "related.user", rel);
+	put_str(o, "daudit.actor.id", actor);
+	if (app)
+		put_bytes(o, "daudit.actor.app.executable", app, strlen(app));
+}
+
+static void put_actor(struct ecs_ctx *ctx, json_object *o,
+		      const struct daudit_rec_header *h,
+		      const struct daudit_subject *s)
+{
+	const struct daudit_rec_actor *a = rec_actor(h);
+	char text[REC_ACTOR_TEXT], client[64];
+	const char *app;
+
+	if (!a)
+		return;
+	rec_actor_text(a->actor, a->actor_len, text);
+	app = ecs_lookup_process(ctx, s->tgid, s->start_ns);
+	put_actor_ids(ctx, o, text, s->uid, app);
+	if (a->request_len) {
+		rec_actor_text(a->request, a->request_len, text);
+		put_str(o, "daudit.actor.request", text);
+	}
+	put_u64(o, "daudit.actor.requests", a->requests);
+	put_u64(o, "daudit.actor.seq", a->seq);
+	put_u64(o, "daudit.actor.thread", a->tid);
+	put_id(o, "daudit.actor.app.inode", a->app_ino);
+	snprintf(text, sizeof(text), "%u:%u", major((dev_t)a->app_dev),
+		 minor((dev_t)a->app_dev));
+	put_str(o, "daudit.actor.app.device", text);
+	if (*rec_actor_client(a, client, sizeof(client))) {
+		put_str(o, "daudit.actor.client.address", client);
+		if (inet_ntop(a->client_family, a->client_addr, text, sizeof(text)))
+			put_str(o, "daudit.actor.client.ip", text);
+		put_u64(o, "daudit.actor.client.port", a->client_port);
+	}
+}
+
 static json_object *render_file(struct ecs_ctx *ctx,
 				const struct daudit_rec_file *r)
 {
@@ -641,6 +572,7 @@ static json_object *render_file(struct ecs_ctx *ctx,
 	put_time(o, "event.end", r->last_ns);
 	put_str(o, "event.reason", rec_end_reason_name(r->reason));
 	put_subject(ctx, o, &r->subj);
+	put_actor(ctx, o, &r->hdr, &r->subj);
 	put_file(o, r->path, r->path_len, r->dev, r->ino);
 	put_dataset(o, r->dataset, sizeof(r->dataset));
 	put_u64(o, "daudit.bytes", r->bytes);
@@ -746,6 +678,7 @@ static json_object *render_sock(struct ecs_ctx *ctx,
 	put_time(o, "event.end", r->last_ns);
 	put_str(o, "event.reason", rec_end_reason_name(r->reason));
 	put_subject(ctx, o, &r->subj);
+	put_actor(ctx, o, &r->hdr, &r->subj);
 	put_network(o, r->family, r->protocol);
 	if (r->sock_type < sizeof(types) / sizeof(types[0]) &&
 	    types[r->sock_type])
@@ -796,6 +729,7 @@ static json_object *render_egress(struct ecs_ctx *ctx,
 	put_time(o, "event.end", r->last_ns);
 	put_str(o, "event.reason", rec_end_reason_name(r->reason));
 	put_subject(ctx, o, &r->subj);
+	put_actor(ctx, o, &r->hdr, &r->subj);
 	switch (r->kind) {
 	case DAUDIT_EGRESS_NET:
 		put_str(o, "daudit.egress.kind", "net");
@@ -868,6 +802,7 @@ static const struct {
 	{ DAUDIT_ALERT_RENAME, "file", "change", "rename-protected-file" },
 	{ DAUDIT_ALERT_LOGINUID, "iam", "change", "loginuid-changed" },
 	{ DAUDIT_ALERT_KPROBES, "configuration", "change", "kprobes-toggled" },
+	{ DAUDIT_ALERT_ACTOR, "intrusion_detection", "denied", "actor-refused" },
 	{ 0, "file", "info", "alert-unknown" },
 };
 
@@ -896,6 +831,13 @@ static json_object *render_alert(struct ecs_ctx *ctx,
 		break;
 	case DAUDIT_ALERT_KPROBES:
 		put_bytes(o, "daudit.kprobes.written", link, r->path2_len);
+		break;
+	case DAUDIT_ALERT_ACTOR:
+		/* The executable that tried to declare actors, and why not. */
+		put_bytes(o, "process.executable", r->paths, r->path_len);
+		put_id(o, "daudit.actor.app.inode", r->ino);
+		put_bytes(o, "event.reason", link, r->path2_len);
+		put_str(o, "event.outcome", "failure");
 		break;
 	default:
 		put_file(o, r->paths, r->path_len, r->dev, r->ino);
@@ -1086,9 +1028,14 @@ json_object *ecs_from_finding(struct ecs_ctx *ctx, const struct ecs_finding *f)
 	put_str(o, "rule.ruleset", "daudit");
 	if (rule >= 0)
 		put_str(o, "rule.description", rule_info[rule].summary);
-	put_user(ctx, o, "user.id", "user.name", f->user, 0);
-	if (f->login)
-		put_user(ctx, o, "user.audit.id", "user.audit.name", f->user, 0);
+	if (f->actor) {
+		put_actor_ids(ctx, o, f->actor, f->account, f->actor_app);
+	} else {
+		put_user(ctx, o, "user.id", "user.name", f->user, 0);
+		if (f->login)
+			put_user(ctx, o, "user.audit.id", "user.audit.name",
+				 f->user, 0);
+	}
 	if (f->dataset)
 		put_bytes(o, "daudit.dataset", f->dataset, strlen(f->dataset));
 	put_u64(o, "daudit.bytes", f->bytes);
@@ -1097,7 +1044,8 @@ json_object *ecs_from_finding(struct ecs_ctx *ctx, const struct ecs_finding *f)
 	put_str(o, "daudit.finding.severity", level);
 	put_u64(o, "daudit.finding.score", (uint64_t)f->score);
 	put_u64(o, "daudit.finding.count", f->count);
-	put(o, "daudit.finding.login", json_object_new_boolean(f->login != 0));
+	put(o, "daudit.finding.login", json_object_new_boolean(f->actor ?
+	    f->account_login != 0 : f->login != 0));
 	return o;
 }
 

@@ -149,6 +149,15 @@ struct ecs_finding {
 	const char *key;		/* findings.key */
 	uint32_t user;			/* the login uid, or the real uid if !login */
 	int login;
+	/*
+	 * A finding about a declared actor (login DB_LOGIN_ACTOR): its id
+	 * as stored, the account it came through and the declaring
+	 * executable (NULL if not known); actor NULL for a user.
+	 */
+	const char *actor;
+	uint32_t account;
+	int account_login;
+	const char *actor_app;
 	const char *dataset;		/* NULL: not about one dataset */
 	uint64_t first_ns, last_ns;
 	int64_t score;			/* risk points */
@@ -188,6 +197,17 @@ char *ecs_escape(const char *s, size_t len);
  * cannot carry some characters raw (CEF, LEEF) use it; see docs/siem.md.
  */
 char *ecs_escape_set(const char *s, size_t len, const uint32_t also[8]);
+
+/* The same into @out (4 * @len + 1 bytes); returns the length written. */
+size_t ecs_escape_into(const char *s, size_t len, const uint32_t also[8],
+		       char *out);
+
+/*
+ * C0 controls and DEL, for ecs_escape_set(): escaped so that the text
+ * holds no control character at all (actor and request ids, which an
+ * application chooses, are stored and shown this way).
+ */
+extern const uint32_t ecs_set_controls[8];
 
 /* The escaped string at dotted @path of @o ("file.path"), or NULL. */
 const char *ecs_get_str(json_object *o, const char *path);

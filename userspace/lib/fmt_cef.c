@@ -108,13 +108,18 @@ static const char *event_name(const char *type)
 	return type;
 }
 
-/* The person: the login user when there is one, else the real user. */
+/*
+ * The person: a declared actor (suser only: its id is its name), else
+ * the login user when there is one, else the real user.
+ */
 static void ext_person(struct cef *c, json_object *ecs, const char *name_key,
 		       const char *id_key)
 {
 	const char *auid = ecs_get_str(ecs, "user.audit.id");
 
-	if (auid && strcmp(auid, "unset")) {
+	if (ecs_get(ecs, "daudit.actor.id")) {
+		ext_str(c, name_key, ecs_get_str(ecs, "daudit.actor.id"));
+	} else if (auid && strcmp(auid, "unset")) {
 		ext_str(c, name_key, ecs_get_str(ecs, "user.audit.name"));
 		ext_str(c, id_key, auid);
 	} else {
@@ -198,7 +203,9 @@ void fmt_cef(json_object *ecs, struct fmt_buf *out)
 		ext_field(&c, "in", ecs, "daudit.bytes");
 	ext_custom(&c, "cs1", "dataset", ecs, "daudit.dataset");
 	ext_custom(&c, "cs2", "session", ecs, "daudit.session.id");
-	ext_custom(&c, "cs3", "uid", ecs, "user.id");
+	/* The real uid: an actor's account is process.user. */
+	ext_custom(&c, "cs3", "uid", ecs, ecs_get(ecs, "process.user.id") ?
+		   "process.user.id" : "user.id");
 	ext_custom(&c, "cs4", "euid", ecs, "user.effective.id");
 	ext_custom(&c, "cs5", "loginSession", ecs, "daudit.login_session");
 	if (ecs_get(ecs, "daudit.unix.path"))
@@ -209,6 +216,10 @@ void fmt_cef(json_object *ecs, struct fmt_buf *out)
 		ext_custom(&c, "cs6", "linkPath", ecs, "daudit.link_path");
 	else if (finding)
 		ext_custom(&c, "cs6", "findingKey", ecs, "daudit.finding.key");
+	/* An actor's account and request (the full block is in ECS). */
+	ext_custom(&c, "flexString1", "actorAccount", ecs, "process.user.name");
+	ext_custom(&c, "flexString2", "actorRequest", ecs,
+		   "daudit.actor.request");
 	ext_custom(&c, "cn1", "calls", ecs, "daudit.calls");
 	ext_custom(&c, "cn2", "mmapBytes", ecs, "daudit.mmap_bytes");
 	ext_custom(&c, "cn3", "riskScore", ecs, "daudit.finding.score");

@@ -106,6 +106,13 @@ static const struct { const char *key, *path; } custom[] = {
 	{ "auid", "user.audit.id" },
 	{ "loginUser", "user.audit.name" },
 	{ "loginSession", "daudit.login_session" },
+	/* A declared actor: userName and uid are the actor then. */
+	{ "actor", "daudit.actor.id" },
+	{ "actorAccount", "process.user.name" },
+	{ "actorAccountUid", "process.user.id" },
+	{ "actorApp", "daudit.actor.app.executable" },
+	{ "actorRequest", "daudit.actor.request" },
+	{ "actorClient", "daudit.actor.client.address" },
 	{ "pid", "process.pid" },
 	{ "ppid", "process.parent.pid" },
 	{ "comm", "process.name" },
@@ -162,8 +169,10 @@ void fmt_leef(json_object *ecs, struct fmt_buf *out)
 	attr(&l, "cat", ecs, "event.action");
 	key(&l, "sev");
 	fb_printf(out, "%d", sev < 1 ? 1 : sev > 10 ? 10 : sev);
-	/* The person: the login user when there is one. */
-	if (auid && strcmp(auid, "unset"))
+	/* The person: a declared actor, else the login user if any. */
+	if (ecs_get(ecs, "daudit.actor.id"))
+		t = ecs_get_str(ecs, "daudit.actor.id");
+	else if (auid && strcmp(auid, "unset"))
 		t = ecs_get_str(ecs, "user.audit.name") ?
 		    ecs_get_str(ecs, "user.audit.name") : auid;
 	else

@@ -123,8 +123,16 @@ static void actor(json_object *o, json_object *ecs)
 
 	if (ecs_get(ecs, "process.pid"))
 		actor_process(o, ecs);
-	/* The user who did it: the login user when there is one. */
-	if (auid && strcmp(auid, "unset")) {
+	/*
+	 * The user who did it: a declared actor (the person the application
+	 * worked for; its account is actor.process.user), else the login
+	 * user when there is one.
+	 */
+	if (ecs_get(ecs, "daudit.actor.id")) {
+		copy(o, "actor.user.uid", ecs, "daudit.actor.id");
+		copy(o, "actor.user.name", ecs, "daudit.actor.id");
+		copy(o, "actor.app_name", ecs, "daudit.actor.app.executable");
+	} else if (auid && strcmp(auid, "unset")) {
 		copy(o, "actor.user.uid", ecs, "user.audit.id");
 		copy(o, "actor.user.name", ecs, "user.audit.name");
 	} else {
@@ -145,8 +153,14 @@ static void actor_process(json_object *o, json_object *ecs)
 		set_str(o, "actor.process.file.type", "Regular File");
 	}
 	copy(o, "actor.process.parent_process.pid", ecs, "process.parent.pid");
-	copy(o, "actor.process.user.uid", ecs, "user.id");
-	copy(o, "actor.process.user.name", ecs, "user.name");
+	if (ecs_get(ecs, "process.user.id")) {
+		/* An actor's record: the account the application runs as. */
+		copy(o, "actor.process.user.uid", ecs, "process.user.id");
+		copy(o, "actor.process.user.name", ecs, "process.user.name");
+	} else {
+		copy(o, "actor.process.user.uid", ecs, "user.id");
+		copy(o, "actor.process.user.name", ecs, "user.name");
+	}
 }
 
 static void file_obj(json_object *o, const char *to, json_object *ecs)

@@ -85,7 +85,7 @@ char *qdb_path(const char *override)
  */
 static const char *const db_tables[] = {
 	"meta", "hwm", "gaps", "names", "procs", "events", "rollup",
-	"rollup_file", "rollup_exe", "findings", "evidence",
+	"rollup_file", "rollup_exe", "findings", "evidence", "actors",
 };
 
 /* PRAGMA integrity_check up to this size, quick_check above. */
@@ -229,7 +229,8 @@ static int check_db(sqlite3 *db, const char *path, int64_t size,
 			return refuse_rc(db, rc, path, err, errlen);
 	}
 	/* 0: a dauditd stopped while creating it; it finishes the job. */
-	if (version != 0 && version != DB_SCHEMA_VERSION) {
+	if (version != 0 && (version < DB_SCHEMA_OLDEST ||
+			     version > DB_SCHEMA_VERSION)) {
 		char suffix[32];
 
 		snprintf(suffix, sizeof(suffix), "v%" PRId64, version);
@@ -341,6 +342,9 @@ int qdb_open(struct qdb *q, const char *path, char *err, size_t errlen)
 		if (v == -1)
 			snprintf(err, errlen, "%s is not a daudit database (or cannot be read: %s)",
 				 path, sqlite3_errmsg(q->db));
+		else if (v >= DB_SCHEMA_OLDEST && v < DB_SCHEMA_VERSION)
+			snprintf(err, errlen, "%s has schema version %lld: start this version's dauditd once to upgrade it to %d",
+				 path, (long long)v, DB_SCHEMA_VERSION);
 		else
 			snprintf(err, errlen, "%s has schema version %lld, this daudit reads version %d",
 				 path, (long long)v, DB_SCHEMA_VERSION);
@@ -356,6 +360,11 @@ void qdb_close(struct qdb *q)
 
 	for (i = 0; i < q->nnames; i++)
 		free(q->names[i].name);
+	for (i = 0; i < q->nactors; i++) {
+		free(q->actors[i].actor);
+		free(q->actors[i].app_exe);
+	}
+	free(q->actors);
 	if (q->db)
 		sqlite3_close(q->db);
 	free(q->path);
@@ -489,6 +498,77 @@ const char *qdb_user_label(struct qdb *q, uint32_t uid, int login, char *buf,
 	return buf;
 }
 
+const struct qactor *qdb_actor(struct qdb *q, uint32_t id)
+{
+	struct qactor *a;
+	sqlite3_stmt *st;
+	unsigned int i;
+
+	for (i = 0; i < q->nactors; i++)
+		if (q->actors[i].id == id)
+			return &q->actors[i];
+	st = qdb_prepare(q, "SELECT actor, account_uid, account_login, app_exe"
+			 " FROM actors WHERE id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	if (!qdb_step(q, st)) {
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	q->actors = util_xrealloc(q->actors, (q->nactors + 1) * sizeof(*a));
+	a = &q->actors[q->nactors++];
+	a->id = id;
+	a->actor = util_xstrdup((const char *)sqlite3_column_text(st, 0));
+	a->account_uid = (uint32_t)sqlite3_column_int64(st, 1);
+	a->account_login = sqlite3_column_int(st, 2);
+	a->app_exe = sqlite3_column_type(st, 3) == SQLITE_TEXT ?
+		     util_xstrdup((const char *)sqlite3_column_text(st, 3)) : NULL;
+	sqlite3_finalize(st);
+	return a;
+}
+
+const char *qdb_person_name(struct qdb *q, uint32_t uid, int login)
+{
+	const struct qactor *a;
+
+	if (login != DB_LOGIN_ACTOR)
+		return qdb_user_name(q, uid);
+	a = qdb_actor(q, uid);
+	return a ? a->actor : "(unknown actor)";
+}
+
+const char *qdb_account_label(struct qdb *q, uint32_t uid, int login,
+			      char *buf, size_t len)
+{
+	const struct qactor *a;
+
+	if (login != DB_LOGIN_ACTOR || !(a = qdb_actor(q, uid))) {
+		if (len)
+			buf[0] = '\0';
+		return buf;
+	}
+	return qdb_user_label(q, a->account_uid, a->account_login, buf, len);
+}
+
+const char *qdb_person_label(struct qdb *q, uint32_t uid, int login,
+			     char *buf, size_t len)
+{
+	const struct qactor *a;
+	char acct[300];
+
+	if (login != DB_LOGIN_ACTOR)
+		return qdb_user_label(q, uid, login, buf, len);
+	a = qdb_actor(q, uid);
+	if (!a) {
+		snprintf(buf, len, "actor #%u (unknown)", uid);
+		return buf;
+	}
+	snprintf(buf, len, "%s (actor via %s as %s)", a->actor,
+		 a->app_exe ? a->app_exe : "an unknown executable",
+		 qdb_user_label(q, a->account_uid, a->account_login, acct,
+				sizeof(acct)));
+	return buf;
+}
+
 int qdb_user_lookup(struct qdb *q, const char *name, uint32_t *uid)
 {
 	struct passwd pw, *res = NULL;
@@ -618,11 +698,62 @@ static struct quser *user_row(struct ulist *l, uint32_t uid, int login)
 	return &l->v[l->n++];
 }
 
-static sqlite3_stmt *range_stmt(struct qdb *q, const char *sql, int64_t lo,
-				int64_t hi, const char *dataset)
-{
-	sqlite3_stmt *st = qdb_prepare(q, sql);
+/*
+ * The (user_uid, login) a row counts for, and the join that maps an
+ * actor to its account when actors are counted in their accounts.
+ */
+struct qwho {
+	const char *uid, *login, *join, *actor;
+};
 
+static const struct qwho who_person = {
+	"r.user_uid", "r.login", "", "0",
+};
+static const struct qwho who_account = {
+	"CASE WHEN r.login = " DB_LOGIN_ACTOR_SQL " THEN a.account_uid ELSE r.user_uid END",
+	"CASE WHEN r.login = " DB_LOGIN_ACTOR_SQL " THEN a.account_login ELSE r.login END",
+	" LEFT JOIN actors a ON r.login = " DB_LOGIN_ACTOR_SQL " AND a.id = r.user_uid",
+	"COUNT(DISTINCT CASE WHEN r.login = " DB_LOGIN_ACTOR_SQL " THEN r.user_uid END)",
+};
+
+/* @sql with {U}, {L}, {A} and {J} replaced by @w's expressions. */
+static void expand(char *out, size_t len, const char *sql,
+		   const struct qwho *w)
+{
+	size_t used = 0;
+
+	while (*sql && used + 1 < len) {
+		const char *v = NULL;
+
+		if (sql[0] == '{' && sql[1] && sql[2] == '}') {
+			v = sql[1] == 'U' ? w->uid : sql[1] == 'L' ? w->login :
+			    sql[1] == 'A' ? w->actor : sql[1] == 'J' ? w->join :
+			    NULL;
+		}
+		if (v) {
+			size_t n = strlen(v);
+
+			if (used + n >= len)
+				break;
+			memcpy(out + used, v, n);
+			used += n;
+			sql += 3;
+		} else {
+			out[used++] = *sql++;
+		}
+	}
+	out[used] = '\0';
+}
+
+static sqlite3_stmt *range_stmt(struct qdb *q, const struct qwho *w,
+				const char *sql, int64_t lo, int64_t hi,
+				const char *dataset)
+{
+	char buf[2048];
+	sqlite3_stmt *st;
+
+	expand(buf, sizeof(buf), sql, w);
+	st = qdb_prepare(q, buf);
 	sqlite3_bind_int64(st, 1, lo);
 	sqlite3_bind_int64(st, 2, hi);
 	if (dataset)
@@ -632,16 +763,17 @@ static sqlite3_stmt *range_stmt(struct qdb *q, const char *sql, int64_t lo,
 	return st;
 }
 
-static void users_totals(struct qdb *q, struct ulist *l, int64_t lo,
-			 int64_t hi, const char *ds)
+static void users_totals(struct qdb *q, const struct qwho *w,
+			 struct ulist *l, int64_t lo, int64_t hi,
+			 const char *ds)
 {
-	sqlite3_stmt *st = range_stmt(q,
-		"SELECT user_uid, login, SUM(bytes), SUM(sessions),"
-		" COUNT(DISTINCT CASE WHEN bytes > 0 OR sessions > 0 OR calls > 0"
-		" THEN dataset END), SUM(egress_net), SUM(egress_loopback),"
-		" SUM(egress_unix), SUM(egress_file) FROM rollup"
-		" WHERE period = 3600 AND bucket >= ?1 AND bucket < ?2"
-		" AND (?3 IS NULL OR dataset = ?3) GROUP BY user_uid, login",
+	sqlite3_stmt *st = range_stmt(q, w,
+		"SELECT {U}, {L}, SUM(r.bytes), SUM(r.sessions),"
+		" COUNT(DISTINCT CASE WHEN r.bytes > 0 OR r.sessions > 0 OR r.calls > 0"
+		" THEN r.dataset END), SUM(r.egress_net), SUM(r.egress_loopback),"
+		" SUM(r.egress_unix), SUM(r.egress_file), {A} FROM rollup r{J}"
+		" WHERE r.period = 3600 AND r.bucket >= ?1 AND r.bucket < ?2"
+		" AND (?3 IS NULL OR r.dataset = ?3) GROUP BY {U}, {L}",
 		lo, hi, ds);
 
 	while (qdb_step(q, st)) {
@@ -656,18 +788,20 @@ static void users_totals(struct qdb *q, struct ulist *l, int64_t lo,
 		u->egress_unix = (uint64_t)sqlite3_column_int64(st, 7);
 		u->egress_file = (uint64_t)sqlite3_column_int64(st, 8);
 		u->egress = u->egress_net + u->egress_unix + u->egress_file;
+		u->actors = (uint64_t)sqlite3_column_int64(st, 9);
 	}
 	sqlite3_finalize(st);
 }
 
-static void users_files(struct qdb *q, struct ulist *l, int64_t lo,
-			int64_t hi, const char *ds)
+static void users_files(struct qdb *q, const struct qwho *w,
+			struct ulist *l, int64_t lo, int64_t hi,
+			const char *ds)
 {
-	sqlite3_stmt *st = range_stmt(q,
-		"SELECT user_uid, login, COUNT(*) FROM (SELECT DISTINCT user_uid,"
-		" login, dataset, path FROM rollup_file WHERE period = 3600 AND"
-		" bucket >= ?1 AND bucket < ?2 AND (?3 IS NULL OR dataset = ?3))"
-		" GROUP BY user_uid, login", lo, hi, ds);
+	sqlite3_stmt *st = range_stmt(q, w,
+		"SELECT u, l, COUNT(*) FROM (SELECT DISTINCT {U} AS u,"
+		" {L} AS l, r.dataset, r.path FROM rollup_file r{J} WHERE"
+		" r.period = 3600 AND r.bucket >= ?1 AND r.bucket < ?2 AND"
+		" (?3 IS NULL OR r.dataset = ?3)) GROUP BY u, l", lo, hi, ds);
 
 	while (qdb_step(q, st))
 		user_row(l, (uint32_t)sqlite3_column_int64(st, 0),
@@ -676,14 +810,15 @@ static void users_files(struct qdb *q, struct ulist *l, int64_t lo,
 	sqlite3_finalize(st);
 }
 
-static void users_exes(struct qdb *q, struct ulist *l, int64_t lo,
-		       int64_t hi, const char *ds)
+static void users_exes(struct qdb *q, const struct qwho *w,
+		       struct ulist *l, int64_t lo, int64_t hi,
+		       const char *ds)
 {
-	sqlite3_stmt *st = range_stmt(q,
-		"SELECT user_uid, login, exe, SUM(bytes) AS b FROM rollup_exe"
-		" WHERE period = 3600 AND bucket >= ?1 AND bucket < ?2 AND"
-		" (?3 IS NULL OR dataset = ?3) GROUP BY user_uid, login, exe"
-		" ORDER BY user_uid, login, b DESC, exe", lo, hi, ds);
+	sqlite3_stmt *st = range_stmt(q, w,
+		"SELECT {U} AS u, {L} AS l, r.exe, SUM(r.bytes) AS b FROM"
+		" rollup_exe r{J} WHERE r.period = 3600 AND r.bucket >= ?1 AND"
+		" r.bucket < ?2 AND (?3 IS NULL OR r.dataset = ?3)"
+		" GROUP BY u, l, r.exe ORDER BY u, l, b DESC, r.exe", lo, hi, ds);
 
 	while (qdb_step(q, st)) {
 		struct quser *u = user_row(l, (uint32_t)sqlite3_column_int64(st, 0),
@@ -699,14 +834,15 @@ static void users_exes(struct qdb *q, struct ulist *l, int64_t lo,
 	sqlite3_finalize(st);
 }
 
-static void users_findings(struct qdb *q, struct ulist *l, int64_t since,
-			   int64_t until, const char *ds)
+static void users_findings(struct qdb *q, const struct qwho *w,
+			   struct ulist *l, int64_t since, int64_t until,
+			   const char *ds)
 {
-	sqlite3_stmt *st = range_stmt(q,
-		"SELECT user_uid, login, COUNT(*), SUM(score) FROM findings"
-		" WHERE last_ns >= ?1 * 1000000000 AND first_ns < ?2 * 1000000000"
-		" AND (?3 IS NULL OR dataset = ?3 OR dataset IS NULL)"
-		" GROUP BY user_uid, login", since, until, ds);
+	sqlite3_stmt *st = range_stmt(q, w,
+		"SELECT {U} AS u, {L} AS l, COUNT(*), SUM(r.score) FROM findings r{J}"
+		" WHERE r.last_ns >= ?1 * 1000000000 AND r.first_ns < ?2 * 1000000000"
+		" AND (?3 IS NULL OR r.dataset = ?3 OR r.dataset IS NULL)"
+		" GROUP BY u, l", since, until, ds);
 
 	while (qdb_step(q, st)) {
 		struct quser *u;
@@ -721,18 +857,25 @@ static void users_findings(struct qdb *q, struct ulist *l, int64_t since,
 	sqlite3_finalize(st);
 }
 
-size_t q_users(struct qdb *q, int64_t since, int64_t until,
-	       const char *dataset, struct quser **out)
+size_t q_users_by(struct qdb *q, int64_t since, int64_t until,
+		  const char *dataset, enum q_by by, struct quser **out)
 {
+	const struct qwho *w = by == Q_BY_ACCOUNT ? &who_account : &who_person;
 	struct ulist l = { NULL, 0, 0 };
 	int64_t lo = q_hour_floor(since);
 
-	users_totals(q, &l, lo, until, dataset);
-	users_files(q, &l, lo, until, dataset);
-	users_exes(q, &l, lo, until, dataset);
-	users_findings(q, &l, since, until, dataset);
+	users_totals(q, w, &l, lo, until, dataset);
+	users_files(q, w, &l, lo, until, dataset);
+	users_exes(q, w, &l, lo, until, dataset);
+	users_findings(q, w, &l, since, until, dataset);
 	*out = l.v;
 	return l.n;
+}
+
+size_t q_users(struct qdb *q, int64_t since, int64_t until,
+	       const char *dataset, struct quser **out)
+{
+	return q_users_by(q, since, until, dataset, Q_BY_PERSON, out);
 }
 
 void q_users_free(struct quser *u, size_t n)

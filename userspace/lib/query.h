@@ -15,7 +15,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DB_SCHEMA_VERSION	1
+/*
+ * 2 (ABI 1.3): the actors table and the events columns actor, request,
+ * client, actor_tid, actor_requests.  dauditd upgrades a version 1
+ * database in place when it opens it (store.c); the CLI reads version 2.
+ */
+#define DB_SCHEMA_VERSION	2
+#define DB_SCHEMA_OLDEST	1	/* dauditd upgrades from this one */
+/*
+ * The login column of events, rollup*, and findings: 1 a login user, 0 a
+ * real uid without a login session, DB_LOGIN_ACTOR a declared actor:
+ * then user_uid is actors.id, not a uid.
+ */
+#define DB_LOGIN_ACTOR		2
+#define DB_LOGIN_ACTOR_SQL	"2"
 /*
  * PRAGMA application_id of the collector's database ("dAud"); databases
  * created before it was set have 0 and are recognised by their tables.
@@ -25,6 +38,15 @@
 #define DB_DEFAULT_PATH		"/var/lib/daudit/daudit.db"
 #define DB_CONFIG_PATH		"/etc/daudit/dauditd.conf"
 
+/* A row of the actors table (docs/collector.md). */
+struct qactor {
+	uint32_t id;
+	char *actor;			/* canonical text (record.h) */
+	uint32_t account_uid;		/* the account it came through */
+	int account_login;
+	char *app_exe;			/* the declaring executable, or NULL */
+};
+
 struct qdb {
 	sqlite3 *db;
 	char *path;
@@ -33,6 +55,8 @@ struct qdb {
 		char *name;
 	} names[256];
 	unsigned int nnames;
+	struct qactor *actors;		/* cache, by id */
+	unsigned int nactors;
 };
 
 /*
@@ -71,6 +95,24 @@ const char *qdb_user_name(struct qdb *q, uint32_t uid);
 /* "alice", or "postgres (no login)" for a user without a login session. */
 const char *qdb_user_label(struct qdb *q, uint32_t uid, int login,
 			   char *buf, size_t len);
+/*
+ * The actor of actors.id @id (cached), or NULL.  Its strings live as
+ * long as @q.
+ */
+const struct qactor *qdb_actor(struct qdb *q, uint32_t id);
+/*
+ * Who a (user_uid, login) pair of the rollups and findings is: the
+ * actor id for DB_LOGIN_ACTOR, else the user's name.
+ */
+const char *qdb_person_name(struct qdb *q, uint32_t uid, int login);
+/* "emp-07 (actor via /opt/crm/bin/crm-server as svc-crm)"; a user as
+ * qdb_user_label() says. */
+const char *qdb_person_label(struct qdb *q, uint32_t uid, int login,
+			     char *buf, size_t len);
+/* For an actor, "svc-crm" or "svc-crm (no login)"; "" for a user. */
+const char *qdb_account_label(struct qdb *q, uint32_t uid, int login,
+			      char *buf, size_t len);
+
 /* A uid from a name or number; 0 or -1. */
 int qdb_user_lookup(struct qdb *q, const char *name, uint32_t *uid);
 
@@ -122,8 +164,9 @@ int64_t q_hour_floor(int64_t t);
 /* ------------------------------------------------------------------ */
 
 struct quser {
-	uint32_t uid;
-	int login;
+	uint32_t uid;			/* actors.id for DB_LOGIN_ACTOR */
+	int login;			/* 0, 1 or DB_LOGIN_ACTOR */
+	uint64_t actors;		/* Q_BY_ACCOUNT: actors folded in */
 	uint64_t bytes;			/* read, incl. mmap faults */
 	uint64_t sessions;
 	uint64_t files;			/* distinct (dataset, path) */
@@ -138,11 +181,21 @@ struct quser {
 };
 
 /*
- * Every user with reads, egress or findings in [since, until), restricted
- * to @dataset when not NULL, into a malloc'd array.  Returns the count.
+ * Every person with reads, egress or findings in [since, until),
+ * restricted to @dataset when not NULL, into a malloc'd array: login
+ * users, users without a login, and declared actors, each apart (the
+ * people a review ranks).  Returns the count.
  */
 size_t q_users(struct qdb *q, int64_t since, int64_t until,
 	       const char *dataset, struct quser **out);
+
+enum q_by {
+	Q_BY_PERSON,			/* actors apart from their accounts */
+	Q_BY_ACCOUNT,			/* actors counted in their account */
+};
+/* q_users() grouped as @by says. */
+size_t q_users_by(struct qdb *q, int64_t since, int64_t until,
+		  const char *dataset, enum q_by by, struct quser **out);
 void q_users_free(struct quser *u, size_t n);
 
 #endif

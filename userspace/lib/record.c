@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
+#include "ecs.h"
 #include "record.h"
 
 void rec_iter_init(struct rec_iter *it, const void *buf, size_t len)
@@ -41,6 +44,48 @@ static size_t min_size(unsigned int type)
 	}
 }
 
+/* Types that may carry an actor block, with the flag set. */
+static int has_actor(const struct daudit_rec_header *h)
+{
+	return (h->flags & DAUDIT_REC_F_ACTOR) &&
+	       (h->type == DAUDIT_REC_FILE_READ ||
+		h->type == DAUDIT_REC_SOCK_READ || h->type == DAUDIT_REC_EGRESS);
+}
+
+const struct daudit_rec_actor *rec_actor(const struct daudit_rec_header *h)
+{
+	const struct daudit_rec_actor *a;
+
+	if (!has_actor(h))
+		return NULL;
+	a = (const void *)((const unsigned char *)h + h->size - sizeof(*a));
+	return a->actor_len ? a : NULL;
+}
+
+void rec_actor_text(const char *id, size_t len, char out[REC_ACTOR_TEXT])
+{
+	if (len > DAUDIT_ACTOR_MAX)
+		len = DAUDIT_ACTOR_MAX;
+	ecs_escape_into(id, len, ecs_set_controls, out);
+}
+
+const char *rec_actor_client(const struct daudit_rec_actor *a, char *buf,
+			     size_t len)
+{
+	char ip[INET6_ADDRSTRLEN];
+	int v6 = a->client_family == AF_INET6;
+
+	buf[0] = '\0';
+	if ((a->client_family != AF_INET && !v6) ||
+	    !inet_ntop(a->client_family, a->client_addr, ip, sizeof(ip)))
+		return buf;
+	if (a->client_port)
+		snprintf(buf, len, v6 ? "[%s]:%u" : "%s:%u", ip, a->client_port);
+	else
+		snprintf(buf, len, v6 ? "[%s]" : "%s", ip);
+	return buf;
+}
+
 int rec_check(const struct daudit_rec_header *h, size_t len, const char **why)
 {
 	size_t size;
@@ -58,6 +103,22 @@ int rec_check(const struct daudit_rec_header *h, size_t len, const char **why)
 	if (size < min_size(h->type)) {
 		*why = "record shorter than its type";
 		return -1;
+	}
+	if (has_actor(h)) {
+		const struct daudit_rec_actor *a;
+
+		/* The block comes after the strings, which must fit before it. */
+		if (size < min_size(h->type) + sizeof(*a)) {
+			*why = "record too short for its actor block";
+			return -1;
+		}
+		a = (const void *)((const unsigned char *)h + size - sizeof(*a));
+		if (a->actor_len > DAUDIT_ACTOR_MAX ||
+		    a->request_len > DAUDIT_REQUEST_MAX) {
+			*why = "actor or request id longer than 64 bytes";
+			return -1;
+		}
+		size -= sizeof(*a);
 	}
 	switch (h->type) {
 	case DAUDIT_REC_MODULE: {

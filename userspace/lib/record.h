@@ -33,6 +33,34 @@ const struct daudit_rec_header *rec_next(struct rec_iter *it,
 int rec_check(const struct daudit_rec_header *h, size_t len,
 	      const char **why);
 
+/*
+ * The actor block (ABI 1.3) of a record that passed rec_check(): the last
+ * sizeof(struct daudit_rec_actor) bytes of a FILE_READ, SOCK_READ or
+ * EGRESS record with DAUDIT_REC_F_ACTOR, or NULL (no flag, another type,
+ * or an empty actor id: the thread worked for itself).  rec_check() has
+ * verified the record holds it after its strings and that actor_len and
+ * request_len are at most 64.
+ */
+const struct daudit_rec_actor *rec_actor(const struct daudit_rec_header *h);
+
+/*
+ * Room for an actor or request id as text: every byte may become \xHH.
+ * The text is the escaping rule of ecs.h with every control character
+ * escaped too (ecs_set_controls): printable, lossless (ecs_unescape()
+ * gives the bytes back), the same in the database, the CLI and the SIEM
+ * formats, and what `--actor` takes.
+ */
+#define REC_ACTOR_TEXT	(4 * DAUDIT_ACTOR_MAX + 1)
+void rec_actor_text(const char *id, size_t len, char out[REC_ACTOR_TEXT]);
+
+/*
+ * The actor's client as "203.0.113.5:51000" or "[2001:db8::1]:51000"
+ * ("203.0.113.5" or "[2001:db8::1]" when the port is 0), into @buf; "" when no client was
+ * declared (family 0) or the family is unknown.
+ */
+const char *rec_actor_client(const struct daudit_rec_actor *a, char *buf,
+			     size_t len);
+
 /* "file_read", "process", ...; "unknown" for others. */
 const char *rec_type_name(unsigned int type);
 const char *rec_end_reason_name(unsigned int reason);

@@ -102,7 +102,7 @@ void rules_init(struct rules *r, struct store *s, const struct config *c)
 	/* After a restart: what every session did in the last window. */
 	r->sess_all = prep(r, "SELECT id, type, first_ns, last_ns, IFNULL(bytes, 0)"
 			   " + IFNULL(mmap_bytes, 0), kind, flags, dest, user_uid,"
-			   " login, auid, sessionid, tgid, start_ns FROM events"
+			   " login, auid, sessionid, tgid, start_ns, client FROM events"
 			   " WHERE time_ns >= ?1 AND id < ?2 AND type IN (5, 7, 8)"
 			   " ORDER BY id");
 }
@@ -426,7 +426,8 @@ void rules_event(struct rules *r, const struct event *e)
 			if (enabled(r, RULE_HARDLINK))
 				hardlink(r, e);
 		} else if (e->kind == DAUDIT_ALERT_LOGINUID ||
-			   e->kind == DAUDIT_ALERT_KPROBES) {
+			   e->kind == DAUDIT_ALERT_KPROBES ||
+			   e->kind == DAUDIT_ALERT_ACTOR) {
 			if (enabled(r, RULE_TAMPER))
 				tamper(r, e);
 		}

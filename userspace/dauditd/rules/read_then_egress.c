@@ -7,8 +7,11 @@
  * and reads of protected data that ended at most egress_window before
  * the egress started, or overlap it, totalling egress_read_bytes or
  * more.  Reads that arrive after their egress (records from another CPU)
- * are judged when they arrive.  Evidence: the egress, then its linked
- * reads.
+ * are judged when they arrive.  A declared actor's records form a
+ * session of their own per process (actor, tgid, start_ns), and its
+ * egress to the client the application declared for it is the
+ * application's answer to that person, not counted.  Evidence: the
+ * egress, then its linked reads.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -53,7 +56,12 @@ static void make_session_key(struct session_key *k, int login, uint32_t user,
 {
 	memset(k, 0, sizeof(*k));
 	k->user = user;
-	if (login && sessionid >= 0) {
+	if (login == DB_LOGIN_ACTOR) {
+		/* One actor in one process: @user is the actor's id. */
+		k->kind = 'A';
+		k->id = tgid;
+		k->start_ns = start_ns;
+	} else if (login && sessionid >= 0) {
 		k->kind = 'L';
 		k->id = (uint32_t)sessionid;
 	} else {
@@ -72,14 +80,38 @@ static void session_key(const struct event *e, struct session_key *k)
 			 (int64_t)j->sessionid, j->tgid, j->start_ns);
 }
 
-/* Text for finding keys: "L/1000/7" or "P/110/900/1000000000". */
+/*
+ * Text for finding keys: "L/1000/7", "P/110/900/1000000000", or for an
+ * actor (its id) in a process "A/3/900/1000000000".
+ */
 static void session_text(const struct session_key *k, char *buf, size_t len)
 {
 	if (k->kind == 'L')
 		snprintf(buf, len, "L/%u/%u", k->user, k->id);
 	else
-		snprintf(buf, len, "P/%u/%u/%" PRIu64, k->user, k->id,
-			 k->start_ns);
+		snprintf(buf, len, "%c/%u/%u/%" PRIu64, (char)k->kind, k->user,
+			 k->id, k->start_ns);
+}
+
+/*
+ * An actor's egress to the client the application declared for it (the
+ * egress record's own actor block): the application answering the
+ * person it works for, not data leaving.  @dest is "addr:port/proto",
+ * @client "addr:port", or "addr" ("[v6]") when no port was declared.
+ */
+static int actor_delivery(const char *dest, const char *client)
+{
+	size_t n;
+
+	if (!dest || !client || !*client)
+		return 0;
+	n = strlen(client);
+	if (strncmp(dest, client, n))
+		return 0;
+	if (client[0] == '[' ? strstr(client, "]:") != NULL :
+	    strchr(client, ':') != NULL)
+		return dest[n] == '/';		/* the same address and port */
+	return dest[n] == ':';			/* the address, any port */
 }
 
 static void list_drop_first(struct rules *r, struct rte_list *l)
@@ -202,7 +234,9 @@ static void sessions_load(struct rules *r, const struct event *e)
 			const unsigned char *dest = sqlite3_column_text(st, 7);
 
 			if (!egress_counts(r, (unsigned int)sqlite3_column_int(st, 5),
-					   (uint32_t)sqlite3_column_int(st, 6)))
+					   (uint32_t)sqlite3_column_int(st, 6)) ||
+			    actor_delivery((const char *)dest,
+					   (const char *)sqlite3_column_text(st, 14)))
 				continue;
 			it.dest = dest ? util_xstrdup((const char *)dest) : NULL;
 			list_add(r, &s->egress, &it, 0);
@@ -281,7 +315,8 @@ void read_then_egress(struct rules *r, const struct event *e)
 	unsigned int i;
 
 	if (e->type == DAUDIT_REC_EGRESS) {
-		if (!e->bytes || !egress_counts(r, e->kind, e->flags))
+		if (!e->bytes || !egress_counts(r, e->kind, e->flags) ||
+		    actor_delivery(e->dest, e->client))
 			return;
 		it.bytes = e->bytes;
 	} else {
@@ -327,8 +362,11 @@ void read_then_egress_reason(struct rules *r, const struct finding_state *f,
 	char a[64], b[64];
 
 	snprintf(out, len,
-		 "read %s of protected data, then sent %s out (last to %s) within %u minutes, in the same login session",
+		 "read %s of protected data, then sent %s out (last to %s) within %u minutes, %s",
 		 hbytes((uint64_t)f->v[0], a, sizeof(a)),
 		 hbytes(f->bytes, b, sizeof(b)), f->detail,
-		 rc->egress_window / 60 ? rc->egress_window / 60 : 1);
+		 rc->egress_window / 60 ? rc->egress_window / 60 : 1,
+		 f->login == DB_LOGIN_ACTOR ?
+		 "by the application for the same actor, not to the actor's own client" :
+		 "in the same login session");
 }

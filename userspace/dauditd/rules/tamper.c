@@ -4,7 +4,10 @@
  * kprobes: root rewrote a login uid after it was set (reads then look
  * like another person's), or wrote to debugfs kprobes/enabled (0
  * disarms the probes behind mmap, AIO, reflink, link, rename and close
- * accounting).  Evidence: the alert.
+ * accounting); and every alert of kind actor: a process was refused an
+ * actor area (not an application of the policy, traced, or code
+ * injected), so it tried to attribute its reads to someone else.
+ * Evidence: the alert.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -20,6 +23,11 @@ void tamper(struct rules *r, const struct event *e)
 			 "login uid %" PRIu64 " (session %" PRIu64 ") rewritten to %" PRIu32 " by uid %" PRIu32,
 			 (uint64_t)e->ino, (uint64_t)e->dev, e->subj->auid,
 			 e->subj->uid);
+	else if (e->kind == DAUDIT_ALERT_ACTOR)
+		snprintf(f->detail, sizeof(f->detail),
+			 "%s (uid %" PRIu32 ") was refused the declaration of actors: %s",
+			 e->path && *e->path ? e->path : "an unknown executable",
+			 e->subj->uid, e->dest ? e->dest : "");
 	else
 		snprintf(f->detail, sizeof(f->detail),
 			 "wrote '%s' to kprobes/enabled%s",
