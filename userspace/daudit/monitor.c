@@ -157,6 +157,22 @@ static int handle_batch(struct monitor *m, const void *buf, size_t len)
 	size_t at = 0;
 	int done = 0;
 
+	/*
+	 * Processes first seen in this read() first: each CPU's ring comes
+	 * in order, but a process announced on one CPU may have read on
+	 * another whose records come earlier in the same read().  An exec
+	 * is taken in its place, so the records before it keep the old
+	 * program.
+	 */
+	rec_iter_init(&it, buf, len);
+	while ((h = rec_next(&it, &why))) {
+		const struct daudit_rec_process *r = (const void *)h;
+
+		if (h->type == DAUDIT_REC_PROCESS && r->event == DAUDIT_PROC_SEEN &&
+		    !ecs_lookup_process(&m->ecs, r->subj.tgid, r->subj.start_ns))
+			ecs_note_process(&m->ecs, h);
+	}
+	why = NULL;
 	rec_iter_init(&it, buf, len);
 	while (!done && (h = rec_next(&it, &why))) {
 		json_object *o;
