@@ -9,8 +9,8 @@
  *   clang-14 -g -O1 -fsanitize=fuzzer,address,undefined \
  *	-fno-sanitize-recover=all -std=c11 -D_GNU_SOURCE \
  *	-Imodule/uapi -Iuserspace/lib tests/fuzz/fuzz_records.c \
- *	userspace/lib/ecs.c userspace/lib/escape.c userspace/lib/record.c \
- *	userspace/lib/util.c \
+ *	userspace/lib/ecs.c userspace/lib/ecs_render.c userspace/lib/escape.c \
+ *	userspace/lib/record.c userspace/lib/ruleinfo.c userspace/lib/util.c \
  *	$(pkg-config --cflags --libs json-c) -o build/fuzz/fuzz_records
  *   build/fuzz/fuzz_records -max_total_time=30 tests/fuzz/corpus/records
  */

@@ -13,7 +13,9 @@ Each message is parsed the way a receiver parses its format (RFC 5424
 header fields from rsyslog, CEF with its escapes, LEEF 2.0 by tab and
 first '=', JSON), every string is decoded with the documented rule
 (\\\\ and \\xHH), and compared with the bytes the generator put in the
-record.  Prints TAP lines "ok - siem: ..." / "not ok - siem: ...".
+record.  A record of a declared actor is checked against the mapping
+of docs/siem.md ("Declared actors"): the actor as the user, the service
+account apart.  Prints TAP lines "ok - siem: ..." / "not ok - siem: ...".
 """
 import argparse
 import collections
@@ -115,6 +117,18 @@ def normalize(fmt, msg):
         r['pid'] = dig(o, 'process.pid')
         r['uid'] = dig(o, 'user.id')
         r['auid'] = dig(o, 'user.audit.id')
+        if dig(o, 'daudit.actor.id') is not None:
+            related = dig(o, 'related.user') or []
+            r['uid'] = dig(o, 'process.user.id')
+            r['actor'] = {
+                'user.id': ecs_decode(dig(o, 'user.id')),
+                'user.name': ecs_decode(dig(o, 'user.name')),
+                'daudit.actor.id': ecs_decode(dig(o, 'daudit.actor.id')),
+                'related.user[0]': ecs_decode(related[0] if related else None),
+                'related.user': len(related),
+                'request': ecs_decode(dig(o, 'daudit.actor.request')),
+                'client': dig(o, 'daudit.actor.client.address'),
+                'app': ecs_decode(dig(o, 'daudit.actor.app.executable'))}
         r['bytes'] = dig(o, 'daudit.bytes')
         r['fpath'] = ecs_decode(dig(o, 'file.path'))
         r['unix'] = ecs_decode(dig(o, 'daudit.unix.path'))
@@ -134,8 +148,16 @@ def normalize(fmt, msg):
         r['severity'] = int(head[6])
         r['id'] = kv.get('externalId')
         r['pid'] = int(kv['spid']) if 'spid' in kv else None
-        r['uid'] = kv.get('cs3')
+        r['uid'] = kv.get('cs3') if kv.get('cs3Label') == 'uid' else None
         r['suid'] = kv.get('suid')
+        if 'suser' in kv and 'suid' not in kv:
+            # An actor: suser is its id (and no suid), the account apart.
+            r['actor'] = {
+                'suser': ecs_decode(kv.get('suser')),
+                'suid': kv.get('suid'),
+                'flexString1Label': kv.get('flexString1Label'),
+                'request': ecs_decode(kv.get('flexString2'))
+                if kv.get('flexString2Label') == 'actorRequest' else None}
         r['bytes'] = int(kv.get('in', kv.get('out', -1)))
         r['fpath'] = ecs_decode(kv.get('filePath'))
         r['unix'] = ecs_decode(kv.get('cs6')) if kv.get('cs6Label') == 'unixSocket' else None
@@ -150,6 +172,16 @@ def normalize(fmt, msg):
         r['pid'] = int(kv['pid']) if 'pid' in kv else None
         r['uid'] = kv.get('uid')
         r['auid'] = kv.get('auid')
+        if 'actor' in kv:
+            r['uid'] = kv.get('actorAccountUid')
+            r['actor'] = {
+                'usrName': ecs_decode(kv.get('usrName')),
+                'userName': ecs_decode(kv.get('userName')),
+                'uid': ecs_decode(kv.get('uid')),
+                'actor': ecs_decode(kv.get('actor')),
+                'request': ecs_decode(kv.get('actorRequest')),
+                'client': kv.get('actorClient'),
+                'app': ecs_decode(kv.get('actorApp'))}
         r['bytes'] = int(kv['bytes']) if 'bytes' in kv else None
         r['fpath'] = ecs_decode(kv.get('filePath'))
         r['unix'] = ecs_decode(kv.get('unixPath'))
@@ -167,6 +199,14 @@ def normalize(fmt, msg):
         r['pid'] = dig(o, 'actor.process.pid')
         r['uid'] = dig(o, 'actor.process.user.uid')
         r['auid'] = dig(o, 'unmapped.user.audit.id')
+        if dig(o, 'unmapped.daudit.actor') is not None:
+            r['actor'] = {
+                'actor.user.uid': ecs_decode(dig(o, 'actor.user.uid')),
+                'actor.user.name': ecs_decode(dig(o, 'actor.user.name')),
+                'unmapped.daudit.actor.id': ecs_decode(dig(o, 'unmapped.daudit.actor.id')),
+                'request': ecs_decode(dig(o, 'unmapped.daudit.actor.request')),
+                'client': dig(o, 'unmapped.daudit.actor.client.address'),
+                'app': ecs_decode(dig(o, 'actor.app_name'))}
         r['bytes'] = dig(o, 'unmapped.daudit.bytes')
         r['fpath'] = ecs_decode(dig(o, 'file.path'))
         r['unix'] = ecs_decode(dig(o, 'unmapped.daudit.unix.path'))
@@ -191,6 +231,40 @@ def iso_us(t):
     return int(base.timestamp()) * 1000000 + int(frac)
 
 
+# Where each format names the actor (the person) of a record: every one
+# of these fields holds the actor id, escaped by the documented rule.
+ACTOR_IDS = {'ecs': ('user.id', 'user.name', 'daudit.actor.id', 'related.user[0]'),
+             'ocsf': ('actor.user.uid', 'actor.user.name', 'unmapped.daudit.actor.id'),
+             'cef': ('suser',),
+             'leef': ('usrName', 'userName', 'uid', 'actor')}
+
+
+def expected_actor(fmt, rec):
+    """What a format must say about the actor of manifest record @rec."""
+    actor = bytes.fromhex(rec['actor'])
+    want = {k: actor for k in ACTOR_IDS[fmt]}
+    want['request'] = bytes.fromhex(rec['request'])
+    if fmt == 'cef':
+        # No suid: the id is the name.  flexString1 is the account's
+        # name, when the collector knows one.
+        want['suid'] = None
+        return want
+    want['client'] = rec['client']
+    want['app'] = bytes.fromhex(rec['exe'])
+    if fmt == 'ecs':
+        want['related.user'] = 2            # the actor, and the account
+    return want
+
+
+def got_actor(fmt, got):
+    a = dict(got['actor'])
+    if fmt == 'cef':
+        label = a.pop('flexString1Label')
+        if label not in (None, 'actorAccount'):
+            a['flexString1Label'] = label
+    return a
+
+
 OCSF_CLASS = {'file_read': (1001, 100102), 'socket_read': (4001, 400106),
               'alert': (1001, 100101)}
 SEVERITY = {'file_read': 3, 'socket_read': 3, 'egress': 5, 'alert': 8,
@@ -213,10 +287,17 @@ def compare(rec, got, fmt, problems):
 
     want('type', rec['type'], got['type'])
     want('pid', rec['pid'], got['pid'])
+    # The account: the record's real uid, with or without an actor.
     want('uid', str(rec['uid']), got['uid'])
     auid = 'unset' if rec['auid'] < 0 else str(rec['auid'])
+    if 'actor' in rec:
+        want('actor', expected_actor(fmt, rec),
+             got_actor(fmt, got) if 'actor' in got else None)
+    else:
+        want('actor', None, got.get('actor'))
     if fmt == 'cef':
-        want('suid', auid if rec['auid'] >= 0 else str(rec['uid']), got['suid'])
+        if 'actor' not in rec:
+            want('suid', auid if rec['auid'] >= 0 else str(rec['uid']), got['suid'])
         want('severity', SEVERITY[rec['type']], got['severity'])
         want('rt', rec['time_ns'] // 1000000, got['time_ms'])
     else:
@@ -303,7 +384,9 @@ def records(args):
         time.sleep(0.25)
 
     problems, order, findings, seen = [], [], collections.Counter(), collections.Counter()
-    hostile = 0
+    hostile = actors = 0
+    actor_ids = {bytes.fromhex(r['actor']) for r in manifest.values() if 'actor' in r}
+    actor_findings = set()
     for msg, head in msgs:
         try:
             got = normalize(args.format, msg)
@@ -317,6 +400,14 @@ def records(args):
                 problems.append('finding without a rule name: %r' % msg[:120])
             if args.format == 'ecs' and got.get('kind') != 'alert':
                 problems.append('finding %s is not event.kind alert' % got['id'])
+            if 'actor' in got:
+                # A finding about an actor names it where a record does.
+                a = got['actor']
+                names = {a[k] for k in ACTOR_IDS[args.format]}
+                if len(names) != 1 or not names <= actor_ids:
+                    problems.append('finding %s names actor %r, not one of the records\' ' % (
+                        got['id'], names))
+                actor_findings.add(got['id'])
             continue
         if got['id'] not in manifest:
             continue
@@ -326,6 +417,7 @@ def records(args):
         if args.mode == 'fields' and seen[got['id']] == 1:
             compare(rec, got, args.format, problems)
             hostile += rec['hostile']
+            actors += 'actor' in rec
             if sev is not None and sev != syslog_sev(SEVERITY[rec['type']]):
                 problems.append('record %d: syslog severity %d' % (rec['i'], sev))
     missing = [manifest[k]['i'] for k in manifest if not seen[k]]
@@ -361,9 +453,12 @@ def records(args):
         problems.append('records out of order: %d jumps forward' % gaps)
     if args.mode == 'fields' and not findings:
         problems.append('no finding arrived')
+    if args.mode == 'fields' and actor_ids and not actor_findings:
+        problems.append('no finding about an actor arrived')
     if args.mode == 'fields':
-        what = '%d records field by field (%d with hostile strings), %d findings as alerts' % (
-            len(manifest), hostile, len(findings))
+        what = ('%d records field by field (%d with hostile strings, %d of declared '
+                'actors), %d findings as alerts (%d about actors)') % (
+            len(manifest), hostile, actors, len(findings), len(actor_findings))
     elif repeats:
         what = ('%d records in order, none missing; after a reset %d messages '
                 'arrived again in %d stretch(es), of the %d dauditd counted as sent '

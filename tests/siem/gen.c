@@ -12,7 +12,11 @@
  * the test's processes come first when I is 0, on CPU 7.  Every 7th
  * record carries hostile strings: 4 KiB paths and executables with
  * quotes, backslashes, '|', '=', ']', newlines, tabs, "\x41" and bytes
- * that are not UTF-8; and a hostile command name.
+ * that are not UTF-8; and a hostile command name.  Every 5th record
+ * (from the third) that can carry one has a declared actor (ABI 1.3):
+ * emp-NN with its request and client, or, when hostile, an actor and a
+ * request id full of control bytes, quotes, separators, "\x41" and bytes
+ * that are not UTF-8.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,12 +29,19 @@
 
 #define NPROC	3
 #define HOSTILE_EVERY	7
+#define ACTOR_EVERY	5
 
 static const char hostile_piece[] =
 	"/srv/\"quoted\"/back\\slash/\\x41/pipe|eq=br]/new\nline/tab\there/"
 	"\x80\xff/\xe2\x82/\xc3\xa9/\xf0\x9f\x98\x80/cr\rz";
 static const char hostile_comm[DAUDIT_COMM_LEN] =
 	"\"\\x41\xff|=]\n\xe2\x82\xac\\\x80z";
+
+/* 64 bytes, the most an actor id may have. */
+static const char hostile_actor[] =
+	"emp\n\x1b[2J|=]\\x41\"\t\x80\xff\xc3\xa9 cs3=0\rsuser=x\x7f\x01-07......"
+	"......" "............";
+static const char hostile_request[] = "r\n\\x41|=\xfe\"q";
 
 static FILE *manifest;
 
@@ -92,6 +103,8 @@ static void record(struct synth *s, unsigned int i, uint64_t t)
 	static char path[DAUDIT_PATH_MAX];
 	unsigned int k = i % NPROC, kind = i % 6, cpu = i % 4;
 	int hostile = i % HOSTILE_EVERY == 3, net = i % 3 == 0;
+	int actor = i % ACTOR_EVERY == 2 && kind <= 4;
+	char actor_id[16], request[32], client[32];
 	struct daudit_rec_header *h;
 	struct who w;
 	uint64_t bytes = 1000 + (uint64_t)i * 7;
@@ -121,6 +134,18 @@ static void record(struct synth *s, unsigned int i, uint64_t t)
 	default:
 		synth_alert(s, cpu, t, &w, "customers", path, "/tmp/innocent.csv");
 	}
+	_Static_assert(sizeof(hostile_actor) - 1 == 64, "the longest actor id");
+	snprintf(actor_id, sizeof(actor_id), "emp-%02u", i % 20 + 1);
+	snprintf(request, sizeof(request), "req-%u", i);
+	snprintf(client, sizeof(client), "10.1.0.%u:%u", i % 20 + 1, 50000 + i);
+	if (actor && hostile)
+		synth_actor(s, hostile_actor, sizeof(hostile_actor) - 1,
+			    hostile_request, 0x0a010000U | (i % 20 + 1),
+			    (uint16_t)(50000 + i));
+	else if (actor)
+		synth_actor(s, actor_id, strlen(actor_id), request,
+			    0x0a010000U | (i % 20 + 1), (uint16_t)(50000 + i));
+	/* After synth_actor(), which may move the buffer. */
 	h = (void *)(s->buf + before);
 	if (hostile) {
 		struct daudit_rec_file *f = (void *)h;
@@ -147,6 +172,16 @@ static void record(struct synth *s, unsigned int i, uint64_t t)
 	else
 		hexfield("comm", w.comm, strlen(w.comm));
 	hexfield("exe", exe_of(k), strlen(exe_of(k)));
+	if (actor) {
+		if (hostile) {
+			hexfield("actor", hostile_actor, sizeof(hostile_actor) - 1);
+			hexfield("request", hostile_request, strlen(hostile_request));
+		} else {
+			hexfield("actor", actor_id, strlen(actor_id));
+			hexfield("request", request, strlen(request));
+		}
+		fprintf(manifest, ",\"client\":\"%s\"", client);
+	}
 	fprintf(manifest, "}\n");
 }
 

@@ -118,39 +118,18 @@ static inline void scenario_config(struct config *c)
 }
 
 /* Names as NSS would give them on the machine the story happened on. */
-static inline void scenario_names(struct collector *c)
-{
-	store_exec(&c->store,
-		   "INSERT OR REPLACE INTO names (uid, name, seen_ns) VALUES"
-		   " (1000, 'alice', 1), (1001, 'bob', 1), (1002, 'mallory', 1),"
-		   " (1003, 'eve', 1), (110, 'postgres', 1)");
-}
+#define SCENARIO_NAMES "INSERT OR REPLACE INTO names (uid, name, seen_ns) VALUES" \
+	" (1000, 'alice', 1), (1001, 'bob', 1), (1002, 'mallory', 1)," \
+	" (1003, 'eve', 1), (110, 'postgres', 1)"
 
 /* Build the story into a new database at @path. */
 static inline void scenario_db(const char *path, uint64_t base)
 {
-	struct collector c;
-	struct source src;
 	struct synth s;
-	size_t off = 0;
 
-	test_db_remove(path);
 	synth_init(&s);
 	scenario_build(&s, base);
-	fake_source(&src, NULL, 0x5ce4a210);
-	test_collector(&c, path, &src, scenario_config);
-	/* In batches, as the collector would commit them. */
-	while (off < s.len) {
-		size_t n = 0;
-
-		while (off + n < s.len && n < 64 * 1024)
-			n += ((const struct daudit_rec_header *)(s.buf + off + n))->size;
-		ingest_buffer(&c.ingest, s.buf + off, n);
-		collector_commit(&c);
-		off += n;
-	}
-	scenario_names(&c);
-	collector_close(&c);
+	test_db_build(path, &s, 0x5ce4a210, scenario_config, SCENARIO_NAMES);
 	synth_free(&s);
 }
 

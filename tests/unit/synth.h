@@ -528,6 +528,37 @@ static inline void test_drain(struct collector *c, struct fakedev *d)
 	(void)d;
 }
 
+/*
+ * A new database at @path holding every record of @s, fed in batches as
+ * the collector would commit them, with the collector's configuration
+ * adjusted by @tweak; then @sql (names NSS would give) if not NULL.
+ */
+static inline void test_db_build(const char *path, const struct synth *s,
+				 uint64_t instance,
+				 void (*tweak)(struct config *cfg),
+				 const char *sql)
+{
+	struct collector c;
+	struct source src;
+	size_t off = 0;
+
+	test_db_remove(path);
+	fake_source(&src, NULL, instance);
+	test_collector(&c, path, &src, tweak);
+	while (off < s->len) {
+		size_t n = 0;
+
+		while (off + n < s->len && n < 64 * 1024)
+			n += ((const struct daudit_rec_header *)(s->buf + off + n))->size;
+		ingest_buffer(&c.ingest, s->buf + off, n);
+		collector_commit(&c);
+		off += n;
+	}
+	if (sql)
+		store_exec(&c.store, sql);
+	collector_close(&c);
+}
+
 static inline int64_t test_int(struct collector *c, const char *sql)
 {
 	sqlite3_stmt *st = store_prepare(&c->store, sql);

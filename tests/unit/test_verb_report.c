@@ -7,10 +7,11 @@
 #include <cmocka.h>
 
 #include "scenario.h"
+#include "scenario_crm.h"
 #include "cli.h"
 #include "../../userspace/daudit/report.c"
 
-static char *db;
+static char *db, *crm;
 
 #define DAY "--since", "2026-11-20", "--until", "2026-11-21"
 
@@ -90,6 +91,161 @@ static void an_empty_period_says_so(void **state)
 	cli_free(&c);
 }
 
+static json_object *report_json(const char *path, const char *actor)
+{
+	json_object *o;
+	struct cli c;
+
+	if (actor)
+		cli_run(&c, cmd_report, "report", "--database", path, CRM_REVIEW,
+			"--actor", actor, "--format", "json", END);
+	else
+		cli_run(&c, cmd_report, "report", "--database", path, CRM_REVIEW,
+			"--format", "json", END);
+	if (c.status)
+		fail_msg("status %d: %s", c.status, c.err);
+	o = json_tokener_parse(c.out);
+	if (!o)
+		fail_msg("not JSON:\n%s", c.out);
+	cli_free(&c);
+	return o;
+}
+
+static const char *jstr(json_object *o, const char *key)
+{
+	return json_object_get_string(json_object_object_get(o, key));
+}
+
+static int has_rule(json_object *u, const char *rule)
+{
+	json_object *fs = json_object_object_get(u, "findings");
+	size_t i;
+
+	for (i = 0; i < json_object_array_length(fs); i++)
+		if (!strcmp(jstr(json_object_array_get_idx(fs, i), "rule"), rule))
+			return 1;
+	return 0;
+}
+
+/*
+ * The demo's question (scenario_crm.h): twenty employees use the CRM as
+ * svc-crm; which of them took the customer table?  The review names
+ * emp-07 and emp-13 first, with what they read, and nobody else:
+ *
+ *  - Their evenings are off_hours findings (an actor is a person, judged
+ *    whatever off_hours_nologin says), and a table's worth of reads on a
+ *    Wednesday against a week and a half of look-ups is a volume_spike.
+ *  - emp-13's pages also went to 203.0.113.5, not to her declared client:
+ *    read_then_egress for her.  emp-07's pages went to her own client
+ *    only: the application's answer, not egress, so no such finding.
+ *  - The other eighteen read a little in working hours every working
+ *    day; their first reads were in the first week (first_access is not
+ *    in the review), the answers to their clients are not egress, and
+ *    the application is the dataset's allowlisted reader.  None has a
+ *    finding, nor has svc-crm's own 08:00 check.
+ */
+static void the_crm_review_names_the_two_who_took_the_table(void **state)
+{
+	json_object *o = report_json(crm, NULL), *users, *quiet;
+	unsigned int who[2];
+	struct cli c;
+	char a[32], want[160];
+	const char *at[2];
+	size_t i;
+
+	(void)state;
+	users = json_object_object_get(o, "users");
+	for (i = 0; i < json_object_array_length(users); i++) {
+		json_object *u = json_object_array_get_idx(users, i);
+		const char *name = jstr(u, "user");
+		unsigned int e = !strcmp(name, "emp-07") ? CRM_INSIDER_A :
+				 !strcmp(name, "emp-13") ? CRM_INSIDER_B : 0;
+
+		if (i >= 2 || !e) {
+			fail_msg("finding for %s (rank %zu):\n%s", name, i + 1,
+				 json_object_to_json_string_ext(u, JSON_C_TO_STRING_PRETTY));
+			return;
+		}
+		who[i] = e;
+		assert_true(json_object_get_boolean(json_object_object_get(u, "actor")));
+		assert_int_equal(json_object_get_int64(json_object_object_get(u, "bytes")),
+				 crm_review_bytes(e));
+		assert_string_equal(jstr(u, "account"), "svc-crm (no login)");
+		assert_string_equal(jstr(u, "app"), CRM_EXE);
+		assert_true(has_rule(u, "off_hours"));
+		assert_true(has_rule(u, "volume_spike"));
+		assert_int_equal(has_rule(u, "read_then_egress"), e == CRM_INSIDER_B);
+		assert_false(has_rule(u, "first_access"));
+		assert_false(has_rule(u, "unapproved_reader"));
+	}
+	assert_int_equal(json_object_array_length(users), 2);
+	assert_int_not_equal(who[0], who[1]);
+	/* Everybody else read, without a finding: 18 actors and svc-crm. */
+	quiet = json_object_object_get(o, "users_without_findings");
+	assert_int_equal(json_object_array_length(quiet), CRM_EMPLOYEES - 2 + 1);
+	json_object_put(o);
+
+	/* What a person reads: the two first, with their bytes and the app. */
+	cli_run(&c, cmd_report, "report", "--database", crm, CRM_REVIEW, END);
+	assert_int_equal(c.status, 0);
+	for (i = 0; i < 2; i++) {
+		snprintf(want, sizeof(want), "%zu. emp-%02u (actor via " CRM_EXE
+			 " as svc-crm (no login)) (actor ", i + 1, who[i]);
+		at[i] = strstr(c.out, want);
+		if (!at[i])
+			fail_msg("no '%s' in:\n%s", want, c.out);
+		snprintf(want, sizeof(want), "; read %s in 1 file, egress ",
+			 table_human_bytes(crm_review_bytes(who[i]), a, sizeof(a)));
+		if (!strstr(at[i], want) || strstr(at[i], want) > strchr(at[i], '\n'))
+			fail_msg("no '%s' in:\n%s", want, c.out);
+	}
+	assert_non_null(strstr(c.out, "2 users with findings"));
+	assert_null(strstr(c.out, "\n3. "));
+	assert_non_null(strstr(c.out, "emp-01 (actor via " CRM_EXE " as svc-crm (no login)) ("));
+	cli_free(&c);
+}
+
+static void one_actor_s_review(void **state)
+{
+	json_object *o, *users;
+	struct cli c;
+
+	(void)state;
+	o = report_json(crm, "emp-13");
+	users = json_object_object_get(o, "users");
+	assert_int_equal(json_object_array_length(users), 1);
+	assert_string_equal(jstr(json_object_array_get_idx(users, 0), "user"), "emp-13");
+	assert_int_equal(json_object_array_length(json_object_object_get(o, "users_without_findings")), 0);
+	assert_string_equal(jstr(o, "actor"), "emp-13");
+	json_object_put(o);
+
+	cli_run(&c, cmd_report, "report", "--database", crm, CRM_REVIEW, "--actor", "emp-03", END);
+	assert_int_equal(c.status, 0);
+	assert_non_null(strstr(c.out, "No findings in this period for actor emp-03.\n"));
+	assert_non_null(strstr(c.out, "without findings: emp-03 (actor via "));
+	assert_null(strstr(c.out, "emp-13"));
+	assert_null(strstr(c.out, "emp-04"));
+	assert_non_null(strstr(c.out, "'daudit user --actor emp-03'"));
+	cli_free(&c);
+
+	cli_run(&c, cmd_report, "report", "--database", crm, CRM_REVIEW, "--actor", "emp-13",
+		"--format", "csv", END);
+	assert_int_equal(c.status, 0);
+	assert_non_null(strstr(c.out, "\r\n1,emp-13,"));
+	assert_null(strstr(c.out, "emp-07"));
+	cli_free(&c);
+
+	/* An id the collector never stored: a typo, not a quiet actor. */
+	cli_run(&c, cmd_report, "report", "--database", crm, "--actor", "emp-99", END);
+	assert_int_equal(c.status, 1);
+	assert_non_null(strstr(c.err, "report: no actor 'emp-99' in the collector's records"));
+	cli_free(&c);
+	/* A login user is not an actor. */
+	cli_run(&c, cmd_report, "report", "--database", db, "--actor", "mallory", END);
+	assert_int_equal(c.status, 1);
+	cli_free(&c);
+}
+
 static void usage_errors(void **state)
 {
 	struct cli c;
@@ -106,6 +262,7 @@ static void usage_errors(void **state)
 	cli_run(&c, cmd_report, "report", "--help", END);
 	assert_int_equal(c.status, 0);
 	assert_non_null(strstr(c.out, "Usage: daudit report"));
+	assert_non_null(strstr(c.out, "  -a, --actor ID "));
 	cli_free(&c);
 }
 
@@ -114,6 +271,8 @@ static int setup(void **state)
 	(void)state;
 	db = test_db_path("report");
 	scenario_db(db, T0);
+	crm = test_db_path("report-crm");
+	crm_db(crm, T0);
 	return 0;
 }
 
@@ -122,6 +281,8 @@ static int teardown(void **state)
 	(void)state;
 	test_db_remove(db);
 	free(db);
+	test_db_remove(crm);
+	free(crm);
 	return 0;
 }
 
@@ -131,6 +292,8 @@ int main(void)
 		cmocka_unit_test(the_review_ranks_users_and_explains_findings),
 		cmocka_unit_test(json_and_csv),
 		cmocka_unit_test(an_empty_period_says_so),
+		cmocka_unit_test(the_crm_review_names_the_two_who_took_the_table),
+		cmocka_unit_test(one_actor_s_review),
 		cmocka_unit_test(usage_errors),
 	};
 

@@ -7,10 +7,11 @@
 #include <cmocka.h>
 
 #include "scenario.h"
+#include "scenario_crm.h"
 #include "cli.h"
 #include "../../userspace/daudit/top.c"
 
-static char *db;
+static char *db, *crm;
 
 #define DAY "--since", "2026-11-20", "--until", "2026-11-21"
 
@@ -46,6 +47,42 @@ static void rankings(void **state)
 	cli_free(&c);
 }
 
+/* Actors rank beside users; --actor keeps one (scenario_crm.h). */
+static void actors_and_one_actor(void **state)
+{
+	struct cli c;
+	char want[128];
+
+	(void)state;
+	cli_run(&c, cmd_top, "top", "--database", crm, CRM_REVIEW, "--by", "egress",
+		"--format", "csv", END);
+	assert_int_equal(c.status, 0);
+	assert_non_null(strstr(c.out, "\r\n1,emp-13,13,actor,"));
+	cli_free(&c);
+	cli_run(&c, cmd_top, "top", "--database", crm, CRM_REVIEW, "--actor", "emp-07",
+		"--format", "csv", END);
+	assert_int_equal(c.status, 0);
+	snprintf(want, sizeof(want), "rank,user,uid,login,bytes,files,egress,top_exe\r\n"
+		 "1,emp-07,7,actor,%" PRIu64 ",1,", crm_review_bytes(CRM_INSIDER_A));
+	assert_ptr_equal(strstr(c.out, want), c.out);
+	assert_int_equal(count_of(c.out, "\r\n"), 2);
+	cli_free(&c);
+	cli_run(&c, cmd_top, "top", "--database", crm, CRM_REVIEW, "--actor", "emp-07",
+		"--dataset", "payroll", END);
+	assert_int_equal(c.status, 0);
+	assert_string_equal(c.out, "RANK  USER  UID  LOGIN  BYTES  FILES  EGRESS  TOP_EXE\n"
+			    "(nothing to rank in this period for dataset payroll for actor emp-07)\n");
+	cli_free(&c);
+	cli_run(&c, cmd_top, "top", "--database", crm, "--actor", "emp-21", END);
+	assert_int_equal(c.status, 1);
+	assert_non_null(strstr(c.err, "top: no actor 'emp-21' in the collector's records"));
+	cli_free(&c);
+	/* Login users are no actors. */
+	cli_run(&c, cmd_top, "top", "--database", db, DAY, "--actor", "mallory", END);
+	assert_int_equal(c.status, 1);
+	cli_free(&c);
+}
+
 static void bad_arguments(void **state)
 {
 	struct cli c;
@@ -65,6 +102,8 @@ static int setup(void **state)
 	(void)state;
 	db = test_db_path("top");
 	scenario_db(db, T0);
+	crm = test_db_path("top-crm");
+	crm_db(crm, T0);
 	return 0;
 }
 
@@ -73,6 +112,8 @@ static int teardown(void **state)
 	(void)state;
 	test_db_remove(db);
 	free(db);
+	test_db_remove(crm);
+	free(crm);
 	return 0;
 }
 
@@ -80,6 +121,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rankings),
+		cmocka_unit_test(actors_and_one_actor),
 		cmocka_unit_test(bad_arguments),
 	};
 

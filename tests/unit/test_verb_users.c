@@ -7,10 +7,11 @@
 #include <cmocka.h>
 
 #include "scenario.h"
+#include "scenario_crm.h"
 #include "cli.h"
 #include "../../userspace/daudit/users.c"
 
-static char *db;
+static char *db, *crm;
 
 static void one_line_per_user_most_bytes_first(void **state)
 {
@@ -90,11 +91,47 @@ static void periods(void **state)
 	cli_free(&c);
 }
 
+/*
+ * The CRM case (scenario_crm.h): by login, one user, svc-crm, whose reads
+ * are its twenty employees'; by actor, the twenty.
+ */
+static void an_application_s_actors_count_in_its_account(void **state)
+{
+	struct cli c;
+	unsigned int e;
+	char want[64];
+
+	(void)state;
+	cli_run(&c, cmd_users, "users", "--database", crm, CRM_WEEKS, "--format", "csv", END);
+	if (c.status)
+		fail_msg("status %d: %s", c.status, c.err);
+	assert_ptr_equal(strstr(c.out, "user,uid,login,"), c.out);
+	assert_int_equal(count_of(c.out, "\r\n"), 2);
+	if (!strstr(c.out, "\r\nsvc-crm,990,no,") ||
+	    !strstr(c.out, "," CRM_EXE ",20\r\n"))
+		fail_msg("%s", c.out);
+	cli_free(&c);
+
+	cli_run(&c, cmd_users, "users", "--database", crm, CRM_WEEKS, "--by", "actor",
+		"--format", "csv", END);
+	assert_int_equal(c.status, 0);
+	assert_int_equal(count_of(c.out, "\r\n"), 1 + CRM_EMPLOYEES);
+	for (e = 1; e <= CRM_EMPLOYEES; e++) {
+		snprintf(want, sizeof(want), "\r\nemp-%02u,svc-crm (no login),", e);
+		if (!strstr(c.out, want))
+			fail_msg("no %s in\n%s", want, c.out);
+	}
+	assert_null(strstr(c.out, "\r\nsvc-crm"));
+	cli_free(&c);
+}
+
 static int setup(void **state)
 {
 	(void)state;
 	db = test_db_path("users");
 	scenario_db(db, T0);
+	crm = test_db_path("users-crm");
+	crm_db(crm, T0);
 	return 0;
 }
 
@@ -103,6 +140,8 @@ static int teardown(void **state)
 	(void)state;
 	test_db_remove(db);
 	free(db);
+	test_db_remove(crm);
+	free(crm);
 	return 0;
 }
 
@@ -112,6 +151,7 @@ int main(void)
 		cmocka_unit_test(one_line_per_user_most_bytes_first),
 		cmocka_unit_test(machines_get_exact_numbers),
 		cmocka_unit_test(periods),
+		cmocka_unit_test(an_application_s_actors_count_in_its_account),
 	};
 
 	setenv("TZ", "UTC", 1);

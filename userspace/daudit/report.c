@@ -23,8 +23,8 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: daudit report [--evidence N] [--since TIME] [--until TIME]\n"
-		"                     [--format F] [--database PATH]\n"
+		"Usage: daudit report [--evidence N] [--actor ID] [--since TIME]\n"
+		"                     [--until TIME] [--format F] [--database PATH]\n"
 		"\n"
 		"The review of a period: users and the actors applications declared\n"
 		"(the people an application works for, shown with the application and\n"
@@ -38,6 +38,9 @@ static void usage(FILE *f)
 		"Options:\n"
 		"  -e, --evidence N  evidence records shown per finding (default 5,\n"
 		"                    0 for all; JSON always has all)\n"
+		"  -a, --actor ID    only this actor (the person an application\n"
+		"                    declared), its id as 'daudit users --by actor'\n"
+		"                    shows it; the sensor's gaps are still shown\n"
 		QOPTS_HELP
 		"  -h, --help        this help\n", "24h");
 }
@@ -61,6 +64,7 @@ struct report {
 	struct qdb q;
 	struct qopts o;
 	unsigned long evidence;
+	const char *actor;		/* --actor, or NULL */
 	struct quser *users;
 	size_t nusers;
 	struct ruser *ranked;
@@ -130,6 +134,8 @@ static void collect(struct report *r)
 	size_t i;
 
 	r->nusers = q_users(&r->q, r->o.since, r->o.until, NULL, &r->users);
+	if (r->actor)
+		r->nusers = q_users_keep_actor(&r->q, r->users, r->nusers, r->actor);
 	r->ranked = util_xcalloc(r->nusers ? r->nusers : 1, sizeof(*r->ranked));
 	for (i = 0; i < r->nusers; i++) {
 		struct ruser *ru;
@@ -314,7 +320,8 @@ static void print_people(struct report *r)
 		printf("%zu user%s with findings, highest risk first (risk = sum of the findings' points):\n\n",
 		       r->nranked, r->nranked == 1 ? "" : "s");
 	else
-		printf("No findings in this period.\n\n");
+		printf("No findings in this period%s%s.\n\n",
+		       r->actor ? " for actor " : "", r->actor ? r->actor : "");
 	for (i = 0; i < r->nranked; i++)
 		print_user(r, i + 1, &r->ranked[i]);
 
@@ -339,7 +346,11 @@ static void print_people(struct report *r)
 				       rule_info[rule].summary);
 		printf("\n");
 	}
-	printf("More: 'daudit user NAME' (what one user read), 'daudit events --login-user NAME' (the records).\n");
+	if (r->actor)
+		printf("More: 'daudit user --actor %s' (what the actor read), 'daudit events --actor %s' (the records).\n",
+		       r->actor, r->actor);
+	else
+		printf("More: 'daudit user NAME' (what one user read), 'daudit events --login-user NAME' (the records).\n");
 }
 
 /* ------------------------------------------------------------------ */
@@ -441,6 +452,8 @@ static void print_json(struct report *r)
 	json_object_object_add(o, "since", jtime(r->o.since * NSEC_PER_SEC));
 	json_object_object_add(o, "until", jtime(r->o.until * NSEC_PER_SEC));
 	json_object_object_add(o, "database", table_json_string(r->q.path));
+	if (r->actor)
+		json_object_object_add(o, "actor", table_json_string(r->actor));
 	gaps = json_object_new_array();
 	st = gaps_stmt(r);
 	while (qdb_step(&r->q, st)) {
@@ -531,6 +544,7 @@ int cmd_report(int argc, char **argv)
 	static const struct option opts[] = {
 		QOPTS_LONG,
 		{ "evidence", required_argument, NULL, 'e' },
+		{ "actor", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -542,7 +556,7 @@ int cmd_report(int argc, char **argv)
 	qopts_init(&r.o);
 	r.evidence = 5;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "e:f:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "e:a:f:h", opts, NULL)) != -1) {
 		if (qopts_option(&r.o, c, optarg, "report"))
 			continue;
 		switch (c) {
@@ -551,6 +565,9 @@ int cmd_report(int argc, char **argv)
 			if (!*optarg || *end || optarg[0] == '-')
 				util_die(EXIT_USAGE, "report: --evidence must be a number, not '%s'",
 					 optarg);
+			break;
+		case 'a':
+			r.actor = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -564,6 +581,8 @@ int cmd_report(int argc, char **argv)
 		util_die(EXIT_USAGE, "report: unexpected argument '%s'", argv[optind]);
 	qopts_finish(&r.o, "report", 86400);
 	qopts_open(&r.o, &r.q);
+	if (r.actor)
+		qdb_need_actor(&r.q, r.actor, "report");
 	collect(&r);
 	if (r.o.format == FORMAT_JSON)
 		print_json(&r);

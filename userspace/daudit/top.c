@@ -20,8 +20,9 @@ enum by { BY_BYTES, BY_FILES, BY_EGRESS };
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: daudit top [--by bytes|files|egress] [--dataset NAME] [--limit N]\n"
-		"                  [--since TIME] [--until TIME] [--format F] [--database PATH]\n"
+		"Usage: daudit top [--by bytes|files|egress] [--dataset NAME] [--actor ID]\n"
+		"                  [--limit N] [--since TIME] [--until TIME] [--format F]\n"
+		"                  [--database PATH]\n"
 		"\n"
 		"Users ranked by bytes of protected data read (the default), by distinct\n"
 		"files read, or by egress bytes after reading (network not loopback,\n"
@@ -33,6 +34,9 @@ static void usage(FILE *f)
 		"Options:\n"
 		"  -b, --by WHAT     bytes, files or egress\n"
 		"  -d, --dataset D   only this dataset\n"
+		"  -a, --actor ID    only this actor (one row per account it came\n"
+		"                    through), its id as 'daudit users --by actor'\n"
+		"                    shows it (control bytes as \\xHH)\n"
 		"  -n, --limit N     at most N users (default 10, 0 for all)\n"
 		QOPTS_HELP
 		"  -h, --help        this help\n", "24h");
@@ -105,11 +109,12 @@ int cmd_top(int argc, char **argv)
 		QOPTS_LONG,
 		{ "by", required_argument, NULL, 'b' },
 		{ "dataset", required_argument, NULL, 'd' },
+		{ "actor", required_argument, NULL, 'a' },
 		{ "limit", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dataset = NULL;
+	const char *dataset = NULL, *actor = NULL;
 	unsigned long limit = 10;
 	struct quser *u;
 	struct table *t;
@@ -122,7 +127,7 @@ int cmd_top(int argc, char **argv)
 	qopts_init(&o);
 	sort_by = BY_BYTES;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "b:d:n:f:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "b:d:a:n:f:h", opts, NULL)) != -1) {
 		if (qopts_option(&o, c, optarg, "top"))
 			continue;
 		switch (c) {
@@ -139,6 +144,9 @@ int cmd_top(int argc, char **argv)
 			break;
 		case 'd':
 			dataset = optarg;
+			break;
+		case 'a':
+			actor = optarg;
 			break;
 		case 'n':
 			limit = strtoul(optarg, &end, 10);
@@ -157,8 +165,12 @@ int cmd_top(int argc, char **argv)
 		util_die(EXIT_USAGE, "top: unexpected argument '%s'", argv[optind]);
 	qopts_finish(&o, "top", 86400);
 	qopts_open(&o, &q);
+	if (actor)
+		qdb_need_actor(&q, actor, "top");
 
 	n = q_users(&q, o.since, o.until, dataset, &u);
+	if (actor)
+		n = q_users_keep_actor(&q, u, n, actor);
 	if (n > 1)
 		qsort(u, n, sizeof(*u), ranked);
 	t = table_new(o.format, sort_by == BY_FILES ? cols_files :
@@ -170,8 +182,9 @@ int cmd_top(int argc, char **argv)
 	}
 	table_print(t, stdout);
 	if (!shown && o.format == FORMAT_TABLE)
-		printf("(nothing to rank in this period%s%s)\n",
-		       dataset ? " for dataset " : "", dataset ? dataset : "");
+		printf("(nothing to rank in this period%s%s%s%s)\n",
+		       dataset ? " for dataset " : "", dataset ? dataset : "",
+		       actor ? " for actor " : "", actor ? actor : "");
 	table_free(t);
 	q_users_free(u, n);
 	qdb_close(&q);

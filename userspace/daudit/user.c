@@ -371,21 +371,11 @@ int cmd_user(int argc, char **argv)
 		util_die(EXIT_USAGE, "user: --format csv needs one --section (datasets, files, executables or timeline)");
 	qopts_finish(&x.o, "user", 86400);
 	qopts_open(&x.o, &x.q);
-	if (x.actor) {
-		sqlite3_stmt *st = qdb_prepare(&x.q,
-			"SELECT 1 FROM actors WHERE actor = ?1 LIMIT 1");
-		int found;
-
-		sqlite3_bind_text(st, 1, x.actor, -1, SQLITE_STATIC);
-		found = qdb_step(&x.q, st);
-		sqlite3_finalize(st);
-		if (!found)
-			util_die(EXIT_FAIL, "user: no actor '%s' in the collector's records (see daudit users --by actor)",
-				 name);
-	} else if (qdb_user_lookup(&x.q, name, &x.uid) < 0) {
+	if (x.actor)
+		qdb_need_actor(&x.q, x.actor, "user");
+	else if (qdb_user_lookup(&x.q, name, &x.uid) < 0)
 		util_die(EXIT_FAIL, "user: no user '%s' (not in the collector's records, not known to NSS)",
 			 name);
-	}
 	x.lo = q_hour_floor(x.o.since);
 	if (!x.actor)
 		name = qdb_user_name(&x.q, x.uid);

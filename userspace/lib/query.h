@@ -115,6 +115,12 @@ const char *qdb_account_label(struct qdb *q, uint32_t uid, int login,
 
 /* A uid from a name or number; 0 or -1. */
 int qdb_user_lookup(struct qdb *q, const char *name, uint32_t *uid);
+/*
+ * Exit 1 with "@verb: no actor ..." unless the actors table has @actor
+ * (its id as 'daudit users --by actor' shows it), the way a verb's
+ * --actor refuses an id the collector never stored.
+ */
+void qdb_need_actor(struct qdb *q, const char *actor, const char *verb);
 
 /* ------------------------------------------------------------------ */
 /* Options shared by the query verbs                                   */
@@ -197,5 +203,11 @@ enum q_by {
 size_t q_users_by(struct qdb *q, int64_t since, int64_t until,
 		  const char *dataset, enum q_by by, struct quser **out);
 void q_users_free(struct quser *u, size_t n);
+/*
+ * Keep only the rows of actor @actor (one per account it came through)
+ * at the front of @u, freeing the others' strings; returns how many.
+ */
+size_t q_users_keep_actor(struct qdb *q, struct quser *u, size_t n,
+			  const char *actor);
 
 #endif
