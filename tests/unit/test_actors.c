@@ -158,6 +158,7 @@ static void delivery_to_the_actors_client_is_not_egress(void **state)
 {
 	struct fixture *f = *state;
 	struct daudit_rec_egress *g;
+	char *t;
 
 	actor_read(f, WORK, "emp-07", "/d/a", 50 << 20);
 	/* The answer to emp-07's own browser. */
@@ -182,6 +183,83 @@ static void delivery_to_the_actors_client_is_not_egress(void **state)
 	assert_int_equal(test_int(&f->c, "SELECT COUNT(*) FROM findings f JOIN"
 				  " actors a ON a.id = f.user_uid WHERE f.login = 2"
 				  " AND a.actor = 'emp-07' AND rule = 'read_then_egress'"), 1);
+
+	/* Rollups: the answer is delivered, only the rest is egress. */
+	assert_int_equal(test_int(&f->c, "SELECT delivered FROM rollup WHERE"
+				  " login = 2 AND period = 86400"), 50 << 20);
+	assert_int_equal(test_int(&f->c, "SELECT egress_net FROM rollup WHERE"
+				  " login = 2 AND period = 86400"), 40 << 20);
+	assert_int_equal(test_int(&f->c, "SELECT delivered FROM rollup WHERE"
+				  " login = 2 AND period = 3600"), 50 << 20);
+	/* The reason speaks of the actor and the application. */
+	t = test_text(&f->c, "SELECT reason FROM findings WHERE rule = 'read_then_egress'");
+	if (!strstr(t, "the application read 50.0 MiB (52428800 bytes) of protected data for this actor, then sent 40.0 MiB (41943040 bytes) for the same actor somewhere other than the client it declared for them (last to "))
+		fail_msg("%s", t);
+	assert_null(strstr(t, "login session"));
+	free(t);
+}
+
+/* A version 2 database: it counted the answers as egress. */
+static void downgrade_to_schema_2(struct fixture *f)
+{
+	sqlite3 *db;
+	char *msg = NULL;
+
+	collector_close(&f->c);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, "UPDATE rollup SET egress_net = egress_net + delivered;"
+			 "ALTER TABLE rollup DROP COLUMN delivered;"
+			 "UPDATE meta SET value = 2 WHERE key = 'schema_version';",
+			 NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s", msg);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+static void a_schema_2_database_moves_the_answers_to_delivered(void **state)
+{
+	struct fixture *f = *state;
+	struct daudit_rec_egress *g;
+	struct cli c;
+
+	actor_read(f, WORK, "emp-07", "/d/a", 50 << 20);
+	synth_egress(&f->s, 0, WORK + NS, &crm, "customers", DAUDIT_EGRESS_NET,
+		     0, NULL, 30 << 20);
+	g = (void *)(f->s.buf + f->s.last);
+	memcpy(g->dst_addr, "\xc6\x33\x64\x07", 4);	/* 198.51.100.7 */
+	g->dst_port = 51000;
+	synth_actor(&f->s, "emp-07", 6, "req-1", CLIENT, 51000);
+	synth_egress(&f->s, 0, WORK + 2 * NS, &crm, "customers",
+		     DAUDIT_EGRESS_NET, 0, NULL, 20 << 20);
+	synth_actor(&f->s, "emp-07", 6, "req-2", CLIENT, 51000);
+	test_feed(&f->c, &f->s);
+	downgrade_to_schema_2(f);
+
+	/* The CLI asks for dauditd first. */
+	cli_run(&c, cmd_users, "users", "--database", f->path, END);
+	assert_int_equal(c.status, 1);
+	assert_non_null(strstr(c.err, "has schema version 2: start this version's dauditd once to upgrade it to 3"));
+	cli_free(&c);
+
+	test_collector(&f->c, f->path, &f->src, NULL);
+	assert_int_equal(test_int(&f->c, "SELECT value FROM meta WHERE"
+				  " key = 'schema_version'"), 3);
+	assert_int_equal(test_int(&f->c, "SELECT COUNT(*) FROM rollup WHERE"
+				  " login = 2 AND egress_net > 0"), 2);
+	assert_int_equal(test_int(&f->c, "SELECT SUM(delivered) FROM rollup WHERE"
+				  " login = 2"), 2 * (30 << 20));
+	assert_int_equal(test_int(&f->c, "SELECT SUM(egress_net) FROM rollup WHERE"
+				  " login = 2"), 2 * (20 << 20));
+	/* The account's own rows were never the actor's. */
+	assert_int_equal(test_int(&f->c, "SELECT COUNT(*) FROM rollup WHERE"
+				  " login <> 2 AND delivered > 0"), 0);
+
+	cli_run(&c, cmd_users, "users", "--database", f->path, "--since",
+		"2026-11-02", "--until", "2026-11-03", "--by", "actor",
+		"--format", "csv", END);
+	if (c.status || !strstr(c.out, "actor,account,app,bytes,files,datasets,sessions,egress,delivered,findings,risk\r\n") ||
+	    !strstr(c.out, "\r\nemp-07,990 (no login),/opt/crm/bin/crm-server,52428800,1,1,1,20971520,31457280,"))
+		fail_msg("%d %s%s", c.status, c.out, c.err);
+	cli_free(&c);
 }
 
 static void off_hours_judges_actors_like_people(void **state)
@@ -242,8 +320,8 @@ static void users_lists_actors_with_their_app_and_account(void **state)
 	cli_run(&c, cmd_users, "users", "--database", f->path, "--since",
 		"2026-11-02", "--until", "2026-11-03", "--format", "csv", END);
 	assert_int_equal(c.status, 0);
-	assert_non_null(strstr(c.out, ",actors\r\n"));
-	if (!strstr(c.out, ",990,no,4000,2,1,2,0,2,10,/opt/crm/bin/crm-server,2\r\n"))
+	assert_non_null(strstr(c.out, ",actors,delivered\r\n"));
+	if (!strstr(c.out, ",990,no,4000,2,1,2,0,2,10,/opt/crm/bin/crm-server,2,0\r\n"))
 		fail_msg("%s", c.out);
 	assert_null(strstr(c.out, "emp-07"));
 	cli_free(&c);
@@ -302,6 +380,7 @@ int main(void)
 		cmocka_unit_test(the_actor_block_is_checked),
 		cmocka_unit_test_setup_teardown(actor_reads_count_for_the_actor_beside_the_account, setup, teardown),
 		cmocka_unit_test_setup_teardown(delivery_to_the_actors_client_is_not_egress, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_schema_2_database_moves_the_answers_to_delivered, setup, teardown),
 		cmocka_unit_test_setup_teardown(off_hours_judges_actors_like_people, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_refused_declaration_is_tampering, setup, teardown),
 		cmocka_unit_test_setup_teardown(users_lists_actors_with_their_app_and_account, setup, teardown),

@@ -128,6 +128,34 @@ static int has_rule(json_object *u, const char *rule)
 }
 
 /*
+ * The evidence of @u's volume_spike findings shows the spike: her
+ * evening reads (from @hour, UTC), not the day's first look-up.
+ */
+static void spike_evidence_is_the_evening(json_object *u, int hour)
+{
+	json_object *fs = json_object_object_get(u, "findings");
+	size_t i, j, n = 0;
+
+	for (i = 0; i < json_object_array_length(fs); i++) {
+		json_object *f = json_object_array_get_idx(fs, i);
+		json_object *ev = json_object_object_get(f, "evidence");
+
+		if (strcmp(jstr(f, "rule"), "volume_spike"))
+			continue;
+		for (j = 0; j < json_object_array_length(ev); j++) {
+			const char *t = jstr(json_object_array_get_idx(ev, j), "time");
+			const char *at = strchr(t, 'T');
+
+			assert_non_null(at);
+			if (atoi(at + 1) < hour)
+				fail_msg("volume_spike evidence at %s, before %02d:00", t, hour);
+			n++;
+		}
+	}
+	assert_true(n > 0);
+}
+
+/*
  * The demo's question (scenario_crm.h): twenty employees use the CRM as
  * svc-crm; which of them took the customer table?  The review names
  * emp-07 and emp-13 first, with what they read, and nobody else:
@@ -177,6 +205,12 @@ static void the_crm_review_names_the_two_who_took_the_table(void **state)
 		assert_int_equal(has_rule(u, "read_then_egress"), e == CRM_INSIDER_B);
 		assert_false(has_rule(u, "first_access"));
 		assert_false(has_rule(u, "unapproved_reader"));
+		/* Egress left elsewhere; the answers to her client are apart. */
+		assert_int_equal(json_object_get_int64(json_object_object_get(u, "egress")),
+				 e == CRM_INSIDER_B ? 2 * CRM_TABLE : 0);
+		assert_true(json_object_get_int64(json_object_object_get(u, "delivered")) >
+			    (int64_t)(2 * CRM_TABLE));
+		spike_evidence_is_the_evening(u, e == CRM_INSIDER_A ? 19 : 20);
 	}
 	assert_int_equal(json_object_array_length(users), 2);
 	assert_int_not_equal(who[0], who[1]);
@@ -201,6 +235,16 @@ static void the_crm_review_names_the_two_who_took_the_table(void **state)
 	}
 	assert_non_null(strstr(c.out, "2 users with findings"));
 	assert_null(strstr(c.out, "\n3. "));
+	/* Worded for actors: the application, its client, where to look. */
+	assert_null(strstr(c.out, "login session"));
+	if (!strstr(c.out, "of protected data for this actor, then sent "))
+		fail_msg("%s", c.out);
+	assert_non_null(strstr(c.out, ", delivered "));
+	assert_non_null(strstr(c.out, " to the actor's own client\n"));
+	assert_non_null(strstr(c.out, "  read_then_egress   for an actor: the application read a lot for the actor"));
+	assert_non_null(strstr(c.out, "far above this actor's previous"));
+	/* svc-crm read too: both kinds of hint. */
+	assert_non_null(strstr(c.out, "; for an actor, 'daudit user --actor ID' and 'daudit events --actor ID' ('daudit users --by actor' lists them).\n"));
 	assert_non_null(strstr(c.out, "emp-01 (actor via " CRM_EXE " as svc-crm (no login)) ("));
 	cli_free(&c);
 }

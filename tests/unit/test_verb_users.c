@@ -108,7 +108,7 @@ static void an_application_s_actors_count_in_its_account(void **state)
 	assert_ptr_equal(strstr(c.out, "user,uid,login,"), c.out);
 	assert_int_equal(count_of(c.out, "\r\n"), 2);
 	if (!strstr(c.out, "\r\nsvc-crm,990,no,") ||
-	    !strstr(c.out, "," CRM_EXE ",20\r\n"))
+	    !strstr(c.out, "," CRM_EXE ",20,"))
 		fail_msg("%s", c.out);
 	cli_free(&c);
 
@@ -122,6 +122,30 @@ static void an_application_s_actors_count_in_its_account(void **state)
 			fail_msg("no %s in\n%s", want, c.out);
 	}
 	assert_null(strstr(c.out, "\r\nsvc-crm"));
+	/*
+	 * Egress is what left elsewhere: emp-13's two evenings' export;
+	 * an ordinary employee's answers are delivered, not egress.
+	 */
+	for (e = 3; e <= CRM_INSIDER_B; e += CRM_INSIDER_B - 3) {
+		unsigned long long v[6], delivered = 0;
+		unsigned int d, i;
+		const char *line;
+
+		snprintf(want, sizeof(want), "\r\nemp-%02u,svc-crm (no login)," CRM_EXE ",", e);
+		line = strstr(c.out, want);
+		assert_non_null(line);
+		assert_int_equal(sscanf(line + strlen(want), "%llu,%llu,%llu,%llu,%llu,%llu",
+					&v[0], &v[1], &v[2], &v[3], &v[4], &v[5]), 6);
+		for (d = 0; d < CRM_DAYS; d++) {
+			for (i = 0; i < crm_lookups(e, d); i++)
+				delivered += crm_lookup_bytes(e, d, i) + 2048;
+			if (e == CRM_INSIDER_B && CRM_EVENING(d))
+				delivered += CRM_TABLE + CRM_PAGES * 2048;
+		}
+		/* egress, delivered */
+		assert_int_equal(v[4], e == CRM_INSIDER_B ? 2 * CRM_TABLE : 0);
+		assert_int_equal(v[5], delivered);
+	}
 	cli_free(&c);
 }
 

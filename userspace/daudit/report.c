@@ -69,7 +69,8 @@ struct report {
 	size_t nusers;
 	struct ruser *ranked;
 	size_t nranked;
-	unsigned int rules_seen;
+	unsigned int rules_seen;	/* rules with findings of users */
+	unsigned int rules_seen_actor;	/* ... of actors */
 };
 
 static const char *severity(int64_t score)
@@ -112,7 +113,9 @@ static void load_findings(struct report *r, struct ruser *ru)
 		f->bytes = sqlite3_column_int64(st, 7);
 		f->count = sqlite3_column_int64(st, 8);
 		rule = rule_by_name(f->rule);
-		if (rule >= 0)
+		if (rule >= 0 && ru->u->login == DB_LOGIN_ACTOR)
+			r->rules_seen_actor |= 1U << rule;
+		else if (rule >= 0)
 			r->rules_seen |= 1U << rule;
 	}
 	sqlite3_finalize(st);
@@ -264,13 +267,19 @@ static void print_user(struct report *r, size_t rank, struct ruser *ru)
 	char label[300], a[32], b[32], c[32], d[32];
 	size_t i;
 
-	printf("%zu. %s (%s %u): risk %" PRIu64 " from %zu finding%s; read %s in %" PRIu64 " file%s, egress %s\n",
+	if (ru->u->login == DB_LOGIN_ACTOR)
+		snprintf(d, sizeof(d), "%s",
+			 table_human_bytes(ru->u->delivered, c, sizeof(c)));
+	printf("%zu. %s (%s %u): risk %" PRIu64 " from %zu finding%s; read %s in %" PRIu64 " file%s, egress %s%s%s%s\n",
 	       rank, qdb_person_label(&r->q, ru->u->uid, ru->u->login, label, sizeof(label)),
 	       ru->u->login == DB_LOGIN_ACTOR ? "actor" : "uid",
 	       ru->u->uid, ru->u->risk, ru->nf, ru->nf == 1 ? "" : "s",
 	       table_human_bytes(ru->u->bytes, a, sizeof(a)), ru->u->files,
 	       ru->u->files == 1 ? "" : "s",
-	       table_human_bytes(ru->u->egress, b, sizeof(b)));
+	       table_human_bytes(ru->u->egress, b, sizeof(b)),
+	       ru->u->login == DB_LOGIN_ACTOR ? ", delivered " : "",
+	       ru->u->login == DB_LOGIN_ACTOR ? d : "",
+	       ru->u->login == DB_LOGIN_ACTOR ? " to the actor's own client" : "");
 	for (i = 0; i < ru->nf; i++) {
 		const struct finding *f = &ru->f[i];
 
@@ -283,6 +292,31 @@ static void print_user(struct report *r, size_t rank, struct ruser *ru)
 		print_evidence(r, f);
 	}
 	printf("\n");
+}
+
+/* Where to look next: commands for the kinds of people listed. */
+static void print_more(struct report *r)
+{
+	int users = 0, actors = 0;
+	size_t i;
+
+	for (i = 0; i < r->nusers; i++) {
+		if (!r->users[i].findings && !r->users[i].bytes)
+			continue;
+		if (r->users[i].login == DB_LOGIN_ACTOR)
+			actors = 1;
+		else
+			users = 1;
+	}
+	if (r->actor)
+		printf("More: 'daudit user --actor %s' (what the actor read), 'daudit events --actor %s' (the records).\n",
+		       r->actor, r->actor);
+	else if (actors && !users)
+		printf("More: 'daudit user --actor ID' (what an actor read), 'daudit events --actor ID' (the records); 'daudit users --by actor' lists the actors.\n");
+	else if (actors)
+		printf("More: 'daudit user NAME' (what one user read), 'daudit events --login-user NAME' (the records); for an actor, 'daudit user --actor ID' and 'daudit events --actor ID' ('daudit users --by actor' lists them).\n");
+	else
+		printf("More: 'daudit user NAME' (what one user read), 'daudit events --login-user NAME' (the records).\n");
 }
 
 static void print_people(struct report *r)
@@ -338,19 +372,25 @@ static void print_people(struct report *r)
 	if (quiet)
 		printf("\n\n");
 
-	if (r->rules_seen) {
+	if (r->rules_seen | r->rules_seen_actor) {
 		printf("What the findings mean:\n");
-		for (rule = 0; rule < RULE_MAX; rule++)
-			if (r->rules_seen & (1U << rule))
+		for (rule = 0; rule < RULE_MAX; rule++) {
+			unsigned int bit = 1U << rule;
+			const char *as = rule_summary(rule, DB_LOGIN_ACTOR);
+
+			if (r->rules_seen & bit)
 				printf("  %-18s %s\n", rule_info[rule].name,
 				       rule_info[rule].summary);
+			/* For an actor, unless the same words say it. */
+			if ((r->rules_seen_actor & bit) &&
+			    (!(r->rules_seen & bit) || as != rule_info[rule].summary))
+				printf("  %-18s %s%s\n",
+				       r->rules_seen & bit ? "" : rule_info[rule].name,
+				       as != rule_info[rule].summary ? "for an actor: " : "", as);
+		}
 		printf("\n");
 	}
-	if (r->actor)
-		printf("More: 'daudit user --actor %s' (what the actor read), 'daudit events --actor %s' (the records).\n",
-		       r->actor, r->actor);
-	else
-		printf("More: 'daudit user NAME' (what one user read), 'daudit events --login-user NAME' (the records).\n");
+	print_more(r);
 }
 
 /* ------------------------------------------------------------------ */
@@ -440,6 +480,7 @@ static void add_user_fields(struct report *r, json_object *o,
 	json_object_object_add(o, "bytes", json_object_new_int64((int64_t)u->bytes));
 	json_object_object_add(o, "files", json_object_new_int64((int64_t)u->files));
 	json_object_object_add(o, "egress", json_object_new_int64((int64_t)u->egress));
+	json_object_object_add(o, "delivered", json_object_new_int64((int64_t)u->delivered));
 }
 
 static void print_json(struct report *r)

@@ -30,6 +30,9 @@ static void usage(FILE *f)
 		"Users are login users, as in 'daudit users', and the actors that\n"
 		"applications declared, each ranked apart (login \"actor\"; uid: the\n"
 		"actor's number in the database).  Periods are whole local hours.\n"
+		"When actors are ranked, column delivered: what the application sent\n"
+		"to the client it declared for the actor (its answers to that person),\n"
+		"which egress leaves out.\n"
 		"\n"
 		"Options:\n"
 		"  -b, --by WHAT     bytes, files or egress\n"
@@ -77,8 +80,33 @@ static const struct table_col cols_egress[] = {
 	{ "files", TCOL_INT }, { "top_exe", TCOL_STR },
 };
 
+/*
+ * @cols with a delivered column after egress (for actors), into @out;
+ * returns the count.
+ */
+static size_t with_delivered(const struct table_col *cols,
+			     struct table_col *out)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < 8; i++) {
+		out[n++] = cols[i];
+		if (!strcmp(cols[i].name, "egress"))
+			out[n++] = (struct table_col){ "delivered", TCOL_BYTES };
+	}
+	return n;
+}
+
+static void egress_cells(struct table *t, const struct quser *u,
+			 int delivered)
+{
+	table_u64(t, u->egress);
+	if (delivered)
+		table_u64(t, u->delivered);
+}
+
 static void row(struct table *t, struct qdb *q, const struct quser *u,
-		size_t rank, int people)
+		size_t rank, int people, int delivered)
 {
 	char label[300];
 
@@ -90,15 +118,15 @@ static void row(struct table *t, struct qdb *q, const struct quser *u,
 	if (sort_by == BY_FILES) {
 		table_u64(t, u->files);
 		table_u64(t, u->bytes);
-		table_u64(t, u->egress);
+		egress_cells(t, u, delivered);
 	} else if (sort_by == BY_EGRESS) {
-		table_u64(t, u->egress);
+		egress_cells(t, u, delivered);
 		table_u64(t, u->bytes);
 		table_u64(t, u->files);
 	} else {
 		table_u64(t, u->bytes);
 		table_u64(t, u->files);
-		table_u64(t, u->egress);
+		egress_cells(t, u, delivered);
 	}
 	table_str(t, u->top_exe);
 }
@@ -120,9 +148,10 @@ int cmd_top(int argc, char **argv)
 	struct table *t;
 	struct qopts o;
 	struct qdb q;
-	size_t n, i, shown = 0;
+	struct table_col cols[9];
+	size_t n, i, shown = 0, ncols;
 	char *end;
-	int c;
+	int c, delivered = 0;
 
 	qopts_init(&o);
 	sort_by = BY_BYTES;
@@ -173,12 +202,21 @@ int cmd_top(int argc, char **argv)
 		n = q_users_keep_actor(&q, u, n, actor);
 	if (n > 1)
 		qsort(u, n, sizeof(*u), ranked);
-	t = table_new(o.format, sort_by == BY_FILES ? cols_files :
-		      sort_by == BY_EGRESS ? cols_egress : cols_bytes, 8);
+	/* A delivered column when actors are ranked. */
+	for (i = 0; i < n; i++)
+		if (u[i].login == DB_LOGIN_ACTOR && metric(&u[i]))
+			delivered = 1;
+	memcpy(cols, sort_by == BY_FILES ? cols_files :
+	       sort_by == BY_EGRESS ? cols_egress : cols_bytes,
+	       8 * sizeof(cols[0]));
+	ncols = delivered ? with_delivered(sort_by == BY_FILES ? cols_files :
+					   sort_by == BY_EGRESS ? cols_egress :
+					   cols_bytes, cols) : 8;
+	t = table_new(o.format, cols, ncols);
 	for (i = 0; i < n && (!limit || shown < limit); i++) {
 		if (!metric(&u[i]))
 			continue;
-		row(t, &q, &u[i], ++shown, o.format == FORMAT_TABLE);
+		row(t, &q, &u[i], ++shown, o.format == FORMAT_TABLE, delivered);
 	}
 	table_print(t, stdout);
 	if (!shown && o.format == FORMAT_TABLE)

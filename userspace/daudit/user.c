@@ -31,7 +31,9 @@ static void usage(FILE *f)
 		"local hours.  CSV holds one section: pick it with --section.\n"
 		"With --actor, the same for an actor an application declared (the\n"
 		"person it worked for; see daudit users --by actor), over every\n"
-		"application and account it came through.\n"
+		"application and account it came through; its datasets and timeline\n"
+		"add delivered: what the application sent to the client it declared\n"
+		"for the actor (its answers to that person), which egress leaves out.\n"
 		"\n"
 		"Options:\n"
 		"  -a, --actor ID    an actor, not a user: its id as daudit users\n"
@@ -46,7 +48,7 @@ static void usage(FILE *f)
 static const struct table_col ds_cols[] = {
 	{ "dataset", TCOL_STR }, { "bytes", TCOL_BYTES },
 	{ "sessions", TCOL_INT }, { "files", TCOL_INT },
-	{ "egress", TCOL_BYTES },
+	{ "egress", TCOL_BYTES }, { "delivered", TCOL_BYTES },
 };
 static const struct table_col file_cols[] = {
 	{ "path", TCOL_STR }, { "dataset", TCOL_STR }, { "bytes", TCOL_BYTES },
@@ -59,6 +61,7 @@ static const struct table_col exe_cols[] = {
 static const struct table_col time_cols[] = {
 	{ "hour", TCOL_TIME }, { "bytes", TCOL_BYTES }, { "sessions", TCOL_INT },
 	{ "files", TCOL_INT }, { "egress", TCOL_BYTES },
+	{ "delivered", TCOL_BYTES },
 };
 
 struct ctx {
@@ -130,14 +133,14 @@ static void text_or_null(struct table *t, sqlite3_stmt *st, int col)
 
 static struct table *datasets(struct ctx *x)
 {
-	struct table *t = table_new(x->o.format, ds_cols, 5);
+	struct table *t = table_new(x->o.format, ds_cols, 5 + !!x->actor);
 	sqlite3_stmt *st = stmt(x,
 		"SELECT r.dataset, SUM(r.bytes), SUM(r.sessions),"
 		" (SELECT COUNT(DISTINCT f.path) FROM rollup_file f WHERE"
 		"  f.period = 3600 AND f.bucket >= ?2 AND f.bucket < ?3 AND"
 		"  f.user_uid = ?1 AND f.dataset = r.dataset),"
-		" SUM(r.egress_net + r.egress_unix + r.egress_file)"
-		" FROM rollup r WHERE r.user_uid = ?1 AND r.period = 3600 AND"
+		" SUM(r.egress_net + r.egress_unix + r.egress_file),"
+		" SUM(r.delivered) FROM rollup r WHERE r.user_uid = ?1 AND r.period = 3600 AND"
 		" r.bucket >= ?2 AND r.bucket < ?3 AND ?4 = ?4"
 		" GROUP BY r.dataset ORDER BY 2 DESC, 1");
 
@@ -147,6 +150,8 @@ static struct table *datasets(struct ctx *x)
 		table_int(t, sqlite3_column_int64(st, 2));
 		table_int(t, sqlite3_column_int64(st, 3));
 		table_int(t, sqlite3_column_int64(st, 4));
+		if (x->actor)
+			table_int(t, sqlite3_column_int64(st, 5));
 	}
 	sqlite3_finalize(st);
 	return t;
@@ -191,10 +196,11 @@ static struct table *exes(struct ctx *x)
 
 static struct table *timeline(struct ctx *x)
 {
-	struct table *t = table_new(x->o.format, time_cols, 5);
+	struct table *t = table_new(x->o.format, time_cols, 5 + !!x->actor);
 	sqlite3_stmt *st = stmt(x,
 		"SELECT bucket, SUM(bytes), SUM(sessions), SUM(files),"
-		" SUM(egress_net + egress_unix + egress_file) FROM rollup"
+		" SUM(egress_net + egress_unix + egress_file), SUM(delivered)"
+		" FROM rollup"
 		" WHERE user_uid = ?1 AND period = 3600 AND bucket >= ?2 AND"
 		" bucket < ?3 AND ?4 = ?4 GROUP BY bucket ORDER BY bucket");
 
@@ -204,6 +210,8 @@ static struct table *timeline(struct ctx *x)
 		table_int(t, sqlite3_column_int64(st, 2));
 		table_int(t, sqlite3_column_int64(st, 3));
 		table_int(t, sqlite3_column_int64(st, 4));
+		if (x->actor)
+			table_int(t, sqlite3_column_int64(st, 5));
 	}
 	sqlite3_finalize(st);
 	return t;

@@ -31,7 +31,9 @@ static void usage(FILE *f)
 		"An application that declares the people it works for (actors) counts\n"
 		"their reads under its own account here (column actors: how many);\n"
 		"--by actor lists the actors instead, each with the application and\n"
-		"the account it came through.\n"
+		"the account it came through.  What the application sent to the client\n"
+		"it declared for an actor (its answers to that person) is not egress:\n"
+		"column delivered.\n"
 		"\n"
 		"Options:\n"
 		"  -b, --by WHAT     user (default): login users and accounts; actor:\n"
@@ -64,6 +66,7 @@ static const struct table_col cols[] = {
 	{ "risk", TCOL_INT },
 	{ "top_exe", TCOL_STR },
 	{ "actors", TCOL_INT },
+	{ "delivered", TCOL_BYTES },
 };
 
 static const struct table_col actor_cols[] = {
@@ -75,6 +78,7 @@ static const struct table_col actor_cols[] = {
 	{ "datasets", TCOL_INT },
 	{ "sessions", TCOL_INT },
 	{ "egress", TCOL_BYTES },
+	{ "delivered", TCOL_BYTES },
 	{ "findings", TCOL_INT },
 	{ "risk", TCOL_INT },
 };
@@ -92,6 +96,7 @@ static void actor_row(struct table *t, struct qdb *q, const struct quser *u)
 	table_u64(t, u->datasets);
 	table_u64(t, u->sessions);
 	table_u64(t, u->egress);
+	table_u64(t, u->delivered);
 	table_u64(t, u->findings);
 	table_u64(t, u->risk);
 }
@@ -144,11 +149,14 @@ int cmd_users(int argc, char **argv)
 		qsort(u, n, sizeof(*u), by_bytes);
 	for (i = 0; i < n; i++)
 		folded += u[i].actors;
-	/* The actors column only where an application declared actors. */
+	/*
+	 * The actors and delivered columns only where an application
+	 * declared actors.
+	 */
 	t = actors ? table_new(o.format, actor_cols,
 			       sizeof(actor_cols) / sizeof(actor_cols[0])) :
 		     table_new(o.format, cols, sizeof(cols) / sizeof(cols[0]) -
-			       !folded);
+			       (folded ? 0 : 2));
 	for (i = 0; i < n; i++) {
 		if (actors) {
 			if (u[i].login == DB_LOGIN_ACTOR)
@@ -168,8 +176,10 @@ int cmd_users(int argc, char **argv)
 		table_u64(t, u[i].findings);
 		table_u64(t, u[i].risk);
 		table_str(t, u[i].top_exe);
-		if (folded)
+		if (folded) {
 			table_u64(t, u[i].actors);
+			table_u64(t, u[i].delivered);
+		}
 	}
 	rows = table_rows(t);
 	table_print(t, stdout);

@@ -8,6 +8,7 @@
 #define DAUDITD_EVENT_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "daudit.h"
 #include "query.h"
@@ -76,6 +77,35 @@ static inline int event_is_read(const struct event *e)
 static inline uint64_t event_read_bytes(const struct event *e)
 {
 	return e->bytes + e->mmap_bytes;
+}
+
+/*
+ * Egress to @dest ("addr:port/proto") that goes to @client ("addr:port",
+ * or "addr", "[v6]" when the application declared no port): an actor's
+ * egress to the client the application declared for it is the answer to
+ * that person (delivered), not data leaving.  Same address and port, or
+ * the address with any port when no port was declared.
+ */
+static inline int actor_delivery(const char *dest, const char *client)
+{
+	size_t n;
+
+	if (!dest || !client || !*client)
+		return 0;
+	n = strlen(client);
+	if (strncmp(dest, client, n))
+		return 0;
+	if (client[0] == '[' ? strstr(client, "]:") != NULL :
+	    strchr(client, ':') != NULL)
+		return dest[n] == '/';		/* the same address and port */
+	return dest[n] == ':';			/* the address, any port */
+}
+
+/* An egress record of an actor to its own declared client. */
+static inline int event_is_delivery(const struct event *e)
+{
+	return e->type == DAUDIT_REC_EGRESS && event_is_actor(e) &&
+	       actor_delivery(e->dest, e->client);
 }
 
 #endif

@@ -5,7 +5,9 @@
  * record (part 0, so interim and final records count one session), and
  * the file and executable to the distinct sets (bytes per file and per
  * executable are kept per hour; a day's set only records membership).  An egress record adds
- * its bytes to the column of its kind.  Distinct counts are exact: the
+ * its bytes to the column of its kind, but a declared actor's egress to
+ * the client the application declared for it (event_is_delivery(): the
+ * application's answer to that person) to delivered instead.  Distinct counts are exact: the
  * sets are tables (rollup_file, rollup_exe), and a member counts when its
  * row is first inserted.
  */
@@ -29,6 +31,7 @@ struct rkey {
 struct delta {
 	uint64_t bytes, mmap_bytes, calls, records, sessions, files, exes;
 	uint64_t egress_net, egress_loopback, egress_unix, egress_file;
+	uint64_t delivered;
 };
 
 /* A member of a distinct set, in this batch. */
@@ -55,23 +58,24 @@ void rollup_init(struct rollup *r, struct store *s)
 	r->upsert = store_prepare(s,
 		"INSERT INTO rollup (period, bucket, user_uid, login, dataset,"
 		" bytes, mmap_bytes, calls, records, sessions, files, exes,"
-		" egress_net, egress_loopback, egress_unix, egress_file)"
-		" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"
+		" egress_net, egress_loopback, egress_unix, egress_file, delivered)"
+		" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)"
 		" ON CONFLICT (period, bucket, user_uid, login, dataset) DO UPDATE SET"
 		" bytes = bytes + ?6, mmap_bytes = mmap_bytes + ?7,"
 		" calls = calls + ?8, records = records + ?9,"
 		" sessions = sessions + ?10, files = files + ?11, exes = exes + ?12,"
 		" egress_net = egress_net + ?13,"
 		" egress_loopback = egress_loopback + ?14,"
-		" egress_unix = egress_unix + ?15, egress_file = egress_file + ?16");
+		" egress_unix = egress_unix + ?15, egress_file = egress_file + ?16,"
+		" delivered = delivered + ?17");
 	r->upd_row = store_prepare(s,
 		"UPDATE rollup SET bytes = bytes + ?6, mmap_bytes = mmap_bytes + ?7,"
 		" calls = calls + ?8, records = records + ?9,"
 		" sessions = sessions + ?10, files = files + ?11, exes = exes + ?12,"
 		" egress_net = egress_net + ?13,"
 		" egress_loopback = egress_loopback + ?14,"
-		" egress_unix = egress_unix + ?15, egress_file = egress_file + ?16"
-		" WHERE period = ?1 AND bucket = ?2 AND user_uid = ?3 AND"
+		" egress_unix = egress_unix + ?15, egress_file = egress_file + ?16,"
+		" delivered = delivered + ?17 WHERE period = ?1 AND bucket = ?2 AND user_uid = ?3 AND"
 		" login = ?4 AND dataset = ?5");
 	r->upd_file = store_prepare(s,
 		"UPDATE rollup_file SET bytes = bytes + ?7, records = records + ?8"
@@ -191,6 +195,11 @@ static void add_egress(struct rollup *r, int64_t hour, const struct event *e)
 	struct delta *d = hour_delta(r, hour, e);
 
 	d->records++;
+	/* An actor's answer to its own client: not data leaving. */
+	if (event_is_delivery(e)) {
+		d->delivered += e->bytes;
+		return;
+	}
 	switch (e->kind) {
 	case DAUDIT_EGRESS_NET:
 		if (e->flags & DAUDIT_EGRESS_F_LOOPBACK)
@@ -371,7 +380,7 @@ static void bind_delta(sqlite3_stmt *st, const struct rkey *k, size_t klen,
 	const uint64_t v[] = { d->bytes, d->mmap_bytes, d->calls, d->records,
 			       d->sessions, d->files, d->exes, d->egress_net,
 			       d->egress_loopback, d->egress_unix,
-			       d->egress_file };
+			       d->egress_file, d->delivered };
 	unsigned int i;
 
 	bind_key(st, k, klen, 0);
@@ -461,7 +470,8 @@ uint64_t rollup_replay(struct rollup *r)
 	snprintf(sql, sizeof(sql),
 		 "SELECT id, type, time_ns, user_uid, login, comm, exe, dataset,"
 		 " path, IFNULL(bytes, 0), IFNULL(mmap_bytes, 0), IFNULL(calls, 0),"
-		 " IFNULL(part, 0), IFNULL(kind, 0), IFNULL(flags, 0) FROM events"
+		 " IFNULL(part, 0), IFNULL(kind, 0), IFNULL(flags, 0), dest,"
+		 " client FROM events"
 		 " WHERE id > ?1 AND type IN (%d, %d, %d) AND dataset IS NOT NULL"
 		 " AND comm IS NOT NULL ORDER BY id", DAUDIT_REC_FILE_READ,
 		 DAUDIT_REC_SOCK_READ, DAUDIT_REC_EGRESS);
@@ -489,6 +499,8 @@ uint64_t rollup_replay(struct rollup *r)
 		e.part = (uint32_t)sqlite3_column_int64(st, 12);
 		e.kind = (uint32_t)sqlite3_column_int(st, 13);
 		e.flags = (uint32_t)sqlite3_column_int64(st, 14);
+		e.dest = (const char *)sqlite3_column_text(st, 15);
+		e.client = (const char *)sqlite3_column_text(st, 16);
 		rollup_event(r, &e);
 		n++;
 	}

@@ -59,8 +59,9 @@ struct rules {
 	uint64_t rte_items;		/* reads and egress held in sessions */
 	sqlite3_stmt *find_get, *find_ins, *find_upd;
 	sqlite3_stmt *ev_count, *ev_ins;
-	sqlite3_stmt *ev_top_files, *ev_first_files;
+	sqlite3_stmt *ev_spike, *ev_first_files;
 	sqlite3_stmt *last_bucket, *day_totals, *day_sum, *hour_files;
+	sqlite3_stmt *day_hours;
 	sqlite3_stmt *sess_all;
 };
 

@@ -14,6 +14,8 @@
 #include <time.h>
 
 #include "config.h"
+#include "event.h"
+#include "rollup.h"
 #include "store.h"
 #include "timeparse.h"
 #include "util.h"
@@ -26,6 +28,14 @@ static const char *const events_v2[] = {
 	"actor TEXT", "request TEXT", "client TEXT", "actor_tid INTEGER",
 	"actor_requests INTEGER",
 };
+
+/*
+ * Added by schema version 3: an actor's egress to the client the
+ * application declared for it (its answer to that person), apart from
+ * egress.  A version 2 database gets it by ALTER.
+ */
+#define ROLLUP_V3_COLUMN	"delivered INTEGER NOT NULL DEFAULT 0"
+#define ROLLUP_V3_COLUMNS	" " ROLLUP_V3_COLUMN ","
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS meta ("
@@ -87,7 +97,7 @@ static const char schema[] =
 	" egress_net INTEGER NOT NULL DEFAULT 0,"
 	" egress_loopback INTEGER NOT NULL DEFAULT 0,"
 	" egress_unix INTEGER NOT NULL DEFAULT 0,"
-	" egress_file INTEGER NOT NULL DEFAULT 0,"
+	" egress_file INTEGER NOT NULL DEFAULT 0," ROLLUP_V3_COLUMNS
 	" PRIMARY KEY (period, bucket, user_uid, login, dataset)) WITHOUT ROWID;"
 	"CREATE INDEX IF NOT EXISTS rollup_user ON rollup (user_uid, login, period, bucket);"
 	/* Distinct members; first_event: events.id of its first read. */
@@ -163,14 +173,91 @@ void store_exec(struct store *s, const char *sql)
 }
 
 /*
+ * 2 to 3: the rollups of a version 2 database counted an actor's answers
+ * to its own client as egress.  For the events still kept that the
+ * rollups count (up to the rollup mark; rollup.c replays the rest with
+ * the new rule), move their bytes from the egress column of their kind
+ * to delivered, in their hour and their day.  Older answers, whose raw
+ * events retention deleted, stay counted as egress.  Returns how many.
+ */
+static int64_t reclassify_deliveries(struct store *s)
+{
+	static const char *const cols[] = {
+		"egress_net", "egress_loopback", "egress_unix", "egress_file",
+	};
+	sqlite3_stmt *upd[4], *st;
+	int64_t mark = store_meta_get_int(s, ROLLUP_MARK, -1), last = 0, n = 0;
+	struct tp_cache tc;
+	char sql[400];
+	size_t i;
+
+	st = store_prepare(s, "SELECT IFNULL(MAX(id), 0) FROM events");
+	if (store_step(s, st))
+		last = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	/* No mark, or one above the last event: the rollups count them all. */
+	if (mark < 0 || mark > last)
+		mark = last;
+	for (i = 0; i < 4; i++) {
+		snprintf(sql, sizeof(sql),
+			 "UPDATE rollup SET %s = MAX(%s - ?6, 0), delivered ="
+			 " delivered + MIN(%s, ?6) WHERE period = ?1 AND bucket = ?2"
+			 " AND user_uid = ?3 AND login = ?4 AND dataset = ?5",
+			 cols[i], cols[i], cols[i]);
+		upd[i] = store_prepare(s, sql);
+	}
+	tp_cache_init(&tc);
+	st = store_prepare(s,
+		"SELECT time_ns, user_uid, login, dataset, IFNULL(kind, 0),"
+		" IFNULL(flags, 0), IFNULL(bytes, 0), dest, client FROM events"
+		" WHERE type = ?2 AND login = " DB_LOGIN_ACTOR_SQL
+		" AND client IS NOT NULL AND dataset IS NOT NULL AND"
+		" comm IS NOT NULL AND id <= ?1");
+	sqlite3_bind_int64(st, 1, mark);
+	sqlite3_bind_int(st, 2, DAUDIT_REC_EGRESS);
+	while (store_step(s, st)) {
+		unsigned int kind = (unsigned int)sqlite3_column_int(st, 4);
+		uint32_t flags = (uint32_t)sqlite3_column_int64(st, 5);
+		int64_t b = sqlite3_column_int64(st, 6), bucket[2];
+		sqlite3_stmt *u;
+		int p;
+
+		if (!actor_delivery((const char *)sqlite3_column_text(st, 7),
+				    (const char *)sqlite3_column_text(st, 8)) || !b)
+			continue;
+		u = upd[kind == DAUDIT_EGRESS_NET ?
+			(flags & DAUDIT_EGRESS_F_LOOPBACK ? 1 : 0) :
+			kind == DAUDIT_EGRESS_UNIX ? 2 : 3];
+		tp_bucket(&tc, sqlite3_column_int64(st, 0) / NSEC_PER_SEC,
+			  &bucket[0], &bucket[1]);
+		for (p = 0; p < 2; p++) {
+			sqlite3_bind_int(u, 1, p ? ROLLUP_DAY : ROLLUP_HOUR);
+			sqlite3_bind_int64(u, 2, bucket[p]);
+			sqlite3_bind_int64(u, 3, sqlite3_column_int64(st, 1));
+			sqlite3_bind_int(u, 4, sqlite3_column_int(st, 2));
+			sqlite3_bind_value(u, 5, sqlite3_column_value(st, 3));
+			sqlite3_bind_int64(u, 6, b);
+			store_run(s, u);
+		}
+		n++;
+	}
+	sqlite3_finalize(st);
+	for (i = 0; i < 4; i++)
+		sqlite3_finalize(upd[i]);
+	return n;
+}
+
+/*
  * Upgrade an older schema in one transaction: 1 to 2 adds the events
  * columns of actors (the actors table itself is in the schema, created
- * if missing).  Columns only: no table is rewritten, so it takes no time
- * whatever the size of the database.
+ * if missing); 2 to 3 adds rollup.delivered and moves the answers to
+ * actors' clients that the kept events show into it.  Columns only: no
+ * table is rewritten; the move reads the kept egress of actors once.
  */
 static void migrate(struct store *s, int64_t from)
 {
 	char sql[128];
+	int64_t moved = 0;
 	size_t i;
 
 	store_exec(s, "BEGIN IMMEDIATE");
@@ -180,10 +267,15 @@ static void migrate(struct store *s, int64_t from)
 				 events_v2[i]);
 			store_exec(s, sql);
 		}
+	if (from < 3) {
+		store_exec(s, "ALTER TABLE rollup ADD COLUMN " ROLLUP_V3_COLUMN);
+		moved = reclassify_deliveries(s);
+	}
 	store_meta_int(s, "schema_version", DB_SCHEMA_VERSION);
 	store_exec(s, "COMMIT");
-	util_err("database %s: schema upgraded from version %" PRId64 " to %d",
-		 s->path, from, DB_SCHEMA_VERSION);
+	util_err("database %s: schema upgraded from version %" PRId64 " to %d%s",
+		 s->path, from, DB_SCHEMA_VERSION,
+		 moved ? " (answers to actors' own clients moved from egress to delivered)" : "");
 }
 
 static int check_version(struct store *s, char *err, size_t errlen)

@@ -687,7 +687,8 @@ json_object *ecs_from_finding(struct ecs_ctx *ctx, const struct ecs_finding *f)
 	ecs_put_bytes(o, "rule.id", f->rule, strlen(f->rule));
 	ecs_put_str(o, "rule.ruleset", "daudit");
 	if (rule >= 0)
-		ecs_put_str(o, "rule.description", rule_info[rule].summary);
+		ecs_put_str(o, "rule.description",
+			    rule_summary(rule, f->actor ? 2 : f->login));	/* DB_LOGIN_ACTOR */
 	if (f->actor) {
 		put_actor_ids(ctx, o, f->actor, f->account, f->actor_app);
 	} else {

@@ -17,10 +17,12 @@
 
 /*
  * 2 (ABI 1.3): the actors table and the events columns actor, request,
- * client, actor_tid, actor_requests.  dauditd upgrades a version 1
- * database in place when it opens it (store.c); the CLI reads version 2.
+ * client, actor_tid, actor_requests.  3: rollup.delivered (an actor's
+ * egress to its own declared client, apart from egress).  dauditd
+ * upgrades a version 1 or 2 database in place when it opens it
+ * (store.c); the CLI reads version 3.
  */
-#define DB_SCHEMA_VERSION	2
+#define DB_SCHEMA_VERSION	3
 #define DB_SCHEMA_OLDEST	1	/* dauditd upgrades from this one */
 /*
  * The login column of events, rollup*, and findings: 1 a login user, 0 a
@@ -178,8 +180,10 @@ struct quser {
 	uint64_t files;			/* distinct (dataset, path) */
 	uint64_t datasets;
 	uint64_t exes;
-	uint64_t egress;		/* net (not loopback), unix, file */
+	uint64_t egress;		/* net (not loopback), unix, file;
+					 * not an actor's answers to its client */
 	uint64_t egress_net, egress_loopback, egress_unix, egress_file;
+	uint64_t delivered;		/* actors: answers to their own client */
 	char *top_exe;			/* by bytes read */
 	uint64_t top_exe_bytes;
 	uint64_t findings;

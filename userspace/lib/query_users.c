@@ -110,7 +110,8 @@ static void users_totals(struct qdb *q, const struct qwho *w,
 		"SELECT {U}, {L}, SUM(r.bytes), SUM(r.sessions),"
 		" COUNT(DISTINCT CASE WHEN r.bytes > 0 OR r.sessions > 0 OR r.calls > 0"
 		" THEN r.dataset END), SUM(r.egress_net), SUM(r.egress_loopback),"
-		" SUM(r.egress_unix), SUM(r.egress_file), {A} FROM rollup r{J}"
+		" SUM(r.egress_unix), SUM(r.egress_file), {A}, SUM(r.delivered)"
+		" FROM rollup r{J}"
 		" WHERE r.period = 3600 AND r.bucket >= ?1 AND r.bucket < ?2"
 		" AND (?3 IS NULL OR r.dataset = ?3) GROUP BY {U}, {L}",
 		lo, hi, ds);
@@ -128,6 +129,7 @@ static void users_totals(struct qdb *q, const struct qwho *w,
 		u->egress_file = (uint64_t)sqlite3_column_int64(st, 8);
 		u->egress = u->egress_net + u->egress_unix + u->egress_file;
 		u->actors = (uint64_t)sqlite3_column_int64(st, 9);
+		u->delivered = (uint64_t)sqlite3_column_int64(st, 10);
 	}
 	sqlite3_finalize(st);
 }

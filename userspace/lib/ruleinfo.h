@@ -23,7 +23,15 @@ struct rule_info {
 	const char *name;		/* as in findings.rule and the config */
 	unsigned int weight;		/* default risk points per finding */
 	const char *summary;		/* one sentence for a reader of the report */
+	/*
+	 * The same for a finding about a declared actor (the person an
+	 * application worked for), or NULL when the summary says it.
+	 */
+	const char *actor_summary;
 };
+
+/* The summary of @rule for a finding of that login (DB_LOGIN_ACTOR or not). */
+const char *rule_summary(int rule, int login);
 
 extern const struct rule_info rule_info[RULE_MAX];
 

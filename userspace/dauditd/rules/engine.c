@@ -71,16 +71,20 @@ void rules_init(struct rules *r, struct store *s, const struct config *c)
 	 * Evidence of totals: the first read of each file, from the rollup
 	 * members (their primary key starts with period, bucket, user).
 	 */
-	/* The day's hours (23 to 25 of them), each one seek in the key. */
-	r->ev_top_files = prep(r, "WITH RECURSIVE h(b) AS (SELECT ?3 UNION ALL"
-			       " SELECT b + 3600 FROM h WHERE b + 3600 < ?2)"
-			       " INSERT OR IGNORE INTO evidence (%s) SELECT ?1,"
-			       " id, %s FROM events WHERE id IN (SELECT"
-			       " MIN(first_event) FROM rollup_file WHERE period ="
-			       " 3600 AND bucket IN h AND user_uid = ?4 AND"
-			       " login = ?5 GROUP BY dataset, path ORDER BY"
-			       " SUM(bytes) DESC LIMIT ?6)", evidence_cols,
-			       evidence_sel);
+	/*
+	 * volume_spike: the first read of each (hour, member) from hour ?3
+	 * to the day's end ?2 (up to 25 hours, each one seek in the key),
+	 * most bytes first, leaving out what is evidence already.
+	 */
+	r->ev_spike = prep(r, "WITH RECURSIVE h(b) AS (SELECT ?3 UNION ALL"
+			   " SELECT b + 3600 FROM h WHERE b + 3600 < ?2)"
+			   " INSERT OR IGNORE INTO evidence (%s) SELECT ?1,"
+			   " id, %s FROM events WHERE id IN (SELECT first_event"
+			   " FROM rollup_file WHERE period = 3600 AND bucket IN h"
+			   " AND user_uid = ?4 AND login = ?5 AND first_event"
+			   " NOT IN (SELECT event_id FROM evidence WHERE"
+			   " finding_id = ?1) ORDER BY bytes DESC, bucket,"
+			   " first_event LIMIT ?6)", evidence_cols, evidence_sel);
 	r->ev_first_files = prep(r, "INSERT OR IGNORE INTO evidence (%s) SELECT ?1,"
 				 " id, %s FROM events WHERE id IN (SELECT first_event"
 				 " FROM rollup_file WHERE period = ?2 AND bucket = ?3"
@@ -96,6 +100,10 @@ void rules_init(struct rules *r, struct store *s, const struct config *c)
 	r->day_sum = prep(r, "SELECT IFNULL(SUM(bytes), 0) FROM rollup WHERE"
 			  " user_uid = ?1 AND login = ?2 AND period = 86400 AND"
 			  " bucket = ?3");
+	r->day_hours = prep(r, "SELECT bucket, SUM(bytes) FROM rollup WHERE"
+			    " user_uid = ?1 AND login = ?2 AND period = 3600 AND"
+			    " bucket >= ?3 AND bucket < ?4 GROUP BY bucket"
+			    " ORDER BY bucket");
 	r->hour_files = prep(r, "SELECT IFNULL(SUM(files), 0), IFNULL(SUM(bytes), 0)"
 			     " FROM rollup WHERE user_uid = ?1 AND login = ?2"
 			     " AND period = 3600 AND bucket = ?3");
@@ -110,9 +118,9 @@ void rules_init(struct rules *r, struct store *s, const struct config *c)
 void rules_free(struct rules *r)
 {
 	sqlite3_stmt *st[] = { r->find_get, r->find_ins, r->find_upd,
-			       r->ev_ins, r->ev_top_files, r->ev_first_files,
+			       r->ev_ins, r->ev_spike, r->ev_first_files,
 			       r->last_bucket, r->day_totals, r->day_sum,
-			       r->hour_files, r->sess_all };
+			       r->hour_files, r->sess_all, r->day_hours };
 	size_t i;
 
 	for (i = 0; i < sizeof(st) / sizeof(st[0]); i++)

@@ -93,27 +93,6 @@ static void session_text(const struct session_key *k, char *buf, size_t len)
 			 k->id, k->start_ns);
 }
 
-/*
- * An actor's egress to the client the application declared for it (the
- * egress record's own actor block): the application answering the
- * person it works for, not data leaving.  @dest is "addr:port/proto",
- * @client "addr:port", or "addr" ("[v6]") when no port was declared.
- */
-static int actor_delivery(const char *dest, const char *client)
-{
-	size_t n;
-
-	if (!dest || !client || !*client)
-		return 0;
-	n = strlen(client);
-	if (strncmp(dest, client, n))
-		return 0;
-	if (client[0] == '[' ? strstr(client, "]:") != NULL :
-	    strchr(client, ':') != NULL)
-		return dest[n] == '/';		/* the same address and port */
-	return dest[n] == ':';			/* the address, any port */
-}
-
 static void list_drop_first(struct rules *r, struct rte_list *l)
 {
 	free(l->v[l->head].dest);
@@ -361,12 +340,16 @@ void read_then_egress_reason(struct rules *r, const struct finding_state *f,
 	const struct rules_config *rc = &r->cfg->rules;
 	char a[64], b[64];
 
-	snprintf(out, len,
-		 "read %s of protected data, then sent %s out (last to %s) within %u minutes, %s",
-		 hbytes((uint64_t)f->v[0], a, sizeof(a)),
-		 hbytes(f->bytes, b, sizeof(b)), f->detail,
-		 rc->egress_window / 60 ? rc->egress_window / 60 : 1,
-		 f->login == DB_LOGIN_ACTOR ?
-		 "by the application for the same actor, not to the actor's own client" :
-		 "in the same login session");
+	if (f->login == DB_LOGIN_ACTOR)
+		snprintf(out, len,
+			 "the application read %s of protected data for this actor, then sent %s for the same actor somewhere other than the client it declared for them (last to %s) within %u minutes, in the same process",
+			 hbytes((uint64_t)f->v[0], a, sizeof(a)),
+			 hbytes(f->bytes, b, sizeof(b)), f->detail,
+			 rc->egress_window / 60 ? rc->egress_window / 60 : 1);
+	else
+		snprintf(out, len,
+			 "read %s of protected data, then sent %s out (last to %s) within %u minutes, in the same login session",
+			 hbytes((uint64_t)f->v[0], a, sizeof(a)),
+			 hbytes(f->bytes, b, sizeof(b)), f->detail,
+			 rc->egress_window / 60 ? rc->egress_window / 60 : 1);
 }

@@ -6,8 +6,13 @@
  * spike_days local days, days without reads counting as 0, provided at
  * least spike_min_active_days of those days had reads.  sd is the
  * population standard deviation, p95 by linear interpolation between
- * closest ranks; both comparisons are strict.  Evidence: the first read
- * of each of the day's most-read files, most bytes first.
+ * closest ranks; both comparisons are strict.  Evidence: the reads that
+ * took the day over the threshold: from the hour in which the day's
+ * running total first exceeded it to the day's end, the first read of
+ * each (hour, file or socket) read in those hours, most bytes first.
+ * So a socket-backed dataset (one object all day) whose evening reads
+ * make the spike is evidenced by evening reads, not by its first
+ * morning look-up.  Added to as the day goes on, up to evidence_max.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -107,12 +112,39 @@ static const struct baseline *baseline_for(struct rules *r,
 	return &be->b;
 }
 
+/*
+ * The local hour in which the day's running total of @t's user first
+ * exceeded @threshold (the day's start if the hours never add up to it).
+ */
+static int64_t crossing_hour(struct rules *r, const struct rollup_touch *t,
+			     double threshold)
+{
+	sqlite3_stmt *st = r->day_hours;
+	int64_t hour = t->bucket;
+	uint64_t sum = 0;
+
+	sqlite3_bind_int64(st, 1, t->user);
+	sqlite3_bind_int(st, 2, (int)t->login);
+	sqlite3_bind_int64(st, 3, t->bucket);
+	sqlite3_bind_int64(st, 4, tp_day_add(t->bucket, 1));
+	while (store_step(r->store, st)) {
+		sum += (uint64_t)sqlite3_column_int64(st, 1);
+		if ((double)sum > threshold) {
+			hour = sqlite3_column_int64(st, 0);
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	return hour;
+}
+
 void volume_spike(struct rules *r, const struct rollup_touch *t)
 {
 	const struct rules_config *rc = &r->cfg->rules;
 	const struct baseline *b = baseline_for(r, t);
 	struct finding_state *f;
 	uint64_t today;
+	double threshold;
 	char key[96];
 	int created;
 
@@ -134,10 +166,14 @@ void volume_spike(struct rules *r, const struct rollup_touch *t)
 	f->v[2] = b->p95;
 	f->v[3] = b->active;
 	f->have_v = 1;
-	/* The first read of each of the day's most-read files. */
-	if (created)
-		evidence_query(r, f, r->ev_top_files, tp_day_add(t->bucket, 1),
-			       t->bucket);
+	/* The reads from the hour the day went over the threshold on. */
+	if (f->evidence >= r->cfg->evidence_max)
+		return;
+	threshold = b->mean + rc->spike_stddevs * b->sd;
+	if (rc->spike_p95_factor * b->p95 > threshold)
+		threshold = rc->spike_p95_factor * b->p95;
+	evidence_query(r, f, r->ev_spike, tp_day_add(t->bucket, 1),
+		       crossing_hour(r, t, threshold));
 }
 
 void volume_spike_reason(struct rules *r, const struct finding_state *f,
@@ -147,8 +183,11 @@ void volume_spike_reason(struct rules *r, const struct finding_state *f,
 	char a[64], m[32], sd[32], p[32], l1[32], l2[32];
 
 	snprintf(out, len,
-		 "read %s in one day, far above this user's previous %u days (%.0f with reads): mean %s, standard deviation %s, 95th percentile %s a day; the rule needs more than mean + %g sd (%s) and more than %g x p95 (%s)",
-		 hbytes(f->bytes, a, sizeof(a)), rc->spike_days, f->v[3],
+		 "%s %s in one day, far above this %s's previous %u days (%.0f with reads): mean %s, standard deviation %s, 95th percentile %s a day; the rule needs more than mean + %g sd (%s) and more than %g x p95 (%s)",
+		 f->login == DB_LOGIN_ACTOR ? "the application read for this actor" : "read",
+		 hbytes(f->bytes, a, sizeof(a)),
+		 f->login == DB_LOGIN_ACTOR ? "actor" : "user",
+		 rc->spike_days, f->v[3],
 		 table_human_bytes((uint64_t)f->v[0], m, sizeof(m)),
 		 table_human_bytes((uint64_t)f->v[1], sd, sizeof(sd)),
 		 table_human_bytes((uint64_t)f->v[2], p, sizeof(p)),
