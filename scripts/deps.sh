@@ -10,12 +10,16 @@ build_pkgs=(make gcc libc6-dev pkg-config libsqlite3-dev libjson-c-dev libinih-d
 vm_pkgs=(qemu-system-x86 linux-image-cloud-amd64 linux-image-6.12-cloud-amd64
 	busybox-static bats cpio gzip xz-utils util-linux procps jq)
 check_pkgs=(auditd dkms gcc-multilib sparse cppcheck shellcheck clang libclang-rt-14-dev libcmocka-dev linux-source-6.12
-	libcap2-bin rsyslog rsyslog-gnutls openssl python3 postgresql-15 postgresql-client-15 xfsprogs)
+	libcap2-bin rsyslog rsyslog-gnutls openssl python3 postgresql-15 postgresql-client-15 xfsprogs
+	python3-psycopg2)
+# The demo's web service (tests/demo/): PostgreSQL, and Python with psycopg2
+# (tests/vm/initramfs.sh copies them into the VM).
+demo_pkgs=(postgresql-15 postgresql-client-15 python3 python3-psycopg2)
 
 case "${1:-build}" in
 build) want=("${build_pkgs[@]}") ;;
 check) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" "${check_pkgs[@]}") ;;
-demo) want=("${build_pkgs[@]}" "${vm_pkgs[@]}") ;;
+demo) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" "${demo_pkgs[@]}") ;;
 bench) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" auditd) ;;
 *)
 	echo "usage: $0 build|check|demo|bench" >&2

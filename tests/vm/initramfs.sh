@@ -1,9 +1,12 @@
 #!/bin/bash
 # Build the test initramfs.
 #   initramfs.sh base OUT.cpio.gz      everything common to all kernels
+#   initramfs.sh demo BASE OUT         what only the demo needs (Python)
+#                                      that base archive BASE lacks
 #   initramfs.sh kernel KVER CONF OUT  the module for KVER and the run config
 # The kernel unpacks concatenated cpio archives, so a VM boots with
-# base + kernel part.  Needs no root: cpio -R 0:0 owns everything by root.
+# base + kernel part (the demo: base + demo + kernel part).  Needs no
+# root: cpio -R 0:0 owns everything by root.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 
@@ -56,6 +59,52 @@ add_postgresql() { # ROOT
 	mkdir -p "$root/var/lib/postgresql"
 }
 # --- end PostgreSQL -----------------------------------------------------------
+
+# --- Python and psycopg2 (the demo's CRM web service, tests/demo/) -----------
+# When Debian's python3.11 and python3-psycopg2 are installed: the
+# interpreter and the part of its standard library the demo's programs
+# import, found by importing those modules in the host's interpreter and
+# copying every file that loaded (with its compiled .pyc and the source's
+# modification time, which the .pyc records: compiling under TCG would
+# cost seconds at every start), and psycopg2.  No test suites, tkinter,
+# idle, ensurepip, lib2to3 or pydoc_data.  Without them the demo fails and
+# says what to install (scripts/deps.sh demo).
+py_bin=/usr/bin/python3.11
+py_modules=(site sitecustomize http.server http.client socketserver threading
+	json ctypes ctypes.util urllib.request urllib.parse urllib.error logging
+	random csv argparse signal socket select selectors ipaddress contextlib
+	time datetime _strptime traceback
+	encodings.ascii encodings.latin_1 encodings.utf_8 encodings.idna
+	psycopg2 psycopg2.pool psycopg2.extras psycopg2.extensions psycopg2.errors)
+
+add_python() { # ROOT
+	local root=$1 f
+	[ -x "$py_bin" ] && [ -d /usr/lib/python3/dist-packages/psycopg2 ] || return 0
+	copy_with_libs "$root" "$py_bin"
+	ln -s python3.11 "$root/usr/bin/python3"
+	# Every loaded module's file: .py with its .pyc, or an extension (.so).
+	# -E -s: no environment, no user site; only Debian's own directories.
+	"$py_bin" -E -s -c '
+import sys, importlib, importlib.util
+for m in sys.argv[1:]:
+    importlib.import_module(m)
+for m in list(sys.modules.values()):
+    f = getattr(m, "__file__", None)
+    if not f or not f.startswith(("/usr/lib/python3.11/", "/usr/lib/python3/dist-packages/psycopg2/")):
+        continue
+    print(f)
+    if f.endswith(".py"):
+        print(importlib.util.cache_from_source(f))
+' "${py_modules[@]}" | sort -u | while read -r f; do
+		[ -e "$f" ] || continue
+		mkdir -p "$root$(dirname "$f")"
+		case $f in
+		*.so) copy_with_libs "$root" "$f" ;;
+		*) cp -pL "$f" "$root$f" ;;
+		esac
+	done
+}
+# --- end Python ---------------------------------------------------------------
 
 base() {
 	local out=$1 root b f
@@ -111,6 +160,7 @@ alice:x:1001:1001:Alice Store:/home/alice:/bin/bash
 bob:x:1002:1002:Bob Support:/home/bob:/bin/bash
 carol:x:1003:1003:Carol DBA:/home/carol:/bin/bash
 mallory:x:1004:1004:Mallory Contractor:/home/mallory:/bin/bash
+svc-crm:x:990:990:CRM web service:/opt/crm:/bin/false
 nobody:x:65534:65534:nobody:/nonexistent:/bin/false
 PW
 	cat >"$root/etc/group" <<'GR'
@@ -121,12 +171,39 @@ alice:x:1001:
 bob:x:1002:
 carol:x:1003:
 mallory:x:1004:
+svc-crm:x:990:
 nogroup:x:65534:
 GR
 	echo "hosts: files" >"$root/etc/nsswitch.conf"
 	printf '127.0.0.1 localhost\n::1 localhost\n' >"$root/etc/hosts"
 	for u in alice bob carol mallory; do mkdir -p "$root/home/$u"; done
 	add_postgresql "$root"
+	make_cpio "$root" "$out"
+}
+
+# The demo's part: Python with psycopg2 (about 6 MB compressed, a second
+# more of every boot under TCG, so not in base), libdaudit and its Python
+# binding when they are built.  Files BASE already holds (the C library,
+# libpq, ...) are left out.
+demo() {
+	local base=$1 out=$2 root f
+	root=$(mktemp -d)
+	trap 'rm -rf "$root"' RETURN
+	chmod 755 "$root"
+	add_python "$root"
+	# Where `make install` puts them: the soname in the multiarch library
+	# directory, the binding beside psycopg2.
+	if [ -f "$top/build/lib/libdaudit.so.1" ]; then
+		mkdir -p "$root/usr/lib/x86_64-linux-gnu"
+		cp -L "$top/build/lib/libdaudit.so.1" "$root/usr/lib/x86_64-linux-gnu/libdaudit.so.1"
+	fi
+	if [ -f "$top/userspace/python/daudit_actor.py" ]; then
+		mkdir -p "$root/usr/lib/python3/dist-packages"
+		cp "$top/userspace/python/daudit_actor.py" "$root/usr/lib/python3/dist-packages/"
+	fi
+	gzip -dc "$base" | cpio -t --quiet | while read -r f; do
+		if [ -f "$root/$f" ]; then rm -f "$root/$f"; fi
+	done
 	make_cpio "$root" "$out"
 }
 
@@ -174,9 +251,10 @@ kernel_modules() {
 
 case "${1:-}" in
 base) base "$2" ;;
+demo) demo "$2" "$3" ;;
 kernel) kernel "$2" "$3" "$4" ;;
 *)
-	echo "usage: $0 base OUT | kernel KVER CONF OUT" >&2
+	echo "usage: $0 base OUT | demo BASE OUT | kernel KVER CONF OUT" >&2
 	exit 2
 	;;
 esac

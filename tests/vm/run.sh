@@ -63,6 +63,12 @@ fi
 
 mkdir -p "$work"
 "$top/tests/vm/initramfs.sh" base "$work/base.cpio.gz" || exit 1
+# The demo's own part (Python): not in base, every test boot would unpack it.
+parts=("$work/base.cpio.gz")
+if [ "$mode" = demo ]; then
+	"$top/tests/vm/initramfs.sh" demo "$work/base.cpio.gz" "$work/demo.cpio.gz" || exit 1
+	parts+=("$work/demo.cpio.gz")
+fi
 
 # boot KVER [CLOCK]: writes $work/KVER[.CLOCK]/{console,results}.log,
 # returns qemu's status.  CLOCK (benchmarks): wall, or icount for a guest
@@ -82,7 +88,7 @@ boot() {
 	printf 'MODE=%s\nSUITES="%s"\nBENCH_CLOCK=%s\nSUITE_TIMEOUT=%s\nexport DAUDIT_VM_ACCEL="%s"\n' \
 		"$mode" "$SUITES" "${2:-}" "${SUITE_TIMEOUT:-600}" "${accel[*]}" >"$dir/vm.conf"
 	"$top/tests/vm/initramfs.sh" kernel "$kver" "$dir/vm.conf" "$dir/kernel.cpio.gz" || return 1
-	cat "$work/base.cpio.gz" "$dir/kernel.cpio.gz" >"$dir/initrd.gz"
+	cat "${parts[@]}" "$dir/kernel.cpio.gz" >"$dir/initrd.gz"
 	timeout --foreground -k 5 "$timeout_s" \
 		qemu-system-x86_64 "${accel[@]}" -cpu max -smp "$smp" -m "$mem" \
 		-nodefaults -display none -no-reboot \
