@@ -262,6 +262,65 @@ static void print_evidence(struct report *r, const struct finding *f)
 		       total - shown);
 }
 
+/*
+ * Actors with reads and no finding, on one line: each by its id, and the
+ * application and account they came through said once for all that share
+ * them (a service's employees would otherwise repeat it twenty times).
+ */
+static void quiet_actors(struct report *r)
+{
+	char label[300], a[32];
+	const struct qactor *act;
+	/* Copies: the actor cache may move as it grows. */
+	uint32_t acct_uid = 0;
+	int acct_login = 0, same = 1, n = 0;
+	char *app = NULL;
+	size_t i;
+
+	for (i = 0; i < r->nusers; i++) {
+		struct quser *u = &r->users[i];
+
+		if (u->findings || !u->bytes || u->login != DB_LOGIN_ACTOR)
+			continue;
+		act = qdb_actor(&r->q, u->uid);
+		if (!act)
+			continue;
+		if (!n++) {
+			acct_uid = act->account_uid;
+			acct_login = act->account_login;
+			app = util_xstrdup(act->app_exe ? act->app_exe :
+					   "an unknown executable");
+		} else if (act->account_uid != acct_uid ||
+			   act->account_login != acct_login ||
+			   strcmp(act->app_exe ? act->app_exe :
+				  "an unknown executable", app)) {
+			same = 0;
+		}
+	}
+	if (!n)
+		return;
+	n = 0;
+	for (i = 0; i < r->nusers; i++) {
+		struct quser *u = &r->users[i];
+
+		if (u->findings || !u->bytes || u->login != DB_LOGIN_ACTOR)
+			continue;
+		act = qdb_actor(&r->q, u->uid);
+		if (!act)
+			continue;
+		printf("%s%s (%s)", n++ ? ", " : "Actors who read protected data without findings: ",
+		       same ? act->actor :
+		       qdb_person_label(&r->q, u->uid, u->login, label, sizeof(label)),
+		       table_human_bytes(u->bytes, a, sizeof(a)));
+	}
+	if (same)
+		printf("; all through %s as %s", app,
+		       qdb_user_label(&r->q, acct_uid, acct_login, label,
+				      sizeof(label)));
+	printf("\n\n");
+	free(app);
+}
+
 static void print_user(struct report *r, size_t rank, struct ruser *ru)
 {
 	char label[300], a[32], b[32], c[32], d[32];
@@ -270,12 +329,17 @@ static void print_user(struct report *r, size_t rank, struct ruser *ru)
 	if (ru->u->login == DB_LOGIN_ACTOR)
 		snprintf(d, sizeof(d), "%s",
 			 table_human_bytes(ru->u->delivered, c, sizeof(c)));
-	printf("%zu. %s (%s %u): risk %" PRIu64 " from %zu finding%s; read %s in %" PRIu64 " file%s, egress %s%s%s%s\n",
+	/* An actor's number is the database's own: its label names it. */
+	if (ru->u->login == DB_LOGIN_ACTOR)
+		snprintf(b, sizeof(b), ":");
+	else
+		snprintf(b, sizeof(b), " (uid %u):", ru->u->uid);
+	printf("%zu. %s%s risk %" PRIu64 " from %zu finding%s; read %s from %" PRIu64 " file%s or socket%s, ",
 	       rank, qdb_person_label(&r->q, ru->u->uid, ru->u->login, label, sizeof(label)),
-	       ru->u->login == DB_LOGIN_ACTOR ? "actor" : "uid",
-	       ru->u->uid, ru->u->risk, ru->nf, ru->nf == 1 ? "" : "s",
+	       b, ru->u->risk, ru->nf, ru->nf == 1 ? "" : "s",
 	       table_human_bytes(ru->u->bytes, a, sizeof(a)), ru->u->files,
-	       ru->u->files == 1 ? "" : "s",
+	       ru->u->files == 1 ? "" : "s", ru->u->files == 1 ? "" : "s");
+	printf("egress %s%s%s%s\n",
 	       table_human_bytes(ru->u->egress, b, sizeof(b)),
 	       ru->u->login == DB_LOGIN_ACTOR ? ", delivered " : "",
 	       ru->u->login == DB_LOGIN_ACTOR ? d : "",
@@ -363,7 +427,7 @@ static void print_people(struct report *r)
 		struct quser *u = &r->users[i];
 		char label[300];
 
-		if (u->findings || !u->bytes)
+		if (u->findings || !u->bytes || u->login == DB_LOGIN_ACTOR)
 			continue;
 		printf("%s%s (%s)", quiet++ ? ", " : "Users who read protected data without findings: ",
 		       qdb_person_label(&r->q, u->uid, u->login, label, sizeof(label)),
@@ -371,6 +435,7 @@ static void print_people(struct report *r)
 	}
 	if (quiet)
 		printf("\n\n");
+	quiet_actors(r);
 
 	if (r->rules_seen | r->rules_seen_actor) {
 		printf("What the findings mean:\n");
