@@ -72,6 +72,35 @@ fi
 make -s BUILD="$tmp/ubuild" userspace helpers >"$tmp/user.log" 2>&1
 tap $? "userspace builds with -Wall -Wextra -Werror" "$tmp/user.log"
 
+# make install into a scratch root: libdaudit (soname links, header,
+# pkg-config file), its man page and Python module; an application builds
+# against what was installed and, with no module here, is told so at once;
+# make uninstall takes it all away again (configuration stays).
+install_check() {
+	local d=$tmp/root libdir so
+	make -s install DESTDIR="$d" >/dev/null || return 1
+	libdir=$(dirname "$(find "$d" -name libdaudit.so.1.0.0 | head -n1)")
+	so=${libdir#"$d"}
+	[ "$(readlink "$libdir/libdaudit.so.1")" = libdaudit.so.1.0.0 ] &&
+		[ "$(readlink "$libdir/libdaudit.so")" = libdaudit.so.1.0.0 ] &&
+		[ -f "$d/usr/include/daudit/actor.h" ] &&
+		[ -f "$d/usr/share/man/man3/daudit_actor.3" ] &&
+		[ -f "$d/usr/lib/python3/dist-packages/daudit_actor.py" ] || return 1
+	objdump -p "$libdir/libdaudit.so.1.0.0" | grep -q 'SONAME *libdaudit.so.1$' || return 1
+	printf '#include <daudit/actor.h>\n#include <stdio.h>\nint main(void) { printf("%%d\\n", daudit_actor_set("emp-01", NULL, NULL, 0)); return 0; }\n' >"$tmp/app.c"
+	# shellcheck disable=SC2046 # pkg-config prints several flags
+	cc -o "$tmp/app" "$tmp/app.c" $(PKG_CONFIG_SYSROOT_DIR="$d" \
+		PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config --cflags --libs libdaudit) || return 1
+	[ "$(LD_LIBRARY_PATH="$libdir" "$tmp/app")" -lt 0 ] || return 1
+	[ "$(PYTHONPATH="$d/usr/lib/python3/dist-packages" DAUDIT_LIBRARY="$libdir/libdaudit.so.1" \
+		python3 -c 'import daudit_actor; print(daudit_actor.set("emp-01"))')" -lt 0 ] || return 1
+	make -s uninstall DESTDIR="$d" >/dev/null || return 1
+	[ -z "$(find "$d" -type f ! -path "$d/etc/*")" ] || return 1
+	echo "installed and removed libdaudit at $so"
+}
+install_check >"$tmp/install" 2>&1
+tap $? "make install: libdaudit, header, pkg-config, man page, Python module; an application builds and runs; uninstall removes them" "$tmp/install"
+
 if command -v cppcheck >/dev/null; then
 	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,performance,portability \
 		--inline-suppr -D__GNUC__ -Imodule/uapi -Iuserspace/lib \
