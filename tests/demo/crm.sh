@@ -266,11 +266,15 @@ crm_review() {
 			fail "$who: the review shows $b bytes, less than the table ($CRM_TABLE_BYTES bytes as text)"
 		fi
 	done
-	if echo "$r" | jq -e '[.users[] | select(.user == "emp-13") | .findings[].rule] | index("read_then_egress")' >/dev/null; then
-		pass "emp-13's findings include read_then_egress (the service exported what she pulled)"
-	else
-		fail "no read_then_egress finding for emp-13"
-	fi
+	# Both had the table sent out for them: emp-07's pages to her own
+	# machine, emp-13's also to the export share.
+	for who in emp-07 emp-13; do
+		if echo "$r" | jq -e --arg u "$who" '[.users[] | select(.user == $u) | .findings[].rule] | index("read_then_egress")' >/dev/null; then
+			pass "$who's findings include read_then_egress (what she pulled left the server for her)"
+		else
+			fail "no read_then_egress finding for $who"
+		fi
+	done
 	if [ -z "$others" ]; then
 		pass "no other employee, and nobody else, is flagged"
 	else

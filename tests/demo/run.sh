@@ -95,10 +95,11 @@ policy = /etc/daudit/policy.conf
 # These data sets are a few MB: judge a session that read 1 MiB of them
 # and then sent data out (the default, 10M, suits real data sets).
 egress_read_bytes = 1M
-# The VM has no network: the outside host is an address on the loopback
-# interface, so sends to loopback count as egress here.  (The web
-# service's answers to the employees are not: each goes to the client the
-# service declared for that request.)
+# The VM has no network: the outside host and the employees' machines are
+# addresses on the loopback interface, so sends to loopback count as
+# egress here.  (The web service's answers to an employee are delivered
+# to her machine: counted apart from egress, but what she pulls there
+# after reading it is her read then egress, like anything sent out.)
 egress_loopback = yes
 
 [allowlist]

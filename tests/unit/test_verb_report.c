@@ -163,9 +163,9 @@ static void spike_evidence_is_the_evening(json_object *u, int hour)
  *  - Their evenings are off_hours findings (an actor is a person, judged
  *    whatever off_hours_nologin says), and a table's worth of reads on a
  *    Wednesday against a week and a half of look-ups is a volume_spike.
- *  - emp-13's pages also went to 203.0.113.5, not to her declared client:
- *    read_then_egress for her.  emp-07's pages went to her own client
- *    only: the application's answer, not egress, so no such finding.
+ *  - Both had the whole table sent out for them within minutes of its
+ *    reads: emp-07's pages to her own client (the data left the server
+ *    for her), emp-13's also to 203.0.113.5: read_then_egress for both.
  *  - The other eighteen read a little in working hours every working
  *    day; their first reads were in the first week (first_access is not
  *    in the review), the answers to their clients are not egress, and
@@ -202,7 +202,7 @@ static void the_crm_review_names_the_two_who_took_the_table(void **state)
 		assert_string_equal(jstr(u, "app"), CRM_EXE);
 		assert_true(has_rule(u, "off_hours"));
 		assert_true(has_rule(u, "volume_spike"));
-		assert_int_equal(has_rule(u, "read_then_egress"), e == CRM_INSIDER_B);
+		assert_true(has_rule(u, "read_then_egress"));
 		assert_false(has_rule(u, "first_access"));
 		assert_false(has_rule(u, "unapproved_reader"));
 		/* Egress left elsewhere; the answers to her client are apart. */
@@ -241,7 +241,7 @@ static void the_crm_review_names_the_two_who_took_the_table(void **state)
 		fail_msg("%s", c.out);
 	assert_non_null(strstr(c.out, ", delivered "));
 	assert_non_null(strstr(c.out, " to the actor's own client\n"));
-	assert_non_null(strstr(c.out, "  read_then_egress   for an actor: the application read a lot for the actor"));
+	assert_non_null(strstr(c.out, "  read_then_egress   for an actor: the application read a lot for the actor, then shortly sent it out"));
 	assert_non_null(strstr(c.out, "far above this actor's previous"));
 	/* svc-crm read too: both kinds of hint. */
 	assert_non_null(strstr(c.out, "; for an actor, 'daudit user --actor ID' and 'daudit events --actor ID' ('daudit users --by actor' lists them).\n"));

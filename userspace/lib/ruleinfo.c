@@ -26,7 +26,7 @@ const struct rule_info rule_info[RULE_MAX] = {
 		"a program not on the dataset's allowlist read it (e.g. sqlite3, python, scp)" },
 	[RULE_READ_THEN_EGRESS] = { "read_then_egress", 50,
 		"a large read was followed shortly by data leaving the machine in the same login session",
-		"the application read a lot for the actor, then shortly sent data for the same actor somewhere other than the client it declared for them (its answers to that client are not counted)" },
+		"the application read a lot for the actor, then shortly sent it out for the same actor: to the client it declared for them (the data left the server for that person) or elsewhere" },
 	[RULE_HARDLINK] = { "hardlink", 50,
 		"a protected file was hard-linked or moved out of its tree, which can expose it under an unprotected name" },
 	[RULE_TAMPER] = { "tamper", 60,

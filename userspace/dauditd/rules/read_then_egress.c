@@ -8,10 +8,12 @@
  * the egress started, or overlap it, totalling egress_read_bytes or
  * more.  Reads that arrive after their egress (records from another CPU)
  * are judged when they arrive.  A declared actor's records form a
- * session of their own per process (actor, tgid, start_ns), and its
- * egress to the client the application declared for it is the
- * application's answer to that person, not counted.  Evidence: the
- * egress, then its linked reads.
+ * session of their own per process (actor, tgid, start_ns): what the
+ * application read for that person and then sent, to the client it
+ * declared for them (the person's own machine: the data left the server
+ * for them) or anywhere else, is that person's read then egress, judged
+ * by the same threshold (an ordinary lookup is far below it).  The
+ * finding says which.  Evidence: the egress, then its linked reads.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -213,10 +215,10 @@ static void sessions_load(struct rules *r, const struct event *e)
 			const unsigned char *dest = sqlite3_column_text(st, 7);
 
 			if (!egress_counts(r, (unsigned int)sqlite3_column_int(st, 5),
-					   (uint32_t)sqlite3_column_int(st, 6)) ||
-			    actor_delivery((const char *)dest,
-					   (const char *)sqlite3_column_text(st, 14)))
+					   (uint32_t)sqlite3_column_int(st, 6)))
 				continue;
+			it.delivery = actor_delivery((const char *)dest,
+						     (const char *)sqlite3_column_text(st, 14));
 			it.dest = dest ? util_xstrdup((const char *)dest) : NULL;
 			list_add(r, &s->egress, &it, 0);
 		} else if (it.bytes) {
@@ -266,7 +268,8 @@ static void judge_egress(struct rules *r, struct rsession *s,
 		eg->counted = 1;
 	}
 	if (eg->dest)
-		snprintf(f->detail, sizeof(f->detail), "%s", eg->dest);
+		snprintf(f->detail, sizeof(f->detail), "%s%s", eg->dest,
+			 eg->delivery ? ", the client declared for them" : "");
 	if (eg->evidenced) {
 		if (rd)
 			evidence(r, f, rd->id);
@@ -294,10 +297,10 @@ void read_then_egress(struct rules *r, const struct event *e)
 	unsigned int i;
 
 	if (e->type == DAUDIT_REC_EGRESS) {
-		if (!e->bytes || !egress_counts(r, e->kind, e->flags) ||
-		    actor_delivery(e->dest, e->client))
+		if (!e->bytes || !egress_counts(r, e->kind, e->flags))
 			return;
 		it.bytes = e->bytes;
+		it.delivery = actor_delivery(e->dest, e->client);
 	} else {
 		it.bytes = event_read_bytes(e);
 		if (!it.bytes)
@@ -342,7 +345,7 @@ void read_then_egress_reason(struct rules *r, const struct finding_state *f,
 
 	if (f->login == DB_LOGIN_ACTOR)
 		snprintf(out, len,
-			 "the application read %s of protected data for this actor, then sent %s for the same actor somewhere other than the client it declared for them (last to %s) within %u minutes, in the same process",
+			 "the application read %s of protected data for this actor, then sent %s out for the same actor (last to %s) within %u minutes, in the same process",
 			 hbytes((uint64_t)f->v[0], a, sizeof(a)),
 			 hbytes(f->bytes, b, sizeof(b)), f->detail,
 			 rc->egress_window / 60 ? rc->egress_window / 60 : 1);

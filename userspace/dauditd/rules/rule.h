@@ -43,6 +43,7 @@ struct rte_item {
 	int counted;			/* egress: its bytes are in a finding */
 	int evidenced;			/* egress: it and its reads are evidence */
 	char *dest;			/* egress: where it went (malloc'd) */
+	int delivery;			/* egress: to the actor's declared client */
 };
 
 /*
