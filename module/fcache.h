@@ -40,6 +40,8 @@ struct daudit_fentry {
 	u8 egress_flags;		/* EGRESS: DAUDIT_EGRESS_F_* */
 	bool dead;			/* released; under daudit_sessions_lock */
 	struct hlist_head sessions;	/* under daudit_sessions_lock, RCU */
+	/* Sessions of declared actors (actor.h): off the plain reads' walk. */
+	struct hlist_head actor_sessions;
 	u64 dev;			/* st_dev encoding */
 	u64 ino;
 	char dsname[DAUDIT_NAME_MAX];	/* READ: the dataset's name */

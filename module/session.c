@@ -46,7 +46,7 @@ MODULE_PARM_DESC(flush_age_sec,
 		 "Emit an interim record this many seconds after a session's first unreported read (default 60)");
 
 struct daudit_session {
-	struct hlist_node fnode;	/* fe->sessions */
+	struct hlist_node fnode;	/* fe->sessions, or fe->actor_sessions */
 	struct list_head live;		/* live_sessions */
 	struct rcu_head rcu;
 	struct daudit_fentry *fe;
@@ -367,13 +367,24 @@ static void unlink_session(struct daudit_session *s)
 	call_rcu(&s->rcu, session_free_rcu);
 }
 
-/* The session of process (@tgid, @start_ns) for actor @key on @fe. */
-static struct daudit_session *find(struct daudit_fentry *fe, pid_t tgid,
-				   u64 start_ns, u64 key)
+/*
+ * The session of process (@tgid, @start_ns) for actor @key on @fe.  The
+ * sessions of declared actors are a list of their own, so a read with
+ * no actor walks only sessions with none.
+ */
+static __always_inline struct daudit_session *
+find(struct daudit_fentry *fe, pid_t tgid, u64 start_ns, u64 key)
 {
 	struct daudit_session *s;
 
-	hlist_for_each_entry_rcu(s, &fe->sessions, fnode,
+	if (likely(!key)) {
+		hlist_for_each_entry_rcu(s, &fe->sessions, fnode,
+					 rcu_read_lock_any_held())
+			if (s->tgid == tgid && s->start_ns == start_ns)
+				return s;
+		return NULL;
+	}
+	hlist_for_each_entry_rcu(s, &fe->actor_sessions, fnode,
 				 rcu_read_lock_any_held())
 		if (s->tgid == tgid && s->start_ns == start_ns &&
 		    s->act_key == key)
@@ -445,7 +456,8 @@ static struct daudit_session *create(const struct daudit_policy *p,
 		return other;
 	}
 	s->id = atomic64_inc_return(&next_id);
-	hlist_add_head_rcu(&s->fnode, &fe->sessions);
+	hlist_add_head_rcu(&s->fnode, ref->key ? &fe->actor_sessions :
+						 &fe->sessions);
 	list_add_tail(&s->live, &live_sessions);
 	n_live++;
 	spin_unlock_irqrestore(&daudit_sessions_lock, flags);
@@ -602,6 +614,10 @@ void daudit_session_end_file(struct daudit_fentry *fe, u16 reason)
 	spin_lock_irqsave(&daudit_sessions_lock, flags);
 	fe->dead = true;
 	hlist_for_each_entry_safe(s, tmp, &fe->sessions, fnode) {
+		emit(s, reason, true);
+		unlink_session(s);
+	}
+	hlist_for_each_entry_safe(s, tmp, &fe->actor_sessions, fnode) {
 		emit(s, reason, true);
 		unlink_session(s);
 	}

@@ -38,6 +38,7 @@ static struct daudit_fentry *fentry_alloc(const struct daudit_policy *p,
 	fe->role = role;
 	fe->dataset = -1;
 	INIT_HLIST_HEAD(&fe->sessions);
+	INIT_HLIST_HEAD(&fe->actor_sessions);
 	fe->dev = new_encode_dev(inode->i_sb->s_dev);
 	fe->ino = inode->i_ino;
 	return fe;
