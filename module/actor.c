@@ -249,6 +249,23 @@ static void refuse(struct file *exe, const char *why)
 }
 
 /*
+ * Does the policy in force name executable (@dev, @ino) as an app?
+ * @gen: out, its generation (0: none loaded).
+ */
+static bool app_in_force(dev_t dev, u64 ino, u64 *gen)
+{
+	struct daudit_policy *p;
+	bool app;
+
+	rcu_read_lock();
+	p = daudit_policy_current();
+	*gen = p ? p->generation : 0;
+	app = p && daudit_policy_app(p, dev, ino);
+	rcu_read_unlock();
+	return app;
+}
+
+/*
  * Why current may not declare actors under the policy in force, or NULL.
  * @gen: out, the generation judged against.
  */
@@ -256,15 +273,8 @@ static const char *refusal(struct file *exe, u64 *gen)
 {
 	struct inode *inode = file_inode(exe);
 	struct mm_struct *mm = current->mm;
-	struct daudit_policy *p;
-	bool app;
 
-	rcu_read_lock();
-	p = daudit_policy_current();
-	*gen = p ? p->generation : 0;
-	app = p && daudit_policy_app(p, inode->i_sb->s_dev, inode->i_ino);
-	rcu_read_unlock();
-	if (!app)
+	if (!app_in_force(inode->i_sb->s_dev, inode->i_ino, gen))
 		return "not an app of the policy";
 	if (READ_ONCE(current->ptrace) ||
 	    READ_ONCE(current->group_leader->ptrace))
@@ -272,18 +282,6 @@ static const char *refusal(struct file *exe, u64 *gen)
 	if (daudit_loader_injects(mm) || daudit_foreign_code(mm, inode, true))
 		return "code injected";
 	return NULL;
-}
-
-static u64 policy_generation(void)
-{
-	struct daudit_policy *p;
-	u64 gen;
-
-	rcu_read_lock();
-	p = daudit_policy_current();
-	gen = p ? p->generation : 0;
-	rcu_read_unlock();
-	return gen;
 }
 
 static long ioc_register(const void __user *arg)
@@ -296,7 +294,8 @@ static long ioc_register(const void __user *arg)
 	const char *why;
 	unsigned long flags;
 	long ret = 0;
-	u64 gen;
+	u64 gen, gen2, ino;
+	dev_t dev;
 
 	if (copy_from_user(&req, arg, sizeof(req)))
 		return -EFAULT;
@@ -328,8 +327,11 @@ static long ioc_register(const void __user *arg)
 	a->tid = current->pid;
 	a->start_ns = current->start_time;
 	a->area = (unsigned long)req.area_ptr;
-	a->app_dev = file_inode(exe)->i_sb->s_dev;
-	a->app_ino = file_inode(exe)->i_ino;
+	/* Kept apart: once in the table, @a may be dropped and freed. */
+	dev = file_inode(exe)->i_sb->s_dev;
+	ino = file_inode(exe)->i_ino;
+	a->app_dev = dev;
+	a->app_ino = ino;
 	a->seq = 1;	/* no snapshot yet: never equal to an even seq */
 	spin_lock_init(&a->lock);
 	fput(exe);
@@ -351,21 +353,13 @@ static long ioc_register(const void __user *arg)
 	}
 	/*
 	 * A policy that came into force since the check walked the table
-	 * before this thread was in it: judge again under the new one.
+	 * before this thread was in it: judge again under the new one (the
+	 * thread's entry is not touched: it may be gone already).
 	 */
-	if (policy_generation() != gen) {
-		struct daudit_policy *p;
-		bool app;
-
-		rcu_read_lock();
-		p = daudit_policy_current();
-		app = p && daudit_policy_app(p, a->app_dev, a->app_ino);
-		rcu_read_unlock();
-		if (!app) {
-			daudit_actor_task_gone(current);
-			atomic64_inc(&refused);
-			return -EPERM;
-		}
+	if (!app_in_force(dev, ino, &gen2) && gen2 != gen) {
+		daudit_actor_task_gone(current);
+		atomic64_inc(&refused);
+		return -EPERM;
 	}
 	return 0;
 }
