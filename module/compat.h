@@ -127,20 +127,6 @@ static inline struct vm_area_struct *daudit_uffd_vma(struct pt_regs *regs,
 }
 #endif
 
-/*
- * IORING_OP_SPLICE's command data, private to io_uring/splice.c and the
- * same on 6.1 and 6.12: the input is a descriptor (splice_fd_in), looked
- * up when the request runs; the request's own file is the output.
- */
-struct daudit_io_splice {
-	struct file *file_out;
-	loff_t off_out;
-	loff_t off_in;
-	u64 len;
-	int splice_fd_in;
-	unsigned int flags;
-};
-
 /* io_uring gained multishot reads in 6.7. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
 #define DAUDIT_HAVE_READ_MULTISHOT 1

@@ -5,8 +5,8 @@
  * still hold the arguments.  A failed syscall leaves at the first compare;
  * read(2) is taken inline; other numbers go out of line to a switch where
  * all but a handful leave, and writes leave at one more test unless some
- * session read protected data within the egress window.  At sys_enter,
- * only the in-kernel copies stop, to mark the session before data moves.
+ * session read protected data within the egress window.  The in-kernel
+ * copies also stop at their entry, to mark the session before data moves.
  */
 #include <linux/fdtable.h>
 #include <linux/socket.h>
@@ -354,7 +354,7 @@ static noinline void sys_exit_x64(struct pt_regs *regs, long ret, int nr)
 
 /*
  * A protected source of sendfile, splice or copy_file_range marks its
- * reader's login session before a byte moves (daudit_probe_sys_enter()).
+ * reader's login session before a byte moves (below).
  */
 static noinline void mark_source(unsigned int fd)
 {
@@ -372,46 +372,61 @@ static noinline void mark_source(unsigned int fd)
 	daudit_syscall_probe_exit();
 }
 
-/**
- * daudit_probe_sys_enter - raw_syscalls:sys_enter probe.
- * @data: unused.
- * @regs: the syscall's saved registers.
- * @id: its number.
- *
- * The syscalls that move data inside the kernel put it where another
- * process can take it before they return: `cat customers.csv | nc host
- * port` has busybox cat sendfile() into the pipe while nc already sends
- * what it finds there.  Marked only at sys_exit, the session would let
- * those first bytes out unseen, so a protected source marks it here; the
- * bytes read are still counted at exit.  Every other syscall leaves at the
- * switch.
+/*
+ * The copies inside the kernel put data where another process can take
+ * it before they return: `cat customers.csv | nc host port` has busybox
+ * cat sendfile() into the pipe while nc already sends what it finds
+ * there.  Marked only at sys_exit, the session would let those first
+ * bytes out unseen, so a protected source marks it at the syscall's
+ * entry; the bytes read are still counted at exit.  A kprobe on each
+ * syscall's entry point (its argument: the caller's saved registers)
+ * costs nothing to any other syscall, where a sys_enter probe would be
+ * passed by every one.
  */
-notrace daudit_nocanary void daudit_probe_sys_enter(void *data,
-						    struct pt_regs *regs,
-						    long id)
+static const struct pt_regs *user_regs(struct pt_regs *regs)
 {
-	switch (id) {
-	case __NR_sendfile:
-		if (!in_ia32_syscall())
-			mark_source(regs->si);
-		return;
-	case __NR_splice:
-	case __NR_copy_file_range:
-		if (!in_ia32_syscall())
-			mark_source(regs->di);
-		return;
-	case IA32_sendfile:
-	case IA32_sendfile64:
-		if (in_ia32_syscall())
-			mark_source(regs->cx);
-		return;
-	case IA32_splice:
-	case IA32_copy_file_range:
-		if (in_ia32_syscall())
-			mark_source(regs->bx);
-		return;
-	}
+	return (const struct pt_regs *)regs_get_kernel_argument(regs, 0);
 }
+
+/* sendfile(out_fd, in_fd, ...) */
+static int sendfile_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	mark_source(user_regs(regs)->si);
+	return 0;
+}
+
+/* splice(fd_in, ...), copy_file_range(fd_in, ...) */
+static int splice_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	mark_source(user_regs(regs)->di);
+	return 0;
+}
+
+static int ia32_sendfile_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	mark_source((u32)user_regs(regs)->cx);
+	return 0;
+}
+
+static int ia32_splice_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	mark_source((u32)user_regs(regs)->bx);
+	return 0;
+}
+
+struct kprobe daudit_kp_copies[DAUDIT_KP_COPIES] = {
+	{ .symbol_name = "__x64_sys_sendfile64", .pre_handler = sendfile_pre },
+	{ .symbol_name = "__x64_sys_splice", .pre_handler = splice_pre },
+	{ .symbol_name = "__x64_sys_copy_file_range",
+	  .pre_handler = splice_pre },
+	{ .symbol_name = "__ia32_compat_sys_sendfile",
+	  .pre_handler = ia32_sendfile_pre },
+	{ .symbol_name = "__ia32_sys_sendfile64",
+	  .pre_handler = ia32_sendfile_pre },
+	{ .symbol_name = "__ia32_sys_splice", .pre_handler = ia32_splice_pre },
+	{ .symbol_name = "__ia32_sys_copy_file_range",
+	  .pre_handler = ia32_splice_pre },
+};
 
 /*
  * Every syscall but a 64-bit read(2): the probe's own arguments, so the

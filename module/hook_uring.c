@@ -3,8 +3,8 @@
  * io_uring bypasses the syscalls: its completion tracepoint carries the
  * request (file, opcode, submitting task) and the result, the exact byte
  * count of a read, receive, write or send.  The request holds its file
- * until after completion.  A SPLICE's request file is its output; its
- * input is found by descriptor at completion.  File reads (READ, READV,
+ * until after completion.  A SPLICE is counted where it calls
+ * do_splice(), with its input file in hand.  File reads (READ, READV,
  * READ_FIXED) are the exception: a completion event is not a read's
  * (IOSQE_CQE_SKIP_SUCCESS posts none; a full completion queue makes it an
  * overflow entry, another event), so they are counted where their result
@@ -78,35 +78,6 @@ static u32 write_path(u8 opcode)
 	return 0;
 }
 
-/*
- * IORING_OP_SPLICE from a file: the request's file is the output, the
- * input a descriptor of the submitter's table, which the task completing
- * the request shares (the submitter, or an io-wq worker of its process).
- * Looked up at completion, like the syscall probe's descriptors.  An
- * input from the ring's registered files (SPLICE_F_FD_IN_FIXED) is not
- * followed: docs/hooks.md.
- */
-static void splice_in(struct io_kiocb *r, int res)
-{
-	const struct daudit_io_splice *sp = (const void *)&r->cmd;
-	struct daudit_io io = {
-		.off = DAUDIT_OFFSET_UNKNOWN,
-		.calls = 1,
-		.bytes = res,
-		.path = DAUDIT_PATH_URING_OTHER,
-	};
-	struct files_struct *files = current->files;
-	struct file *in;
-	int fd;
-
-	if (READ_ONCE(sp->flags) & SPLICE_F_FD_IN_FIXED)
-		return;
-	fd = READ_ONCE(sp->splice_fd_in);
-	in = files && fd >= 0 ? files_lookup_fd_raw(files, fd) : NULL;
-	if (in)
-		daudit_hook_read(in, false, fd, r->task, &io);
-}
-
 /**
  * daudit_probe_uring_complete - io_uring:io_uring_complete probe.
  * @data: unused.
@@ -131,10 +102,6 @@ void daudit_probe_uring_complete(void *data, void *ctx, void *req,
 	if (res <= 0 || !r || !r->file || !r->task)
 		return;
 	op = READ_ONCE(r->opcode);
-	if (op == IORING_OP_SPLICE) {
-		splice_in(r, res);
-		return;
-	}
 	if (read_path(op)) {
 		/*
 		 * File reads are counted where they end; a polled ring's
@@ -213,6 +180,144 @@ struct kprobe daudit_kp_uring_rw_complete = {
 };
 
 /*
+ * The request a task is running, for probes inside it that see no
+ * request: a slot per task, taken when the request's function starts and
+ * given back when it returns.  Only the task that took a slot reads it.
+ */
+#define REQ_SLOTS 64
+struct req_slot {
+	struct task_struct *task;
+	struct io_kiocb *req;
+};
+
+static bool req_slot_take(struct req_slot *t, struct io_kiocb *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < REQ_SLOTS; i++) {
+		if (cmpxchg(&t[i].task, NULL, current) == NULL) {
+			WRITE_ONCE(t[i].req, r);
+			return true;
+		}
+	}
+	return false;
+}
+
+static struct req_slot *req_slot_of(struct req_slot *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < REQ_SLOTS; i++)
+		if (READ_ONCE(t[i].task) == current)
+			return &t[i];
+	return NULL;
+}
+
+static struct io_kiocb *req_slot_mine(struct req_slot *t)
+{
+	struct req_slot *s = req_slot_of(t);
+
+	return s ? READ_ONCE(s->req) : NULL;
+}
+
+static void req_slot_put(struct req_slot *t)
+{
+	struct req_slot *s = req_slot_of(t);
+
+	if (s) {
+		WRITE_ONCE(s->req, NULL);
+		/* The slot is free only once its request is gone. */
+		smp_store_release(&s->task, NULL);
+	}
+}
+
+/*
+ * IORING_OP_SPLICE: io_splice() (the opcode table's) runs in an io-wq
+ * worker, as it refuses a nonblocking issue; it takes its input, a
+ * descriptor or a registered file (SPLICE_F_FD_IN_FIXED), and calls
+ * do_splice(in, ...), which returns the exact bytes moved.  A return
+ * probe on do_splice() in io-wq workers (a splice(2) is the syscall
+ * probe's) counts them as a read of the input, held for the call, whether
+ * or not a completion is ever posted; the request, for its submitter's
+ * task and actor, is the one io_splice() runs in that worker (a slot).
+ * Without a slot, the worker's own process is the reader.  As for
+ * splice(2) (hook_syscall.c), a protected input marks the session for
+ * egress before a byte moves.
+ */
+static struct req_slot splice_slots[REQ_SLOTS];
+
+static int io_splice_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	return req_slot_take(splice_slots,
+			     (void *)regs_get_kernel_argument(regs, 0)) ? 0 : 1;
+}
+
+static int io_splice_return(struct kretprobe_instance *ri,
+			    struct pt_regs *regs)
+{
+	req_slot_put(splice_slots);
+	return 0;
+}
+
+struct kretprobe daudit_krp_uring_splice = {
+	.kp.symbol_name = "io_splice",
+	.entry_handler = io_splice_entry,
+	.handler = io_splice_return,
+	.maxactive = REQ_SLOTS,
+};
+
+struct splice_call {
+	struct file *in;
+	struct task_struct *task;
+};
+
+static int do_splice_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct splice_call *c = (void *)ri->data;
+	struct io_kiocb *r;
+	struct daudit_policy *p;
+	struct daudit_fentry *fe;
+
+	if (!(current->flags & PF_IO_WORKER))
+		return 1;
+	r = req_slot_mine(splice_slots);
+	c->in = (void *)regs_get_kernel_argument(regs, 0);
+	c->task = r && r->task ? r->task : current;
+	p = daudit_policy_current();
+	fe = p ? daudit_fcache_get(p, c->in, true, -1) : NULL;
+	if (fe)
+		daudit_session_mark_early(p, fe, c->task);
+	return 0;
+}
+
+static int do_splice_return(struct kretprobe_instance *ri,
+			    struct pt_regs *regs)
+{
+	struct splice_call *c = (void *)ri->data;
+	long ret = regs_return_value(regs);
+	struct daudit_io io = {
+		.off = DAUDIT_OFFSET_UNKNOWN,
+		.calls = 1,
+		.path = DAUDIT_PATH_URING_OTHER,
+	};
+
+	if (ret <= 0)
+		return 0;
+	io.bytes = ret;
+	daudit_hook_read(c->in, true, -1, c->task, &io);
+	return 0;
+}
+
+/* Workers may sleep in do_splice(): room for many at once. */
+struct kretprobe daudit_krp_do_splice = {
+	.kp.symbol_name = "do_splice",
+	.entry_handler = do_splice_entry,
+	.handler = do_splice_return,
+	.data_size = sizeof(struct splice_call),
+	.maxactive = 256,
+};
+
+/*
  * Multishot receives (and reads, 6.7+): every completion but the last is
  * an "auxiliary" CQE, posted by a function that returns whether it was
  * posted (when it was not, the request ends and its final completion,
@@ -232,50 +337,24 @@ struct uring_aux {
  * given back at return.  When all are taken the receive is not followed,
  * and counted as missed.
  */
-#define MSHOT_SLOTS 64
-static struct mshot_slot {
-	struct task_struct *task;
-	struct io_kiocb *req;
-} mshot_slots[MSHOT_SLOTS];
+static struct req_slot mshot_slots[REQ_SLOTS];
 static atomic64_t mshot_missed;
-
-static struct mshot_slot *mshot_mine(void)
-{
-	unsigned int i;
-
-	for (i = 0; i < MSHOT_SLOTS; i++)
-		if (READ_ONCE(mshot_slots[i].task) == current)
-			return &mshot_slots[i];
-	return NULL;
-}
 
 static int recv_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct io_kiocb *r = (void *)regs_get_kernel_argument(regs, 0);
-	unsigned int i;
 
 	if (!(READ_ONCE(r->flags) & REQ_F_APOLL_MULTISHOT))
 		return 1;
-	for (i = 0; i < MSHOT_SLOTS; i++) {
-		if (cmpxchg(&mshot_slots[i].task, NULL, current) == NULL) {
-			/* Only this task reads the slot it took. */
-			WRITE_ONCE(mshot_slots[i].req, r);
-			return 0;
-		}
-	}
+	if (req_slot_take(mshot_slots, r))
+		return 0;
 	atomic64_inc(&mshot_missed);
 	return 1;
 }
 
 static int recv_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct mshot_slot *s = mshot_mine();
-
-	if (s) {
-		WRITE_ONCE(s->req, NULL);
-		/* The slot is free only once its request is gone. */
-		smp_store_release(&s->task, NULL);
-	}
+	req_slot_put(mshot_slots);
 	return 0;
 }
 
@@ -283,22 +362,20 @@ struct kretprobe daudit_krp_uring_recv = {
 	.kp.symbol_name = "io_recv",
 	.entry_handler = recv_entry,
 	.handler = recv_return,
-	.maxactive = MSHOT_SLOTS,
+	.maxactive = REQ_SLOTS,
 };
 
 struct kretprobe daudit_krp_uring_recvmsg = {
 	.kp.symbol_name = "io_recvmsg",
 	.entry_handler = recv_entry,
 	.handler = recv_return,
-	.maxactive = MSHOT_SLOTS,
+	.maxactive = REQ_SLOTS,
 };
 
 /* io_post_aux_cqe(ctx, user_data, res, cflags, allow_overflow) */
 static struct io_kiocb *aux_req(struct pt_regs *regs)
 {
-	struct mshot_slot *s = mshot_mine();
-
-	return s ? READ_ONCE(s->req) : NULL;
+	return req_slot_mine(mshot_slots);
 }
 
 u64 daudit_uring_missed(void)

@@ -14,7 +14,6 @@
 
 static struct daudit_tp tps[] = {
 	{ .name = "sys_exit", .probe = daudit_probe_sys_exit },
-	{ .name = "sys_enter", .probe = daudit_probe_sys_enter },
 	{ .name = "io_uring_complete", .probe = daudit_probe_uring_complete },
 	{ .name = "sched_process_exec", .probe = daudit_probe_exec },
 	{ .name = "sched_process_exit", .probe = daudit_probe_exit },
@@ -32,11 +31,16 @@ static struct kprobe *kps[] = {
 	&daudit_kp_aio,
 	&daudit_kp_kprobes,
 	&daudit_kp_uring_rw_complete,
+	&daudit_kp_copies[0], &daudit_kp_copies[1], &daudit_kp_copies[2],
+	&daudit_kp_copies[3], &daudit_kp_copies[4], &daudit_kp_copies[5],
+	&daudit_kp_copies[6],
 };
 
 static struct kretprobe *krps[] = {
 	&daudit_krp_uring_read,
 	&daudit_krp_uring_aux,
+	&daudit_krp_uring_splice,
+	&daudit_krp_do_splice,
 #ifndef DAUDIT_URING_AUX_HAS_REQ
 	&daudit_krp_uring_recv,
 	&daudit_krp_uring_recvmsg,

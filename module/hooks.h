@@ -20,11 +20,13 @@ void daudit_hooks_exit(void);
 u64 daudit_hooks_missed(void);
 
 /*
- * hook_syscall.c: raw_syscalls:sys_exit, the syscall read paths, and
- * sys_enter, the egress mark of in-kernel copies.
+ * hook_syscall.c: raw_syscalls:sys_exit, the syscall read paths, and the
+ * entries of sendfile, splice and copy_file_range (64-bit and ia32), the
+ * egress mark of in-kernel copies.
  */
 void daudit_probe_sys_exit(void *data, struct pt_regs *regs, long ret);
-void daudit_probe_sys_enter(void *data, struct pt_regs *regs, long id);
+#define DAUDIT_KP_COPIES 7
+extern struct kprobe daudit_kp_copies[DAUDIT_KP_COPIES];
 /* hook_uring.c: io_uring:io_uring_complete; reads that post no CQE. */
 void daudit_probe_uring_complete(void *data, void *ctx, void *req,
 				 u64 user_data, int res, unsigned int cflags,
@@ -32,6 +34,8 @@ void daudit_probe_uring_complete(void *data, void *ctx, void *req,
 extern struct kretprobe daudit_krp_uring_read;
 extern struct kprobe daudit_kp_uring_rw_complete;
 extern struct kretprobe daudit_krp_uring_aux;
+extern struct kretprobe daudit_krp_uring_splice;
+extern struct kretprobe daudit_krp_do_splice;
 #ifndef DAUDIT_URING_AUX_HAS_REQ
 extern struct kretprobe daudit_krp_uring_recv;
 extern struct kretprobe daudit_krp_uring_recvmsg;

@@ -7,9 +7,13 @@
  *   reflink clone SRC DST         ioctl FICLONE: the whole file
  *   reflink range SRC DST LEN     ioctl FICLONERANGE: LEN bytes from 0
  *                                 (LEN a multiple of the block size)
+ *   reflink extent FILE           ioctl FS_IOC_FIEMAP: print "physical=N
+ *                                 length=L" of the file's first extent
+ *                                 (bytes on its device), after a sync
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/fiemap.h>
 #include <linux/fs.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +28,32 @@ static void die(const char *what)
 	exit(1);
 }
 
+static int extent(const char *path)
+{
+	struct {
+		struct fiemap map;
+		struct fiemap_extent ext[1];
+	} f;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		die(path);
+	memset(&f, 0, sizeof(f));
+	f.map.fm_length = ~0ULL;
+	f.map.fm_flags = FIEMAP_FLAG_SYNC;
+	f.map.fm_extent_count = 1;
+	if (ioctl(fd, FS_IOC_FIEMAP, &f.map) < 0)
+		die("FS_IOC_FIEMAP");
+	if (f.map.fm_mapped_extents < 1) {
+		fprintf(stderr, "reflink: %s: no extent\n", path);
+		return 1;
+	}
+	printf("physical=%llu length=%llu\n",
+	       (unsigned long long)f.ext[0].fe_physical,
+	       (unsigned long long)f.ext[0].fe_length);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct file_clone_range r;
@@ -31,9 +61,11 @@ int main(int argc, char **argv)
 	long long n;
 	int in, out;
 
+	if (argc == 3 && !strcmp(argv[1], "extent"))
+		return extent(argv[2]);
 	if (!(argc == 4 && !strcmp(argv[1], "clone")) &&
 	    !(argc == 5 && !strcmp(argv[1], "range"))) {
-		fprintf(stderr, "usage: reflink clone SRC DST | range SRC DST LEN\n");
+		fprintf(stderr, "usage: reflink clone SRC DST | range SRC DST LEN | extent FILE\n");
 		return 2;
 	}
 	in = open(argv[2], O_RDONLY);

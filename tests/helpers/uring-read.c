@@ -8,6 +8,10 @@
  *   uring-read fixedfile FILE   IORING_OP_READ on a registered file
  *   uring-read splice FILE      IORING_OP_SPLICE from the file into a
  *                               pipe, then read(2) of the pipe
+ *   uring-read splice-fixed FILE  the same from a registered file
+ *                               (SPLICE_F_FD_IN_FIXED)
+ *   uring-read splice-skip FILE   the same with IOSQE_CQE_SKIP_SUCCESS,
+ *                               as skip below
  *   uring-read skip FILE        IORING_OP_READ with IOSQE_CQE_SKIP_SUCCESS:
  *                               each read, of exactly the bytes left, posts
  *                               no completion; a NOP linked after it does
@@ -44,9 +48,10 @@ static void die(const char *what, int err)
  * Read @fd into @buf, chunk by chunk, with no completion for any read
  * that succeeds: only the NOP linked after each read completes.  A read
  * that fails or comes short posts its CQE (user_data 1), which is fatal.
+ * With @pfd, each chunk is a SPLICE into the pipe @pfd, then read from it.
  */
 static long long read_skipping(struct io_uring *ring, int fd, char *buf,
-			       int ofd)
+			       int ofd, const int *pfd)
 {
 	struct io_uring_cqe *cqe;
 	long long total = 0;
@@ -60,7 +65,10 @@ static long long read_skipping(struct io_uring *ring, int fd, char *buf,
 				   st.st_size - total : CHUNK;
 		struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
 
-		io_uring_prep_read(sqe, fd, buf, len, total);
+		if (pfd)
+			io_uring_prep_splice(sqe, fd, total, pfd[1], -1, len, 0);
+		else
+			io_uring_prep_read(sqe, fd, buf, len, total);
 		sqe->flags |= IOSQE_CQE_SKIP_SUCCESS | IOSQE_IO_LINK;
 		sqe->user_data = 1;
 		sqe = io_uring_get_sqe(ring);
@@ -76,6 +84,8 @@ static long long read_skipping(struct io_uring *ring, int fd, char *buf,
 			die("read with CQE_SKIP_SUCCESS posted a completion",
 			    cqe->res < 0 ? -cqe->res : EIO);
 		io_uring_cqe_seen(ring, cqe);
+		if (pfd && read(pfd[0], buf, len) != (ssize_t)len)
+			die("read pipe", errno);
 		if (ofd >= 0 && write(ofd, buf, len) != (ssize_t)len)
 			die("write", errno);
 		total += len;
@@ -159,7 +169,7 @@ int main(int argc, char **argv)
 	int fd, ret, target, ofd = -1, pfd[2];
 
 	if (argc != 3 && argc != 4) {
-		fprintf(stderr, "usage: uring-read read|readv|fixed|fixedfile|splice|skip|overflow FILE [OUT]\n");
+		fprintf(stderr, "usage: uring-read read|readv|fixed|fixedfile|splice|splice-fixed|splice-skip|skip|overflow FILE [OUT]\n");
 		return 2;
 	}
 	if (argc == 4) {
@@ -184,8 +194,9 @@ int main(int argc, char **argv)
 		if (ret < 0)
 			die("register_buffers", -ret);
 	}
-	if (!strcmp(mode, "skip")) {
-		total = read_skipping(&ring, fd, buf, ofd);
+	if (!strcmp(mode, "skip") || !strcmp(mode, "splice-skip")) {
+		total = read_skipping(&ring, fd, buf, ofd,
+				      !strcmp(mode, "skip") ? NULL : pfd);
 		goto out;
 	}
 	if (!strcmp(mode, "overflow")) {
@@ -200,7 +211,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	target = fd;
-	if (!strcmp(mode, "fixedfile")) {
+	if (!strcmp(mode, "fixedfile") || !strcmp(mode, "splice-fixed")) {
 		ret = io_uring_register_files(&ring, &fd, 1);
 		if (ret < 0)
 			die("register_files", -ret);
@@ -215,6 +226,9 @@ int main(int argc, char **argv)
 		else if (!strcmp(mode, "splice"))
 			io_uring_prep_splice(sqe, target, total, pfd[1], -1,
 					     CHUNK, 0);
+		else if (!strcmp(mode, "splice-fixed"))
+			io_uring_prep_splice(sqe, target, total, pfd[1], -1,
+					     CHUNK, SPLICE_F_FD_IN_FIXED);
 		else if (!strcmp(mode, "fixed"))
 			io_uring_prep_read_fixed(sqe, target, buf, CHUNK,
 						 total, 0);
@@ -235,7 +249,7 @@ int main(int argc, char **argv)
 		if (ret == 0)
 			break;
 		/* Spliced bytes wait in the pipe: take them out. */
-		if (!strcmp(mode, "splice") && read(pfd[0], buf, ret) != ret)
+		if (!strncmp(mode, "splice", 6) && read(pfd[0], buf, ret) != ret)
 			die("read pipe", errno);
 		if (ofd >= 0 && write(ofd, buf, ret) != ret)
 			die("write", errno);

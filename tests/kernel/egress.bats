@@ -44,25 +44,26 @@ setup() {
 	[ "$(echo "$e" | jq -r .user.audit.id | sort -u)" = 1004 ]
 }
 
-@test "nc sends a copy of a protected file while copy_file_range still writes it: egress from the first byte" {
-	# The copy's one call counts its read when it returns; the session
-	# must be marked when it starts, or nc's bytes leave unseen.  The
-	# copy stays on one file system: across two, tmpfs says EXDEV.
+# copy_while_sent READER: READER (the reader helper, 64- or 32-bit)
+# copies a 128 MiB protected file with one copy_file_range(2) while nc
+# sends the copy's first MiB.  The copy counts its read when it returns;
+# the session must be marked when it starts, or nc's bytes leave unseen.
+# The copy stays on one file system: across two, tmpfs says EXDEV.
+copy_while_sent() {
 	big=/srv/customers/big.bin part=/srv/public/out/part.bin
 	head -c 134217728 /dev/zero >"$big"
 	chmod 644 "$big"
 	: >"$BATS_FILE_TMPDIR/SINK.out"
 	# shellcheck disable=SC2016 # the inner shell expands it
-	run as_user mallory bash -c '
-		reader copy-once "$1" "$2" >/dev/null & c=$!
+	out=$(as_user mallory bash -c '
+		"$3" copy-once "$1" "$2" >/dev/null & c=$!
 		until [ -s "$2" ] || ! kill -0 $c 2>/dev/null; do :; done
 		head -c 1048576 "$2" | nc 127.0.0.1 9000
 		kill -0 $c 2>/dev/null && echo copy-still-running
-		wait $c' _ "$big" "$part"
+		wait $c' _ "$big" "$part" "$1")
 	rm -f "$big" "$part"
-	echo "$output" >&2
-	[ "$status" -eq 0 ]
-	[[ "$output" == *copy-still-running* ]]
+	echo "$out" >&2
+	[[ "$out" == *copy-still-running* ]]
 	sleep 1
 	drain_records
 	sent=$(sed -n 's/^received=//p' "$BATS_FILE_TMPDIR/SINK.out" | tail -n1)
@@ -72,6 +73,14 @@ setup() {
 	[ "$(echo "$e" | jq -s 'map(.daudit.bytes) | add')" -eq "$sent" ]
 	[ "$(echo "$e" | jq -r .process.name | sort -u)" = nc ]
 	[ "$(echo "$e" | jq -r .daudit.egress.marked_by | sort -u)" = login_session ]
+}
+
+@test "nc sends a copy of a protected file while copy_file_range still writes it: egress from the first byte" {
+	copy_while_sent reader
+}
+
+@test "the same by a 32-bit (ia32) program" {
+	copy_while_sent reader32
 }
 
 @test "a trusted reader's copy_file_range marks nothing; the same program untrusted is egress" {
