@@ -36,7 +36,8 @@ case "${1:-}" in
 	;;
 esac
 
-timeout_s=${VM_TIMEOUT:-1500}
+# Whole boots; a suite that hangs is stopped sooner (SUITE_TIMEOUT).
+timeout_s=${VM_TIMEOUT:-2400}
 # Tests run the kernels side by side, a host thread each (single-threaded
 # TCG: 2 vCPUs take turns on it).  The benchmarks run one kernel at a
 # time with a host thread per vCPU, so that what runs on the other vCPU
