@@ -2,13 +2,15 @@
 /*
  * The syscall read and write paths, at raw_syscalls:sys_exit: the return
  * value is the exact number of bytes read or written, the saved registers
- * still hold the arguments.  A failed syscall leaves at the first compare;
+ * still hold the arguments.  A failed syscall leaves at the first compare,
+ * one that returned 0 out of line, where all but ioctl (loop devices) leave;
  * read(2) is taken inline; other numbers go out of line to a switch where
  * all but a handful leave, and writes leave at one more test unless some
  * session read protected data within the egress window.  The in-kernel
  * copies also stop at their entry, to mark the session before data moves.
  */
 #include <linux/fdtable.h>
+#include <linux/loop.h>
 #include <linux/socket.h>
 #include <linux/mman.h>
 #include <linux/uaccess.h>
@@ -17,6 +19,7 @@
 
 #include "egress.h"
 #include "hooks.h"
+#include "record.h"
 #include "session.h"
 
 #define OFF_FPOS	(-1LL)	/* the read used and moved the file position */
@@ -173,12 +176,78 @@ static noinline void on_mmap(struct pt_regs *regs)
 }
 
 /*
+ * A loop device set up over a protected file: what the device reads of
+ * it, the kernel reads (a worker, no process), so the set-up itself is
+ * the record: an alert naming the file and the device (@lo, @lo_fd).
+ */
+static noinline void loop_alert(struct file *lo, unsigned int fd)
+{
+	struct daudit_policy *p = daudit_policy_current();
+	struct file *file = p ? fd_file_rcu(fd) : NULL;
+	struct daudit_fentry *fe;
+	char *buf, *dp;
+	u32 off;
+
+	if (!file || S_ISSOCK(file_inode(file)->i_mode))
+		return;
+	fe = daudit_fcache_get(p, file, false, fd);
+	if (!fe)
+		return;
+	buf = daudit_scratch_get();
+	if (!buf)
+		return;
+	off = min_t(u32, fe->path_len, PATH_MAX / 2);
+	memcpy(buf, fe->path, off);
+	buf[off++] = '\0';
+	dp = d_path(&lo->f_path, buf + off, PATH_MAX - off);
+	if (IS_ERR(dp))
+		buf[off] = '\0';
+	else
+		memmove(buf + off, dp, strlen(dp) + 1);
+	daudit_emit_alert(DAUDIT_ALERT_LOOP, fe->dsname, fe->dev, fe->ino, buf,
+			  off - 1, strlen(buf + off));
+	daudit_scratch_put();
+}
+
+/*
+ * ioctl(@fd, @cmd, @arg) returned 0: the loop device set-ups.  Their
+ * argument is the backing file's descriptor, or (LOOP_CONFIGURE) a
+ * struct loop_config that starts with it, just read by the kernel.
+ */
+static noinline void on_ioctl(unsigned int fd, unsigned int cmd,
+			      unsigned long arg)
+{
+	struct file *lo;
+	u32 backing;
+
+	switch (cmd) {
+	case LOOP_SET_FD:
+	case LOOP_CHANGE_FD:
+		backing = arg;
+		break;
+	case LOOP_CONFIGURE:
+		if (copy_from_user_nofault(&backing, (const void __user *)arg,
+					   sizeof(backing)))
+			return;
+		break;
+	default:
+		return;
+	}
+	daudit_syscall_probe_enter();
+	lo = fd_file_rcu(fd);
+	if (lo && S_ISBLK(file_inode(lo)->i_mode))
+		loop_alert(lo, backing);
+	daudit_syscall_probe_exit();
+}
+
+/*
  * 32-bit (ia32) processes: other syscall numbers (a stable ABI, from
  * arch/x86/entry/syscalls/syscall_32.tbl) and arguments in bx, cx, dx,
  * si, di, bp.  64-bit offsets come in two halves.
  */
 enum {
-	IA32_read = 3, IA32_write = 4, IA32_readv = 145, IA32_writev = 146,
+	IA32_read = 3, IA32_write = 4, IA32_ioctl = 54, IA32_readv = 145,
+	IA32_writev = 146,
 	IA32_pread64 = 180, IA32_pwrite64 = 181, IA32_sendfile = 187,
 	IA32_mmap2 = 192, IA32_sendfile64 = 239, IA32_splice = 313,
 	IA32_preadv = 333, IA32_pwritev = 334, IA32_sendto = 369,
@@ -453,6 +522,19 @@ static noinline __noipa void read_miss(void *data, struct pt_regs *regs,
 		read_slow(file, regs->di, ret, OFF_FPOS, DAUDIT_PATH_READ);
 }
 
+/* A syscall that returned 0: only a successful ioctl is of interest. */
+static noinline void sys_exit_zero(struct pt_regs *regs)
+{
+	int nr = syscall_get_nr(current, regs);
+
+	if (unlikely(in_ia32_syscall())) {
+		if (nr == IA32_ioctl)
+			on_ioctl(regs->bx, regs->cx, (u32)regs->dx);
+	} else if (nr == __NR_ioctl) {
+		on_ioctl(regs->di, regs->si, regs->dx);
+	}
+}
+
 /**
  * daudit_probe_sys_exit - raw_syscalls:sys_exit probe.
  * @data: unused.
@@ -470,8 +552,11 @@ notrace daudit_nocanary void daudit_probe_sys_exit(void *data,
 {
 	struct file *file;
 
-	if (ret <= 0)
+	if (ret <= 0) {
+		if (!ret)
+			sys_exit_zero(regs);
 		return;
+	}
 	if (likely(syscall_get_nr(current, regs) == __NR_read)) {
 		daudit_syscall_probe_enter();
 		file = file_to_check(regs->di);

@@ -53,7 +53,7 @@
 #include <linux/ioctl.h>
 
 #define DAUDIT_ABI_MAJOR	1U
-#define DAUDIT_ABI_MINOR	3U
+#define DAUDIT_ABI_MINOR	4U
 
 #define DAUDIT_DEVICE_NAME	"daudit"
 #define DAUDIT_DEVICE_PATH	"/dev/daudit"
@@ -799,6 +799,13 @@ enum daudit_alert_kind {
 	 * reason ("not an app of the policy", "traced", "code injected").
 	 */
 	DAUDIT_ALERT_ACTOR = 5,
+	/*
+	 * ABI 1.4.  A loop device was set up over a protected file
+	 * (LOOP_SET_FD, LOOP_CHANGE_FD, LOOP_CONFIGURE): what the device then
+	 * reads of it, the kernel reads, not a process.  @dev/@ino and the
+	 * first path are the file, the second path the loop device.
+	 */
+	DAUDIT_ALERT_LOOP = 6,
 };
 
 /**

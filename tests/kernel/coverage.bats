@@ -269,6 +269,31 @@ reflinked() {
 	reflinked 65536
 }
 
+@test "root: a loop device set up over a protected file is an alert, by losetup (LOOP_CONFIGURE) and busybox losetup (LOOP_SET_FD)" {
+	img=$DATA/disk.img pub=/srv/public/disk.img
+	head -c 1048576 /dev/urandom >"$img"
+	cp "$img" "$pub"
+	drain_records /dev/null
+	dev=$(losetup -f --show "$img")
+	losetup -d "$dev"
+	dev2=$(busybox losetup -f)
+	busybox losetup "$dev2" "$img"
+	busybox losetup -d "$dev2"
+	# The same over a file that is not protected: no alert.
+	dev3=$(losetup -f --show "$pub")
+	losetup -d "$dev3"
+	rm -f "$img" "$pub"
+	drain_records
+	sel='.event.action == "loop-protected-file"'
+	records_where "$sel" >&2
+	[ "$(records_where "$sel" | wc -l)" -eq 2 ]
+	[ "$(records_where "$sel" | jq -r .file.path | sort -u)" = "$img" ]
+	[ "$(records_where "$sel" | jq -r .daudit.loop.device | sort | tr '\n' ' ')" = "$(printf '%s\n' "$dev" "$dev2" | sort | tr '\n' ' ')" ]
+	[ "$(records_where "$sel" | jq -r .daudit.dataset | sort -u)" = customers ]
+	[ "$(records_where "$sel" | jq -r .user.id | sort -u)" = 0 ]
+	[ "$(records_where "$sel" | jq -r '.event.kind' | sort -u)" = alert ]
+}
+
 @test "root: a raw read of the block device holding a protected tree" {
 	dev=$(awk -v m="$XFS" '$2 == m { print $1 }' /proc/mounts)
 	[ -b "$dev" ]

@@ -555,6 +555,7 @@ static void alert_hardlink_fields(void **state)
 static void alert_tamper_fields(void **state)
 {
 	static const char paths[] = "kprobes/enabled\0" "0";
+	static const char loop_paths[] = "/srv/data/disk.image\0/dev/loop0";
 	struct daudit_rec_alert *a;
 	struct ecs_ctx ctx;
 	json_object *o;
@@ -580,6 +581,21 @@ static void alert_tamper_fields(void **state)
 	assert_list1(o, "event.category", "configuration");
 	assert_string_equal(str(o, "event.action"), "kprobes-toggled");
 	assert_string_equal(str(o, "daudit.kprobes.written"), "0");
+	json_object_put(o);
+	/* A loop device over a protected file: the file and the device. */
+	a = alert_rec(DAUDIT_ALERT_LOOP, loop_paths, sizeof(loop_paths), 20, 10);
+	a->dev = (8u << 20) | 1;
+	a->ino = 77;
+	strcpy(a->dataset, "customers");
+	o = render(&ctx);
+	assert_list1(o, "event.category", "file");
+	assert_list1(o, "event.type", "access");
+	assert_string_equal(str(o, "event.action"), "loop-protected-file");
+	assert_string_equal(str(o, "file.path"), "/srv/data/disk.image");
+	assert_string_equal(str(o, "daudit.loop.device"), "/dev/loop0");
+	assert_string_equal(str(o, "daudit.dataset"), "customers");
+	assert_string_equal(str(o, "file.inode"), "77");
+	assert_null(ecs_get(o, "daudit.link_path"));
 	json_object_put(o);
 	ecs_ctx_free(&ctx);
 }

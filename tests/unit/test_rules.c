@@ -513,15 +513,24 @@ static void tampering_is_a_finding(void **state)
 	synth_alert(&f->s, 1, T0 + 11 * HOUR_NS, &a, "", "kprobes/enabled", "0");
 	r = (void *)(f->s.buf + at);
 	r->kind = DAUDIT_ALERT_KPROBES;
+	/* A loop device set up over a protected file. */
+	at = f->s.len;
+	synth_alert(&f->s, 1, T0 + 12 * HOUR_NS, &a, "customers",
+		    "/srv/data/disk.image", "/dev/loop0");
+	r = (void *)(f->s.buf + at);
+	r->kind = DAUDIT_ALERT_LOOP;
 	feed(f);
-	assert_int_equal(findings(f, "tamper"), 2);
+	assert_int_equal(findings(f, "tamper"), 3);
 	assert_int_equal(findings(f, "hardlink"), 0);
-	assert_int_equal(evidence(f, "tamper"), 2);
+	assert_int_equal(evidence(f, "tamper"), 3);
 	s = test_text(&f->c, "SELECT reason FROM findings WHERE rule = 'tamper' ORDER BY first_ns LIMIT 1");
 	assert_string_equal(s, "the sensor or its attribution tampered with: login uid 1001 (session 7) rewritten to 1002 by uid 0");
 	free(s);
-	s = test_text(&f->c, "SELECT reason FROM findings WHERE rule = 'tamper' ORDER BY first_ns DESC LIMIT 1");
+	s = test_text(&f->c, "SELECT reason FROM findings WHERE rule = 'tamper' ORDER BY first_ns LIMIT 1 OFFSET 1");
 	assert_string_equal(s, "the sensor or its attribution tampered with: wrote '0' to kprobes/enabled: probes disarmed");
+	free(s);
+	s = test_text(&f->c, "SELECT reason FROM findings WHERE rule = 'tamper' ORDER BY first_ns DESC LIMIT 1");
+	assert_string_equal(s, "the sensor or its attribution tampered with: set up loop device /dev/loop0 over /srv/data/disk.image (uid 0)");
 	free(s);
 	assert_int_equal(test_int(&f->c, "SELECT MAX(score) FROM findings"), 60);
 }

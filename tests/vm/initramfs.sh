@@ -12,7 +12,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 
 # Host programs the tests run, with their shared libraries.  Optional ones
 # are included when installed.
-required_bins=(bash setpriv flock unshare nsenter jq taskset)
+required_bins=(bash setpriv flock unshare nsenter jq taskset losetup)
 optional_bins=(auditctl auditd capsh mkfs.xfs)
 
 copy_with_libs() { # ROOT BIN

@@ -463,6 +463,7 @@ static const struct {
 	{ DAUDIT_ALERT_LOGINUID, "iam", "change", "loginuid-changed" },
 	{ DAUDIT_ALERT_KPROBES, "configuration", "change", "kprobes-toggled" },
 	{ DAUDIT_ALERT_ACTOR, "intrusion_detection", "denied", "actor-refused" },
+	{ DAUDIT_ALERT_LOOP, "file", "access", "loop-protected-file" },
 	{ 0, "file", "info", "alert-unknown" },
 };
 
@@ -498,6 +499,12 @@ static json_object *render_alert(struct ecs_ctx *ctx,
 		ecs_put_id(o, "daudit.actor.app.inode", r->ino);
 		ecs_put_bytes(o, "event.reason", link, r->path2_len);
 		ecs_put_str(o, "event.outcome", "failure");
+		break;
+	case DAUDIT_ALERT_LOOP:
+		/* The protected file, and the device that now reads it. */
+		put_file(o, r->paths, r->path_len, r->dev, r->ino);
+		ecs_put_bytes(o, "daudit.loop.device", link, r->path2_len);
+		put_dataset(o, r->dataset, sizeof(r->dataset));
 		break;
 	default:
 		put_file(o, r->paths, r->path_len, r->dev, r->ino);

@@ -30,7 +30,7 @@ const struct rule_info rule_info[RULE_MAX] = {
 	[RULE_HARDLINK] = { "hardlink", 50,
 		"a protected file was hard-linked or moved out of its tree, which can expose it under an unprotected name" },
 	[RULE_TAMPER] = { "tamper", 60,
-		"root changed who reads are attributed to (a login uid rewritten) or what is seen (kprobes disarmed)" },
+		"root changed who reads are attributed to (a login uid rewritten) or what is seen (kprobes disarmed, a loop device over protected data)" },
 };
 
 const char *rule_summary(int rule, int login)

@@ -435,7 +435,8 @@ void rules_event(struct rules *r, const struct event *e)
 				hardlink(r, e);
 		} else if (e->kind == DAUDIT_ALERT_LOGINUID ||
 			   e->kind == DAUDIT_ALERT_KPROBES ||
-			   e->kind == DAUDIT_ALERT_ACTOR) {
+			   e->kind == DAUDIT_ALERT_ACTOR ||
+			   e->kind == DAUDIT_ALERT_LOOP) {
 			if (enabled(r, RULE_TAMPER))
 				tamper(r, e);
 		}

@@ -6,7 +6,9 @@
  * disarms the probes behind mmap, AIO, reflink, link, rename and close
  * accounting); and every alert of kind actor: a process was refused an
  * actor area (not an application of the policy, traced, or code
- * injected), so it tried to attribute its reads to someone else.
+ * injected), so it tried to attribute its reads to someone else; and
+ * every alert of kind loop: root set up a loop device over a protected
+ * file, whose reads through the device no process makes.
  * Evidence: the alert.
  */
 #include <inttypes.h>
@@ -28,6 +30,12 @@ void tamper(struct rules *r, const struct event *e)
 			 "%s (uid %" PRIu32 ") was refused the declaration of actors: %s",
 			 e->path && *e->path ? e->path : "an unknown executable",
 			 e->subj->uid, e->dest ? e->dest : "");
+	else if (e->kind == DAUDIT_ALERT_LOOP)
+		snprintf(f->detail, sizeof(f->detail),
+			 "set up loop device %s over %s (uid %" PRIu32 ")",
+			 e->dest && *e->dest ? e->dest : "(unknown)",
+			 e->path && *e->path ? e->path : "a protected file",
+			 e->subj->uid);
 	else
 		snprintf(f->detail, sizeof(f->detail),
 			 "wrote '%s' to kprobes/enabled%s",
