@@ -427,17 +427,12 @@ static noinline void sys_exit_x64(struct pt_regs *regs, long ret, int nr)
  */
 static noinline void mark_source(unsigned int fd)
 {
-	struct daudit_policy *p;
-	struct daudit_fentry *fe = NULL;
 	struct file *file;
 
 	daudit_syscall_probe_enter();
-	p = daudit_policy_current();
-	file = p ? file_to_check(fd) : NULL;
+	file = file_to_check(fd);
 	if (file)
-		fe = daudit_fcache_get(p, file, false, fd);
-	if (fe)
-		daudit_session_mark_early(p, fe, current);
+		daudit_hook_mark_early(file, false, fd, current);
 	daudit_syscall_probe_exit();
 }
 

@@ -275,18 +275,13 @@ static int do_splice_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct splice_call *c = (void *)ri->data;
 	struct io_kiocb *r;
-	struct daudit_policy *p;
-	struct daudit_fentry *fe;
 
 	if (!(current->flags & PF_IO_WORKER))
 		return 1;
 	r = req_slot_mine(splice_slots);
 	c->in = (void *)regs_get_kernel_argument(regs, 0);
 	c->task = r && r->task ? r->task : current;
-	p = daudit_policy_current();
-	fe = p ? daudit_fcache_get(p, c->in, true, -1) : NULL;
-	if (fe)
-		daudit_session_mark_early(p, fe, c->task);
+	daudit_hook_mark_early(c->in, true, -1, c->task);
 	return 0;
 }
 

@@ -105,6 +105,22 @@ static inline void daudit_hook_read(struct file *file, bool pinned, int fd,
 		daudit_hook_read_in(p, file, pinned, fd, task, io);
 }
 
+/*
+ * Mark @task's session for egress before it reads @file, if that is
+ * protected data (the copies inside the kernel, whose output another
+ * process can take before the read is counted).  Same context.
+ */
+static inline void daudit_hook_mark_early(struct file *file, bool pinned,
+					  int fd, struct task_struct *task)
+{
+	struct daudit_policy *p = daudit_policy_current();
+	struct daudit_fentry *fe;
+
+	fe = p ? daudit_fcache_get(p, file, pinned, fd) : NULL;
+	if (fe)
+		daudit_session_mark_early(p, fe, task);
+}
+
 void daudit_hook_write(struct file *file, bool pinned, int fd,
 		       struct task_struct *task, struct daudit_io *io);
 
