@@ -48,6 +48,18 @@ setup() {
 	drain_records /dev/null
 }
 
+# A test that fails half-way must not leave the next one without the
+# module or with the application dropped from the policy.
+teardown() {
+	if [ ! -e /sys/module/daudit ]; then
+		load_module
+		load_policy
+	elif [ -e /tmp/actors-noapp.conf ]; then
+		daudit policy load /tmp/actors-full.conf
+	fi
+	rm -f /tmp/actors-noapp.conf
+}
+
 # app_as MODE ARGS...: the application, as a daemon account (no login).
 app_as() {
 	as_daemon daemon "$APP" "$@"
@@ -177,19 +189,22 @@ sum_actor() {
 @test "a policy reload that drops the application stops its declarations at once" {
 	coproc APPW { app_as wait emp-10 "$FILE"; }
 	pid=$APPW_PID
-	read -r line <&"${APPW[0]}"
+	coproc_fds APPW "${APPW[@]}"
+	read -r line <&"$APPW_R"
 	echo "$line" | grep -qx 'status=1'
-	read -r line <&"${APPW[0]}"
-	read -r line <&"${APPW[0]}"
+	read -r line <&"$APPW_R"
+	read -r line <&"$APPW_R"
 	[ "$line" = ready ]
 	[ "$(daudit status --format json | jq .actor_threads)" -eq 1 ]
 	grep -v "app $APP" /tmp/actors-full.conf >/tmp/actors-noapp.conf
 	daudit policy load /tmp/actors-noapp.conf
 	[ "$(daudit status --format json | jq .actor_threads)" -eq 0 ]
-	echo go >&"${APPW[1]}"
-	cat <&"${APPW[0]}"
+	echo go >&"$APPW_W"
+	cat <&"$APPW_R"
+	exec {APPW_R}<&- {APPW_W}>&-
 	wait "$pid"
 	daudit policy load /tmp/actors-full.conf
+	rm /tmp/actors-noapp.conf
 	drain_records
 	[ "$(sum_actor emp-10)" -eq 1000000 ]
 	[ "$(sum_actor -)" -eq 1000000 ]
@@ -198,16 +213,18 @@ sum_actor() {
 @test "a declaring application does not keep the module from unloading" {
 	coproc APPW { app_as wait emp-11 "$FILE"; }
 	pid=$APPW_PID
-	read -r line <&"${APPW[0]}"
+	coproc_fds APPW "${APPW[@]}"
+	read -r line <&"$APPW_R"
 	echo "$line" | grep -qx 'status=1'
-	read -r line <&"${APPW[0]}"
-	read -r line <&"${APPW[0]}"
+	read -r line <&"$APPW_R"
+	read -r line <&"$APPW_R"
 	[ "$line" = ready ]
 	[ "$(daudit status --format json | jq .actor_threads)" -eq 1 ]
 	rmmod daudit
 	# The application keeps serving without the module.
-	echo go >&"${APPW[1]}"
-	out=$(cat <&"${APPW[0]}")
+	echo go >&"$APPW_W"
+	out=$(cat <&"$APPW_R")
+	exec {APPW_R}<&- {APPW_W}>&-
 	echo "$out"
 	wait "$pid"
 	echo "$out" | grep -q '^phase=after actor=emp-11 bytes=1000000 '

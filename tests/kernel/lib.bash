@@ -204,3 +204,14 @@ stop_bg() {
 	[ -n "$pid" ] && wait "$pid" 2>/dev/null
 	return 0
 }
+
+# coproc_fds NAME "${NAME[@]}": copy coprocess NAME's descriptors to NAME_R
+# (its output) and NAME_W (its input). Bash closes its own copies, and
+# unsets NAME, as soon as it reaps the coprocess: a coprocess that ends
+# right after its last line would otherwise race the test's read of it.
+coproc_fds() {
+	local r w
+	exec {r}<&"$2" {w}>&"$3"
+	printf -v "$1_R" %s "$r"
+	printf -v "$1_W" %s "$w"
+}

@@ -47,9 +47,11 @@ teardown_file() {
 @test "read returns whole records; poll wakes a follower when one arrives" {
 	drain_records /dev/null
 	coproc MON { exec daudit monitor --follow --count 1 --type file_read; }
+	coproc_fds MON "${MON[@]}"
 	sleep 1
 	as_user alice cat /srv/customers/2026/phones.csv >/dev/null
-	read -r -t 30 line <&"${MON[0]}"
+	read -r -t 30 line <&"$MON_R"
+	exec {MON_R}<&- {MON_W}>&-
 	echo "$line" | jq -e '.file.path == "/srv/customers/2026/phones.csv"'
 	wait || true
 }
