@@ -56,8 +56,9 @@ static noinline long long off_ptr(unsigned long uptr, long bytes)
  * A read of @file, @fd in current's table, that the first level
  * (fcache.h) does not know: find out, and account it.
  */
-static noinline void read_slow(struct file *file, unsigned long fd,
-			       long bytes, long long off, u32 path)
+static noinline void read_slow(struct file *file, bool pinned,
+			       unsigned long fd, long bytes, long long off,
+			       u32 path)
 {
 	struct daudit_policy *p = daudit_policy_current();
 	struct daudit_io io = {
@@ -67,11 +68,11 @@ static noinline void read_slow(struct file *file, unsigned long fd,
 	};
 
 	if (!p) {
-		daudit_fcache_no_policy(file, false, fd);
+		daudit_fcache_no_policy(file, pinned, fd);
 		return;
 	}
 	io.off = start_of(file, off, bytes);
-	daudit_hook_read_in(p, file, false, fd, current, &io);
+	daudit_hook_read_in(p, file, pinned, fd, current, &io);
 }
 
 /*
@@ -85,6 +86,25 @@ static __always_inline struct file *file_to_check(unsigned long fd)
 	return file && !daudit_fcache_unprotected(file) ? file : NULL;
 }
 
+/*
+ * A swap or a claim is pending (hook_fdswap.c), and current read @fd,
+ * which names @file now (looked up first: a swap that changed the table
+ * before the lookup is seen by the test that follows it).  If @fd's
+ * protected file was swapped out while the read ran, the bytes are that
+ * file's.  Returns true when counted so.
+ */
+static noinline bool read_claimed(unsigned long fd, long bytes,
+				  long long off, u32 path)
+{
+	struct file *file = daudit_claim_take(fd);
+
+	if (!file)
+		return false;
+	read_slow(file, true, -1, bytes, off, path | DAUDIT_PATH_FD_SWAPPED);
+	daudit_claim_put(file);
+	return true;
+}
+
 static notrace daudit_nocanary void on_read(unsigned long fd, long bytes,
 					    long long off, u32 path)
 {
@@ -92,8 +112,11 @@ static notrace daudit_nocanary void on_read(unsigned long fd, long bytes,
 
 	daudit_syscall_probe_enter();
 	file = file_to_check(fd);
+	if (unlikely(READ_ONCE(daudit_claims_pending)) &&
+	    read_claimed(fd, bytes, off, path))
+		file = NULL;
 	if (file)
-		read_slow(file, fd, bytes, off, path);
+		read_slow(file, false, fd, bytes, off, path);
 	daudit_syscall_probe_exit();
 }
 
@@ -111,6 +134,17 @@ static notrace daudit_nocanary void on_io(unsigned long fd, long bytes,
 
 	daudit_syscall_probe_enter();
 	file = fd_file_rcu(fd);
+	if (!write && unlikely(READ_ONCE(daudit_claims_pending))) {
+		/* After the lookup, as in on_read(). */
+		struct file *over = daudit_claim_take(fd);
+
+		if (over) {
+			io.path |= DAUDIT_PATH_FD_SWAPPED;
+			daudit_hook_read(over, true, -1, current, &io);
+			daudit_claim_put(over);
+			file = NULL;
+		}
+	}
 	if (file) {
 		if (write)
 			daudit_hook_write(file, false, fd, current, &io);
@@ -246,13 +280,14 @@ static noinline void on_ioctl(unsigned int fd, unsigned int cmd,
  * si, di, bp.  64-bit offsets come in two halves.
  */
 enum {
-	IA32_read = 3, IA32_write = 4, IA32_ioctl = 54, IA32_readv = 145,
-	IA32_writev = 146,
+	IA32_read = 3, IA32_write = 4, IA32_close = 6, IA32_ioctl = 54,
+	IA32_dup2 = 63, IA32_readv = 145, IA32_writev = 146,
 	IA32_pread64 = 180, IA32_pwrite64 = 181, IA32_sendfile = 187,
 	IA32_mmap2 = 192, IA32_sendfile64 = 239, IA32_splice = 313,
 	IA32_preadv = 333, IA32_pwritev = 334, IA32_sendto = 369,
 	IA32_sendmsg = 370, IA32_recvfrom = 371, IA32_recvmsg = 372,
-	IA32_copy_file_range = 377, IA32_preadv2 = 378, IA32_pwritev2 = 379,
+	IA32_dup3 = 330, IA32_copy_file_range = 377, IA32_preadv2 = 378,
+	IA32_pwritev2 = 379,
 };
 
 static long long ia32_off(struct pt_regs *regs)
@@ -421,6 +456,71 @@ static noinline void sys_exit_x64(struct pt_regs *regs, long ret, int nr)
 	}
 }
 
+/**
+ * daudit_syscall_read_fd - the descriptor @t's syscall reads, if it reads.
+ * @t: a task; its saved registers name its syscall while it is in one,
+ *     and its last one while it runs in user space.
+ *
+ * Return: the descriptor, or -1 if the syscall is not one of the reads
+ * the sys_exit probe counts by descriptor.
+ */
+int daudit_syscall_read_fd(struct task_struct *t)
+{
+	const struct pt_regs *regs = task_pt_regs(t);
+	long nr = READ_ONCE(regs->orig_ax);
+	int fd = -1;
+
+	if (READ_ONCE(task_thread_info(t)->status) & TS_COMPAT) {
+		switch (nr) {
+		case IA32_read: case IA32_pread64: case IA32_readv:
+		case IA32_preadv: case IA32_preadv2: case IA32_splice:
+		case IA32_copy_file_range: case IA32_recvfrom:
+		case IA32_recvmsg:
+			fd = (u32)READ_ONCE(regs->bx);
+			break;
+		case IA32_sendfile: case IA32_sendfile64:
+			fd = (u32)READ_ONCE(regs->cx);
+			break;
+		}
+		return fd < 0 ? -1 : fd;
+	}
+	switch (nr) {
+	case __NR_read: case __NR_pread64: case __NR_readv: case __NR_preadv:
+	case __NR_preadv2: case __NR_splice: case __NR_copy_file_range:
+	case __NR_recvfrom: case __NR_recvmsg: case __NR_recvmmsg:
+		fd = READ_ONCE(regs->di);
+		break;
+	case __NR_sendfile:
+		fd = READ_ONCE(regs->si);
+		break;
+	}
+	return fd < 0 ? -1 : fd;
+}
+
+/**
+ * daudit_syscall_closed_fd - the descriptor current's syscall replaces.
+ *
+ * Return: close()'s, or dup2()'s and dup3()'s new one; -1 for any other
+ * syscall (close_range(), io_uring): any descriptor.
+ */
+int daudit_syscall_closed_fd(void)
+{
+	const struct pt_regs *regs = current_pt_regs();
+	int nr = syscall_get_nr(current, (struct pt_regs *)regs), fd = -1;
+
+	if (in_ia32_syscall()) {
+		if (nr == IA32_close)
+			fd = (u32)regs->bx;
+		else if (nr == IA32_dup2 || nr == IA32_dup3)
+			fd = (u32)regs->cx;
+	} else if (nr == __NR_close) {
+		fd = regs->di;
+	} else if (nr == __NR_dup2 || nr == __NR_dup3) {
+		fd = regs->si;
+	}
+	return fd < 0 ? -1 : fd;
+}
+
 /*
  * A protected source of sendfile, splice or copy_file_range marks its
  * reader's login session before a byte moves (below).
@@ -447,34 +547,30 @@ static noinline void mark_source(unsigned int fd)
  * costs nothing to any other syscall, where a sys_enter probe would be
  * passed by every one.
  */
-static const struct pt_regs *user_regs(struct pt_regs *regs)
-{
-	return (const struct pt_regs *)regs_get_kernel_argument(regs, 0);
-}
 
 /* sendfile(out_fd, in_fd, ...) */
 static int sendfile_pre(struct kprobe *kp, struct pt_regs *regs)
 {
-	mark_source(user_regs(regs)->si);
+	mark_source(daudit_user_regs(regs)->si);
 	return 0;
 }
 
 /* splice(fd_in, ...), copy_file_range(fd_in, ...) */
 static int splice_pre(struct kprobe *kp, struct pt_regs *regs)
 {
-	mark_source(user_regs(regs)->di);
+	mark_source(daudit_user_regs(regs)->di);
 	return 0;
 }
 
 static int ia32_sendfile_pre(struct kprobe *kp, struct pt_regs *regs)
 {
-	mark_source((u32)user_regs(regs)->cx);
+	mark_source((u32)daudit_user_regs(regs)->cx);
 	return 0;
 }
 
 static int ia32_splice_pre(struct kprobe *kp, struct pt_regs *regs)
 {
-	mark_source((u32)user_regs(regs)->bx);
+	mark_source((u32)daudit_user_regs(regs)->bx);
 	return 0;
 }
 
@@ -500,6 +596,8 @@ struct kprobe daudit_kp_copies[DAUDIT_KP_COPIES] = {
 static noinline __noipa void sys_exit_other(void *data, struct pt_regs *regs,
 					    long ret)
 {
+	if (unlikely(READ_ONCE(daudit_claims_pending)))
+		daudit_claims_sys_exit(daudit_syscall_read_fd(current) >= 0);
 	if (unlikely(in_ia32_syscall()))
 		sys_exit_ia32(regs, ret);
 	else
@@ -514,13 +612,39 @@ static noinline __noipa void read_miss(void *data, struct pt_regs *regs,
 				       long ret, struct file *file)
 {
 	if (likely(!in_ia32_syscall()))
-		read_slow(file, regs->di, ret, OFF_FPOS, DAUDIT_PATH_READ);
+		read_slow(file, false, regs->di, ret, OFF_FPOS,
+			  DAUDIT_PATH_READ);
 }
 
-/* A syscall that returned 0: only a successful ioctl is of interest. */
-static noinline void sys_exit_zero(struct pt_regs *regs)
+/*
+ * A read(2) while a swap or a claim is pending: @file, looked up first, or
+ * the file a claim or swap names (on_read()).  Number 0 is also a 32-bit
+ * process's restart_syscall, no read.  The probe's arguments, as for
+ * read_miss().
+ */
+static noinline __noipa void read_pending(void *data, struct pt_regs *regs,
+					  long ret, struct file *file)
+{
+	if (unlikely(in_ia32_syscall()))
+		daudit_claims_sys_exit(false);
+	else if (!read_claimed(regs->di, ret, OFF_FPOS, DAUDIT_PATH_READ) &&
+		 file)
+		read_slow(file, false, regs->di, ret, OFF_FPOS,
+			  DAUDIT_PATH_READ);
+}
+
+/*
+ * A syscall that returned 0 or failed: only a successful ioctl is of
+ * interest, and a pending swap or claim (hook_fdswap.c).
+ */
+static noinline void sys_exit_nonpos(struct pt_regs *regs, long ret)
 {
 	int nr = syscall_get_nr(current, regs);
+
+	if (unlikely(READ_ONCE(daudit_claims_pending)))
+		daudit_claims_sys_exit(false);
+	if (ret)
+		return;
 
 	if (unlikely(in_ia32_syscall())) {
 		if (nr == IA32_ioctl)
@@ -537,9 +661,11 @@ static noinline void sys_exit_zero(struct pt_regs *regs)
  * @ret: its return value.
  *
  * A read(2) of a file known unprotected returns here, without a stack
- * frame: the descriptor lookup and the first level's two compares
- * (fcache.h).  Number 0 is also a 32-bit process's restart_syscall: the
- * same early return is right for it, and read_miss() tells the two apart.
+ * frame: the descriptor lookup, one word tested (a swap or claim pending,
+ * hook_fdswap.c: after the lookup, never before) and the first level's
+ * two compares (fcache.h).  Number 0 is also a 32-bit process's
+ * restart_syscall: the same early return is right for it, and
+ * read_miss() tells the two apart.
  */
 notrace daudit_nocanary void daudit_probe_sys_exit(void *data,
 						   struct pt_regs *regs,
@@ -548,14 +674,16 @@ notrace daudit_nocanary void daudit_probe_sys_exit(void *data,
 	struct file *file;
 
 	if (ret <= 0) {
-		if (!ret)
-			sys_exit_zero(regs);
+		if (!ret || unlikely(READ_ONCE(daudit_claims_pending)))
+			sys_exit_nonpos(regs, ret);
 		return;
 	}
 	if (likely(syscall_get_nr(current, regs) == __NR_read)) {
 		daudit_syscall_probe_enter();
 		file = file_to_check(regs->di);
-		if (file)
+		if (unlikely(READ_ONCE(daudit_claims_pending)))
+			read_pending(data, regs, ret, file);
+		else if (file)
 			read_miss(data, regs, ret, file);
 		daudit_syscall_probe_exit();
 		return;

@@ -34,6 +34,10 @@ static struct kprobe *kps[] = {
 	&daudit_kp_copies[0], &daudit_kp_copies[1], &daudit_kp_copies[2],
 	&daudit_kp_copies[3], &daudit_kp_copies[4], &daudit_kp_copies[5],
 	&daudit_kp_copies[6],
+	&daudit_kp_swaps[0], &daudit_kp_swaps[1], &daudit_kp_swaps[2],
+	&daudit_kp_swaps[3], &daudit_kp_swaps[4], &daudit_kp_swaps[5],
+	&daudit_kp_filp_close,
+	&daudit_kp_fput_sync,
 };
 
 static struct kretprobe *krps[] = {
@@ -113,7 +117,7 @@ int daudit_hooks_init(void)
  */
 u64 daudit_hooks_missed(void)
 {
-	u64 n = daudit_uring_missed();
+	u64 n = daudit_uring_missed() + daudit_claims_missed();
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(kps); i++)
@@ -129,4 +133,5 @@ void daudit_hooks_exit(void)
 	unregister_kretprobes(krps, ARRAY_SIZE(krps));
 	unregister_kprobes(kps, ARRAY_SIZE(kps));
 	synchronize_rcu();
+	daudit_claims_exit();
 }

@@ -27,6 +27,23 @@ u64 daudit_hooks_missed(void);
 void daudit_probe_sys_exit(void *data, struct pt_regs *regs, long ret);
 #define DAUDIT_KP_COPIES 7
 extern struct kprobe daudit_kp_copies[DAUDIT_KP_COPIES];
+int daudit_syscall_read_fd(struct task_struct *t);
+int daudit_syscall_closed_fd(void);
+/*
+ * hook_fdswap.c: a protected file swapped out of a descriptor while
+ * another thread reads it; claims on it for the readers' sys_exit.
+ */
+#define DAUDIT_KP_SWAPS 6
+extern struct kprobe daudit_kp_swaps[DAUDIT_KP_SWAPS];
+extern struct kprobe daudit_kp_filp_close;
+extern struct kprobe daudit_kp_fput_sync;
+extern int daudit_claims_pending;
+void daudit_claims_sys_exit(bool reading);
+struct file *daudit_claim_take(int fd);
+void daudit_claim_put(struct file *file);
+void daudit_claim_task_gone(struct task_struct *t);
+u64 daudit_claims_missed(void);
+void daudit_claims_exit(void);
 /* hook_uring.c: io_uring:io_uring_complete; reads that post no CQE. */
 void daudit_probe_uring_complete(void *data, void *ctx, void *req,
 				 u64 user_data, int res, unsigned int cflags,
@@ -119,6 +136,15 @@ static inline void daudit_hook_mark_early(struct file *file, bool pinned,
 	fe = p ? daudit_fcache_get(p, file, pinned, fd) : NULL;
 	if (fe)
 		daudit_session_mark_early(p, fe, task);
+}
+
+/*
+ * A kprobe on a syscall's entry point (__x64_sys_*, __ia32_sys_*): its one
+ * argument, the caller's saved registers.
+ */
+static inline const struct pt_regs *daudit_user_regs(struct pt_regs *regs)
+{
+	return (const struct pt_regs *)regs_get_kernel_argument(regs, 0);
 }
 
 void daudit_hook_write(struct file *file, bool pinned, int fd,

@@ -53,7 +53,7 @@
 #include <linux/ioctl.h>
 
 #define DAUDIT_ABI_MAJOR	1U
-#define DAUDIT_ABI_MINOR	4U
+#define DAUDIT_ABI_MINOR	5U
 
 #define DAUDIT_DEVICE_NAME	"daudit"
 #define DAUDIT_DEVICE_PATH	"/dev/daudit"
@@ -532,6 +532,12 @@ struct daudit_rec_process {
 #define DAUDIT_PATH_URING_OTHER		(1U << 12)
 #define DAUDIT_PATH_AIO			(1U << 13)	/* io_submit PREAD(V) */
 #define DAUDIT_PATH_REFLINK		(1U << 14)	/* FICLONE(RANGE), ABI 1.2 */
+/*
+ * ABI 1.5: a read whose descriptor another thread replaced (dup2, close)
+ * while it ran: counted for the file swapped out (with the read's own
+ * path bit), not the one the descriptor names now.
+ */
+#define DAUDIT_PATH_FD_SWAPPED		(1U << 15)
 /* Socket reads (daudit_rec_sock.paths). */
 #define DAUDIT_PATH_RECV		(1U << 16)	/* recv, recvfrom */
 #define DAUDIT_PATH_RECVMSG		(1U << 17)

@@ -145,6 +145,44 @@ aio_file() {
 	expect_read_by '.event.action == "socket-read" and .server.port == 5565' 200000 aio
 }
 
+# fdswap_read READ SWAP: alice reads a protected file for 3 s with READ
+# through a descriptor that another of her threads keeps swapping for
+# /dev/null with SWAP (fdswap): every byte she obtained is recorded for
+# the file, hers, and the reads that ended with the descriptor elsewhere
+# carry read path "fd_swapped".  Before, none of them was recorded.
+fdswap_read() {
+	local f=$DATA/accounts.db sel out got size
+	size=$(stat -c %s "$f")
+	out=$(as_user alice fdswap "$f" 3 "$1" "$2")
+	echo "$out"
+	echo "$out" | grep -q ' same=yes$'
+	got=$(echo "$out" | sed -n 's/^bytes=\([0-9]*\) .*/\1/p')
+	[ "$got" -gt 0 ]
+	drain_records
+	sel=".event.action == \"file-read\" and .file.path == \"$f\" and .process.name == \"fdswap\""
+	echo "# $1/$2: recorded $(sum_where "$sel") bytes; obtained $got ($out), and $size read once first" >&3
+	[ "$(sum_where "$sel")" -eq $((got + size)) ]
+	[ "$(records_where "$sel" | jq -r .user.audit.id | sort -u)" = "$(uid_of alice)" ]
+	records_where "$sel" | jq -r '.daudit.read_paths[]' | sort -u | grep -qx fd_swapped
+	[ "$(daudit status --format json | jq .probes_missed)" -eq 0 ]
+}
+
+@test "a descriptor swapped for /dev/null by dup2 from another thread during pread: every byte recorded" {
+	fdswap_read pread dup2
+}
+
+@test "a descriptor swapped for /dev/null by dup2 from another thread during 4 KiB preads: every byte recorded" {
+	fdswap_read pread4k dup2
+}
+
+@test "a descriptor closed and reopened by another thread during read(2): every byte recorded" {
+	fdswap_read read close
+}
+
+@test "a descriptor swapped for /dev/null by dup2 from another thread during readv: every byte recorded" {
+	fdswap_read readv dup2
+}
+
 # uring_file MODE PATHS: a protected file read by alice with uring-read
 # MODE: exact bytes, her login user, read paths PATHS.  What uring-read
 # printed is left in /tmp/uring-read.out.

@@ -450,8 +450,11 @@ static void names_of_types_reasons_and_paths(void **state)
 			    "read,mmap,io_uring_other");
 	/* Bits no module sets yet are left out. */
 	assert_string_equal(rec_paths_str(DAUDIT_PATH_RECV | DAUDIT_PATH_URING_SEND |
-					  (1U << 15) | (1U << 31), buf, sizeof(buf)),
+					  (1U << 27) | (1U << 31), buf, sizeof(buf)),
 			    "recv,io_uring_send");
+	assert_string_equal(rec_paths_str(DAUDIT_PATH_PREAD |
+					  DAUDIT_PATH_FD_SWAPPED, buf, sizeof(buf)),
+			    "pread,fd_swapped");
 	assert_string_equal(rec_paths_str(DAUDIT_PATH_AIO, buf, sizeof(buf)), "aio");
 	assert_string_equal(rec_paths_str(DAUDIT_PATH_REFLINK, buf, sizeof(buf)),
 			    "reflink");

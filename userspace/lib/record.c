@@ -257,7 +257,7 @@ const char *rec_paths_str(uint32_t paths, char *buf, size_t len)
 		"read", "pread", "readv", "preadv", "preadv2", "sendfile",
 		"splice", "copy_file_range", "io_uring_read", "io_uring_readv",
 		"io_uring_read_fixed", "mmap", "io_uring_other", "aio", "reflink",
-		NULL, "recv", "recvmsg", "recvmmsg", "io_uring_recv", "write",
+		"fd_swapped", "recv", "recvmsg", "recvmmsg", "io_uring_recv", "write",
 		"writev", "send", "sendmsg", "sendmmsg", "io_uring_write",
 		"io_uring_send",
 	};
