@@ -67,12 +67,11 @@ static DEFINE_SPINLOCK(claims_lock);
 /* Every change of claims[] and swaps[]: for the lockless look at sys_exit. */
 static seqcount_spinlock_t claims_seq =
 	SEQCNT_SPINLOCK_ZERO(claims_seq, &claims_lock);
-int daudit_claims_pending __read_mostly;
 static u64 claims_missed;
 
 static void pending_add(int n)
 {
-	WRITE_ONCE(daudit_claims_pending, daudit_claims_pending + n);
+	atomic_add(n, &daudit_exit_work);
 }
 
 /*
@@ -442,7 +441,7 @@ void daudit_claim_task_gone(struct task_struct *t)
 	struct file *file = NULL;
 	int i;
 
-	if (!READ_ONCE(daudit_claims_pending))
+	if (!atomic_read(&daudit_exit_work))
 		return;
 	swap_end(t, false);
 	spin_lock(&claims_lock);
@@ -474,10 +473,11 @@ void daudit_claims_exit(void)
 		if (claims[i].task)
 			fput(unclaim_at(&claims[i]));
 	for (i = 0; i < DAUDIT_SWAPS; i++) {
-		if (swaps[i].task)
-			fput(swaps[i].file);
+		if (!swaps[i].task)
+			continue;
+		fput(swaps[i].file);
 		swaps[i].task = NULL;
 		swaps[i].file = NULL;
+		pending_add(-1);
 	}
-	daudit_claims_pending = 0;
 }

@@ -32,6 +32,7 @@ void daudit_probe_exec(void *data, struct task_struct *p, pid_t old_pid,
 void daudit_probe_exit(void *data, struct task_struct *p)
 {
 	daudit_claim_task_gone(p);
+	daudit_aio_task_gone(p);
 	daudit_actor_task_gone(p);
 	daudit_proc_exit(p);
 }

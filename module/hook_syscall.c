@@ -24,6 +24,19 @@
 
 #define OFF_FPOS	(-1LL)	/* the read used and moved the file position */
 
+atomic_t daudit_exit_work = ATOMIC_INIT(0);
+
+/*
+ * Something waits for a task's sys_exit (daudit_exit_work): current's,
+ * perhaps.  @reading: its syscall is a read that returned data (its claim
+ * is taken after its descriptor lookup, by read_claimed()).
+ */
+static noinline void exit_work(bool reading)
+{
+	daudit_claims_sys_exit(reading);
+	daudit_aio_sys_exit();
+}
+
 static struct file *fd_file_rcu(unsigned int fd)
 {
 	struct files_struct *files = current->files;
@@ -53,12 +66,13 @@ static noinline long long off_ptr(unsigned long uptr, long bytes)
 }
 
 /*
- * A read of @file, @fd in current's table, that the first level
- * (fcache.h) does not know: find out, and account it.
+ * A read of @file, held by the caller (@pinned) or else @fd in current's
+ * table, that the first level (fcache.h) does not know: find out, and
+ * account it.
  */
-static noinline void read_slow(struct file *file, bool pinned,
-			       unsigned long fd, long bytes, long long off,
-			       u32 path)
+static __always_inline void read_account(struct file *file, bool pinned,
+					 unsigned long fd, long bytes,
+					 long long off, u32 path)
 {
 	struct daudit_policy *p = daudit_policy_current();
 	struct daudit_io io = {
@@ -73,6 +87,13 @@ static noinline void read_slow(struct file *file, bool pinned,
 	}
 	io.off = start_of(file, off, bytes);
 	daudit_hook_read_in(p, file, pinned, fd, current, &io);
+}
+
+/* The per-read slow path: @file, @fd in current's table. */
+static noinline void read_slow(struct file *file, unsigned long fd,
+			       long bytes, long long off, u32 path)
+{
+	read_account(file, false, fd, bytes, off, path);
 }
 
 /*
@@ -100,7 +121,7 @@ static noinline bool read_claimed(unsigned long fd, long bytes,
 
 	if (!file)
 		return false;
-	read_slow(file, true, -1, bytes, off, path | DAUDIT_PATH_FD_SWAPPED);
+	read_account(file, true, -1, bytes, off, path | DAUDIT_PATH_FD_SWAPPED);
 	daudit_claim_put(file);
 	return true;
 }
@@ -112,11 +133,11 @@ static notrace daudit_nocanary void on_read(unsigned long fd, long bytes,
 
 	daudit_syscall_probe_enter();
 	file = file_to_check(fd);
-	if (unlikely(READ_ONCE(daudit_claims_pending)) &&
+	if (unlikely(atomic_read(&daudit_exit_work)) &&
 	    read_claimed(fd, bytes, off, path))
 		file = NULL;
 	if (file)
-		read_slow(file, false, fd, bytes, off, path);
+		read_slow(file, fd, bytes, off, path);
 	daudit_syscall_probe_exit();
 }
 
@@ -134,7 +155,7 @@ static notrace daudit_nocanary void on_io(unsigned long fd, long bytes,
 
 	daudit_syscall_probe_enter();
 	file = fd_file_rcu(fd);
-	if (!write && unlikely(READ_ONCE(daudit_claims_pending))) {
+	if (!write && unlikely(atomic_read(&daudit_exit_work))) {
 		/* After the lookup, as in on_read(). */
 		struct file *over = daudit_claim_take(fd);
 
@@ -596,8 +617,8 @@ struct kprobe daudit_kp_copies[DAUDIT_KP_COPIES] = {
 static noinline __noipa void sys_exit_other(void *data, struct pt_regs *regs,
 					    long ret)
 {
-	if (unlikely(READ_ONCE(daudit_claims_pending)))
-		daudit_claims_sys_exit(daudit_syscall_read_fd(current) >= 0);
+	if (unlikely(atomic_read(&daudit_exit_work)))
+		exit_work(daudit_syscall_read_fd(current) >= 0);
 	if (unlikely(in_ia32_syscall()))
 		sys_exit_ia32(regs, ret);
 	else
@@ -612,8 +633,7 @@ static noinline __noipa void read_miss(void *data, struct pt_regs *regs,
 				       long ret, struct file *file)
 {
 	if (likely(!in_ia32_syscall()))
-		read_slow(file, false, regs->di, ret, OFF_FPOS,
-			  DAUDIT_PATH_READ);
+		read_slow(file, regs->di, ret, OFF_FPOS, DAUDIT_PATH_READ);
 }
 
 /*
@@ -625,24 +645,27 @@ static noinline __noipa void read_miss(void *data, struct pt_regs *regs,
 static noinline __noipa void read_pending(void *data, struct pt_regs *regs,
 					  long ret, struct file *file)
 {
-	if (unlikely(in_ia32_syscall()))
-		daudit_claims_sys_exit(false);
-	else if (!read_claimed(regs->di, ret, OFF_FPOS, DAUDIT_PATH_READ) &&
-		 file)
-		read_slow(file, false, regs->di, ret, OFF_FPOS,
-			  DAUDIT_PATH_READ);
+	if (unlikely(in_ia32_syscall())) {
+		exit_work(false);
+		return;
+	}
+	exit_work(true);
+	if (!read_claimed(regs->di, ret, OFF_FPOS, DAUDIT_PATH_READ) && file)
+		read_slow(file, regs->di, ret, OFF_FPOS, DAUDIT_PATH_READ);
 }
 
 /*
  * A syscall that returned 0 or failed: only a successful ioctl is of
- * interest, and a pending swap or claim (hook_fdswap.c).
+ * interest, and a pending swap or claim (hook_fdswap.c).  The probe's
+ * arguments, as for read_miss().
  */
-static noinline void sys_exit_nonpos(struct pt_regs *regs, long ret)
+static noinline __noipa void sys_exit_nonpos(void *data, struct pt_regs *regs,
+					     long ret)
 {
 	int nr = syscall_get_nr(current, regs);
 
-	if (unlikely(READ_ONCE(daudit_claims_pending)))
-		daudit_claims_sys_exit(false);
+	if (unlikely(atomic_read(&daudit_exit_work)))
+		exit_work(false);
 	if (ret)
 		return;
 
@@ -674,17 +697,21 @@ notrace daudit_nocanary void daudit_probe_sys_exit(void *data,
 	struct file *file;
 
 	if (ret <= 0) {
-		if (!ret || unlikely(READ_ONCE(daudit_claims_pending)))
-			sys_exit_nonpos(regs, ret);
+		if (!ret || unlikely(atomic_read(&daudit_exit_work)))
+			sys_exit_nonpos(data, regs, ret);
 		return;
 	}
 	if (likely(syscall_get_nr(current, regs) == __NR_read)) {
 		daudit_syscall_probe_enter();
 		file = file_to_check(regs->di);
-		if (unlikely(READ_ONCE(daudit_claims_pending)))
-			read_pending(data, regs, ret, file);
-		else if (file)
-			read_miss(data, regs, ret, file);
+		if (file) {
+			if (unlikely(atomic_read(&daudit_exit_work)))
+				read_pending(data, regs, ret, file);
+			else
+				read_miss(data, regs, ret, file);
+		} else if (unlikely(atomic_read(&daudit_exit_work))) {
+			read_pending(data, regs, ret, NULL);
+		}
 		daudit_syscall_probe_exit();
 		return;
 	}

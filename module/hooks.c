@@ -29,6 +29,7 @@ static struct kprobe *kps[] = {
 #endif
 	&daudit_kp_uffd,
 	&daudit_kp_aio,
+	&daudit_kp_aio_direct,
 	&daudit_kp_kprobes,
 	&daudit_kp_uring_rw_complete,
 	&daudit_kp_copies[0], &daudit_kp_copies[1], &daudit_kp_copies[2],
@@ -117,7 +118,8 @@ int daudit_hooks_init(void)
  */
 u64 daudit_hooks_missed(void)
 {
-	u64 n = daudit_uring_missed() + daudit_claims_missed();
+	u64 n = daudit_uring_missed() + daudit_claims_missed() +
+		daudit_aio_missed();
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(kps); i++)
@@ -134,4 +136,5 @@ void daudit_hooks_exit(void)
 	unregister_kprobes(kps, ARRAY_SIZE(kps));
 	synchronize_rcu();
 	daudit_claims_exit();
+	daudit_aio_exit();
 }

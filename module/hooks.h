@@ -30,6 +30,13 @@ extern struct kprobe daudit_kp_copies[DAUDIT_KP_COPIES];
 int daudit_syscall_read_fd(struct task_struct *t);
 int daudit_syscall_closed_fd(void);
 /*
+ * Work that waits for some task's next sys_exit: a swap or a claim
+ * (hook_fdswap.c), an AIO read completed away from its submitter
+ * (hook_aio.c).  Nearly always 0: the sys_exit probe tests it, after its
+ * descriptor lookup.
+ */
+extern atomic_t daudit_exit_work;
+/*
  * hook_fdswap.c: a protected file swapped out of a descriptor while
  * another thread reads it; claims on it for the readers' sys_exit.
  */
@@ -37,7 +44,6 @@ int daudit_syscall_closed_fd(void);
 extern struct kprobe daudit_kp_swaps[DAUDIT_KP_SWAPS];
 extern struct kprobe daudit_kp_filp_close;
 extern struct kprobe daudit_kp_fput_sync;
-extern int daudit_claims_pending;
 void daudit_claims_sys_exit(bool reading);
 struct file *daudit_claim_take(int fd);
 void daudit_claim_put(struct file *file);
@@ -74,6 +80,11 @@ extern struct kprobe daudit_kp_pmd;
 extern struct kprobe daudit_kp_uffd;
 /* hook_aio.c: legacy AIO read completions. */
 extern struct kprobe daudit_kp_aio;
+extern struct kprobe daudit_kp_aio_direct;
+void daudit_aio_sys_exit(void);
+void daudit_aio_task_gone(struct task_struct *t);
+u64 daudit_aio_missed(void);
+void daudit_aio_exit(void);
 /* hook_tamper.c: login uid rewritten, kprobes disarmed. */
 extern struct kretprobe daudit_krp_loginuid;
 extern struct kprobe daudit_kp_kprobes;

@@ -7,6 +7,9 @@
  *
  *   aioread pread FILE OUT       IOCB_CMD_PREAD, 64 KiB at a time
  *   aioread preadv FILE OUT      IOCB_CMD_PREADV, two iovecs at a time
+ *   aioread direct FILE OUT      IOCB_CMD_PREAD, 64 KiB at a time, with
+ *                                O_DIRECT: completed from the block
+ *                                layer's interrupt, not the submitter
  *   aioread tcp ADDR:PORT OUT    IOCB_CMD_PREAD on a connected TCP socket
  *                                until the server closes
  */
@@ -80,19 +83,21 @@ static int connect_tcp(const char *spec)
 
 int main(int argc, char **argv)
 {
-	static char buf[CHUNK];
+	static char buf[CHUNK] __attribute__((aligned(4096)));
 	long long total = 0;
-	int fd, ofd, vec, sock;
+	int fd, ofd, vec, sock, direct;
 	long n;
 
 	if (argc != 4 || (strcmp(argv[1], "pread") && strcmp(argv[1], "preadv") &&
-			  strcmp(argv[1], "tcp"))) {
-		fprintf(stderr, "usage: aioread pread|preadv FILE OUT | tcp ADDR:PORT OUT\n");
+			  strcmp(argv[1], "direct") && strcmp(argv[1], "tcp"))) {
+		fprintf(stderr, "usage: aioread pread|preadv|direct FILE OUT | tcp ADDR:PORT OUT\n");
 		return 2;
 	}
 	vec = !strcmp(argv[1], "preadv");
 	sock = !strcmp(argv[1], "tcp");
-	fd = sock ? connect_tcp(argv[2]) : open(argv[2], O_RDONLY);
+	direct = !strcmp(argv[1], "direct");
+	fd = sock ? connect_tcp(argv[2]) :
+		    open(argv[2], O_RDONLY | (direct ? O_DIRECT : 0));
 	if (fd < 0)
 		die(argv[2]);
 	ofd = open(argv[3], O_WRONLY | O_CREAT | O_TRUNC, 0644);

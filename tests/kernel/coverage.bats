@@ -137,6 +137,17 @@ aio_file() {
 	aio_file preadv
 }
 
+@test "legacy AIO: io_submit IOCB_CMD_PREAD with O_DIRECT on xfs (completed from the interrupt)" {
+	f=$XFS/prot/direct.bin
+	out=$(as_user alice aioread direct "$f" /tmp/memread.out)
+	echo "$out"
+	cmp "$f" /tmp/memread.out
+	drain_records
+	expect_read_by ".event.action == \"file-read\" and .file.path == \"$f\" and .process.name == \"aioread\"" \
+		"$(stat -c %s "$f")" aio
+	[ "$(daudit status --format json | jq .probes_missed)" -eq 0 ]
+}
+
 @test "legacy AIO: io_submit IOCB_CMD_PREAD on a protected TCP socket" {
 	out=$(as_user alice aioread tcp 127.0.0.1:5565 /tmp/memread.out)
 	echo "$out"
