@@ -15,27 +15,24 @@
  *   the table, the number and the file until the swapping syscall's own
  *   sys_exit.  Meanwhile a read on that number in that table that returns
  *   counts for the file.
- * - A claim: at that sys_exit (and where any other path lets a protected
- *   file leave a shared table while someone else holds it: filp_close()
- *   for close_range() and io_uring's close, __fput_sync() for close(2)
- *   since 6.8), every other thread sharing the table whose saved
- *   registers show a read syscall on the number gets a claim on the file.
- *   Its next sys_exit takes it: a read on that number counts for the
- *   file; any other syscall drops it.
+ * - A claim: at that sys_exit, every other thread sharing the table whose
+ *   saved registers show a read syscall on the number gets a claim on the
+ *   file.  Its next sys_exit takes it: a read on that number counts for
+ *   the file; any other syscall drops it.
  *
  * The swap turns into the claims in one step under the lock, so a read
  * that ends at any moment finds one or the other, provided it looks after
  * its descriptor lookup: the swap is recorded before the table changes,
  * so a lookup that sees the change is followed by a look that sees the
- * swap or its claims (x86 keeps stores, and loads, in order).  Counted reads carry
- * read path "fd_swapped" beside their own.  A thread seen between two
- * reads on the number (its registers still name the last) has its next
- * read of that number counted for the file: over-reporting, never a
- * protected read unseen.  Elsewhere: a close or dup in a table nobody
- * shares leaves at the second compare, and sys_exit tests one word that
- * is 0 unless a swap or a claim is pending, after the descriptor lookup.  Only the fallback probes,
- * for the paths without an entry probe, leave a gap: a read that ends
- * between the table's change and their probe is counted for the new file.
+ * swap or its claims (x86 keeps stores, and loads, in order).  Counted
+ * reads carry read path "fd_swapped" beside their own.  A thread seen
+ * between two reads on the number (its registers still name the last)
+ * has its next read of that number counted for the file: over-reporting,
+ * never a protected read unseen.  Elsewhere: a close or dup in a table
+ * nobody shares leaves at the second compare, and sys_exit tests one word
+ * that is 0 unless a swap or a claim is pending, after the descriptor
+ * lookup.  close_range() and io_uring's close have no probe here: they
+ * name no single number a reader could be matched by (docs/hooks.md).
  */
 #include <linux/fdtable.h>
 #include <linux/file.h>
@@ -134,7 +131,7 @@ static void claim(struct task_struct *t, struct file *file, int fd)
 
 /*
  * Claims for the threads sharing @files, other than current, in a read
- * of @fd (-1: of any number).  Same context.
+ * of @fd.  Same context.
  */
 static void claim_readers(const struct files_struct *files,
 			  struct file *file, int fd)
@@ -148,7 +145,7 @@ static void claim_readers(const struct files_struct *files,
 			continue;
 		sharers++;
 		rfd = daudit_syscall_read_fd(t);
-		if (rfd >= 0 && (fd < 0 || rfd == fd))
+		if (rfd == fd)
 			claim(t, file, rfd);
 	}
 	/* A table shared beyond the thread group (clone(CLONE_FILES)). */
@@ -158,7 +155,7 @@ static void claim_readers(const struct files_struct *files,
 			    READ_ONCE(t->files) != files)
 				continue;
 			rfd = daudit_syscall_read_fd(t);
-			if (rfd >= 0 && (fd < 0 || rfd == fd))
+			if (rfd == fd)
 				claim(t, file, rfd);
 		}
 	}
@@ -283,47 +280,6 @@ struct kprobe daudit_kp_swaps[DAUDIT_KP_SWAPS] = {
 	{ .symbol_name = "__ia32_sys_close", .pre_handler = ia32_close_pre },
 	{ .symbol_name = "__ia32_sys_dup2", .pre_handler = ia32_dup_pre },
 	{ .symbol_name = "__ia32_sys_dup3", .pre_handler = ia32_dup_pre },
-};
-
-/*
- * @file leaves current's table, whose reference it still holds, by a
- * path with no entry probe: claims at once, if someone else holds it.
- */
-static void leaves_table(struct file *file)
-{
-	struct files_struct *files = shared_files();
-
-	if (!files || file_count(file) < 2 || !protected(file))
-		return;
-	spin_lock(&claims_lock);
-	write_seqcount_begin(&claims_seq);
-	claim_readers(files, file, daudit_syscall_closed_fd());
-	write_seqcount_end(&claims_seq);
-	spin_unlock(&claims_lock);
-}
-
-/* filp_close(file, id) */
-static int filp_close_pre(struct kprobe *kp, struct pt_regs *regs)
-{
-	leaves_table((struct file *)regs_get_kernel_argument(regs, 0));
-	return 0;
-}
-
-/* __fput_sync(file): close(2) since 6.8; on 6.1 kernel threads only. */
-static int fput_sync_pre(struct kprobe *kp, struct pt_regs *regs)
-{
-	leaves_table((struct file *)regs_get_kernel_argument(regs, 0));
-	return 0;
-}
-
-struct kprobe daudit_kp_filp_close = {
-	.symbol_name = "filp_close",
-	.pre_handler = filp_close_pre,
-};
-
-struct kprobe daudit_kp_fput_sync = {
-	.symbol_name = "__fput_sync",
-	.pre_handler = fput_sync_pre,
 };
 
 /*

@@ -301,14 +301,13 @@ static noinline void on_ioctl(unsigned int fd, unsigned int cmd,
  * si, di, bp.  64-bit offsets come in two halves.
  */
 enum {
-	IA32_read = 3, IA32_write = 4, IA32_close = 6, IA32_ioctl = 54,
-	IA32_dup2 = 63, IA32_readv = 145, IA32_writev = 146,
+	IA32_read = 3, IA32_write = 4, IA32_ioctl = 54, IA32_readv = 145,
+	IA32_writev = 146,
 	IA32_pread64 = 180, IA32_pwrite64 = 181, IA32_sendfile = 187,
 	IA32_mmap2 = 192, IA32_sendfile64 = 239, IA32_splice = 313,
 	IA32_preadv = 333, IA32_pwritev = 334, IA32_sendto = 369,
 	IA32_sendmsg = 370, IA32_recvfrom = 371, IA32_recvmsg = 372,
-	IA32_dup3 = 330, IA32_copy_file_range = 377, IA32_preadv2 = 378,
-	IA32_pwritev2 = 379,
+	IA32_copy_file_range = 377, IA32_preadv2 = 378, IA32_pwritev2 = 379,
 };
 
 static long long ia32_off(struct pt_regs *regs)
@@ -514,30 +513,6 @@ int daudit_syscall_read_fd(struct task_struct *t)
 	case __NR_sendfile:
 		fd = READ_ONCE(regs->si);
 		break;
-	}
-	return fd < 0 ? -1 : fd;
-}
-
-/**
- * daudit_syscall_closed_fd - the descriptor current's syscall replaces.
- *
- * Return: close()'s, or dup2()'s and dup3()'s new one; -1 for any other
- * syscall (close_range(), io_uring): any descriptor.
- */
-int daudit_syscall_closed_fd(void)
-{
-	const struct pt_regs *regs = current_pt_regs();
-	int nr = syscall_get_nr(current, (struct pt_regs *)regs), fd = -1;
-
-	if (in_ia32_syscall()) {
-		if (nr == IA32_close)
-			fd = (u32)regs->bx;
-		else if (nr == IA32_dup2 || nr == IA32_dup3)
-			fd = (u32)regs->cx;
-	} else if (nr == __NR_close) {
-		fd = regs->di;
-	} else if (nr == __NR_dup2 || nr == __NR_dup3) {
-		fd = regs->si;
 	}
 	return fd < 0 ? -1 : fd;
 }

@@ -37,8 +37,6 @@ static struct kprobe *kps[] = {
 	&daudit_kp_copies[6],
 	&daudit_kp_swaps[0], &daudit_kp_swaps[1], &daudit_kp_swaps[2],
 	&daudit_kp_swaps[3], &daudit_kp_swaps[4], &daudit_kp_swaps[5],
-	&daudit_kp_filp_close,
-	&daudit_kp_fput_sync,
 };
 
 static struct kretprobe *krps[] = {

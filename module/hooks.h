@@ -28,7 +28,6 @@ void daudit_probe_sys_exit(void *data, struct pt_regs *regs, long ret);
 #define DAUDIT_KP_COPIES 7
 extern struct kprobe daudit_kp_copies[DAUDIT_KP_COPIES];
 int daudit_syscall_read_fd(struct task_struct *t);
-int daudit_syscall_closed_fd(void);
 /*
  * Work that waits for some task's next sys_exit: a swap or a claim
  * (hook_fdswap.c), an AIO read completed away from its submitter
@@ -42,8 +41,6 @@ extern atomic_t daudit_exit_work;
  */
 #define DAUDIT_KP_SWAPS 6
 extern struct kprobe daudit_kp_swaps[DAUDIT_KP_SWAPS];
-extern struct kprobe daudit_kp_filp_close;
-extern struct kprobe daudit_kp_fput_sync;
 void daudit_claims_sys_exit(bool reading);
 struct file *daudit_claim_take(int fd);
 void daudit_claim_put(struct file *file);
