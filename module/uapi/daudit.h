@@ -137,8 +137,11 @@ struct daudit_cpu_stats {
  * @cache_full: classifications not cached because the cache was full.
  * @egress_bytes: bytes sent or written by marked sessions to ways out.
  * @probes_missed: probe hits whose handler did not run (a probe hit
- *	while another ran on the CPU, a return probe with no free instance):
- *	reads that may have gone unrecorded (ABI 1.2; 0 from older modules).
+ *	while another ran on the CPU, a return probe with no free instance),
+ *	and reads not followed for want of a slot (io_uring requests,
+ *	descriptor swaps and claims, AIO O_DIRECT reads, or one completed
+ *	after its submitting thread exited): reads that may have gone
+ *	unrecorded (ABI 1.2; 0 from older modules).
  * @actor_threads: threads with an actor area registered now (ABI 1.3).
  * @actor_refused: registrations refused since load: not a declaring
  *	application of the policy, traced, or code injected (ABI 1.3).
