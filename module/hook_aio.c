@@ -8,21 +8,22 @@
  * completes inside io_submit, in the submitter's context, and is
  * attributed to it.
  *
- * An O_DIRECT read through iomap (ext4, xfs, btrfs) completes later, from
- * the block layer's interrupt: no task of its own.  So its submission,
- * iomap_dio_rw(iocb, iter, ...) (exported; only O_DIRECT passes it), in
- * the submitter's context, remembers the submitter for the kiocb when
- * the file is protected; the completion finds it there and leaves the
- * read (the file held, the bytes) for the submitter's next sys_exit,
- * which accounts it in its own context (daudit_exit_work), or for its
- * exit.  A completion in interrupt context takes no lock it could meet
- * there but this file's own, and renders nothing.  O_DIRECT reads of a
- * block device (no iomap) stay a blind spot (docs/hooks.md).
+ * A read that completes later (O_DIRECT through iomap on ext4, xfs and
+ * btrfs, a block device's own direct I/O, either under overlayfs)
+ * completes from the block layer's interrupt: no task of its own.  So
+ * its submission, aio_read() in the submitter's context, remembers the
+ * submitter for the kiocb when the file is protected; the completion
+ * finds it there and leaves the read (the file held, the bytes) for the
+ * submitter's next sys_exit, which accounts it in its own context
+ * (daudit_exit_work), or for its exit.  A completion in interrupt
+ * context takes no lock it could meet there but this file's own, and
+ * renders nothing.  Overlayfs completes its real file's kiocb by calling
+ * the original's completion: the kiocb io_submit made, the one
+ * remembered.
  */
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/sched/task.h>
-#include <asm/ibt.h>
 #include <linux/spinlock.h>
 #include <linux/uio.h>
 
@@ -31,7 +32,7 @@
 
 #define DAUDIT_AIO_SLOTS	256
 
-/* A protected O_DIRECT read submitted and not yet completed. */
+/* A protected read submitted and not yet completed. */
 struct aio_inflight {
 	const struct kiocb *kiocb;
 	struct task_struct *task;	/* a reference */
@@ -51,51 +52,6 @@ static DEFINE_SPINLOCK(aio_lock);	/* both arrays; taken in interrupts */
 static u64 aio_missed;
 
 /*
- * The kiocb is legacy AIO's: its completion is aio_complete_rw(), which
- * the completion kprobe found (on 6.12, past the function's ENDBR).
- */
-static bool is_aio(const struct kiocb *k)
-{
-	unsigned long fn = (unsigned long)k->ki_complete;
-	unsigned long at = (unsigned long)daudit_kp_aio.addr;
-
-	return fn && (fn == at || fn + ENDBR_INSN_SIZE == at);
-}
-
-/* iomap_dio_rw(iocb, iter, ops, dops, dio_flags, private, done_before) */
-static int direct_pre(struct kprobe *kp, struct pt_regs *regs)
-{
-	struct kiocb *k = (struct kiocb *)regs_get_kernel_argument(regs, 0);
-	struct iov_iter *iter =
-		(struct iov_iter *)regs_get_kernel_argument(regs, 1);
-	struct daudit_policy *p;
-	unsigned long flags;
-
-	if (is_sync_kiocb(k) || iov_iter_rw(iter) != READ || !is_aio(k) ||
-	    !in_task() || (current->flags & PF_KTHREAD))
-		return 0;
-	/* Classified now, in the submitter's context: the kiocb holds it. */
-	p = daudit_policy_current();
-	if (!p || !daudit_fcache_get(p, k->ki_filp, true, -1))
-		return 0;
-	spin_lock_irqsave(&aio_lock, flags);
-	if (n_inflight < DAUDIT_AIO_SLOTS) {
-		inflight[n_inflight].kiocb = k;
-		inflight[n_inflight].task = get_task_struct(current);
-		n_inflight++;
-	} else {
-		aio_missed++;
-	}
-	spin_unlock_irqrestore(&aio_lock, flags);
-	return 0;
-}
-
-struct kprobe daudit_kp_aio_direct = {
-	.symbol_name = "iomap_dio_rw",
-	.pre_handler = direct_pre,
-};
-
-/*
  * The submitter remembered for @k, if any: its slot is freed and its
  * reference passes to the caller.  Caller holds aio_lock.
  */
@@ -113,6 +69,77 @@ static struct task_struct *inflight_take(const struct kiocb *k)
 	}
 	return NULL;
 }
+
+/* aio_read(req, iocb, vectored, compat): the one kiocb followed. */
+struct aio_submit {
+	const struct kiocb *kiocb;
+};
+
+static int submit_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct kiocb *k = (struct kiocb *)regs_get_kernel_argument(regs, 0);
+	struct aio_submit *d = (void *)ri->data;
+	struct daudit_policy *p;
+	unsigned long flags;
+	int ret = 1;
+
+	if (current->flags & PF_KTHREAD)
+		return 1;
+	/*
+	 * Classified now, in the submitter's context (io_submit took the
+	 * file into the kiocb before this; the request holds it).
+	 */
+	p = daudit_policy_current();
+	if (!p || !daudit_fcache_get(p, k->ki_filp, true, -1))
+		return 1;
+	spin_lock_irqsave(&aio_lock, flags);
+	if (n_inflight < DAUDIT_AIO_SLOTS) {
+		inflight[n_inflight].kiocb = k;
+		inflight[n_inflight].task = get_task_struct(current);
+		n_inflight++;
+		d->kiocb = k;
+		ret = 0;
+	} else {
+		aio_missed++;
+	}
+	spin_unlock_irqrestore(&aio_lock, flags);
+	return ret;
+}
+
+/*
+ * aio_read() returns non-zero only when the read was never issued: no
+ * completion will come for the kiocb, which io_submit frees after this.
+ */
+static int submit_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	const struct kiocb *k = ((struct aio_submit *)ri->data)->kiocb;
+	struct task_struct *t;
+	unsigned long flags;
+
+	if (regs_return_value(regs) == 0)
+		return 0;
+	spin_lock_irqsave(&aio_lock, flags);
+	t = inflight_take(k);
+	spin_unlock_irqrestore(&aio_lock, flags);
+	if (t)
+		put_task_struct(t);
+	return 0;
+}
+
+/*
+ * aio_read() (static, not inlined on 6.1 or 6.12) sets up every legacy
+ * AIO read, whatever reads the file: iomap, a block device's own direct
+ * I/O, overlayfs passing it on to its real file.  It may sleep (a
+ * buffered read waits for the page cache): room for many at once; a
+ * shortage is counted (nmissed, probes_missed).
+ */
+struct kretprobe daudit_krp_aio_submit = {
+	.kp.symbol_name = "aio_read",
+	.entry_handler = submit_entry,
+	.handler = submit_return,
+	.data_size = sizeof(struct aio_submit),
+	.maxactive = 256,
+};
 
 /*
  * Leave @bytes of @file read by @t for its next sys_exit (@bytes 0: only

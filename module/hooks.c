@@ -29,7 +29,6 @@ static struct kprobe *kps[] = {
 #endif
 	&daudit_kp_uffd,
 	&daudit_kp_aio,
-	&daudit_kp_aio_direct,
 	&daudit_kp_kprobes,
 	&daudit_kp_uring_rw_complete,
 	&daudit_kp_copies[0], &daudit_kp_copies[1], &daudit_kp_copies[2],
@@ -49,6 +48,7 @@ static struct kretprobe *krps[] = {
 	&daudit_krp_uring_recvmsg,
 #endif
 	&daudit_krp_clone,
+	&daudit_krp_aio_submit,
 	&daudit_krp_loginuid,
 };
 

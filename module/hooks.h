@@ -77,7 +77,7 @@ extern struct kprobe daudit_kp_pmd;
 extern struct kprobe daudit_kp_uffd;
 /* hook_aio.c: legacy AIO read completions. */
 extern struct kprobe daudit_kp_aio;
-extern struct kprobe daudit_kp_aio_direct;
+extern struct kretprobe daudit_krp_aio_submit;
 void daudit_aio_sys_exit(void);
 void daudit_aio_task_gone(struct task_struct *t);
 u64 daudit_aio_missed(void);

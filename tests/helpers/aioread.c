@@ -7,9 +7,12 @@
  *
  *   aioread pread FILE OUT       IOCB_CMD_PREAD, 64 KiB at a time
  *   aioread preadv FILE OUT      IOCB_CMD_PREADV, two iovecs at a time
- *   aioread direct FILE OUT      IOCB_CMD_PREAD, 64 KiB at a time, with
+ *   aioread direct FILE OUT [OFF LEN]
+ *                                IOCB_CMD_PREAD, 64 KiB at a time, with
  *                                O_DIRECT: completed from the block
- *                                layer's interrupt, not the submitter
+ *                                layer's interrupt, not the submitter;
+ *                                LEN bytes from OFF (both multiples of
+ *                                4096) rather than the whole file
  *   aioread tcp ADDR:PORT OUT    IOCB_CMD_PREAD on a connected TCP socket
  *                                until the server closes
  */
@@ -84,18 +87,27 @@ static int connect_tcp(const char *spec)
 int main(int argc, char **argv)
 {
 	static char buf[CHUNK] __attribute__((aligned(4096)));
-	long long total = 0;
+	long long total = 0, off = 0, len = -1;
 	int fd, ofd, vec, sock, direct;
 	long n;
 
-	if (argc != 4 || (strcmp(argv[1], "pread") && strcmp(argv[1], "preadv") &&
-			  strcmp(argv[1], "direct") && strcmp(argv[1], "tcp"))) {
-		fprintf(stderr, "usage: aioread pread|preadv|direct FILE OUT | tcp ADDR:PORT OUT\n");
+	direct = argc > 1 && !strcmp(argv[1], "direct");
+	if ((argc != 4 && !(direct && argc == 6)) ||
+	    (strcmp(argv[1], "pread") && strcmp(argv[1], "preadv") &&
+	     !direct && strcmp(argv[1], "tcp"))) {
+		fprintf(stderr, "usage: aioread pread|preadv FILE OUT | direct FILE OUT [OFF LEN] | tcp ADDR:PORT OUT\n");
 		return 2;
+	}
+	if (argc == 6) {
+		off = atoll(argv[4]);
+		len = atoll(argv[5]);
+		if (off < 0 || len <= 0 || off % 4096 || len % 4096) {
+			fprintf(stderr, "aioread: OFF and LEN: multiples of 4096\n");
+			return 2;
+		}
 	}
 	vec = !strcmp(argv[1], "preadv");
 	sock = !strcmp(argv[1], "tcp");
-	direct = !strcmp(argv[1], "direct");
 	fd = sock ? connect_tcp(argv[2]) :
 		    open(argv[2], O_RDONLY | (direct ? O_DIRECT : 0));
 	if (fd < 0)
@@ -113,13 +125,17 @@ int main(int argc, char **argv)
 			n = aio_one(fd, IOCB_CMD_PREADV, iov, 2, total);
 		} else {
 			/* A socket has no offset (ESPIPE for any other). */
-			n = aio_one(fd, IOCB_CMD_PREAD, buf, CHUNK,
-				    sock ? 0 : total);
+			size_t want = CHUNK;
+
+			if (len >= 0 && len - total < CHUNK)
+				want = len - total;
+			n = aio_one(fd, IOCB_CMD_PREAD, buf, want,
+				    sock ? 0 : off + total);
 		}
 		if (n > 0 && write(ofd, buf, n) != n)
 			die("write");
 		total += n;
-	} while (n > 0);
+	} while (n > 0 && total != len);
 	close(ofd);
 	printf("bytes=%lld pid=%d\n", total, getpid());
 	return 0;

@@ -117,6 +117,42 @@ expect_read_by() {
 	[ "$(records_where "$1" | jq -r '.daudit.read_paths | join(",")' | sort -u)" = "$3" ]
 }
 
+# xfs_device: the block device the xfs is mounted from.
+xfs_device() {
+	local dev
+	dev=$(awk -v m="$XFS" '$2 == m { print $1 }' /proc/mounts)
+	[ -b "$dev" ]
+	echo "$dev"
+}
+
+# marker_phys: where the protected file marker.txt's bytes are on that
+# device (a multiple of 4096).
+marker_phys() {
+	local ext phys
+	ext=$(reflink extent "$XFS/prot/marker.txt")
+	echo "$ext" >&2
+	phys=$(echo "$ext" | sed -n 's/^physical=\([0-9]*\) .*/\1/p')
+	[ -n "$phys" ]
+	[ $((phys % 4096)) -eq 0 ]
+	echo "$phys"
+}
+
+# expect_raw_read DEV PROG BYTES PATHS: /tmp/raw.blk, read from DEV, holds
+# the protected file's marker (the data really was obtained); root's PROG
+# is recorded reading BYTES of DEV as the dataset, by the read paths PATHS.
+expect_raw_read() {
+	local sel
+	grep -a -q -F "$(cat "$XFS/prot/marker.txt")" /tmp/raw.blk
+	rm -f /tmp/raw.blk
+	drain_records
+	sel=".event.action == \"file-read\" and .file.path == \"$1\" and .process.name == \"$2\""
+	records_where "$sel" | head -n 3 >&2
+	[ "$(sum_where "$sel")" -eq "$3" ]
+	[ "$(records_where "$sel" | jq -r .daudit.dataset | sort -u)" = reflinked ]
+	[ "$(records_where "$sel" | jq -r .user.id | sort -u)" = 0 ]
+	[ "$(records_where "$sel" | jq -r '.daudit.read_paths | join(",")' | sort -u)" = "$4" ]
+}
+
 # aio_file MODE: legacy AIO MODE of a protected file by alice: exact bytes,
 # attributed to her, read path "aio".
 aio_file() {
@@ -145,6 +181,28 @@ aio_file() {
 	drain_records
 	expect_read_by ".event.action == \"file-read\" and .file.path == \"$f\" and .process.name == \"aioread\"" \
 		"$(stat -c %s "$f")" aio
+	[ "$(daudit status --format json | jq .probes_missed)" -eq 0 ]
+}
+
+@test "legacy AIO: O_DIRECT through overlayfs in a user namespace over a protected xfs tree" {
+	f=$XFS/prot/direct.bin
+	out=$(OVL_LOWER=$XFS/prot in_overlay aioread direct /tmp/ovl-alice/m/direct.bin /tmp/ovl-alice/out)
+	echo "$out"
+	cmp "$f" /tmp/ovl-alice/out
+	drain_records
+	# Recorded under the protected file's own path, not the overlay's.
+	expect_read_by ".event.action == \"file-read\" and .file.path == \"$f\" and .process.name == \"aioread\"" \
+		"$(stat -c %s "$f")" aio
+	[ "$(daudit status --format json | jq .probes_missed)" -eq 0 ]
+}
+
+@test "root: legacy AIO O_DIRECT read of the block device holding a protected tree" {
+	dev=$(xfs_device)
+	phys=$(marker_phys)
+	out=$(aioread direct "$dev" /tmp/raw.blk "$phys" 65536)
+	echo "$out"
+	[ "$(stat -c %s /tmp/raw.blk)" -eq 65536 ]
+	expect_raw_read "$dev" aioread 65536 aio
 	[ "$(daudit status --format json | jq .probes_missed)" -eq 0 ]
 }
 
@@ -221,14 +279,16 @@ uring_file() {
 }
 
 # in_overlay CMD...: CMD as alice in a user and mount namespace of her own,
-# where a read-only overlayfs at /tmp/ovl-alice/m has the protected tree as
-# its top lower layer.  No privilege: overlayfs mounts in a user
-# namespace, which an ordinary user may create.
+# where a read-only overlayfs at /tmp/ovl-alice/m has the protected tree
+# (OVL_LOWER, default /srv/customers) as its top lower layer.  No
+# privilege: overlayfs mounts in a user namespace, which an ordinary user
+# may create.
 in_overlay() {
-	as_user alice unshare -rm sh -c '
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	as_user alice env OVL_LOWER="${OVL_LOWER:-/srv/customers}" unshare -rm sh -c '
 		mkdir -p /tmp/ovl-alice/empty /tmp/ovl-alice/m &&
 		mount -t overlay daudit-ovl \
-			-o lowerdir=/srv/customers:/tmp/ovl-alice/empty /tmp/ovl-alice/m &&
+			-o lowerdir="$OVL_LOWER":/tmp/ovl-alice/empty /tmp/ovl-alice/m &&
 		exec "$@"' sh "$@"
 }
 
@@ -344,23 +404,10 @@ reflinked() {
 }
 
 @test "root: a raw read of the block device holding a protected tree" {
-	dev=$(awk -v m="$XFS" '$2 == m { print $1 }' /proc/mounts)
-	[ -b "$dev" ]
-	# Where the protected file's bytes are on the device: read that block
-	# only (the whole device is 320 MiB, minutes under emulation).
-	ext=$(reflink extent "$XFS/prot/marker.txt")
-	echo "$ext" >&2
-	phys=$(echo "$ext" | sed -n 's/^physical=\([0-9]*\) .*/\1/p')
-	[ -n "$phys" ]
-	[ $((phys % 4096)) -eq 0 ]
-	# The protected file's contents really are in what was read.
+	dev=$(xfs_device)
+	phys=$(marker_phys)
+	# Read the protected file's block only (the whole device is 320 MiB,
+	# minutes under emulation).
 	dd if="$dev" of=/tmp/raw.blk bs=4096 skip=$((phys / 4096)) count=1 2>/dev/null
-	grep -a -q -F "$(cat "$XFS/prot/marker.txt")" /tmp/raw.blk
-	rm -f /tmp/raw.blk
-	drain_records
-	sel=".event.action == \"file-read\" and .file.path == \"$dev\" and .process.name == \"dd\""
-	records_where "$sel" | head -n 3 >&2
-	[ "$(sum_where "$sel")" -eq 4096 ]
-	[ "$(records_where "$sel" | jq -r .daudit.dataset | sort -u)" = reflinked ]
-	[ "$(records_where "$sel" | jq -r .user.id | sort -u)" = 0 ]
+	expect_raw_read "$dev" dd 4096 read
 }
