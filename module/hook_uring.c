@@ -5,11 +5,12 @@
  * count of a read, receive, write or send.  The request holds its file
  * until after completion.  A SPLICE is counted where it calls
  * do_splice(), with its input file in hand.  File reads (READ, READV,
- * READ_FIXED) are the exception: a completion event is not a read's
- * (IOSQE_CQE_SKIP_SUCCESS posts none; a full completion queue makes it an
- * overflow entry, another event), so they are counted where their result
- * is final, whether or not it is ever posted: when io_read() returns it
- * (done at once), or in io_req_rw_complete() (done later, in the
+ * READ_FIXED) and receives (RECV, RECVMSG) are the exception: a
+ * completion event is not a read's (IOSQE_CQE_SKIP_SUCCESS posts none; a
+ * full completion queue makes it an overflow entry, another event), so
+ * they are counted where their result is final, whether or not it is ever
+ * posted: when io_read(), io_recv() or io_recvmsg() returns it (done at
+ * once), or in io_req_rw_complete() (a file read done later, in the
  * submitter's task).  A multishot RECV's completions but the last carry
  * no request either: they are taken where they are posted.
  */
@@ -44,6 +45,11 @@ static bool file_read_op(u8 opcode)
 {
 	return opcode == IORING_OP_READ || opcode == IORING_OP_READV ||
 	       opcode == IORING_OP_READ_FIXED;
+}
+
+static bool recv_op(u8 opcode)
+{
+	return opcode == IORING_OP_RECV || opcode == IORING_OP_RECVMSG;
 }
 
 /* A read of @res bytes by request @r, done: account it. */
@@ -104,9 +110,12 @@ void daudit_probe_uring_complete(void *data, void *ctx, void *req,
 	op = READ_ONCE(r->opcode);
 	if (read_path(op)) {
 		/*
-		 * File reads are counted where they end; a polled ring's
-		 * (O_DIRECT only) end in io_do_iopoll(), with no probe.
+		 * File reads and receives are counted where they end; a
+		 * polled ring's reads (O_DIRECT only) end in io_do_iopoll(),
+		 * with no probe.
 		 */
+		if (recv_op(op))
+			return;
 		if (!file_read_op(op) ||
 		    (READ_ONCE(c->flags) & IORING_SETUP_IOPOLL))
 			read_done(r, res);
@@ -329,44 +338,93 @@ struct uring_aux {
  * 6.1: the request whose io_recv() or io_recvmsg() is running in a task,
  * for that task's auxiliary completions.  A multishot receive runs in its
  * submitter's task, never in an io-wq worker; a slot is taken at entry and
- * given back at return.  When all are taken the receive is not followed,
- * and counted as missed.
+ * given back at return.  When all are taken the receive's auxiliary
+ * completions are not followed, and counted as missed.
  */
 static struct req_slot mshot_slots[REQ_SLOTS];
 static atomic64_t mshot_missed;
 
+static bool mshot_take(struct io_kiocb *r)
+{
+	if (!(READ_ONCE(r->flags) & REQ_F_APOLL_MULTISHOT))
+		return false;
+	if (req_slot_take(mshot_slots, r))
+		return true;
+	atomic64_inc(&mshot_missed);
+	return false;
+}
+
+static void mshot_put(void)
+{
+	req_slot_put(mshot_slots);
+}
+#else
+static bool mshot_take(struct io_kiocb *r)
+{
+	return false;
+}
+
+static void mshot_put(void)
+{
+}
+#endif
+
+/*
+ * io_recv() and io_recvmsg() (RECV, RECVMSG; called through the opcode
+ * table, never inlined) return IOU_OK (0), or IOU_STOP_MULTISHOT
+ * (-ECANCELED) for a multishot request that ends, exactly when the
+ * request's result, final, has been put in req->cqe.res
+ * (io_recv_finish()): counted then.  Anything else is a retry (partial
+ * bytes carried in the request to the next call) or a multishot
+ * completion posted on its own (below).
+ */
+struct recv_call {
+	struct io_kiocb *req;
+	bool slot;
+};
+
 static int recv_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct io_kiocb *r = (void *)regs_get_kernel_argument(regs, 0);
+	struct recv_call *c = (void *)ri->data;
 
-	if (!(READ_ONCE(r->flags) & REQ_F_APOLL_MULTISHOT))
-		return 1;
-	if (req_slot_take(mshot_slots, r))
-		return 0;
-	atomic64_inc(&mshot_missed);
-	return 1;
+	c->req = (void *)regs_get_kernel_argument(regs, 0);
+	c->slot = mshot_take(c->req);
+	return 0;
 }
 
 static int recv_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	req_slot_put(mshot_slots);
+	struct recv_call *c = (void *)ri->data;
+	int ret = (int)regs_return_value(regs);
+
+	if (c->slot)
+		mshot_put();
+	if (ret == 0 || ret == -ECANCELED)
+		read_done(c->req, READ_ONCE(c->req->cqe.res));
 	return 0;
 }
 
+/*
+ * Blocking receives wait in io-wq workers inside these: room for many at
+ * once; a shortage is counted (nmissed, probes_missed).
+ */
 struct kretprobe daudit_krp_uring_recv = {
 	.kp.symbol_name = "io_recv",
 	.entry_handler = recv_entry,
 	.handler = recv_return,
-	.maxactive = REQ_SLOTS,
+	.data_size = sizeof(struct recv_call),
+	.maxactive = 1024,
 };
 
 struct kretprobe daudit_krp_uring_recvmsg = {
 	.kp.symbol_name = "io_recvmsg",
 	.entry_handler = recv_entry,
 	.handler = recv_return,
-	.maxactive = REQ_SLOTS,
+	.data_size = sizeof(struct recv_call),
+	.maxactive = 1024,
 };
 
+#ifndef DAUDIT_URING_AUX_HAS_REQ
 /* io_post_aux_cqe(ctx, user_data, res, cflags, allow_overflow) */
 static struct io_kiocb *aux_req(struct pt_regs *regs)
 {

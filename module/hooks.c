@@ -43,10 +43,8 @@ static struct kretprobe *krps[] = {
 	&daudit_krp_uring_aux,
 	&daudit_krp_uring_splice,
 	&daudit_krp_do_splice,
-#ifndef DAUDIT_URING_AUX_HAS_REQ
 	&daudit_krp_uring_recv,
 	&daudit_krp_uring_recvmsg,
-#endif
 	&daudit_krp_clone,
 	&daudit_krp_aio_submit,
 	&daudit_krp_loginuid,

@@ -56,10 +56,8 @@ extern struct kprobe daudit_kp_uring_rw_complete;
 extern struct kretprobe daudit_krp_uring_aux;
 extern struct kretprobe daudit_krp_uring_splice;
 extern struct kretprobe daudit_krp_do_splice;
-#ifndef DAUDIT_URING_AUX_HAS_REQ
 extern struct kretprobe daudit_krp_uring_recv;
 extern struct kretprobe daudit_krp_uring_recvmsg;
-#endif
 /* Multishot receives not followed for want of a slot (6.1). */
 u64 daudit_uring_missed(void);
 /* hook_sched.c: sched:sched_process_exec and sched_process_exit. */
@@ -79,6 +77,8 @@ extern struct kprobe daudit_kp_uffd;
 extern struct kprobe daudit_kp_aio;
 extern struct kretprobe daudit_krp_aio_submit;
 void daudit_aio_sys_exit(void);
+void daudit_defer_read(struct task_struct *t, struct file *file, long bytes,
+		       u32 path);
 void daudit_aio_task_gone(struct task_struct *t);
 u64 daudit_aio_missed(void);
 void daudit_aio_exit(void);

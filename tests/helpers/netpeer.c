@@ -15,7 +15,10 @@
  *            through MODE: read, readv, recv, recvfrom, recvmsg,
  *            recvmmsg, splice, uring-recv, uring-read, uring-recv-multi
  *            (one multishot RECV into provided buffers, submitted again
- *            only when the kernel ends it); prints "bytes=N pid=P"
+ *            only when the kernel ends it), uring-recv-skip and
+ *            uring-recvmsg-skip (RECV or RECVMSG of a whole chunk with
+ *            IOSQE_CQE_SKIP_SUCCESS: no completion posted for it);
+ *            prints "bytes=N pid=P"
  * ADDR is HOST:PORT, or a path for unix sockets.
  */
 #define _GNU_SOURCE
@@ -192,6 +195,49 @@ static _Noreturn void sink(struct addr *a)
 	}
 }
 
+/*
+ * One RECV (or RECVMSG) of a whole chunk (MSG_WAITALL) with
+ * IOSQE_CQE_SKIP_SUCCESS, linked to a NOP: a full one posts no completion
+ * and the NOP does; a short one (the last piece, or the end) fails, posts
+ * its own, and cancels the NOP.
+ */
+static ssize_t recv_skip(int fd, char *buf, struct io_uring *ring, int msg)
+{
+	struct iovec iov = { buf, CHUNK };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+	struct io_uring_cqe *cqe;
+	ssize_t n;
+
+	if (msg)
+		io_uring_prep_recvmsg(sqe, fd, &m, MSG_WAITALL);
+	else
+		io_uring_prep_recv(sqe, fd, buf, CHUNK, MSG_WAITALL);
+	sqe->flags |= IOSQE_CQE_SKIP_SUCCESS | IOSQE_IO_LINK;
+	sqe->user_data = 1;
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_nop(sqe);
+	sqe->user_data = 2;
+	if (io_uring_submit(ring) != 2)
+		die("submit");
+	for (;;) {
+		if (io_uring_wait_cqe(ring, &cqe) < 0)
+			die("wait_cqe");
+		if (cqe->user_data == 2 && cqe->res < 0) {
+			/* A NOP cancelled by a short receive before. */
+			io_uring_cqe_seen(ring, cqe);
+			continue;
+		}
+		n = cqe->user_data == 2 ? CHUNK : cqe->res;
+		io_uring_cqe_seen(ring, cqe);
+		if (n < 0) {
+			errno = -n;
+			return -1;
+		}
+		return n;
+	}
+}
+
 static ssize_t get_one(int fd, const char *mode, char *buf, int *pipefd,
 		       struct io_uring *ring)
 {
@@ -237,6 +283,8 @@ static ssize_t get_one(int fd, const char *mode, char *buf, int *pipefd,
 			die("pipe read");
 		return n;
 	}
+	if (!strcmp(mode, "uring-recv-skip") || !strcmp(mode, "uring-recvmsg-skip"))
+		return recv_skip(fd, buf, ring, !strcmp(mode, "uring-recvmsg-skip"));
 	if (!strncmp(mode, "uring-", 6)) {
 		struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
 		struct io_uring_cqe *cqe;

@@ -86,6 +86,14 @@ check_tcp() {
 	check_tcp uring-recv io_uring_recv
 }
 
+@test "TCP: io_uring RECV with IOSQE_CQE_SKIP_SUCCESS (no completion posted)" {
+	check_tcp uring-recv-skip io_uring_recv
+}
+
+@test "TCP: io_uring RECVMSG with IOSQE_CQE_SKIP_SUCCESS (no completion posted)" {
+	check_tcp uring-recvmsg-skip io_uring_recv
+}
+
 @test "TCP: io_uring READ on the socket" {
 	check_tcp uring-read io_uring_read
 }
