@@ -43,6 +43,7 @@ struct aio_done {
 	struct task_struct *task;	/* a reference */
 	struct file *file;		/* a reference */
 	long bytes;
+	u32 path;			/* DAUDIT_PATH_* */
 };
 
 static struct aio_inflight inflight[DAUDIT_AIO_SLOTS];
@@ -146,7 +147,8 @@ struct kretprobe daudit_krp_aio_submit = {
  * @t's reference to drop, outside interrupt context).  Takes over the
  * reference on @t.  Caller holds aio_lock.
  */
-static void defer(struct task_struct *t, struct file *file, long bytes)
+static void defer(struct task_struct *t, struct file *file, long bytes,
+		  u32 path)
 {
 	if (n_done == DAUDIT_AIO_SLOTS) {
 		aio_missed++;
@@ -157,6 +159,7 @@ static void defer(struct task_struct *t, struct file *file, long bytes)
 	done[n_done].task = t;
 	done[n_done].file = file ? get_file(file) : NULL;
 	done[n_done].bytes = bytes;
+	done[n_done].path = path;
 	n_done++;
 	atomic_inc(&daudit_exit_work);
 }
@@ -180,7 +183,7 @@ static int aio_pre(struct kprobe *kp, struct pt_regs *regs)
 		if (t && (!here || t != current)) {
 			/* Elsewhere: for the submitter's sys_exit. */
 			defer(t, res > 0 ? k->ki_filp : NULL,
-			      res > 0 ? res : 0);
+			      res > 0 ? res : 0, DAUDIT_PATH_AIO);
 			t = NULL;
 			res = 0;
 		}
@@ -201,6 +204,29 @@ struct kprobe daudit_kp_aio = {
 	.pre_handler = aio_pre,
 };
 
+/**
+ * daudit_defer_read - leave a read done away from its reader for later.
+ * @t: the task the read is attributed to (a reference is taken).
+ * @file: the file read, held by the caller until this returns.
+ * @bytes: the bytes read, more than 0.
+ * @path: its read path (DAUDIT_PATH_*).
+ *
+ * For completions in interrupt context or in another process's kernel
+ * thread: the read is accounted at @t's next sys_exit, or at its exit,
+ * in @t's context.  A shortage of slots is counted in probes_missed.
+ *
+ * Context: any, interrupts included.
+ */
+void daudit_defer_read(struct task_struct *t, struct file *file, long bytes,
+		       u32 path)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&aio_lock, flags);
+	defer(get_task_struct(t), file, bytes, path);
+	spin_unlock_irqrestore(&aio_lock, flags);
+}
+
 /*
  * Account, in its submitter's context, one read left by defer(); if the
  * submitter exited before it came (@mine false), it is counted missed.
@@ -210,7 +236,7 @@ static void account_done(struct aio_done *d, bool mine)
 	struct daudit_io io = {
 		.off = DAUDIT_OFFSET_UNKNOWN,
 		.calls = 1,
-		.path = DAUDIT_PATH_AIO,
+		.path = d->path,
 		.bytes = d->bytes,
 	};
 

@@ -87,7 +87,7 @@ static u32 write_path(u8 opcode)
 /**
  * daudit_probe_uring_complete - io_uring:io_uring_complete probe.
  * @data: unused.
- * @ctx: the ring.
+ * @ctx: the ring (unused).
  * @req: the request (struct io_kiocb), NULL for auxiliary completions.
  * @user_data: the request's tag.
  * @res: its result: bytes for reads.
@@ -99,7 +99,6 @@ void daudit_probe_uring_complete(void *data, void *ctx, void *req,
 				 u64 user_data, int res, unsigned int cflags,
 				 u64 extra1, u64 extra2)
 {
-	struct io_ring_ctx *c = ctx;
 	struct io_kiocb *r = req;
 	struct daudit_io io = { .off = DAUDIT_OFFSET_UNKNOWN, .calls = 1 };
 
@@ -109,15 +108,8 @@ void daudit_probe_uring_complete(void *data, void *ctx, void *req,
 		return;
 	op = READ_ONCE(r->opcode);
 	if (read_path(op)) {
-		/*
-		 * File reads and receives are counted where they end; a
-		 * polled ring's reads (O_DIRECT only) end in io_do_iopoll(),
-		 * with no probe.
-		 */
-		if (recv_op(op))
-			return;
-		if (!file_read_op(op) ||
-		    (READ_ONCE(c->flags) & IORING_SETUP_IOPOLL))
+		/* File reads and receives are counted where they end. */
+		if (!recv_op(op) && !file_read_op(op))
 			read_done(r, res);
 		return;
 	}
@@ -129,31 +121,137 @@ void daudit_probe_uring_complete(void *data, void *ctx, void *req,
 }
 
 /*
+ * Polled rings (IORING_SETUP_IOPOLL, O_DIRECT only): a read's result is
+ * final in io_complete_rw_iopoll(kiocb, res) (static, its kiocb's
+ * completion; not inlined on 6.1 or 6.12), which runs wherever the block
+ * layer completes the read: the polling task, an interrupt, a device's
+ * worker.  io_do_iopoll() then posts its completion, skips it
+ * (IOSQE_CQE_SKIP_SUCCESS) or overflows.  So io_read() on a polled ring,
+ * in the submitter's context before the read is issued, classifies the
+ * file and keeps the request of a protected one in a slot; the
+ * completion takes the slot and counts the bytes, at once in one of the
+ * submitter's threads, else at the submitter's next sys_exit
+ * (daudit_defer_read()).  A read not issued, or to be issued again,
+ * gives its slot back at io_read()'s return.  A shortage of slots is
+ * counted in probes_missed.
+ */
+#define IOPOLL_SLOTS 256
+static struct io_kiocb *iopoll_reqs[IOPOLL_SLOTS];
+static int n_iopoll;
+static DEFINE_SPINLOCK(iopoll_lock);	/* taken in interrupts */
+static u64 iopoll_missed;
+
+/* Forget @r; whether it was kept.  Caller holds iopoll_lock. */
+static bool iopoll_take(const struct io_kiocb *r)
+{
+	int i;
+
+	for (i = 0; i < n_iopoll; i++) {
+		if (iopoll_reqs[i] == r) {
+			iopoll_reqs[i] = iopoll_reqs[--n_iopoll];
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool iopoll_forget(const struct io_kiocb *r)
+{
+	unsigned long flags;
+	bool had;
+
+	if (!READ_ONCE(n_iopoll))
+		return false;
+	spin_lock_irqsave(&iopoll_lock, flags);
+	had = iopoll_take(r);
+	spin_unlock_irqrestore(&iopoll_lock, flags);
+	return had;
+}
+
+/* io_read() of @r on a polled ring, before it is issued. */
+static void iopoll_keep(struct io_kiocb *r)
+{
+	struct daudit_policy *p = daudit_policy_current();
+	unsigned long flags;
+
+	if (!p || !r->file || !r->task ||
+	    !daudit_fcache_get(p, r->file, true, -1))
+		return;
+	spin_lock_irqsave(&iopoll_lock, flags);
+	iopoll_take(r);		/* issued again: kept once */
+	if (n_iopoll < IOPOLL_SLOTS)
+		iopoll_reqs[n_iopoll++] = r;
+	else
+		iopoll_missed++;
+	spin_unlock_irqrestore(&iopoll_lock, flags);
+}
+
+/* io_complete_rw_iopoll(kiocb, res) */
+static int iopoll_complete_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	/*
+	 * The kiocb leads the request's command (struct io_rw), which
+	 * leads the request.
+	 */
+	struct io_kiocb *r = (void *)regs_get_kernel_argument(regs, 0);
+	long res = (long)regs_get_kernel_argument(regs, 1);
+	struct task_struct *t;
+
+	BUILD_BUG_ON(offsetof(struct io_kiocb, cmd) != 0);
+	if (!iopoll_forget(r) || res <= 0)
+		return 0;
+	t = r->task;
+	if (in_task() && same_thread_group(current, t))
+		read_done(r, res);
+	else
+		daudit_defer_read(t, r->file, res,
+				  read_path(READ_ONCE(r->opcode)));
+	return 0;
+}
+
+struct kprobe daudit_kp_uring_iopoll = {
+	.symbol_name = "io_complete_rw_iopoll",
+	.pre_handler = iopoll_complete_pre,
+};
+
+/*
  * io_read() (READ, READV, READ_FIXED; called through the opcode table,
  * never inlined) returns IOU_OK, 0, once the read is done and its result,
  * with what earlier attempts of the same request read, is in
  * req->cqe.res; anything else is a retry (it is called again) or an
  * asynchronous completion (io_req_rw_complete(), below).  Polled rings
- * never return IOU_OK here.
+ * never return IOU_OK here: their reads are issued, and
+ * IOU_ISSUE_SKIP_COMPLETE (-EIOCBQUEUED) returned, or not (above).
  */
 struct uring_ret {
 	struct io_kiocb *req;
+	bool polled;
 };
 
 static int read_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct uring_ret *d = (void *)ri->data;
+	struct io_kiocb *r = (void *)regs_get_kernel_argument(regs, 0);
 
-	d->req = (void *)regs_get_kernel_argument(regs, 0);
+	d->req = r;
+	d->polled = READ_ONCE(r->ctx->flags) & IORING_SETUP_IOPOLL;
+	if (d->polled)
+		iopoll_keep(r);
 	return 0;
 }
 
 static int read_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct io_kiocb *r = ((struct uring_ret *)ri->data)->req;
+	struct uring_ret *d = (void *)ri->data;
+	int ret = (int)regs_return_value(regs);
 
-	if (regs_return_value(regs) == 0)
-		read_done(r, READ_ONCE(r->cqe.res));
+	if (d->polled) {
+		if (ret != -EIOCBQUEUED)
+			iopoll_forget(d->req);
+		return 0;
+	}
+	if (ret == 0)
+		read_done(d->req, READ_ONCE(d->req->cqe.res));
 	return 0;
 }
 
@@ -433,7 +531,7 @@ static struct io_kiocb *aux_req(struct pt_regs *regs)
 
 u64 daudit_uring_missed(void)
 {
-	return atomic64_read(&mshot_missed);
+	return atomic64_read(&mshot_missed) + READ_ONCE(iopoll_missed);
 }
 #else
 /* io_req_post_cqe(req, res, cflags) */
@@ -444,7 +542,7 @@ static struct io_kiocb *aux_req(struct pt_regs *regs)
 
 u64 daudit_uring_missed(void)
 {
-	return 0;
+	return READ_ONCE(iopoll_missed);
 }
 #endif
 

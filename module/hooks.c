@@ -31,6 +31,7 @@ static struct kprobe *kps[] = {
 	&daudit_kp_aio,
 	&daudit_kp_kprobes,
 	&daudit_kp_uring_rw_complete,
+	&daudit_kp_uring_iopoll,
 	&daudit_kp_copies[0], &daudit_kp_copies[1], &daudit_kp_copies[2],
 	&daudit_kp_copies[3], &daudit_kp_copies[4], &daudit_kp_copies[5],
 	&daudit_kp_copies[6],

@@ -58,7 +58,8 @@ extern struct kretprobe daudit_krp_uring_splice;
 extern struct kretprobe daudit_krp_do_splice;
 extern struct kretprobe daudit_krp_uring_recv;
 extern struct kretprobe daudit_krp_uring_recvmsg;
-/* Multishot receives not followed for want of a slot (6.1). */
+extern struct kprobe daudit_kp_uring_iopoll;
+/* Multishot receives (6.1) and polled reads not followed for want of a slot. */
 u64 daudit_uring_missed(void);
 /* hook_sched.c: sched:sched_process_exec and sched_process_exit. */
 void daudit_probe_exec(void *data, struct task_struct *p, pid_t old_pid,

@@ -22,7 +22,9 @@
  *
  * With a third argument OUT, what was read is also written to OUT (the
  * test compares it with FILE).  With URING_O_DIRECT in the environment,
- * FILE is opened O_DIRECT (its size a multiple of 8 KiB).
+ * FILE is opened O_DIRECT (its size a multiple of 8 KiB); with
+ * URING_IOPOLL too, the rings are polled (IORING_SETUP_IOPOLL): reads
+ * complete only when the ring is polled for completions.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -110,9 +112,10 @@ static long long read_overflowing(struct io_uring *ring, int fd, int ofd)
 	if (fstat(fd, &st) < 0)
 		die("fstat", errno);
 	n = (st.st_size + CHUNK - 1) / CHUNK;
-	bufs = malloc((size_t)n * CHUNK);
+	/* Aligned for O_DIRECT. */
+	bufs = aligned_alloc(4096, (size_t)n * CHUNK);
 	if (!bufs)
-		die("malloc", ENOMEM);
+		die("aligned_alloc", ENOMEM);
 	for (i = 0; i < n; i++) {
 		struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
 
@@ -142,6 +145,9 @@ static long long read_overflowing(struct io_uring *ring, int fd, int ofd)
 		ret = io_uring_wait_cqe(ring, &cqe);
 		if (ret < 0)
 			die("wait_cqe", -ret);
+		/* A polled ring posts them only when it is polled: now. */
+		if (io_uring_cq_has_overflow(ring))
+			overflowed = 1;
 		if (cqe->res < 0)
 			die("read", -cqe->res);
 		i = cqe->user_data;
@@ -167,6 +173,7 @@ int main(int argc, char **argv)
 	const char *mode;
 	long long total = 0;
 	int fd, ret, target, ofd = -1, pfd[2];
+	unsigned int setup = getenv("URING_IOPOLL") ? IORING_SETUP_IOPOLL : 0;
 
 	if (argc != 3 && argc != 4) {
 		fprintf(stderr, "usage: uring-read read|readv|fixed|fixedfile|splice|splice-fixed|splice-skip|skip|overflow FILE [OUT]\n");
@@ -186,7 +193,7 @@ int main(int argc, char **argv)
 	fd = open(argv[2], O_RDONLY | (getenv("URING_O_DIRECT") ? O_DIRECT : 0));
 	if (fd < 0)
 		die(argv[2], errno);
-	ret = io_uring_queue_init(8, &ring, 0);
+	ret = io_uring_queue_init(8, &ring, setup);
 	if (ret < 0)
 		die("io_uring_queue_init", -ret);
 	if (!strcmp(mode, "fixed")) {
@@ -203,7 +210,7 @@ int main(int argc, char **argv)
 		struct io_uring small;
 
 		/* 4 submission entries, 8 completion entries. */
-		ret = io_uring_queue_init(4, &small, 0);
+		ret = io_uring_queue_init(4, &small, setup);
 		if (ret < 0)
 			die("io_uring_queue_init", -ret);
 		total = read_overflowing(&small, fd, ofd);

@@ -226,9 +226,10 @@ kernel() {
 }
 
 # The file systems and devices the suites mount (overlayfs in a user
-# namespace, xfs for reflinks, loop devices), from the kernel's own
-# package, with what they depend on, for modprobe in the guest.
-fs_modules=(overlay xfs loop)
+# namespace, xfs for reflinks, loop devices, null_blk for a device with
+# poll queues), from the kernel's own package, with what they depend on,
+# for modprobe in the guest.
+fs_modules=(overlay xfs loop null_blk)
 
 kernel_modules() {
 	local kver=$1 root=$2 m f dst
