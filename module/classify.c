@@ -228,6 +228,56 @@ static bool match_aliases(const struct daudit_policy *p, struct dentry *dentry,
 	return found;
 }
 
+/*
+ * Is @dentry cut off from its filesystem's root?  open_by_handle_at()
+ * (CAP_DAC_READ_SEARCH) gives a file whose dentry the cache had dropped a
+ * dentry of its own, DCACHE_DISCONNECTED, with no parent: where the file
+ * lies is not known without sleeping lookups of every directory, and a
+ * regular file's handle does not name its directory.
+ */
+static bool cut_off(struct dentry *dentry)
+{
+	struct dentry *d = dentry, *parent;
+	int depth = 0;
+
+	while ((parent = READ_ONCE(d->d_parent)) != d) {
+		/* A rename loop cannot be; a bound walk all the same. */
+		if (++depth > PATH_MAX / 2)
+			return false;
+		d = parent;
+	}
+	return d != d->d_sb->s_root &&
+	       (READ_ONCE(d->d_flags) & DCACHE_DISCONNECTED);
+}
+
+/*
+ * A file cut off from its root, on a filesystem with a protected tree: it
+ * may lie in the tree, and is judged so (over-reporting rather than
+ * missing), under the tree's dataset, its path the tree's followed by
+ * what is known: "<tree>/.../(inode N, name unknown)".
+ */
+static bool match_cut_off(const struct daudit_policy *p, struct dentry *dentry,
+			  dev_t dev, u64 ino, char *buf,
+			  struct daudit_verdict *v)
+{
+	const struct daudit_pobj *o;
+	int n;
+
+	if (!cut_off(dentry))
+		return false;
+	o = daudit_policy_tree_on(p, dev);
+	if (!o)
+		return false;
+	n = snprintf(buf, PATH_MAX, "%s%s.../(inode %llu, name unknown)",
+		     o->path, o->path_len == 1 ? "" : "/", ino);
+	if (n <= 0 || n >= PATH_MAX)
+		return false;
+	v->dataset = o->dataset;
+	v->path = buf;
+	v->path_len = n;
+	return true;
+}
+
 /**
  * daudit_classify - decide whether a file is protected.
  * @p: policy in force.
@@ -259,6 +309,8 @@ void daudit_classify(const struct daudit_policy *p, struct dentry *dentry,
 	if (match_links(p, dev, inode->i_ino, buf, v))
 		return;
 	if (inode->i_nlink > 1 && match_aliases(p, dentry, inode, dev, buf, v))
+		return;
+	if (match_cut_off(p, dentry, dev, inode->i_ino, buf, v))
 		return;
 	v->dataset = -1;
 }

@@ -60,6 +60,33 @@ const struct daudit_pobj *daudit_policy_find(const struct daudit_policy *p,
 }
 
 /**
+ * daudit_policy_tree_on - a protected tree on a filesystem.
+ * @p: policy.
+ * @dev: superblock device.
+ *
+ * Return: the tree of the lowest dataset on @dev (the first in the
+ * policy's order among that dataset's), or NULL.  Scans every object:
+ * for the rare file whose place in its filesystem is unknown.
+ */
+const struct daudit_pobj *daudit_policy_tree_on(const struct daudit_policy *p,
+					       dev_t dev)
+{
+	const struct daudit_pobj *best = NULL;
+	u32 i;
+
+	for (i = 0; i <= p->obj_mask; i++) {
+		const struct daudit_pobj *o = &p->objs[i];
+
+		if (!o->ino || o->dev != dev || o->type != DAUDIT_SRC_TREE)
+			continue;
+		if (!best || o->dataset < best->dataset ||
+		    (o->dataset == best->dataset && o->path < best->path))
+			best = o;
+	}
+	return best;
+}
+
+/**
  * daudit_policy_trusted - is this executable a trusted reader of a dataset?
  * @p: policy.
  * @dataset: dataset index.

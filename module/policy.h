@@ -118,6 +118,8 @@ static inline int daudit_policy_raw(const struct daudit_policy *p, dev_t rdev)
 
 const struct daudit_pobj *daudit_policy_find(const struct daudit_policy *p,
 					     dev_t dev, u64 ino);
+const struct daudit_pobj *daudit_policy_tree_on(const struct daudit_policy *p,
+					       dev_t dev);
 bool daudit_policy_trusted(const struct daudit_policy *p, u16 dataset,
 			   dev_t exe_dev, u64 exe_ino);
 bool daudit_policy_app(const struct daudit_policy *p, dev_t exe_dev,

@@ -463,6 +463,27 @@ polled_check() {
 	[ "$(records_where "$sel" | jq -r '.event.kind' | sort -u)" = alert ]
 }
 
+@test "root: open_by_handle_at of a protected file whose dentry the cache dropped (no parent known)" {
+	f=$XFS/prot/big.bin
+	fhandle save "$f" /tmp/big.handle
+	# Nothing holds the file's dentry: the kernel drops it, so the file
+	# opened by its handle gets a dentry with no known parent.
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	out=$(fhandle read "$XFS" /tmp/big.handle /tmp/fh.out)
+	echo "$out"
+	cmp "$f" /tmp/fh.out
+	rm -f /tmp/fh.out /tmp/big.handle
+	drain_records
+	sel='.event.action == "file-read" and .process.name == "fhandle"'
+	records_where "$sel" >&2
+	[ "$(sum_where "$sel")" -eq "$(stat -c %s "$f")" ]
+	[ "$(records_where "$sel" | jq -r .daudit.dataset | sort -u)" = reflinked ]
+	[ "$(records_where "$sel" | jq -r .user.id | sort -u)" = 0 ]
+	# Where the file lies was not known: the record says so.
+	[ "$(records_where "$sel" | jq -r .file.path | sort -u)" = "$XFS/prot/.../(inode $(stat -c %i "$f"), name unknown)" ]
+}
+
 @test "root: a raw read of the block device holding a protected tree" {
 	dev=$(xfs_device)
 	phys=$(marker_phys)
