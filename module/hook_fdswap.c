@@ -10,11 +10,12 @@
  *
  * Two records close that, both under claims_lock:
  *
- * - A swap: close(), dup2() and dup3() (64-bit and ia32), at their entry,
- *   in a shared table, over a number that names a protected file, record
- *   the table, the number and the file until the swapping syscall's own
- *   sys_exit.  Meanwhile a read on that number in that table that returns
- *   counts for the file.
+ * - A swap: close(), dup2(), dup3() and close_range() (64-bit and ia32),
+ *   at their entry, and io_uring's CLOSE, in a shared table, over a
+ *   number that names a protected file, record the table, the number and
+ *   the file until the swapping syscall's own sys_exit (io_close()'s
+ *   return for io_uring, which may run in an io-wq worker).  Meanwhile a
+ *   read on that number in that table that returns counts for the file.
  * - A claim: at that sys_exit, every other thread sharing the table whose
  *   saved registers show a read syscall on the number gets a claim on the
  *   file.  Its next sys_exit takes it: a read on that number counts for
@@ -31,11 +32,14 @@
  * never a protected read unseen.  Elsewhere: a close or dup in a table
  * nobody shares leaves at the second compare, and sys_exit tests one word
  * that is 0 unless a swap or a claim is pending, after the descriptor
- * lookup.  close_range() and io_uring's close have no probe here: they
- * name no single number a reader could be matched by (docs/hooks.md).
+ * lookup.  close_range() records a swap for each protected file in its
+ * range.  A seccomp supervisor's SECCOMP_ADDFD_FLAG_SETFD is not watched
+ * (docs/hooks.md).
  */
+#include <linux/close_range.h>
 #include <linux/fdtable.h>
 #include <linux/file.h>
+#include <linux/io_uring_types.h>
 #include <linux/sched/signal.h>
 #include <linux/seqlock.h>
 #include <linux/spinlock.h>
@@ -181,8 +185,11 @@ static bool protected(struct file *file)
 	return p && daudit_fcache_get(p, file, true, -1);
 }
 
-/* close(), dup2() or dup3() of @fd is about to change current's table. */
-static void swap_begin(int fd)
+/*
+ * close(), dup2() or dup3() of @fd is about to change current's table:
+ * whether a swap was recorded.
+ */
+static bool swap_begin(int fd)
 {
 	struct files_struct *files = shared_files();
 	struct daudit_swap *s = NULL;
@@ -190,13 +197,13 @@ static void swap_begin(int fd)
 	int i;
 
 	if (!files || fd < 0)
-		return;
+		return false;
 	file = fget(fd);
 	if (!file)
-		return;
+		return false;
 	if (!protected(file)) {
 		fput(file);
-		return;
+		return false;
 	}
 	spin_lock(&claims_lock);
 	write_seqcount_begin(&claims_seq);
@@ -215,36 +222,70 @@ static void swap_begin(int fd)
 	}
 	write_seqcount_end(&claims_seq);
 	spin_unlock(&claims_lock);
-	if (file)
+	if (file) {
 		fput(file);
+		return false;
+	}
+	return true;
 }
 
 /*
- * Current's swap, if it has one, ends: its claims are made in the same
+ * close_range(@first, @last, @flags): a swap for each protected file in
+ * the range.  CLOSE_RANGE_UNSHARE closes in a copy of the table, and
+ * CLOSE_RANGE_CLOEXEC closes nothing yet.
+ */
+static void swap_range(unsigned int first, unsigned int last,
+		       unsigned int flags)
+{
+	struct files_struct *files = shared_files();
+	unsigned int fd = first;
+
+	if (!files || first > last ||
+	    (flags & (CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)))
+		return;
+	for (;;) {
+		struct fdtable *fdt;
+		unsigned int max;
+
+		rcu_read_lock();
+		fdt = files_fdtable(files);
+		max = min(last, fdt->max_fds - 1) + 1;
+		fd = fd < max ? find_next_bit(fdt->open_fds, max, fd) : max;
+		rcu_read_unlock();
+		if (fd >= max)
+			return;
+		swap_begin(fd);
+		if (fd++ == last)
+			return;
+	}
+}
+
+/*
+ * Current's swaps, if it has any, end: its claims are made in the same
  * step.  @made: make them (false: the task is exiting).
  */
 static void swap_end(struct task_struct *t, bool made)
 {
-	struct file *file = NULL;
-	int i;
+	struct file *files[DAUDIT_SWAPS];
+	int i, n = 0;
 
 	spin_lock(&claims_lock);
 	write_seqcount_begin(&claims_seq);
 	for (i = 0; i < DAUDIT_SWAPS; i++) {
 		if (swaps[i].task != t)
 			continue;
-		file = swaps[i].file;
+		files[n++] = swaps[i].file;
 		if (made)
-			claim_readers(swaps[i].files, file, swaps[i].fd);
+			claim_readers(swaps[i].files, swaps[i].file,
+				      swaps[i].fd);
 		swaps[i].task = NULL;
 		swaps[i].file = NULL;
 		pending_add(-1);
-		break;
 	}
 	write_seqcount_end(&claims_seq);
 	spin_unlock(&claims_lock);
-	if (file)
-		fput(file);
+	for (i = 0; i < n; i++)
+		fput(files[i]);
 }
 
 /* close(fd) */
@@ -258,6 +299,23 @@ static int close_pre(struct kprobe *kp, struct pt_regs *regs)
 static int dup_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	swap_begin(daudit_user_regs(regs)->si);
+	return 0;
+}
+
+/* close_range(fd, max_fd, flags) */
+static int close_range_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	const struct pt_regs *u = daudit_user_regs(regs);
+
+	swap_range(u->di, u->si, u->dx);
+	return 0;
+}
+
+static int ia32_close_range_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	const struct pt_regs *u = daudit_user_regs(regs);
+
+	swap_range((u32)u->bx, (u32)u->cx, (u32)u->dx);
 	return 0;
 }
 
@@ -280,6 +338,51 @@ struct kprobe daudit_kp_swaps[DAUDIT_KP_SWAPS] = {
 	{ .symbol_name = "__ia32_sys_close", .pre_handler = ia32_close_pre },
 	{ .symbol_name = "__ia32_sys_dup2", .pre_handler = ia32_dup_pre },
 	{ .symbol_name = "__ia32_sys_dup3", .pre_handler = ia32_dup_pre },
+	{ .symbol_name = "__x64_sys_close_range",
+	  .pre_handler = close_range_pre },
+	{ .symbol_name = "__ia32_sys_close_range",
+	  .pre_handler = ia32_close_range_pre },
+};
+
+/*
+ * io_uring's CLOSE: io_close(req, issue_flags) (the opcode table's, never
+ * inlined) closes a number of current's table, the submitter's or that of
+ * the io-wq worker it runs in, which shares it; its swap ends when it
+ * returns (a worker has no sys_exit).  Its command, at the start of the
+ * request, is struct io_close of io_uring/openclose.c: the same on 6.1
+ * and 6.12.
+ */
+struct uring_close_cmd {
+	struct file *file;
+	int fd;
+	u32 file_slot;		/* a registered file's, not a number's */
+};
+
+static int uring_close_entry(struct kretprobe_instance *ri,
+			     struct pt_regs *regs)
+{
+	const struct uring_close_cmd *c =
+		(const void *)regs_get_kernel_argument(regs, 0);
+
+	BUILD_BUG_ON(offsetof(struct io_kiocb, cmd) != 0);
+	if (READ_ONCE(c->file_slot))
+		return 1;
+	return swap_begin(READ_ONCE(c->fd)) ? 0 : 1;
+}
+
+static int uring_close_return(struct kretprobe_instance *ri,
+			      struct pt_regs *regs)
+{
+	swap_end(current, true);
+	return 0;
+}
+
+/* io-wq workers may sleep in io_close() (a file's flush): room for many. */
+struct kretprobe daudit_krp_uring_close = {
+	.kp.symbol_name = "io_close",
+	.entry_handler = uring_close_entry,
+	.handler = uring_close_return,
+	.maxactive = 64,
 };
 
 /*

@@ -37,6 +37,7 @@ static struct kprobe *kps[] = {
 	&daudit_kp_copies[6],
 	&daudit_kp_swaps[0], &daudit_kp_swaps[1], &daudit_kp_swaps[2],
 	&daudit_kp_swaps[3], &daudit_kp_swaps[4], &daudit_kp_swaps[5],
+	&daudit_kp_swaps[6], &daudit_kp_swaps[7],
 };
 
 static struct kretprobe *krps[] = {
@@ -48,6 +49,7 @@ static struct kretprobe *krps[] = {
 	&daudit_krp_uring_recvmsg,
 	&daudit_krp_clone,
 	&daudit_krp_aio_submit,
+	&daudit_krp_uring_close,
 	&daudit_krp_loginuid,
 };
 

@@ -12,6 +12,11 @@
  *           after rewinding it), readv (readv(2), two iovecs)
  *     SWAP: dup2 (dup2 /dev/null over the number, then the file back)
  *           close (close the number, then dup2 the file back)
+ *           close_range (close_range() of the number alone, then dup2)
+ *           uring_close (io_uring IORING_OP_CLOSE of the number, done
+ *           in the swapping thread's io_uring_enter, then dup2)
+ *           uring_close_async (the same with IOSQE_ASYNC: an io-wq
+ *           worker of the process closes it)
  *
  * Prints "bytes=B reads=R swaps=S same=yes|no": B bytes of the file
  * obtained by R reads that returned data (a read of /dev/null returns 0),
@@ -22,12 +27,15 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <liburing.h>
+#include <linux/close_range.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,7 +43,8 @@
 static int src, nul, num;
 static atomic_int stop;
 static long swaps;
-static int use_close;
+static const char *how;
+static struct io_uring ring;
 
 static void die(const char *what)
 {
@@ -43,12 +52,38 @@ static void die(const char *what)
 	exit(1);
 }
 
+/* io_uring IORING_OP_CLOSE of @fd, in a worker if @async. */
+static void uring_close(int fd, int async)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
+	struct io_uring_cqe *cqe;
+
+	io_uring_prep_close(sqe, fd);
+	if (async)
+		sqe->flags |= IOSQE_ASYNC;
+	if (io_uring_submit_and_wait(&ring, 1) != 1 ||
+	    io_uring_wait_cqe(&ring, &cqe) < 0)
+		die("io_uring close");
+	if (cqe->res < 0) {
+		errno = -cqe->res;
+		die("io_uring close");
+	}
+	io_uring_cqe_seen(&ring, cqe);
+}
+
 static void *swapper(void *arg)
 {
 	(void)arg;
 	while (!atomic_load(&stop)) {
-		if (use_close)
+		if (!strcmp(how, "close"))
 			close(num);
+		else if (!strcmp(how, "close_range")) {
+			if (syscall(SYS_close_range, num, num, 0) < 0)
+				die("close_range");
+		} else if (!strcmp(how, "uring_close"))
+			uring_close(num, 0);
+		else if (!strcmp(how, "uring_close_async"))
+			uring_close(num, 1);
 		else if (dup2(nul, num) < 0)
 			die("dup2 /dev/null");
 		if (dup2(src, num) < 0)
@@ -70,11 +105,19 @@ int main(int argc, char **argv)
 	ssize_t n;
 
 	if (argc != 5) {
-		fprintf(stderr, "usage: fdswap FILE SECONDS pread|pread4k|read|readv dup2|close\n");
+		fprintf(stderr, "usage: fdswap FILE SECONDS pread|pread4k|read|readv dup2|close|close_range|uring_close|uring_close_async\n");
 		return 2;
 	}
 	mode = argv[3];
-	use_close = !strcmp(argv[4], "close");
+	how = argv[4];
+	if (strcmp(how, "dup2") && strcmp(how, "close") &&
+	    strcmp(how, "close_range") && strcmp(how, "uring_close") &&
+	    strcmp(how, "uring_close_async")) {
+		fprintf(stderr, "fdswap: unknown SWAP %s\n", how);
+		return 2;
+	}
+	if (!strncmp(how, "uring_", 6) && io_uring_queue_init(4, &ring, 0) < 0)
+		die("io_uring_queue_init");
 	src = open(argv[1], O_RDONLY);
 	nul = open("/dev/null", O_RDONLY);
 	if (src < 0 || nul < 0 || fstat(src, &st))

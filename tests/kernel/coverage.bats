@@ -264,6 +264,18 @@ fdswap_read() {
 	fdswap_read read close
 }
 
+@test "a descriptor closed by close_range and reopened by another thread during pread: every byte recorded" {
+	fdswap_read pread close_range
+}
+
+@test "a descriptor closed by io_uring CLOSE and reopened by another thread during pread: every byte recorded" {
+	fdswap_read pread uring_close
+}
+
+@test "a descriptor closed by io_uring CLOSE in an io-wq worker (IOSQE_ASYNC) during pread: every byte recorded" {
+	fdswap_read pread uring_close_async
+}
+
 @test "a descriptor swapped for /dev/null by dup2 from another thread during readv: every byte recorded" {
 	fdswap_read readv dup2
 }
