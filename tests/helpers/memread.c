@@ -9,6 +9,14 @@
  *   memread thp FILE OUT    mmap(MAP_SHARED) with MADV_HUGEPAGE: on a
  *                           tmpfs mounted huge=always the file's pages are
  *                           huge folios, mapped by PMD entries
+ *   memread collapse FILE OUT
+ *                           on a tmpfs mounted huge=advise, whose file's
+ *                           pages are small: MADV_HUGEPAGE and
+ *                           MADV_COLLAPSE turn them into huge ones (mapped
+ *                           at once by PMD entries), then a later mapping
+ *                           with MADV_HUGEPAGE maps them by PMD entries;
+ *                           prints "pmd_kb=N" too, the later mapping's,
+ *                           from /proc/self/smaps
  *   memread uffd FILE OUT   register the mapping with userfaultfd for
  *                           minor faults (UFFD_USER_MODE_ONLY, so no
  *                           privilege is needed) and map every page with
@@ -122,6 +130,49 @@ static void *map_uffd(int fd, size_t len)
 	return p;
 }
 
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25
+#endif
+#define HUGE (2UL << 20)
+
+/* A read-only shared mapping of @fd at an address a PMD maps. */
+static void *map_aligned(int fd, size_t len)
+{
+	char *r = mmap(NULL, len + HUGE, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *a;
+
+	if (r == MAP_FAILED)
+		die("mmap");
+	a = (char *)(((unsigned long)r + HUGE - 1) & ~(HUGE - 1));
+	if (mmap(a, len, PROT_READ, MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED)
+		die("mmap");
+	return a;
+}
+
+/* Kilobytes of the mapping at @p mapped by PMD entries (smaps). */
+static long pmd_kb(void *p)
+{
+	char line[256], want[32];
+	FILE *f = fopen("/proc/self/smaps", "r");
+	int in = 0;
+	long kb = 0, v;
+
+	if (!f)
+		die("smaps");
+	snprintf(want, sizeof(want), "%lx-", (unsigned long)p);
+	while (fgets(line, sizeof(line), f)) {
+		if (strchr(line, '-') && strchr(line, ' ') &&
+		    strchr(line, '-') < strchr(line, ' '))
+			in = !strncmp(line, want, strlen(want));
+		else if (in && (sscanf(line, "ShmemPmdMapped: %ld", &v) == 1 ||
+				sscanf(line, "FilePmdMapped: %ld", &v) == 1))
+			kb += v;
+	}
+	fclose(f);
+	return kb;
+}
+
 int main(int argc, char **argv)
 {
 	struct stat st;
@@ -130,8 +181,8 @@ int main(int argc, char **argv)
 	int fd;
 
 	if (argc != 4 || (strcmp(argv[1], "map") && strcmp(argv[1], "thp") &&
-			  strcmp(argv[1], "uffd"))) {
-		fprintf(stderr, "usage: memread map|thp|uffd FILE OUT\n");
+			  strcmp(argv[1], "uffd") && strcmp(argv[1], "collapse"))) {
+		fprintf(stderr, "usage: memread map|thp|collapse|uffd FILE OUT\n");
 		return 2;
 	}
 	page = sysconf(_SC_PAGESIZE);
@@ -141,6 +192,19 @@ int main(int argc, char **argv)
 	len = st.st_size;
 	if (!strcmp(argv[1], "uffd")) {
 		p = map_uffd(fd, len);
+	} else if (!strcmp(argv[1], "collapse")) {
+		p = map_aligned(fd, len);
+		if (madvise(p, len, MADV_HUGEPAGE) < 0)
+			die("madvise(MADV_HUGEPAGE)");
+		if (madvise(p, len, MADV_COLLAPSE) < 0)
+			die("madvise(MADV_COLLAPSE)");
+		munmap(p, len);
+		p = map_aligned(fd, len);
+		if (madvise(p, len, MADV_HUGEPAGE) < 0)
+			die("madvise(MADV_HUGEPAGE)");
+		copy_out(p, len, argv[3]);
+		printf("bytes=%zu pid=%d pmd_kb=%ld\n", len, getpid(), pmd_kb(p));
+		return 0;
 	} else {
 		p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
 		if (p == MAP_FAILED)

@@ -6,7 +6,9 @@
 load lib
 
 THP=/srv/thp
+SHM=/srv/shm
 XFS=/srv/xfs
+EXT4=/srv/ext4
 POLLED=/srv/polled
 
 setup_file() {
@@ -16,9 +18,16 @@ setup_file() {
 	# (a tree does not cross into another mount).
 	mkdir -p "$THP"
 	mount -t tmpfs -o huge=always,size=64m,mode=0755 daudit-thp "$THP"
+	# And one whose files have small pages unless a mapping asks
+	# (huge=advise), where MADV_COLLAPSE makes huge ones.
+	mkdir -p "$SHM"
+	mount -t tmpfs -o huge=advise,size=64m,mode=0755 daudit-shm "$SHM"
+	head -c 4194307 /dev/urandom >"$SHM/big.bin"
+	chmod a+r "$SHM/big.bin"
 	cat >>"$POLICY" <<POL
 dataset hugepages {
 	tree $THP
+	tree $SHM
 }
 dataset db {
 	tcp 127.0.0.1 port 5565
@@ -54,12 +63,23 @@ POL
 	mkdir -p "$POLLED/prot"
 	head -c 1048576 /dev/urandom >"$POLLED/prot/direct.bin"
 	chmod a+r "$POLLED/prot/direct.bin"
+	# An ext4 on a loop device.
+	truncate -s 64M /tmp/daudit-ext4.img
+	mkfs.ext4 -q -F /tmp/daudit-ext4.img
+	mkdir -p "$EXT4"
+	mount -o loop /tmp/daudit-ext4.img "$EXT4"
+	mkdir -p "$EXT4/prot"
+	head -c 1048576 /dev/urandom >"$EXT4/prot/direct.bin"
+	chmod a+r "$EXT4/prot/direct.bin"
 	cat >>"$POLICY" <<POL
 dataset reflinked {
 	tree $XFS/prot
 }
 dataset polled {
 	tree $POLLED/prot
+}
+dataset ext4 {
+	tree $EXT4/prot
 }
 POL
 	load_policy
@@ -71,9 +91,11 @@ teardown_file() {
 	unload_module
 	umount "$THP" 2>/dev/null || true
 	umount "$XFS" 2>/dev/null || true
+	umount "$EXT4" 2>/dev/null || true
+	umount "$SHM" 2>/dev/null || true
 	umount "$POLLED" 2>/dev/null || true
 	rmmod null_blk 2>/dev/null || true
-	rm -rf /tmp/ovl-alice /tmp/daudit-xfs.img
+	rm -rf /tmp/ovl-alice /tmp/daudit-xfs.img /tmp/daudit-ext4.img
 }
 
 setup() {
@@ -104,6 +126,44 @@ reader_auid() {
 	[ "$m" -ge 4194307 ]
 	[ "$m" -le $((4194307 + 2 * 1048576)) ]
 	[ "$(field_of "$f" .daudit.dataset)" = hugepages ]
+	[ "$(reader_auid "$f")" = "$(uid_of alice)" ]
+}
+
+@test "MADV_COLLAPSE of a tmpfs file's small pages, then a later mapping by PMD entries: every byte mapped counted" {
+	f=$SHM/big.bin
+	if ! out=$(as_user alice memread collapse "$f" /tmp/memread.out 2>&1); then
+		echo "$out"
+		# The kernel, not the test, decides: 6.1 refuses this collapse.
+		[[ "$out" == *"madvise(MADV_COLLAPSE): Invalid argument"* ]]
+		skip "this kernel refuses MADV_COLLAPSE of a tmpfs file's mapping (EINVAL)"
+	fi
+	echo "$out"
+	cmp "$f" /tmp/memread.out
+	# The technique happened: the later mapping is by PMD entries.
+	pmd=$(echo "$out" | sed -n 's/.* pmd_kb=\([0-9]*\)$/\1/p')
+	[ "$pmd" -ge 4096 ]
+	drain_records
+	file_records "$f" >&2
+	m=$(mapped_bytes "$f")
+	echo "mapped $m bytes of $(stat -c %s "$f")" >&2
+	echo "# collapse: mapped $m bytes of 4194307 in two mappings; pmd_kb=$pmd" >&3
+	# Two mappings, each of the whole file (the collapse maps the first
+	# at once): every byte twice, within a page.
+	[ "$m" -ge $((2 * 4194307)) ]
+	[ "$m" -le $((2 * (4194304 + 4096))) ]
+	[ "$(reader_auid "$f")" = "$(uid_of alice)" ]
+}
+
+@test "MADV_HUGEPAGE mapping of a protected file on xfs: every byte mapped counted" {
+	f=$XFS/prot/big.bin
+	out=$(as_user alice memread thp "$f" /tmp/memread.out)
+	echo "$out"
+	cmp "$f" /tmp/memread.out
+	drain_records
+	m=$(mapped_bytes "$f")
+	echo "# xfs MADV_HUGEPAGE: mapped $m bytes of $(stat -c %s "$f")" >&3
+	[ "$m" -ge "$(stat -c %s "$f")" ]
+	[ "$m" -le $(($(stat -c %s "$f") + 2 * 1048576)) ]
 	[ "$(reader_auid "$f")" = "$(uid_of alice)" ]
 }
 
@@ -191,6 +251,27 @@ aio_file() {
 
 @test "legacy AIO: io_submit IOCB_CMD_PREAD with O_DIRECT on xfs (completed from the interrupt)" {
 	f=$XFS/prot/direct.bin
+	out=$(as_user alice aioread direct "$f" /tmp/memread.out)
+	echo "$out"
+	cmp "$f" /tmp/memread.out
+	drain_records
+	expect_read_by ".event.action == \"file-read\" and .file.path == \"$f\" and .process.name == \"aioread\"" \
+		"$(stat -c %s "$f")" aio
+	[ "$(daudit status --format json | jq .probes_missed)" -eq 0 ]
+}
+
+@test "legacy AIO: io_submit IOCB_CMD_PREAD of a protected file on ext4" {
+	f=$EXT4/prot/direct.bin
+	out=$(as_user alice aioread pread "$f" /tmp/memread.out)
+	echo "$out"
+	cmp "$f" /tmp/memread.out
+	drain_records
+	expect_read_by ".event.action == \"file-read\" and .file.path == \"$f\" and .process.name == \"aioread\"" \
+		"$(stat -c %s "$f")" aio
+}
+
+@test "legacy AIO: io_submit IOCB_CMD_PREAD with O_DIRECT on ext4 (completed from the interrupt)" {
+	f=$EXT4/prot/direct.bin
 	out=$(as_user alice aioread direct "$f" /tmp/memread.out)
 	echo "$out"
 	cmp "$f" /tmp/memread.out

@@ -14,7 +14,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 # are included when installed.  The guest's jq is gojq (Debian's, jq's
 # language): under TCG, jq 1.6 takes about 280 ms to start (it compiles its
 # builtins each time) and the suites run it thousands of times.
-required_bins=(bash setpriv flock unshare nsenter gojq taskset losetup)
+required_bins=(bash setpriv flock unshare nsenter gojq taskset losetup mkfs.ext4)
 optional_bins=(auditctl auditd capsh mkfs.xfs)
 
 copy_with_libs() { # ROOT BIN
