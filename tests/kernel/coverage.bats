@@ -229,16 +229,18 @@ expect_raw_read() {
 	[ "$(records_where "$sel" | jq -r '.daudit.read_paths | join(",")' | sort -u)" = "$4" ]
 }
 
-# aio_file MODE: legacy AIO MODE of a protected file by alice: exact bytes,
-# attributed to her, read path "aio".
+# aio_file MODE [FILE]: legacy AIO MODE of FILE (default: a protected
+# tmpfs file) by alice: exact bytes, attributed to her, read path "aio",
+# no probe missed.
 aio_file() {
-	f=$DATA/accounts.db
+	f=${2:-$DATA/accounts.db}
 	out=$(as_user alice aioread "$1" "$f" /tmp/memread.out)
 	echo "$out"
 	cmp "$f" /tmp/memread.out
 	drain_records
 	expect_read_by ".event.action == \"file-read\" and .file.path == \"$f\" and .process.name == \"aioread\"" \
 		"$(stat -c %s "$f")" aio
+	[ "$(daudit status --format json | jq .probes_missed)" -eq 0 ]
 }
 
 @test "legacy AIO: io_submit IOCB_CMD_PREAD of a protected file" {
@@ -250,35 +252,15 @@ aio_file() {
 }
 
 @test "legacy AIO: io_submit IOCB_CMD_PREAD with O_DIRECT on xfs (completed from the interrupt)" {
-	f=$XFS/prot/direct.bin
-	out=$(as_user alice aioread direct "$f" /tmp/memread.out)
-	echo "$out"
-	cmp "$f" /tmp/memread.out
-	drain_records
-	expect_read_by ".event.action == \"file-read\" and .file.path == \"$f\" and .process.name == \"aioread\"" \
-		"$(stat -c %s "$f")" aio
-	[ "$(daudit status --format json | jq .probes_missed)" -eq 0 ]
+	aio_file direct "$XFS/prot/direct.bin"
 }
 
 @test "legacy AIO: io_submit IOCB_CMD_PREAD of a protected file on ext4" {
-	f=$EXT4/prot/direct.bin
-	out=$(as_user alice aioread pread "$f" /tmp/memread.out)
-	echo "$out"
-	cmp "$f" /tmp/memread.out
-	drain_records
-	expect_read_by ".event.action == \"file-read\" and .file.path == \"$f\" and .process.name == \"aioread\"" \
-		"$(stat -c %s "$f")" aio
+	aio_file pread "$EXT4/prot/direct.bin"
 }
 
 @test "legacy AIO: io_submit IOCB_CMD_PREAD with O_DIRECT on ext4 (completed from the interrupt)" {
-	f=$EXT4/prot/direct.bin
-	out=$(as_user alice aioread direct "$f" /tmp/memread.out)
-	echo "$out"
-	cmp "$f" /tmp/memread.out
-	drain_records
-	expect_read_by ".event.action == \"file-read\" and .file.path == \"$f\" and .process.name == \"aioread\"" \
-		"$(stat -c %s "$f")" aio
-	[ "$(daudit status --format json | jq .probes_missed)" -eq 0 ]
+	aio_file direct "$EXT4/prot/direct.bin"
 }
 
 @test "legacy AIO: O_DIRECT through overlayfs in a user namespace over a protected xfs tree" {
