@@ -138,9 +138,10 @@ struct daudit_cpu_stats {
  * @egress_bytes: bytes sent or written by marked sessions to ways out.
  * @probes_missed: probe hits whose handler did not run (a probe hit
  *	while another ran on the CPU, a return probe with no free instance),
- *	and reads not followed for want of a slot (io_uring requests,
- *	descriptor swaps and claims, AIO O_DIRECT reads, or one completed
- *	after its submitting thread exited): reads that may have gone
+ *	and reads not followed for want of a slot (io_uring requests and
+ *	polled reads, descriptor swaps and claims, legacy AIO reads and
+ *	reads completed away from their reader, or one completed after
+ *	its submitting thread exited): reads that may have gone
  *	unrecorded (ABI 1.2; 0 from older modules).
  * @actor_threads: threads with an actor area registered now (ABI 1.3).
  * @actor_refused: registrations refused since load: not a declaring
