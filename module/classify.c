@@ -147,11 +147,12 @@ static bool render(struct dentry *d, struct dentry *top, const char *rpath,
 /*
  * Walk @dentry's ancestry for a TREE (or the FILE itself).  With @may_spin
  * false (the caller holds an inode's i_lock, which d_splice_alias() takes
- * before rename_lock) never wait for a rename in progress.
+ * before rename_lock) never wait for a rename in progress.  @top, if not
+ * NULL, gets the dentry an unmatched walk ended at (its own parent).
  */
 static bool match_ancestry(const struct daudit_policy *p, struct dentry *dentry,
 			   dev_t dev, char *buf, struct daudit_verdict *v,
-			   bool may_spin)
+			   bool may_spin, struct dentry **top)
 {
 	struct dentry *d = dentry;
 	unsigned int seq, tries = 0;
@@ -177,8 +178,11 @@ again:
 			found = render(dentry, d, v->path, v->path_len, buf, v);
 			break;
 		}
-		if (parent == d)
+		if (parent == d) {
+			if (top)
+				*top = d;
 			break;
+		}
 		d = parent;
 	}
 	/* A rename raced with the walk: look again, a few times at most. */
@@ -219,7 +223,7 @@ static bool match_aliases(const struct daudit_policy *p, struct dentry *dentry,
 	hlist_for_each_entry(alias, &inode->i_dentry, d_u.d_alias) {
 		if (alias == dentry)
 			continue;
-		if (match_ancestry(p, alias, dev, buf, v, false)) {
+		if (match_ancestry(p, alias, dev, buf, v, false, NULL)) {
 			found = true;
 			break;
 		}
@@ -229,41 +233,25 @@ static bool match_aliases(const struct daudit_policy *p, struct dentry *dentry,
 }
 
 /*
- * Is @dentry cut off from its filesystem's root?  open_by_handle_at()
- * (CAP_DAC_READ_SEARCH) gives a file whose dentry the cache had dropped a
- * dentry of its own, DCACHE_DISCONNECTED, with no parent: where the file
- * lies is not known without sleeping lookups of every directory, and a
- * regular file's handle does not name its directory.
- */
-static bool cut_off(struct dentry *dentry)
-{
-	struct dentry *d = dentry, *parent;
-	int depth = 0;
-
-	while ((parent = READ_ONCE(d->d_parent)) != d) {
-		/* A rename loop cannot be; a bound walk all the same. */
-		if (++depth > PATH_MAX / 2)
-			return false;
-		d = parent;
-	}
-	return d != d->d_sb->s_root &&
-	       (READ_ONCE(d->d_flags) & DCACHE_DISCONNECTED);
-}
-
-/*
- * A file cut off from its root, on a filesystem with a protected tree: it
+ * A file whose ancestry ends at @top, a dentry cut off from its
+ * filesystem's root: open_by_handle_at() (CAP_DAC_READ_SEARCH) gives a
+ * file whose dentry the cache had dropped a dentry of its own,
+ * DCACHE_DISCONNECTED, with no parent.  Where it lies is not known
+ * without sleeping lookups of every directory (a regular file's handle
+ * does not name its directory).  On a filesystem with a protected tree it
  * may lie in the tree, and is judged so (over-reporting rather than
  * missing), under the tree's dataset, its path the tree's followed by
  * what is known: "<tree>/.../(inode N, name unknown)".
  */
-static bool match_cut_off(const struct daudit_policy *p, struct dentry *dentry,
+static bool match_cut_off(const struct daudit_policy *p, struct dentry *top,
 			  dev_t dev, u64 ino, char *buf,
 			  struct daudit_verdict *v)
 {
 	const struct daudit_pobj *o;
 	int n;
 
-	if (!cut_off(dentry))
+	if (!top || top == top->d_sb->s_root ||
+	    !(READ_ONCE(top->d_flags) & DCACHE_DISCONNECTED))
 		return false;
 	o = daudit_policy_tree_on(p, dev);
 	if (!o)
@@ -289,6 +277,7 @@ void daudit_classify(const struct daudit_policy *p, struct dentry *dentry,
 		     char *buf, struct daudit_verdict *v)
 {
 	struct inode *inode = d_inode(dentry);
+	struct dentry *top = NULL;
 	dev_t dev;
 
 	v->dataset = -1;
@@ -299,7 +288,7 @@ void daudit_classify(const struct daudit_policy *p, struct dentry *dentry,
 	dev = inode->i_sb->s_dev;
 	if (!daudit_policy_has_dev(p, dev))
 		return;
-	if (match_ancestry(p, dentry, dev, buf, v, true))
+	if (match_ancestry(p, dentry, dev, buf, v, true, &top))
 		return;
 	/*
 	 * The link set whatever the link count: a protected file moved out
@@ -310,7 +299,7 @@ void daudit_classify(const struct daudit_policy *p, struct dentry *dentry,
 		return;
 	if (inode->i_nlink > 1 && match_aliases(p, dentry, inode, dev, buf, v))
 		return;
-	if (match_cut_off(p, dentry, dev, inode->i_ino, buf, v))
+	if (match_cut_off(p, top, dev, inode->i_ino, buf, v))
 		return;
 	v->dataset = -1;
 }
@@ -334,7 +323,7 @@ void daudit_classify_tree_dir(const struct daudit_policy *p,
 	if (!inode || !S_ISDIR(inode->i_mode) ||
 	    !daudit_policy_has_dev(p, inode->i_sb->s_dev))
 		return;
-	match_ancestry(p, dir, inode->i_sb->s_dev, buf, v, true);
+	match_ancestry(p, dir, inode->i_sb->s_dev, buf, v, true, NULL);
 }
 
 /**
