@@ -367,7 +367,9 @@ static int check_blob(const void *blob, u32 len, struct perr *e)
 		const struct daudit_policy_source *s = &src[i];
 		int ret;
 
-		if (!s->type || s->type > DAUDIT_SRC_TYPE_MAX || s->flags ||
+		if (!s->type || s->type > DAUDIT_SRC_TYPE_MAX ||
+		    (s->flags && (s->flags != DAUDIT_SRC_F_LINKED ||
+				  s->type != DAUDIT_SRC_FILE)) ||
 		    s->dataset >= h->n_datasets)
 			return fail(e, DAUDIT_PERR_SOURCE, i, -EINVAL,
 				    "bad type, flags or dataset index");
@@ -463,17 +465,30 @@ static int resolve(struct daudit_policy *p, const struct daudit_policy_source *s
 		.path = path,
 		.path_len = s->path_len,
 	};
+	bool linked = s->flags & DAUDIT_SRC_F_LINKED;
 	struct path kp;
 	struct inode *inode;
 	int ret;
 
-	ret = kern_path(path, LOOKUP_FOLLOW, &kp);
+	/*
+	 * A linked file is the loader's addition, taken from a scan of the
+	 * tree that the tree may have changed since: one that is gone, is no
+	 * longer a regular file or is already in the policy is skipped.
+	 */
+	ret = kern_path(path, linked ? 0 : LOOKUP_FOLLOW, &kp);
+	if (ret && linked)
+		return 0;
 	if (ret)
 		return fail(e, DAUDIT_PERR_SOURCE, i, ret, "no such path: %s",
 			    path);
 	inode = d_inode(kp.dentry);
 	o.dev = inode->i_sb->s_dev;
 	o.ino = inode->i_ino;
+	if (linked && (!S_ISREG(inode->i_mode) ||
+		       daudit_policy_find(p, o.dev, o.ino))) {
+		path_put(&kp);
+		return 0;
+	}
 	ret = 0;
 	switch (s->type) {
 	case DAUDIT_SRC_TREE:

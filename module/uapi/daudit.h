@@ -53,7 +53,7 @@
 #include <linux/ioctl.h>
 
 #define DAUDIT_ABI_MAJOR	1U
-#define DAUDIT_ABI_MINOR	5U
+#define DAUDIT_ABI_MINOR	6U
 
 #define DAUDIT_DEVICE_NAME	"daudit"
 #define DAUDIT_DEVICE_PATH	"/dev/daudit"
@@ -358,13 +358,23 @@ enum daudit_source_type {
 	DAUDIT_SRC_TYPE_MAX = 7,
 };
 
+/*
+ * DAUDIT_SRC_F_LINKED: a FILE source the loader added, not the policy's
+ * author: a file inside a TREE of the same dataset that has other names
+ * (st_nlink > 1), so that it stays protected by inode under names outside
+ * the tree made before the policy was loaded (1.6).  The kernel skips such
+ * a source if its path no longer names a regular file, or names one
+ * already in the policy, instead of refusing the whole policy.
+ */
+#define DAUDIT_SRC_F_LINKED	0x01
+
 /**
  * struct daudit_policy_source - one protected source of a dataset.
  * @type: enum daudit_source_type.
  * @dataset: index of its dataset.
  * @family: AF_INET (2) or AF_INET6 (10) for TCP/UDP, else 0.
  * @prefix_len: address prefix length for TCP/UDP (0..32 or 0..128).
- * @flags: zero.
+ * @flags: zero, or DAUDIT_SRC_F_LINKED on a FILE source (1.6).
  * @path_off: offset of the path in the string table (path types).
  * @path_len: its length without the NUL.
  * @addr: network address, network byte order (TCP/UDP).

@@ -71,6 +71,11 @@ POL
 	mkdir -p "$EXT4/prot"
 	head -c 1048576 /dev/urandom >"$EXT4/prot/direct.bin"
 	chmod a+r "$EXT4/prot/direct.bin"
+	# A second name, outside the tree, made before the policy exists.
+	head -c 300007 /dev/urandom >"$EXT4/prot/ledger.csv"
+	chmod a+r "$EXT4/prot/ledger.csv"
+	mkdir -p "$EXT4/pub"
+	ln "$EXT4/prot/ledger.csv" "$EXT4/pub/early.csv"
 	cat >>"$POLICY" <<POL
 dataset reflinked {
 	tree $XFS/prot
@@ -557,6 +562,26 @@ polled_check() {
 	[ "$(records_where "$sel" | jq -r .user.id | sort -u)" = 0 ]
 	# Where the file lies was not known: the record says so.
 	[ "$(records_where "$sel" | jq -r .file.path | sort -u)" = "$XFS/prot/.../(inode $(stat -c %i "$f"), name unknown)" ]
+}
+
+@test "a hard link made before the policy was loaded, read after the dentry cache dropped the tree's name" {
+	f=$EXT4/prot/ledger.csv
+	# The loader found the file's second name and added it by inode.
+	daudit policy show | grep -Fx "	linked $f"
+	# Nothing holds the in-tree name now: the kernel drops it, and the
+	# link outside the tree is all a later open finds in the cache.
+	sync
+	echo 2 >/proc/sys/vm/drop_caches
+	as_user alice cat "$EXT4/pub/early.csv" >/tmp/early.out
+	cmp "$f" /tmp/early.out
+	rm -f /tmp/early.out
+	drain_records
+	sel='.event.action == "file-read" and .process.name == "cat"'
+	records_where "$sel" >&2
+	[ "$(sum_where "$sel")" -eq "$(stat -c %s "$f")" ]
+	[ "$(records_where "$sel" | jq -r .file.path | sort -u)" = "$f" ]
+	[ "$(records_where "$sel" | jq -r .daudit.dataset | sort -u)" = ext4 ]
+	[ "$(records_where "$sel" | jq -r .user.audit.id | sort -u)" = "$(uid_of alice)" ]
 }
 
 @test "root: a raw read of the block device holding a protected tree" {

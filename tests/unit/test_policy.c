@@ -1180,6 +1180,10 @@ static void decoder_refuses_bad_sources(void **state)
 	CORRUPT(DAUDIT_PERR_SOURCE, 1, "dataset index", src_at(b, 1)->dataset = 0xffff);
 	CORRUPT(DAUDIT_PERR_SOURCE, 4, "flags not zero", src_at(b, 4)->flags = 1);
 	CORRUPT(DAUDIT_PERR_SOURCE, 0, "flags not zero", src_at(b, 0)->flags = 0x80);
+	/* Only a file may be a linked one, and linked is the only flag. */
+	CORRUPT(DAUDIT_PERR_SOURCE, 0, "flags not zero",
+		src_at(b, 0)->flags = DAUDIT_SRC_F_LINKED);
+	CORRUPT(DAUDIT_PERR_SOURCE, 1, "flags not zero", src_at(b, 1)->flags = 2);
 
 	/* Paths: offsets, lengths, termination, the text rules. */
 	CORRUPT(DAUDIT_PERR_SOURCE, 1, "outside the",
@@ -1323,6 +1327,94 @@ static void decoder_accepts_interleaved_sources(void **state)
 	free(blob);
 }
 
+/*
+ * A tree with a file of two names (one outside the tree), one of three
+ * names (all inside), a file of one name and a file the policy names:
+ * the loader adds the first two, once each, as linked files of the
+ * tree's dataset, and they print, encode and decode as such.
+ */
+/* @dir/@name made empty, or @dir/@to made another name of @dir/@from. */
+static void touch_at(const char *dir, const char *name)
+{
+	char path[512];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_CREAT | O_WRONLY, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+}
+
+static void link_at(const char *dir, const char *from, const char *to)
+{
+	char a[512], b[512];
+
+	snprintf(a, sizeof(a), "%s/%s", dir, from);
+	snprintf(b, sizeof(b), "%s/%s", dir, to);
+	assert_int_equal(link(a, b), 0);
+}
+
+static void linked_files_in_trees(void **state)
+{
+	char dir[] = "/tmp/daudit-links-XXXXXX", path[512], *text, *want;
+	struct policy_decode_error e;
+	struct policy_links l;
+	struct policy p, q;
+	size_t len;
+	void *blob;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/tree", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/tree/sub", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	touch_at(dir, "tree/two.csv");
+	link_at(dir, "tree/two.csv", "outside.csv");
+	touch_at(dir, "tree/sub/three.csv");
+	link_at(dir, "tree/sub/three.csv", "tree/three-b.csv");
+	link_at(dir, "tree/sub/three.csv", "tree/sub/three-c.csv");
+	touch_at(dir, "tree/one.csv");
+	touch_at(dir, "tree/named.csv");
+	link_at(dir, "tree/named.csv", "named-b.csv");
+	assert_true(asprintf(&text, "dataset d {\n\ttree %s/tree\n\tfile %s/tree/named.csv\n}\n",
+			     dir, dir) > 0);
+	parse_ok(&p, text);
+	free(text);
+	policy_add_links(&p, &l);
+	assert_int_equal(l.added, 2);
+	assert_int_equal(l.unreadable, 0);
+	assert_int_equal(l.left_out, 0);
+	assert_int_equal(p.n_sources, 4);
+	assert_int_equal(p.sources[2].type, DAUDIT_SRC_FILE);
+	assert_int_equal(p.sources[2].flags, DAUDIT_SRC_F_LINKED);
+	assert_int_equal(p.sources[3].flags, DAUDIT_SRC_F_LINKED);
+	assert_int_equal(p.sources[2].dataset, 0);
+	assert_int_equal(p.sources[2].line, 2);
+	assert_string_equal(policy_source_kind_of(&p.sources[2]), "linked");
+	/* The round trip keeps them linked. */
+	assert_int_equal(policy_encode(&p, &blob, &len), 0);
+	assert_int_equal(policy_decode(&q, blob, len, &e), 0);
+	text = print_of(&q);
+	policy_free(&q);
+	free(blob);
+	assert_non_null(strstr(text, "\tlinked "));
+	assert_true(asprintf(&want, "\tlinked %s/tree/two.csv\n", dir) > 0);
+	assert_non_null(strstr(text, want));
+	free(want);
+	/* One of the three names of the other file, whichever came first. */
+	assert_true(strstr(text, "three.csv\n") || strstr(text, "three-b.csv\n") ||
+		    strstr(text, "three-c.csv\n"));
+	parse_ok(&q, text);
+	assert_int_equal(q.n_sources, 4);
+	assert_int_equal(q.sources[3].flags, DAUDIT_SRC_F_LINKED);
+	policy_free(&q);
+	free(text);
+	policy_free(&p);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	assert_int_equal(system(path), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1357,6 +1449,7 @@ int main(void)
 		cmocka_unit_test(decoder_refuses_bad_sources),
 		cmocka_unit_test(decoder_accepts_only_what_prints_back),
 		cmocka_unit_test(decoder_accepts_interleaved_sources),
+		cmocka_unit_test(linked_files_in_trees),
 	};
 
 	return cmocka_run_group_tests_name("policy", tests, NULL, NULL);

@@ -54,12 +54,19 @@ static void usage_check(FILE *f)
 static void usage_load(FILE *f)
 {
 	fprintf(f,
-		"Usage: daudit policy load FILE\n"
+		"Usage: daudit policy load [--no-link-scan] FILE\n"
 		"\n"
 		"Parse FILE; if it has no error, replace the policy in force with it.\n"
-		"The kernel checks it again and resolves every path; if it refuses, the\n"
-		"policy in force does not change and the line it objects to is named.\n"
-		"Needs CAP_AUDIT_CONTROL or CAP_SYS_ADMIN.\n"
+		"First every tree is walked, and each file there with more than one\n"
+		"link is added as a 'linked' source: protected by inode under every\n"
+		"name, also one made outside the tree before this load.\n"
+		"The kernel checks the policy again and resolves every path; if it\n"
+		"refuses, the policy in force does not change and the line it objects\n"
+		"to is named.  Needs CAP_AUDIT_CONTROL or CAP_SYS_ADMIN.\n"
+		"\n"
+		"  --no-link-scan  do not walk the trees (a hard link made out of a tree\n"
+		"                  before this load is then not caught once the tree's\n"
+		"                  name has left the kernel's dentry cache)\n"
 		"\n"
 		"Exit status: 0 if loaded, 1 if not, 2 on a usage error.\n");
 }
@@ -78,22 +85,30 @@ static void usage_show(FILE *f)
 }
 
 /*
- * Only --help: a subcommand's options.  Returns the index of the first
- * operand, or -1 after printing help (exit 0), or -2 on a usage error.
+ * A subcommand's options: --help, and --no-link-scan where @no_scan is
+ * given.  Returns the index of the first operand, or -1 after printing
+ * help (exit 0), or -2 on a usage error.
  */
-static int help_only(int argc, char **argv, void (*help)(FILE *))
+static int options(int argc, char **argv, void (*help)(FILE *), int *no_scan)
 {
 	static const struct option opts[] = {
+		{ "no-link-scan", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	/* Without @no_scan the option is unknown, and getopt says so. */
+	while ((c = getopt_long(argc, argv, "h", no_scan ? opts : opts + 1,
+				NULL)) != -1) {
 		if (c == 'h') {
 			help(stdout);
 			return -1;
+		}
+		if (c == 'L' && no_scan) {
+			*no_scan = 1;
+			continue;
 		}
 		help(stderr);
 		return -2;
@@ -103,9 +118,9 @@ static int help_only(int argc, char **argv, void (*help)(FILE *))
 
 /* The FILE operand of check and load, or exit on a usage error. */
 static const char *file_operand(int argc, char **argv, void (*help)(FILE *),
-				const char *name)
+				const char *name, int *no_scan)
 {
-	int first = help_only(argc, argv, help);
+	int first = options(argc, argv, help, no_scan);
 
 	if (first == -1)
 		exit(0);
@@ -131,7 +146,7 @@ static int parse_or_report(struct policy *p, const char *file)
 
 static int policy_check(int argc, char **argv)
 {
-	const char *file = file_operand(argc, argv, usage_check, "check");
+	const char *file = file_operand(argc, argv, usage_check, "check", NULL);
 	struct policy p;
 
 	if (parse_or_report(&p, file))
@@ -173,10 +188,29 @@ static void report_refusal(const struct policy *p,
 		strerror(e));
 }
 
+/* Files with other names inside the trees: protected by inode too. */
+static void add_links(struct policy *p)
+{
+	struct policy_links l;
+
+	policy_add_links(p, &l);
+	if (l.added)
+		printf("%u hard-linked files in protected trees: protected under every name\n",
+		       l.added);
+	if (l.unreadable)
+		fprintf(stderr, "%s: warning: %u entries of protected trees could not be read: a hard link to a file there made before this load is not caught\n",
+			p->file, l.unreadable);
+	if (l.left_out)
+		fprintf(stderr, "%s: warning: %u hard-linked files in protected trees left out (policy size limits or unusable paths)\n",
+			p->file, l.left_out);
+}
+
 static int policy_load(int argc, char **argv)
 {
-	const char *file = file_operand(argc, argv, usage_load, "load");
 	struct daudit_policy_load pl;
+	int no_scan = 0;
+	const char *file = file_operand(argc, argv, usage_load, "load",
+					&no_scan);
 	struct policy p;
 	struct dev d;
 	char err[256];
@@ -186,6 +220,8 @@ static int policy_load(int argc, char **argv)
 
 	if (parse_or_report(&p, file))
 		return EXIT_FAIL;
+	if (!no_scan)
+		add_links(&p);
 	if (policy_encode(&p, &blob, &len) < 0)
 		util_die(EXIT_FAIL, "%s: cannot encode: %m", p.file);
 	if (dev_open(&d, DEV_CONTROL, 0, err, sizeof(err)) < 0)
@@ -258,7 +294,7 @@ static json_object *source_json(const struct policy_source *s)
 	char addr[64];
 
 	json_object_object_add(o, "kind",
-			       json_object_new_string(policy_source_kind(s->type)));
+			       json_object_new_string(policy_source_kind_of(s)));
 	if (s->path) {
 		json_object_object_add(o, "path",
 				       json_object_new_string_len(s->path, s->path_len));

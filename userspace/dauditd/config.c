@@ -49,6 +49,7 @@ struct key_def {
 static const struct key_def keys[] = {
 	{ "collector", "database", V_PATH, C(database), 0, 0 },
 	{ "collector", "policy", V_PATH_OR_EMPTY, C(policy), 0, 0 },
+	{ "collector", "policy_link_scan", V_BOOL, C(policy_link_scan), 0, 1 },
 	{ "collector", "batch_ms", V_UINT, C(batch_ms), 1, 10000 },
 	{ "collector", "batch_records", V_UINT, C(batch_records), 1, 1000000 },
 	{ "collector", "rollup_flush_ms", V_UINT, C(rollup_flush_ms), 0, 60000 },
@@ -159,6 +160,7 @@ void config_defaults(struct config *c)
 	memset(c, 0, sizeof(*c));
 	c->database = util_xstrdup(CONFIG_DEFAULT_DB);
 	c->policy = util_xstrdup(CONFIG_DEFAULT_POLICY);
+	c->policy_link_scan = 1;
 	c->batch_ms = 100;
 	c->batch_records = 10000;
 	c->rollup_flush_ms = 1000;

@@ -90,6 +90,7 @@ struct config {
 	char *file;			/* where it was read from */
 	char *database;
 	char *policy;			/* NULL: do not load a policy */
+	int policy_link_scan;		/* add the trees' hard-linked files */
 	unsigned int batch_ms;
 	unsigned int batch_records;
 	unsigned int rollup_flush_ms;	/* 0: with every commit */

@@ -107,7 +107,7 @@ static void load_policy(const struct config *c)
 			 c->policy);
 		return;
 	}
-	policyload_file(c->policy);
+	policyload_file(c->policy, c->policy_link_scan);
 }
 
 static void on_reload(struct collector *c)

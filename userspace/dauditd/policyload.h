@@ -9,6 +9,6 @@
  * refused or unreadable policy leaves the kernel's policy as it was.
  * Returns 0 or -1.
  */
-int policyload_file(const char *path);
+int policyload_file(const char *path, int link_scan);
 
 #endif

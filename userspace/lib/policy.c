@@ -37,6 +37,13 @@ const char *policy_source_kind(unsigned int type)
 	return kind_names[type];
 }
 
+const char *policy_source_kind_of(const struct policy_source *s)
+{
+	if (s->flags & DAUDIT_SRC_F_LINKED)
+		return POLICY_LINKED_KIND;
+	return policy_source_kind(s->type);
+}
+
 /* ------------------------------------------------------------------ */
 /* The model                                                           */
 /* ------------------------------------------------------------------ */

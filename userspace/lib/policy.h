@@ -35,6 +35,7 @@ struct policy_source {
 	uint16_t port_lo;
 	uint16_t port_hi;
 	uint32_t line;			/* text line, or as decoded */
+	uint8_t flags;			/* DAUDIT_SRC_F_LINKED or 0 */
 	char *path;			/* NUL-terminated; NULL for tcp/udp */
 	uint32_t path_len;		/* without the NUL */
 };
@@ -114,11 +115,35 @@ int policy_encode(const struct policy *p, void **buf, size_t *len);
 int policy_decode(struct policy *p, const void *buf, size_t len,
 		  struct policy_decode_error *err);
 
+/* What policy_add_links() found. */
+struct policy_links {
+	uint32_t added;		/* linked files added as sources */
+	uint32_t unreadable;	/* directories or entries it could not read */
+	uint32_t left_out;	/* beyond the policy's limits, or bad paths */
+};
+
+/*
+ * Walk every tree of @p (its own filesystem only) and add each regular
+ * file with more than one link that the policy does not name already as
+ * a FILE source flagged DAUDIT_SRC_F_LINKED, in the tree's dataset: a
+ * name of it made outside the tree before the policy was loaded is then
+ * caught by inode (policy_links.c).  Call it on a parsed policy, before
+ * policy_encode().
+ */
+void policy_add_links(struct policy *p, struct policy_links *out);
+
 /* The canonical text of @p: it parses back to the same binary. */
 void policy_print(const struct policy *p, FILE *f);
 
 /* "tree", "file", ...; NULL for an unknown type. */
 const char *policy_source_kind(unsigned int type);
+
+/*
+ * The kind a source is written as: its type's, or "linked" for a file the
+ * loader added (policy_add_links()).
+ */
+#define POLICY_LINKED_KIND	"linked"
+const char *policy_source_kind_of(const struct policy_source *s);
 
 /*
  * The argument of a source as the canonical text writes it, unquoted:

@@ -187,9 +187,11 @@ static int decode_source(struct policy *p, const unsigned char *at,
 		return dec_error(err, DAUDIT_PERR_SOURCE, i,
 				 "dataset index %u, only %u datasets", b.dataset,
 				 p->n_datasets);
-	if (b.flags)
+	if (b.flags && (b.flags != DAUDIT_SRC_F_LINKED ||
+			b.type != DAUDIT_SRC_FILE))
 		return dec_error(err, DAUDIT_PERR_SOURCE, i, "flags not zero");
 	s.type = b.type;
+	s.flags = b.flags;
 	s.dataset = b.dataset;
 	s.line = b.line;
 	if (is_net(b.type))

@@ -57,7 +57,7 @@ int policy_encode(const struct policy *p, void **out, size_t *outlen)
 			.type = s->type, .dataset = s->dataset,
 			.family = s->family, .prefix_len = s->prefix_len,
 			.port_lo = s->port_lo, .port_hi = s->port_hi,
-			.line = s->line,
+			.line = s->line, .flags = s->flags,
 		};
 
 		memcpy(b.addr, s->addr, sizeof(b.addr));

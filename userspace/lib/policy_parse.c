@@ -293,6 +293,11 @@ static bool parse_source(struct parser *ps, int ds, const struct token *kw)
 	struct token arg;
 	bool ok;
 
+	/* What the loader added (policy_links.c), as 'daudit policy' prints it. */
+	if (is_word(kw, POLICY_LINKED_KIND)) {
+		s.type = DAUDIT_SRC_FILE;
+		s.flags = DAUDIT_SRC_F_LINKED;
+	}
 	if (!s.type) {
 		tok_error(ps, kw, "unknown source kind (tree, file, reader, app, unix, tcp or udp)");
 		skip_source(ps);

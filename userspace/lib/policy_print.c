@@ -50,7 +50,7 @@ static void print_source(FILE *f, const struct policy_source *s)
 {
 	char arg[64];
 
-	fprintf(f, "\t%s ", kind_names[s->type]);
+	fprintf(f, "\t%s ", policy_source_kind_of(s));
 	if (s->path) {
 		print_string(f, s->path, s->path_len);
 	} else {
