@@ -43,13 +43,12 @@ static bool seen_first(void **root, dev_t dev, ino_t ino)
 	id->dev = dev;
 	id->ino = ino;
 	at = tsearch(id, root, cmp_ident);
+	if (at && *at == id)
+		return true;
+	free(id);
 	if (!at)
 		util_die(EXIT_FAIL, "out of memory");
-	if (*at != id) {
-		free(id);
-		return false;
-	}
-	return true;
+	return false;
 }
 
 /* Room for one more source of @len path bytes in the binary policy? */
