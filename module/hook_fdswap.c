@@ -33,8 +33,9 @@
  * nobody shares leaves at the second compare, and sys_exit tests one word
  * that is 0 unless a swap or a claim is pending, after the descriptor
  * lookup.  close_range() records a swap for each protected file in its
- * range.  A seccomp supervisor's SECCOMP_ADDFD_FLAG_SETFD is not watched
- * (docs/hooks.md).
+ * range.  A seccomp supervisor's SECCOMP_ADDFD_FLAG_SETFD replaces a number
+ * through replace_fd() in the target thread, inside the syscall the
+ * supervisor answers: a swap like dup2(), ended at that syscall's exit.
  */
 #include <linux/close_range.h>
 #include <linux/fdtable.h>
@@ -331,6 +332,17 @@ static int ia32_dup_pre(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
+/*
+ * replace_fd(fd, file, flags): a seccomp supervisor's addfd with
+ * SECCOMP_ADDFD_FLAG_SETFD puts its file at number @fd of the target's
+ * table, in the target thread, before the notified syscall returns.
+ */
+static int replace_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	swap_begin((int)regs_get_kernel_argument(regs, 0));
+	return 0;
+}
+
 struct kprobe daudit_kp_swaps[DAUDIT_KP_SWAPS] = {
 	{ .symbol_name = "__x64_sys_close", .pre_handler = close_pre },
 	{ .symbol_name = "__x64_sys_dup2", .pre_handler = dup_pre },
@@ -342,6 +354,7 @@ struct kprobe daudit_kp_swaps[DAUDIT_KP_SWAPS] = {
 	  .pre_handler = close_range_pre },
 	{ .symbol_name = "__ia32_sys_close_range",
 	  .pre_handler = ia32_close_range_pre },
+	{ .symbol_name = "replace_fd", .pre_handler = replace_pre },
 };
 
 /*

@@ -37,7 +37,7 @@ static struct kprobe *kps[] = {
 	&daudit_kp_copies[6],
 	&daudit_kp_swaps[0], &daudit_kp_swaps[1], &daudit_kp_swaps[2],
 	&daudit_kp_swaps[3], &daudit_kp_swaps[4], &daudit_kp_swaps[5],
-	&daudit_kp_swaps[6], &daudit_kp_swaps[7],
+	&daudit_kp_swaps[6], &daudit_kp_swaps[7], &daudit_kp_swaps[8],
 };
 
 static struct kretprobe *krps[] = {

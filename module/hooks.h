@@ -39,7 +39,7 @@ extern atomic_t daudit_exit_work;
  * hook_fdswap.c: a protected file swapped out of a descriptor while
  * another thread reads it; claims on it for the readers' sys_exit.
  */
-#define DAUDIT_KP_SWAPS 8
+#define DAUDIT_KP_SWAPS 9
 extern struct kprobe daudit_kp_swaps[DAUDIT_KP_SWAPS];
 extern struct kretprobe daudit_krp_uring_close;
 void daudit_claims_sys_exit(bool reading);

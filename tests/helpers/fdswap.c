@@ -17,6 +17,10 @@
  *           in the swapping thread's io_uring_enter, then dup2)
  *           uring_close_async (the same with IOSQE_ASYNC: an io-wq
  *           worker of the process closes it)
+ *           seccomp_setfd (the swapping thread's getppid() is sent to a
+ *           seccomp supervisor, a third thread, which answers with
+ *           SECCOMP_IOCTL_NOTIF_ADDFD and SECCOMP_ADDFD_FLAG_SETFD:
+ *           /dev/null at the number; then dup2 the file back)
  *
  * Prints "bytes=B reads=R swaps=S same=yes|no": B bytes of the file
  * obtained by R reads that returned data (a read of /dev/null returns 0),
@@ -28,12 +32,19 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <liburing.h>
+#include <linux/audit.h>
 #include <linux/close_range.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <poll.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -41,10 +52,13 @@
 #include <unistd.h>
 
 static int src, nul, num;
-static atomic_int stop;
+static atomic_int stop, sup_stop;
 static long swaps;
 static const char *how;
 static struct io_uring ring;
+static int listener = -1;
+static pthread_mutex_t listener_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t listener_set = PTHREAD_COND_INITIALIZER;
 
 static void die(const char *what)
 {
@@ -71,9 +85,83 @@ static void uring_close(int fd, int async)
 	io_uring_cqe_seen(&ring, cqe);
 }
 
+/*
+ * A filter on the calling thread alone: its getppid() waits for the
+ * supervisor; everything else runs.  The listener goes to the supervisor.
+ */
+static void filter_getppid(void)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getppid, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = {
+		.len = sizeof(f) / sizeof(f[0]),
+		.filter = f,
+	};
+	int fd;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		die("PR_SET_NO_NEW_PRIVS");
+	fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+		     SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	if (fd < 0)
+		die("seccomp");
+	pthread_mutex_lock(&listener_lock);
+	listener = fd;
+	pthread_cond_signal(&listener_set);
+	pthread_mutex_unlock(&listener_lock);
+}
+
+/* Answer each getppid() of the swapper: /dev/null at the number first. */
+static void *supervisor(void *arg)
+{
+	struct seccomp_notif req;
+	struct seccomp_notif_resp resp;
+	struct seccomp_notif_addfd add;
+	struct pollfd pfd;
+
+	(void)arg;
+	pthread_mutex_lock(&listener_lock);
+	while (listener < 0)
+		pthread_cond_wait(&listener_set, &listener_lock);
+	pthread_mutex_unlock(&listener_lock);
+	pfd.fd = listener;
+	pfd.events = POLLIN;
+	/* Until the swapper is done: it may wait on one more answer. */
+	while (!atomic_load(&sup_stop)) {
+		if (poll(&pfd, 1, 100) <= 0 || !(pfd.revents & POLLIN))
+			continue;
+		memset(&req, 0, sizeof(req));
+		if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
+			die("SECCOMP_IOCTL_NOTIF_RECV");
+		memset(&add, 0, sizeof(add));
+		add.id = req.id;
+		add.flags = SECCOMP_ADDFD_FLAG_SETFD;
+		add.srcfd = nul;
+		add.newfd = num;
+		if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &add) < 0)
+			die("SECCOMP_IOCTL_NOTIF_ADDFD");
+		memset(&resp, 0, sizeof(resp));
+		resp.id = req.id;
+		if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0)
+			die("SECCOMP_IOCTL_NOTIF_SEND");
+	}
+	return NULL;
+}
+
 static void *swapper(void *arg)
 {
 	(void)arg;
+	if (!strcmp(how, "seccomp_setfd"))
+		filter_getppid();
 	while (!atomic_load(&stop)) {
 		if (!strcmp(how, "close"))
 			close(num);
@@ -84,6 +172,8 @@ static void *swapper(void *arg)
 			uring_close(num, 0);
 		else if (!strcmp(how, "uring_close_async"))
 			uring_close(num, 1);
+		else if (!strcmp(how, "seccomp_setfd"))
+			syscall(SYS_getppid);
 		else if (dup2(nul, num) < 0)
 			die("dup2 /dev/null");
 		if (dup2(src, num) < 0)
@@ -98,21 +188,21 @@ int main(int argc, char **argv)
 	long long got = 0, reads = 0, off = 0;
 	char *ref, *buf;
 	const char *mode;
-	pthread_t th;
+	pthread_t th, sup;
 	struct stat st;
 	time_t end;
 	int same = 1;
 	ssize_t n;
 
 	if (argc != 5) {
-		fprintf(stderr, "usage: fdswap FILE SECONDS pread|pread4k|read|readv dup2|close|close_range|uring_close|uring_close_async\n");
+		fprintf(stderr, "usage: fdswap FILE SECONDS pread|pread4k|read|readv dup2|close|close_range|uring_close|uring_close_async|seccomp_setfd\n");
 		return 2;
 	}
 	mode = argv[3];
 	how = argv[4];
 	if (strcmp(how, "dup2") && strcmp(how, "close") &&
 	    strcmp(how, "close_range") && strcmp(how, "uring_close") &&
-	    strcmp(how, "uring_close_async")) {
+	    strcmp(how, "uring_close_async") && strcmp(how, "seccomp_setfd")) {
 		fprintf(stderr, "fdswap: unknown SWAP %s\n", how);
 		return 2;
 	}
@@ -133,6 +223,9 @@ int main(int argc, char **argv)
 		die("dup");
 	end = time(NULL) + atoi(argv[2]);
 	if (pthread_create(&th, NULL, swapper, NULL))
+		die("pthread_create");
+	if (!strcmp(how, "seccomp_setfd") &&
+	    pthread_create(&sup, NULL, supervisor, NULL))
 		die("pthread_create");
 	while (time(NULL) < end) {
 		if (!strcmp(mode, "pread")) {
@@ -164,6 +257,10 @@ int main(int argc, char **argv)
 	}
 	atomic_store(&stop, 1);
 	pthread_join(th, NULL);
+	if (!strcmp(how, "seccomp_setfd")) {
+		atomic_store(&sup_stop, 1);
+		pthread_join(sup, NULL);
+	}
 	printf("bytes=%lld reads=%lld swaps=%ld same=%s\n", got, reads, swaps,
 	       same ? "yes" : "no");
 	return 0;

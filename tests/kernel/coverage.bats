@@ -348,6 +348,10 @@ fdswap_read() {
 	fdswap_read readv dup2
 }
 
+@test "a descriptor replaced by a seccomp supervisor (SECCOMP_ADDFD_FLAG_SETFD) during pread: every byte recorded" {
+	fdswap_read pread seccomp_setfd
+}
+
 # uring_file MODE PATHS: a protected file read by alice with uring-read
 # MODE: exact bytes, her login user, read paths PATHS.  What uring-read
 # printed is left in /tmp/uring-read.out.
