@@ -272,7 +272,7 @@ static bool is_path_type(u16 t)
 {
 	return t == DAUDIT_SRC_TREE || t == DAUDIT_SRC_FILE ||
 	       t == DAUDIT_SRC_READER || t == DAUDIT_SRC_UNIX ||
-	       t == DAUDIT_SRC_APP;
+	       t == DAUDIT_SRC_APP || t == DAUDIT_SRC_DEVICE;
 }
 
 /* Check one network source: family, prefix, host bits, ports. */
@@ -422,19 +422,48 @@ static int add_dev(struct daudit_policy *p, dev_t dev, u32 i, struct perr *e)
 	return 0;
 }
 
-/* Block device @dev holds protected data of @dataset (the first wins). */
-static void add_raw(struct daudit_policy *p, dev_t dev, u16 dataset)
+/*
+ * Block device @dev holds protected data of @dataset (the first wins).
+ * False when there is no room left.
+ */
+static bool add_raw(struct daudit_policy *p, dev_t dev, u16 dataset)
 {
 	u32 k;
 
 	for (k = 0; k < p->n_raw; k++)
 		if (p->raw[k].dev == dev)
-			return;
-	/* Two per superblock at most, and the superblocks are bounded. */
-	if (p->n_raw < ARRAY_SIZE(p->raw)) {
-		p->raw[p->n_raw].dev = dev;
-		p->raw[p->n_raw++].dataset = dataset;
-	}
+			return true;
+	if (p->n_raw == ARRAY_SIZE(p->raw))
+		return false;
+	p->raw[p->n_raw].dev = dev;
+	p->raw[p->n_raw++].dataset = dataset;
+	return true;
+}
+
+/* A DEVICE source: the block device node @path, read raw. */
+static int resolve_device(struct daudit_policy *p,
+			  const struct daudit_policy_source *s,
+			  const char *path, u32 i, struct perr *e)
+{
+	struct path kp;
+	dev_t rdev = 0;
+	int ret;
+
+	ret = kern_path(path, LOOKUP_FOLLOW, &kp);
+	if (ret)
+		return fail(e, DAUDIT_PERR_SOURCE, i, ret, "no such path: %s",
+			    path);
+	if (S_ISBLK(d_inode(kp.dentry)->i_mode))
+		rdev = d_inode(kp.dentry)->i_rdev;
+	path_put(&kp);
+	if (!rdev)
+		return fail(e, DAUDIT_PERR_SOURCE, i, -ENOTBLK,
+			    "%s is not a block device", path);
+	if (!add_raw(p, rdev, s->dataset))
+		return fail(e, DAUDIT_PERR_SOURCE, i, -E2BIG,
+			    "more than %u block devices",
+			    DAUDIT_POLICY_MAX_RAW);
+	return 0;
 }
 
 static int insert_obj(struct daudit_policy *p, const struct daudit_pobj *o,
@@ -505,8 +534,13 @@ static int resolve(struct daudit_policy *p, const struct daudit_policy_source *s
 		break;
 	}
 	if (!ret && !is_program(s->type) && inode->i_sb->s_bdev) {
-		add_raw(p, inode->i_sb->s_bdev->bd_dev, s->dataset);
-		add_raw(p, bdev_whole(inode->i_sb->s_bdev)->bd_dev, s->dataset);
+		struct block_device *bdev = inode->i_sb->s_bdev;
+
+		if (!add_raw(p, bdev->bd_dev, s->dataset) ||
+		    !add_raw(p, bdev_whole(bdev)->bd_dev, s->dataset))
+			ret = fail(e, DAUDIT_PERR_SOURCE, i, -E2BIG,
+				   "more than %u block devices",
+				   DAUDIT_POLICY_MAX_RAW);
 	}
 	path_put(&kp);
 	if (ret)
@@ -551,6 +585,8 @@ static int build(struct daudit_policy *p, struct perr *e)
 		case DAUDIT_SRC_UNIX:
 			n_unixes++;
 			break;
+		case DAUDIT_SRC_DEVICE:
+			break;
 		default:
 			n_nets++;
 		}
@@ -590,7 +626,10 @@ static int build(struct daudit_policy *p, struct perr *e)
 			n->dataset = s->dataset;
 			continue;
 		}
-		ret = resolve(p, s, strings + s->path_off, i, e);
+		if (s->type == DAUDIT_SRC_DEVICE)
+			ret = resolve_device(p, s, strings + s->path_off, i, e);
+		else
+			ret = resolve(p, s, strings + s->path_off, i, e);
 		if (ret)
 			return ret;
 	}

@@ -12,6 +12,7 @@
 #include "uapi/daudit.h"
 
 #define DAUDIT_POLICY_MAX_DEVS	64
+#define DAUDIT_POLICY_MAX_RAW	256
 
 /* A resolved source: an object on a filesystem, found by (dev, ino). */
 struct daudit_pobj {
@@ -69,13 +70,14 @@ struct daudit_policy {
 	dev_t devs[DAUDIT_POLICY_MAX_DEVS];
 	/*
 	 * Block devices under those superblocks, the partition and its whole
-	 * disk: reading one raw reads the protected data on it.
+	 * disk, and DEVICE sources (the members of a device mapper or md
+	 * device below one): reading one raw reads the protected data on it.
 	 */
 	u32 n_raw;
 	struct daudit_praw {
 		dev_t dev;
 		u16 dataset;	/* the first dataset with an object there */
-	} raw[2 * DAUDIT_POLICY_MAX_DEVS];
+	} raw[DAUDIT_POLICY_MAX_RAW];
 };
 
 int daudit_policy_init(void);

@@ -10,7 +10,7 @@ build_pkgs=(make gcc libc6-dev pkg-config libsqlite3-dev libjson-c-dev libinih-d
 # gcc-multilib: `make helpers` builds a 32-bit reader too, for every VM
 # boot (tests, demo, bench).
 vm_pkgs=(qemu-system-x86 linux-image-cloud-amd64 linux-image-6.12-cloud-amd64
-	busybox-static bats cpio gzip xz-utils util-linux mount procps jq gojq e2fsprogs gcc-multilib)
+	busybox-static bats cpio gzip xz-utils util-linux mount procps jq gojq e2fsprogs dmsetup gcc-multilib)
 check_pkgs=(auditd dkms sparse cppcheck shellcheck clang libclang-rt-14-dev libcmocka-dev linux-source-6.12
 	libcap2-bin rsyslog rsyslog-gnutls openssl python3 postgresql-15 postgresql-client-15 xfsprogs
 	python3-psycopg2)

@@ -355,7 +355,8 @@ enum daudit_source_type {
 	DAUDIT_SRC_TCP = 5,	/* TCP endpoint: address/prefix, port range */
 	DAUDIT_SRC_UDP = 6,	/* UDP endpoint */
 	DAUDIT_SRC_APP = 7,	/* may declare actors: executable path (1.3) */
-	DAUDIT_SRC_TYPE_MAX = 7,
+	DAUDIT_SRC_DEVICE = 8,	/* a block device read raw: its node's path (1.6) */
+	DAUDIT_SRC_TYPE_MAX = 8,
 };
 
 /*

@@ -456,9 +456,9 @@ static void source_errors(void **state)
 		{ L3("tree /b /c"),
 		  "p:3: unexpected text after the source (one source per line, or separate them with ';'): '/c'\n" },
 		{ L3("foo /b"),
-		  "p:3: unknown source kind (tree, file, reader, app, unix, tcp or udp): 'foo'\n" },
+		  "p:3: unknown source kind (tree, file, device, reader, app, unix, tcp or udp): 'foo'\n" },
 		{ L3("TREE /b"),
-		  "p:3: unknown source kind (tree, file, reader, app, unix, tcp or udp): 'TREE'\n" },
+		  "p:3: unknown source kind (tree, file, device, reader, app, unix, tcp or udp): 'TREE'\n" },
 		{ L3("\"tree\" /b"),
 		  "p:3: expected a source kind (tree, file, reader, app, unix, tcp or udp): 'tree'\n" },
 		{ L3("{"),
@@ -536,9 +536,9 @@ static void dataset_errors(void **state)
 		{ "dataset a {\n\ttree /a\ndataset b { tree /b }",
 		  "p:1: missing '}' to close dataset: 'a'\n" },
 		{ "dataset a { reader /usr/bin/x }",
-		  "p:1: dataset has no protected source (tree, file, unix, tcp or udp): 'a'\n" },
+		  "p:1: dataset has no protected source (tree, file, device, unix, tcp or udp): 'a'\n" },
 		{ "dataset a { }\n",
-		  "p:1: dataset has no protected source (tree, file, unix, tcp or udp): 'a'\n" },
+		  "p:1: dataset has no protected source (tree, file, device, unix, tcp or udp): 'a'\n" },
 		{ "\n\ntree /a\n",
 		  "p: no dataset: a policy protects at least one\n"
 		  "p:3: expected 'dataset': 'tree'\n" },
@@ -591,7 +591,7 @@ static void every_error_is_collected(void **state)
 		"p:3: path has a '.' or '..' component: '/srv/./x'\n"
 		"p:4: host bits set beyond the prefix (the network is 10.0.0.0/8): '10.1.2.3/8'\n"
 		"p:5: tcp needs a port ('port N' or 'port N-M'): '10.1.2.3'\n"
-		"p:6: unknown source kind (tree, file, reader, app, unix, tcp or udp): 'foo'\n"
+		"p:6: unknown source kind (tree, file, device, reader, app, unix, tcp or udp): 'foo'\n"
 		"p:9: dataset name may only contain A-Z a-z 0-9 _ . -: 'bad$name'\n"
 		"p:10: duplicate dataset name (also at line 1): 'customers'\n"
 		"p:10: path is inside tree '/ok' of dataset 'customers' (line 7): '/ok/inner'\n"
@@ -1014,8 +1014,15 @@ static void app_sources(void **state)
 
 	round_trip("dataset crm { tree /srv/crm; app /opt/crm/bin/crm-python;"
 		   " app \"/opt/my app\"; file /opt/crm/bin/crm-python }");
+	/* A device alone protects; a linked file prints back as one. */
+	round_trip("dataset raw { device /dev/sda2; linked /srv/x/a.csv }");
+	parse_ok(&p, "dataset raw { device /dev/sda2 }");
+	assert_int_equal(p.sources[0].type, DAUDIT_SRC_DEVICE);
+	assert_int_equal(p.datasets[0].n_protected, 1);
+	assert_string_equal(policy_source_kind(DAUDIT_SRC_DEVICE), "device");
+	policy_free(&p);
 	expect_errors("dataset a { app /opt/crm/bin/crm }",
-		      "p:1: dataset has no protected source (tree, file, unix, tcp or udp): 'a'\n");
+		      "p:1: dataset has no protected source (tree, file, device, unix, tcp or udp): 'a'\n");
 	expect_errors("dataset a { tree /a; app }",
 		      "p:1: missing path: 'app'\n");
 	expect_errors("dataset a { tree /a; app opt/crm }",

@@ -14,7 +14,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 # are included when installed.  The guest's jq is gojq (Debian's, jq's
 # language): under TCG, jq 1.6 takes about 280 ms to start (it compiles its
 # builtins each time) and the suites run it thousands of times.
-required_bins=(bash setpriv flock unshare nsenter gojq taskset losetup mkfs.ext4)
+required_bins=(bash setpriv flock unshare nsenter gojq taskset losetup mkfs.ext4 dmsetup)
 optional_bins=(auditctl auditd capsh mkfs.xfs)
 
 copy_with_libs() { # ROOT BIN
@@ -230,9 +230,10 @@ kernel() {
 
 # The file systems and devices the suites mount (overlayfs in a user
 # namespace, xfs for reflinks, loop devices, null_blk for a device with
-# poll queues), from the kernel's own package, with what they depend on,
-# for modprobe in the guest.
-fs_modules=(overlay xfs loop null_blk)
+# poll queues, the device mapper for a device below a file system), from
+# the kernel's own package, with what they depend on, for modprobe in the
+# guest.
+fs_modules=(overlay xfs loop null_blk dm-mod)
 
 kernel_modules() {
 	local kver=$1 root=$2 m f dst

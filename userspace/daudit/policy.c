@@ -188,21 +188,15 @@ static void report_refusal(const struct policy *p,
 		strerror(e));
 }
 
-/* Files with other names inside the trees: protected by inode too. */
-static void add_links(struct policy *p)
+/* What the loader added: to stdout; gaps as warnings to stderr. */
+static void say_added(void *arg, bool warning, const char *msg)
 {
-	struct policy_links l;
+	const struct policy *p = arg;
 
-	policy_add_links(p, &l);
-	if (l.added)
-		printf("%u hard-linked files in protected trees: protected under every name\n",
-		       l.added);
-	if (l.unreadable)
-		fprintf(stderr, "%s: warning: %u entries of protected trees could not be read: a hard link to a file there made before this load is not caught\n",
-			p->file, l.unreadable);
-	if (l.left_out)
-		fprintf(stderr, "%s: warning: %u hard-linked files in protected trees left out (policy size limits or unusable paths)\n",
-			p->file, l.left_out);
+	if (warning)
+		fprintf(stderr, "%s: warning: %s\n", p->file, msg);
+	else
+		printf("%s\n", msg);
 }
 
 static int policy_load(int argc, char **argv)
@@ -220,8 +214,7 @@ static int policy_load(int argc, char **argv)
 
 	if (parse_or_report(&p, file))
 		return EXIT_FAIL;
-	if (!no_scan)
-		add_links(&p);
+	policy_add_implied(&p, !no_scan, say_added, &p);
 	if (policy_encode(&p, &blob, &len) < 0)
 		util_die(EXIT_FAIL, "%s: cannot encode: %m", p.file);
 	if (dev_open(&d, DEV_CONTROL, 0, err, sizeof(err)) < 0)

@@ -57,9 +57,15 @@ static int load(const struct policy *p, const void *blob, size_t len)
 	return 0;
 }
 
+/* What the loader added, or could not add, to the log. */
+static void say_added(void *arg, bool warning, const char *msg)
+{
+	util_err("policy %s: %s%s", (const char *)arg,
+		 warning ? "warning: " : "", msg);
+}
+
 int policyload_file(const char *path, int link_scan)
 {
-	struct policy_links links;
 	struct policy p;
 	void *blob = NULL;
 	size_t len = 0;
@@ -72,18 +78,7 @@ int policyload_file(const char *path, int link_scan)
 		policy_free(&p);
 		return -1;
 	}
-	memset(&links, 0, sizeof(links));
-	if (link_scan)
-		policy_add_links(&p, &links);
-	if (links.added)
-		util_err("policy %s: %u hard-linked files in protected trees: protected under every name",
-			 path, links.added);
-	if (links.unreadable)
-		util_err("policy %s: warning: %u entries of protected trees could not be read: a hard link to a file there made before this load is not caught",
-			 path, links.unreadable);
-	if (links.left_out)
-		util_err("policy %s: warning: %u hard-linked files in protected trees left out (policy size limits or unusable paths)",
-			 path, links.left_out);
+	policy_add_implied(&p, link_scan, say_added, (void *)path);
 	if (policy_encode(&p, &blob, &len) < 0) {
 		util_err("policy %s: cannot encode: %s", path, strerror(errno));
 		policy_free(&p);

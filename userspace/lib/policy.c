@@ -28,6 +28,7 @@ const char *const kind_names[DAUDIT_SRC_TYPE_MAX + 1] = {
 	[DAUDIT_SRC_TCP] = "tcp",
 	[DAUDIT_SRC_UDP] = "udp",
 	[DAUDIT_SRC_APP] = "app",
+	[DAUDIT_SRC_DEVICE] = "device",
 };
 
 const char *policy_source_kind(unsigned int type)

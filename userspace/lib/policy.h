@@ -15,6 +15,7 @@
 #ifndef DAUDIT_POLICY_H
 #define DAUDIT_POLICY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -131,6 +132,31 @@ struct policy_links {
  * policy_encode().
  */
 void policy_add_links(struct policy *p, struct policy_links *out);
+
+/* What policy_add_devices() found. */
+struct policy_devices {
+	uint32_t added;		/* member devices added as sources */
+	uint32_t no_node;	/* members with no node in /dev */
+};
+
+/*
+ * Add the members of the device mapper or md devices the trees and files
+ * of @p live on (from sysfs, at any depth), and the whole disks of those
+ * that are partitions, as DEVICE sources of the dataset, by their nodes in
+ * /dev: a raw read of one reads the protected file system's blocks
+ * (policy_devices.c).  Call it on a parsed policy, before policy_encode().
+ */
+void policy_add_devices(struct policy *p, struct policy_devices *out);
+
+/* One line about what policy_add_implied() added; @warning: a gap. */
+typedef void (*policy_say_fn)(void *arg, bool warning, const char *msg);
+
+/*
+ * What a loader adds before encoding: policy_add_links() unless
+ * !@link_scan, then policy_add_devices(); each finding said through @say.
+ */
+void policy_add_implied(struct policy *p, bool link_scan, policy_say_fn say,
+			void *arg);
 
 /* The canonical text of @p: it parses back to the same binary. */
 void policy_print(const struct policy *p, FILE *f);

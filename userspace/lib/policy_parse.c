@@ -299,7 +299,7 @@ static bool parse_source(struct parser *ps, int ds, const struct token *kw)
 		s.flags = DAUDIT_SRC_F_LINKED;
 	}
 	if (!s.type) {
-		tok_error(ps, kw, "unknown source kind (tree, file, reader, app, unix, tcp or udp)");
+		tok_error(ps, kw, "unknown source kind (tree, file, device, reader, app, unix, tcp or udp)");
 		skip_source(ps);
 		return false;
 	}
@@ -358,7 +358,7 @@ static void parse_block(struct parser *ps, int ds, const struct token *name)
 	}
 	/* A dataset whose sources all had errors has been reported enough. */
 	if (ds >= 0 && !ps->p->datasets[ds].n_protected && !bad)
-		tok_error(ps, name, "dataset has no protected source (tree, file, unix, tcp or udp)");
+		tok_error(ps, name, "dataset has no protected source (tree, file, device, unix, tcp or udp)");
 }
 
 /* The index of a new dataset, or -1 if its name is wrong or no room. */
