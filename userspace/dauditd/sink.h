@@ -126,6 +126,13 @@ struct sinks *sinks_new(const struct config *cfg, const char *database,
 			char *err, size_t errlen);
 void sinks_free(struct sinks *r);
 
+/*
+ * The module instance of the records that follow (the indexer reads
+ * journal rows an earlier instance wrote before one written by the
+ * running one).
+ */
+void sinks_set_instance(struct sinks *r, uint64_t instance_id);
+
 /* process.executable for records whose process record came earlier. */
 void sinks_set_exe_lookup(struct sinks *r,
 			  const char *(*fn)(void *arg, uint32_t tgid,
