@@ -29,7 +29,7 @@ int indexer_open(struct collector *c, char *err, size_t errlen)
 
 	memset(ix, 0, sizeof(*ix));
 	ix->wake_fd = -1;
-	if (journal_open(&ix->j, c->cfg.database, err, errlen) < 0)
+	if (journal_open(&ix->j, c->cfg.database, 1, err, errlen) < 0)
 		return -1;
 	pthread_mutex_init(&ix->lock, NULL);
 	atomic_init(&ix->stop, 0);

@@ -19,7 +19,7 @@ int intake_open(struct intake *in, const char *database, uint64_t max_bytes,
 		char *err, size_t errlen)
 {
 	memset(in, 0, sizeof(*in));
-	if (journal_open(&in->j, database, err, errlen) < 0)
+	if (journal_open(&in->j, database, 0, err, errlen) < 0)
 		return -1;
 	in->max_bytes = max_bytes;
 	atomic_init(&in->held, journal_bytes(&in->j));

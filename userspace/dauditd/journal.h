@@ -38,9 +38,14 @@ struct journal_row {
 	size_t len;
 };
 
-/* Open (or create) the journal of @database; -1 with @err. */
-int journal_open(struct journal *j, const char *database, char *err,
-		 size_t errlen);
+/*
+ * Open (or create) the journal of @database; -1 with @err.  With
+ * @checkpoints this connection copies the WAL into the file when it
+ * passes 1,000 pages (the indexer's, after its deletes); without, never
+ * (the intake's).
+ */
+int journal_open(struct journal *j, const char *database, int checkpoints,
+		 char *err, size_t errlen);
 void journal_close(struct journal *j);
 
 /* Append one batch and commit it; returns its id. */
