@@ -201,11 +201,27 @@ static int watch(int ep, int fd)
 	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
 }
 
+/*
+ * How often the thread wakes without rows to read: for the sinks every
+ * batch_ms (as the loop did before the journal); without sinks only for
+ * the rollups and retention, once a second, or every rollup_flush_ms if
+ * that is shorter.  An idle dauditd must stay near no CPU at all.
+ */
+static unsigned int tick_ms_of(const struct collector *c)
+{
+	unsigned int ms = sinks_count(c->sinks) ? c->cfg.batch_ms : 1000;
+
+	if (c->cfg.rollup_flush_ms && c->cfg.rollup_flush_ms < ms)
+		ms = c->cfg.rollup_flush_ms;
+	return ms;
+}
+
 static void *run(void *arg)
 {
 	struct collector *c = arg;
 	struct indexer *ix = &c->ix;
-	unsigned int tick_ms = c->cfg.batch_ms;
+	unsigned int tick_ms = tick_ms_of(c);
+	int woken = 1;			/* rows a previous run left */
 	int ep = epoll_create1(EPOLL_CLOEXEC), tfd = collector_timer(tick_ms), sfd = -1;
 	struct epoll_event evs[4];
 
@@ -226,6 +242,7 @@ static void *run(void *arg)
 			if (fd == ix->wake_fd) {
 				if (read(fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
 					util_err("indexer: eventfd: %m");
+				woken = 1;
 			} else if (fd == tfd) {
 				if (read(fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
 					util_err("indexer: timerfd: %m");
@@ -236,10 +253,11 @@ static void *run(void *arg)
 		}
 		stopping = atomic_load(&ix->stop);
 		/* Between transactions a reload may take the lock. */
-		while (indexer_step(c) > 0) {
+		while ((woken || stopping) && indexer_step(c) > 0) {
 			pthread_mutex_unlock(&ix->lock);
 			pthread_mutex_lock(&ix->lock);
 		}
+		woken = 0;
 		if (ticked)
 			tick(c);
 		/* The sinks' descriptor exists once a sink is configured. */
@@ -248,9 +266,9 @@ static void *run(void *arg)
 			if (watch(ep, sfd) < 0)
 				util_die(EXIT_FAIL, "indexer: epoll: %m");
 		}
-		if (c->cfg.batch_ms != tick_ms) {
+		if (tick_ms_of(c) != tick_ms) {
 			close(tfd);
-			tick_ms = c->cfg.batch_ms;
+			tick_ms = tick_ms_of(c);
 			tfd = collector_timer(tick_ms);
 			if (tfd < 0 || watch(ep, tfd) < 0)
 				util_die(EXIT_FAIL, "indexer: timerfd: %m");
