@@ -6,9 +6,9 @@
  *   event rows, rollups, rules, sinks) -> the mark (meta JOURNAL_MARK)
  *   -> COMMIT -> sinks durable -> DELETE the rows from the journal
  *
- * Each transaction takes journal rows until it holds batch_records
- * records or more (at least one row), so a backlog is indexed in
- * transactions as large as the intake's batches.  The mark is written in
+ * Each transaction takes journal rows until it holds four times
+ * batch_records records or more (at least one row): a backlog is indexed
+ * in fewer, larger transactions; at low rates each row is one.  The mark is written in
  * the same transaction as the rows, and the rows are deleted only after
  * the commit and the sinks' sync.  At start the indexer reads every row
  * the journal still holds: those after the mark are new; those at or
