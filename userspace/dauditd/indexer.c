@@ -227,11 +227,16 @@ static void *run(void *arg)
 {
 	struct collector *c = arg;
 	struct indexer *ix = &c->ix;
-	unsigned int tick_ms = tick_ms_of(c);
+	unsigned int tick_ms;
 	int woken = 1;			/* rows a previous run left */
-	int ep = epoll_create1(EPOLL_CLOEXEC), tfd = collector_timer(tick_ms), sfd = -1;
+	int ep = epoll_create1(EPOLL_CLOEXEC), tfd, sfd = -1;
 	struct epoll_event evs[4];
 
+	/* The configuration changes under the lock (SIGHUP). */
+	pthread_mutex_lock(&ix->lock);
+	tick_ms = tick_ms_of(c);
+	pthread_mutex_unlock(&ix->lock);
+	tfd = collector_timer(tick_ms);
 	if (ep < 0 || tfd < 0 || watch(ep, ix->wake_fd) < 0 || watch(ep, tfd) < 0)
 		util_die(EXIT_FAIL, "indexer: setting up its event loop: %m");
 	for (;;) {
