@@ -31,7 +31,7 @@ USER_CFLAGS = -std=c11 -D_GNU_SOURCE $(CWARN) $(CFLAGS) \
 	-Imodule/uapi -Iuserspace/lib \
 	-DDAUDIT_PKG_VERSION='"$(VERSION)"' \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-USER_LDLIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+USER_LDLIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
 
 LIB_SRCS    := $(wildcard userspace/lib/*.c)
 DAUDIT_SRCS := $(wildcard userspace/daudit/*.c)

@@ -479,15 +479,18 @@ static inline char *test_db_path(const char *name)
 	return p;
 }
 
+/* The database and its journal (DATABASE.journal), with their WAL files. */
 static inline void test_db_remove(const char *path)
 {
+	static const char *const tails[] = { "", "-wal", "-shm", ".journal",
+					     ".journal-wal", ".journal-shm" };
 	char buf[300];
+	size_t i;
 
-	unlink(path);
-	snprintf(buf, sizeof(buf), "%s-wal", path);
-	unlink(buf);
-	snprintf(buf, sizeof(buf), "%s-shm", path);
-	unlink(buf);
+	for (i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s%s", path, tails[i]);
+		unlink(buf);
+	}
 }
 
 /* Open a collector on @path with defaults adjusted by @tweak. */

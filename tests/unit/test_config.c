@@ -56,6 +56,7 @@ static void defaults_are_documented_values(void **state)
 	assert_int_equal(c.batch_ms, 100);
 	assert_int_equal(c.batch_records, 10000);
 	assert_int_equal(c.rollup_flush_ms, 1000);
+	assert_int_equal(c.journal_max_mb, 1024);
 	assert_int_equal(c.retention_days, 30);
 	assert_int_equal(c.retention_mb, 1024);
 	assert_int_equal(c.rollup_retention_days, 400);
@@ -91,6 +92,7 @@ static void the_shipped_file_is_the_defaults(void **state)
 	assert_string_equal(c.policy, d.policy);
 	assert_int_equal(c.batch_ms, d.batch_ms);
 	assert_int_equal(c.batch_records, d.batch_records);
+	assert_int_equal(c.journal_max_mb, d.journal_max_mb);
 	assert_int_equal(c.retention_days, d.retention_days);
 	assert_int_equal(c.retention_mb, d.retention_mb);
 	assert_int_equal(c.rollup_retention_days, d.rollup_retention_days);

@@ -11,6 +11,8 @@
 
 #include "scenario.h"
 #include "cli.h"
+#include "journal.h"
+#include <sys/wait.h>
 #include "../../userspace/daudit/status.c"
 
 static char *db;
@@ -174,6 +176,76 @@ static void the_sinks_section(void **state)
 	unlink(path);
 }
 
+/* Run @sql on the database. */
+static void exec_sql(const char *sql)
+{
+	sqlite3 *h;
+
+	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+	sqlite3_busy_timeout(h, 5000);
+	assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+}
+
+static void the_journal_backlog_and_the_indexer(void **state)
+{
+	static const char rec[64];
+	struct daudit_stats st;
+	struct journal j;
+	char err[256], sql[256];
+	int64_t last;
+	pid_t pid;
+	char *s;
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	exec_sql("UPDATE meta SET value = 'stopped' WHERE key = 'collector_state'");
+	/* Two batches the indexer has not stored. */
+	assert_int_equal(journal_open(&j, db, 1, err, sizeof(err)), 0);
+	journal_append(&j, 1, T0, T0, 5, rec, sizeof(rec));
+	last = journal_append(&j, 1, T0, T0, 7, rec, sizeof(rec));
+	journal_close(&j);
+	exec_sql("INSERT OR REPLACE INTO meta (key, value) VALUES"
+		 " ('indexer_rate', 41000), ('indexer_rate_busy', 150000),"
+		 " ('indexer_rate_ns', 1795215000000000000)");
+	s = section(db, &st, 0);
+	assert_non_null(strstr(s, "\njournal:     12 records in 2 batches (128 B) wait to be indexed\n"));
+	assert_non_null(strstr(s, "\nindexer:     41000 records/s, 150000 per second of its CPU time (measured "));
+	free(s);
+	s = section(db, &st, 1);
+	assert_non_null(strstr(s, "\"journal\":{\"batches\":2,\"records\":12,\"bytes\":128,\"waited_ms\":0}"));
+	assert_non_null(strstr(s, "\"indexer_rate\":41000"));
+	free(s);
+	/*
+	 * A running collector (this process stands for it): status waits
+	 * until the indexer has stored what was in the journal when it was
+	 * called.
+	 */
+	snprintf(sql, sizeof(sql),
+		 "UPDATE meta SET value = 'running' WHERE key = 'collector_state';"
+		 " UPDATE meta SET value = %d WHERE key = 'collector_pid'",
+		 (int)getpid());
+	exec_sql(sql);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct timespec ts = { 0, 300 * 1000000L };
+
+		nanosleep(&ts, NULL);
+		snprintf(sql, sizeof(sql),
+			 "INSERT OR REPLACE INTO meta (key, value) VALUES ('journal_mark', %lld)",
+			 (long long)last);
+		exec_sql(sql);
+		_exit(0);
+	}
+	s = section(db, &st, 1);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	assert_non_null(strstr(s, "\"journal\":{\"batches\":0,\"records\":0,\"bytes\":0,\"waited_ms\":"));
+	assert_null(strstr(s, "\"waited_ms\":0}"));
+	free(s);
+	exec_sql("UPDATE meta SET value = 'stopped' WHERE key = 'collector_state'");
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -197,6 +269,7 @@ int main(void)
 		cmocka_unit_test(a_collector_that_was_killed),
 		cmocka_unit_test(no_database),
 		cmocka_unit_test(the_sinks_section),
+		cmocka_unit_test(the_journal_backlog_and_the_indexer),
 	};
 
 	setenv("TZ", "UTC", 1);

@@ -12,10 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "commands.h"
 #include "device.h"
 #include "format.h"
+#include "journalq.h"
 #include "query.h"
 #include "sinkstatus.h"
 #include "table.h"
@@ -31,9 +33,12 @@ static void usage(FILE *f)
 		"force, the attached consumer, and the per-CPU ring counters: records\n"
 		"written and records dropped because a ring was full.  Then the\n"
 		"collector: running or not, its database and size, records stored and\n"
-		"the time of the last, the gaps and losses it recorded, and its SIEM\n"
-		"sinks: connected or not, messages waiting in the spool, refused,\n"
-		"and sent again after a reset.\n"
+		"the time of the last, the records its journal holds that wait to be\n"
+		"indexed and the indexer's rate, the gaps and losses it recorded, and\n"
+		"its SIEM sinks: connected or not, messages waiting in the spool,\n"
+		"refused, and sent again after a reset.  With dauditd running, status\n"
+		"first waits (up to 10 s) until what was acknowledged before it was\n"
+		"called is indexed, so the counters and the database agree.\n"
 		"\n"
 		"  --database PATH  the collector's database (default: from\n"
 		"                   /etc/daudit/dauditd.conf, else " DB_DEFAULT_PATH ")\n"
@@ -180,7 +185,18 @@ struct collector_state {
 	int64_t gaps, lost;
 	int64_t retention_days, retention_mb, rollup_days;
 	json_object *sinks;		/* DATABASE-sinks.json, or NULL */
+	int journal;			/* DATABASE.journal exists */
+	struct journal_backlog backlog;	/* waiting to be indexed */
+	int64_t waited_ms;		/* for the indexer, before reading */
+	int64_t rate, rate_busy, rate_ns;	/* the indexer's */
 };
+
+/*
+ * How long status waits for the indexer to store what was acknowledged
+ * before it was called: what the kernel no longer holds is then in the
+ * database too, as long as the indexer keeps up.
+ */
+#define INDEXER_WAIT_MS		10000
 
 static int64_t file_size(const char *path, const char *suffix)
 {
@@ -208,6 +224,29 @@ static void read_sinks(struct collector_state *c)
 	c->sinks = o;
 }
 
+/*
+ * A running collector: wait (up to INDEXER_WAIT_MS) until the indexer
+ * has stored every journal row committed before now; then what waits.
+ */
+static void wait_indexer(struct collector_state *c, struct qdb *q)
+{
+	int64_t mark = qdb_meta_int(q, JOURNAL_MARK, 0), last;
+	struct timespec ts = { 0, 20 * 1000000L };
+
+	c->journal = journal_backlog_read(c->path, mark, &c->backlog) == 0;
+	last = c->backlog.last_id;
+	while (c->journal && c->backlog.batches && c->alive && mark < last &&
+	       c->state && !strcmp(c->state, "running") &&
+	       c->waited_ms < INDEXER_WAIT_MS) {
+		nanosleep(&ts, NULL);
+		c->waited_ms += 20;
+		mark = qdb_meta_int(q, JOURNAL_MARK, 0);
+		c->alive = kill((pid_t)c->pid, 0) == 0 || errno == EPERM;
+	}
+	if (c->journal)
+		journal_backlog_read(c->path, mark, &c->backlog);
+}
+
 static void read_collector(struct collector_state *c, const char *override,
 			   const struct daudit_stats *st)
 {
@@ -231,6 +270,10 @@ static void read_collector(struct collector_state *c, const char *override,
 	c->retention_days = qdb_meta_int(&q, "retention_days", 0);
 	c->retention_mb = qdb_meta_int(&q, "retention_mb", 0);
 	c->rollup_days = qdb_meta_int(&q, "rollup_retention_days", 0);
+	wait_indexer(c, &q);
+	c->rate = qdb_meta_int(&q, JOURNAL_RATE, 0);
+	c->rate_busy = qdb_meta_int(&q, JOURNAL_RATE_BUSY, 0);
+	c->rate_ns = qdb_meta_int(&q, JOURNAL_RATE_NS, 0);
 	c->gaps = qdb_int(&q, "SELECT COUNT(*) FROM gaps", 0);
 	c->lost = qdb_int(&q, "SELECT IFNULL(SUM(count), 0) FROM gaps", 0);
 	qdb_close(&q);
@@ -375,6 +418,15 @@ static void print_collector(const struct collector_state *c)
 	printf("stored:      %" PRId64 " records, the last from %s (committed %s)\n",
 	       c->records, ltime(c->last_record_ns, a, sizeof(a)),
 	       ltime(c->last_commit_ns, b, sizeof(b)));
+	if (c->journal)
+		printf("journal:     %" PRId64 " records in %" PRId64 " batches (%s) wait to be indexed%s\n",
+		       c->backlog.records, c->backlog.batches,
+		       table_human_bytes((uint64_t)c->backlog.bytes, b, sizeof(b)),
+		       c->waited_ms >= INDEXER_WAIT_MS ?
+		       " (the indexer is behind the device)" : "");
+	if (c->rate_ns)
+		printf("indexer:     %" PRId64 " records/s, %" PRId64 " per second of its CPU time (measured %s)\n",
+		       c->rate, c->rate_busy, ltime(c->rate_ns, a, sizeof(a)));
 	if (c->gaps)
 		printf("gaps:        %" PRId64 " gap%s or loss%s, %" PRId64 " records missing: totals may be low (see daudit report)\n",
 		       c->gaps, c->gaps == 1 ? "" : "s", c->gaps == 1 ? "" : "es",
@@ -408,6 +460,22 @@ static json_object *collector_json(const struct collector_state *c)
 								    buf, sizeof(buf))) : NULL);
 	add_u64(o, "gaps", (uint64_t)c->gaps);
 	add_u64(o, "records_missing", (uint64_t)c->lost);
+	if (c->journal) {
+		json_object *j = json_object_new_object();
+
+		add_u64(j, "batches", (uint64_t)c->backlog.batches);
+		add_u64(j, "records", (uint64_t)c->backlog.records);
+		add_u64(j, "bytes", (uint64_t)c->backlog.bytes);
+		add_u64(j, "waited_ms", (uint64_t)c->waited_ms);
+		json_object_object_add(o, "journal", j);
+	}
+	if (c->rate_ns) {
+		add_u64(o, "indexer_rate", (uint64_t)c->rate);
+		add_u64(o, "indexer_rate_busy", (uint64_t)c->rate_busy);
+		json_object_object_add(o, "indexer_rate_at",
+				       json_object_new_string(tp_format_utc(c->rate_ns / NSEC_PER_SEC,
+									    buf, sizeof(buf))));
+	}
 	json_object_object_add(o, "sinks", c->sinks ? json_object_get(c->sinks) :
 			       NULL);
 	return o;

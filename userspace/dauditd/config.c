@@ -53,6 +53,7 @@ static const struct key_def keys[] = {
 	{ "collector", "batch_ms", V_UINT, C(batch_ms), 1, 10000 },
 	{ "collector", "batch_records", V_UINT, C(batch_records), 1, 1000000 },
 	{ "collector", "rollup_flush_ms", V_UINT, C(rollup_flush_ms), 0, 60000 },
+	{ "collector", "journal_max_mb", V_UINT, C(journal_max_mb), 1, 16777216 },
 	{ "collector", "retention_days", V_UINT, C(retention_days), 1, 3650 },
 	{ "collector", "retention_mb", V_UINT, C(retention_mb), 1, 16777216 },
 	{ "collector", "rollup_retention_days", V_UINT,
@@ -164,6 +165,7 @@ void config_defaults(struct config *c)
 	c->batch_ms = 100;
 	c->batch_records = 10000;
 	c->rollup_flush_ms = 1000;
+	c->journal_max_mb = 1024;
 	c->retention_days = 30;
 	c->retention_mb = 1024;
 	c->rollup_retention_days = 400;

@@ -94,6 +94,7 @@ struct config {
 	unsigned int batch_ms;
 	unsigned int batch_records;
 	unsigned int rollup_flush_ms;	/* 0: with every commit */
+	unsigned int journal_max_mb;	/* raw records waiting to be indexed */
 	unsigned int retention_days;
 	unsigned int retention_mb;
 	unsigned int rollup_retention_days;

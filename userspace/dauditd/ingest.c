@@ -88,6 +88,15 @@ void ingest_init(struct ingest *ig, struct store *s, struct rollup *ru,
 	ig->xbuf = util_xmalloc(DEST_MAX);
 }
 
+void ingest_set_instance(struct ingest *ig, uint64_t instance_id)
+{
+	if (instance_id == ig->instance_id)
+		return;
+	ig->instance_id = instance_id;
+	/* Its marks are its own: looked up again on its first record. */
+	memset(ig->cpu, 0, ig->ncpus * sizeof(*ig->cpu));
+}
+
 static void free_proc(void *v)
 {
 	struct proc_entry *p = v;

@@ -113,6 +113,14 @@ void ingest_init(struct ingest *ig, struct store *s, struct rollup *ru,
 		 uint32_t ring_bytes);
 void ingest_free(struct ingest *ig);
 
+/*
+ * Records of module instance @instance_id follow (journal rows of an
+ * earlier instance are indexed before those of the running one).  Call
+ * it between transactions: the marks of the previous instance must have
+ * been committed.
+ */
+void ingest_set_instance(struct ingest *ig, uint64_t instance_id);
+
 /* Every record in a buffer read from the device. */
 void ingest_buffer(struct ingest *ig, const void *buf, size_t len);
 /* One record that passed rec_check(). */

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * One epoll loop over three descriptors: the device (records ready), a
- * signalfd (SIGTERM/SIGINT: drain and stop; SIGHUP: reload), and a
- * timerfd that ticks every batch_ms (commit what waits; hourly
- * retention).  Nothing blocks but epoll_wait.
+ * The intake's side: one epoll loop over three descriptors: the device
+ * (records ready; not watched while the journal is full), a signalfd
+ * (SIGTERM/SIGINT: drain and stop; SIGHUP: reload), and a timerfd that
+ * ticks every batch_ms (commit what waits).  Nothing blocks but
+ * epoll_wait.  The indexer's thread (indexer.c) has the store, the
+ * rollups, the rules, the sinks and retention.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,13 +22,13 @@
 #include <unistd.h>
 
 #include "device.h"
+#include "indexer.h"
 #include "loop.h"
 #include "timeparse.h"
 #include "util.h"
 
 #define READ_BUF		(256 * 1024)
 #define READS_PER_PUMP		64
-#define RETENTION_EVERY_MS	(3600 * 1000LL)
 
 int64_t collector_now_ms(void)
 {
@@ -159,6 +161,20 @@ int collector_open_store(struct collector *c, struct config *cfg,
 		config_free(&c->cfg);
 		return -1;
 	}
+	/* The journal, one connection for each side. */
+	if (intake_open(&c->intake, c->cfg.database,
+			(uint64_t)c->cfg.journal_max_mb * 1024 * 1024, err,
+			errlen) < 0) {
+		store_close(&c->store);
+		config_free(&c->cfg);
+		return -1;
+	}
+	if (indexer_open(c, err, errlen) < 0) {
+		intake_close(&c->intake);
+		store_close(&c->store);
+		config_free(&c->cfg);
+		return -1;
+	}
 	return 0;
 }
 
@@ -168,16 +184,20 @@ int collector_attach(struct collector *c, struct source *src, char *err,
 	const char *db = c->cfg.database;
 
 	c->src = src;
+	intake_attach(&c->intake, src->ncpus, src->ring_bytes);
 	rollup_init(&c->rollup, &c->store);
 	rules_init(&c->rules, &c->store, &c->cfg);
+	/* The rings are the intake's concern: no early commit here. */
 	ingest_init(&c->ingest, &c->store, &c->rollup, &c->rules, &c->cfg,
-		    src->instance_id, src->ncpus, src->ring_bytes);
+		    src->instance_id, src->ncpus, 0);
 	c->sinks = sinks_new(&c->cfg, db, &c->store, src->instance_id, err,
 			     errlen);
 	if (!c->sinks) {
 		ingest_free(&c->ingest);
 		rules_free(&c->rules);
 		rollup_free(&c->rollup);
+		indexer_close(c);
+		intake_close(&c->intake);
 		store_close(&c->store);
 		config_free(&c->cfg);
 		return -1;
@@ -186,8 +206,6 @@ int collector_attach(struct collector *c, struct source *src, char *err,
 	c->ingest.on_record = hook_record;
 	c->ingest.on_gap = hook_gap;
 	c->ingest.hook_arg = c->sinks;
-	c->buflen = READ_BUF;
-	c->buf = util_xmalloc(c->buflen);
 	c->ackv = util_xcalloc(src->ncpus ? src->ncpus : 1, sizeof(*c->ackv));
 	c->last_commit_ms = collector_now_ms();
 	c->config_path = c->cfg.file ? c->cfg.file : "(defaults)";
@@ -199,7 +217,7 @@ int collector_attach(struct collector *c, struct source *src, char *err,
 	if (c->replayed)
 		util_err("rollups: added %" PRIu64 " events stored after the last rollup write (the previous run ended before it)",
 			 c->replayed);
-	collector_commit(c);
+	indexer_commit(c, 1);
 	mark_state(c, "running");
 	return 0;
 }
@@ -213,73 +231,76 @@ int collector_open(struct collector *c, struct config *cfg,
 }
 
 /*
- * Commit what is pending and acknowledge it; with @rollups, write the
- * rollups first (in the same transaction).
+ * The batch to the journal, committed, then acknowledged; the indexer
+ * is told (or, without its thread, runs now).
  */
-static void commit(struct collector *c, int rollups)
+static void flush_intake(struct collector *c)
 {
-	struct ingest_prof *p = &c->ingest.prof;
+	struct intake *in = &c->intake;
 	unsigned int n;
 	uint64_t t;
 
-	ingest_commit(&c->ingest, rollups);
-	if (rollups)
-		c->last_rollup_ms = collector_now_ms();
-	/* Every sink has its copy (written or spooled) before the ack. */
-	t = p->on ? ingest_prof_ns() : 0;
-	sinks_commit(c->sinks);
-	if (p->on)
-		p->sinks_commit += ingest_prof_ns() - t;
-	c->last_commit_ms = collector_now_ms();
-	n = ingest_ack_vector(&c->ingest, c->ackv, c->src->ncpus);
-	if (!n || !c->src->ncpus)
+	if (!in->len)
 		return;
-	/* Only now is it safe for the kernel to forget these records. */
-	t = p->on ? ingest_prof_ns() : 0;
-	if (c->src->ops->ack(c->src, c->ackv, c->src->ncpus) < 0)
-		util_err("acknowledging records: %s (they will be delivered again and skipped)",
-			 strerror(errno));
-	if (p->on)
-		p->ack += ingest_prof_ns() - t;
-	c->acks++;
+	n = intake_commit(in, c->src->instance_id, c->ackv, c->src->ncpus);
+	c->last_commit_ms = collector_now_ms();
+	if (n && c->src->ncpus) {
+		/* Only now is it safe for the kernel to forget these records. */
+		t = in->prof_on ? ingest_prof_ns() : 0;
+		if (c->src->ops->ack(c->src, c->ackv, c->src->ncpus) < 0)
+			util_err("acknowledging records: %s (they will be delivered again and skipped)",
+				 strerror(errno));
+		if (in->prof_on)
+			in->prof.ack += ingest_prof_ns() - t;
+		c->acks++;
+	}
+	intake_watch(in);
+	if (c->ix.threaded)
+		indexer_wake(c);
+	else if (!c->index_hold)
+		indexer_drain(c);
 }
 
 void collector_commit(struct collector *c)
 {
-	commit(c, 1);
+	flush_intake(c);
+	if (c->ix.threaded || c->index_hold)
+		return;
+	indexer_drain(c);
+	indexer_commit(c, 1);
 }
 
 static int batch_due(struct collector *c)
 {
-	return c->ingest.pending >= c->cfg.batch_records ||
-	       c->ingest.need_commit ||
-	       (c->ingest.pending &&
-		collector_now_ms() - c->last_commit_ms >= c->cfg.batch_ms);
-}
+	const struct intake *in = &c->intake;
 
-/*
- * Rollups are written about once every rollup_flush_ms, not with every
- * batch: a batch is bounded by the kernel's rings (and batch_records),
- * and the rows it touches are mostly the ones the previous batch touched.
- */
-static int rollups_due(struct collector *c)
-{
-	return collector_now_ms() - c->last_rollup_ms >=
-	       (int64_t)c->cfg.rollup_flush_ms;
+	return in->records >= c->cfg.batch_records || in->need_commit ||
+	       (in->len &&
+		collector_now_ms() - c->last_commit_ms >= c->cfg.batch_ms);
 }
 
 long collector_pump(struct collector *c, int force)
 {
+	struct ingest_prof *p = &c->ingest.prof;
 	long records = 0;
 	int i;
 
+	c->intake.prof_on = p->on;
 	for (i = 0; i < READS_PER_PUMP; i++) {
-		uint64_t before = c->ingest.st.records;
-		uint64_t t = c->ingest.prof.on ? ingest_prof_ns() : 0;
-		ssize_t n = c->src->ops->read(c->src, c->buf, c->buflen);
+		uint64_t t;
+		ssize_t n;
+		void *buf;
 
-		if (c->ingest.prof.on)
-			c->ingest.prof.read += ingest_prof_ns() - t;
+		/* A full journal: the rings hold (and then drop) meanwhile. */
+		if (intake_full(&c->intake)) {
+			flush_intake(c);
+			break;
+		}
+		buf = intake_space(&c->intake, READ_BUF);
+		t = p->on ? ingest_prof_ns() : 0;
+		n = c->src->ops->read(c->src, buf, READ_BUF);
+		if (p->on)
+			p->read += ingest_prof_ns() - t;
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -289,49 +310,37 @@ long collector_pump(struct collector *c, int force)
 		}
 		if (n == 0)
 			break;
-		ingest_buffer(&c->ingest, c->buf, (size_t)n);
-		records += (long)(c->ingest.st.records - before);
+		t = c->intake.total;
+		intake_take(&c->intake, (size_t)n);
+		records += (long)(c->intake.total - t);
 		if (batch_due(c))
-			commit(c, rollups_due(c));
+			flush_intake(c);
 	}
 	if (force || batch_due(c))
-		commit(c, rollups_due(c));
+		flush_intake(c);
 	return records;
-}
-
-void collector_retention(struct collector *c)
-{
-	struct retention_stats st;
-
-	collector_commit(c);
-	store_retention(&c->store, time(NULL), &c->cfg, &st);
-	/*
-	 * New events take ids from the highest one left: the rollup mark
-	 * must not stay above it (everything left is in the rollups).
-	 */
-	store_reload_last_event_id(&c->store);
-	collector_commit(c);
-	c->last_retention_ms = collector_now_ms();
-	if (st.events_by_age || st.events_by_size)
-		util_err("retention: deleted %" PRId64 " raw events older than %u days and %" PRId64 " more to stay under %u MB; database now %" PRId64 " bytes",
-			 st.events_by_age, c->cfg.retention_days,
-			 st.events_by_size, c->cfg.retention_mb, st.db_bytes);
 }
 
 void collector_close(struct collector *c)
 {
-	collector_commit(c);
+	flush_intake(c);
+	/* The indexer finishes the journal, then stops. */
+	indexer_stop(c);
+	if (!c->index_hold) {
+		indexer_drain(c);
+		indexer_commit(c, 1);
+	}
 	sinks_free(c->sinks);
 	c->sinks = NULL;
 	mark_state(c, "stopped");
 	ingest_free(&c->ingest);
 	rules_free(&c->rules);
 	rollup_free(&c->rollup);
+	indexer_close(c);
+	intake_close(&c->intake);
 	store_close(&c->store);
 	config_free(&c->cfg);
-	free(c->buf);
 	free(c->ackv);
-	c->buf = NULL;
 	c->ackv = NULL;
 }
 
@@ -352,6 +361,7 @@ int collector_reload(struct collector *c, char *err, size_t errlen)
 			 c->config_path, n.database, c->cfg.database);
 	/* Everything that points at the config sees the new values. */
 	collector_commit(c);
+	indexer_lock(c);
 	free(n.database);
 	n.database = c->cfg.database;
 	c->cfg.database = NULL;
@@ -361,10 +371,12 @@ int collector_reload(struct collector *c, char *err, size_t errlen)
 	config_free(&c->cfg);
 	c->cfg = n;
 	c->config_path = c->cfg.file;
+	c->intake.max_bytes = (uint64_t)c->cfg.journal_max_mb * 1024 * 1024;
 	rules_set_config(&c->rules, &c->cfg);
 	/* Sinks: unchanged ones reopen their files, others start anew. */
 	if (sinks_reload(c->sinks, &c->cfg, c->cfg.database, err, errlen) < 0)
 		util_err("%s", err);
+	indexer_unlock(c);
 	return 0;
 }
 
@@ -379,7 +391,7 @@ static int add_fd(int ep, int fd)
 	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
 }
 
-static int make_timer(unsigned int ms)
+int collector_timer(unsigned int ms)
 {
 	struct itimerspec its;
 	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
@@ -405,18 +417,29 @@ static void drain(struct collector *c)
 	for (rounds = 0; rounds < 1000; rounds++)
 		if (collector_pump(c, 1) <= 0)
 			break;
-	collector_commit(c);
+	flush_intake(c);
+	if (intake_full(&c->intake))
+		util_err("journal full at stop: records still in the kernel's rings are read at the next start");
+}
+
+/* Read the device or not: not while the journal is full. */
+static int watch_device(struct collector *c, int ep, int on)
+{
+	struct epoll_event ev = { .events = on ? EPOLLIN : 0,
+				  .data.fd = c->src->fd };
+
+	if (c->device_paused == !on)
+		return 0;
+	c->device_paused = !on;
+	return epoll_ctl(ep, EPOLL_CTL_MOD, c->src->fd, &ev);
 }
 
 static void on_timer(struct collector *c)
 {
-	if ((c->ingest.pending &&
-	     collector_now_ms() - c->last_commit_ms >= c->cfg.batch_ms) ||
-	    (rollups_due(c) && rollup_pending(&c->rollup)))
-		commit(c, rollups_due(c));
-	if (collector_now_ms() - c->last_retention_ms >= RETENTION_EVERY_MS)
-		collector_retention(c);
-	sinks_tick(c->sinks);
+	if (c->intake.len &&
+	    collector_now_ms() - c->last_commit_ms >= c->cfg.batch_ms)
+		flush_intake(c);
+	intake_watch(&c->intake);
 }
 
 /* Returns 1 to stop. */
@@ -444,25 +467,23 @@ static int on_signal(struct collector *c, int sigfd)
 int collector_run(struct collector *c, int sigfd)
 {
 	struct epoll_event evs[4];
-	int ep, tfd, status = 0, stop = 0, sfd = -1;
+	int ep, tfd, status = 0, stop = 0;
 	unsigned int tick = c->cfg.batch_ms;
+	char err[256];
 
 	ep = epoll_create1(EPOLL_CLOEXEC);
-	tfd = make_timer(tick);
+	tfd = collector_timer(tick);
 	if (ep < 0 || tfd < 0 || add_fd(ep, c->src->fd) < 0 ||
 	    add_fd(ep, sigfd) < 0 || add_fd(ep, tfd) < 0) {
 		util_err("setting up the event loop: %s", strerror(errno));
 		status = EXIT_FAIL;
 		goto out;
 	}
-	c->last_retention_ms = collector_now_ms() - RETENTION_EVERY_MS;
-	if (sinks_fd(c->sinks) >= 0) {
-		sfd = sinks_fd(c->sinks);
-		if (add_fd(ep, sfd) < 0) {
-			util_err("setting up the event loop: %s", strerror(errno));
-			status = EXIT_FAIL;
-			goto out;
-		}
+	/* From here the store and the sinks are the indexer thread's. */
+	if (indexer_start(c, err, sizeof(err)) < 0) {
+		util_err("%s", err);
+		status = EXIT_FAIL;
+		goto out;
 	}
 	while (!stop) {
 		int n = epoll_wait(ep, evs, 4, -1), i;
@@ -491,24 +512,17 @@ int collector_run(struct collector *c, int sigfd)
 				on_timer(c);
 			} else if (fd == sigfd && on_signal(c, sigfd)) {
 				stop = 1;
-			} else if (fd == sfd) {
-				sinks_ready(c->sinks);
 			}
 		}
-		/* The sinks' descriptor exists once a sink is configured. */
-		if (sfd < 0 && sinks_fd(c->sinks) >= 0) {
-			sfd = sinks_fd(c->sinks);
-			if (add_fd(ep, sfd) < 0) {
-				util_err("setting up the event loop: %s",
-					 strerror(errno));
-				status = EXIT_FAIL;
-				break;
-			}
+		if (watch_device(c, ep, !intake_full(&c->intake)) < 0) {
+			util_err("epoll_ctl: %s", strerror(errno));
+			status = EXIT_FAIL;
+			break;
 		}
 		if (!stop && c->cfg.batch_ms != tick) {
 			close(tfd);
 			tick = c->cfg.batch_ms;
-			tfd = make_timer(tick);
+			tfd = collector_timer(tick);
 			if (tfd < 0 || add_fd(ep, tfd) < 0) {
 				util_err("timerfd: %s", strerror(errno));
 				status = EXIT_FAIL;

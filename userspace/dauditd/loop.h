@@ -1,17 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The collector's delivery cycle and event loop.
+ * The collector's delivery cycle and event loop, in two stages:
  *
- *   read records -> ingest (inside a transaction) -> COMMIT -> ACK
+ *   intake:  read records -> journal row, COMMIT -> ACK      (intake.h)
+ *   indexer: journal rows -> ingest -> mark, COMMIT -> sinks  (indexer.h)
  *
  * and about once a second (rollup_flush_ms) the rollups, gathered in
- * memory, are written in the batch's transaction before its COMMIT.
+ * memory, are written in the indexer's transaction before its COMMIT.
  *
  * The kernel keeps every record it delivered until it is acknowledged
- * (ack mode), and the acknowledgement comes only after the commit that
- * stored it, so a crash at any point loses nothing: what was not
- * acknowledged is delivered again, and what was committed is recognised
- * by its sequence number (ingest.h) and not counted twice.
+ * (ack mode), and the acknowledgement comes only after the journal
+ * commit that holds it; the indexer deletes a journal row only after the
+ * store's commit that advanced the mark past it.  So a crash at any
+ * point loses nothing: what was not acknowledged is delivered again,
+ * what the journal holds is indexed at the next start, and what was
+ * stored is recognised by its sequence number (ingest.h) and not counted
+ * twice.
  *
  * Where records come from is a struct source, so tests drive the same
  * cycle with a simulated device.
@@ -24,7 +28,9 @@
 #include <sys/types.h>
 
 #include "config.h"
+#include "indexer.h"
 #include "ingest.h"
+#include "intake.h"
 #include "rollup.h"
 #include "rules.h"
 #include "sink.h"
@@ -63,13 +69,14 @@ struct collector {
 	struct ingest ingest;
 	struct sinks *sinks;		/* SIEM forwarding ([sink NAME]) */
 	struct source *src;
-	unsigned char *buf;
-	size_t buflen;
+	struct intake intake;		/* device -> journal -> ack */
+	struct indexer ix;		/* journal -> store */
+	int index_hold;			/* tests: the indexer does not run */
+	int device_paused;		/* journal full: not read */
 	uint64_t *ackv;
-	int64_t last_commit_ms;
+	int64_t last_commit_ms;		/* the intake's last journal commit */
 	int64_t last_rollup_ms;		/* rollups last written */
 	uint64_t replayed;		/* events added to rollups at start */
-	int64_t last_retention_ms;
 	uint64_t acks;			/* acknowledgements sent */
 	/* Called on SIGHUP after a good config was read (policy reload). */
 	void (*on_reload)(struct collector *c);
@@ -93,29 +100,43 @@ int collector_attach(struct collector *c, struct source *src, char *err,
 /* Both at once (what the tests use). */
 int collector_open(struct collector *c, struct config *cfg,
 		   struct source *src, char *err, size_t errlen);
-/* Commit and acknowledge what is pending, then close the database. */
+/*
+ * Commit and acknowledge what is pending, let the indexer finish the
+ * journal (unless index_hold), then close the database.
+ */
 void collector_close(struct collector *c);
 
 /*
- * Read what is ready (at most a few batches), storing it; commits and
- * acknowledges when a batch is full or its time is up, or always with
- * @force.  Returns records read, or -1 on a read error.
+ * Read what is ready (at most a few batches) into the journal; commits
+ * and acknowledges when a batch is full or its time is up, or always
+ * with @force.  Without the indexer's thread (tests, the benchmark) the
+ * journal is indexed after each commit unless index_hold is set.
+ * Returns records read (0 also when the journal is full), or -1 on a
+ * read error.
  */
 long collector_pump(struct collector *c, int force);
-/* Commit and acknowledge what is pending, rollups included. */
+/*
+ * Commit and acknowledge what is pending; without the indexer's thread
+ * (and without index_hold) index the journal and commit the store,
+ * rollups included.
+ */
 void collector_commit(struct collector *c);
+/* Retention (store.h), from the indexer's side (indexer.c). */
 void collector_retention(struct collector *c);
 
 /* Replace the configuration (SIGHUP); the database path stays. */
 int collector_reload(struct collector *c, char *err, size_t errlen);
 
 /*
- * The event loop: until SIGTERM or SIGINT arrives on @sigfd, then flush
- * the kernel's sessions, drain, commit, acknowledge.  Returns the exit
- * status.
+ * The event loop: starts the indexer's thread, then reads the device
+ * until SIGTERM or SIGINT arrives on @sigfd, then flushes the kernel's
+ * sessions, drains, commits, acknowledges (collector_close() lets the
+ * indexer finish the journal).  Returns the exit status.
  */
 int collector_run(struct collector *c, int sigfd);
 
 int64_t collector_now_ms(void);
+/* A timerfd ticking every @ms (non-blocking), or -1. */
+int collector_timer(unsigned int ms);
 
 #endif

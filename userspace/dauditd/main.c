@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,6 +240,9 @@ int main(int argc, char **argv)
 		return status;
 	}
 
+	/* The intake and the indexer are threads, each with its connections. */
+	if (!sqlite3_threadsafe())
+		util_die(EXIT_FAIL, "this SQLite is built without thread support (SQLITE_THREADSAFE=0); dauditd needs it");
 	umask(077);
 	make_db_dir(cfg.database);
 	/*

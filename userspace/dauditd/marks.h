@@ -2,8 +2,9 @@
 /*
  * What a sink already has, so nothing reaches it twice.  The kernel
  * delivers again every record the collector did not acknowledge (ack
- * mode), and the collector acknowledges only after every sink took the
- * record; a sink therefore remembers, per stream, the next sequence
+ * mode), and the indexer reads again every journal batch it had not
+ * deleted, which it does only after every sink took the batch's
+ * records; a sink therefore remembers, per stream, the next sequence
  * number it expects (a high-water mark) and skips what lies below:
  *
  *   stream (instance, cpu)          records of one module instance's CPU

@@ -304,6 +304,12 @@ void sinks_free(struct sinks *r)
 	free(r);
 }
 
+void sinks_set_instance(struct sinks *r, uint64_t instance_id)
+{
+	r->instance = instance_id;
+	r->ecs.instance_id = instance_id;
+}
+
 void sinks_set_exe_lookup(struct sinks *r,
 			  const char *(*fn)(void *arg, uint32_t tgid,
 					    uint64_t start_ns),

@@ -11,13 +11,14 @@
  *                   TLS (RFC 5425, transport_tls.c), from a disk spool
  *                   (spool.c)
  *
- * Delivery.  A record reaches the sinks while its batch is being stored;
- * the collector acknowledges it to the kernel only after sinks_commit(),
- * which makes every sink's copy durable (appended to the file, or to the
- * spool, and the sink's marks saved).  So a record the collector
- * accepted is delivered or spooled even across a crash of dauditd, and
- * the marks (marks.h) keep a record the kernel delivers again from
- * reaching a sink twice.  Findings are read from the database after each
+ * Delivery.  A record reaches the sinks while the indexer stores its
+ * journal batch; the indexer deletes the batch from the journal only
+ * after sinks_commit(), which makes every sink's copy durable (appended
+ * to the file, or to the spool, and the sink's marks saved).  So a
+ * record the collector accepted is delivered or spooled even across a
+ * crash of dauditd (the journal, or the kernel, has it until then), and
+ * the marks (marks.h) keep a record read again from reaching a sink
+ * twice.  Findings are read from the database after each
  * commit, by id, with the same marks.
  */
 #ifndef DAUDITD_SINK_H
@@ -126,6 +127,13 @@ struct sinks *sinks_new(const struct config *cfg, const char *database,
 			char *err, size_t errlen);
 void sinks_free(struct sinks *r);
 
+/*
+ * The module instance of the records that follow (the indexer reads
+ * journal rows an earlier instance wrote before one written by the
+ * running one).
+ */
+void sinks_set_instance(struct sinks *r, uint64_t instance_id);
+
 /* process.executable for records whose process record came earlier. */
 void sinks_set_exe_lookup(struct sinks *r,
 			  const char *(*fn)(void *arg, uint32_t tgid,
@@ -138,8 +146,8 @@ void sinks_record(struct sinks *r, const struct daudit_rec_header *h);
 void sinks_gap(struct sinks *r, unsigned int cpu, uint64_t expected,
 	       uint64_t got);
 /*
- * After the database commit, before the acknowledgement: new findings
- * to every sink, then every sink made durable.
+ * After the database commit, before the journal rows are deleted: new
+ * findings to every sink, then every sink made durable.
  */
 void sinks_commit(struct sinks *r);
 /* Periodically: deliver, reconnect, save cursors, publish status. */
