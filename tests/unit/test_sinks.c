@@ -571,6 +571,23 @@ static void a_receiver_that_dies_with_unread_data_gets_it_again(void **state)
 /* Overflow, rotation, reopening                                       */
 /* ------------------------------------------------------------------ */
 
+/*
+ * A CA certificate for sinks that must load one but never connect (a
+ * minimal system has no /etc/ssl/certs): self-signed, P-256, 100 years.
+ */
+static const char test_ca[] =
+	"-----BEGIN CERTIFICATE-----\n"
+	"MIIBkjCCATmgAwIBAgIUSK4nAiHRG+GxgmnndJCKvj3TWVIwCgYIKoZIzj0EAwIw\n"
+	"HjEcMBoGA1UEAwwTZGF1ZGl0IHVuaXQgdGVzdCBDQTAgFw0yNjEyMDYyMzE0MDZa\n"
+	"GA8yMTI2MTExMjIzMTQwNlowHjEcMBoGA1UEAwwTZGF1ZGl0IHVuaXQgdGVzdCBD\n"
+	"QTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABMtqlioU69kyJVUeD32WnPFyx0kb\n"
+	"NMBtwAfq0qcLHLfng2PXHdG+QgP9f7i3pukf/cm6pCqogiDb2mmW08CjfVWjUzBR\n"
+	"MB0GA1UdDgQWBBSsOllpgVbiwqV5NccVzSZZk3S3DTAfBgNVHSMEGDAWgBSsOllp\n"
+	"gVbiwqV5NccVzSZZk3S3DTAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0cA\n"
+	"MEQCIB5jq7WKVPQlJG7w/uDR2y7ws/XaRWKXa7Dfm0ysDmgqAiBS/crKb0JNaUH/\n"
+	"bFb3Rph8tL5ltUNIs4qqV3s8S40XQA==\n"
+	"-----END CERTIFICATE-----\n";
+
 static void a_full_spool_shows_in_the_status_file(void **state)
 {
 	struct synth syn;
@@ -578,14 +595,20 @@ static void a_full_spool_shows_in_the_status_file(void **state)
 	struct collector c;
 	struct source src;
 	json_object *st, *s0;
-	char cfg[512];
+	char cfg[768], ca[256];
+	FILE *f;
 
 	(void)state;
+	snprintf(ca, sizeof(ca), "%s/test-ca.pem", tmp);
+	f = fopen(ca, "w");
+	assert_non_null(f);
+	assert_int_equal(fputs(test_ca, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
 	snprintf(cfg, sizeof(cfg),
 		 "[sink full]\ntype = syslog\ntransport = tls\nhost = 127.0.0.1\n"
-		 "port = 1\nca_file = /etc/ssl/certs/ca-certificates.crt\n"
+		 "port = 1\nca_file = %s\n"
 		 "spool_dir = %s/spool-full\nspool_max = 64K\n"
-		 "types = file_read, egress\n", tmp);
+		 "types = file_read, egress\n", ca, tmp);
 	synth_init(&syn);
 	stream(&syn, 400);
 	d = fakedev_new(&syn);
