@@ -132,7 +132,7 @@ start_collector() {
 	dauditd --config "$1" >>"$2" 2>&1 3>&- &
 	DAUDITD_PID=$!
 	for _ in $(seq 150); do
-		if daudit status --format json 2>/dev/null | jq -e --argjson p "$DAUDITD_PID" \
+		if daudit status --no-wait --format json 2>/dev/null | jq -e --argjson p "$DAUDITD_PID" \
 			'.consumer_pid == $p and .collector.state == "running"' >/dev/null; then
 			return 0
 		fi

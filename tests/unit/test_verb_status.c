@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <cmocka.h>
 
@@ -17,8 +18,9 @@
 
 static char *db;
 
-/* The section as status prints it, captured. */
-static char *section(const char *path, struct daudit_stats *st, int json)
+/* The section as status prints it, captured; @wait: for the indexer. */
+static char *section_w(const char *path, struct daudit_stats *st, int json,
+		       bool wait)
 {
 	struct collector_state col;
 	FILE *out = tmpfile();
@@ -27,7 +29,7 @@ static char *section(const char *path, struct daudit_stats *st, int json)
 
 	fflush(stdout);
 	dup2(fileno(out), 1);
-	read_collector(&col, path, st);
+	read_collector(&col, path, st, wait);
 	if (json) {
 		json_object *o = collector_json(&col);
 
@@ -45,6 +47,11 @@ static char *section(const char *path, struct daudit_stats *st, int json)
 	text = slurp(out);
 	fclose(out);
 	return text;
+}
+
+static char *section(const char *path, struct daudit_stats *st, int json)
+{
+	return section_w(path, st, json, true);
 }
 
 static void a_stopped_collector_with_a_loss(void **state)
@@ -226,6 +233,10 @@ static void the_journal_backlog_and_the_indexer(void **state)
 		 " UPDATE meta SET value = %d WHERE key = 'collector_pid'",
 		 (int)getpid());
 	exec_sql(sql);
+	/* --no-wait: the backlog as it is, at once. */
+	s = section_w(db, &st, 1, false);
+	assert_non_null(strstr(s, "\"journal\":{\"batches\":2,\"records\":12,\"bytes\":128,\"waited_ms\":0}"));
+	free(s);
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {

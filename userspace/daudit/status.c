@@ -4,6 +4,7 @@
  * records written and dropped, per CPU.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <json-c/json.h>
@@ -27,7 +28,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: daudit status [--format table|json] [--database PATH]\n"
+		"Usage: daudit status [--format table|json] [--database PATH] [--no-wait]\n"
 		"\n"
 		"Show whether daudit.ko is loaded, its version and ABI, the policy in\n"
 		"force, the attached consumer, and the per-CPU ring counters: records\n"
@@ -42,6 +43,8 @@ static void usage(FILE *f)
 		"\n"
 		"  --database PATH  the collector's database (default: from\n"
 		"                   /etc/daudit/dauditd.conf, else " DB_DEFAULT_PATH ")\n"
+		"  --no-wait        do not wait for the indexer: show the journal's\n"
+		"                   backlog as it is (for a probe that must answer at once)\n"
 		"\n"
 		"Exit status: 0 if the module answered, 1 if it is not loaded or\n"
 		"cannot be queried, 2 on a usage error.\n");
@@ -248,7 +251,7 @@ static void wait_indexer(struct collector_state *c, struct qdb *q)
 }
 
 static void read_collector(struct collector_state *c, const char *override,
-			   const struct daudit_stats *st)
+			   const struct daudit_stats *st, bool wait)
 {
 	struct qdb q;
 
@@ -270,7 +273,13 @@ static void read_collector(struct collector_state *c, const char *override,
 	c->retention_days = qdb_meta_int(&q, "retention_days", 0);
 	c->retention_mb = qdb_meta_int(&q, "retention_mb", 0);
 	c->rollup_days = qdb_meta_int(&q, "rollup_retention_days", 0);
-	wait_indexer(c, &q);
+	if (wait) {
+		wait_indexer(c, &q);
+	} else {
+		c->journal = journal_backlog_read(c->path,
+						  qdb_meta_int(&q, JOURNAL_MARK, 0),
+						  &c->backlog) == 0;
+	}
 	c->rate = qdb_meta_int(&q, JOURNAL_RATE, 0);
 	c->rate_busy = qdb_meta_int(&q, JOURNAL_RATE_BUSY, 0);
 	c->rate_ns = qdb_meta_int(&q, JOURNAL_RATE_NS, 0);
@@ -486,12 +495,14 @@ int cmd_status(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "database", required_argument, NULL, QOPT_DATABASE },
+		{ "no-wait", no_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct collector_state col;
 	const char *db = NULL;
 	int fmt = FORMAT_TABLE, c;
+	bool wait = true;
 	struct daudit_cpu_stats *cpus;
 	struct daudit_stats st;
 	struct dev d;
@@ -509,6 +520,9 @@ int cmd_status(int argc, char **argv)
 		case QOPT_DATABASE:
 			db = optarg;
 			break;
+		case 'W':
+			wait = false;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -525,7 +539,7 @@ int cmd_status(int argc, char **argv)
 	cpus = util_xcalloc(d.ver.ncpus, sizeof(*cpus));
 	if (dev_stats(&d, &st, cpus, d.ver.ncpus) < 0)
 		util_die(EXIT_FAIL, "cannot read counters from %s: %m", dev_path());
-	read_collector(&col, db, &st);
+	read_collector(&col, db, &st, wait);
 	if (fmt == FORMAT_JSON) {
 		print_json(&d, &st, cpus, collector_json(&col));
 	} else {
