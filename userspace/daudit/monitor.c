@@ -116,9 +116,8 @@ static struct cpu_seq *cpu_slot(struct monitor *m, unsigned int cpu)
 	if (cpu >= m->ncpus) {
 		size_t n = (size_t)cpu + 1;
 
-		m->cpus = util_xrealloc(m->cpus, n * sizeof(*m->cpus));
-		memset(m->cpus + m->ncpus, 0,
-		       (n - m->ncpus) * sizeof(*m->cpus));
+		m->cpus = util_xrecalloc(m->cpus, m->ncpus, n,
+					 sizeof(*m->cpus));
 		m->ncpus = n;
 	}
 	return &m->cpus[cpu];

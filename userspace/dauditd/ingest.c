@@ -458,9 +458,8 @@ static struct cpu_state *cpu_state(struct ingest *ig, unsigned int cpu)
 	if (cpu >= ig->ncpus) {
 		unsigned int n = cpu + 1;
 
-		ig->cpu = util_xrealloc(ig->cpu, n * sizeof(*ig->cpu));
-		memset(ig->cpu + ig->ncpus, 0,
-		       (n - ig->ncpus) * sizeof(*ig->cpu));
+		ig->cpu = util_xrecalloc(ig->cpu, ig->ncpus, n,
+					 sizeof(*ig->cpu));
 		ig->ncpus = n;
 	}
 	cs = &ig->cpu[cpu];

@@ -56,9 +56,8 @@ static struct intake_cpu *cpu_of(struct intake *in, unsigned int cpu)
 	if (cpu >= in->ncpus) {
 		unsigned int n = cpu + 1;
 
-		in->cpu = util_xrealloc(in->cpu, n * sizeof(*in->cpu));
-		memset(in->cpu + in->ncpus, 0,
-		       (n - in->ncpus) * sizeof(*in->cpu));
+		in->cpu = util_xrecalloc(in->cpu, in->ncpus, n,
+					 sizeof(*in->cpu));
 		in->ncpus = n;
 	}
 	return &in->cpu[cpu];

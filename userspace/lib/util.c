@@ -62,6 +62,14 @@ void *util_xrealloc(void *p, size_t n)
 	return p;
 }
 
+void *util_xrecalloc(void *p, size_t old, size_t n, size_t size)
+{
+	p = util_xrealloc(p, n * size);
+	if (n > old)
+		memset((char *)p + old * size, 0, (n - old) * size);
+	return p;
+}
+
 char *util_xstrdup(const char *s)
 {
 	char *d = strdup(s);

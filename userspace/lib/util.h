@@ -18,6 +18,8 @@ noreturn void util_die(int status, const char *fmt, ...) UTIL_PRINTF(2, 3);
 void *util_xmalloc(size_t n);
 void *util_xcalloc(size_t n, size_t size);
 void *util_xrealloc(void *p, size_t n);
+/* @p, an array of @old elements of @size bytes, grown to @n, the new ones zero. */
+void *util_xrecalloc(void *p, size_t old, size_t n, size_t size);
 char *util_xstrdup(const char *s);
 
 /* mkdir -p: create @path and its missing parents with @mode; 0 or -1. */
