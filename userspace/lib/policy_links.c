@@ -79,7 +79,8 @@ static void scan_tree(struct policy *p, uint32_t t, void **seen,
 		out->unreadable++;
 		return;
 	}
-	while ((e = fts_read(fts))) {
+	/* errno tells the end of the walk from a failure of fts_read(). */
+	for (errno = 0; (e = fts_read(fts)); errno = 0) {
 		struct policy_source s = { 0 };
 
 		if (e->fts_info == FTS_DNR || e->fts_info == FTS_ERR ||
@@ -126,9 +127,7 @@ void policy_add_links(struct policy *p, struct policy_links *out)
 		    !stat(p->sources[i].path, &st))
 			seen_first(&seen, st.st_dev, st.st_ino);
 	for (i = 0; i < n; i++)
-		if (p->sources[i].type == DAUDIT_SRC_TREE) {
-			errno = 0;
+		if (p->sources[i].type == DAUDIT_SRC_TREE)
 			scan_tree(p, i, &seen, &size, out);
-		}
 	tdestroy(seen, free);
 }
