@@ -23,7 +23,7 @@ INCLUDEDIR ?= $(PREFIX)/include
 PYTHONDIR ?= $(PREFIX)/lib/python3/dist-packages
 
 CC      ?= gcc
-PKGS    := sqlite3 json-c inih gnutls
+PKGS    := sqlite3 json-c inih gnutls libsystemd
 CWARN   := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wno-missing-field-initializers
 CFLAGS  ?= -O2 -g

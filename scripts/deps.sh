@@ -5,7 +5,7 @@
 set -euo pipefail
 
 build_pkgs=(make gcc libc6-dev pkg-config libsqlite3-dev libjson-c-dev libinih-dev
-	liburing-dev libgnutls28-dev kmod
+	liburing-dev libgnutls28-dev libsystemd-dev kmod
 	linux-headers-cloud-amd64 linux-headers-6.12-cloud-amd64)
 # gcc-multilib: `make helpers` builds a 32-bit reader too, for every VM
 # boot (tests, demo, bench).

@@ -28,7 +28,8 @@ for ko in "$top"/build/kmod/*/daudit.ko; do
 done
 files+=("$top/build/bin/daudit:$sbindir/daudit:755"
 	"$top/build/bin/dauditd:$sbindir/dauditd:755"
-	"$top/dist/dauditd.service:$unitdir/dauditd.service:644")
+	"$top/dist/dauditd.service:$unitdir/dauditd.service:644"
+	"$top/dist/modules-load.d/daudit.conf:${unitdir%/systemd/system}/modules-load.d/daudit.conf:644")
 # libdaudit: the real file, then NAME:TARGET symbolic links beside it.
 sed -e "s|@LIBDIR@|$libdir|" -e "s|@INCLUDEDIR@|$includedir|" \
 	-e "s|@VERSION@|$(cat "$top/VERSION")|" \
