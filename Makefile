@@ -52,7 +52,7 @@ LIB_OBJS    := $(LIB_SRCS:%.c=$(OBJ)/%.o)
 DAUDIT_OBJS := $(DAUDIT_SRCS:%.c=$(OBJ)/%.o)
 DAUDITD_OBJS := $(DAUDITD_SRCS:%.c=$(OBJ)/%.o)
 
-.PHONY: all module userspace libdaudit helpers unit check vm-test static demo bench bench-collector \
+.PHONY: all module userspace libdaudit helpers unit check check-matrix vm-test static demo bench bench-collector \
 	install uninstall clean help deps dkms-test dkms-install
 
 all: module userspace
@@ -71,6 +71,7 @@ help:
 	@echo "  static         W=1 and sparse module builds, cppcheck, shellcheck"
 	@echo "  dkms-test      dkms add/build/install in a scratch tree for every kernel"
 	@echo "  check          everything above; ends with 'N passed, N failed'"
+	@echo "  check-matrix   check on six kernels: install the generic and rt flavours too"
 	@echo "  demo           boot a VM, load the module, run the scenario, print the review"
 	@echo "  bench          overhead ratios (instruction-counted) and rates (wall clock) in the VM, and collector ingest"
 	@echo "  bench-collector  collector ingest (records/s, peak memory) on the host"
@@ -139,6 +140,11 @@ dkms-test:
 
 check:
 	@scripts/deps.sh check
+	@tests/run-all.sh
+
+# make check on all six Debian kernels: 6.1 and 6.12, cloud, generic and rt.
+check-matrix:
+	@scripts/deps.sh matrix
 	@tests/run-all.sh
 
 demo:

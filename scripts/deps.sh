@@ -1,6 +1,6 @@
 #!/bin/bash
 # Install the Debian packages daudit needs for a purpose, if any is missing.
-#   scripts/deps.sh build|check|demo|bench
+#   scripts/deps.sh build|check|matrix|demo|bench
 # Needs root (or nothing to install).  Prints what it installs.
 set -euo pipefail
 
@@ -18,13 +18,20 @@ check_pkgs=(auditd dkms sparse cppcheck shellcheck clang libclang-rt-14-dev libc
 # (tests/vm/initramfs.sh copies them into the VM).
 demo_pkgs=(postgresql-15 postgresql-client-15 python3 python3-psycopg2)
 
+# `make check-matrix`: Debian's generic and real-time flavours of both
+# kernels too, with headers (docs/testing.md, "The kernel matrix").
+matrix_pkgs=(linux-image-amd64 linux-headers-amd64 linux-image-6.12-amd64
+	linux-headers-6.12-amd64 linux-image-rt-amd64 linux-headers-rt-amd64
+	linux-image-6.12-rt-amd64 linux-headers-6.12-rt-amd64)
+
 case "${1:-build}" in
 build) want=("${build_pkgs[@]}") ;;
 check) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" "${check_pkgs[@]}") ;;
+matrix) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" "${check_pkgs[@]}" "${matrix_pkgs[@]}") ;;
 demo) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" "${demo_pkgs[@]}") ;;
 bench) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" auditd) ;;
 *)
-	echo "usage: $0 build|check|demo|bench" >&2
+	echo "usage: $0 build|check|matrix|demo|bench" >&2
 	exit 2
 	;;
 esac
