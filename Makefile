@@ -52,8 +52,8 @@ LIB_OBJS    := $(LIB_SRCS:%.c=$(OBJ)/%.o)
 DAUDIT_OBJS := $(DAUDIT_SRCS:%.c=$(OBJ)/%.o)
 DAUDITD_OBJS := $(DAUDITD_SRCS:%.c=$(OBJ)/%.o)
 
-.PHONY: all module userspace libdaudit helpers unit check check-matrix vm-test static demo bench bench-collector \
-	install uninstall clean help deps dkms-test dkms-install
+.PHONY: all module userspace libdaudit helpers unit fuzz check check-matrix vm-test static demo bench bench-collector \
+	install uninstall clean help deps dkms-test dkms-install deps-build deps-vm
 
 all: module userspace
 
@@ -84,7 +84,13 @@ help:
 deps:
 	@scripts/deps.sh build
 
-module:
+# Every target installs the Debian packages it needs before it builds
+# (scripts/deps.sh; tests/static/deps.sh checks the lists against what the
+# builds open).  Order-only, so that they never make anything out of date.
+deps-build deps-vm:
+	@scripts/deps.sh $(@:deps-%=%)
+
+module: | deps-build
 	@scripts/build-module.sh $(KBUILD_ARGS)
 
 userspace: $(BIN)/daudit $(BIN)/dauditd libdaudit
@@ -92,7 +98,7 @@ userspace: $(BIN)/daudit $(BIN)/dauditd libdaudit
 libdaudit: $(SOLIB)/libdaudit.so.1 $(SOLIB)/libdaudit.so
 
 $(SOLIB)/$(LIBDAUDIT_REAL): $(LIBDAUDIT_SRCS) userspace/libdaudit/daudit/actor.h \
-		module/uapi/daudit.h
+		module/uapi/daudit.h | deps-build
 	@mkdir -p $(SOLIB)
 	$(CC) $(LIBDAUDIT_CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libdaudit.so.1 \
 		-Wl,-z,nodelete -Wl,--no-undefined -o $@ $(LIBDAUDIT_SRCS) -pthread
@@ -100,7 +106,7 @@ $(SOLIB)/$(LIBDAUDIT_REAL): $(LIBDAUDIT_SRCS) userspace/libdaudit/daudit/actor.h
 $(SOLIB)/libdaudit.so.1 $(SOLIB)/libdaudit.so: $(SOLIB)/$(LIBDAUDIT_REAL)
 	ln -sfn $(LIBDAUDIT_REAL) $@
 
-$(OBJ)/%.o: %.c $(USER_HDRS)
+$(OBJ)/%.o: %.c $(USER_HDRS) | deps-build
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -c -o $@ $<
 
@@ -113,29 +119,34 @@ $(BIN)/dauditd: $(DAUDITD_OBJS) $(LIB_OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(USER_LDLIBS)
 
 # A CLI built for another ABI major, to test the mismatch message.
-$(BUILD)/helpers/daudit-abi-test: $(DAUDIT_SRCS) $(LIB_SRCS) $(USER_HDRS)
+$(BUILD)/helpers/daudit-abi-test: $(DAUDIT_SRCS) $(LIB_SRCS) $(USER_HDRS) | deps-build
 	@mkdir -p $(BUILD)/helpers
 	$(CC) $(USER_CFLAGS) -DDAUDIT_TOOL_ABI_MAJOR=99 -o $@ \
 		$(DAUDIT_SRCS) $(LIB_SRCS) $(USER_LDLIBS)
 
-helpers: $(BUILD)/helpers/daudit-abi-test libdaudit
+helpers: $(BUILD)/helpers/daudit-abi-test libdaudit | deps-vm
 	@$(MAKE) -s -C tests/helpers OUT=$(abspath $(BUILD))/helpers \
 		DAUDIT_LIB=$(abspath $(SOLIB))
 
 unit:
+	@scripts/deps.sh unit
 	@$(MAKE) -s -j2 -C tests/unit OUT=$(abspath $(BUILD))/unit all
 	@$(MAKE) -s -C tests/unit OUT=$(abspath $(BUILD))/unit run
 
 fuzz:
+	@scripts/deps.sh fuzz
 	@tests/fuzz/run.sh
 
 vm-test: all helpers
+	@scripts/deps.sh vm
 	@SUITES="$(SUITES)" KERNELS="$(KERNELS)" tests/vm/run.sh
 
 static:
+	@scripts/deps.sh static
 	@tests/static/run.sh
 
 dkms-test:
+	@scripts/deps.sh dkms
 	@tests/dkms/run.sh
 
 check:
@@ -164,7 +175,7 @@ bench-collector: $(BUILD)/bench/collector
 
 $(BUILD)/bench/collector: tests/bench/collector.c tests/unit/synth.h \
 		tests/unit/scenario.h $(filter-out %/main.c,$(DAUDITD_SRCS)) \
-		$(LIB_SRCS) $(USER_HDRS)
+		$(LIB_SRCS) $(USER_HDRS) | deps-build
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -Iuserspace/dauditd -Itests/unit -o $@ \
 		tests/bench/collector.c $(filter-out %/main.c,$(DAUDITD_SRCS)) \
