@@ -28,10 +28,11 @@ fi
 grep -q "^PACKAGE_VERSION=\"$ver\"$" dkms.conf
 tap $? "dkms.conf PACKAGE_VERSION matches VERSION ($ver)"
 
-src=$tmp/src/daudit-$ver
-mkdir -p "$src" "$tmp/tree" "$tmp/install"
-cp -r dkms.conf Kbuild VERSION module "$src/"
-opts=(--dkmstree "$tmp/tree" --sourcetree "$tmp/src" --installtree "$tmp/install")
+# The sources as make dkms-install and the package daudit-dkms lay them out.
+make -s install-dkms-src DESTDIR="$tmp" >"$tmp/src.log" 2>&1
+tap $? "make install-dkms-src lays out /usr/src/daudit-$ver" "$tmp/src.log"
+mkdir -p "$tmp/tree" "$tmp/install"
+opts=(--dkmstree "$tmp/tree" --sourcetree "$tmp/usr/src" --installtree "$tmp/install")
 
 dkms add "${opts[@]}" -m daudit -v "$ver" >"$tmp/add.log" 2>&1
 tap $? "dkms add daudit/$ver" "$tmp/add.log"
