@@ -58,7 +58,7 @@ DAUDITD_OBJS := $(DAUDITD_SRCS:%.c=$(OBJ)/%.o)
 
 .PHONY: all module userspace libdaudit helpers unit check vm-test static demo bench bench-collector \
 	install install-userspace install-dkms-src uninstall clean help deps dkms-test \
-	dkms-install
+	dkms-install deb
 
 all: module userspace
 
@@ -82,6 +82,8 @@ help:
 	@echo "  install        install module, programs, unit, config and libdaudit (DESTDIR honoured)"
 	@echo "  install-userspace  install as install does, without daudit.ko (the Debian package's list)"
 	@echo "  dkms-install   copy the sources to /usr/src/daudit-VERSION and dkms install them"
+	@echo "  deb            Debian packages daudit and daudit-dkms in build/deb/"
+	@echo "                 (DEB_VERSION=0.1.1 builds another version; docs/packaging.md)"
 	@echo "  uninstall      remove what install put in place"
 	@echo "  deps           install missing Debian packages for building"
 	@echo "  clean          remove build/"
@@ -191,6 +193,10 @@ install-dkms-src:
 dkms-install:
 	@$(MAKE) -s install-dkms-src DESTDIR=
 	dkms install daudit/$(VERSION)
+
+deb:
+	@scripts/deps.sh deb
+	@scripts/deb.sh
 
 uninstall:
 	scripts/install.sh --uninstall $(INSTALL_DIRS)

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Install the Debian packages daudit needs for a purpose, if any is missing.
-#   scripts/deps.sh build|check|demo|bench
+#   scripts/deps.sh build|check|demo|bench|deb
 # Needs root (or nothing to install).  Prints what it installs.
 set -euo pipefail
 
@@ -14,17 +14,21 @@ vm_pkgs=(qemu-system-x86 linux-image-cloud-amd64 linux-image-6.12-cloud-amd64
 check_pkgs=(auditd dkms sparse cppcheck shellcheck clang libclang-rt-14-dev libcmocka-dev linux-source-6.12
 	libcap2-bin rsyslog rsyslog-gnutls openssl python3 postgresql-15 postgresql-client-15 xfsprogs
 	python3-psycopg2)
+# make deb: Debian's packaging tools (docs/packaging.md); libsystemd-dev
+# is in the packages' Build-Depends.
+deb_pkgs=(debhelper dh-dkms lintian dpkg-dev fakeroot libsystemd-dev)
 # The demo's web service (tests/demo/): PostgreSQL, and Python with psycopg2
 # (tests/vm/initramfs.sh copies them into the VM).
 demo_pkgs=(postgresql-15 postgresql-client-15 python3 python3-psycopg2)
 
 case "${1:-build}" in
 build) want=("${build_pkgs[@]}") ;;
-check) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" "${check_pkgs[@]}") ;;
+check) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" "${check_pkgs[@]}" "${deb_pkgs[@]}") ;;
 demo) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" "${demo_pkgs[@]}") ;;
 bench) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" auditd) ;;
+deb) want=("${build_pkgs[@]}" "${deb_pkgs[@]}") ;;
 *)
-	echo "usage: $0 build|check|demo|bench" >&2
+	echo "usage: $0 build|check|demo|bench|deb" >&2
 	exit 2
 	;;
 esac
