@@ -6,19 +6,12 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 ver=$(cat VERSION)
-fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-tap() { # STATUS NAME [LOG]
-	if [ "$1" -eq 0 ]; then
-		echo "ok - dkms: $2"
-	else
-		echo "not ok - dkms: $2"
-		[ -n "${3:-}" ] && tail -n 30 "$3" | sed 's/^/#   /'
-		fail=1
-	fi
-}
+TAP_SUITE=dkms
+# shellcheck source=tests/tap.sh
+. tests/tap.sh
 
 if ! command -v dkms >/dev/null; then
 	echo "dkms is not installed" >"$tmp/log"
