@@ -81,6 +81,7 @@ help:
 	@echo "  bench-collector  collector ingest (records/s, peak memory) on the host"
 	@echo "  install        install module, programs, unit, config and libdaudit (DESTDIR honoured)"
 	@echo "  install-userspace  install as install does, without daudit.ko (the Debian package's list)"
+	@echo "  install-dkms-src  the module's DKMS source to /usr/src/daudit-VERSION (DESTDIR honoured)"
 	@echo "  dkms-install   copy the sources to /usr/src/daudit-VERSION and dkms install them"
 	@echo "  deb            Debian packages daudit and daudit-dkms in build/deb/"
 	@echo "                 (DEB_VERSION=0.1.1 builds another version; docs/packaging.md)"
