@@ -21,6 +21,10 @@ MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 LIBDIR  ?= $(PREFIX)/lib$(if $(MULTIARCH),/$(MULTIARCH))
 INCLUDEDIR ?= $(PREFIX)/include
 PYTHONDIR ?= $(PREFIX)/lib/python3/dist-packages
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+MODULESLOADDIR ?= /usr/lib/modules-load.d
+# The module's source as DKMS builds it (/usr/src/daudit-VERSION).
+DKMS_SRC := dkms.conf Kbuild VERSION module
 
 CC      ?= gcc
 PKGS    := sqlite3 json-c inih gnutls libsystemd
@@ -52,8 +56,9 @@ LIB_OBJS    := $(LIB_SRCS:%.c=$(OBJ)/%.o)
 DAUDIT_OBJS := $(DAUDIT_SRCS:%.c=$(OBJ)/%.o)
 DAUDITD_OBJS := $(DAUDITD_SRCS:%.c=$(OBJ)/%.o)
 
-.PHONY: all module userspace libdaudit helpers unit fuzz check check-matrix vm-test static demo bench bench-collector \
-	install uninstall clean help deps dkms-test dkms-install deps-build deps-vm
+.PHONY: all module userspace libdaudit helpers unit fuzz check check-matrix vm-test static demo bench \
+	bench-collector install install-userspace install-dkms-src uninstall clean help deps \
+	dkms-test dkms-install deb deps-build deps-vm
 
 all: module userspace
 
@@ -76,7 +81,11 @@ help:
 	@echo "  bench          overhead ratios (instruction-counted) and rates (wall clock) in the VM, and collector ingest"
 	@echo "  bench-collector  collector ingest (records/s, peak memory) on the host"
 	@echo "  install        install module, programs, unit, config and libdaudit (DESTDIR honoured)"
+	@echo "  install-userspace  install as install does, without daudit.ko (the Debian package's list)"
+	@echo "  install-dkms-src  the module's DKMS source to /usr/src/daudit-VERSION (DESTDIR honoured)"
 	@echo "  dkms-install   copy the sources to /usr/src/daudit-VERSION and dkms install them"
+	@echo "  deb            Debian packages daudit and daudit-dkms in build/deb/"
+	@echo "                 (DEB_VERSION=0.1.1 builds another version; docs/packaging.md)"
 	@echo "  uninstall      remove what install put in place"
 	@echo "  deps           install missing Debian packages for building"
 	@echo "  clean          remove build/"
@@ -181,19 +190,34 @@ $(BUILD)/bench/collector: tests/bench/collector.c tests/unit/synth.h \
 		tests/bench/collector.c $(filter-out %/main.c,$(DAUDITD_SRCS)) \
 		$(LIB_SRCS) $(USER_LDLIBS)
 
-install: all
-	scripts/install.sh "$(DESTDIR)" "$(SBINDIR)" "$(MANDIR)" "$(SYSCONFDIR)" "$(UNITDIR)" \
-		"$(LIBDIR)" "$(INCLUDEDIR)" "$(PYTHONDIR)"
+INSTALL_DIRS = "$(DESTDIR)" "$(SBINDIR)" "$(MANDIR)" "$(SYSCONFDIR)" "$(UNITDIR)" \
+	"$(LIBDIR)" "$(INCLUDEDIR)" "$(PYTHONDIR)" "$(COMPLETIONDIR)" "$(MODULESLOADDIR)"
 
+install: all
+	scripts/install.sh $(INSTALL_DIRS)
+
+# Everything install puts in place but daudit.ko: debian/rules uses it
+# for the package daudit (daudit-dkms builds the module on the machine).
+install-userspace: userspace
+	scripts/install.sh --userspace $(INSTALL_DIRS)
+
+# The module's source where DKMS expects it (DESTDIR honoured).
+install-dkms-src:
+	rm -rf $(DESTDIR)/usr/src/daudit-$(VERSION)
+	mkdir -p $(DESTDIR)/usr/src/daudit-$(VERSION)
+	cp -r $(DKMS_SRC) $(DESTDIR)/usr/src/daudit-$(VERSION)/
+
+# Into this machine's /usr/src, whatever DESTDIR says.
 dkms-install:
-	rm -rf /usr/src/daudit-$(VERSION)
-	mkdir -p /usr/src/daudit-$(VERSION)
-	cp -r dkms.conf Kbuild VERSION module /usr/src/daudit-$(VERSION)/
+	@$(MAKE) -s install-dkms-src DESTDIR=
 	dkms install daudit/$(VERSION)
 
+deb:
+	@scripts/deps.sh deb
+	@scripts/deb.sh
+
 uninstall:
-	scripts/install.sh --uninstall "$(DESTDIR)" "$(SBINDIR)" "$(MANDIR)" "$(SYSCONFDIR)" "$(UNITDIR)" \
-		"$(LIBDIR)" "$(INCLUDEDIR)" "$(PYTHONDIR)"
+	scripts/install.sh --uninstall $(INSTALL_DIRS)
 
 clean:
 	rm -rf $(BUILD) *.o *.ko *.mod *.mod.c .*.cmd modules.order Module.symvers \

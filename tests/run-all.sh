@@ -1,6 +1,6 @@
 #!/bin/bash
-# `make check`: build, host unit tests, static checks, DKMS, and the kernel
-# suites on every installed kernel in qemu.  Every result is one TAP line
+# `make check`: build, host unit tests, static checks, DKMS, the Debian
+# packages, and the kernel suites on every installed kernel in qemu.  Every result is one TAP line
 # on stdout; the last line is the summary CI reads: "N passed, N failed".
 # Skipped tests are counted apart and listed just before it.
 set -uo pipefail
@@ -48,6 +48,7 @@ run_step static tests/static/run.sh
 FUZZ_SECONDS=${FUZZ_SECONDS:-10} run_step fuzz tests/fuzz/run.sh
 if [ "$built" = 1 ]; then
 	run_step dkms tests/dkms/run.sh
+	run_step deb tests/deb/run.sh
 	run_step vm tests/vm/run.sh
 fi
 

@@ -116,6 +116,7 @@ if command -v shellcheck >/dev/null; then
 	# CI checkout may have none): everything but build output.
 	mapfile -t scripts < <({ find . -path ./build -prune -o -path ./.git -prune -o \
 		-type f \( -name '*.sh' -o -name '*.bash' -o -name '*.bats' \) -print
+		find dist/bash-completion -type f 2>/dev/null
 		echo ./.ci/run
 		echo ./tests/vm/init; } | sed 's|^\./||' | LC_ALL=C sort)
 	shellcheck -x -s bash "${scripts[@]}" >"$tmp/shellcheck" 2>&1
