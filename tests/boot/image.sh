@@ -51,6 +51,7 @@ flock 9
 start=$(date +%s)
 tmp=$(mktemp -d "$cache/.build-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM
 root=$tmp/root
 echo "image: building $dir with mmdebstrap (${pkgs[*]})" >&2
 
