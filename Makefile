@@ -52,7 +52,7 @@ LIB_OBJS    := $(LIB_SRCS:%.c=$(OBJ)/%.o)
 DAUDIT_OBJS := $(DAUDIT_SRCS:%.c=$(OBJ)/%.o)
 DAUDITD_OBJS := $(DAUDITD_SRCS:%.c=$(OBJ)/%.o)
 
-.PHONY: all module userspace libdaudit helpers unit check vm-test static demo bench bench-collector \
+.PHONY: all module userspace libdaudit helpers unit check vm-test boot-test static demo bench bench-collector \
 	install uninstall clean help deps dkms-test dkms-install
 
 all: module userspace
@@ -68,6 +68,7 @@ help:
 	@echo "  fuzz           libFuzzer on the policy parser/decoder and the record decoder (FUZZ_SECONDS=20)"
 	@echo "  vm-test        kernel tests: boot every installed kernel in qemu"
 	@echo "                 (SUITES='file-read' to run some suites)"
+	@echo "  boot-test      Debian 12 with systemd in qemu: install, reboot, upgrade and purge the packages"
 	@echo "  static         W=1 and sparse module builds, cppcheck, shellcheck"
 	@echo "  dkms-test      dkms add/build/install in a scratch tree for every kernel"
 	@echo "  check          everything above; ends with 'N passed, N failed'"
@@ -130,6 +131,9 @@ fuzz:
 
 vm-test: all helpers
 	@SUITES="$(SUITES)" KERNELS="$(KERNELS)" tests/vm/run.sh
+
+boot-test:
+	@tests/boot/run.sh
 
 static:
 	@tests/static/run.sh

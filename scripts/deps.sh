@@ -11,9 +11,10 @@ build_pkgs=(make gcc libc6-dev pkg-config libsqlite3-dev libjson-c-dev libinih-d
 # boot (tests, demo, bench).
 vm_pkgs=(qemu-system-x86 linux-image-cloud-amd64 linux-image-6.12-cloud-amd64
 	busybox-static bats cpio gzip xz-utils util-linux mount procps jq gojq e2fsprogs dmsetup gcc-multilib)
+# mmdebstrap and qemu-utils (qemu-img): tests/boot, the packaged boot.
 check_pkgs=(auditd dkms sparse cppcheck shellcheck clang libclang-rt-14-dev libcmocka-dev linux-source-6.12
 	libcap2-bin rsyslog rsyslog-gnutls openssl python3 postgresql-15 postgresql-client-15 xfsprogs
-	python3-psycopg2)
+	python3-psycopg2 mmdebstrap qemu-utils)
 # The demo's web service (tests/demo/): PostgreSQL, and Python with psycopg2
 # (tests/vm/initramfs.sh copies them into the VM).
 demo_pkgs=(postgresql-15 postgresql-client-15 python3 python3-psycopg2)
