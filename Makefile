@@ -21,9 +21,13 @@ MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 LIBDIR  ?= $(PREFIX)/lib$(if $(MULTIARCH),/$(MULTIARCH))
 INCLUDEDIR ?= $(PREFIX)/include
 PYTHONDIR ?= $(PREFIX)/lib/python3/dist-packages
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+MODULESLOADDIR ?= /usr/lib/modules-load.d
+# The module's source as DKMS builds it (/usr/src/daudit-VERSION).
+DKMS_SRC := dkms.conf Kbuild VERSION module
 
 CC      ?= gcc
-PKGS    := sqlite3 json-c inih gnutls
+PKGS    := sqlite3 json-c inih gnutls libsystemd
 CWARN   := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wno-missing-field-initializers
 CFLAGS  ?= -O2 -g
@@ -52,8 +56,9 @@ LIB_OBJS    := $(LIB_SRCS:%.c=$(OBJ)/%.o)
 DAUDIT_OBJS := $(DAUDIT_SRCS:%.c=$(OBJ)/%.o)
 DAUDITD_OBJS := $(DAUDITD_SRCS:%.c=$(OBJ)/%.o)
 
-.PHONY: all module userspace libdaudit helpers unit check vm-test boot-test static demo bench bench-collector \
-	install uninstall clean help deps dkms-test dkms-install
+.PHONY: all module userspace libdaudit helpers unit fuzz check check-matrix vm-test boot-test static demo bench \
+	bench-collector install install-userspace install-dkms-src uninstall clean help deps \
+	dkms-test dkms-install deb deps-build deps-vm
 
 all: module userspace
 
@@ -72,11 +77,16 @@ help:
 	@echo "  static         W=1 and sparse module builds, cppcheck, shellcheck"
 	@echo "  dkms-test      dkms add/build/install in a scratch tree for every kernel"
 	@echo "  check          everything above; ends with 'N passed, N failed'"
+	@echo "  check-matrix   check on six kernels: install the generic and rt flavours too"
 	@echo "  demo           boot a VM, load the module, run the scenario, print the review"
 	@echo "  bench          overhead ratios (instruction-counted) and rates (wall clock) in the VM, and collector ingest"
 	@echo "  bench-collector  collector ingest (records/s, peak memory) on the host"
 	@echo "  install        install module, programs, unit, config and libdaudit (DESTDIR honoured)"
+	@echo "  install-userspace  install as install does, without daudit.ko (the Debian package's list)"
+	@echo "  install-dkms-src  the module's DKMS source to /usr/src/daudit-VERSION (DESTDIR honoured)"
 	@echo "  dkms-install   copy the sources to /usr/src/daudit-VERSION and dkms install them"
+	@echo "  deb            Debian packages daudit and daudit-dkms in build/deb/"
+	@echo "                 (DEB_VERSION=0.1.1 builds another version; docs/packaging.md)"
 	@echo "  uninstall      remove what install put in place"
 	@echo "  deps           install missing Debian packages for building"
 	@echo "  clean          remove build/"
@@ -84,7 +94,13 @@ help:
 deps:
 	@scripts/deps.sh build
 
-module:
+# Every target installs the Debian packages it needs before it builds
+# (scripts/deps.sh; tests/static/deps.sh checks the lists against what the
+# builds open).  Order-only, so that they never make anything out of date.
+deps-build deps-vm:
+	@scripts/deps.sh $(@:deps-%=%)
+
+module: | deps-build
 	@scripts/build-module.sh $(KBUILD_ARGS)
 
 userspace: $(BIN)/daudit $(BIN)/dauditd libdaudit
@@ -92,7 +108,7 @@ userspace: $(BIN)/daudit $(BIN)/dauditd libdaudit
 libdaudit: $(SOLIB)/libdaudit.so.1 $(SOLIB)/libdaudit.so
 
 $(SOLIB)/$(LIBDAUDIT_REAL): $(LIBDAUDIT_SRCS) userspace/libdaudit/daudit/actor.h \
-		module/uapi/daudit.h
+		module/uapi/daudit.h | deps-build
 	@mkdir -p $(SOLIB)
 	$(CC) $(LIBDAUDIT_CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libdaudit.so.1 \
 		-Wl,-z,nodelete -Wl,--no-undefined -o $@ $(LIBDAUDIT_SRCS) -pthread
@@ -100,7 +116,7 @@ $(SOLIB)/$(LIBDAUDIT_REAL): $(LIBDAUDIT_SRCS) userspace/libdaudit/daudit/actor.h
 $(SOLIB)/libdaudit.so.1 $(SOLIB)/libdaudit.so: $(SOLIB)/$(LIBDAUDIT_REAL)
 	ln -sfn $(LIBDAUDIT_REAL) $@
 
-$(OBJ)/%.o: %.c $(USER_HDRS)
+$(OBJ)/%.o: %.c $(USER_HDRS) | deps-build
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -c -o $@ $<
 
@@ -113,36 +129,47 @@ $(BIN)/dauditd: $(DAUDITD_OBJS) $(LIB_OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(USER_LDLIBS)
 
 # A CLI built for another ABI major, to test the mismatch message.
-$(BUILD)/helpers/daudit-abi-test: $(DAUDIT_SRCS) $(LIB_SRCS) $(USER_HDRS)
+$(BUILD)/helpers/daudit-abi-test: $(DAUDIT_SRCS) $(LIB_SRCS) $(USER_HDRS) | deps-build
 	@mkdir -p $(BUILD)/helpers
 	$(CC) $(USER_CFLAGS) -DDAUDIT_TOOL_ABI_MAJOR=99 -o $@ \
 		$(DAUDIT_SRCS) $(LIB_SRCS) $(USER_LDLIBS)
 
-helpers: $(BUILD)/helpers/daudit-abi-test libdaudit
+helpers: $(BUILD)/helpers/daudit-abi-test libdaudit | deps-vm
 	@$(MAKE) -s -C tests/helpers OUT=$(abspath $(BUILD))/helpers \
 		DAUDIT_LIB=$(abspath $(SOLIB))
 
 unit:
+	@scripts/deps.sh unit
 	@$(MAKE) -s -j2 -C tests/unit OUT=$(abspath $(BUILD))/unit all
 	@$(MAKE) -s -C tests/unit OUT=$(abspath $(BUILD))/unit run
 
 fuzz:
+	@scripts/deps.sh fuzz
 	@tests/fuzz/run.sh
 
 vm-test: all helpers
+	@scripts/deps.sh vm
 	@SUITES="$(SUITES)" KERNELS="$(KERNELS)" tests/vm/run.sh
 
 boot-test:
+	@scripts/deps.sh boot
 	@tests/boot/run.sh
 
 static:
+	@scripts/deps.sh static
 	@tests/static/run.sh
 
 dkms-test:
+	@scripts/deps.sh dkms
 	@tests/dkms/run.sh
 
 check:
 	@scripts/deps.sh check
+	@tests/run-all.sh
+
+# make check on all six Debian kernels: 6.1 and 6.12, cloud, generic and rt.
+check-matrix:
+	@scripts/deps.sh matrix
 	@tests/run-all.sh
 
 demo:
@@ -162,25 +189,40 @@ bench-collector: $(BUILD)/bench/collector
 
 $(BUILD)/bench/collector: tests/bench/collector.c tests/unit/synth.h \
 		tests/unit/scenario.h $(filter-out %/main.c,$(DAUDITD_SRCS)) \
-		$(LIB_SRCS) $(USER_HDRS)
+		$(LIB_SRCS) $(USER_HDRS) | deps-build
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -Iuserspace/dauditd -Itests/unit -o $@ \
 		tests/bench/collector.c $(filter-out %/main.c,$(DAUDITD_SRCS)) \
 		$(LIB_SRCS) $(USER_LDLIBS)
 
-install: all
-	scripts/install.sh "$(DESTDIR)" "$(SBINDIR)" "$(MANDIR)" "$(SYSCONFDIR)" "$(UNITDIR)" \
-		"$(LIBDIR)" "$(INCLUDEDIR)" "$(PYTHONDIR)"
+INSTALL_DIRS = "$(DESTDIR)" "$(SBINDIR)" "$(MANDIR)" "$(SYSCONFDIR)" "$(UNITDIR)" \
+	"$(LIBDIR)" "$(INCLUDEDIR)" "$(PYTHONDIR)" "$(COMPLETIONDIR)" "$(MODULESLOADDIR)"
 
+install: all
+	scripts/install.sh $(INSTALL_DIRS)
+
+# Everything install puts in place but daudit.ko: debian/rules uses it
+# for the package daudit (daudit-dkms builds the module on the machine).
+install-userspace: userspace
+	scripts/install.sh --userspace $(INSTALL_DIRS)
+
+# The module's source where DKMS expects it (DESTDIR honoured).
+install-dkms-src:
+	rm -rf $(DESTDIR)/usr/src/daudit-$(VERSION)
+	mkdir -p $(DESTDIR)/usr/src/daudit-$(VERSION)
+	cp -r $(DKMS_SRC) $(DESTDIR)/usr/src/daudit-$(VERSION)/
+
+# Into this machine's /usr/src, whatever DESTDIR says.
 dkms-install:
-	rm -rf /usr/src/daudit-$(VERSION)
-	mkdir -p /usr/src/daudit-$(VERSION)
-	cp -r dkms.conf Kbuild VERSION module /usr/src/daudit-$(VERSION)/
+	@$(MAKE) -s install-dkms-src DESTDIR=
 	dkms install daudit/$(VERSION)
 
+deb:
+	@scripts/deps.sh deb
+	@scripts/deb.sh
+
 uninstall:
-	scripts/install.sh --uninstall "$(DESTDIR)" "$(SBINDIR)" "$(MANDIR)" "$(SYSCONFDIR)" "$(UNITDIR)" \
-		"$(LIBDIR)" "$(INCLUDEDIR)" "$(PYTHONDIR)"
+	scripts/install.sh --uninstall $(INSTALL_DIRS)
 
 clean:
 	rm -rf $(BUILD) *.o *.ko *.mod *.mod.c .*.cmd modules.order Module.symvers \

@@ -1,39 +1,84 @@
 #!/bin/bash
 # Install the Debian packages daudit needs for a purpose, if any is missing.
-#   scripts/deps.sh build|check|demo|bench
-# Needs root (or nothing to install).  Prints what it installs.
+#   scripts/deps.sh build|vm|unit|fuzz|static|dkms|check|matrix|demo|bench|deb|boot
+#   scripts/deps.sh --list PURPOSE   print the packages, installing nothing
+# Needs root (or nothing to install).  Prints what it installs.  Each make
+# target calls it for what it builds and runs; tests/static/deps.sh checks
+# these lists against the files the builds open.  DAUDIT_NO_DEPS=1 in the
+# environment makes it do nothing (debian/rules: Build-Depends apply).
 set -euo pipefail
 
+# cpio: scripts/build-module.sh copies the module's sources with it.
 build_pkgs=(make gcc libc6-dev pkg-config libsqlite3-dev libjson-c-dev libinih-dev
-	liburing-dev libgnutls28-dev kmod
+	liburing-dev libgnutls28-dev libsystemd-dev kmod cpio
 	linux-headers-cloud-amd64 linux-headers-6.12-cloud-amd64)
 # gcc-multilib: `make helpers` builds a 32-bit reader too, for every VM
 # boot (tests, demo, bench).
 vm_pkgs=(qemu-system-x86 linux-image-cloud-amd64 linux-image-6.12-cloud-amd64
 	busybox-static bats cpio gzip xz-utils util-linux mount procps jq gojq e2fsprogs dmsetup gcc-multilib)
-# mmdebstrap and qemu-utils (qemu-img): tests/boot, the packaged boot.
-check_pkgs=(auditd dkms sparse cppcheck shellcheck clang libclang-rt-14-dev libcmocka-dev linux-source-6.12
-	libcap2-bin rsyslog rsyslog-gnutls openssl python3 postgresql-15 postgresql-client-15 xfsprogs
-	python3-psycopg2 mmdebstrap qemu-utils)
+# What the kernel suites use in the VM (tests/vm/initramfs.sh copies them):
+# auditctl, capsh, mkfs.xfs, PostgreSQL (postgres.bats).
+suite_pkgs=(auditd libcap2-bin xfsprogs postgresql-15 postgresql-client-15)
+unit_pkgs=(libcmocka-dev python3)
+fuzz_pkgs=(clang libclang-rt-14-dev)
+# strace: tests/static/deps.sh traces the builds.
+static_pkgs=(sparse cppcheck shellcheck linux-source-6.12 python3 strace)
+dkms_pkgs=(dkms)
+check_pkgs=(rsyslog rsyslog-gnutls openssl python3 python3-psycopg2)
+# make deb: Debian's packaging tools (docs/packaging.md); libsystemd-dev
+# is in the packages' Build-Depends.
+deb_pkgs=(debhelper dh-dkms lintian dpkg-dev fakeroot libsystemd-dev)
+# The packaged boot (tests/boot): mmdebstrap makes its root, qemu-img its
+# overlays; it also builds the packages (deb) and runs dkms on the host.
+boot_pkgs=(mmdebstrap qemu-utils)
 # The demo's web service (tests/demo/): PostgreSQL, and Python with psycopg2
 # (tests/vm/initramfs.sh copies them into the VM).
 demo_pkgs=(postgresql-15 postgresql-client-15 python3 python3-psycopg2)
 
+# `make check-matrix`: Debian's generic and real-time flavours of both
+# kernels too, with headers (docs/testing.md, "The kernel matrix").
+matrix_pkgs=(linux-image-amd64 linux-headers-amd64 linux-image-6.12-amd64
+	linux-headers-6.12-amd64 linux-image-rt-amd64 linux-headers-rt-amd64
+	linux-image-6.12-rt-amd64 linux-headers-6.12-rt-amd64)
+
+list=0
+if [ "${1:-}" = --list ]; then
+	list=1
+	shift
+fi
 case "${1:-build}" in
 build) want=("${build_pkgs[@]}") ;;
-check) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" "${check_pkgs[@]}") ;;
+vm) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" "${suite_pkgs[@]}") ;;
+unit) want=("${build_pkgs[@]}" "${unit_pkgs[@]}") ;;
+fuzz) want=("${build_pkgs[@]}" "${fuzz_pkgs[@]}") ;;
+static) want=("${build_pkgs[@]}" "${static_pkgs[@]}") ;;
+dkms) want=("${build_pkgs[@]}" "${dkms_pkgs[@]}") ;;
+check) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" "${suite_pkgs[@]}" "${unit_pkgs[@]}" "${fuzz_pkgs[@]}"
+	"${static_pkgs[@]}" "${dkms_pkgs[@]}" "${check_pkgs[@]}" "${deb_pkgs[@]}" "${boot_pkgs[@]}") ;;
+matrix) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" "${suite_pkgs[@]}" "${unit_pkgs[@]}" "${fuzz_pkgs[@]}"
+	"${static_pkgs[@]}" "${dkms_pkgs[@]}" "${check_pkgs[@]}" "${deb_pkgs[@]}" "${boot_pkgs[@]}" "${matrix_pkgs[@]}") ;;
 demo) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" "${demo_pkgs[@]}") ;;
 bench) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" auditd) ;;
+deb) want=("${build_pkgs[@]}" "${deb_pkgs[@]}") ;;
+boot) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" "${dkms_pkgs[@]}" "${deb_pkgs[@]}" "${boot_pkgs[@]}") ;;
 *)
-	echo "usage: $0 build|check|demo|bench" >&2
+	echo "usage: $0 [--list] build|vm|unit|fuzz|static|dkms|check|matrix|demo|bench|deb|boot" >&2
 	exit 2
 	;;
 esac
+if [ $list = 1 ]; then
+	printf '%s\n' "${want[@]}" | sort -u
+	exit 0
+fi
+# A package build (debian/rules) has its Build-Depends instead.
+[ -n "${DAUDIT_NO_DEPS:-}" ] && exit 0
 
+# One dpkg-query for all (make runs this for several targets in a row).
+mapfile -t have < <(dpkg-query -W -f='${db:Status-Status} ${Package}\n' "${want[@]}" 2>/dev/null |
+	sed -n 's/^installed //p')
 missing=()
 for p in "${want[@]}"; do
-	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
-	[ "$st" = installed ] || missing+=("$p")
+	[[ " ${have[*]} ${missing[*]} " == *" $p "* ]] || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 

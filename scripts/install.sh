@@ -1,27 +1,37 @@
 #!/bin/bash
 # make install / make uninstall.
-#   install.sh [--uninstall] DESTDIR SBINDIR MANDIR SYSCONFDIR UNITDIR \
-#              LIBDIR INCLUDEDIR PYTHONDIR
+#   install.sh [--uninstall] [--userspace] DESTDIR SBINDIR MANDIR SYSCONFDIR \
+#              UNITDIR LIBDIR INCLUDEDIR PYTHONDIR COMPLETIONDIR MODULESLOADDIR
 # Installs daudit.ko for every kernel it was built for, the programs, the
-# systemd unit, man pages, default configuration (never overwriting a
-# configuration file that exists), and libdaudit for applications: the
-# shared library with its symbolic links, header, pkg-config file and
-# Python module.
+# systemd unit, the modules-load.d file, man pages, bash completion,
+# default configuration (never overwriting a configuration file that
+# exists), and libdaudit for applications: the shared library with its
+# symbolic links, header, pkg-config file and Python module.
+# --userspace leaves daudit.ko out: the Debian package daudit-dkms builds
+# the module on the machine instead (debian/rules).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-uninstall=0
-if [ "${1:-}" = --uninstall ]; then
-	uninstall=1
+uninstall=0 module=1
+while [ $# -gt 0 ]; do
+	case $1 in
+	--uninstall) uninstall=1 ;;
+	--userspace) module=0 ;;
+	*) break ;;
+	esac
 	shift
-fi
+done
 destdir=$1 sbindir=$2 mandir=$3 sysconfdir=$4 unitdir=$5
 libdir=${6:-/usr/lib} includedir=${7:-/usr/include}
 pythondir=${8:-/usr/lib/python3/dist-packages}
+completiondir=${9:-/usr/share/bash-completion/completions}
+modulesloaddir=${10:-/usr/lib/modules-load.d}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 files=()
-for ko in "$top"/build/kmod/*/daudit.ko; do
+kos=()
+[ $module = 1 ] && kos=("$top"/build/kmod/*/daudit.ko)
+for ko in "${kos[@]}"; do
 	[ -f "$ko" ] || continue
 	kver=$(basename "$(dirname "$ko")")
 	files+=("$ko:/lib/modules/$kver/updates/daudit.ko:644")
@@ -42,6 +52,15 @@ links=("$libdir/libdaudit.so.1:libdaudit.so.1.0.0"
 for m in "$top"/docs/man/*.[0-9]; do
 	[ -f "$m" ] || continue
 	files+=("$m:$mandir/man${m##*.}/$(basename "$m"):644")
+done
+for c in "$top"/dist/bash-completion/*; do
+	[ -f "$c" ] || continue
+	files+=("$c:$completiondir/$(basename "$c"):644")
+done
+# Loads daudit.ko at boot, before dauditd.service starts.
+for c in "$top"/dist/modules-load.d/*.conf; do
+	[ -f "$c" ] || continue
+	files+=("$c:$modulesloaddir/$(basename "$c"):644")
 done
 configs=()
 for c in "$top"/dist/*.conf; do
@@ -85,7 +104,7 @@ for f in "${configs[@]}"; do
 	fi
 done
 if [ -z "$destdir" ]; then
-	for ko in "$top"/build/kmod/*/daudit.ko; do
+	for ko in "${kos[@]}"; do
 		[ -f "$ko" ] && depmod -a "$(basename "$(dirname "$ko")")"
 	done
 	command -v ldconfig >/dev/null && ldconfig

@@ -6,19 +6,12 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 ver=$(cat VERSION)
-fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-tap() { # STATUS NAME [LOG]
-	if [ "$1" -eq 0 ]; then
-		echo "ok - dkms: $2"
-	else
-		echo "not ok - dkms: $2"
-		[ -n "${3:-}" ] && tail -n 30 "$3" | sed 's/^/#   /'
-		fail=1
-	fi
-}
+TAP_SUITE=dkms
+# shellcheck source=tests/tap.sh
+. tests/tap.sh
 
 if ! command -v dkms >/dev/null; then
 	echo "dkms is not installed" >"$tmp/log"
@@ -28,10 +21,11 @@ fi
 grep -q "^PACKAGE_VERSION=\"$ver\"$" dkms.conf
 tap $? "dkms.conf PACKAGE_VERSION matches VERSION ($ver)"
 
-src=$tmp/src/daudit-$ver
-mkdir -p "$src" "$tmp/tree" "$tmp/install"
-cp -r dkms.conf Kbuild VERSION module "$src/"
-opts=(--dkmstree "$tmp/tree" --sourcetree "$tmp/src" --installtree "$tmp/install")
+# The sources as make dkms-install and the package daudit-dkms lay them out.
+make -s install-dkms-src DESTDIR="$tmp" >"$tmp/src.log" 2>&1
+tap $? "make install-dkms-src lays out /usr/src/daudit-$ver" "$tmp/src.log"
+mkdir -p "$tmp/tree" "$tmp/install"
+opts=(--dkmstree "$tmp/tree" --sourcetree "$tmp/usr/src" --installtree "$tmp/install")
 
 dkms add "${opts[@]}" -m daudit -v "$ver" >"$tmp/add.log" 2>&1
 tap $? "dkms add daudit/$ver" "$tmp/add.log"

@@ -344,6 +344,55 @@ POL
 	[ "$(user_field alice bytes)" -eq $((n1 + n2)) ]
 }
 
+@test "no policy in force: dauditd says so at LOG_CRIT and to the SIEM, status exits 3, until a load" {
+	reload_module
+	d=$BATS_TEST_TMPDIR
+	printf '# every dataset commented out\n#dataset x { tree /srv }\n' >"$d/empty.conf"
+	collector_conf "$d/c.conf" "$d/c.db" "$d/empty.conf"
+	cat >>"$d/c.conf" <<CONF
+
+[sink out]
+type = file
+path = $d/siem.json
+types = policy
+CONF
+	run dauditd --check-config --config "$d/c.conf"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	echo "$output" | grep -q 'empty.conf: no dataset'
+	start_collector "$d/c.conf" "$d/dauditd.log"
+	cat "$d/dauditd.log"
+	grep -q 'dauditd: no policy in force: nothing is protected' "$d/dauditd.log"
+	jq -e -s 'map(select(.event.dataset == "daudit.protection")) | length == 1 and
+		.[0].event.action == "no-policy-in-force" and .[0].event.outcome == "failure"' "$d/siem.json"
+	run daudit status
+	echo "$output"
+	[ "$status" -eq 3 ]
+	echo "$output" | grep -q '^policy: *NONE LOADED: nothing is protected'
+	echo "$output" | grep -q 'status: no policy in force'
+	# A load by hand is seen through its POLICY record: protected again.
+	daudit policy load "$POLICY"
+	settle_collector
+	for _ in $(seq 50); do
+		grep -q 'policy generation [0-9]* in force: protecting' "$d/dauditd.log" && break
+		sleep 0.1
+	done
+	cat "$d/dauditd.log"
+	grep -q 'policy generation [0-9]* in force: protecting 1 datasets' "$d/dauditd.log"
+	protected_again() {
+		jq -e -s 'map(select(.event.dataset == "daudit.protection")) | length == 2 and
+			.[1].event.action == "policy-in-force" and .[1].daudit.policy.datasets == 1' "$d/siem.json"
+	}
+	for _ in $(seq 50); do
+		protected_again >/dev/null && break
+		sleep 0.1
+	done
+	protected_again
+	run daudit status
+	[ "$status" -eq 0 ]
+	stop_collector
+}
+
 @test "16 readers open, read 4 KiB and close protected files with dauditd attached: no record dropped" {
 	# The default ring (no ring_kb): the collector must keep up, not the
 	# ring absorb the burst.  16 readers, 1,500 sessions each, 24,000

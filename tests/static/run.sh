@@ -1,8 +1,8 @@
 #!/bin/bash
 # Static checks, as TAP lines: the module with W=1 and with sparse (C=2) on
-# every installed kernel, checkpatch, userspace with -Werror, cppcheck and
-# the shell linter.  A check that cannot run (tool missing) fails: it is
-# not a pass.
+# every installed kernel, checkpatch, userspace with -Werror, cppcheck, the
+# shell linter, and each make target's Debian packages (tests/static/deps.sh).
+# A check that cannot run (tool missing) fails: it is not a pass.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
@@ -116,6 +116,7 @@ if command -v shellcheck >/dev/null; then
 	# CI checkout may have none): everything but build output.
 	mapfile -t scripts < <({ find . -path ./build -prune -o -path ./.git -prune -o \
 		-type f \( -name '*.sh' -o -name '*.bash' -o -name '*.bats' \) -print
+		find dist/bash-completion -type f 2>/dev/null
 		echo ./.ci/run
 		echo ./tests/vm/init; } | sed 's|^\./||' | LC_ALL=C sort)
 	shellcheck -x -s bash "${scripts[@]}" >"$tmp/shellcheck" 2>&1
@@ -124,4 +125,7 @@ else
 	echo "shellcheck not installed" >"$tmp/shellcheck"
 	tap 1 "shellcheck available" "$tmp/shellcheck"
 fi
+# Each make target's Debian packages (scripts/deps.sh) against the files
+# its build opens and the programs it runs: one TAP line per target.
+tests/static/deps.sh || fail=1
 exit $fail

@@ -13,6 +13,7 @@
 #                                instruction-counted time (qemu -icount,
 #                                one vCPU); BENCH_CLOCKS="wall" for one
 #   VM_SMP=1                     vCPUs of the test VMs (default 2)
+#   VM_PARALLEL=N                kernels booted at once (default: host CPUs)
 #   VM_WORK=DIR                  keep the boots' files in DIR (default
 #                                build/vm), so that two runs can go at once
 #   SUITE_TIMEOUT=600            seconds a suite may run in the VM; one that
@@ -48,6 +49,7 @@ else
 	tcg_thread=${VM_TCG_THREAD:-single}
 fi
 mem=${VM_MEM:-1536}
+parallel=${VM_PARALLEL:-$(nproc)}
 cmdline="console=ttyS0 panic_on_warn=1 oops=panic slub_debug=FZPU panic=-1 loglevel=7 audit=1"
 
 if [ -n "${KERNELS:-}" ]; then
@@ -109,10 +111,23 @@ context() { # FILE PATTERN: console lines around the first match
 
 bad_console='(BUG:|BUG |WARNING:|Oops|Call Trace|Kernel panic|general protection fault|UBSAN:|KASAN:|kernel BUG|list_add corruption|list_del corruption|INFO: task .* blocked|RCU stall|rcu_sched self-detected stall|Poison overwritten|Redzone|Object padding)'
 
+# kernel_label KVER: the version and Debian flavour, as TAP lines name a
+# kernel: 6.1.0-57-cloud-amd64 -> "6.1.0 cloud", 6.1.0-57-amd64 -> "6.1.0
+# generic", 6.12.118+deb12-rt-amd64 -> "6.12.118+deb12 rt".
+kernel_label() {
+	local ver=${1%%-*} rest=-${1#*-} flavour
+	rest=${rest%-amd64}
+	flavour=${rest##*-}
+	case $flavour in
+	"" | [0-9]*) flavour=generic ;;
+	esac
+	echo "$ver $flavour"
+}
+
 # report KVER [CLOCK]: TAP lines for one kernel; returns 1 if anything failed.
 report() {
 	local kver=$1 dir=$work/$1${2:+.$2} short fail=0 suite="" line taint
-	short=$(echo "$kver" | cut -d- -f1)
+	short=$(kernel_label "$kver")
 	local results=$dir/results.log console=$dir/console.log
 	if [ "$mode" = test ]; then
 		while IFS= read -r line; do
@@ -176,7 +191,18 @@ report() {
 status=0
 case $mode in
 test)
-	for k in $kernels; do boot "$k" & done
+	# At most VM_PARALLEL kernels at once (default: one per host CPU):
+	# six kernels side by side on two CPUs would each run three times
+	# slower and reach the suites' timeouts.
+	running=0
+	for k in $kernels; do
+		boot "$k" &
+		running=$((running + 1))
+		if [ "$running" -ge "$parallel" ]; then
+			wait -n || true
+			running=$((running - 1))
+		fi
+	done
 	wait
 	for k in $kernels; do report "$k" || status=1; done
 	;;

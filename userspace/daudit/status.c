@@ -46,8 +46,10 @@ static void usage(FILE *f)
 		"  --no-wait        do not wait for the indexer: show the journal's\n"
 		"                   backlog as it is (for a probe that must answer at once)\n"
 		"\n"
-		"Exit status: 0 if the module answered, 1 if it is not loaded or\n"
-		"cannot be queried, 2 on a usage error.\n");
+		"Exit status: 0 if the module answered and a policy is in force, 1 if\n"
+		"it is not loaded or cannot be queried, 2 on a usage error, 3 if it\n"
+		"answered but no policy is in force: nothing is protected (everything\n"
+		"is still shown).\n");
 }
 
 static uint64_t sum_dropped(const struct daudit_cpu_stats *c)
@@ -74,7 +76,7 @@ static void print_table(const struct dev *d, const struct daudit_stats *st,
 		       (uint64_t)st->policy_generation, st->policy_datasets,
 		       st->policy_sources);
 	else
-		printf("policy:      none loaded (nothing is protected)\n");
+		printf("policy:      NONE LOADED: nothing is protected, no read is recorded\n");
 	if (st->consumer_pid)
 		printf("consumer:    pid %u\n", st->consumer_pid);
 	else
@@ -551,5 +553,9 @@ int cmd_status(int argc, char **argv)
 	json_object_put(col.sinks);
 	free(cpus);
 	dev_close(&d);
+	if (!st.policy_generation || !st.policy_sources) {
+		util_err("status: no policy in force: nothing is protected (daudit policy load FILE)");
+		return EXIT_UNPROTECTED;
+	}
 	return 0;
 }

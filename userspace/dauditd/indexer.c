@@ -13,6 +13,7 @@
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
+#include <syslog.h>
 
 #include "indexer.h"
 #include "loop.h"
@@ -44,7 +45,7 @@ int indexer_open(struct collector *c, char *err, size_t errlen)
 	journal_ids_above(&ix->j, ix->mark);
 	journal_backlog_query(ix->j.db, ix->mark, &b);
 	if (b.batches)
-		util_err("journal %s: %" PRId64 " records in %" PRId64 " batches wait to be indexed (the previous run stopped before it indexed them)",
+		util_log(LOG_NOTICE, "journal %s: %" PRId64 " records in %" PRId64 " batches wait to be indexed (the previous run stopped before it indexed them)",
 			 ix->j.path, b.records, b.batches);
 	ix->rate_ms = collector_now_ms();
 	return 0;
@@ -199,6 +200,7 @@ static void tick(struct collector *c)
 		ix->last_retention_ms = collector_now_ms();
 	}
 	sinks_tick(c->sinks);
+	health_tick(&c->health, c->sinks);
 }
 
 static int watch(int ep, int fd)
@@ -369,7 +371,7 @@ void collector_retention(struct collector *c)
 	store_reload_last_event_id(&c->store);
 	indexer_commit(c, 1);
 	if (st.events_by_age || st.events_by_size)
-		util_err("retention: deleted %" PRId64 " raw events older than %u days and %" PRId64 " more to stay under %u MB; database now %" PRId64 " bytes",
+		util_log(LOG_INFO, "retention: deleted %" PRId64 " raw events older than %u days and %" PRId64 " more to stay under %u MB; database now %" PRId64 " bytes",
 			 st.events_by_age, c->cfg.retention_days,
 			 st.events_by_size, c->cfg.retention_mb, st.db_bytes);
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "daudit.h"
 #include "ingest.h"
@@ -159,11 +160,11 @@ void intake_watch(struct intake *in)
 			 held / MB, in->max_bytes / MB);
 		in->warned = 2;
 	} else if (!in->warned && (uint64_t)held > in->max_bytes / 2) {
-		util_err("journal: %" PRId64 " MB wait to be indexed, over half of journal_max_mb (%" PRIu64 "): the indexer is behind the device",
+		util_log(LOG_WARNING, "journal: %" PRId64 " MB wait to be indexed, over half of journal_max_mb (%" PRIu64 "): the indexer is behind the device",
 			 held / MB, in->max_bytes / MB);
 		in->warned = 1;
 	} else if (in->warned && (uint64_t)held < in->max_bytes / 4) {
-		util_err("journal: the indexer caught up (%" PRId64 " MB waiting)",
+		util_log(LOG_NOTICE, "journal: the indexer caught up (%" PRId64 " MB waiting)",
 			 held / MB);
 		in->warned = 0;
 	}

@@ -20,6 +20,7 @@
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
+#include <syslog.h>
 
 #include "device.h"
 #include "indexer.h"
@@ -137,13 +138,19 @@ static void mark_state(struct collector *c, const char *state)
 
 static void hook_record(void *arg, const struct daudit_rec_header *h)
 {
-	sinks_record(arg, h);
+	struct collector *c = arg;
+
+	sinks_record(c->sinks, h);
+	if (h->type == DAUDIT_REC_POLICY)
+		health_record(&c->health, c->sinks, h);
 }
 
 static void hook_gap(void *arg, unsigned int cpu, uint64_t expected,
 		     uint64_t got)
 {
-	sinks_gap(arg, cpu, expected, got);
+	struct collector *c = arg;
+
+	sinks_gap(c->sinks, cpu, expected, got);
 }
 
 static const char *hook_exe(void *arg, uint32_t tgid, uint64_t start_ns)
@@ -155,6 +162,7 @@ int collector_open_store(struct collector *c, struct config *cfg,
 			 char *err, size_t errlen)
 {
 	memset(c, 0, sizeof(*c));
+	health_init(&c->health);
 	c->cfg = *cfg;
 	memset(cfg, 0, sizeof(*cfg));
 	if (store_open(&c->store, c->cfg.database, err, errlen) < 0) {
@@ -205,7 +213,7 @@ int collector_attach(struct collector *c, struct source *src, char *err,
 	sinks_set_exe_lookup(c->sinks, hook_exe, &c->ingest);
 	c->ingest.on_record = hook_record;
 	c->ingest.on_gap = hook_gap;
-	c->ingest.hook_arg = c->sinks;
+	c->ingest.hook_arg = c;
 	c->ackv = util_xcalloc(src->ncpus ? src->ncpus : 1, sizeof(*c->ackv));
 	c->last_commit_ms = collector_now_ms();
 	c->config_path = c->cfg.file ? c->cfg.file : "(defaults)";
@@ -215,7 +223,7 @@ int collector_attach(struct collector *c, struct source *src, char *err,
 	 */
 	c->replayed = rollup_replay(&c->rollup);
 	if (c->replayed)
-		util_err("rollups: added %" PRIu64 " events stored after the last rollup write (the previous run ended before it)",
+		util_log(LOG_NOTICE, "rollups: added %" PRIu64 " events stored after the last rollup write (the previous run ended before it)",
 			 c->replayed);
 	indexer_commit(c, 1);
 	mark_state(c, "running");
@@ -357,7 +365,7 @@ int collector_reload(struct collector *c, char *err, size_t errlen)
 		n.database = util_xstrdup(c->db_override);
 	}
 	if (strcmp(n.database, c->cfg.database))
-		util_err("%s: database changed to %s; it takes effect at the next start, %s stays in use",
+		util_log(LOG_WARNING, "%s: database changed to %s; it takes effect at the next start, %s stays in use",
 			 c->config_path, n.database, c->cfg.database);
 	/* Everything that points at the config sees the new values. */
 	collector_commit(c);
@@ -450,15 +458,19 @@ static int on_signal(struct collector *c, int sigfd)
 
 	while (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
+			health_reloading();
 			if (collector_reload(c, err, sizeof(err)) < 0) {
 				util_err("%s; keeping the previous configuration", err);
-				continue;
+			} else {
+				util_log(LOG_NOTICE, "configuration reloaded from %s",
+					 c->config_path);
+				if (c->on_reload)
+					c->on_reload(c);
 			}
-			util_err("configuration reloaded from %s", c->config_path);
-			if (c->on_reload)
-				c->on_reload(c);
+			health_reloaded();
 			continue;
 		}
+		health_stopping();
 		return 1;
 	}
 	return 0;

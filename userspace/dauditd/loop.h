@@ -28,6 +28,7 @@
 #include <sys/types.h>
 
 #include "config.h"
+#include "health.h"
 #include "indexer.h"
 #include "ingest.h"
 #include "intake.h"
@@ -71,6 +72,7 @@ struct collector {
 	struct source *src;
 	struct intake intake;		/* device -> journal -> ack */
 	struct indexer ix;		/* journal -> store */
+	struct health health;		/* what is protected (health.h) */
 	int index_hold;			/* tests: the indexer does not run */
 	int device_paused;		/* journal full: not read */
 	uint64_t *ackv;

@@ -16,15 +16,16 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <syslog.h>
 
+#include "checkconfig.h"
 #include "config.h"
-#include "device.h"
 #include "daudit.h"
+#include "device.h"
+#include "health.h"
 #include "loop.h"
-#include "policy.h"
 #include "policyload.h"
 #include "replay.h"
-#include "transport_tls.h"
 #include "util.h"
 
 #ifndef DAUDIT_PKG_VERSION
@@ -39,7 +40,10 @@ static void usage(FILE *f)
 		"\n"
 		"Collect the records of daudit.ko from %s into an SQLite database:\n"
 		"raw records, per-user rollups per hour and day, and review findings.\n"
-		"Runs in the foreground and logs to stderr (the journal under systemd).\n"
+		"Runs in the foreground and logs to stderr (the journal under systemd,\n"
+		"with each line's priority; with Type=notify it says when it is ready\n"
+		"and, in its status line, what is protected).  With no policy in force\n"
+		"it runs but says so at LOG_CRIT, to systemd and to every SIEM sink.\n"
 		"SIGHUP reloads the configuration and the policy; SIGTERM or SIGINT\n"
 		"drains the kernel's records, commits and exits.\n"
 		"\n"
@@ -48,55 +52,16 @@ static void usage(FILE *f)
 		"                       accepted for systemd units and scripts)\n"
 		"  -c, --config PATH    configuration file (default %s)\n"
 		"  -d, --database PATH  database, overriding [collector] database\n"
-		"  -n, --check-config   validate the configuration (and the policy file\n"
-		"                       it names) and exit: 0 if valid, 1 if not\n"
+		"  -n, --check-config   check what would fail at start and exit: the\n"
+		"                       configuration, the policy file (valid, names a\n"
+		"                       dataset, every path exists), the database's\n"
+		"                       directory, sink directories and certificates;\n"
+		"                       each problem on a line; 0 if none, 1 if any\n"
 		"  -h, --help           this help\n"
 		"  -V, --version        version and ABI\n"
 		"\n"
 		"See dauditd(8) and docs/collector.md.\n",
 		DAUDIT_DEVICE_PATH, CONFIG_DEFAULT_PATH);
-}
-
-/* The policy file of the configuration: parse only. */
-static int check_policy(const struct config *c)
-{
-	struct policy p;
-	int rc = 0;
-
-	if (!c->policy || access(c->policy, F_OK) < 0)
-		return 0;
-	if (policy_parse_file(&p, c->policy)) {
-		policy_print_errors(&p, stderr);
-		rc = -1;
-	}
-	policy_free(&p);
-	return rc;
-}
-
-/* TLS sinks: their CA, certificate and key files load. */
-static int check_sinks(const struct config *c)
-{
-	unsigned int i;
-	int rc = 0;
-
-	for (i = 0; i < c->n_sinks; i++) {
-		const struct sink_config *s = &c->sinks[i];
-		struct tls_conn *t;
-		char err[512];
-
-		if (s->type != SINK_SYSLOG || s->transport != SINK_TLS)
-			continue;
-		t = tls_new(s->ca_file, s->verify,
-			    s->server_name ? s->server_name : s->host,
-			    s->cert_file, s->key_file, err, sizeof(err));
-		if (!t) {
-			util_err("%s:%d: sink %s: %s", c->file, s->line, s->name,
-				 err);
-			rc = -1;
-		}
-		tls_free(t);
-	}
-	return rc;
 }
 
 static void load_policy(const struct config *c)
@@ -109,6 +74,27 @@ static void load_policy(const struct config *c)
 		return;
 	}
 	policyload_file(c->policy, c->policy_link_scan);
+}
+
+/*
+ * What the kernel protects now that dauditd loaded its policy: said to
+ * systemd, the journal and the sinks, loudly when it is nothing.
+ */
+static void protection_at_start(struct collector *c)
+{
+	struct daudit_stats st;
+	struct dev d;
+	char err[256];
+
+	if (dev_open(&d, DEV_CONTROL, 0, err, sizeof(err)) < 0)
+		util_die(EXIT_FAIL, "%s", err);
+	if (dev_stats(&d, &st, NULL, 0) < 0)
+		util_die(EXIT_FAIL, "cannot read counters from %s: %m", dev_path());
+	dev_close(&d);
+	health_policy(&c->health, c->sinks, st.policy_generation,
+		      st.policy_datasets, st.policy_sources);
+	/* The event now, not when the first batch is committed. */
+	sinks_commit(c->sinks);
 }
 
 static void on_reload(struct collector *c)
@@ -232,12 +218,15 @@ int main(int argc, char **argv)
 		cfg.database = util_xstrdup(db);
 	}
 	if (check) {
-		status = check_policy(&cfg) < 0 || check_sinks(&cfg) < 0 ?
-			 EXIT_FAIL : 0;
-		if (!status)
-			printf("%s: ok\n", cfg.file);
+		unsigned int bad = check_config(&cfg);
+
+		if (bad)
+			util_err("%s: %u problem%s", cfg.file ? cfg.file : "(defaults)",
+				 bad, bad == 1 ? "" : "s");
+		else
+			printf("%s: ok\n", cfg.file ? cfg.file : "(defaults)");
 		config_free(&cfg);
-		return status;
+		return bad ? EXIT_FAIL : 0;
 	}
 
 	/* The intake and the indexer are threads, each with its connections. */
@@ -267,13 +256,16 @@ int main(int argc, char **argv)
 	if (collector_attach(&col, &src, err, sizeof(err)) < 0)
 		util_die(EXIT_FAIL, "%s", err);
 	if (!replay)
+		protection_at_start(&col);
+	if (!replay)
 		col.on_reload = on_reload;
 	col.config_path = col.cfg.file;
 	col.db_override = db;
-	util_err("collecting from %s (daudit.ko %s, instance %016llx, %u CPUs) into %s",
+	util_log(LOG_NOTICE, "collecting from %s (daudit.ko %s, instance %016llx, %u CPUs) into %s",
 		 replay ? replay : dev_path(), src.module_version,
 		 (unsigned long long)src.instance_id, src.ncpus,
 		 col.cfg.database);
+	health_ready(&col.health);
 	status = collector_run(&col, sigfd);
 	collector_close(&col);
 	if (replay)
@@ -282,6 +274,6 @@ int main(int argc, char **argv)
 		source_close_device(&src);
 	close(sigfd);
 	if (!status)
-		util_err("stopped; every record read is stored and acknowledged");
+		util_log(LOG_NOTICE, "stopped; every record read is stored and acknowledged");
 	return status;
 }

@@ -23,6 +23,8 @@
 #include <stdint.h>
 
 #define MARK_FINDINGS	0xffffffffU
+/* The collector's protection events: never marked (sinks_protection()). */
+#define MARK_PROTECTION	0xfffffffeU
 #define MARKS_META_MAX	8
 
 struct mark {

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <syslog.h>
 
 #include "device.h"
 #include "policy.h"
@@ -51,7 +52,7 @@ static int load(const struct policy *p, const void *blob, size_t len)
 		dev_close(&d);
 		return -1;
 	}
-	util_err("policy %s loaded: generation %" PRIu64 ", %u datasets, %u sources",
+	util_log(LOG_NOTICE, "policy %s loaded: generation %" PRIu64 ", %u datasets, %u sources",
 		 p->file, (uint64_t)pl.generation, p->n_datasets, p->n_sources);
 	dev_close(&d);
 	return 0;
@@ -60,8 +61,8 @@ static int load(const struct policy *p, const void *blob, size_t len)
 /* What the loader added, or could not add, to the log. */
 static void say_added(void *arg, bool warning, const char *msg)
 {
-	util_err("policy %s: %s%s", (const char *)arg,
-		 warning ? "warning: " : "", msg);
+	util_log(warning ? LOG_WARNING : LOG_INFO, "policy %s: %s%s",
+		 (const char *)arg, warning ? "warning: " : "", msg);
 }
 
 int policyload_file(const char *path, int link_scan)

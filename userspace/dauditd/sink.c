@@ -429,6 +429,21 @@ void sinks_gap(struct sinks *r, unsigned int cpu, uint64_t expected,
 	json_object_put(o);
 }
 
+void sinks_protection(struct sinks *r, int protecting, uint64_t generation,
+		      uint32_t datasets, uint32_t sources, const char *reason)
+{
+	json_object *o;
+
+	if (!r || !r->n)
+		return;
+	o = ecs_protection(&r->ecs, protecting, generation, datasets, sources,
+			   reason);
+	/* Not a record and not marked: each is said once, when it happens. */
+	deliver(r, o, r->instance, MARK_PROTECTION, (uint64_t)sink_now_ns(),
+		DAUDIT_REC_POLICY, !protecting, 0, (uint64_t)sink_now_ns());
+	json_object_put(o);
+}
+
 static void new_findings(struct sinks *r)
 {
 	sqlite3_stmt *st;

@@ -146,6 +146,12 @@ void sinks_record(struct sinks *r, const struct daudit_rec_header *h);
 void sinks_gap(struct sinks *r, unsigned int cpu, uint64_t expected,
 	       uint64_t got);
 /*
+ * What is protected changed (or dauditd started with nothing protected):
+ * an event of type "protection" to every sink that takes "policy".
+ */
+void sinks_protection(struct sinks *r, int protecting, uint64_t generation,
+		      uint32_t datasets, uint32_t sources, const char *reason);
+/*
  * After the database commit, before the journal rows are deleted: new
  * findings to every sink, then every sink made durable.
  */

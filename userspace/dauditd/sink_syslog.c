@@ -45,6 +45,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include <syslog.h>
 
 #include "sink_syslog_int.h"
 #include "util.h"
@@ -381,7 +382,7 @@ static int syslog_open(struct sink *s, char *err, size_t errlen)
 	y->state_ms = mono_ms();
 	sink_set_state(s, 0);
 	if (spool_pending(&y->sp))
-		util_err("sink %s: %" PRIu64 " messages (%" PRIu64 " bytes) wait in %s",
+		util_log(LOG_WARNING, "sink %s: %" PRIu64 " messages (%" PRIu64 " bytes) wait in %s",
 			 s->cfg.name, spool_pending(&y->sp), y->sp.bytes,
 			 y->sp.dir);
 	return 0;

@@ -15,6 +15,7 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <syslog.h>
 
 #include "sink_syslog_int.h"
 #include "util.h"
@@ -86,10 +87,10 @@ void went_up(struct sink *s, struct syslog_sink *y)
 	y->backoff = s->cfg.reconnect_min;
 	sink_set_state(s, 1);
 	if (y->tls)
-		util_err("sink %s: connected to %s (%s)", s->cfg.name, s->target,
+		util_log(LOG_NOTICE, "sink %s: connected to %s (%s)", s->cfg.name, s->target,
 			 tls_describe(y->tls, d, sizeof(d)));
 	else
-		util_err("sink %s: connected to %s", s->cfg.name, s->target);
+		util_log(LOG_NOTICE, "sink %s: connected to %s", s->cfg.name, s->target);
 	s->st.last_error[0] = '\0';
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <syslog.h>
 
 #include "config.h"
 #include "event.h"
@@ -273,7 +274,7 @@ static void migrate(struct store *s, int64_t from)
 	}
 	store_meta_int(s, "schema_version", DB_SCHEMA_VERSION);
 	store_exec(s, "COMMIT");
-	util_err("database %s: schema upgraded from version %" PRId64 " to %d%s",
+	util_log(LOG_NOTICE, "database %s: schema upgraded from version %" PRId64 " to %d%s",
 		 s->path, from, DB_SCHEMA_VERSION,
 		 moved ? " (answers to actors' own clients moved from egress to delivered)" : "");
 }

@@ -63,6 +63,7 @@
 #define ECS_SEV_CONFIG_FAILED	4	/* a policy load was refused */
 #define ECS_SEV_EGRESS		5	/* data left after a protected read */
 #define ECS_SEV_LOSS		6	/* records lost: totals may be low */
+#define ECS_SEV_UNPROTECTED	7	/* no policy in force: nothing recorded */
 #define ECS_SEV_ALERT		8	/* a protected file was hard-linked */
 #define ECS_SEV_FINDING_LOW	4
 #define ECS_SEV_FINDING_MEDIUM	6
@@ -176,6 +177,17 @@ const char *ecs_finding_level(int64_t score);
  */
 json_object *ecs_sequence_gap(struct ecs_ctx *ctx, unsigned int cpu,
 			      uint64_t expected, uint64_t got);
+
+/*
+ * The collector's view of what is protected: an event when dauditd
+ * starts with no policy in force, when a policy comes into force after
+ * that, and every reminder while none is (type "protection").
+ * @generation, @datasets and @sources describe the policy in force (0:
+ * none); @reason is one sentence.
+ */
+json_object *ecs_protection(struct ecs_ctx *ctx, int protecting,
+			    uint64_t generation, uint32_t datasets,
+			    uint32_t sources, const char *reason);
 
 /* Serialise one object as a JSON line body (no newline), json-c owned. */
 const char *ecs_to_string(json_object *o);

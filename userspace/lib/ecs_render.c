@@ -659,6 +659,36 @@ json_object *ecs_sequence_gap(struct ecs_ctx *ctx, unsigned int cpu,
 	return o;
 }
 
+json_object *ecs_protection(struct ecs_ctx *ctx, int protecting,
+			    uint64_t generation, uint32_t datasets,
+			    uint32_t sources, const char *reason)
+{
+	struct timespec ts;
+	uint64_t now;
+	json_object *o;
+	char buf[64];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	o = base_at(ctx, now, "protection", "state");
+	/* Not a record: named by the instance and the time it was seen. */
+	snprintf(buf, sizeof(buf), "%016" PRIx64 "-protection-%" PRIu64,
+		 ctx->instance_id, now);
+	ecs_put_str(o, "event.id", buf);
+	ecs_put_list(o, "event.category", "configuration");
+	ecs_put_list(o, "event.type", "info");
+	ecs_put_str(o, "event.action", protecting ? "policy-in-force" :
+		    "no-policy-in-force");
+	ecs_put_str(o, "event.outcome", protecting ? "success" : "failure");
+	ecs_put_str(o, "event.reason", reason);
+	ecs_put_u64(o, "event.severity", protecting ? ECS_SEV_CONFIG :
+		    ECS_SEV_UNPROTECTED);
+	ecs_put_u64(o, "daudit.policy.generation", generation);
+	ecs_put_u64(o, "daudit.policy.datasets", datasets);
+	ecs_put_u64(o, "daudit.policy.sources", sources);
+	return o;
+}
+
 /* ------------------------------------------------------------------ */
 /* Findings                                                            */
 /* ------------------------------------------------------------------ */

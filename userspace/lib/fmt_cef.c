@@ -99,6 +99,7 @@ static const char *event_name(const char *type)
 		{ "policy", "policy load" },
 		{ "lost", "sensor records lost" },
 		{ "sequence_gap", "sensor records missing" },
+		{ "protection", "what the sensor protects" },
 	};
 	size_t i;
 

@@ -5,16 +5,53 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
 
 #include "util.h"
 
 const char *util_progname = "daudit";
 
-static void vmsg(const char *fmt, va_list ap)
+/*
+ * Is stderr the journal?  systemd sets JOURNAL_STREAM to the device and
+ * inode of the stream it connected (systemd.exec(5)); a program that
+ * redirected stderr elsewhere no longer matches.  Asked once.
+ */
+static int stderr_is_journal(void)
 {
+	static int known = -1;
+	unsigned long long dev, ino;
+	const char *e;
+	struct stat sb;
+
+	if (known >= 0)
+		return known;
+	known = 0;
+	e = getenv("JOURNAL_STREAM");
+	if (e && sscanf(e, "%llu:%llu", &dev, &ino) == 2 &&
+	    fstat(STDERR_FILENO, &sb) == 0 &&
+	    (unsigned long long)sb.st_dev == dev &&
+	    (unsigned long long)sb.st_ino == ino)
+		known = 1;
+	return known;
+}
+
+static void vmsg(int prio, const char *fmt, va_list ap)
+{
+	if (stderr_is_journal())
+		fprintf(stderr, "<%d>", prio & LOG_PRIMASK);
 	fprintf(stderr, "%s: ", util_progname);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
+}
+
+void util_log(int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(prio, fmt, ap);
+	va_end(ap);
 }
 
 void util_err(const char *fmt, ...)
@@ -22,7 +59,7 @@ void util_err(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmsg(fmt, ap);
+	vmsg(LOG_ERR, fmt, ap);
 	va_end(ap);
 }
 
@@ -31,7 +68,7 @@ void util_die(int status, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmsg(fmt, ap);
+	vmsg(LOG_ERR, fmt, ap);
 	va_end(ap);
 	exit(status);
 }

@@ -11,7 +11,14 @@ extern const char *util_progname;
 
 #define UTIL_PRINTF(a, b) __attribute__((format(printf, a, b)))
 
-/* One-line message on stderr, prefixed by the program name. */
+/*
+ * One-line message on stderr, prefixed by the program name.  When stderr
+ * is the journal (systemd's JOURNAL_STREAM names it), the line starts
+ * with its priority as sd-daemon(3) prefixes ("<3>"), so the journal
+ * files it at that level: util_err() and util_die() at LOG_ERR, the
+ * others at the LOG_* level given.
+ */
+void util_log(int prio, const char *fmt, ...) UTIL_PRINTF(2, 3);
 void util_err(const char *fmt, ...) UTIL_PRINTF(1, 2);
 noreturn void util_die(int status, const char *fmt, ...) UTIL_PRINTF(2, 3);
 
@@ -29,6 +36,7 @@ int util_mkdir_p(const char *path, unsigned int mode);
 enum {
 	EXIT_FAIL = 1,		/* the operation failed */
 	EXIT_USAGE = 2,		/* bad command line */
+	EXIT_UNPROTECTED = 3,	/* working, but no policy in force */
 };
 
 #endif
