@@ -78,8 +78,8 @@ dkms_has() { # VERSION: daudit VERSION installed for every kernel with headers
 
 # A protected read as $user in a login session (audit login uid set, then
 # no privileges), of a new file of a size this boot picks; remembered.
-protected_read() {
-	local n f bytes got
+protected_read() { # WHEN: "after boot", "after the upgrade"
+	local n f bytes got uid
 	n=$(grep -c '^read ' "$state" 2>/dev/null)
 	n=$((n + 1))
 	f=$tree/read-$n.csv
@@ -92,7 +92,7 @@ protected_read() {
 	[ "$got" = "$bytes" ] || nok "$user read $got bytes of $f, not $bytes"
 	echo "read $f $bytes $kver" >>"$state"
 	daudit status >/dev/null 2>&1 # waits for the collector's backlog
-	check "a read of $bytes bytes of $f by $user made after boot is recorded with its exact bytes (daudit events)" \
+	check "a read of $bytes bytes of $f by $user made $1 is recorded with its exact bytes (daudit events)" \
 		wait_bytes "$f" "$bytes"
 }
 
@@ -100,7 +100,6 @@ protected_read() {
 earlier_reads() {
 	local what=$1 path bytes k n=0 bad=0
 	while read -r _ path bytes k; do
-		[ "$path" = "${2:-}" ] && continue
 		n=$((n + 1))
 		[ "$(bytes_read "$path")" = "$bytes" ] || {
 			echo "lost: $path ($bytes bytes, read on $k): $(bytes_read "$path") recorded" >&2
@@ -113,7 +112,7 @@ earlier_reads() {
 # The checks of every boot once the packages are installed: VERSION is the
 # package version expected.
 boot_checks() {
-	local want=$1 last
+	local want=$1
 	check "daudit.ko loaded at boot (lsmod)" sh -c 'lsmod | grep -q "^daudit "'
 	check "the loaded daudit.ko is the one DKMS installed for daudit $want" \
 		sh -c "dkms status -m daudit -v '$want' -k '$kver' | grep ': installed' >/dev/null &&
@@ -131,9 +130,8 @@ boot_checks() {
 			[ \"\$(dpkg-query -W -f='\${Version}' daudit-dkms)\" = '$want' ]"
 	check "the policy is the test's (checksum unchanged)" \
 		sh -c "sha256sum /etc/daudit/policy.conf | cut -d' ' -f1 | grep -qx \"\$(cat '$here/policy.sha256')\""
-	last=$(grep '^read ' "$state" | tail -n1 | cut -d' ' -f2)
-	[ -n "$last" ] && earlier_reads "after boot"
-	protected_read
+	grep -q '^read ' "$state" && earlier_reads "after boot"
+	protected_read "after boot"
 	check "daudit users lists $user" sh -c "daudit users --since 30d --format csv | grep -q '^$user,'"
 }
 
@@ -217,7 +215,7 @@ upgrade)
 	check "the policy file is unchanged by the upgrade (conffile kept)" \
 		sh -c "sha256sum /etc/daudit/policy.conf | cut -d' ' -f1 | grep -qx \"\$(cat '$here/policy.sha256')\""
 	earlier_reads "after the upgrade"
-	protected_read
+	protected_read "after the upgrade"
 	;;
 purge)
 	boot_checks "$V_NEW"
