@@ -56,7 +56,7 @@ LIB_OBJS    := $(LIB_SRCS:%.c=$(OBJ)/%.o)
 DAUDIT_OBJS := $(DAUDIT_SRCS:%.c=$(OBJ)/%.o)
 DAUDITD_OBJS := $(DAUDITD_SRCS:%.c=$(OBJ)/%.o)
 
-.PHONY: all module userspace libdaudit helpers unit fuzz check check-matrix vm-test static demo bench \
+.PHONY: all module userspace libdaudit helpers unit fuzz check check-matrix vm-test boot-test static demo bench \
 	bench-collector install install-userspace install-dkms-src uninstall clean help deps \
 	dkms-test dkms-install deb deps-build deps-vm
 
@@ -73,6 +73,7 @@ help:
 	@echo "  fuzz           libFuzzer on the policy parser/decoder and the record decoder (FUZZ_SECONDS=20)"
 	@echo "  vm-test        kernel tests: boot every installed kernel in qemu"
 	@echo "                 (SUITES='file-read' to run some suites)"
+	@echo "  boot-test      Debian 12 with systemd in qemu: install, reboot, upgrade and purge the packages"
 	@echo "  static         W=1 and sparse module builds, cppcheck, shellcheck"
 	@echo "  dkms-test      dkms add/build/install in a scratch tree for every kernel"
 	@echo "  check          everything above; ends with 'N passed, N failed'"
@@ -149,6 +150,10 @@ fuzz:
 vm-test: all helpers
 	@scripts/deps.sh vm
 	@SUITES="$(SUITES)" KERNELS="$(KERNELS)" tests/vm/run.sh
+
+boot-test:
+	@scripts/deps.sh boot
+	@tests/boot/run.sh
 
 static:
 	@scripts/deps.sh static

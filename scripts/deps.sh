@@ -1,6 +1,6 @@
 #!/bin/bash
 # Install the Debian packages daudit needs for a purpose, if any is missing.
-#   scripts/deps.sh build|vm|unit|fuzz|static|dkms|check|matrix|demo|bench|deb
+#   scripts/deps.sh build|vm|unit|fuzz|static|dkms|check|matrix|demo|bench|deb|boot
 #   scripts/deps.sh --list PURPOSE   print the packages, installing nothing
 # Needs root (or nothing to install).  Prints what it installs.  Each make
 # target calls it for what it builds and runs; tests/static/deps.sh checks
@@ -28,6 +28,9 @@ check_pkgs=(rsyslog rsyslog-gnutls openssl python3 python3-psycopg2)
 # make deb: Debian's packaging tools (docs/packaging.md); libsystemd-dev
 # is in the packages' Build-Depends.
 deb_pkgs=(debhelper dh-dkms lintian dpkg-dev fakeroot libsystemd-dev)
+# The packaged boot (tests/boot): mmdebstrap makes its root, qemu-img its
+# overlays; it also builds the packages (deb) and runs dkms on the host.
+boot_pkgs=(mmdebstrap qemu-utils)
 # The demo's web service (tests/demo/): PostgreSQL, and Python with psycopg2
 # (tests/vm/initramfs.sh copies them into the VM).
 demo_pkgs=(postgresql-15 postgresql-client-15 python3 python3-psycopg2)
@@ -51,14 +54,15 @@ fuzz) want=("${build_pkgs[@]}" "${fuzz_pkgs[@]}") ;;
 static) want=("${build_pkgs[@]}" "${static_pkgs[@]}") ;;
 dkms) want=("${build_pkgs[@]}" "${dkms_pkgs[@]}") ;;
 check) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" "${suite_pkgs[@]}" "${unit_pkgs[@]}" "${fuzz_pkgs[@]}"
-	"${static_pkgs[@]}" "${dkms_pkgs[@]}" "${check_pkgs[@]}" "${deb_pkgs[@]}") ;;
+	"${static_pkgs[@]}" "${dkms_pkgs[@]}" "${check_pkgs[@]}" "${deb_pkgs[@]}" "${boot_pkgs[@]}") ;;
 matrix) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" "${suite_pkgs[@]}" "${unit_pkgs[@]}" "${fuzz_pkgs[@]}"
-	"${static_pkgs[@]}" "${dkms_pkgs[@]}" "${check_pkgs[@]}" "${deb_pkgs[@]}" "${matrix_pkgs[@]}") ;;
+	"${static_pkgs[@]}" "${dkms_pkgs[@]}" "${check_pkgs[@]}" "${deb_pkgs[@]}" "${boot_pkgs[@]}" "${matrix_pkgs[@]}") ;;
 demo) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" "${demo_pkgs[@]}") ;;
 bench) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" auditd) ;;
 deb) want=("${build_pkgs[@]}" "${deb_pkgs[@]}") ;;
+boot) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" "${dkms_pkgs[@]}" "${deb_pkgs[@]}" "${boot_pkgs[@]}") ;;
 *)
-	echo "usage: $0 [--list] build|vm|unit|fuzz|static|dkms|check|matrix|demo|bench|deb" >&2
+	echo "usage: $0 [--list] build|vm|unit|fuzz|static|dkms|check|matrix|demo|bench|deb|boot" >&2
 	exit 2
 	;;
 esac

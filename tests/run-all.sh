@@ -1,7 +1,8 @@
 #!/bin/bash
 # `make check`: build, host unit tests, static checks, DKMS, the Debian
-# packages, and the kernel suites on every installed kernel in qemu.  Every result is one TAP line
-# on stdout; the last line is the summary CI reads: "N passed, N failed".
+# packages, the kernel suites on every installed kernel in qemu, and the
+# packages installed, upgraded and purged in a booted Debian 12.  Every
+# result is one TAP line on stdout; the last line is the summary CI reads: "N passed, N failed".
 # Skipped tests are counted apart and listed just before it.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -50,6 +51,7 @@ if [ "$built" = 1 ]; then
 	run_step dkms tests/dkms/run.sh
 	run_step deb tests/deb/run.sh
 	run_step vm tests/vm/run.sh
+	run_step boot tests/boot/run.sh
 fi
 
 passed=$(grep -E '^ok ' "$all" | grep -v -i -c -E '# skip')
