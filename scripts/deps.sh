@@ -27,7 +27,9 @@ dkms_pkgs=(dkms)
 check_pkgs=(rsyslog rsyslog-gnutls openssl python3 python3-psycopg2)
 # make deb: Debian's packaging tools (docs/packaging.md); libsystemd-dev
 # is in the packages' Build-Depends.
-deb_pkgs=(debhelper dh-dkms lintian dpkg-dev fakeroot libsystemd-dev)
+# build-essential: dpkg-buildpackage checks for it (an implied
+# Build-Depends), and a minbase root has gcc and make without it.
+deb_pkgs=(build-essential debhelper dh-dkms lintian dpkg-dev fakeroot libsystemd-dev)
 # The packaged boot (tests/boot): mmdebstrap makes its root, qemu-img its
 # overlays; it also builds the packages (deb) and runs dkms on the host.
 boot_pkgs=(mmdebstrap qemu-utils)
