@@ -196,4 +196,17 @@ static inline struct vm_area_struct *daudit_uffd_vma(struct pt_regs *regs,
 #define daudit_nocanary
 #endif
 
+/*
+ * PREEMPT_RT: spinlock_t and the slab allocator's own locks sleep, and
+ * hooks run with preemption disabled, where nothing may be allocated or
+ * kfree()d (Documentation/locking/locktypes.rst).  There pool.c hands out
+ * only blocks it keeps ready and leaves kfree() to its worker; elsewhere
+ * it may fall back on GFP_NOWAIT and free at once (docs/rt.md).
+ */
+#ifdef CONFIG_PREEMPT_RT
+#define DAUDIT_SLAB_IN_ATOMIC 0
+#else
+#define DAUDIT_SLAB_IN_ATOMIC 1
+#endif
+
 #endif /* _DAUDIT_COMPAT_H */
