@@ -160,8 +160,7 @@ static bool match_ancestry(const struct daudit_policy *p, struct dentry *dentry,
 
 again:
 	found = false;
-	seq = may_spin ? read_seqbegin(&rename_lock) :
-			 raw_seqcount_begin(&rename_lock.seqcount);
+	seq = daudit_rename_seqbegin(may_spin);
 	d = dentry;
 	for (;;) {
 		struct inode *inode = READ_ONCE(d->d_inode);
@@ -219,7 +218,8 @@ static bool match_aliases(const struct daudit_policy *p, struct dentry *dentry,
 	struct dentry *alias;
 	bool found = false;
 
-	spin_lock(&inode->i_lock);
+	if (!daudit_hook_spin_lock(&inode->i_lock))
+		return false;
 	hlist_for_each_entry(alias, &inode->i_dentry, d_u.d_alias) {
 		if (alias == dentry)
 			continue;
