@@ -228,7 +228,7 @@ static bool match_aliases(const struct daudit_policy *p, struct dentry *dentry,
 			break;
 		}
 	}
-	spin_unlock(&inode->i_lock);
+	daudit_hook_spin_unlock(&inode->i_lock);
 	return found;
 }
 

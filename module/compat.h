@@ -222,6 +222,17 @@ static inline struct vm_area_struct *daudit_uffd_vma(struct pt_regs *regs,
 #else
 #define daudit_hook_spin_lock(lock)	({ spin_lock(lock); true; })
 #endif
+/*
+ * Its unlock.  Before 6.12, PREEMPT_RT's rt_spin_unlock() lacks the
+ * __releases() that balances spin_trylock()'s __cond_lock() for sparse
+ * (annotation only: the code is spin_unlock()).
+ */
+#if defined(CONFIG_PREEMPT_RT) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0)
+#define daudit_hook_spin_unlock(lock)					\
+	do { spin_unlock(lock); __release(lock); } while (0)
+#else
+#define daudit_hook_spin_unlock(lock)	spin_unlock(lock)
+#endif
 
 /*
  * rename_lock's count, at the start of a walk of d_parent from hook
@@ -232,12 +243,16 @@ static inline struct vm_area_struct *daudit_uffd_vma(struct pt_regs *regs,
  * progress unless the caller holds an inode's i_lock (classify.c).
  */
 #ifdef CONFIG_PREEMPT_RT
-#define daudit_rename_seqbegin(may_spin)				\
-	raw_seqcount_begin(&rename_lock.seqcount.seqcount)
+static inline unsigned int daudit_rename_seqbegin(bool may_spin)
+{
+	return raw_seqcount_begin(&rename_lock.seqcount.seqcount);
+}
 #else
-#define daudit_rename_seqbegin(may_spin)				\
-	((may_spin) ? read_seqbegin(&rename_lock) :			\
-		      raw_seqcount_begin(&rename_lock.seqcount))
+static inline unsigned int daudit_rename_seqbegin(bool may_spin)
+{
+	return may_spin ? read_seqbegin(&rename_lock) :
+			  raw_seqcount_begin(&rename_lock.seqcount);
+}
 #endif
 
 #endif /* _DAUDIT_COMPAT_H */

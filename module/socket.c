@@ -65,7 +65,7 @@ static void describe_unix(struct sock *sk, struct daudit_sockinfo *si)
 	peer = unix_peer(sk);
 	if (peer)
 		sock_hold(peer);
-	spin_unlock(&unix_sk(sk)->lock);
+	daudit_hook_spin_unlock(&unix_sk(sk)->lock);
 	if (!peer)
 		return;
 	si->connected = true;
@@ -96,7 +96,7 @@ static void describe_unix(struct sock *sk, struct daudit_sockinfo *si)
 	if (sk->sk_peer_cred)
 		si->peer_uid = from_kuid_munged(&init_user_ns,
 						sk->sk_peer_cred->euid);
-	spin_unlock(&sk->sk_peer_lock);
+	daudit_hook_spin_unlock(&sk->sk_peer_lock);
 }
 
 /**
