@@ -5,8 +5,10 @@
  * Seven size classes, blocks of 256 bytes to 16 KiB (a 16-byte header
  * and the object), each a free list under a raw spinlock held for a few
  * pointer moves.  daudit_alloc() pops a block and, when the class falls
- * below three quarters of its target, kicks the refill worker (through
- * irq_work, as a hook may run where queue_work() may not); the worker
+ * below seven eighths of its target, kicks the refill worker (through
+ * irq_work, as a hook may run where queue_work() may not; on a
+ * high-priority workqueue, as readers opening files at full speed drain
+ * the pools while freed blocks wait for their grace period); the worker
  * fills every class back to its target with GFP_KERNEL.  daudit_free()
  * pushes the block back if its class is below target, else kfree()s it,
  * at once where the kernel allows that in atomic context, else through
@@ -27,14 +29,14 @@
 
 #include "pool.h"
 
-static unsigned int pool_objects = 256;
+static unsigned int pool_objects = 1024;
 module_param(pool_objects, uint, 0444);
 MODULE_PARM_DESC(pool_objects,
-		 "Blocks kept ready per size class for hook context, at most 128 KiB per class, at least 8 (default 256)");
+		 "Blocks kept ready per size class for hook context, at most 256 KiB per class, at least 8; a quarter of that where the slab may be used in atomic context (default 1024)");
 
 #define POOL_CLASSES	7
 #define POOL_MIN_SHIFT	8		/* 256-byte blocks */
-#define POOL_CLASS_MAX	(128U << 10)	/* bytes kept ready per class */
+#define POOL_CLASS_MAX	(256U << 10)	/* bytes kept ready per class */
 
 struct blk {
 	union {
@@ -61,11 +63,13 @@ static bool stopping;
 
 static void refill_worker(struct work_struct *work);
 static DECLARE_WORK(refill_work, refill_worker);
+/* High priority: readers opening files at full speed wait on it. */
+static struct workqueue_struct *pool_wq;
 
 static void kick(struct irq_work *w)
 {
 	if (!READ_ONCE(stopping))
-		schedule_work(&refill_work);
+		queue_work(pool_wq, &refill_work);
 }
 
 static struct irq_work kick_work;
@@ -105,7 +109,7 @@ static struct blk *pop(unsigned int c)
 		pl->empty++;
 		pl->lowest = 0;
 	}
-	low = pl->nfree < pl->target - pl->target / 4;
+	low = pl->nfree < pl->target - pl->target / 8;
 	raw_spin_unlock_irqrestore(&pl->lock, flags);
 	if (low)
 		irq_work_queue(&kick_work);
@@ -212,10 +216,18 @@ int daudit_pool_init(void)
 	unsigned int c;
 
 	for (c = 0; c < POOL_CLASSES; c++) {
+		unsigned int n = clamp_t(unsigned int, pool_objects, 8,
+					 POOL_CLASS_MAX / block_size(c));
+
+		/* With GFP_NOWAIT behind them, pools only save a slab trip. */
+		if (DAUDIT_SLAB_IN_ATOMIC)
+			n = max(n / 4, 8U);
 		raw_spin_lock_init(&pools[c].lock);
-		pools[c].target = clamp_t(unsigned int, pool_objects, 8,
-					  POOL_CLASS_MAX / block_size(c));
+		pools[c].target = n;
 	}
+	pool_wq = alloc_workqueue("daudit_pool", WQ_HIGHPRI, 0);
+	if (!pool_wq)
+		return -ENOMEM;
 	init_irq_work(&kick_work, kick);
 	refill_worker(NULL);
 	for (c = 0; c < POOL_CLASSES; c++)
@@ -235,6 +247,9 @@ void daudit_pool_exit(void)
 	WRITE_ONCE(stopping, true);
 	irq_work_sync(&kick_work);
 	cancel_work_sync(&refill_work);
+	if (pool_wq)
+		destroy_workqueue(pool_wq);
+	pool_wq = NULL;
 	free_dead();
 	for (c = 0; c < POOL_CLASSES; c++) {
 		if (pools[c].taken || pools[c].empty)
