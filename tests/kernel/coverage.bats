@@ -55,7 +55,7 @@ POL
 	chmod a+r "$THP"/*.bin
 	# An xfs (reflinks) on a loop device: a protected tree and a place
 	# anyone may write.
-	modprobe -a overlay xfs loop
+	modprobe -a overlay xfs ext4 loop
 	truncate -s 320M /tmp/daudit-xfs.img
 	mkfs.xfs -q /tmp/daudit-xfs.img
 	mkdir -p "$XFS"

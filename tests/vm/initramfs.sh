@@ -229,11 +229,12 @@ kernel() {
 }
 
 # The file systems and devices the suites mount (overlayfs in a user
-# namespace, xfs for reflinks, loop devices, null_blk for a device with
+# namespace, xfs for reflinks, ext4 (built in on the cloud kernels, a
+# module on the generic and rt ones), loop devices, null_blk for a device with
 # poll queues, the device mapper for a device below a file system), from
 # the kernel's own package, with what they depend on, for modprobe in the
 # guest.
-fs_modules=(overlay xfs loop null_blk dm-mod)
+fs_modules=(overlay xfs ext4 loop null_blk dm-mod)
 
 kernel_modules() {
 	local kver=$1 root=$2 m f dst
