@@ -48,7 +48,7 @@ struct daudit_actor_thread {
 	unsigned long area;		/* user address in the task's mm */
 	dev_t app_dev;
 	u64 app_ino;
-	spinlock_t lock;		/* the snapshot below */
+	raw_spinlock_t lock;		/* the snapshot below */
 	bool have;
 	u32 seq;
 	u64 key;
@@ -57,7 +57,7 @@ struct daudit_actor_thread {
 
 atomic_t daudit_actor_threads = ATOMIC_INIT(0);
 static DEFINE_HASHTABLE(threads, THREAD_BITS);
-static DEFINE_SPINLOCK(threads_lock);
+static DEFINE_RAW_SPINLOCK(threads_lock);
 static atomic64_t refused = ATOMIC64_INIT(0);
 static siphash_key_t actor_secret;
 
@@ -116,7 +116,7 @@ static void refresh(struct daudit_actor_thread *a)
 	if (area.actor_len)
 		key = siphash(area.actor, area.actor_len, &actor_secret) | 1;
 
-	spin_lock_irqsave(&a->lock, flags);
+	raw_spin_lock_irqsave(&a->lock, flags);
 	a->seq = seq;
 	a->key = key;
 	a->snap.seq = seq;
@@ -131,7 +131,7 @@ static void refresh(struct daudit_actor_thread *a)
 	memset(a->snap.request, 0, sizeof(a->snap.request));
 	memcpy(a->snap.request, area.request, area.request_len);
 	WRITE_ONCE(a->have, true);
-	spin_unlock_irqrestore(&a->lock, flags);
+	raw_spin_unlock_irqrestore(&a->lock, flags);
 }
 
 /**
@@ -150,10 +150,10 @@ void __daudit_actor_now(struct task_struct *task, struct daudit_actor_ref *ref)
 		return;
 	if (task == current || (mm && in_task() && mm == READ_ONCE(task->mm)))
 		refresh(a);
-	spin_lock_irqsave(&a->lock, flags);
+	raw_spin_lock_irqsave(&a->lock, flags);
 	ref->key = a->have ? a->key : 0;
 	ref->seq = a->seq;
-	spin_unlock_irqrestore(&a->lock, flags);
+	raw_spin_unlock_irqrestore(&a->lock, flags);
 }
 
 /**
@@ -170,7 +170,7 @@ bool daudit_actor_copy(const struct daudit_actor_ref *ref,
 	unsigned long flags;
 	bool same;
 
-	spin_lock_irqsave(&a->lock, flags);
+	raw_spin_lock_irqsave(&a->lock, flags);
 	same = a->key == ref->key;
 	if (same) {
 		*out = a->snap;
@@ -178,7 +178,7 @@ bool daudit_actor_copy(const struct daudit_actor_ref *ref,
 		out->app_ino = a->app_ino;
 		out->tid = a->tid;
 	}
-	spin_unlock_irqrestore(&a->lock, flags);
+	raw_spin_unlock_irqrestore(&a->lock, flags);
 	return same;
 }
 
@@ -198,11 +198,11 @@ void daudit_actor_task_gone(struct task_struct *task)
 	rcu_read_unlock();
 	if (!a)
 		return;
-	spin_lock_irqsave(&threads_lock, flags);
+	raw_spin_lock_irqsave(&threads_lock, flags);
 	a = lookup(task);
 	if (a)
 		drop(a);
-	spin_unlock_irqrestore(&threads_lock, flags);
+	raw_spin_unlock_irqrestore(&threads_lock, flags);
 }
 
 /**
@@ -217,11 +217,11 @@ void daudit_actor_policy_changed(const struct daudit_policy *p)
 	unsigned long flags;
 	int bkt;
 
-	spin_lock_irqsave(&threads_lock, flags);
+	raw_spin_lock_irqsave(&threads_lock, flags);
 	hash_for_each_safe(threads, bkt, tmp, a, node)
 		if (!p || !daudit_policy_app(p, a->app_dev, a->app_ino))
 			drop(a);
-	spin_unlock_irqrestore(&threads_lock, flags);
+	raw_spin_unlock_irqrestore(&threads_lock, flags);
 }
 
 /* A refused registration: counted, and a record for the reviewer. */
@@ -333,10 +333,10 @@ static long ioc_register(const void __user *arg)
 	a->app_dev = dev;
 	a->app_ino = ino;
 	a->seq = 1;	/* no snapshot yet: never equal to an even seq */
-	spin_lock_init(&a->lock);
+	raw_spin_lock_init(&a->lock);
 	fput(exe);
 
-	spin_lock_irqsave(&threads_lock, flags);
+	raw_spin_lock_irqsave(&threads_lock, flags);
 	old = lookup(current);
 	if (!old && atomic_read(&daudit_actor_threads) >= THREADS_MAX) {
 		ret = -ENOSPC;
@@ -346,7 +346,7 @@ static long ioc_register(const void __user *arg)
 		hash_add_rcu(threads, &a->node, (unsigned long)current);
 		atomic_inc(&daudit_actor_threads);
 	}
-	spin_unlock_irqrestore(&threads_lock, flags);
+	raw_spin_unlock_irqrestore(&threads_lock, flags);
 	if (ret) {
 		kfree(a);
 		return ret;

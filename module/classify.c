@@ -17,11 +17,11 @@
 #include <linux/hash.h>
 #include <linux/rculist.h>
 #include <linux/seqlock.h>
-#include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 
 #include "classify.h"
+#include "pool.h"
 #include "stats.h"
 
 /*
@@ -43,7 +43,7 @@ struct link_entry {
 #define LINKS_BITS	8
 #define LINKS_MAX	4096
 static struct hlist_head links[1 << LINKS_BITS];
-static DEFINE_SPINLOCK(links_lock);
+static DEFINE_RAW_SPINLOCK(links_lock);
 static unsigned int n_links;
 
 static struct hlist_head *link_bucket(dev_t dev, u64 ino)
@@ -160,8 +160,7 @@ static bool match_ancestry(const struct daudit_policy *p, struct dentry *dentry,
 
 again:
 	found = false;
-	seq = may_spin ? read_seqbegin(&rename_lock) :
-			 raw_seqcount_begin(&rename_lock.seqcount);
+	seq = daudit_rename_seqbegin(may_spin);
 	d = dentry;
 	for (;;) {
 		struct inode *inode = READ_ONCE(d->d_inode);
@@ -219,7 +218,8 @@ static bool match_aliases(const struct daudit_policy *p, struct dentry *dentry,
 	struct dentry *alias;
 	bool found = false;
 
-	spin_lock(&inode->i_lock);
+	if (!daudit_hook_spin_lock(&inode->i_lock))
+		return false;
 	hlist_for_each_entry(alias, &inode->i_dentry, d_u.d_alias) {
 		if (alias == dentry)
 			continue;
@@ -228,7 +228,7 @@ static bool match_aliases(const struct daudit_policy *p, struct dentry *dentry,
 			break;
 		}
 	}
-	spin_unlock(&inode->i_lock);
+	daudit_hook_spin_unlock(&inode->i_lock);
 	return found;
 }
 
@@ -373,8 +373,7 @@ void daudit_classify_note_link(const struct daudit_policy *p,
 
 	if (!inode || link_find(inode->i_sb->s_dev, inode->i_ino))
 		return;
-	l = kmalloc(struct_size(l, path, v->path_len + 1),
-		    GFP_NOWAIT | __GFP_NOWARN);
+	l = daudit_alloc(struct_size(l, path, v->path_len + 1));
 	if (!l) {
 		daudit_count(alloc_failures, 1);
 		return;
@@ -387,15 +386,15 @@ void daudit_classify_note_link(const struct daudit_policy *p,
 	l->path_len = v->path_len;
 	memcpy(l->path, v->path, v->path_len + 1);
 
-	spin_lock_irqsave(&links_lock, flags);
+	raw_spin_lock_irqsave(&links_lock, flags);
 	if (n_links >= LINKS_MAX || link_find(l->dev, l->ino)) {
-		spin_unlock_irqrestore(&links_lock, flags);
-		kfree(l);
+		raw_spin_unlock_irqrestore(&links_lock, flags);
+		daudit_free(l);
 		return;
 	}
 	hlist_add_head_rcu(&l->node, link_bucket(l->dev, l->ino));
 	n_links++;
-	spin_unlock_irqrestore(&links_lock, flags);
+	raw_spin_unlock_irqrestore(&links_lock, flags);
 }
 
 int daudit_classify_init(void)
@@ -412,7 +411,7 @@ void daudit_classify_exit(void)
 	for (i = 0; i < ARRAY_SIZE(links); i++) {
 		hlist_for_each_entry_safe(l, tmp, &links[i], node) {
 			hlist_del(&l->node);
-			kfree(l);
+			daudit_free(l);
 		}
 	}
 	n_links = 0;

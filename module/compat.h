@@ -196,4 +196,63 @@ static inline struct vm_area_struct *daudit_uffd_vma(struct pt_regs *regs,
 #define daudit_nocanary
 #endif
 
+/*
+ * PREEMPT_RT: spinlock_t and the slab allocator's own locks sleep, and
+ * hooks run with preemption disabled, where nothing may be allocated or
+ * kfree()d (Documentation/locking/locktypes.rst).  There pool.c hands out
+ * only blocks it keeps ready and leaves kfree() to its worker; elsewhere
+ * it may fall back on GFP_NOWAIT and free at once (docs/rt.md).
+ */
+#ifdef CONFIG_PREEMPT_RT
+#define DAUDIT_SLAB_IN_ATOMIC 0
+#else
+#define DAUDIT_SLAB_IN_ATOMIC 1
+#endif
+
+/*
+ * A kernel spinlock_t a hook has to take (an inode's i_lock, a unix
+ * socket's state lock, a socket's sk_peer_lock).  On PREEMPT_RT it is a
+ * sleeping lock, which a hook, running with preemption disabled, may not
+ * wait for: there it is only tried (a trylock never sleeps), and when it
+ * is busy the caller does without what it guards (docs/rt.md says what).
+ * Elsewhere it is taken as it always was.
+ */
+#ifdef CONFIG_PREEMPT_RT
+#define daudit_hook_spin_lock(lock)	spin_trylock(lock)
+#else
+#define daudit_hook_spin_lock(lock)	({ spin_lock(lock); true; })
+#endif
+/*
+ * Its unlock.  Before 6.12, PREEMPT_RT's rt_spin_unlock() lacks the
+ * __releases() that balances spin_trylock()'s __cond_lock() for sparse
+ * (annotation only: the code is spin_unlock()).
+ */
+#if defined(CONFIG_PREEMPT_RT) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0)
+#define daudit_hook_spin_unlock(lock)					\
+	do { spin_unlock(lock); __release(lock); } while (0)
+#else
+#define daudit_hook_spin_unlock(lock)	spin_unlock(lock)
+#endif
+
+/*
+ * rename_lock's count, at the start of a walk of d_parent from hook
+ * context; the walk ends with read_seqretry() and retries a few times.
+ * On PREEMPT_RT a seqlock_t reader that finds a rename in progress takes
+ * the renamer's (sleeping) lock to wait for it, so there the plain count
+ * is read, never waiting.  Elsewhere, @may_spin waits for a rename in
+ * progress unless the caller holds an inode's i_lock (classify.c).
+ */
+#ifdef CONFIG_PREEMPT_RT
+static inline unsigned int daudit_rename_seqbegin(bool may_spin)
+{
+	return raw_seqcount_begin(&rename_lock.seqcount.seqcount);
+}
+#else
+static inline unsigned int daudit_rename_seqbegin(bool may_spin)
+{
+	return may_spin ? read_seqbegin(&rename_lock) :
+			  raw_seqcount_begin(&rename_lock.seqcount);
+}
+#endif
+
 #endif /* _DAUDIT_COMPAT_H */

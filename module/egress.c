@@ -10,11 +10,11 @@
 #include <linux/hash.h>
 #include <linux/module.h>
 #include <linux/rculist.h>
-#include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/timekeeping.h>
 
 #include "egress.h"
+#include "pool.h"
 #include "stats.h"
 
 static unsigned int egress_window_sec = 900;
@@ -28,7 +28,7 @@ MODULE_PARM_DESC(egress_window_sec,
 #define MARK_REFRESH_NS NSEC_PER_SEC
 
 static struct hlist_head marks[1 << MARK_BITS];
-static DEFINE_SPINLOCK(marks_lock);
+static DEFINE_RAW_SPINLOCK(marks_lock);
 static atomic_t n_marks = ATOMIC_INIT(0);
 
 static u64 key_of(struct task_struct *task)
@@ -48,6 +48,11 @@ static struct daudit_mark *find(u64 key)
 		if (m->key == key)
 			return m;
 	return NULL;
+}
+
+static void mark_free_rcu(struct rcu_head *head)
+{
+	daudit_free(container_of(head, struct daudit_mark, rcu));
 }
 
 static u64 window_ns(void)
@@ -79,7 +84,7 @@ void daudit_egress_mark(struct task_struct *task, const char *dataset)
 	}
 	rcu_read_unlock();
 
-	new = kzalloc(sizeof(*new), GFP_NOWAIT | __GFP_NOWARN);
+	new = daudit_alloc(sizeof(*new));
 	if (!new) {
 		daudit_count(alloc_failures, 1);
 		return;
@@ -87,15 +92,15 @@ void daudit_egress_mark(struct task_struct *task, const char *dataset)
 	new->key = key;
 	new->last_ns = now;
 	strscpy(new->dataset, dataset, sizeof(new->dataset));
-	spin_lock_irqsave(&marks_lock, flags);
+	raw_spin_lock_irqsave(&marks_lock, flags);
 	if (find(key) || atomic_read(&n_marks) >= MARKS_MAX) {
-		spin_unlock_irqrestore(&marks_lock, flags);
-		kfree(new);
+		raw_spin_unlock_irqrestore(&marks_lock, flags);
+		daudit_free(new);
 		return;
 	}
 	hlist_add_head_rcu(&new->node, &marks[hash_64(key, MARK_BITS)]);
 	atomic_inc(&n_marks);
-	spin_unlock_irqrestore(&marks_lock, flags);
+	raw_spin_unlock_irqrestore(&marks_lock, flags);
 }
 
 bool daudit_egress_any(void)
@@ -128,17 +133,17 @@ void daudit_egress_expire(void)
 
 	if (!atomic_read(&n_marks))
 		return;
-	spin_lock_irqsave(&marks_lock, flags);
+	raw_spin_lock_irqsave(&marks_lock, flags);
 	for (i = 0; i < ARRAY_SIZE(marks); i++) {
 		hlist_for_each_entry_safe(m, tmp, &marks[i], node) {
 			if (now - READ_ONCE(m->last_ns) <= window_ns())
 				continue;
 			hlist_del_rcu(&m->node);
 			atomic_dec(&n_marks);
-			kfree_rcu(m, rcu);
+			call_rcu(&m->rcu, mark_free_rcu);
 		}
 	}
-	spin_unlock_irqrestore(&marks_lock, flags);
+	raw_spin_unlock_irqrestore(&marks_lock, flags);
 }
 
 int daudit_egress_init(void)
@@ -155,7 +160,7 @@ void daudit_egress_exit(void)
 	for (i = 0; i < ARRAY_SIZE(marks); i++) {
 		hlist_for_each_entry_safe(m, tmp, &marks[i], node) {
 			hlist_del(&m->node);
-			kfree(m);
+			daudit_free(m);
 		}
 	}
 	atomic_set(&n_marks, 0);

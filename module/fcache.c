@@ -17,12 +17,12 @@
 #include <linux/file.h>
 #include <linux/hash.h>
 #include <linux/module.h>
-#include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/vmalloc.h>
 
 #include "fcache.h"
 #include "policy.h"
+#include "pool.h"
 #include "record.h"
 #include "session.h"
 #include "stats.h"
@@ -40,7 +40,7 @@ MODULE_PARM_DESC(max_files,
 
 #define LOCK_STRIPES 256
 static struct hlist_head *buckets;
-static spinlock_t locks[LOCK_STRIPES];
+static raw_spinlock_t locks[LOCK_STRIPES];
 static atomic64_t n_entries = ATOMIC64_INIT(0);
 
 u64 daudit_fcache_count(void)
@@ -68,8 +68,8 @@ static void fentry_free_rcu(struct rcu_head *head)
 {
 	struct daudit_fentry *fe = container_of(head, struct daudit_fentry, rcu);
 
-	kfree(fe->sock);
-	kfree(fe);
+	daudit_free(fe->sock);
+	daudit_free(fe);
 }
 
 /* Unhash @fe (bucket lock held by caller) and end its sessions. */
@@ -104,7 +104,7 @@ static struct daudit_fentry *install(const struct daudit_policy *p,
 		return NULL;
 	}
 
-	spin_lock_irqsave(&locks[b % LOCK_STRIPES], flags);
+	raw_spin_lock_irqsave(&locks[b % LOCK_STRIPES], flags);
 	old = lookup(file, role, b);
 	if (old && old->dentry == fe->dentry && daudit_verdict_same(old, fe)) {
 		/* Policy changed but not for this file: keep its sessions. */
@@ -123,10 +123,10 @@ static struct daudit_fentry *install(const struct daudit_policy *p,
 	ret = fe;
 	fe = NULL;
 out:
-	spin_unlock_irqrestore(&locks[b % LOCK_STRIPES], flags);
+	raw_spin_unlock_irqrestore(&locks[b % LOCK_STRIPES], flags);
 	if (fe) {
-		kfree(fe->sock);
-		kfree(fe);
+		daudit_free(fe->sock);
+		daudit_free(fe);
 	}
 	return ret;
 }
@@ -136,7 +136,7 @@ out:
  * serialized by fslot_lock; readers take no lock.
  */
 struct daudit_fslot daudit_fslots[DAUDIT_FSLOTS];
-static DEFINE_SPINLOCK(fslot_lock);
+static DEFINE_RAW_SPINLOCK(fslot_lock);
 
 /* Could @file take its slot?  Not if another holds it, nor a socket. */
 static bool fslot_free_for(const struct file *file)
@@ -158,13 +158,13 @@ static void fslot_fill(const struct daudit_policy *p, const struct file *file)
 
 	if (!fslot_free_for(file))
 		return;
-	spin_lock_irqsave(&fslot_lock, flags);
+	raw_spin_lock_irqsave(&fslot_lock, flags);
 	if (!s->file && rcu_access_pointer(daudit_cur_policy) == p) {
 		WRITE_ONCE(s->dentry, file->f_path.dentry);
 		smp_wmb();	/* the dentry before the file: fcache.h */
 		WRITE_ONCE(s->file, file);
 	}
-	spin_unlock_irqrestore(&fslot_lock, flags);
+	raw_spin_unlock_irqrestore(&fslot_lock, flags);
 }
 
 /*
@@ -217,10 +217,10 @@ static void fslot_forget(const struct file *file)
 
 	if (READ_ONCE(s->file) != file)
 		return;
-	spin_lock_irqsave(&fslot_lock, flags);
+	raw_spin_lock_irqsave(&fslot_lock, flags);
 	if (s->file == file)
 		WRITE_ONCE(s->file, NULL);
-	spin_unlock_irqrestore(&fslot_lock, flags);
+	raw_spin_unlock_irqrestore(&fslot_lock, flags);
 }
 
 struct daudit_policy *daudit_fcache_swap_policy(struct daudit_policy *p)
@@ -229,11 +229,11 @@ struct daudit_policy *daudit_fcache_swap_policy(struct daudit_policy *p)
 	unsigned long flags;
 	u32 i;
 
-	spin_lock_irqsave(&fslot_lock, flags);
+	raw_spin_lock_irqsave(&fslot_lock, flags);
 	for (i = 0; i < DAUDIT_FSLOTS; i++)
 		WRITE_ONCE(daudit_fslots[i].file, NULL);
 	old = rcu_replace_pointer(daudit_cur_policy, p, true);
-	spin_unlock_irqrestore(&fslot_lock, flags);
+	raw_spin_unlock_irqrestore(&fslot_lock, flags);
 	return old;
 }
 
@@ -343,11 +343,11 @@ void daudit_fcache_release(struct file *file)
 		rcu_read_unlock();
 		if (!fe)
 			continue;
-		spin_lock_irqsave(&locks[b % LOCK_STRIPES], flags);
+		raw_spin_lock_irqsave(&locks[b % LOCK_STRIPES], flags);
 		fe = lookup(file, role, b);
 		if (fe)
 			retire(fe, DAUDIT_END_CLOSE);
-		spin_unlock_irqrestore(&locks[b % LOCK_STRIPES], flags);
+		raw_spin_unlock_irqrestore(&locks[b % LOCK_STRIPES], flags);
 	}
 }
 
@@ -363,7 +363,7 @@ int daudit_fcache_init(void)
 	if (!buckets)
 		return -ENOMEM;
 	for (i = 0; i < LOCK_STRIPES; i++)
-		spin_lock_init(&locks[i]);
+		raw_spin_lock_init(&locks[i]);
 	return 0;
 }
 
@@ -378,10 +378,10 @@ void daudit_fcache_exit(void)
 	if (!buckets)
 		return;
 	for (b = 0; b < (1U << file_cache_bits); b++) {
-		spin_lock_irqsave(&locks[b % LOCK_STRIPES], flags);
+		raw_spin_lock_irqsave(&locks[b % LOCK_STRIPES], flags);
 		hlist_for_each_entry_safe(fe, tmp, &buckets[b], node)
 			retire(fe, DAUDIT_END_UNLOAD);
-		spin_unlock_irqrestore(&locks[b % LOCK_STRIPES], flags);
+		raw_spin_unlock_irqrestore(&locks[b % LOCK_STRIPES], flags);
 	}
 	rcu_barrier();
 	vfree(buckets);

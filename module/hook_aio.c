@@ -49,7 +49,7 @@ struct aio_done {
 static struct aio_inflight inflight[DAUDIT_AIO_SLOTS];
 static struct aio_done done[DAUDIT_AIO_SLOTS];
 static int n_inflight, n_done;	/* used slots, at the front */
-static DEFINE_SPINLOCK(aio_lock);	/* both arrays; taken in interrupts */
+static DEFINE_RAW_SPINLOCK(aio_lock);	/* both arrays; taken in interrupts */
 static u64 aio_missed;
 
 /*
@@ -93,7 +93,7 @@ static int submit_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	p = daudit_policy_current();
 	if (!p || !daudit_fcache_get(p, k->ki_filp, true, -1))
 		return 1;
-	spin_lock_irqsave(&aio_lock, flags);
+	raw_spin_lock_irqsave(&aio_lock, flags);
 	if (n_inflight < DAUDIT_AIO_SLOTS) {
 		inflight[n_inflight].kiocb = k;
 		inflight[n_inflight].task = get_task_struct(current);
@@ -103,7 +103,7 @@ static int submit_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	} else {
 		aio_missed++;
 	}
-	spin_unlock_irqrestore(&aio_lock, flags);
+	raw_spin_unlock_irqrestore(&aio_lock, flags);
 	return ret;
 }
 
@@ -119,9 +119,9 @@ static int submit_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	if (regs_return_value(regs) == 0)
 		return 0;
-	spin_lock_irqsave(&aio_lock, flags);
+	raw_spin_lock_irqsave(&aio_lock, flags);
 	t = inflight_take(k);
-	spin_unlock_irqrestore(&aio_lock, flags);
+	raw_spin_unlock_irqrestore(&aio_lock, flags);
 	if (t)
 		put_task_struct(t);
 	return 0;
@@ -178,7 +178,7 @@ static int aio_pre(struct kprobe *kp, struct pt_regs *regs)
 	unsigned long flags;
 
 	if (READ_ONCE(n_inflight)) {
-		spin_lock_irqsave(&aio_lock, flags);
+		raw_spin_lock_irqsave(&aio_lock, flags);
 		t = inflight_take(k);
 		if (t && (!here || t != current)) {
 			/* Elsewhere: for the submitter's sys_exit. */
@@ -187,7 +187,7 @@ static int aio_pre(struct kprobe *kp, struct pt_regs *regs)
 			t = NULL;
 			res = 0;
 		}
-		spin_unlock_irqrestore(&aio_lock, flags);
+		raw_spin_unlock_irqrestore(&aio_lock, flags);
 	}
 	if (res > 0 && !(k->ki_flags & IOCB_WRITE) && here) {
 		io.bytes = res;
@@ -222,9 +222,9 @@ void daudit_defer_read(struct task_struct *t, struct file *file, long bytes,
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&aio_lock, flags);
+	raw_spin_lock_irqsave(&aio_lock, flags);
 	defer(get_task_struct(t), file, bytes, path);
-	spin_unlock_irqrestore(&aio_lock, flags);
+	raw_spin_unlock_irqrestore(&aio_lock, flags);
 }
 
 /*
@@ -263,7 +263,7 @@ static void run_done(struct task_struct *t)
 
 	do {
 		n = 0;
-		spin_lock_irqsave(&aio_lock, flags);
+		raw_spin_lock_irqsave(&aio_lock, flags);
 		for (i = 0; i < n_done && n < ARRAY_SIZE(batch);) {
 			if (t ? done[i].task != t :
 			    !(READ_ONCE(done[i].task->flags) & PF_EXITING)) {
@@ -274,7 +274,7 @@ static void run_done(struct task_struct *t)
 			done[i] = done[--n_done];
 			atomic_dec(&daudit_exit_work);
 		}
-		spin_unlock_irqrestore(&aio_lock, flags);
+		raw_spin_unlock_irqrestore(&aio_lock, flags);
 		for (i = 0; i < n; i++)
 			account_done(&batch[i], t);
 	} while (n == ARRAY_SIZE(batch));

@@ -65,10 +65,10 @@ struct daudit_swap {
 
 static struct daudit_claim claims[DAUDIT_CLAIMS];
 static struct daudit_swap swaps[DAUDIT_SWAPS];
-static DEFINE_SPINLOCK(claims_lock);
+static DEFINE_RAW_SPINLOCK(claims_lock);
 /* Every change of claims[] and swaps[]: for the lockless look at sys_exit. */
-static seqcount_spinlock_t claims_seq =
-	SEQCNT_SPINLOCK_ZERO(claims_seq, &claims_lock);
+static seqcount_raw_spinlock_t claims_seq =
+	SEQCNT_RAW_SPINLOCK_ZERO(claims_seq, &claims_lock);
 static u64 claims_missed;
 
 static void pending_add(int n)
@@ -206,7 +206,7 @@ static bool swap_begin(int fd)
 		fput(file);
 		return false;
 	}
-	spin_lock(&claims_lock);
+	raw_spin_lock(&claims_lock);
 	write_seqcount_begin(&claims_seq);
 	for (i = 0; i < DAUDIT_SWAPS && !s; i++)
 		if (!swaps[i].task)
@@ -222,7 +222,7 @@ static bool swap_begin(int fd)
 		claims_missed++;
 	}
 	write_seqcount_end(&claims_seq);
-	spin_unlock(&claims_lock);
+	raw_spin_unlock(&claims_lock);
 	if (file) {
 		fput(file);
 		return false;
@@ -270,7 +270,7 @@ static void swap_end(struct task_struct *t, bool made)
 	struct file *files[DAUDIT_SWAPS];
 	int i, n = 0;
 
-	spin_lock(&claims_lock);
+	raw_spin_lock(&claims_lock);
 	write_seqcount_begin(&claims_seq);
 	for (i = 0; i < DAUDIT_SWAPS; i++) {
 		if (swaps[i].task != t)
@@ -284,7 +284,7 @@ static void swap_end(struct task_struct *t, bool made)
 		pending_add(-1);
 	}
 	write_seqcount_end(&claims_seq);
-	spin_unlock(&claims_lock);
+	raw_spin_unlock(&claims_lock);
 	for (i = 0; i < n; i++)
 		fput(files[i]);
 }
@@ -449,13 +449,13 @@ void daudit_claims_sys_exit(bool reading)
 		swap_end(current, true);
 	if (!claimed)
 		return;
-	spin_lock(&claims_lock);
+	raw_spin_lock(&claims_lock);
 	write_seqcount_begin(&claims_seq);
 	i = find(-1);
 	if (i >= 0)
 		file = unclaim_at(&claims[i]);
 	write_seqcount_end(&claims_seq);
-	spin_unlock(&claims_lock);
+	raw_spin_unlock(&claims_lock);
 	if (file)
 		fput(file);
 }
@@ -483,7 +483,7 @@ struct file *daudit_claim_take(int fd)
 	} while (read_seqcount_retry(&claims_seq, seq));
 	if (i < 0)
 		return NULL;
-	spin_lock(&claims_lock);
+	raw_spin_lock(&claims_lock);
 	write_seqcount_begin(&claims_seq);
 	i = find(fd);
 	if (i >= DAUDIT_CLAIMS) {
@@ -498,7 +498,7 @@ struct file *daudit_claim_take(int fd)
 		}
 	}
 	write_seqcount_end(&claims_seq);
-	spin_unlock(&claims_lock);
+	raw_spin_unlock(&claims_lock);
 	return file;
 }
 
@@ -516,7 +516,7 @@ void daudit_claim_task_gone(struct task_struct *t)
 	if (!atomic_read(&daudit_exit_work))
 		return;
 	swap_end(t, false);
-	spin_lock(&claims_lock);
+	raw_spin_lock(&claims_lock);
 	write_seqcount_begin(&claims_seq);
 	for (i = 0; i < DAUDIT_CLAIMS; i++) {
 		if (claims[i].task == t) {
@@ -525,7 +525,7 @@ void daudit_claim_task_gone(struct task_struct *t)
 		}
 	}
 	write_seqcount_end(&claims_seq);
-	spin_unlock(&claims_lock);
+	raw_spin_unlock(&claims_lock);
 	if (file)
 		fput(file);
 }

@@ -138,7 +138,7 @@ void daudit_probe_uring_complete(void *data, void *ctx, void *req,
 #define IOPOLL_SLOTS 256
 static struct io_kiocb *iopoll_reqs[IOPOLL_SLOTS];
 static int n_iopoll;
-static DEFINE_SPINLOCK(iopoll_lock);	/* taken in interrupts */
+static DEFINE_RAW_SPINLOCK(iopoll_lock);	/* taken in interrupts */
 static u64 iopoll_missed;
 
 /* Forget @r; whether it was kept.  Caller holds iopoll_lock. */
@@ -162,9 +162,9 @@ static bool iopoll_forget(const struct io_kiocb *r)
 
 	if (!READ_ONCE(n_iopoll))
 		return false;
-	spin_lock_irqsave(&iopoll_lock, flags);
+	raw_spin_lock_irqsave(&iopoll_lock, flags);
 	had = iopoll_take(r);
-	spin_unlock_irqrestore(&iopoll_lock, flags);
+	raw_spin_unlock_irqrestore(&iopoll_lock, flags);
 	return had;
 }
 
@@ -177,13 +177,13 @@ static void iopoll_keep(struct io_kiocb *r)
 	if (!p || !r->file || !r->task ||
 	    !daudit_fcache_get(p, r->file, true, -1))
 		return;
-	spin_lock_irqsave(&iopoll_lock, flags);
+	raw_spin_lock_irqsave(&iopoll_lock, flags);
 	iopoll_take(r);		/* issued again: kept once */
 	if (n_iopoll < IOPOLL_SLOTS)
 		iopoll_reqs[n_iopoll++] = r;
 	else
 		iopoll_missed++;
-	spin_unlock_irqrestore(&iopoll_lock, flags);
+	raw_spin_unlock_irqrestore(&iopoll_lock, flags);
 }
 
 /* io_complete_rw_iopoll(kiocb, res) */

@@ -16,6 +16,7 @@
 #include "fcache.h"
 #include "hooks.h"
 #include "policy.h"
+#include "pool.h"
 #include "proc.h"
 #include "record.h"
 #include "ring.h"
@@ -37,9 +38,12 @@ static int __init daudit_init(void)
 	}
 	daudit_instance_id = get_random_u64();
 
-	ret = daudit_ring_init(ring_kb * 1024);
+	ret = daudit_pool_init();
 	if (ret)
 		goto err;
+	ret = daudit_ring_init(ring_kb * 1024);
+	if (ret)
+		goto err_pool;
 	ret = daudit_scratch_init();
 	if (ret)
 		goto err_ring;
@@ -99,6 +103,9 @@ err_scratch:
 	daudit_scratch_exit();
 err_ring:
 	daudit_ring_exit();
+err_pool:
+	rcu_barrier();
+	daudit_pool_exit();
 err:
 	pr_err("failed to load: %d\n", ret);
 	return ret;
@@ -125,6 +132,8 @@ static void __exit daudit_exit(void)
 	daudit_scratch_exit();
 	daudit_ring_totals(&records, &dropped);
 	daudit_ring_exit();
+	/* Every object hooks made is back: its RCU callbacks ran above. */
+	daudit_pool_exit();
 	daudit_audit_lifecycle("daudit_unload", records, dropped);
 	/* Nobody can read what was still in the rings; say how much. */
 	pr_info("unloaded: %llu records written, %llu dropped, %llu sessions ended\n",

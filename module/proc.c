@@ -11,9 +11,9 @@
 #include <linux/mm_types.h>
 #include <linux/rculist.h>
 #include <linux/sched/signal.h>
-#include <linux/slab.h>
 #include <linux/spinlock.h>
 
+#include "pool.h"
 #include "proc.h"
 #include "record.h"
 #include "ring.h"
@@ -33,7 +33,7 @@ struct daudit_proc {
 
 #define PROC_BITS 10
 static struct hlist_head procs[1 << PROC_BITS];
-static DEFINE_SPINLOCK(procs_lock);
+static DEFINE_RAW_SPINLOCK(procs_lock);
 static atomic64_t n_procs = ATOMIC64_INIT(0);
 static atomic_t epoch = ATOMIC_INIT(1);
 
@@ -60,6 +60,11 @@ static struct daudit_proc *lookup(pid_t tgid, u64 start_ns)
 		if (e->tgid == tgid && e->start_ns == start_ns)
 			return e;
 	return NULL;
+}
+
+static void proc_free_rcu(struct rcu_head *head)
+{
+	daudit_free(container_of(head, struct daudit_proc, rcu));
 }
 
 static void emit(struct daudit_proc *e, u32 event)
@@ -114,7 +119,7 @@ static struct daudit_proc *proc_new(struct task_struct *task,
 				len = strlen(path);
 		}
 	}
-	e = kmalloc(struct_size(e, exe, len + 1), GFP_NOWAIT | __GFP_NOWARN);
+	e = daudit_alloc(struct_size(e, exe, len + 1));
 	if (e) {
 		e->tgid = task->tgid;
 		e->start_ns = task->group_leader->start_time;
@@ -157,15 +162,15 @@ void daudit_proc_seen(struct task_struct *task,
 	e = proc_new(task, subj);
 	if (!e)
 		return;
-	spin_lock_irqsave(&procs_lock, flags);
+	raw_spin_lock_irqsave(&procs_lock, flags);
 	other = lookup(e->tgid, e->start_ns);
 	if (!other) {
 		hlist_add_head_rcu(&e->node, bucket(e->tgid));
 		atomic64_inc(&n_procs);
 	}
-	spin_unlock_irqrestore(&procs_lock, flags);
+	raw_spin_unlock_irqrestore(&procs_lock, flags);
 	if (other) {
-		kfree(e);
+		daudit_free(e);
 		return;
 	}
 	rcu_read_lock();
@@ -208,16 +213,16 @@ void daudit_proc_exec(struct task_struct *task)
 	e = proc_new(task, &subj);
 	if (!e)
 		return;
-	spin_lock_irqsave(&procs_lock, flags);
+	raw_spin_lock_irqsave(&procs_lock, flags);
 	old = lookup(e->tgid, e->start_ns);
 	if (old)
 		hlist_replace_rcu(&old->node, &e->node);
-	spin_unlock_irqrestore(&procs_lock, flags);
+	raw_spin_unlock_irqrestore(&procs_lock, flags);
 	if (!old) {
-		kfree(e);
+		daudit_free(e);
 		return;
 	}
-	kfree_rcu(old, rcu);
+	call_rcu(&old->rcu, proc_free_rcu);
 	rcu_read_lock();
 	announce(e, DAUDIT_PROC_EXEC);
 	rcu_read_unlock();
@@ -242,15 +247,15 @@ void daudit_proc_exit(struct task_struct *task)
 	if (!e)
 		return;
 	daudit_session_end_process(task->tgid, start);
-	spin_lock_irqsave(&procs_lock, flags);
+	raw_spin_lock_irqsave(&procs_lock, flags);
 	e = lookup(task->tgid, start);
 	if (e) {
 		hlist_del_rcu(&e->node);
 		atomic64_dec(&n_procs);
 	}
-	spin_unlock_irqrestore(&procs_lock, flags);
+	raw_spin_unlock_irqrestore(&procs_lock, flags);
 	if (e)
-		kfree_rcu(e, rcu);
+		call_rcu(&e->rcu, proc_free_rcu);
 }
 
 int daudit_proc_init(void)
@@ -268,7 +273,7 @@ void daudit_proc_exit_all(void)
 	for (i = 0; i < ARRAY_SIZE(procs); i++) {
 		hlist_for_each_entry_safe(e, tmp, &procs[i], node) {
 			hlist_del(&e->node);
-			kfree(e);
+			daudit_free(e);
 		}
 	}
 	atomic64_set(&n_procs, 0);

@@ -18,7 +18,6 @@
 #include <linux/module.h>
 #include <linux/rculist.h>
 #include <linux/sched/mm.h>
-#include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include <linux/workqueue.h>
@@ -27,6 +26,7 @@
 #include "egress.h"
 #include "fcache.h"
 #include "policy.h"
+#include "pool.h"
 #include "proc.h"
 #include "record.h"
 #include "ring.h"
@@ -50,7 +50,7 @@ struct daudit_session {
 	struct list_head live;		/* live_sessions */
 	struct rcu_head rcu;
 	struct daudit_fentry *fe;
-	spinlock_t lock;		/* everything below */
+	raw_spinlock_t lock;		/* everything below */
 	bool dead;
 	bool trusted;
 	pid_t tgid;
@@ -87,12 +87,11 @@ struct daudit_rec_session {
 	struct daudit_rec_actor act;
 };
 
-DEFINE_SPINLOCK(daudit_sessions_lock);
+DEFINE_RAW_SPINLOCK(daudit_sessions_lock);
 static LIST_HEAD(live_sessions);
 static u64 n_live;
 static atomic64_t n_ended = ATOMIC64_INIT(0);
 static atomic64_t next_id = ATOMIC64_INIT(0);
-static struct kmem_cache *session_cache;
 static struct delayed_work age_work;
 /* For a call with no session: a session-shaped scratch, per CPU. */
 static DEFINE_PER_CPU(struct daudit_session, single);
@@ -250,15 +249,15 @@ static void emit(struct daudit_session *s, u16 reason, bool final)
 	u32 size;
 	u16 type;
 
-	spin_lock_irqsave(&s->lock, flags);
+	raw_spin_lock_irqsave(&s->lock, flags);
 	if (s->dead || s->trusted || (!final && !has_data(s))) {
 		if (final)
 			s->dead = true;
-		spin_unlock_irqrestore(&s->lock, flags);
+		raw_spin_unlock_irqrestore(&s->lock, flags);
 		return;
 	}
 	type = take(s, &r, &size, reason, final);
-	spin_unlock_irqrestore(&s->lock, flags);
+	raw_spin_unlock_irqrestore(&s->lock, flags);
 	rcu_read_lock();
 	write_record(type, &r, size, s->fe);
 	rcu_read_unlock();
@@ -353,8 +352,7 @@ static void single_record(struct daudit_fentry *fe, struct task_struct *task,
 
 static void session_free_rcu(struct rcu_head *head)
 {
-	kmem_cache_free(session_cache,
-			container_of(head, struct daudit_session, rcu));
+	daudit_free(container_of(head, struct daudit_session, rcu));
 }
 
 /* Unlink an ended session.  daudit_sessions_lock held. */
@@ -430,12 +428,12 @@ static struct daudit_session *create(const struct daudit_policy *p,
 	struct daudit_session *s, *other;
 	unsigned long flags;
 
-	s = kmem_cache_zalloc(session_cache, GFP_NOWAIT | __GFP_NOWARN);
+	s = daudit_alloc(sizeof(*s));
 	if (!s) {
 		daudit_count(alloc_failures, 1);
 		return NULL;
 	}
-	spin_lock_init(&s->lock);
+	raw_spin_lock_init(&s->lock);
 	s->fe = fe;
 	s->tgid = task->tgid;
 	s->start_ns = task->group_leader->start_time;
@@ -448,11 +446,11 @@ static struct daudit_session *create(const struct daudit_policy *p,
 	daudit_subject_fill(&s->subj, task);
 	set_actor(s, ref);
 
-	spin_lock_irqsave(&daudit_sessions_lock, flags);
+	raw_spin_lock_irqsave(&daudit_sessions_lock, flags);
 	other = fe->dead ? NULL : find(fe, s->tgid, s->start_ns, ref->key);
 	if (fe->dead || other) {
-		spin_unlock_irqrestore(&daudit_sessions_lock, flags);
-		kmem_cache_free(session_cache, s);
+		raw_spin_unlock_irqrestore(&daudit_sessions_lock, flags);
+		daudit_free(s);
 		return other;
 	}
 	s->id = atomic64_inc_return(&next_id);
@@ -460,7 +458,7 @@ static struct daudit_session *create(const struct daudit_policy *p,
 						 &fe->sessions);
 	list_add_tail(&s->live, &live_sessions);
 	n_live++;
-	spin_unlock_irqrestore(&daudit_sessions_lock, flags);
+	raw_spin_unlock_irqrestore(&daudit_sessions_lock, flags);
 
 	/* A trusted reader's sessions write no record: nothing to join. */
 	if (!s->trusted)
@@ -481,7 +479,7 @@ static noinline void interim(struct daudit_session *s, unsigned long flags)
 	u16 type;
 
 	type = take(s, &r, &size, DAUDIT_END_BYTES, false);
-	spin_unlock_irqrestore(&s->lock, flags);
+	raw_spin_unlock_irqrestore(&s->lock, flags);
 	write_record(type, &r, size, s->fe);
 }
 
@@ -493,7 +491,7 @@ static noinline void late(struct daudit_session *s, struct task_struct *task,
 	__releases(&s->lock)
 {
 	emit_single(s->fe, task, io, dataset, marked_ns, DAUDIT_END_LATE, ref);
-	spin_unlock_irqrestore(&s->lock, flags);
+	raw_spin_unlock_irqrestore(&s->lock, flags);
 }
 
 /* What account() did with a call. */
@@ -533,7 +531,7 @@ static __always_inline int account(const struct daudit_policy *p,
 		return ACC_ELSEWHERE;
 	}
 
-	spin_lock_irqsave(&s->lock, flags);
+	raw_spin_lock_irqsave(&s->lock, flags);
 	/* The coarse clock moves with the tick: within one, reuse its time. */
 	tick = READ_ONCE(jiffies);
 	if (likely(s->calls) && tick == s->last_jiffies) {
@@ -558,7 +556,7 @@ static __always_inline int account(const struct daudit_policy *p,
 	if (unlikely(s->bytes + s->mmap_bytes >= flush_bytes))
 		interim(s, flags);
 	else
-		spin_unlock_irqrestore(&s->lock, flags);
+		raw_spin_unlock_irqrestore(&s->lock, flags);
 	return ret;
 }
 
@@ -636,7 +634,7 @@ void daudit_session_end_file(struct daudit_fentry *fe, u16 reason)
 	struct hlist_node *tmp;
 	unsigned long flags;
 
-	spin_lock_irqsave(&daudit_sessions_lock, flags);
+	raw_spin_lock_irqsave(&daudit_sessions_lock, flags);
 	fe->dead = true;
 	hlist_for_each_entry_safe(s, tmp, &fe->sessions, fnode) {
 		emit(s, reason, true);
@@ -646,7 +644,7 @@ void daudit_session_end_file(struct daudit_fentry *fe, u16 reason)
 		emit(s, reason, true);
 		unlink_session(s);
 	}
-	spin_unlock_irqrestore(&daudit_sessions_lock, flags);
+	raw_spin_unlock_irqrestore(&daudit_sessions_lock, flags);
 }
 
 /**
@@ -659,14 +657,14 @@ void daudit_session_end_process(pid_t tgid, u64 start_ns)
 	struct daudit_session *s, *tmp;
 	unsigned long flags;
 
-	spin_lock_irqsave(&daudit_sessions_lock, flags);
+	raw_spin_lock_irqsave(&daudit_sessions_lock, flags);
 	list_for_each_entry_safe(s, tmp, &live_sessions, live) {
 		if (s->tgid != tgid || s->start_ns != start_ns)
 			continue;
 		emit(s, DAUDIT_END_EXIT, true);
 		unlink_session(s);
 	}
-	spin_unlock_irqrestore(&daudit_sessions_lock, flags);
+	raw_spin_unlock_irqrestore(&daudit_sessions_lock, flags);
 }
 
 /**
@@ -679,7 +677,7 @@ void daudit_session_flush_all(u16 reason)
 	unsigned long flags;
 	u64 t = now_ns(), age = (u64)flush_age_sec * NSEC_PER_SEC;
 
-	spin_lock_irqsave(&daudit_sessions_lock, flags);
+	raw_spin_lock_irqsave(&daudit_sessions_lock, flags);
 	list_for_each_entry(s, &live_sessions, live) {
 		u64 first = READ_ONCE(s->first_ns);
 
@@ -693,7 +691,7 @@ void daudit_session_flush_all(u16 reason)
 			continue;
 		emit(s, reason, false);
 	}
-	spin_unlock_irqrestore(&daudit_sessions_lock, flags);
+	raw_spin_unlock_irqrestore(&daudit_sessions_lock, flags);
 }
 
 static void flush_worker(struct work_struct *work)
@@ -717,9 +715,6 @@ void daudit_session_stats(struct daudit_stats *st)
 
 int daudit_session_init(void)
 {
-	session_cache = KMEM_CACHE(daudit_session, 0);
-	if (!session_cache)
-		return -ENOMEM;
 	INIT_DELAYED_WORK(&age_work, flush_worker);
 	schedule_delayed_work(&age_work, HZ);
 	return 0;
@@ -730,5 +725,4 @@ void daudit_session_exit(void)
 {
 	cancel_delayed_work_sync(&age_work);
 	rcu_barrier();
-	kmem_cache_destroy(session_cache);
 }

@@ -25,7 +25,7 @@ struct daudit_io {
 };
 
 /* Protects every fentry's session list and the list of live sessions. */
-extern spinlock_t daudit_sessions_lock;
+extern raw_spinlock_t daudit_sessions_lock;
 
 /*
  * Account @io on protected file @fe by @task (current, or the task that

@@ -59,7 +59,13 @@ static void describe_unix(struct sock *sk, struct daudit_sockinfo *si)
 	struct sock *peer;
 	size_t off = offsetof(struct sockaddr_un, sun_path), len;
 
-	peer = unix_peer_get(sk);
+	/* unix_peer_get(), but never waiting for the lock (compat.h). */
+	if (!daudit_hook_spin_lock(&unix_sk(sk)->lock))
+		return;
+	peer = unix_peer(sk);
+	if (peer)
+		sock_hold(peer);
+	daudit_hook_spin_unlock(&unix_sk(sk)->lock);
 	if (!peer)
 		return;
 	si->connected = true;
@@ -83,13 +89,14 @@ static void describe_unix(struct sock *sk, struct daudit_sockinfo *si)
 	}
 	sock_put(peer);
 
-	spin_lock(&sk->sk_peer_lock);
+	if (!daudit_hook_spin_lock(&sk->sk_peer_lock))
+		return;
 	if (sk->sk_peer_pid)
 		si->peer_pid = pid_nr(sk->sk_peer_pid);
 	if (sk->sk_peer_cred)
 		si->peer_uid = from_kuid_munged(&init_user_ns,
 						sk->sk_peer_cred->euid);
-	spin_unlock(&sk->sk_peer_lock);
+	daudit_hook_spin_unlock(&sk->sk_peer_lock);
 }
 
 /**

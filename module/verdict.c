@@ -11,11 +11,11 @@
 #include <linux/in.h>
 #include <linux/magic.h>
 #include <linux/net.h>
-#include <linux/slab.h>
 
 #include "classify.h"
 #include "fcache.h"
 #include "policy.h"
+#include "pool.h"
 #include "socket.h"
 #include "verdict.h"
 
@@ -29,7 +29,7 @@ static struct daudit_fentry *fentry_alloc(const struct daudit_policy *p,
 	/* Egress entries end "path NUL mount NUL fstype NUL", even if empty. */
 	if (role == DAUDIT_ROLE_EGRESS)
 		tail += 2;
-	fe = kzalloc(struct_size(fe, path, tail + 1), GFP_NOWAIT | __GFP_NOWARN);
+	fe = daudit_alloc(struct_size(fe, path, tail + 1));
 	if (!fe)
 		return NULL;
 	fe->file = file;
@@ -48,7 +48,9 @@ static bool attach_sock(struct daudit_fentry *fe,
 			const struct daudit_sockinfo *si)
 {
 	fe->kind = DAUDIT_KIND_SOCK;
-	fe->sock = kmemdup(si, sizeof(*si), GFP_NOWAIT | __GFP_NOWARN);
+	fe->sock = daudit_alloc(sizeof(*si));
+	if (fe->sock)
+		memcpy(fe->sock, si, sizeof(*si));
 	return fe->sock;
 }
 
@@ -102,7 +104,7 @@ struct daudit_fentry *daudit_verdict_read(const struct daudit_policy *p,
 		fe->ino = d_inode(real)->i_ino;
 	}
 	if (S_ISSOCK(file_inode(file)->i_mode) && !attach_sock(fe, &si)) {
-		kfree(fe);
+		daudit_free(fe);
 		return NULL;
 	}
 	fe->dataset = v.dataset;
@@ -145,7 +147,7 @@ static struct daudit_fentry *egress_sock(const struct daudit_policy *p,
 	if (!fe || !out)
 		return fe;
 	if (!attach_sock(fe, &si)) {
-		kfree(fe);
+		daudit_free(fe);
 		return NULL;
 	}
 	fe->dataset = 0;
@@ -173,9 +175,10 @@ static struct daudit_fentry *egress_file(const struct daudit_policy *p,
 	if (IS_ERR(path))
 		path = "";
 	plen = strlen(path);
-	fpath = kmemdup(path, plen + 1, GFP_NOWAIT | __GFP_NOWARN);
+	fpath = daudit_alloc(plen + 1);
 	if (!fpath)
 		return NULL;
+	memcpy(fpath, path, plen + 1);
 	mpath = d_path(&mnt, buf, PATH_MAX);
 	if (IS_ERR(mpath))
 		mpath = "";
@@ -191,7 +194,7 @@ static struct daudit_fentry *egress_file(const struct daudit_policy *p,
 		memcpy(fe->path + plen + 1, mpath, mlen + 1);
 		memcpy(fe->path + plen + mlen + 2, fstype, tlen + 1);
 	}
-	kfree(fpath);
+	daudit_free(fpath);
 	return fe;
 }
 

@@ -2,7 +2,8 @@
 /*
  * The verdict on an open file (verdict.c): what fcache.c caches.  Each
  * returns a new entry, protected or not, or NULL when none could be
- * allocated; free it with kfree(fe->sock) and kfree(fe) if not kept.
+ * allocated; free it with daudit_free(fe->sock) and daudit_free(fe) if
+ * not kept.
  * @buf is PATH_MAX bytes of scratch.  Context: RCU read-side critical
  * section; never sleeps.
  */

@@ -12,17 +12,30 @@ EXT4=/srv/ext4
 POLLED=/srv/polled
 DM=/srv/dm
 
+# PREEMPT_RT kernels have no transparent huge pages (in 6.1 and 6.12
+# TRANSPARENT_HUGEPAGE depends on !PREEMPT_RT): the tmpfs trees are then
+# plain, and the tests of huge mappings skip.
+have_thp() {
+	[ -d /sys/kernel/mm/transparent_hugepage ]
+}
+
+need_thp() {
+	have_thp || skip "no transparent huge pages in this kernel (PREEMPT_RT)"
+}
+
 setup_file() {
 	load lib
 	fresh_module
 	# A tmpfs whose files are huge folios, protected as a tree of its own
 	# (a tree does not cross into another mount).
 	mkdir -p "$THP"
-	mount -t tmpfs -o huge=always,size=64m,mode=0755 daudit-thp "$THP"
+	huge_always=huge=always, huge_advise=huge=advise,
+	have_thp || huge_always= huge_advise=
+	mount -t tmpfs -o "${huge_always}size=64m,mode=0755" daudit-thp "$THP"
 	# And one whose files have small pages unless a mapping asks
 	# (huge=advise), where MADV_COLLAPSE makes huge ones.
 	mkdir -p "$SHM"
-	mount -t tmpfs -o huge=advise,size=64m,mode=0755 daudit-shm "$SHM"
+	mount -t tmpfs -o "${huge_advise}size=64m,mode=0755" daudit-shm "$SHM"
 	head -c 4194307 /dev/urandom >"$SHM/big.bin"
 	chmod a+r "$SHM/big.bin"
 	cat >>"$POLICY" <<POL
@@ -139,6 +152,7 @@ reader_auid() {
 }
 
 @test "transparent huge pages: a file mapped by PMD entries counts every byte mapped" {
+	need_thp
 	f=$THP/big.bin
 	out=$(as_user alice memread thp "$f" /tmp/memread.out)
 	echo "$out"
@@ -155,6 +169,7 @@ reader_auid() {
 }
 
 @test "MADV_COLLAPSE of a tmpfs file's small pages, then a later mapping by PMD entries: every byte mapped counted" {
+	need_thp
 	f=$SHM/big.bin
 	if ! out=$(as_user alice memread collapse "$f" /tmp/memread.out 2>&1); then
 		echo "$out"
@@ -180,6 +195,7 @@ reader_auid() {
 }
 
 @test "MADV_HUGEPAGE mapping of a protected file on xfs: every byte mapped counted" {
+	need_thp
 	f=$XFS/prot/big.bin
 	out=$(as_user alice memread thp "$f" /tmp/memread.out)
 	echo "$out"
