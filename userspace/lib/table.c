@@ -7,6 +7,7 @@
 #include "ecs.h"
 #include "format.h"
 #include "table.h"
+#include "text.h"
 #include "timeparse.h"
 #include "util.h"
 
@@ -109,25 +110,6 @@ const char *table_human_bytes(uint64_t v, char *buf, size_t len)
 	return buf;
 }
 
-/* Control bytes would move a terminal's cursor: show them as \xHH. */
-static char *people_string(const char *s)
-{
-	size_t n = strlen(s), i;
-	char *out = util_xmalloc(4 * n + 1), *o = out;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x20 || c == 0x7f) {
-			o += sprintf(o, "\\x%02X", c);
-			continue;
-		}
-		*o++ = (char)c;
-	}
-	*o = '\0';
-	return out;
-}
-
 void table_str(struct table *t, const char *s)
 {
 	struct cell *c = next_cell(t);
@@ -136,7 +118,8 @@ void table_str(struct table *t, const char *s)
 		c->missing = 1;
 		return;
 	}
-	c->s = t->format == FORMAT_TABLE ? people_string(s) : util_xstrdup(s);
+	/* JSON escapes at the end (table_json_string()); CSV is exact. */
+	c->s = t->format == FORMAT_TABLE ? text_escape(s) : util_xstrdup(s);
 }
 
 void table_null(struct table *t)
@@ -275,7 +258,8 @@ json_object *table_json_string(const char *s)
 
 	if (!s)
 		return NULL;
-	e = ecs_escape(s, strlen(s));
+	/* C0 controls are left to json-c's own \u escapes. */
+	e = ecs_escape_shown(s, strlen(s), NULL);
 	o = json_object_new_string(e);
 	free(e);
 	return o;
