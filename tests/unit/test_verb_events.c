@@ -8,9 +8,10 @@
 
 #include "scenario.h"
 #include "cli.h"
+#include "scenario_hostile.h"
 #include "../../userspace/daudit/events.c"
 
-static char *db;
+static char *db, *hostile;
 
 #define DAY "--since", "2026-11-20", "--until", "2026-11-21"
 
@@ -122,11 +123,43 @@ static void follow_sees_new_records(void **state)
 	free(text);
 }
 
+/* Issue 18: names chosen to forge the output reach the terminal escaped. */
+static void hostile_names_are_escaped_in_the_table(void **state)
+{
+	struct cli c;
+
+	(void)state;
+	hostile_run(&c, cmd_events, "events",
+		    "events", "--database", hostile, DAY, "--user", "1004",
+		    "--limit", "0");
+	hostile_assert_in(c.out, "  egress  " HOSTILE_NAME_SHOWN "  " HOSTILE_NAME_SHOWN
+			       "  3500  " HOSTILE_EXE_SHOWN "  customers   200 MiB  -> "
+			       HOSTILE_DEST_SHOWN "\n");
+	hostile_assert_in(c.out, "  300 MiB  " HOSTILE_PATH_SHOWN "\n");
+	hostile_assert_in(c.out, "hard link " HOSTILE_PATH_SHOWN " -> " HOSTILE_LINK_SHOWN "\n");
+	hostile_assert_in(c.out, "\\x1B[2J.csv\n");
+	cli_free(&c);
+	/* The actor as shown finds its record; comm and actor columns too. */
+	cli_run(&c, cmd_events, "events", "--database", hostile, DAY, "--actor",
+		HOSTILE_ACTOR_SHOWN, "--format", "json", END);
+	assert_int_equal(c.status, 0);
+	hostile_output_is_safe(c.out, "events --format json");
+	assert_int_equal(count_of(c.out, "\"type\": \"socket_read\""), 1);
+	cli_free(&c);
+	/* CSV: the exact bytes, quoted as RFC 4180 says where CR is. */
+	cli_run(&c, cmd_events, "events", "--database", hostile, DAY, "--user", "1004",
+		"--type", "egress", "--format", "csv", END);
+	assert_int_equal(c.status, 0);
+	hostile_assert_in(c.out, ",\"" HOSTILE_DEST "\",");
+	cli_free(&c);
+}
+
 static int setup(void **state)
 {
 	(void)state;
 	db = test_db_path("events");
 	scenario_db(db, T0);
+	hostile = hostile_db("events-hostile");
 	return 0;
 }
 
@@ -135,6 +168,7 @@ static int teardown(void **state)
 	(void)state;
 	test_db_remove(db);
 	free(db);
+	hostile_db_free(hostile);
 	return 0;
 }
 
@@ -144,6 +178,7 @@ int main(void)
 		cmocka_unit_test(filters),
 		cmocka_unit_test(errors),
 		cmocka_unit_test(follow_sees_new_records),
+		cmocka_unit_test(hostile_names_are_escaped_in_the_table),
 	};
 
 	setenv("TZ", "UTC", 1);

@@ -17,6 +17,7 @@
 #include "query.h"
 #include "record.h"
 #include "table.h"
+#include "text.h"
 #include "timeparse.h"
 #include "util.h"
 
@@ -379,6 +380,8 @@ int cmd_events(int argc, char **argv)
 		f.uid = user_arg(&q, user, "--user");
 	if (login)
 		f.auid = user_arg(&q, login, "--login-user");
+	if (f.actor)
+		f.actor = qdb_actor_id(&q, f.actor);
 
 	people = o.format == FORMAT_TABLE;
 	t = people ? table_new(o.format, people_cols,
@@ -395,7 +398,7 @@ int cmd_events(int argc, char **argv)
 	last = emit(t, &q, st, people, 0);
 	sqlite3_finalize(st);
 	if (!table_rows(t) && people && !do_follow)
-		printf("(no records match)\n");
+		text_printf("(no records match)\n");
 	else
 		table_print(t, stdout);
 	if (do_follow) {

@@ -59,6 +59,7 @@ struct qdb {
 	unsigned int nnames;
 	struct qactor *actors;		/* cache, by id */
 	unsigned int nactors;
+	char *actor_arg;		/* qdb_actor_id()'s answer */
 };
 
 /*
@@ -118,11 +119,18 @@ const char *qdb_account_label(struct qdb *q, uint32_t uid, int login,
 /* A uid from a name or number; 0 or -1. */
 int qdb_user_lookup(struct qdb *q, const char *name, uint32_t *uid);
 /*
- * Exit 1 with "@verb: no actor ..." unless the actors table has @actor
- * (its id as 'daudit users --by actor' shows it), the way a verb's
- * --actor refuses an id the collector never stored.
+ * The actor id as the actors table stores it (record.h) for @actor as a
+ * person gives it: stored text, or as a terminal shows it (text.h: its
+ * bidirectional controls escaped too).  @actor itself if neither is
+ * stored; else a string that lives as long as @q (or @actor).
  */
-void qdb_need_actor(struct qdb *q, const char *actor, const char *verb);
+const char *qdb_actor_id(struct qdb *q, const char *actor);
+/*
+ * The same, but exit 1 with "@verb: no actor ..." unless the actors table
+ * has it (its id as 'daudit users --by actor' shows it), the way a
+ * verb's --actor refuses an id the collector never stored.
+ */
+const char *qdb_need_actor(struct qdb *q, const char *actor, const char *verb);
 
 /* ------------------------------------------------------------------ */
 /* Options shared by the query verbs                                   */
