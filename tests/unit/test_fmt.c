@@ -336,6 +336,39 @@ static void leef_of_an_egress(void **state)
 	teardown_ctx();
 }
 
+/* IPv6 endpoints go in keys of the CEF dictionary (it has no c6a2). */
+static void cef_ipv6_endpoints(void **state)
+{
+	static const uint8_t peer[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 5 };
+	struct daudit_rec_sock *k;
+	struct parsed p;
+	json_object *o;
+	char *line;
+
+	(void)state;
+	setup_ctx();
+	synth_sock(&syn, 0, T0, &alice, "db", NULL, 10);
+	k = (void *)(syn.buf + syn.last);
+	k->family = AF_INET6;
+	memcpy(k->peer_addr, peer, sizeof(peer));
+	memset(k->local_addr, 0, sizeof(k->local_addr));
+	k->local_addr[15] = 1;
+	o = ecs_of_last();
+	line = render(FMT_CEF, o);
+	parse_cef(line, &p);
+	assert_string_equal(get(&p, "c6a1"), "2001:db8::5");
+	assert_string_equal(get(&p, "c6a1Label"), "Source IPv6 Address");
+	assert_string_equal(get(&p, "spt"), "5432");
+	assert_string_equal(get(&p, "c6a3"), "::1");
+	assert_string_equal(get(&p, "c6a3Label"), "Destination IPv6 Address");
+	assert_null(get(&p, "c6a2"));
+	assert_null(get(&p, "src"));
+	parsed_free(&p);
+	free(line);
+	json_object_put(o);
+	teardown_ctx();
+}
+
 static void ocsf_classes(void **state)
 {
 	static const struct {
@@ -584,6 +617,7 @@ int main(void)
 		cmocka_unit_test(cef_escaping_is_the_specs),
 		cmocka_unit_test(cef_of_a_file_read),
 		cmocka_unit_test(leef_of_an_egress),
+		cmocka_unit_test(cef_ipv6_endpoints),
 		cmocka_unit_test(ocsf_classes),
 		cmocka_unit_test(findings_in_every_format),
 		cmocka_unit_test(hostile_strings_survive_every_format),
