@@ -253,6 +253,30 @@ static json_object *render(struct ecs_ctx *ctx)
 	return back;
 }
 
+/*
+ * Issue 18: every object names its host as ECS keys hosts (host.name) and
+ * says what it is in one line (message).
+ */
+static void assert_host_and_message(json_object *o, const char *msg)
+{
+	/* WHO in @msg: the login user's name, which NSS gives or not. */
+	const char *who = ecs_get_str(o, "user.audit.name") ?
+			  ecs_get_str(o, "user.audit.name") : ecs_get_str(o, "user.name");
+	const char *at = strstr(msg, "WHO");
+	char want[512];
+
+	assert_string_equal(str(o, "host.name"), str(o, "host.hostname"));
+	if (at && who)
+		snprintf(want, sizeof(want), "%.*s%s%s", (int)(at - msg), msg,
+			 who, at + 3);
+	else if (at)
+		snprintf(want, sizeof(want), "%.*suid %s%s", (int)(at - msg), msg,
+			 ecs_get_str(o, "user.id"), at + 3);
+	else
+		snprintf(want, sizeof(want), "%s", msg);
+	assert_string_equal(str(o, "message"), want);
+}
+
 /* ------------------------------------------------------------------ */
 /* Fields                                                              */
 /* ------------------------------------------------------------------ */
@@ -327,6 +351,7 @@ static void file_read_maps_every_field(void **state)
 	assert_true(json_object_get_boolean(v));
 	assert_string_equal(str(o, "daudit.session.open"), "2026-11-27T20:20:30.123456789Z");
 
+	assert_host_and_message(o, "WHO read 1099511627776 bytes of customers from /srv/data/customers.csv");
 	json_object_put(o);
 	ecs_ctx_free(&ctx);
 }
@@ -438,6 +463,7 @@ static void process_records_join_later_records(void **state)
 	assert_list1(o, "event.category", "process");
 	assert_list1(o, "event.type", "start");
 	assert_string_equal(str(o, "process.executable"), "/usr/bin/cat");
+	assert_host_and_message(o, "process-exec: /usr/bin/cat by WHO");
 	json_object_put(o);
 
 	make_file("/srv/a", 6);
@@ -541,6 +567,7 @@ static void alert_hardlink_fields(void **state)
 	assert_string_equal(str(o, "file.inode"), "555");
 	assert_string_equal(str(o, "file.device"), "8:1");
 	assert_int_equal(num(o, "process.pid"), 4242);
+	assert_host_and_message(o, "hardlink-protected-file: /srv/data/c.csv by WHO");
 	json_object_put(o);
 	/* The same record for a move out of the tree. */
 	a->kind = DAUDIT_ALERT_RENAME;
@@ -631,6 +658,7 @@ static void lost_fields(void **state)
 	/* No subject on a LOST record. */
 	assert_null(field(o, "process"));
 	assert_null(field(o, "user"));
+	assert_host_and_message(o, "the sensor lost 41 records");
 	json_object_put(o);
 	ecs_ctx_free(&ctx);
 }
@@ -659,6 +687,7 @@ static void module_fields(void **state)
 	assert_string_equal(str(o, "daudit.module.version"), "0.1.0");
 	assert_string_equal(str(o, "daudit.module.abi"), "1.0");
 	assert_string_equal(str(o, "daudit.module.instance"), "0000000000000abc");
+	assert_host_and_message(o, "module-load 0.1.0 by WHO");
 	json_object_put(o);
 
 	m->event = DAUDIT_MOD_UNLOAD;
@@ -694,6 +723,7 @@ static void policy_fields(void **state)
 	assert_int_equal(num(o, "daudit.policy.sources"), 9);
 	assert_int_equal(num(o, "daudit.policy.size"), 1024);
 	assert_null(field(o, "error"));
+	assert_host_and_message(o, "policy-load: generation 5, success by WHO");
 	json_object_put(o);
 
 	p->result = 22;
@@ -739,6 +769,7 @@ static void sequence_gap_event(void **state)
 	assert_int_equal(num(back, "daudit.gap.got"), 13);
 	assert_int_equal(num(back, "daudit.gap.missing"), 3);
 	json_object_put(back);
+	assert_host_and_message(o, "3 records missing from the sequence");
 	json_object_put(o);
 	ecs_ctx_free(&ctx);
 }
@@ -985,6 +1016,7 @@ static void socket_read_over_tcp(void **state)
 	assert_int_equal(num(o, "process.pid"), 4242);
 	assert_string_equal(str(o, "user.audit.id"), "1000");
 	assert_null(field(o, "file"));
+	assert_host_and_message(o, "WHO read 4096 bytes of db from 10.0.0.5:5432");
 	json_object_put(o);
 
 	make_sock(AF_INET6, NULL);
@@ -1019,6 +1051,7 @@ static void socket_read_over_unix(void **state)
 	assert_int_equal(num(o, "daudit.peer.pid"), 777);
 	assert_string_equal(str(o, "daudit.peer.uid"), "107");
 	assert_null(field(o, "file.path"));
+	assert_host_and_message(o, "WHO read 4096 bytes of db from /run/postgresql/.s.PGSQL.5432");
 	json_object_put(o);
 	ecs_ctx_free(&ctx);
 }
@@ -1111,6 +1144,7 @@ static void egress_to_the_network(void **state)
 	assert_string_equal(json_object_get_string(json_object_array_get_idx(v, 1)), "send");
 	assert_int_equal(num(o, "daudit.session.id"), 99);
 	assert_null(field(o, "file"));
+	assert_host_and_message(o, "WHO sent 943718400 bytes of customers to 203.0.113.5:443");
 	json_object_put(o);
 
 	/* Loopback, marked by the process; no source address known. */
@@ -1141,6 +1175,7 @@ static void egress_to_a_unix_socket_and_a_file(void **state)
 	assert_string_equal(str(o, "destination.address"), "/tmp/.x11-unix/X0");
 	assert_string_equal(str(o, "daudit.unix.path"), "/tmp/.x11-unix/X0");
 	assert_null(field(o, "destination.ip"));
+	assert_host_and_message(o, "WHO sent 943718400 bytes of customers to /tmp/.x11-unix/X0");
 	json_object_put(o);
 
 	make_egress(DAUDIT_EGRESS_UNIX, 0, NULL, "", "");
@@ -1186,12 +1221,13 @@ static void findings_are_alerts(void **state)
 	ctx_setup(&ctx, 0);
 	o = ecs_from_finding(&ctx, &f);
 	back = roundtrip(o);
+	assert_host_and_message(o, f.reason);
 	json_object_put(o);
 	o = back;
 	assert_string_equal(str(o, "@timestamp"), T_STR);
 	assert_string_equal(str(o, "event.kind"), "alert");
 	assert_string_equal(str(o, "event.dataset"), "daudit.finding");
-	assert_string_equal(str(o, "event.id"), "finding-42");
+	assert_string_equal(str(o, "event.id"), "feedface01020304-finding-42");
 	assert_null(field(o, "event.sequence"));
 	assert_list1(o, "event.category", "intrusion_detection");
 	assert_list1(o, "event.type", "info");
