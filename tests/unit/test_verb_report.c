@@ -335,7 +335,7 @@ static void hostile_names_cannot_forge_the_review(void **state)
 	hostile_assert_in(c.out, "\n      protected file of customers under an unprotected name: "
 			       HOSTILE_PATH_SHOWN " linked as " HOSTILE_LINK_SHOWN "\n");
 	hostile_assert_in(c.out, "(last to " HOSTILE_DEST_SHOWN ") within 15 minutes");
-	hostile_assert_in(c.out, "  egress     200 MiB  " HOSTILE_EXE_SHOWN
+	hostile_assert_in(c.out, "  egress         200 MiB  " HOSTILE_EXE_SHOWN
 			       " (pid 3500, uid " HOSTILE_NAME_SHOWN ")  -> "
 			       HOSTILE_DEST_SHOWN "\n");
 	hostile_assert_in(c.out, "  " HOSTILE_PATH_SHOWN " -> " HOSTILE_LINK_SHOWN "\n");
@@ -372,6 +372,24 @@ static void hostile_names_cannot_forge_the_review(void **state)
 	free(longp);
 }
 
+/* Issue 18 item 7: --utc says so, and shows and reads times in UTC. */
+static void the_review_in_utc(void **state)
+{
+	struct cli c;
+
+	(void)state;
+	setenv("TZ", "JST-9", 1);
+	cli_run(&c, cmd_report, "report", "--database", db, DAY, "--utc", END);
+	setenv("TZ", "UTC", 1);
+	if (c.status)
+		fail_msg("status %d: %s", c.status, c.err);
+	assert_ptr_equal(strstr(c.out, "daudit review: 2026-11-20 00:00:00 to 2026-11-21 00:00:00 (UTC)\n"), c.out);
+	assert_non_null(strstr(c.out, "  ! sensor lost 42 records on cpu 1 between 2026-11-20 11:17:00 and 2026-11-20 23:15:00"));
+	assert_non_null(strstr(c.out, "        2026-11-20 23:25:00  egress         900 MiB  /usr/bin/curl (pid 3302, uid mallory)  -> 203.0.113.5:443/tcp\n"));
+	assert_non_null(strstr(c.out, "        2026-11-20 23:16:00  file_read     2.00 MiB  /usr/bin/sqlite3 (pid 3301, uid mallory)  /data/payroll/2026.csv\n"));
+	cli_free(&c);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -404,6 +422,7 @@ int main(void)
 		cmocka_unit_test(one_actor_s_review),
 		cmocka_unit_test(usage_errors),
 		cmocka_unit_test(hostile_names_cannot_forge_the_review),
+		cmocka_unit_test(the_review_in_utc),
 	};
 
 	setenv("TZ", "UTC", 1);

@@ -249,9 +249,9 @@ static void print_evidence(struct report *r, const struct finding *f)
 			 exe ? exe : comm ? comm : "?", (int64_t)sqlite3_column_int64(st, 4),
 			 sqlite3_column_type(st, 8) == SQLITE_NULL ? "?" :
 			 qdb_user_name(&r->q, (uint32_t)sqlite3_column_int64(st, 8)));
-		text_printf("        %s  %-7s %10s  %s  %s%s%s%s\n",
+		text_printf("        %s  %-11s %10s  %s  %s%s%s%s\n",
 			    tp_format_local(sqlite3_column_int64(st, 0) / NSEC_PER_SEC, t, sizeof(t)),
-			    type == DAUDIT_REC_FILE_READ ? "read" : rec_type_name((unsigned int)type),
+			    rec_type_name((unsigned int)type),
 			    table_human_bytes((uint64_t)sqlite3_column_int64(st, 7), b, sizeof(b)),
 			    who, path ? path : "", path && dest ? " " : "",
 			    dest ? "-> " : "", dest ? dest : "");
@@ -393,9 +393,10 @@ static void print_people(struct report *r)
 	int64_t last = qdb_meta_int(&r->q, "last_record_ns", 0);
 	int gaps = 0, rule;
 
-	text_printf("daudit review: %s to %s (local time)\n",
+	text_printf("daudit review: %s to %s (%s)\n",
 		    tp_format_local(r->o.since, a, sizeof(a)),
-		    tp_format_local(r->o.until, b, sizeof(b)));
+		    tp_format_local(r->o.until, b, sizeof(b)),
+		    r->o.utc ? "UTC" : "local time");
 	if (first)
 		text_printf("Records from %s to %s, database %s\n",
 			    tp_format_local(first / NSEC_PER_SEC, a, sizeof(a)),

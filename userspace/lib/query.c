@@ -20,6 +20,7 @@
 #include "ecs.h"
 #include "format.h"
 #include "query.h"
+#include "table.h"
 #include "timeparse.h"
 #include "util.h"
 
@@ -673,6 +674,16 @@ int qopts_option(struct qopts *o, int c, const char *arg, const char *verb)
 		return 1;
 	case QOPT_DATABASE:
 		o->database = arg;
+		return 1;
+	case QOPT_UTC:
+		/* Every local time this process shows or reads becomes UTC. */
+		o->utc = 1;
+		if (setenv("TZ", "UTC0", 1) < 0)
+			util_die(EXIT_FAIL, "%s: --utc: %m", verb);
+		tzset();
+		return 1;
+	case QOPT_NO_HEADINGS:
+		table_headings(0);
 		return 1;
 	case 'f':
 		o->format = format_parse(arg);

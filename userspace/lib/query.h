@@ -142,17 +142,22 @@ struct qopts {
 	const char *since_arg;
 	const char *until_arg;
 	int64_t since, until;		/* seconds, [since, until) */
+	int utc;			/* --utc: times shown and read in UTC */
 };
 
 /* getopt_long entries; a verb puts QOPTS_LONG in its option table. */
 #define QOPT_SINCE	0x1001
 #define QOPT_UNTIL	0x1002
 #define QOPT_DATABASE	0x1003
+#define QOPT_UTC	0x1004
+#define QOPT_NO_HEADINGS 0x1005
 #define QOPTS_LONG \
 	{ "since", required_argument, NULL, QOPT_SINCE }, \
 	{ "until", required_argument, NULL, QOPT_UNTIL }, \
 	{ "format", required_argument, NULL, 'f' }, \
-	{ "database", required_argument, NULL, QOPT_DATABASE }
+	{ "database", required_argument, NULL, QOPT_DATABASE }, \
+	{ "utc", no_argument, NULL, QOPT_UTC }, \
+	{ "no-headings", no_argument, NULL, QOPT_NO_HEADINGS }
 
 #define QOPTS_HELP \
 	"  --since TIME      start of the period (default: %s ago); TIME is a\n" \
@@ -161,6 +166,9 @@ struct qopts {
 	"                    with an optional Z or +01:00); local time otherwise\n" \
 	"  --until TIME      end of the period (default: now)\n" \
 	"  -f, --format F    table (default), json or csv\n" \
+	"  --utc             times in UTC, shown and read (--since, --until),\n" \
+	"                    instead of local time\n" \
+	"  --no-headings     tables and CSV without their header line\n" \
 	"  --database PATH   the collector's database (default: from\n" \
 	"                    /etc/daudit/dauditd.conf, else " DB_DEFAULT_PATH ")\n"
 

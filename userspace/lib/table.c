@@ -29,6 +29,13 @@ struct table {
 	int json_open;
 };
 
+static int headings = 1;
+
+void table_headings(int on)
+{
+	headings = on;
+}
+
 struct table *table_new(int format, const struct table_col *cols,
 			unsigned int ncols)
 {
@@ -36,11 +43,13 @@ struct table *table_new(int format, const struct table_col *cols,
 	unsigned int i;
 
 	t->format = format;
+	/* No header to write: as if it were written. */
+	t->header_done = !headings;
 	t->cols = cols;
 	t->ncols = ncols;
 	t->width = util_xcalloc(ncols, sizeof(*t->width));
 	for (i = 0; i < ncols; i++)
-		t->width[i] = strlen(cols[i].name);
+		t->width[i] = headings ? strlen(cols[i].name) : 0;
 	return t;
 }
 

@@ -48,6 +48,13 @@ struct table *table_new(int format, const struct table_col *cols,
 			unsigned int ncols);
 void table_free(struct table *t);
 
+/*
+ * Whether tables and CSV made from now on start with their header line
+ * (default yes; the verbs' --no-headings turns it off).  JSON is the same
+ * either way.
+ */
+void table_headings(int on);
+
 /* One JSON object per line instead of an array (events --follow). */
 void table_set_stream(struct table *t, int on);
 
