@@ -297,7 +297,7 @@ static void file_read_maps_every_field(void **state)
 	assert_string_equal(str(o, "event.module"), "daudit");
 	assert_string_equal(str(o, "event.dataset"), "daudit.file_read");
 	assert_int_equal(num(o, "event.sequence"), 99);
-	assert_string_equal(str(o, "event.action"), "file-read");
+	assert_string_equal(str(o, "event.action"), "file_read");
 	assert_list1(o, "event.category", "file");
 	assert_list1(o, "event.type", "access");
 	assert_string_equal(str(o, "event.start"), "2026-11-27T20:20:31.123456789Z");
@@ -979,7 +979,7 @@ static void socket_read_over_tcp(void **state)
 	assert_string_equal(str(o, "event.kind"), "event");
 	assert_list1(o, "event.category", "network");
 	assert_list1(o, "event.type", "access");
-	assert_string_equal(str(o, "event.action"), "socket-read");
+	assert_string_equal(str(o, "event.action"), "socket_read");
 	assert_int_equal(num(o, "event.severity"), ECS_SEV_READ);
 	assert_string_equal(str(o, "event.id"), "feedface01020304-3-99");
 	assert_string_equal(str(o, "event.start"), "2026-11-27T20:20:31.123456789Z");

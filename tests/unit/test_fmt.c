@@ -283,7 +283,7 @@ static void cef_of_a_file_read(void **state)
 	assert_string_equal(line,
 		"CEF:0|daudit|daudit|test|file_read|protected file read|3|"
 		"rt=1793577600001 externalId=feedface01020304-2-41 cat=file "
-		"act=file-read reason=close start=1793577600001 "
+		"act=file_read reason=close start=1793577600001 "
 		"end=1793577600001 dvchost=host-1 "
 		"deviceExternalId=feedface01020304 suid=1000 spid=4242 "
 		"sproc=/usr/bin/cat fname=a\\=b.csv "

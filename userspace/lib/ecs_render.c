@@ -228,7 +228,7 @@ static json_object *render_file(struct ecs_ctx *ctx,
 
 	ecs_put_list(o, "event.category", "file");
 	ecs_put_list(o, "event.type", "access");
-	ecs_put_str(o, "event.action", "file-read");
+	ecs_put_str(o, "event.action", "file_read");
 	ecs_put_u64(o, "event.severity", ECS_SEV_READ);
 	ecs_put_time(o, "event.start", r->first_ns);
 	ecs_put_time(o, "event.end", r->last_ns);
@@ -334,7 +334,7 @@ static json_object *render_sock(struct ecs_ctx *ctx,
 
 	ecs_put_list(o, "event.category", "network");
 	ecs_put_list(o, "event.type", "access");
-	ecs_put_str(o, "event.action", "socket-read");
+	ecs_put_str(o, "event.action", "socket_read");
 	ecs_put_u64(o, "event.severity", ECS_SEV_READ);
 	ecs_put_time(o, "event.start", r->first_ns);
 	ecs_put_time(o, "event.end", r->last_ns);
