@@ -294,6 +294,27 @@ static void hostile_sink_text_is_escaped(void **state)
 	unlink(path);
 }
 
+/* Issue 18 item 7: --utc shows the collector's times in UTC whatever TZ says. */
+static void times_in_utc(void **state)
+{
+	struct daudit_stats st;
+	char *s;
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	setenv("TZ", "JST-9", 1);
+	tzset();
+	s = section(db, &st, 0);
+	hostile_assert_in(s, ", the last from 2026-11-21 08:25:00 ");
+	free(s);
+	q_use_utc("status");
+	s = section(db, &st, 0);
+	hostile_assert_in(s, ", the last from 2026-11-20 23:25:00 ");
+	free(s);
+	setenv("TZ", "UTC", 1);
+	tzset();
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -318,6 +339,7 @@ int main(void)
 		cmocka_unit_test(no_database),
 		cmocka_unit_test(the_sinks_section),
 		cmocka_unit_test(hostile_sink_text_is_escaped),
+		cmocka_unit_test(times_in_utc),
 		cmocka_unit_test(the_journal_backlog_and_the_indexer),
 	};
 

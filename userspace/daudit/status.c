@@ -29,7 +29,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: daudit status [--format table|json] [--database PATH] [--no-wait]\n"
+		"Usage: daudit status [--format table|json] [--utc] [--database PATH] [--no-wait]\n"
 		"\n"
 		"Show whether daudit.ko is loaded, its version and ABI, the policy in\n"
 		"force, the attached consumer, and the per-CPU ring counters: records\n"
@@ -42,6 +42,8 @@ static void usage(FILE *f)
 		"first waits (up to 10 s) until what was acknowledged before it was\n"
 		"called is indexed, so the counters and the database agree.\n"
 		"\n"
+		"  -f, --format F   table (default) or json\n"
+		"  --utc            times in UTC instead of local time\n"
 		"  --database PATH  the collector's database (default: from\n"
 		"                   /etc/daudit/dauditd.conf, else " DB_DEFAULT_PATH ")\n"
 		"  --no-wait        do not wait for the indexer: show the journal's\n"
@@ -498,6 +500,7 @@ int cmd_status(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "database", required_argument, NULL, QOPT_DATABASE },
+		{ "utc", no_argument, NULL, QOPT_UTC },
 		{ "no-wait", no_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -522,6 +525,9 @@ int cmd_status(int argc, char **argv)
 			break;
 		case QOPT_DATABASE:
 			db = optarg;
+			break;
+		case QOPT_UTC:
+			q_use_utc("status");
 			break;
 		case 'W':
 			wait = false;

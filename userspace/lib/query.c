@@ -663,6 +663,14 @@ void qopts_init(struct qopts *o)
 	o->format = FORMAT_TABLE;
 }
 
+void q_use_utc(const char *verb)
+{
+	/* Every local time this process shows or reads becomes UTC. */
+	if (setenv("TZ", "UTC0", 1) < 0)
+		util_die(EXIT_FAIL, "%s: --utc: %m", verb);
+	tzset();
+}
+
 int qopts_option(struct qopts *o, int c, const char *arg, const char *verb)
 {
 	switch (c) {
@@ -676,11 +684,8 @@ int qopts_option(struct qopts *o, int c, const char *arg, const char *verb)
 		o->database = arg;
 		return 1;
 	case QOPT_UTC:
-		/* Every local time this process shows or reads becomes UTC. */
 		o->utc = 1;
-		if (setenv("TZ", "UTC0", 1) < 0)
-			util_die(EXIT_FAIL, "%s: --utc: %m", verb);
-		tzset();
+		q_use_utc(verb);
 		return 1;
 	case QOPT_NO_HEADINGS:
 		table_headings(0);

@@ -173,6 +173,8 @@ struct qopts {
 	"                    /etc/daudit/dauditd.conf, else " DB_DEFAULT_PATH ")\n"
 
 void qopts_init(struct qopts *o);
+/* --utc: local times shown and read from now on are UTC (status too). */
+void q_use_utc(const char *verb);
 /* 1 if @c was a shared option (handled), 0 if not; bad values exit 2. */
 int qopts_option(struct qopts *o, int c, const char *arg, const char *verb);
 /* Resolve the period; @default_since is seconds before now. */
