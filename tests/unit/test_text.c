@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <inttypes.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,31 @@ static void json_escaping_for_people_decodes_back(void **state)
 	free(e);
 }
 
+/* daudit monitor's ECS: the same JSON value, nothing a terminal acts on. */
+static void json_for_a_terminal_is_the_same_value(void **state)
+{
+	static const char evil[] = "a\x1b[2J\x7f\xc2\x9b" "31m\xe2\x80\xae"
+				   "txt\xe2\x81\xa6\xd8\x9c\xc3\xa9\xf0\x9f\x93\x81";
+	json_object *o = json_object_new_object(), *back;
+	char *shown;
+	size_t i, len;
+
+	(void)state;
+	json_object_object_add(o, "path", json_object_new_string(evil));
+	shown = text_json(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	assert_string_equal(shown, "{\"path\":\"a\\u001b[2J\\u007f\\u009b31m\\u202etxt"
+			    "\\u2066\\u061c\xc3\xa9\xf0\x9f\x93\x81\"}");
+	len = strlen(shown);
+	for (i = 0; i < len; i++)
+		assert_true(ecs_shown_len(shown + i, len - i) || (shown[i] & 0xc0) == 0x80);
+	back = json_tokener_parse(shown);
+	assert_non_null(back);
+	assert_string_equal(json_object_get_string(json_object_object_get(back, "path")), evil);
+	json_object_put(back);
+	json_object_put(o);
+	free(shown);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -121,6 +147,7 @@ int main(void)
 		cmocka_unit_test(other_text_is_shown_as_it_is),
 		cmocka_unit_test(printf_escapes_strings_and_formats_the_rest),
 		cmocka_unit_test(json_escaping_for_people_decodes_back),
+		cmocka_unit_test(json_for_a_terminal_is_the_same_value),
 	};
 
 	return cmocka_run_group_tests_name("text", tests, NULL, NULL);

@@ -21,6 +21,7 @@
 #include "device.h"
 #include "ecs.h"
 #include "record.h"
+#include "text.h"
 #include "util.h"
 
 /* Room for many records per read(): the kernel fills whole records only. */
@@ -106,8 +107,12 @@ static int parse_types(const char *arg, unsigned int *mask)
 
 static void print_object(json_object *o)
 {
-	fputs(ecs_to_string(o), stdout);
+	/* The ECS the sinks get, with nothing a terminal would act on. */
+	char *shown = text_json(ecs_to_string(o));
+
+	fputs(shown, stdout);
 	fputc('\n', stdout);
+	free(shown);
 	json_object_put(o);
 }
 

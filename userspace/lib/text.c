@@ -37,6 +37,50 @@ char *text_escape(const char *s)
 	return out;
 }
 
+char *text_json(const char *json)
+{
+	size_t len = strlen(json), i = 0;
+	/* Each byte of a 2- or 3-byte character becomes at most 6 bytes. */
+	char *out = util_xmalloc(6 * len + 1), *o = out;
+
+	while (i < len) {
+		const unsigned char *u = (const unsigned char *)json + i;
+		size_t n = ecs_shown_len(json + i, len - i);
+		unsigned int cp;
+
+		if (u[0] == 0x7f) {
+			/* DEL, which json-c leaves raw. */
+			o += sprintf(o, "\\u007f");
+			i++;
+			continue;
+		}
+		if (n || u[0] < 0x80) {
+			/* Shown as is, or a line end between values. */
+			n = n ? n : 1;
+			memcpy(o, json + i, n);
+			o += n;
+			i += n;
+			continue;
+		}
+		/* A C1 or bidirectional control: 2 or 3 bytes, well formed. */
+		if (u[0] < 0xe0 && i + 1 < len) {
+			cp = (u[0] & 0x1fU) << 6 | (u[1] & 0x3fU);
+			n = 2;
+		} else if (i + 2 < len) {
+			cp = (u[0] & 0x0fU) << 12 | (u[1] & 0x3fU) << 6 |
+			     (u[2] & 0x3fU);
+			n = 3;
+		} else {
+			cp = 0xfffd;	/* not UTF-8: json-c never writes it */
+			n = 1;
+		}
+		o += sprintf(o, "\\u%04x", cp);
+		i += n;
+	}
+	*o = '\0';
+	return out;
+}
+
 /* One conversion of a format, such as "%-*.*lld". */
 struct conv {
 	char prefix[32];	/* '%', flags, width and precision */

@@ -34,6 +34,14 @@
 /* @s escaped for a terminal, as a new string (free() it); NULL gives NULL. */
 char *text_escape(const char *s);
 
+/*
+ * JSON text (as json-c writes it) with DEL and the C1 and bidirectional
+ * controls in its strings written as \uXXXX: the same JSON value, safe on a
+ * terminal (json-c escapes C0 controls itself).  For output that must
+ * stay the collector's ECS (daudit monitor).  free() it.
+ */
+char *text_json(const char *json);
+
 /* printf(3) to @f (stdout) with every %s and %c argument escaped. */
 int text_vfprintf(FILE *f, const char *fmt, va_list ap);
 int text_printf(const char *fmt, ...) UTIL_PRINTF(1, 2);
