@@ -221,6 +221,7 @@ static void downgrade_to_schema_2(struct fixture *f)
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	if (sqlite3_exec(db, "UPDATE rollup SET egress_net = egress_net + delivered;"
 			 "ALTER TABLE rollup DROP COLUMN delivered;"
+			 "ALTER TABLE findings DROP COLUMN instance_id;"
 			 "UPDATE meta SET value = 2 WHERE key = 'schema_version';",
 			 NULL, NULL, &msg) != SQLITE_OK)
 		fail_msg("%s", msg);
@@ -249,12 +250,12 @@ static void a_schema_2_database_moves_the_answers_to_delivered(void **state)
 	/* The CLI asks for dauditd first. */
 	cli_run(&c, cmd_users, "users", "--database", f->path, END);
 	assert_int_equal(c.status, 1);
-	assert_non_null(strstr(c.err, "has schema version 2: start this version's dauditd once to upgrade it to 3"));
+	assert_non_null(strstr(c.err, "has schema version 2: start this version's dauditd once to upgrade it to 4"));
 	cli_free(&c);
 
 	test_collector(&f->c, f->path, &f->src, NULL);
 	assert_int_equal(test_int(&f->c, "SELECT value FROM meta WHERE"
-				  " key = 'schema_version'"), 3);
+				  " key = 'schema_version'"), DB_SCHEMA_VERSION);
 	assert_int_equal(test_int(&f->c, "SELECT COUNT(*) FROM rollup WHERE"
 				  " login = 2 AND egress_net > 0"), 2);
 	assert_int_equal(test_int(&f->c, "SELECT SUM(delivered) FROM rollup WHERE"

@@ -55,6 +55,7 @@ struct rules {
 	struct hmap baselines;		/* user, day -> struct baseline */
 	int sessions_loaded;		/* read_then_egress state rebuilt */
 	uint64_t history_start_ns;	/* first record the database holds */
+	uint64_t instance_id;		/* of the last record: findings' */
 	uint64_t findings_created;
 	uint64_t rte_items;		/* reads and egress held in sessions */
 	sqlite3_stmt *find_get, *find_ins, *find_upd;

@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "event.h"
+#include "incident.h"
 #include "rollup.h"
 #include "store.h"
 #include "timeparse.h"
@@ -37,6 +38,13 @@ static const char *const events_v2[] = {
  */
 #define ROLLUP_V3_COLUMN	"delivered INTEGER NOT NULL DEFAULT 0"
 #define ROLLUP_V3_COLUMNS	" " ROLLUP_V3_COLUMN ","
+
+/*
+ * Added by schema version 4: the module instance a finding was made
+ * under, for ids unique across hosts (incident.h); the triage tables are
+ * INCIDENT_SCHEMA, created if missing like every table.
+ */
+#define FINDINGS_V4_COLUMN	"instance_id INTEGER"
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS meta ("
@@ -121,7 +129,8 @@ static const char schema[] =
 	" user_uid INTEGER, login INTEGER, dataset TEXT,"
 	" first_ns INTEGER NOT NULL, last_ns INTEGER NOT NULL,"
 	" score INTEGER NOT NULL, bytes INTEGER NOT NULL DEFAULT 0,"
-	" count INTEGER NOT NULL DEFAULT 0, reason TEXT NOT NULL);"
+	" count INTEGER NOT NULL DEFAULT 0, reason TEXT NOT NULL,"
+	" " FINDINGS_V4_COLUMN ");"
 	"CREATE INDEX IF NOT EXISTS findings_time ON findings (last_ns);"
 	/* Copies, so a finding stays explained after raw retention. */
 	"CREATE TABLE IF NOT EXISTS evidence ("
@@ -129,7 +138,8 @@ static const char schema[] =
 	" time_ns INTEGER, type INTEGER, uid INTEGER, auid INTEGER,"
 	" sessionid INTEGER, tgid INTEGER, exe TEXT, comm TEXT, dataset TEXT,"
 	" path TEXT, dest TEXT, bytes INTEGER,"
-	" PRIMARY KEY (finding_id, event_id)) WITHOUT ROWID;";
+	" PRIMARY KEY (finding_id, event_id)) WITHOUT ROWID;"
+	INCIDENT_SCHEMA;
 
 void store_die(struct store *s, const char *what)
 {
@@ -252,8 +262,10 @@ static int64_t reclassify_deliveries(struct store *s)
  * Upgrade an older schema in one transaction: 1 to 2 adds the events
  * columns of actors (the actors table itself is in the schema, created
  * if missing); 2 to 3 adds rollup.delivered and moves the answers to
- * actors' clients that the kept events show into it.  Columns only: no
- * table is rewritten; the move reads the kept egress of actors once.
+ * actors' clients that the kept events show into it; 3 to 4 adds
+ * findings.instance_id, the older findings given the instance read last
+ * (the triage tables come with the schema).  Columns only: no table is
+ * rewritten; the move reads the kept egress of actors once.
  */
 static void migrate(struct store *s, int64_t from)
 {
@@ -271,6 +283,11 @@ static void migrate(struct store *s, int64_t from)
 	if (from < 3) {
 		store_exec(s, "ALTER TABLE rollup ADD COLUMN " ROLLUP_V3_COLUMN);
 		moved = reclassify_deliveries(s);
+	}
+	if (from < 4) {
+		store_exec(s, "ALTER TABLE findings ADD COLUMN " FINDINGS_V4_COLUMN);
+		store_exec(s, "UPDATE findings SET instance_id = (SELECT instance_id"
+			   " FROM hwm ORDER BY last_ns DESC LIMIT 1)");
 	}
 	store_meta_int(s, "schema_version", DB_SCHEMA_VERSION);
 	store_exec(s, "COMMIT");
@@ -839,9 +856,12 @@ void store_retention(struct store *s, int64_t now, const struct config *c,
 	n = delete_chunked(s,
 		"DELETE FROM findings WHERE id IN (SELECT id FROM findings"
 		" WHERE last_ns < ?1 LIMIT 20000)", roll_cut_ns);
-	if (n)
+	if (n) {
 		n += delete_rows(s, "DELETE FROM evidence WHERE finding_id NOT IN"
 				 " (SELECT id FROM findings) AND ?1 = ?1", 0);
+		n += delete_rows(s, INCIDENT_RETENTION_TRIAGE_SQL, 0);
+		n += delete_rows(s, INCIDENT_RETENTION_NOTES_SQL, 0);
+	}
 	st->other_rows += n;
 	st->other_rows += delete_chunked(s,
 		"DELETE FROM gaps WHERE id IN (SELECT id FROM gaps"

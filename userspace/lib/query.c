@@ -94,6 +94,7 @@ char *qdb_path(const char *override)
 static const char *const db_tables[] = {
 	"meta", "hwm", "gaps", "names", "procs", "events", "rollup",
 	"rollup_file", "rollup_exe", "findings", "evidence", "actors",
+	"triage", "notes", "suppressions",
 };
 
 /* PRAGMA integrity_check up to this size, quick_check above. */

@@ -18,11 +18,12 @@
 /*
  * 2 (ABI 1.3): the actors table and the events columns actor, request,
  * client, actor_tid, actor_requests.  3: rollup.delivered (an actor's
- * egress to its own declared client, apart from egress).  dauditd
- * upgrades a version 1 or 2 database in place when it opens it
- * (store.c); the CLI reads version 3.
+ * egress to its own declared client, apart from egress).  4:
+ * findings.instance_id and the triage tables (incident.h).  dauditd
+ * upgrades a version 1, 2 or 3 database in place when it opens it
+ * (store.c); the CLI reads version 4.
  */
-#define DB_SCHEMA_VERSION	3
+#define DB_SCHEMA_VERSION	4
 #define DB_SCHEMA_OLDEST	1	/* dauditd upgrades from this one */
 /*
  * The login column of events, rollup*, and findings: 1 a login user, 0 a

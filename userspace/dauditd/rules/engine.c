@@ -61,8 +61,8 @@ void rules_init(struct rules *r, struct store *s, const struct config *c)
 			   " (SELECT COUNT(*) FROM evidence WHERE finding_id = id)"
 			   " FROM findings WHERE key = ?");
 	r->find_ins = prep(r, "INSERT INTO findings (rule, key, user_uid, login,"
-			   " dataset, first_ns, last_ns, score, reason)"
-			   " VALUES (?,?,?,?,?,?,?,?,'')");
+			   " dataset, first_ns, last_ns, score, reason, instance_id)"
+			   " VALUES (?,?,?,?,?,?,?,?,'',?)");
 	r->find_upd = prep(r, "UPDATE findings SET first_ns = ?2, last_ns = ?3,"
 			   " bytes = ?4, count = ?5, reason = ?6 WHERE id = ?1");
 	r->ev_ins = prep(r, "INSERT OR IGNORE INTO evidence (%s) SELECT ?1, id, %s"
@@ -193,6 +193,8 @@ struct finding_state *finding(struct rules *r, int rule, const char *key,
 		sqlite3_bind_int64(st, 6, (int64_t)t_ns);
 		sqlite3_bind_int64(st, 7, (int64_t)t_ns);
 		sqlite3_bind_int(st, 8, (int)r->cfg->rules.weight[rule]);
+		/* Incident ids (incident.h) name the instance read then. */
+		sqlite3_bind_int64(st, 9, (int64_t)r->instance_id);
 		store_run(r->store, st);
 		f->id = sqlite3_last_insert_rowid(r->store->db);
 		f->first_ns = f->last_ns = t_ns;
@@ -410,6 +412,7 @@ void rules_event(struct rules *r, const struct event *e)
 		return;
 	if (!r->history_start_ns)
 		r->history_start_ns = e->time_ns;
+	r->instance_id = e->instance_id;
 	switch (e->type) {
 	case DAUDIT_REC_FILE_READ:
 	case DAUDIT_REC_SOCK_READ:
