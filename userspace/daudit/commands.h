@@ -15,6 +15,7 @@ int cmd_user(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_incident(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 

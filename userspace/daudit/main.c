@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{ "top", cmd_top, "users ranked by bytes, files or egress" },
 	{ "events", cmd_events, "the stored records, filtered; --follow for new ones" },
 	{ "report", cmd_report, "the review: users by risk, findings, evidence, gaps" },
+	{ "incident", cmd_incident, "incidents: findings grouped, timeline, triage" },
 	{ "monitor", cmd_monitor, "print records from the module as ECS JSON lines" },
 	{ "policy", cmd_policy, "check, load or show the policy of protected sources" },
 };
