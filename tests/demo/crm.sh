@@ -230,6 +230,8 @@ crm_review() {
 	daudit users --by actor "${CRM_WEEKS[@]}"
 	say "daudit report --evidence 2 ${CRM_REVIEW[*]}   (the review of the second week)"
 	daudit report --evidence 2 "${CRM_REVIEW[@]}"
+	say "daudit incident list ${CRM_REVIEW[*]}   (the same findings as incidents)"
+	daudit incident list "${CRM_REVIEW[@]}"
 
 	say "part 1: the demo's checks"
 	if echo "$CRM_STATS" | jq -e '.requests > 0 and .declared == .requests' >/dev/null; then

@@ -192,6 +192,8 @@ files_review() {
 
 	say "daudit report --evidence 3 ${REVIEW[*]}   (the review of the Thursday)"
 	daudit report --evidence 3 "${REVIEW[@]}"
+	say "daudit incident list ${REVIEW[*]}   (the same findings as incidents)"
+	daudit incident list "${REVIEW[@]}"
 
 	say "part 2: the demo's checks"
 	r=$(daudit report --format json "${REVIEW[@]}")
