@@ -25,6 +25,8 @@
 #include "sink.h"
 #include "spool.h"
 #include "synth.h"
+#include "cli.h"
+#include "../../userspace/daudit/incident.c"
 
 #define INSTANCE	0x5eedULL
 #define NREC		1200
@@ -726,6 +728,113 @@ static void file_sinks_rotate_and_reopen(void **state)
 	synth_free(&more);
 }
 
+/* ------------------------------------------------------------------ */
+/* Triage                                                              */
+/* ------------------------------------------------------------------ */
+
+static char *file_text(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *t;
+
+	assert_non_null(f);
+	t = slurp(f);
+	fclose(f);
+	return t;
+}
+
+/*
+ * The verb in a child of a process that holds a running collector:
+ * LeakSanitizer at its exit would judge the collector's memory too
+ * (test_verb_incident checks the verb's own).
+ */
+static int cmd_incident_child(int argc, char **argv)
+{
+	int rc = cmd_incident(argc, argv);
+
+	fflush(stdout);
+	fflush(stderr);
+	_exit(rc);
+}
+
+/*
+ * Issue 18 item 4: states and notes go to the SIEM as updates of the
+ * findings, once each, while dauditd runs and the CLI writes them.
+ */
+static void triage_goes_to_the_siem_as_updates_of_its_findings(void **state)
+{
+	struct synth syn;
+	struct fakedev *d;
+	struct collector c;
+	struct source src;
+	struct cli cl;
+	json_object *o;
+	char cfg[512], path[256], *id, *text, needle[128];
+	int64_t nf;
+
+	(void)state;
+	snprintf(cfg, sizeof(cfg),
+		 "[sink f]\ntype = file\npath = %s/f.json\ntypes = finding\n", tmp);
+	snprintf(path, sizeof(path), "%s/f.json", tmp);
+	synth_init(&syn);
+	stream(&syn, NREC);
+	d = fakedev_new(&syn);
+	fake_source(&src, d, INSTANCE);
+	open_collector(&c, &src, cfg);
+	spin(&c, NULL, 60);
+	collector_commit(&c);
+
+	cli_run(&cl, cmd_incident_child, "incident", "list", "--database", db,
+		"--since", "2026-11-01", "--until", "2026-12-01", "--format",
+		"json", END);
+	if (cl.status)
+		fail_msg("list: %d: %s", cl.status, cl.err);
+	o = json_tokener_parse(cl.out);
+	assert_non_null(o);
+	assert_true(json_object_array_length(o) > 0);
+	id = strdup(json_object_get_string(json_object_object_get(
+		json_object_array_get_idx(o, 0), "incident")));
+	nf = json_object_get_int64(json_object_object_get(
+		json_object_array_get_idx(o, 0), "findings"));
+	json_object_put(o);
+	cli_free(&cl);
+	cli_run(&cl, cmd_incident_child, "incident", "confirm", id, "--note",
+		"took \x1b[2J the table", "--database", db, END);
+	assert_int_equal(cl.status, 0);
+	cli_free(&cl);
+	cli_run(&cl, cmd_incident_child, "incident", "note", id, "called HR",
+		"--database", db, END);
+	assert_int_equal(cl.status, 0);
+	cli_free(&cl);
+	sinks_commit(c.sinks);
+	collector_close(&c);
+
+	text = file_text(path);
+	/* Every finding of the incident again, with its state, then the note. */
+	assert_int_equal(count_of(text, "\"triage\":{\"action\":\"state\""), nf);
+	/* The note's message says the finding's state too. */
+	assert_int_equal(count_of(text, "\"state\":\"confirmed\""), nf + 1);
+	assert_int_equal(count_of(text, "\"action\":\"note\""), 1);
+	assert_int_equal(count_of(text, "\"note\":\"took \\u001b[2J the table\""), nf);
+	assert_int_equal(count_of(text, "\"note\":\"called HR\""), 1);
+	snprintf(needle, sizeof(needle), "\"incident\":{\"id\":\"%s\"", id);
+	assert_int_equal(count_of(text, needle), nf + 1);
+	free(text);
+
+	/* Started again: nothing twice. */
+	fakedev_reopen(d);
+	open_collector(&c, &src, cfg);
+	spin(&c, NULL, 10);
+	sinks_commit(c.sinks);
+	collector_close(&c);
+	text = file_text(path);
+	assert_int_equal(count_of(text, "\"note\":\"called HR\""), 1);
+	free(text);
+	free(id);
+	fakedev_free(d);
+	synth_free(&syn);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -734,6 +843,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_receiver_that_dies_with_unread_data_gets_it_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_full_spool_shows_in_the_status_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(file_sinks_rotate_and_reopen, setup, teardown),
+		cmocka_unit_test_setup_teardown(triage_goes_to_the_siem_as_updates_of_its_findings, setup, teardown),
 	};
 
 	setenv("TZ", "UTC", 1);

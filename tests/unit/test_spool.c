@@ -289,6 +289,9 @@ static void marks_files(void **state)
 	marks_take(&m, 5, 1, 3);
 	marks_take(&m, 5, 0, 4);		/* below: no change */
 	marks_take(&m, 0, MARK_FINDINGS, 41);
+	/* Triage is the database's, like findings: the records' marks stay. */
+	marks_take(&m, 0, MARK_TRIAGE, 7 << TRIAGE_SEQ_SHIFT);
+	assert_int_equal(marks_get(&m, 5, 0), 11);
 	marks_set_meta(&m, "appended", 99);
 	assert_true(m.dirty);
 	assert_int_equal(marks_save(&m, path), 0);
@@ -306,7 +309,8 @@ static void marks_files(void **state)
 	marks_take(&m, 6, 0, 0);
 	assert_int_equal(marks_get(&m, 5, 0), 0);
 	assert_int_equal(marks_get(&m, 0, MARK_FINDINGS), 42);
-	assert_int_equal(m.n, 2);
+	assert_int_equal(marks_get(&m, 0, MARK_TRIAGE), (7 << TRIAGE_SEQ_SHIFT) + 1);
+	assert_int_equal(m.n, 3);
 	marks_free(&m);
 	f = fopen(path, "w");
 	assert_non_null(f);

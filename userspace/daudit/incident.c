@@ -411,7 +411,7 @@ static int64_t now_ns(void)
 
 /* A note, or with @state >= 0 the record of a change of state. */
 static void add_note(struct incidents *in, int64_t finding, int state,
-		     const char *text, const char *verb)
+		     const char *text, int64_t time_ns, const char *verb)
 {
 	sqlite3_stmt *st = qdb_prepare(&in->q,
 		"INSERT INTO notes (finding_id, time_ns, author, sudo, text, state)"
@@ -421,7 +421,7 @@ static void add_note(struct incidents *in, int64_t finding, int state,
 
 	author(&sudo, who, sizeof(who));
 	sqlite3_bind_int64(st, 1, finding);
-	sqlite3_bind_int64(st, 2, now_ns());
+	sqlite3_bind_int64(st, 2, time_ns);
 	sqlite3_bind_text(st, 3, who, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 4, sudo);
 	sqlite3_bind_text(st, 5, text ? text : "", -1, SQLITE_TRANSIENT);
@@ -874,8 +874,8 @@ static int cmd_set_state(struct incidents *in, const char *verb, int state,
 	g = find_group(in, arg, verb);
 	author(&sudo, who, sizeof(who));
 	run_sql(in, "BEGIN IMMEDIATE", verb);
-	st = qdb_prepare(&in->q, state == INC_NEW ?
-		"DELETE FROM triage WHERE finding_id = ?1" :
+	/* reopen too: a row of state new says who reopened it, for the SIEM. */
+	st = qdb_prepare(&in->q,
 		"INSERT OR REPLACE INTO triage (finding_id, state, time_ns, author,"
 		" sudo) VALUES (?1, ?2, ?3, ?4, ?5)");
 	/* Every finding of it: the state is stored with the findings. */
@@ -884,19 +884,18 @@ static int cmd_set_state(struct incidents *in, const char *verb, int state,
 
 		member(in, g, j, &f);
 		sqlite3_bind_int64(st, 1, f->id);
-		if (state != INC_NEW) {
-			sqlite3_bind_int(st, 2, state);
-			sqlite3_bind_int64(st, 3, now);
-			sqlite3_bind_text(st, 4, who, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_int(st, 5, sudo);
-		}
+		sqlite3_bind_int(st, 2, state);
+		sqlite3_bind_int64(st, 3, now);
+		sqlite3_bind_text(st, 4, who, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(st, 5, sudo);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			util_die(EXIT_FAIL, "incident %s: %s: %s", verb, in->q.path,
 				 sqlite3_errmsg(in->q.db));
 		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
-	add_note(in, g->anchor, state, in->note, verb);
+	/* The same time as the triage rows: the SIEM finds them by it. */
+	add_note(in, g->anchor, state, in->note, now, verb);
 	run_sql(in, "COMMIT", verb);
 	text_printf("%s: %s (%zu finding%s), by %s%s\n", group_id(in, g, id, sizeof(id)),
 		    inc_state_name(state), g->n, g->n == 1 ? "" : "s", who,
@@ -914,7 +913,7 @@ static int cmd_note(struct incidents *in, const char *arg, const char *text)
 	open_write(in, "note");
 	g = find_group(in, arg, "note");
 	run_sql(in, "BEGIN IMMEDIATE", "note");
-	add_note(in, g->anchor, -1, text, "note");
+	add_note(in, g->anchor, -1, text, now_ns(), "note");
 	run_sql(in, "COMMIT", "note");
 	text_printf("%s: note added\n", group_id(in, g, id, sizeof(id)));
 	return 0;

@@ -54,6 +54,11 @@ uint64_t marks_get(const struct marks *m, uint64_t instance, uint32_t stream)
 	return k ? k->next : 0;
 }
 
+static int db_stream(uint32_t stream)
+{
+	return stream == MARK_FINDINGS || stream == MARK_TRIAGE;
+}
+
 void marks_set(struct marks *m, uint64_t instance, uint32_t stream,
 	       uint64_t next)
 {
@@ -66,10 +71,13 @@ void marks_set(struct marks *m, uint64_t instance, uint32_t stream,
 		k->next = next;
 		return;
 	}
-	/* A new module instance: the others can never come back. */
-	if (stream != MARK_FINDINGS) {
+	/*
+	 * A new module instance: the others can never come back.  The
+	 * database's streams (findings, triage) are of no instance.
+	 */
+	if (!db_stream(stream)) {
 		for (i = j = 0; i < m->n; i++)
-			if (m->v[i].stream == MARK_FINDINGS ||
+			if (db_stream(m->v[i].stream) ||
 			    m->v[i].instance == instance)
 				m->v[j++] = m->v[i];
 		m->n = j;

@@ -9,6 +9,8 @@
  *
  *   stream (instance, cpu)          records of one module instance's CPU
  *   stream (0, MARK_FINDINGS)       findings, by findings.id
+ *   stream (0, MARK_TRIAGE)         triage updates, by notes.id << 16
+ *                                   and the finding's number in it
  *
  * Marks live in a small text file in the sink's state directory,
  * replaced atomically (write, rename), with a few named numbers a sink
@@ -25,6 +27,9 @@
 #define MARK_FINDINGS	0xffffffffU
 /* The collector's protection events: never marked (sinks_protection()). */
 #define MARK_PROTECTION	0xfffffffeU
+/* Triage of findings (sink.c): notes.id << TRIAGE_SEQ_SHIFT | n. */
+#define MARK_TRIAGE	0xfffffffdU
+#define TRIAGE_SEQ_SHIFT 16
 #define MARKS_META_MAX	8
 
 struct mark {

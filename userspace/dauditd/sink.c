@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ecs_build.h"
+#include "incident.h"
 #include "record.h"
 #include "sink.h"
 #include "sinkstatus.h"
@@ -26,6 +28,7 @@
 #define STATUS_ANYWAY_MS	2000	/* a heartbeat for readers */
 #define FINDINGS_BATCH		500
 #define CLOSE_FLUSH_MS		2000
+#define TRIAGE_EVERY_MS		1000	/* the CLI writes triage any time */
 
 struct sinks {
 	struct sink **v;
@@ -40,6 +43,8 @@ struct sinks {
 	int have[FMT_MAX];
 	int64_t finding_hwm;		/* findings above it go out next */
 	sqlite3_stmt *find_new;
+	sqlite3_stmt *triage_new;
+	int64_t triage_ms;
 	char *status_path;
 	int64_t status_ms;
 	int status_dirty;
@@ -148,14 +153,17 @@ void sink_watch(struct sink *s, int fd, uint32_t events)
 /* Opening and closing one sink                                        */
 /* ------------------------------------------------------------------ */
 
-static int64_t max_finding(struct sinks *r)
+/* The highest row id of @table (findings, notes), 0 if none. */
+static int64_t max_id(struct sinks *r, const char *table)
 {
 	sqlite3_stmt *st;
+	char sql[64];
 	int64_t id = 0;
 
 	if (!r->store)
 		return 0;
-	st = store_prepare(r->store, "SELECT IFNULL(MAX(id), 0) FROM findings");
+	snprintf(sql, sizeof(sql), "SELECT IFNULL(MAX(id), 0) FROM %s", table);
+	st = store_prepare(r->store, sql);
 	if (store_step(r->store, st))
 		id = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -194,7 +202,11 @@ static struct sink *sink_open(struct sinks *r, const struct sink_config *cfg,
 	}
 	/* A new sink starts with the findings made from now on. */
 	if (!marks_get(s->marks, 0, MARK_FINDINGS))
-		marks_set(s->marks, 0, MARK_FINDINGS, (uint64_t)max_finding(r) + 1);
+		marks_set(s->marks, 0, MARK_FINDINGS, (uint64_t)max_id(r, "findings") + 1);
+	/* And with the triage done from now on. */
+	if (!marks_get(s->marks, 0, MARK_TRIAGE))
+		marks_set(s->marks, 0, MARK_TRIAGE,
+			  ((uint64_t)max_id(r, "notes") + 1) << TRIAGE_SEQ_SHIFT);
 	return s;
 }
 
@@ -293,6 +305,8 @@ void sinks_free(struct sinks *r)
 	free(r->v);
 	if (r->find_new)
 		sqlite3_finalize(r->find_new);
+	if (r->triage_new)
+		sqlite3_finalize(r->triage_new);
 	for (k = 0; k < FMT_MAX; k++)
 		fb_free(&r->body[k]);
 	ecs_ctx_free(&r->ecs);
@@ -444,6 +458,40 @@ void sinks_protection(struct sinks *r, int protecting, uint64_t generation,
 	json_object_put(o);
 }
 
+/* What finding_row() reads, from findings f and actors a. */
+#define FINDING_COLUMNS \
+	"f.id, f.rule, f.key, f.user_uid, f.login, f.dataset, f.first_ns," \
+	" f.last_ns, f.score, f.bytes, f.count, f.reason, a.actor," \
+	" a.account_uid, a.account_login, a.app_exe"
+
+/* A finding from FINDING_COLUMNS at column @c of @st. */
+static void finding_row(sqlite3_stmt *st, int c, struct ecs_finding *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->id = sqlite3_column_int64(st, c);
+	f->rule = (const char *)sqlite3_column_text(st, c + 1);
+	f->key = (const char *)sqlite3_column_text(st, c + 2);
+	f->user = (uint32_t)sqlite3_column_int64(st, c + 3);
+	f->login = sqlite3_column_int(st, c + 4);
+	f->dataset = (const char *)sqlite3_column_text(st, c + 5);
+	f->first_ns = (uint64_t)sqlite3_column_int64(st, c + 6);
+	f->last_ns = (uint64_t)sqlite3_column_int64(st, c + 7);
+	f->score = sqlite3_column_int64(st, c + 8);
+	f->bytes = (uint64_t)sqlite3_column_int64(st, c + 9);
+	f->count = (uint64_t)sqlite3_column_int64(st, c + 10);
+	f->reason = (const char *)sqlite3_column_text(st, c + 11);
+	f->actor = (const char *)sqlite3_column_text(st, c + 12);
+	f->account = (uint32_t)sqlite3_column_int64(st, c + 13);
+	f->account_login = sqlite3_column_int(st, c + 14);
+	f->actor_app = (const char *)sqlite3_column_text(st, c + 15);
+	if (!f->rule)
+		f->rule = "?";
+	if (!f->key)
+		f->key = "";
+	if (!f->reason)
+		f->reason = "";
+}
+
 static void new_findings(struct sinks *r)
 {
 	sqlite3_stmt *st;
@@ -453,9 +501,7 @@ static void new_findings(struct sinks *r)
 		return;
 	if (!r->find_new)
 		r->find_new = store_prepare(r->store,
-			"SELECT f.id, rule, key, user_uid, login, dataset, f.first_ns,"
-			" last_ns, score, bytes, count, reason, a.actor,"
-			" a.account_uid, a.account_login, a.app_exe FROM findings f"
+			"SELECT " FINDING_COLUMNS " FROM findings f"
 			" LEFT JOIN actors a ON f.login = " DB_LOGIN_ACTOR_SQL
 			" AND a.id = f.user_uid WHERE f.id > ? ORDER BY f.id LIMIT 500");
 	st = r->find_new;
@@ -466,29 +512,7 @@ static void new_findings(struct sinks *r)
 			struct ecs_finding f;
 			json_object *o;
 
-			memset(&f, 0, sizeof(f));
-			f.id = sqlite3_column_int64(st, 0);
-			f.rule = (const char *)sqlite3_column_text(st, 1);
-			f.key = (const char *)sqlite3_column_text(st, 2);
-			f.user = (uint32_t)sqlite3_column_int64(st, 3);
-			f.login = sqlite3_column_int(st, 4);
-			f.dataset = (const char *)sqlite3_column_text(st, 5);
-			f.first_ns = (uint64_t)sqlite3_column_int64(st, 6);
-			f.last_ns = (uint64_t)sqlite3_column_int64(st, 7);
-			f.score = sqlite3_column_int64(st, 8);
-			f.bytes = (uint64_t)sqlite3_column_int64(st, 9);
-			f.count = (uint64_t)sqlite3_column_int64(st, 10);
-			f.reason = (const char *)sqlite3_column_text(st, 11);
-			f.actor = (const char *)sqlite3_column_text(st, 12);
-			f.account = (uint32_t)sqlite3_column_int64(st, 13);
-			f.account_login = sqlite3_column_int(st, 14);
-			f.actor_app = (const char *)sqlite3_column_text(st, 15);
-			if (!f.rule)
-				f.rule = "?";
-			if (!f.key)
-				f.key = "";
-			if (!f.reason)
-				f.reason = "";
+			finding_row(st, 0, &f);
 			o = ecs_from_finding(&r->ecs, &f);
 			deliver(r, o, 0, MARK_FINDINGS, (uint64_t)f.id,
 				SINK_TYPE_FINDING, 1, 1, f.last_ns);
@@ -500,6 +524,94 @@ static void new_findings(struct sinks *r)
 	} while (rows == FINDINGS_BATCH);
 }
 
+/* The lowest note some sink still wants part of. */
+static int64_t triage_hwm(struct sinks *r)
+{
+	int64_t low = INT64_MAX;
+	unsigned int i;
+
+	for (i = 0; i < r->n; i++) {
+		int64_t next = (int64_t)(marks_get(r->v[i]->marks, 0, MARK_TRIAGE) >>
+					 TRIAGE_SEQ_SHIFT);
+
+		if (next - 1 < low)
+			low = next - 1;
+	}
+	return r->n ? low : 0;
+}
+
+/*
+ * Triage ('daudit incident', lib/incident.h) as updates of the findings
+ * it was about: each finding again, with the same event.id, its state,
+ * the incident, who and when, and the note.  A SIEM that indexes by
+ * event.id replaces the finding with it.  A change of state names every
+ * finding it set (the triage rows of that time and author); a note, the
+ * incident's lowest finding.  Keyed (0, MARK_TRIAGE, note << 16 | n).
+ */
+static unsigned int new_triage(struct sinks *r)
+{
+	sqlite3_stmt *st;
+	int64_t note = -1;
+	uint64_t n = 0;
+	unsigned int sent = 0;
+
+	if (!r->store)
+		return 0;
+	if (!r->triage_new)
+		r->triage_new = store_prepare(r->store,
+			"SELECT n.id, n.state, n.author, n.sudo, n.text, n.time_ns,"
+			" n.finding_id, IFNULL((SELECT instance_id FROM findings"
+			" WHERE id = n.finding_id), 0), IFNULL(t.state, 0), "
+			FINDING_COLUMNS " FROM notes n JOIN findings f ON"
+			" f.id = n.finding_id OR (n.state IS NOT NULL AND f.id IN"
+			" (SELECT finding_id FROM triage WHERE time_ns = n.time_ns"
+			" AND author = n.author)) LEFT JOIN triage t ON"
+			" t.finding_id = f.id LEFT JOIN actors a ON f.login = "
+			DB_LOGIN_ACTOR_SQL " AND a.id = f.user_uid WHERE n.id > ?"
+			" ORDER BY n.id, f.id");
+	st = r->triage_new;
+	sqlite3_bind_int64(st, 1, triage_hwm(r));
+	while (store_step(r->store, st)) {
+		const char *author = (const char *)sqlite3_column_text(st, 2);
+		const char *text = (const char *)sqlite3_column_text(st, 4);
+		int set = sqlite3_column_type(st, 1) != SQLITE_NULL;
+		struct ecs_finding f;
+		json_object *o;
+		char id[64];
+
+		if (sqlite3_column_int64(st, 0) != note) {
+			note = sqlite3_column_int64(st, 0);
+			n = 0;
+		}
+		if (n >= (1U << TRIAGE_SEQ_SHIFT))
+			continue;
+		finding_row(st, 9, &f);
+		o = ecs_from_finding(&r->ecs, &f);
+		ecs_put_str(o, "daudit.finding.state", inc_state_name(set ?
+			    sqlite3_column_int(st, 1) : sqlite3_column_int(st, 8)));
+		ecs_put_str(o, "daudit.incident.id",
+			    inc_id((uint64_t)sqlite3_column_int64(st, 7),
+				   sqlite3_column_int64(st, 6), id, sizeof(id)));
+		ecs_put_str(o, "daudit.triage.action", set ? "state" : "note");
+		ecs_put_bytes(o, "daudit.triage.author", author ? author : "",
+			      author ? strlen(author) : 0);
+		ecs_put(o, "daudit.triage.sudo",
+			json_object_new_boolean(sqlite3_column_int(st, 3)));
+		ecs_put_time(o, "daudit.triage.time",
+			     (uint64_t)sqlite3_column_int64(st, 5));
+		if (text && *text)
+			ecs_put_bytes(o, "daudit.triage.note", text, strlen(text));
+		deliver(r, o, 0, MARK_TRIAGE,
+			((uint64_t)note << TRIAGE_SEQ_SHIFT) | n++,
+			SINK_TYPE_FINDING, 0, 1,
+			(uint64_t)sqlite3_column_int64(st, 5));
+		json_object_put(o);
+		sent++;
+	}
+	sqlite3_reset(st);
+	return sent;
+}
+
 void sinks_commit(struct sinks *r)
 {
 	unsigned int i;
@@ -507,6 +619,8 @@ void sinks_commit(struct sinks *r)
 	if (!r || !r->n)
 		return;
 	new_findings(r);
+	new_triage(r);
+	r->triage_ms = now_ms();
 	for (i = 0; i < r->n; i++)
 		if (r->v[i]->ops->sync(r->v[i]) < 0)
 			sink_error(r->v[i], "cannot save its state in %s: %s",
@@ -560,6 +674,14 @@ void sinks_tick(struct sinks *r)
 	}
 	if (sig != r->status_sig)
 		r->status_dirty = 1;
+	/* Triage comes from the CLI, not with records: look for it. */
+	if (now - r->triage_ms >= TRIAGE_EVERY_MS) {
+		r->triage_ms = now;
+		for (i = new_triage(r) ? 0 : r->n; i < r->n; i++)
+			if (r->v[i]->ops->sync(r->v[i]) < 0)
+				sink_error(r->v[i], "cannot save its state in %s: %s",
+					   r->v[i]->state_dir, strerror(errno));
+	}
 	if ((r->status_dirty && now - r->status_ms >= STATUS_EVERY_MS) ||
 	    now - r->status_ms >= STATUS_ANYWAY_MS) {
 		r->status_sig = sig;

@@ -41,7 +41,7 @@ struct sinks;
 /* One message for a sink: a rendered record or finding, and its key. */
 struct sink_msg {
 	uint64_t instance;
-	uint32_t stream;		/* CPU, or MARK_FINDINGS */
+	uint32_t stream;		/* CPU, MARK_FINDINGS or MARK_TRIAGE */
 	uint64_t seq;			/* sequence number, or findings.id */
 	uint64_t time_ns;		/* when it happened */
 	int severity;			/* event.severity, 0..10 */

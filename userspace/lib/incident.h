@@ -26,7 +26,8 @@
 /*
  * The tables of triage, created with the collector's schema
  * (userspace/dauditd/store.c) and written by 'daudit incident'.
- *   triage        the state of a finding: state (enum inc_state),
+ *   triage        the state of a finding: state (enum inc_state; no
+ *                 row is new too),
  *                 when, by whom (author, sudo: 1 when the name came from
  *                 SUDO_USER), one row per finding
  *   notes         the history of the incident of finding_id (its
@@ -66,7 +67,7 @@
 #define INCIDENT_GAP_NS		(3600LL * 1000000000LL)
 
 enum inc_state {
-	INC_NEW,			/* no finding triaged (stored as no row) */
+	INC_NEW,			/* not triaged, or reopened */
 	INC_REVIEWED,			/* ack: looked at, nothing to do */
 	INC_FALSE_POSITIVE,		/* dismiss: not what the rule meant */
 	INC_CONFIRMED,			/* confirm: a real incident */
