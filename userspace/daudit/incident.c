@@ -192,14 +192,21 @@ static void free_incidents(struct incidents *in)
 	qdb_close(&in->q);
 }
 
-/* The index of finding @id in in->f, or -1. */
+/* The index of finding @id in in->f (loaded by id), or -1. */
 static ssize_t finding_index(const struct incidents *in, int64_t id)
 {
-	size_t i;
+	size_t lo = 0, hi = in->n;
 
-	for (i = 0; i < in->n; i++)
-		if (in->f[i].id == id)
-			return (ssize_t)i;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (in->f[mid].id == id)
+			return (ssize_t)mid;
+		if (in->f[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return -1;
 }
 
