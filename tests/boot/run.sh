@@ -41,7 +41,7 @@ if [ -n "${KERNELS:-}" ]; then
 else
 	# The cloud flavour, what servers run: every kernel in the image is
 	# another DKMS build and boot (other flavours: KERNELS=...).
-	kernels=$("$top/scripts/kernels.sh" vm | cut -d' ' -f1 | grep -E -- '-cloud-amd64$') || exit 1
+	kernels=$(DAUDIT_FLAVOURS=cloud "$top/scripts/kernels.sh" vm | cut -d' ' -f1) || exit 1
 fi
 kernels=$(echo "$kernels" | tr ' ' '\n' | sed '/^$/d' | sort -V)
 [ -n "$kernels" ] || { echo "not ok - boot: no kernel with headers and image installed"; exit 1; }
