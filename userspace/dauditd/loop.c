@@ -399,19 +399,37 @@ static int add_fd(int ep, int fd)
 	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
 }
 
-int collector_timer(unsigned int ms)
+/* Every @ms from now on, or never when @ms is 0. */
+static void set_timer(int fd, unsigned int ms)
 {
 	struct itimerspec its;
-	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 
-	if (fd < 0)
-		return -1;
 	memset(&its, 0, sizeof(its));
 	its.it_interval.tv_sec = ms / 1000;
 	its.it_interval.tv_nsec = (long)(ms % 1000) * 1000000;
 	its.it_value = its.it_interval;
 	timerfd_settime(fd, 0, &its, NULL);
+}
+
+int collector_timer(unsigned int ms)
+{
+	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+
+	if (fd >= 0)
+		set_timer(fd, ms);
 	return fd;
+}
+
+/*
+ * The loop's timer runs only while it has something to do: records in
+ * the intake to commit after batch_ms, or a journal over half full (the
+ * device unwatched when full, the backlog warnings) to look at again as
+ * the indexer drains it.  An idle dauditd then sleeps in epoll_wait
+ * until the device has records.
+ */
+static int timer_needed(const struct collector *c)
+{
+	return c->intake.len || intake_full(&c->intake) || c->intake.warned;
 }
 
 /* SIGTERM: ask for interim records of open sessions, read all, commit. */
@@ -481,6 +499,7 @@ int collector_run(struct collector *c, int sigfd)
 	struct epoll_event evs[4];
 	int ep, tfd, status = 0, stop = 0;
 	unsigned int tick = c->cfg.batch_ms;
+	int armed = 1;
 	char err[256];
 
 	ep = epoll_create1(EPOLL_CLOEXEC);
@@ -535,11 +554,16 @@ int collector_run(struct collector *c, int sigfd)
 			close(tfd);
 			tick = c->cfg.batch_ms;
 			tfd = collector_timer(tick);
+			armed = 1;
 			if (tfd < 0 || add_fd(ep, tfd) < 0) {
 				util_err("timerfd: %s", strerror(errno));
 				status = EXIT_FAIL;
 				break;
 			}
+		}
+		if (armed != timer_needed(c)) {
+			armed = !armed;
+			set_timer(tfd, armed ? tick : 0);
 		}
 	}
 	if (!status)
