@@ -170,7 +170,7 @@ check:
 # make check on all six Debian kernels: 6.1 and 6.12, cloud, generic and rt.
 check-matrix:
 	@scripts/deps.sh matrix
-	@tests/run-all.sh
+	@DAUDIT_FLAVOURS=all tests/run-all.sh
 
 demo:
 	@scripts/deps.sh demo
