@@ -45,7 +45,7 @@ apt_install() {
 
 # bytes_read PATH: the bytes of the read records of PATH by $user's login.
 bytes_read() {
-	daudit events --type read --login-user "$user" --path "$1" --since 30d \
+	daudit events --type file_read --login-user "$user" --path "$1" --since 30d \
 		--limit 0 --format csv 2>&2 | awk -F, '
 		NR == 1 { for (i = 1; i <= NF; i++) if ($i == "bytes") c = i; next }
 		c { s += $c } END { print s + 0 }'

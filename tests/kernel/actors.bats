@@ -68,7 +68,7 @@ app_as() {
 # sum_actor ACTOR [EXE]: bytes of the file's records for ACTOR ("-": none).
 sum_actor() {
 	jq -s --arg a "$1" --arg p "$FILE" --arg e "${2:-}" \
-		"[.[] | select(.event.action == \"file-read\" and .file.path == \$p and $ACTOR == \$a
+		"[.[] | select(.event.action == \"file_read\" and .file.path == \$p and $ACTOR == \$a
 			and (\$e == \"\" or .process.executable == \$e)) | .daudit.bytes] | add // 0" "$RECS"
 }
 
@@ -77,7 +77,7 @@ sum_actor() {
 	echo "$out"
 	echo "$out" | grep -qx 'status 1'
 	drain_records
-	sel=".event.action == \"socket-read\" and .process.executable == \"$POOL\""
+	sel=".event.action == \"socket_read\" and .process.executable == \"$POOL\""
 	records_where "$sel" | jq -s -c "group_by($ACTOR) | map([(.[0] | $ACTOR), (map(.daudit.bytes) | add), length])"
 	for i in $(seq -w 0 7); do
 		want=$(echo "$out" | awk -v a="emp-0$i" '$1 == a { print $2 }')

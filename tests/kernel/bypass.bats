@@ -266,7 +266,7 @@ alerts() {
 	n=$(echo "$out" | sed -n 's/^bytes=\([0-9]*\) .*/\1/p')
 	[ "$n" -eq 12345 ]
 	drain_records
-	r=$(jq -c 'select(.event.action == "file-read" and .process.name == "reader")' "$RECS")
+	r=$(jq -c 'select(.event.action == "file_read" and .process.name == "reader")' "$RECS")
 	echo "$r" | jq -c '{path: (.file.path | .[0:40] + "..." + .[-40:]), bytes: .daudit.bytes}' >&2
 	[ "$(echo "$r" | jq -s 'map(.daudit.bytes) | add')" -eq 12345 ]
 	[ "$(echo "$r" | jq -r .daudit.dataset | sort -u)" = customers ]

@@ -298,7 +298,7 @@ teardown() {
 	[ "$(user_field alice bytes)" -eq "$n" ]
 	# Nothing was left unacknowledged: the next consumer gets none of it.
 	daudit monitor >"$d/after.json"
-	[ "$(jq -s 'map(select(.event.action == "file-read")) | length' "$d/after.json")" -eq 0 ]
+	[ "$(jq -s 'map(select(.event.action == "file_read")) | length' "$d/after.json")" -eq 0 ]
 	kill "$HOLDER"
 }
 

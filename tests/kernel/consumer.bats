@@ -246,7 +246,7 @@ fault_read_ok() {
 	[ "$(echo "$st" | jq .collector.records_missing)" -eq "$(echo "$st" | jq .dropped)" ]
 	# Nothing was left unacknowledged for the next consumer.
 	daudit monitor >"$BATS_TEST_TMPDIR/after.json"
-	[ "$(jq -s 'map(select(.event.action == "file-read")) | length' "$BATS_TEST_TMPDIR/after.json")" -eq 0 ]
+	[ "$(jq -s 'map(select(.event.action == "file_read")) | length' "$BATS_TEST_TMPDIR/after.json")" -eq 0 ]
 	check_dmesg_clean
 }
 

@@ -143,12 +143,12 @@ setup() {
 
 # mapped_bytes PATH: mmap bytes recorded for PATH (memread's records).
 mapped_bytes() {
-	jq -s --arg p "$1" '[.[] | select(.event.action == "file-read" and .file.path == $p and .process.name == "memread") | .daudit.mmap_bytes // 0] | add // 0' "$RECS"
+	jq -s --arg p "$1" '[.[] | select(.event.action == "file_read" and .file.path == $p and .process.name == "memread") | .daudit.mmap_bytes // 0] | add // 0' "$RECS"
 }
 
 # reader_auid PATH: the audit login ids of memread's records of PATH.
 reader_auid() {
-	jq -r --arg p "$1" 'select(.event.action == "file-read" and .file.path == $p and .process.name == "memread") | .user.audit.id' "$RECS" | sort -u
+	jq -r --arg p "$1" 'select(.event.action == "file_read" and .file.path == $p and .process.name == "memread") | .user.audit.id' "$RECS" | sort -u
 }
 
 @test "transparent huge pages: a file mapped by PMD entries counts every byte mapped" {
@@ -279,7 +279,7 @@ expect_raw_read() {
 	tr -d '\000' </tmp/raw.blk | grep -a -q -F "$(cat "${5:-$XFS/prot}/marker.txt")"
 	rm -f /tmp/raw.blk
 	drain_records
-	sel=".event.action == \"file-read\" and .file.path == \"$1\" and .process.name == \"$2\""
+	sel=".event.action == \"file_read\" and .file.path == \"$1\" and .process.name == \"$2\""
 	records_where "$sel" | head -n 3 >&2
 	[ "$(sum_where "$sel")" -eq "$3" ]
 	[ "$(records_where "$sel" | jq -r .daudit.dataset | sort -u)" = "${6:-reflinked}" ]
@@ -296,7 +296,7 @@ aio_file() {
 	echo "$out"
 	cmp "$f" /tmp/memread.out
 	drain_records
-	expect_read_by ".event.action == \"file-read\" and .file.path == \"$f\" and .process.name == \"aioread\"" \
+	expect_read_by ".event.action == \"file_read\" and .file.path == \"$f\" and .process.name == \"aioread\"" \
 		"$(stat -c %s "$f")" aio
 	[ "$(daudit status --format json | jq .probes_missed)" -eq 0 ]
 }
@@ -328,7 +328,7 @@ aio_file() {
 	cmp "$f" /tmp/ovl-alice/out
 	drain_records
 	# Recorded under the protected file's own path, not the overlay's.
-	expect_read_by ".event.action == \"file-read\" and .file.path == \"$f\" and .process.name == \"aioread\"" \
+	expect_read_by ".event.action == \"file_read\" and .file.path == \"$f\" and .process.name == \"aioread\"" \
 		"$(stat -c %s "$f")" aio
 	[ "$(daudit status --format json | jq .probes_missed)" -eq 0 ]
 }
@@ -348,7 +348,7 @@ aio_file() {
 	echo "$out"
 	cmp /srv/rows.bin /tmp/memread.out
 	drain_records
-	expect_read_by '.event.action == "socket-read" and .server.port == 5565' 200000 aio
+	expect_read_by '.event.action == "socket_read" and .server.port == 5565' 200000 aio
 }
 
 # fdswap_read READ SWAP: alice reads a protected file for 3 s with READ
@@ -365,7 +365,7 @@ fdswap_read() {
 	got=$(echo "$out" | sed -n 's/^bytes=\([0-9]*\) .*/\1/p')
 	[ "$got" -gt 0 ]
 	drain_records
-	sel=".event.action == \"file-read\" and .file.path == \"$f\" and .process.name == \"fdswap\""
+	sel=".event.action == \"file_read\" and .file.path == \"$f\" and .process.name == \"fdswap\""
 	echo "# $1/$2: recorded $(sum_where "$sel") bytes; obtained $got ($out), and $size read once first" >&3
 	[ "$(sum_where "$sel")" -eq $((got + size)) ]
 	[ "$(records_where "$sel" | jq -r .user.audit.id | sort -u)" = "$(uid_of alice)" ]
@@ -415,7 +415,7 @@ uring_file() {
 	echo "$out" | tee /tmp/uring-read.out
 	cmp "$f" /tmp/memread.out
 	drain_records
-	expect_read_by ".event.action == \"file-read\" and .file.path == \"$f\" and .process.name == \"uring-read\"" \
+	expect_read_by ".event.action == \"file_read\" and .file.path == \"$f\" and .process.name == \"uring-read\"" \
 		"$(stat -c %s "$f")" "$2"
 }
 
@@ -455,9 +455,9 @@ in_overlay() {
 	[ "$n" -eq "$(stat -c %s "$f")" ]
 	drain_records
 	# The reader's read(2)s and cat's sendfile: alice read the file twice.
-	expect_read_by ".event.action == \"file-read\" and .file.path == \"$f\" and .process.name == \"reader\"" \
+	expect_read_by ".event.action == \"file_read\" and .file.path == \"$f\" and .process.name == \"reader\"" \
 		"$n" read
-	[ "$(sum_where ".event.action == \"file-read\" and .file.path == \"$f\" and .user.audit.id == \"$(uid_of alice)\"")" -eq $((2 * n)) ]
+	[ "$(sum_where ".event.action == \"file_read\" and .file.path == \"$f\" and .user.audit.id == \"$(uid_of alice)\"")" -eq $((2 * n)) ]
 	[ "$(field_of "$f" .daudit.dataset)" = customers ]
 	# The record names the protected file itself, not the overlay's inode.
 	[ "$(field_of "$f" .file.inode)" = "$(stat -c %i "$f")" ]
@@ -490,12 +490,12 @@ reflinked() {
 	f=$XFS/prot/big.bin
 	cat "$XFS/pub/clone.bin" >/tmp/memread.out
 	drain_records
-	expect_read_by ".event.action == \"file-read\" and .file.path == \"$f\" and .process.name == \"reflink\"" \
+	expect_read_by ".event.action == \"file_read\" and .file.path == \"$f\" and .process.name == \"reflink\"" \
 		"$1" reflink
 	[ "$(field_of "$f" .daudit.dataset)" = reflinked ]
 	as_user alice cat "$XFS/pub/clone.bin" >/dev/null
 	drain_records
-	[ "$(sum_where ".event.action == \"file-read\" and .file.path == \"$f\" and .process.name == \"cat\" and .user.audit.id == \"$(uid_of alice)\"")" -eq "$(stat -c %s "$XFS/pub/clone.bin")" ]
+	[ "$(sum_where ".event.action == \"file_read\" and .file.path == \"$f\" and .process.name == \"cat\" and .user.audit.id == \"$(uid_of alice)\"")" -eq "$(stat -c %s "$XFS/pub/clone.bin")" ]
 }
 
 @test "io_uring READ with IOSQE_CQE_SKIP_SUCCESS, O_DIRECT on xfs (completed asynchronously)" {
@@ -503,7 +503,7 @@ reflinked() {
 	as_user alice env URING_O_DIRECT=1 uring-read skip "$f" /tmp/memread.out
 	cmp "$f" /tmp/memread.out
 	drain_records
-	expect_read_by ".event.action == \"file-read\" and .file.path == \"$f\" and .process.name == \"uring-read\"" \
+	expect_read_by ".event.action == \"file_read\" and .file.path == \"$f\" and .process.name == \"uring-read\"" \
 		1048576 io_uring_read
 }
 
@@ -526,7 +526,7 @@ polled_check() {
 	cat /tmp/uring-read.out
 	cmp "$1" /tmp/memread.out
 	drain_records
-	expect_read_by ".event.action == \"file-read\" and .file.path == \"$1\" and .process.name == \"uring-read\"" \
+	expect_read_by ".event.action == \"file_read\" and .file.path == \"$1\" and .process.name == \"uring-read\"" \
 		1048576 io_uring_read
 	[ "$(daudit status --format json | jq .probes_missed)" -eq 0 ]
 }
@@ -612,7 +612,7 @@ polled_check() {
 	cmp "$f" /tmp/fh.out
 	rm -f /tmp/fh.out /tmp/big.handle
 	drain_records
-	sel='.event.action == "file-read" and .process.name == "fhandle"'
+	sel='.event.action == "file_read" and .process.name == "fhandle"'
 	records_where "$sel" >&2
 	[ "$(sum_where "$sel")" -eq "$(stat -c %s "$f")" ]
 	[ "$(records_where "$sel" | jq -r .daudit.dataset | sort -u)" = reflinked ]
@@ -633,7 +633,7 @@ polled_check() {
 	cmp "$f" /tmp/early.out
 	rm -f /tmp/early.out
 	drain_records
-	sel='.event.action == "file-read" and .process.name == "cat"'
+	sel='.event.action == "file_read" and .process.name == "cat"'
 	records_where "$sel" >&2
 	[ "$(sum_where "$sel")" -eq "$(stat -c %s "$f")" ]
 	[ "$(records_where "$sel" | jq -r .file.path | sort -u)" = "$f" ]

@@ -29,7 +29,7 @@ setup() {
 	sleep 1
 	drain_records
 	cat "$RECS" >&2
-	read_sid=$(records_where '.event.action == "file-read"' | jq -r '.daudit.login_session' | head -n1)
+	read_sid=$(records_where '.event.action == "file_read"' | jq -r '.daudit.login_session' | head -n1)
 	e=$(records_where '.event.action == "egress"')
 	[ -n "$e" ]
 	[ "$(echo "$e" | jq -s 'map(.daudit.bytes) | add')" -eq 100000 ]
@@ -93,7 +93,7 @@ copy_while_sent() {
 	drain_records
 	cat "$RECS" >&2
 	[ -z "$(records_where '.event.action == "egress"')" ]
-	[ -z "$(records_where '.event.action == "file-read"')" ]
+	[ -z "$(records_where '.event.action == "file_read"')" ]
 	cmp "$F" "$out"
 	drain_records /dev/null
 	# The control: the same calls by the untrusted copy are a read and
@@ -101,7 +101,7 @@ copy_while_sent() {
 	as_user mallory reader copy "$F" "$out" >/dev/null
 	drain_records
 	cat "$RECS" >&2
-	[ "$(records_where '.event.action == "file-read"' | jq -s 'map(.daudit.bytes) | add')" -eq 100000 ]
+	[ "$(records_where '.event.action == "file_read"' | jq -s 'map(.daudit.bytes) | add')" -eq 100000 ]
 	[ "$(records_where '.event.action == "egress"' | jq -s 'map(.daudit.bytes) | add')" -eq 100000 ]
 	[ "$(records_where '.event.action == "egress"' | jq -r .file.path)" = "$out" ]
 	load_policy

@@ -146,7 +146,7 @@ check_path() {
 	as_user alice reader mmap /srv/public/readme.txt
 	as_user alice uring-read read /srv/public/readme.txt
 	drain_records
-	run jq -s '[.[] | select(.event.action == "file-read")] | length' "$RECS"
+	run jq -s '[.[] | select(.event.action == "file_read")] | length' "$RECS"
 	[ "$output" -eq 0 ]
 }
 

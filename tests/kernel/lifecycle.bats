@@ -274,8 +274,8 @@ unload_when_free() {
 
 	# The consumers saw the module at work while it was loaded, and never
 	# a record of the unprotected reads.
-	jq -e -s 'any(.[]; .event.action == "file-read" and .file.path == "/srv/customers/customers.csv")' "$W/records.json" >/dev/null
-	jq -e -s 'any(.[]; .event.action == "socket-read" and .daudit.dataset == "db")' "$W/records.json" >/dev/null
+	jq -e -s 'any(.[]; .event.action == "file_read" and .file.path == "/srv/customers/customers.csv")' "$W/records.json" >/dev/null
+	jq -e -s 'any(.[]; .event.action == "socket_read" and .daudit.dataset == "db")' "$W/records.json" >/dev/null
 	jq -e -s 'any(.[]; .event.action == "egress")' "$W/records.json" >/dev/null
 	jq -e -s 'all(.[]; (.file.path // "" | startswith("/srv/public/readme")) | not)' "$W/records.json" >/dev/null
 

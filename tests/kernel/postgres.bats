@@ -163,7 +163,7 @@ copy_bytes() {
 
 # socket_reads: the socket_read records, all of which must be alice's psql.
 socket_reads() {
-	records_where '.event.action == "socket-read"' >"$BATS_TEST_TMPDIR/sock.json"
+	records_where '.event.action == "socket_read"' >"$BATS_TEST_TMPDIR/sock.json"
 	[ -s "$BATS_TEST_TMPDIR/sock.json" ]
 	[ "$(jq -r '"\(.process.name) \(.user.audit.id) \(.user.id) \(.daudit.dataset)"' "$BATS_TEST_TMPDIR/sock.json" | sort -u)" = \
 		"psql 1001 1001 crm" ]
@@ -185,20 +185,20 @@ check_copy() {
 	echo "# psql wrote $out bytes ($rows rows); protocol: $expected; recorded: $got" >&3
 	[ "$got" -eq "$expected" ]
 	socket_reads
-	[ "$(sum_where '.event.action == "socket-read"')" -eq "$got" ]
+	[ "$(sum_where '.event.action == "socket_read"')" -eq "$got" ]
 }
 
 @test "psql COPY over the protected unix socket: exactly the protocol bytes psql received" {
-	check_copy /run/postgresql ".event.action == \"socket-read\" and .daudit.unix.path == \"$PG_SOCK\"" 0
-	r=$(records_where '.event.action == "socket-read"' | head -n1)
+	check_copy /run/postgresql ".event.action == \"socket_read\" and .daudit.unix.path == \"$PG_SOCK\"" 0
+	r=$(records_where '.event.action == "socket_read"' | head -n1)
 	[ "$(echo "$r" | jq -r .network.transport)" = unix ]
 	[ "$(echo "$r" | jq -r .server.address)" = "$PG_SOCK" ]
 	[ "$(echo "$r" | jq -r .daudit.peer.uid)" = 999 ]
 }
 
 @test "psql COPY over protected TCP 127.0.0.1:5432: exactly the protocol bytes psql received" {
-	check_copy 127.0.0.1 '.event.action == "socket-read" and .server.port == 5432' 1
-	r=$(records_where '.event.action == "socket-read"' | head -n1)
+	check_copy 127.0.0.1 '.event.action == "socket_read" and .server.port == 5432' 1
+	r=$(records_where '.event.action == "socket_read"' | head -n1)
 	[ "$(echo "$r" | jq -r .network.transport)" = tcp ]
 	[ "$(echo "$r" | jq -r .server.ip)" = 127.0.0.1 ]
 	[ "$(echo "$r" | jq -r .client.port)" -gt 0 ]
@@ -213,7 +213,7 @@ check_copy() {
 		psql_as alice "$host" 5432 -c 'COPY (SELECT * FROM customers WHERE false) TO STDOUT' >"$BATS_TEST_TMPDIR/zero.csv"
 		drain_records
 		[ ! -s "$BATS_TEST_TMPDIR/zero.csv" ]
-		got=$(sum_where '.event.action == "socket-read"')
+		got=$(sum_where '.event.action == "socket_read"')
 		echo "# $host: startup $fixed + $extra, zero-row COPY recorded $got" >&3
 		[ "$got" -eq $((fixed + extra + $(copy_bytes 0 0))) ]
 		socket_reads
@@ -232,7 +232,7 @@ check_copy() {
 	tag="SELECT $rows"
 	rowdesc=$((7 + (2 + 19) + (7 + 19) + (4 + 19) + (5 + 19) + (5 + 19)))
 	expected=$((fixed + rowdesc + out + rows * (7 + 3 * NCOLS) + 6 + ${#tag} + 6))
-	got=$(sum_where '.event.action == "socket-read"')
+	got=$(sum_where '.event.action == "socket_read"')
 	echo "# psql printed $out bytes ($rows rows); protocol: $expected; recorded: $got" >&3
 	[ "$got" -eq "$expected" ]
 	socket_reads
@@ -245,7 +245,7 @@ check_copy() {
 	sel=".event.action == \"egress\" and .file.path == \"$BATS_TEST_TMPDIR/export.csv\""
 	[ "$(sum_where "$sel")" -eq "$out" ]
 	[ "$(records_where "$sel" | jq -r '"\(.process.name) \(.user.audit.id)"' | sort -u)" = "psql 1001" ]
-	sid=$(records_where '.event.action == "socket-read"' | jq -r .daudit.login_session | sort -u)
+	sid=$(records_where '.event.action == "socket_read"' | jq -r .daudit.login_session | sort -u)
 	[ "$(records_where "$sel" | jq -r .daudit.login_session | sort -u)" = "$sid" ]
 }
 
@@ -274,5 +274,5 @@ check_copy() {
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/u.csv")" -eq "$ROWS" ]
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/t.csv")" -eq "$ROWS" ]
 	drain_records
-	[ "$(jq -s '[.[] | select(.event.action == "socket-read")] | length' "$RECS")" -eq 0 ]
+	[ "$(jq -s '[.[] | select(.event.action == "socket_read")] | length' "$RECS")" -eq 0 ]
 }

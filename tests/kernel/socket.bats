@@ -47,7 +47,7 @@ check_tcp() {
 	[ "$n" -eq 200000 ]
 	drain_records
 	cat "$RECS" >&2
-	sel='.event.action == "socket-read" and .server.port == 5555'
+	sel='.event.action == "socket_read" and .server.port == 5555'
 	[ "$(sum_where "$sel")" -eq "$n" ]
 	r=$(records_where "$sel" | head -n1)
 	[ "$(echo "$r" | jq -r .network.transport)" = tcp ]
@@ -108,7 +108,7 @@ check_tcp() {
 	n=$(get_as alice udp 127.0.0.1:5556 recvmmsg)
 	[ "$n" -gt 0 ]
 	drain_records
-	sel='.event.action == "socket-read" and .server.port == 5556'
+	sel='.event.action == "socket_read" and .server.port == 5556'
 	[ "$(sum_where "$sel")" -eq "$n" ]
 	[ "$(records_where "$sel" | head -n1 | jq -r .network.transport)" = udp ]
 	[ "$(records_where "$sel" | head -n1 | jq -r '.daudit.read_paths | join(",")')" = recvmmsg ]
@@ -118,7 +118,7 @@ check_tcp() {
 	n=$(get_as alice unix /run/db.sock recv)
 	drain_records
 	cat "$RECS" >&2
-	sel='.event.action == "socket-read" and .daudit.unix.path == "/run/db.sock"'
+	sel='.event.action == "socket_read" and .daudit.unix.path == "/run/db.sock"'
 	[ "$(sum_where "$sel")" -eq "$n" ]
 	r=$(records_where "$sel" | head -n1)
 	[ "$(echo "$r" | jq -r .network.transport)" = unix ]
@@ -130,11 +130,11 @@ check_tcp() {
 	ln -sf /run/db.sock /tmp/db-link.sock
 	n=$(get_as bob unix /tmp/db-link.sock read)
 	drain_records
-	[ "$(sum_where '.event.action == "socket-read" and .daudit.unix.path == "/run/db.sock"')" -eq "$n" ]
+	[ "$(sum_where '.event.action == "socket_read" and .daudit.unix.path == "/run/db.sock"')" -eq "$n" ]
 }
 
 @test "a TCP service that is not protected produces no record" {
 	get_as alice tcp 127.0.0.1:5557 read >/dev/null
 	drain_records
-	[ "$(jq -s '[.[] | select(.event.action == "socket-read")] | length' "$RECS")" -eq 0 ]
+	[ "$(jq -s '[.[] | select(.event.action == "socket_read")] | length' "$RECS")" -eq 0 ]
 }

@@ -59,7 +59,7 @@ teardown_file() {
 	daudit monitor >>"$out/recs.json"
 
 	read_bytes=$(sed -n 's/^bytes=\([0-9]*\) .*/\1/p' "$out"/reader.* | awk '{ s += $1 } END { print s }')
-	rec_bytes=$(jq -s '[.[] | select(.event.action == "file-read" and (.file.path | startswith("/srv/customers/bulk/"))) | .daudit.bytes] | add' "$out/recs.json")
+	rec_bytes=$(jq -s '[.[] | select(.event.action == "file_read" and (.file.path | startswith("/srv/customers/bulk/"))) | .daudit.bytes] | add' "$out/recs.json")
 	st=$(daudit status --format json)
 	dropped=$(echo "$st" | jq .dropped)
 	lost=$(jq -s '[.[] | select(.event.action == "records-lost") | .daudit.lost.count] | add // 0' "$out/recs.json")
@@ -75,6 +75,6 @@ teardown_file() {
 		[ "$rec_bytes" -lt "$read_bytes" ]
 	fi
 	# Both datasets saw reads: the reloads really moved the tree.
-	[ "$(jq -r 'select(.event.action == "file-read") | .daudit.dataset' "$out/recs.json" | sort -u | tr '\n' ' ')" = "customers customers2 " ]
+	[ "$(jq -r 'select(.event.action == "file_read") | .daudit.dataset' "$out/recs.json" | sort -u | tr '\n' ' ')" = "customers customers2 " ]
 	check_dmesg_clean
 }

@@ -38,7 +38,7 @@ teardown_file() {
 	# ... and explain every sequence gap: none is left unexplained.
 	[ "$(jq -s '[.[] | select(.event.action == "sequence-gap")] | length' "$RECS")" -eq 0 ]
 	# Nothing is lost silently: delivered + lost = every session, exactly.
-	got=$(jq -s '[.[] | select(.event.action == "file-read")] | length' "$RECS")
+	got=$(jq -s '[.[] | select(.event.action == "file_read")] | length' "$RECS")
 	lost=$(jq -s '[.[] | select(.event.action == "records-lost") | .daudit.lost.by_type.file_read // 0] | add' "$RECS")
 	echo "file_read records delivered $got, lost $lost" >&2
 	[ $((got + lost)) -eq 600 ]

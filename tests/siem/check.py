@@ -138,6 +138,8 @@ def normalize(fmt, msg):
         r['dest'] = '%s:%s' % (ip, port) if r['type'] == 'egress' and ip else None
         r['time_us'] = iso_us(dig(o, '@timestamp'))
         r['finding'] = dig(o, 'rule.name')
+        r['host'] = (dig(o, 'host.name'), dig(o, 'host.hostname'))
+        r['message'] = dig(o, 'message')
     elif fmt == 'cef':
         head, kv = parse_cef(msg)
         if head[0] != 'CEF:0' or head[1:3] != ['daudit', 'daudit']:
@@ -215,6 +217,7 @@ def normalize(fmt, msg):
         ip = dig(o, 'dst_endpoint.ip')
         r['dest'] = '%s:%s' % (ip, dig(o, 'dst_endpoint.port')) if ip and r['type'] == 'egress' else None
         r['time_ms'] = o['time']
+        r['message'] = o.get('message')
     return r
 
 
@@ -394,7 +397,16 @@ def records(args):
             problems.append('cannot parse a message (%s): %r' % (e, msg[:120]))
             continue
         sev = check_header(head, got, args, problems) if head else None
+        # Issue 18: every ECS object names its host by host.name, and
+        # every ECS and OCSF one says what it is in one line.
+        if 'host' in got and (got['host'][0] is None or got['host'][0] != got['host'][1]):
+            problems.append('host.name %r, host.hostname %r' % got['host'])
+        if 'message' in got and not got['message']:
+            problems.append('no message: %r' % msg[:120])
         if got['type'] == 'finding':
+            # INSTANCE-finding-ID: two hosts' findings never share an id.
+            if not re.match(r'^[0-9a-f]{16}-finding-[0-9]+$', got['id'] or ''):
+                problems.append('finding id %r is not INSTANCE-finding-ID' % got['id'])
             findings[got['id']] += 1
             if not got.get('finding'):
                 problems.append('finding without a rule name: %r' % msg[:120])

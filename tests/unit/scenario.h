@@ -122,15 +122,23 @@ static inline void scenario_config(struct config *c)
 	" (1000, 'alice', 1), (1001, 'bob', 1), (1002, 'mallory', 1)," \
 	" (1003, 'eve', 1), (110, 'postgres', 1)"
 
-/* Build the story into a new database at @path. */
-static inline void scenario_db(const char *path, uint64_t base)
+/* Build the story told by @build into a new database at @path. */
+static inline void scenario_db_of(const char *path, uint64_t base,
+				  void (*build)(struct synth *s, uint64_t base),
+				  const char *names)
 {
 	struct synth s;
 
 	synth_init(&s);
-	scenario_build(&s, base);
-	test_db_build(path, &s, 0x5ce4a210, scenario_config, SCENARIO_NAMES);
+	build(&s, base);
+	test_db_build(path, &s, 0x5ce4a210, scenario_config, names);
 	synth_free(&s);
+}
+
+/* Build the story into a new database at @path. */
+static inline void scenario_db(const char *path, uint64_t base)
+{
+	scenario_db_of(path, base, scenario_build, SCENARIO_NAMES);
 }
 
 #endif

@@ -283,7 +283,7 @@ static void cef_of_a_file_read(void **state)
 	assert_string_equal(line,
 		"CEF:0|daudit|daudit|test|file_read|protected file read|3|"
 		"rt=1793577600001 externalId=feedface01020304-2-41 cat=file "
-		"act=file-read reason=close start=1793577600001 "
+		"act=file_read reason=close start=1793577600001 "
 		"end=1793577600001 dvchost=host-1 "
 		"deviceExternalId=feedface01020304 suid=1000 spid=4242 "
 		"sproc=/usr/bin/cat fname=a\\=b.csv "
@@ -291,7 +291,8 @@ static void cef_of_a_file_read(void **state)
 		"cs1=customers cs1Label=dataset cs2=77 cs2Label=session "
 		"cs3=1000 cs3Label=uid cs4=1000 cs4Label=euid cs5=7 "
 		"cs5Label=loginSession cn1=1 cn1Label=calls cn2=0 "
-		"cn2Label=mmapBytes");
+		"cn2Label=mmapBytes msg=uid 1000 read 12345 bytes of customers "
+		"from /data/customers/a\\=b.csv with /usr/bin/cat");
 	free(line);
 	json_object_put(o);
 	teardown_ctx();
@@ -336,6 +337,39 @@ static void leef_of_an_egress(void **state)
 	teardown_ctx();
 }
 
+/* IPv6 endpoints go in keys of the CEF dictionary (it has no c6a2). */
+static void cef_ipv6_endpoints(void **state)
+{
+	static const uint8_t peer[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 5 };
+	struct daudit_rec_sock *k;
+	struct parsed p;
+	json_object *o;
+	char *line;
+
+	(void)state;
+	setup_ctx();
+	synth_sock(&syn, 0, T0, &alice, "db", NULL, 10);
+	k = (void *)(syn.buf + syn.last);
+	k->family = AF_INET6;
+	memcpy(k->peer_addr, peer, sizeof(peer));
+	memset(k->local_addr, 0, sizeof(k->local_addr));
+	k->local_addr[15] = 1;
+	o = ecs_of_last();
+	line = render(FMT_CEF, o);
+	parse_cef(line, &p);
+	assert_string_equal(get(&p, "c6a1"), "2001:db8::5");
+	assert_string_equal(get(&p, "c6a1Label"), "Source IPv6 Address");
+	assert_string_equal(get(&p, "spt"), "5432");
+	assert_string_equal(get(&p, "c6a3"), "::1");
+	assert_string_equal(get(&p, "c6a3Label"), "Destination IPv6 Address");
+	assert_null(get(&p, "c6a2"));
+	assert_null(get(&p, "src"));
+	parsed_free(&p);
+	free(line);
+	json_object_put(o);
+	teardown_ctx();
+}
+
 static void ocsf_classes(void **state)
 {
 	static const struct {
@@ -350,6 +384,7 @@ static void ocsf_classes(void **state)
 		{ 4, 1001, 1, 1, 100101 },	/* hard link */
 		{ 5, 1007, 1, 1, 100701 },	/* exec */
 		{ 6, 0, 99, 0, 99 },		/* lost */
+		{ 7, 4001, 6, 4, 400106 },	/* socket read over unix */
 	};
 	size_t i;
 
@@ -382,6 +417,9 @@ static void ocsf_classes(void **state)
 			synth_process(&syn, 0, T0, &alice, "/usr/bin/cat",
 				      DAUDIT_PROC_EXEC);
 			break;
+		case 7:
+			synth_sock(&syn, 0, T0, &alice, "db", "/run/pg.sock", 10);
+			break;
 		default:
 			synth_lost(&syn, 0, T0, 5, DAUDIT_REC_FILE_READ);
 		}
@@ -411,9 +449,19 @@ static void ocsf_classes(void **state)
 			assert_int_equal(json_object_get_int(v), 10);
 			assert_int_equal(json_object_get_int(ecs_get(j, "severity_id")), 1);
 		}
+		/* Every event says what it is in one line (issue 18). */
+		assert_string_equal(ecs_get_str(j, "message"), ecs_get_str(o, "message"));
 		if (want[i].kind == 1) {
-			assert_string_equal(ecs_get_str(j, "src_endpoint.ip"), "10.0.0.5");
+			/* The reader initiated the connection; the server answered. */
+			assert_string_equal(ecs_get_str(j, "dst_endpoint.ip"), "10.0.0.5");
+			assert_int_equal(json_object_get_int(ecs_get(j, "dst_endpoint.port")), 5432);
+			assert_int_equal(json_object_get_int(ecs_get(j, "src_endpoint.port")), 40000);
 			assert_int_equal(json_object_get_int(ecs_get(j, "traffic.bytes_in")), 10);
+		}
+		if (want[i].kind == 7) {
+			/* The socket read from is the endpoint that answered. */
+			assert_string_equal(ecs_get_str(j, "dst_endpoint.name"), "/run/pg.sock");
+			assert_null(ecs_get(j, "src_endpoint"));
 		}
 		if (want[i].kind == 2) {
 			assert_string_equal(ecs_get_str(j, "dst_endpoint.ip"), "203.0.113.5");
@@ -446,7 +494,8 @@ static void findings_in_every_format(void **state)
 	parse_cef(line, &p);
 	assert_string_equal(p.header[4], "finding:hardlink");
 	assert_string_equal(p.header[6], "8");
-	assert_string_equal(get(&p, "externalId"), "finding-9");
+	assert_string_equal(get(&p, "externalId"), ecs_get_str(o, "event.id"));
+	assert_non_null(strstr(get(&p, "externalId"), "-finding-9"));
 	assert_string_equal(get(&p, "act"), "hardlink");
 	assert_string_equal(get(&p, "cs6"), "hardlink|k=v|x");
 	assert_string_equal(get(&p, "cs6Label"), "findingKey");
@@ -467,7 +516,7 @@ static void findings_in_every_format(void **state)
 	j = json_tokener_parse(line);
 	assert_int_equal(json_object_get_int(ecs_get(j, "class_uid")), 2004);
 	assert_int_equal(json_object_get_int(ecs_get(j, "type_uid")), 200401);
-	assert_string_equal(ecs_get_str(j, "finding_info.uid"), "finding-9");
+	assert_string_equal(ecs_get_str(j, "finding_info.uid"), ecs_get_str(o, "event.id"));
 	assert_string_equal(ecs_get_str(j, "finding_info.title"), "hardlink");
 	assert_string_equal(ecs_get_str(j, "finding_info.desc"), f.reason);
 	assert_int_equal(json_object_get_int(ecs_get(j, "severity_id")), 4);
@@ -584,6 +633,7 @@ int main(void)
 		cmocka_unit_test(cef_escaping_is_the_specs),
 		cmocka_unit_test(cef_of_a_file_read),
 		cmocka_unit_test(leef_of_an_egress),
+		cmocka_unit_test(cef_ipv6_endpoints),
 		cmocka_unit_test(ocsf_classes),
 		cmocka_unit_test(findings_in_every_format),
 		cmocka_unit_test(hostile_strings_survive_every_format),

@@ -494,7 +494,7 @@ static void source_errors(void **state)
 		{ L3("tcp ::ffff:10.0.0.1 port 1"),
 		  "p:3: IPv4-mapped IPv6 address (write it as IPv4): '::ffff:10.0.0.1'\n" },
 		{ L3("tree \"/unterminated"), "p:3: unterminated quoted string: '\"/unterminated'\n" },
-		{ L3("tree \"/a\\nb\""), "p:3: unknown escape in quoted string (only \\\" and \\\\): '\\n'\n" },
+		{ L3("tree \"/a\\nb\""), "p:3: unknown escape in quoted string (only \\\", \\\\ and \\xHH): '\\n'\n" },
 		{ L3("tree \"/a\tb\""), "p:3: control character in quoted string: '\\x09'\n" },
 		{ L3("tree \"/a\"b"), "p:3: missing space after quoted string: '\"/a\"b'\n" },
 		{ L3("tree /a\"b\""), "p:3: quote inside a word: '/a\"'\n" },
@@ -1014,6 +1014,31 @@ static void round_trips(void **state)
 }
 
 /*
+ * Issue 18: policy show writes a path's bidirectional and C1 controls and
+ * invalid UTF-8 (which a path may hold; control characters it may not)
+ * as \xHH in a quoted string, which parses back to the same bytes.
+ */
+static void paths_print_safely_and_back(void **state)
+{
+	static const char raw[] = "/srv/\xe2\x80\xaeslx.exe\xc2\x9b\xff\\x41 \xc3\xa9";
+	struct policy p, q;
+	char *text;
+
+	(void)state;
+	parse_ok(&p, "dataset a {\n\tfile \"/srv/\\xE2\\x80\\xaeslx.exe\\xC2\\x9B\\xff\\\\x41 \xc3\xa9\"\n}\n");
+	assert_string_equal(p.sources[0].path, raw);
+	text = print_of(&p);
+	assert_string_equal(text, "dataset a {\n\tfile \"/srv/\\xE2\\x80\\xAEslx.exe\\xC2\\x9B\\xFF\\\\x41 \xc3\xa9\"\n}\n");
+	parse_ok(&q, text);
+	assert_string_equal(q.sources[0].path, raw);
+	policy_free(&q);
+	policy_free(&p);
+	free(text);
+	/* Through \xHH a control character is still refused. */
+	expect_errors(L3("file \"/a\\x1Bb\""), "p:3: path contains a control character: '/a\\x1bb'\n");
+}
+
+/*
  * `app PATH` names a program that may declare actors: a path source that
  * protects nothing, may be shared between datasets, and round-trips.
  */
@@ -1474,6 +1499,7 @@ int main(void)
 		cmocka_unit_test(binary_layout),
 		cmocka_unit_test(encode_refuses_a_policy_with_errors),
 		cmocka_unit_test(round_trips),
+		cmocka_unit_test(paths_print_safely_and_back),
 		cmocka_unit_test(app_sources),
 		cmocka_unit_test(thousand_tree_roots),
 		cmocka_unit_test(decoder_refuses_every_truncation),

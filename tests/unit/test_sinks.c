@@ -262,7 +262,7 @@ static void killed_collectors_spool_every_record_once(void **state)
 	struct synth syn;
 	struct fakedev *d;
 	struct idset sp = { 0 }, fl = { 0 };
-	unsigned int round, total, dups = 0, i;
+	unsigned int round, total, dups = 0, findings = 0, i;
 	int killed = 0;
 	char path[200];
 
@@ -293,9 +293,18 @@ static void killed_collectors_spool_every_record_once(void **state)
 	spool_ids(path, &sp, &total);
 	check_records(&syn, &sp, 1);
 	/* Findings go out too, each once. */
-	for (i = 0; i < sp.n; i++)
-		if (!strncmp(sp.id[i], "finding-", 8) && sp.count[i] != 1)
+	for (i = 0; i < sp.n; i++) {
+		/* INSTANCE-finding-ID: the module instance, 16 hex digits. */
+		const char *f = strstr(sp.id[i], "-finding-");
+
+		if (!f)
+			continue;
+		findings++;
+		assert_int_equal(f - sp.id[i], 16);
+		if (sp.count[i] != 1)
 			fail_msg("%s spooled %u times", sp.id[i], sp.count[i]);
+	}
+	assert_true(findings > 0);
 	snprintf(path, sizeof(path), "%s/records.json", tmp);
 	file_ids(path, &fl, &total);
 	check_records(&syn, &fl, 0);

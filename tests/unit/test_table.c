@@ -98,6 +98,43 @@ static void json_arrays_and_invalid_utf8(void **state)
 	table_free(t);
 }
 
+/* Issue 18: a name cannot reorder or break a row for people. */
+static void tables_escape_bidi_c1_and_invalid_utf8(void **state)
+{
+	static const struct table_col one[] = { { "path", TCOL_STR },
+						{ "n", TCOL_INT } };
+	static const char evil[] = "/x/\xe2\x80\xaetxt.exe\xc2\x9b\xff\\x41";
+	struct table *t;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	t = table_new(FORMAT_TABLE, one, 2);
+	f = open_memstream(&out, &len);
+	table_str(t, evil);
+	table_int(t, 1);
+	table_print(t, f);
+	fclose(f);
+	table_free(t);
+	assert_string_equal(out, "PATH                                    N\n"
+			    "/x/\\xE2\\x80\\xAEtxt.exe\\xC2\\x9B\\xFF\\x41  1\n");
+	free(out);
+	/* JSON: the same characters escaped, losslessly. */
+	t = table_new(FORMAT_JSON, one, 2);
+	table_str(t, evil);
+	table_int(t, 1);
+	{
+		json_object *arr = table_to_json(t);
+
+		assert_string_equal(json_object_to_json_string_ext(arr,
+					JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
+				    "[{\"path\":\"/x/\\\\xE2\\\\x80\\\\xAEtxt.exe\\\\xC2\\\\x9B\\\\xFF\\\\\\\\x41\",\"n\":1}]");
+		json_object_put(arr);
+	}
+	table_free(t);
+}
+
 static void human_bytes(void **state)
 {
 	char b[32];
@@ -117,6 +154,7 @@ int main(void)
 		cmocka_unit_test(csv_follows_rfc_4180),
 		cmocka_unit_test(json_has_exact_values_and_nulls),
 		cmocka_unit_test(json_arrays_and_invalid_utf8),
+		cmocka_unit_test(tables_escape_bidi_c1_and_invalid_utf8),
 		cmocka_unit_test(human_bytes),
 	};
 

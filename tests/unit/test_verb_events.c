@@ -8,9 +8,10 @@
 
 #include "scenario.h"
 #include "cli.h"
+#include "scenario_hostile.h"
 #include "../../userspace/daudit/events.c"
 
-static char *db;
+static char *db, *hostile;
 
 #define DAY "--since", "2026-11-20", "--until", "2026-11-21"
 
@@ -65,7 +66,7 @@ static void errors(void **state)
 	(void)state;
 	cli_run(&c, cmd_events, "events", "--database", db, "--type", "write", END);
 	assert_int_equal(c.status, 2);
-	assert_non_null(strstr(c.err, "events: --type must be read, socket_read, egress, alert, policy, module or lost, not 'write'"));
+	assert_non_null(strstr(c.err, "events: --type must be file_read, socket_read, egress, alert, policy, module or lost, not 'write'"));
 	cli_free(&c);
 	cli_run(&c, cmd_events, "events", "--database", db, "--follow", "--until", "1h", END);
 	assert_int_equal(c.status, 2);
@@ -122,11 +123,74 @@ static void follow_sees_new_records(void **state)
 	free(text);
 }
 
+/* Issue 18: names chosen to forge the output reach the terminal escaped. */
+static void hostile_names_are_escaped_in_the_table(void **state)
+{
+	struct cli c;
+
+	(void)state;
+	hostile_run(&c, cmd_events, "events",
+		    "events", "--database", hostile, DAY, "--user", "1004",
+		    "--limit", "0");
+	hostile_assert_in(c.out, "  egress     " HOSTILE_NAME_SHOWN "  " HOSTILE_NAME_SHOWN
+			       "  3500  " HOSTILE_EXE_SHOWN "  customers   200 MiB  -> "
+			       HOSTILE_DEST_SHOWN "\n");
+	hostile_assert_in(c.out, "  300 MiB  " HOSTILE_PATH_SHOWN "\n");
+	hostile_assert_in(c.out, "hard link " HOSTILE_PATH_SHOWN " -> " HOSTILE_LINK_SHOWN "\n");
+	hostile_assert_in(c.out, "\\x1B[2J.csv\n");
+	cli_free(&c);
+	/* The actor as shown finds its record; comm and actor columns too. */
+	cli_run(&c, cmd_events, "events", "--database", hostile, DAY, "--actor",
+		HOSTILE_ACTOR_SHOWN, "--format", "json", END);
+	assert_int_equal(c.status, 0);
+	hostile_output_is_safe(c.out, "events --format json");
+	assert_int_equal(count_of(c.out, "\"type\": \"socket_read\""), 1);
+	cli_free(&c);
+	/* CSV: the exact bytes, quoted as RFC 4180 says where CR is. */
+	cli_run(&c, cmd_events, "events", "--database", hostile, DAY, "--user", "1004",
+		"--type", "egress", "--format", "csv", END);
+	assert_int_equal(c.status, 0);
+	hostile_assert_in(c.out, ",\"" HOSTILE_DEST "\",");
+	cli_free(&c);
+}
+
+/*
+ * Issue 18 item 7: the type is spelled as everywhere else (file_read),
+ * --utc shows and reads times in UTC whatever TZ says, --no-headings
+ * leaves the header out.
+ */
+static void one_spelling_utc_and_no_headings(void **state)
+{
+	struct cli c;
+
+	(void)state;
+	/* Japan: local 14:00 would be 05:00 UTC, where nothing happened. */
+	setenv("TZ", "JST-9", 1);
+	cli_run(&c, cmd_events, "events", "--database", db, "--utc", "--no-headings",
+		"--since", "2026-11-20T14:00", "--until", "2026-11-20T14:02", END);
+	setenv("TZ", "UTC", 1);
+	if (c.status)
+		fail_msg("status %d: %s", c.status, c.err);
+	assert_string_equal(c.out,
+		"2026-11-20 14:00:00  alert      eve  eve  3400  /usr/bin/ln  customers         -  hard link /data/customers/export/part-01.csv -> /home/eve/notes.csv\n"
+		"2026-11-20 14:01:01  file_read  eve  eve  3401  /usr/bin/cp  customers  15.0 MiB  /data/customers/export/part-01.csv\n"
+		"2026-11-20 14:01:02  egress     eve  eve  3401  /usr/bin/cp  customers  15.0 MiB  -> /media/usb0/part-01.csv\n");
+	cli_free(&c);
+	/* CSV without its header row; the old spelling of the type still taken. */
+	cli_run(&c, cmd_events, "events", "--database", db, DAY, "--type", "read",
+		"--login-user", "eve", "--format", "csv", "--no-headings", END);
+	assert_int_equal(c.status, 0);
+	assert_int_equal(count_of(c.out, "\r\n"), 1);
+	assert_non_null(strstr(c.out, ",file_read,eve,1003,"));
+	cli_free(&c);
+}
+
 static int setup(void **state)
 {
 	(void)state;
 	db = test_db_path("events");
 	scenario_db(db, T0);
+	hostile = hostile_db("events-hostile");
 	return 0;
 }
 
@@ -135,6 +199,7 @@ static int teardown(void **state)
 	(void)state;
 	test_db_remove(db);
 	free(db);
+	hostile_db_free(hostile);
 	return 0;
 }
 
@@ -143,7 +208,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(filters),
 		cmocka_unit_test(errors),
+		cmocka_unit_test(one_spelling_utc_and_no_headings),
 		cmocka_unit_test(follow_sees_new_records),
+		cmocka_unit_test(hostile_names_are_escaped_in_the_table),
 	};
 
 	setenv("TZ", "UTC", 1);

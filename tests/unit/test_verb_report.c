@@ -8,10 +8,11 @@
 
 #include "scenario.h"
 #include "scenario_crm.h"
+#include "scenario_hostile.h"
 #include "cli.h"
 #include "../../userspace/daudit/report.c"
 
-static char *db, *crm;
+static char *db, *crm, *hostile;
 
 #define DAY "--since", "2026-11-20", "--until", "2026-11-21"
 
@@ -313,6 +314,82 @@ static void usage_errors(void **state)
 	cli_free(&c);
 }
 
+/*
+ * Issue 18: names chosen to forge the review (scenario_hostile.h) reach
+ * the terminal escaped, in every line of it, and JSON stays valid.
+ */
+static void hostile_names_cannot_forge_the_review(void **state)
+{
+	char *longp = malloc(4 * HOSTILE_LONG_LEN), *back;
+	json_object *o, *u, *f;
+	struct cli c;
+
+	(void)state;
+	/* The 4,000-byte path, whole, its ESC escaped. */
+	snprintf(longp, 4 * HOSTILE_LONG_LEN, "%.*s\\x1B[2J.csv\n",
+		 HOSTILE_LONG_LEN - 8, hostile_long_path());
+	hostile_run(&c, cmd_report, "report",
+		    "report", "--database", hostile, DAY,
+		    "--evidence", "0");
+	hostile_assert_in(c.out, "\n2. " HOSTILE_NAME_SHOWN " (uid 1004): risk ");
+	hostile_assert_in(c.out, "\n      protected file of customers under an unprotected name: "
+			       HOSTILE_PATH_SHOWN " linked as " HOSTILE_LINK_SHOWN "\n");
+	hostile_assert_in(c.out, "(last to " HOSTILE_DEST_SHOWN ") within 15 minutes");
+	hostile_assert_in(c.out, "  egress         200 MiB  " HOSTILE_EXE_SHOWN
+			       " (pid 3500, uid " HOSTILE_NAME_SHOWN ")  -> "
+			       HOSTILE_DEST_SHOWN "\n");
+	hostile_assert_in(c.out, "  " HOSTILE_PATH_SHOWN " -> " HOSTILE_LINK_SHOWN "\n");
+	hostile_assert_in(c.out, longp);
+	hostile_assert_in(c.out, "\n4. " HOSTILE_ACTOR_SHOWN " (actor via /opt/app/bin/app");
+	cli_free(&c);
+
+	/* CSV holds the exact bytes, quoted as RFC 4180 says (a CR inside). */
+	cli_run(&c, cmd_report, "report", "--database", hostile, DAY,
+		"--format", "csv", END);
+	assert_int_equal(c.status, 0);
+	hostile_assert_in(c.out, ",\"protected file of customers under an unprotected name: "
+			       HOSTILE_PATH " linked as " HOSTILE_LINK "\"\r\n");
+	cli_free(&c);
+
+	/* JSON: valid, nothing a terminal acts on, the bytes recoverable. */
+	cli_run(&c, cmd_report, "report", "--database", hostile, DAY,
+		"--format", "json", END);
+	assert_int_equal(c.status, 0);
+	hostile_output_is_safe(c.out, "report --format json");
+	o = json_tokener_parse(c.out);
+	assert_non_null(o);
+	u = json_object_array_get_idx(json_object_object_get(o, "users"), 1);
+	back = malloc(4 * HOSTILE_LONG_LEN);
+	ecs_unescape(json_object_get_string(json_object_object_get(u, "user")), back);
+	assert_string_equal(back, "host\x1b[2Jile\xe2\x80\xae");
+	f = json_object_array_get_idx(json_object_object_get(u, "findings"), 0);
+	ecs_unescape(json_object_get_string(json_object_object_get(f, "reason")), back);
+	assert_string_equal(back, "protected file of customers under an unprotected name: "
+			    HOSTILE_PATH " linked as " HOSTILE_LINK);
+	free(back);
+	json_object_put(o);
+	cli_free(&c);
+	free(longp);
+}
+
+/* Issue 18 item 7: --utc says so, and shows and reads times in UTC. */
+static void the_review_in_utc(void **state)
+{
+	struct cli c;
+
+	(void)state;
+	setenv("TZ", "JST-9", 1);
+	cli_run(&c, cmd_report, "report", "--database", db, DAY, "--utc", END);
+	setenv("TZ", "UTC", 1);
+	if (c.status)
+		fail_msg("status %d: %s", c.status, c.err);
+	assert_ptr_equal(strstr(c.out, "daudit review: 2026-11-20 00:00:00 to 2026-11-21 00:00:00 (UTC)\n"), c.out);
+	assert_non_null(strstr(c.out, "  ! sensor lost 42 records on cpu 1 between 2026-11-20 11:17:00 and 2026-11-20 23:15:00"));
+	assert_non_null(strstr(c.out, "        2026-11-20 23:25:00  egress         900 MiB  /usr/bin/curl (pid 3302, uid mallory)  -> 203.0.113.5:443/tcp\n"));
+	assert_non_null(strstr(c.out, "        2026-11-20 23:16:00  file_read     2.00 MiB  /usr/bin/sqlite3 (pid 3301, uid mallory)  /data/payroll/2026.csv\n"));
+	cli_free(&c);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -320,6 +397,7 @@ static int setup(void **state)
 	scenario_db(db, T0);
 	crm = test_db_path("report-crm");
 	crm_db(crm, T0);
+	hostile = hostile_db("report-hostile");
 	return 0;
 }
 
@@ -330,6 +408,7 @@ static int teardown(void **state)
 	free(db);
 	test_db_remove(crm);
 	free(crm);
+	hostile_db_free(hostile);
 	return 0;
 }
 
@@ -342,6 +421,8 @@ int main(void)
 		cmocka_unit_test(the_crm_review_names_the_two_who_took_the_table),
 		cmocka_unit_test(one_actor_s_review),
 		cmocka_unit_test(usage_errors),
+		cmocka_unit_test(hostile_names_cannot_forge_the_review),
+		cmocka_unit_test(the_review_in_utc),
 	};
 
 	setenv("TZ", "UTC", 1);

@@ -12,6 +12,7 @@
 
 #include "scenario.h"
 #include "cli.h"
+#include "scenario_hostile.h"
 #include "journal.h"
 #include <sys/wait.h>
 #include "../../userspace/daudit/status.c"
@@ -127,6 +128,18 @@ static void no_database(void **state)
 	free(s);
 }
 
+/* The sinks' status file beside the database, holding @json; its path. */
+static void write_sinks(const char *json, char *path, size_t len)
+{
+	FILE *f;
+
+	snprintf(path, len, "%s-sinks.json", db);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(json, f);
+	fclose(f);
+}
+
 static void the_sinks_section(void **state)
 {
 	static const char sinks[] =
@@ -154,11 +167,7 @@ static void the_sinks_section(void **state)
 	s = section(db, &st, 0);
 	assert_non_null(strstr(s, "\nsinks:       none configured\n"));
 	free(s);
-	snprintf(path, sizeof(path), "%s-sinks.json", db);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(sinks, f);
-	fclose(f);
+	write_sinks(sinks, path, sizeof(path));
 	s = section(db, &st, 0);
 	assert_non_null(strstr(s, "\nsinks:       2, as of 2026-11-20 23:30:00\n"));
 	assert_non_null(strstr(s, "\n  archive file /var/log/daudit/records.json, ecs: writing; 10 written\n"));
@@ -257,6 +266,55 @@ static void the_journal_backlog_and_the_indexer(void **state)
 	exec_sql("UPDATE meta SET value = 'stopped' WHERE key = 'collector_state'");
 }
 
+/*
+ * Issue 18: a sink's name, target and last error (which may quote what a
+ * receiver or a file system said) reach the terminal escaped.
+ */
+static void hostile_sink_text_is_escaped(void **state)
+{
+	static const char sinks[] =
+		"{\"written\":\"2026-11-20T23:30:00Z\",\"pid\":1,\"running\":true,"
+		"\"sinks\":[{\"name\":\"a\\rb\",\"type\":\"file\",\"format\":\"ecs\","
+		"\"target\":\"/var/log/\\u001b[2J\\u202e.json\",\"accepted\":1,"
+		"\"delivered\":1,\"lost\":1,\"refused\":0,"
+		"\"last_error\":\"cannot write: \\u001b]0;x\\u0007\\u009b31m\","
+		"\"last_error_time\":\"2026-11-20T23:29:00Z\",\"state\":\"writing\"}]}";
+	struct daudit_stats st;
+	char path[512];
+	char *s;
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	write_sinks(sinks, path, sizeof(path));
+	s = section(db, &st, 0);
+	hostile_output_is_safe(s, "status");
+	hostile_assert_in(s, "\n  a\\x0Db file /var/log/\\x1B[2J\\xE2\\x80\\xAE.json, ecs: writing; 1 written\n");
+	hostile_assert_in(s, " last error 2026-11-20 23:29:00: cannot write: \\x1B]0;x\\x07\\xC2\\x9B31m\n");
+	free(s);
+	unlink(path);
+}
+
+/* Issue 18 item 7: --utc shows the collector's times in UTC whatever TZ says. */
+static void times_in_utc(void **state)
+{
+	struct daudit_stats st;
+	char *s;
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	setenv("TZ", "JST-9", 1);
+	tzset();
+	s = section(db, &st, 0);
+	hostile_assert_in(s, ", the last from 2026-11-21 08:25:00 ");
+	free(s);
+	q_use_utc("status");
+	s = section(db, &st, 0);
+	hostile_assert_in(s, ", the last from 2026-11-20 23:25:00 ");
+	free(s);
+	setenv("TZ", "UTC", 1);
+	tzset();
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -280,6 +338,8 @@ int main(void)
 		cmocka_unit_test(a_collector_that_was_killed),
 		cmocka_unit_test(no_database),
 		cmocka_unit_test(the_sinks_section),
+		cmocka_unit_test(hostile_sink_text_is_escaped),
+		cmocka_unit_test(times_in_utc),
 		cmocka_unit_test(the_journal_backlog_and_the_indexer),
 	};
 

@@ -9,9 +9,10 @@
 #include "scenario.h"
 #include "scenario_crm.h"
 #include "cli.h"
+#include "scenario_hostile.h"
 #include "../../userspace/daudit/top.c"
 
-static char *db, *crm;
+static char *db, *crm, *hostile;
 
 #define DAY "--since", "2026-11-20", "--until", "2026-11-21"
 
@@ -98,6 +99,24 @@ static void bad_arguments(void **state)
 	cli_free(&c);
 }
 
+/* Issue 18: names chosen to forge the output reach the terminal escaped. */
+static void hostile_names_are_escaped_in_the_ranking(void **state)
+{
+	struct cli c;
+
+	(void)state;
+	hostile_run(&c, cmd_top, "top",
+		    "top", "--database", hostile, DAY);
+	hostile_assert_in(c.out, HOSTILE_NAME_SHOWN);
+	hostile_assert_in(c.out, HOSTILE_EXE_SHOWN "\n");
+	cli_free(&c);
+	hostile_run(&c, cmd_top, "top --actor",
+		    "top", "--database", hostile, DAY, "--actor",
+		    HOSTILE_ACTOR_SHOWN);
+	hostile_assert_in(c.out, "\n   1  " HOSTILE_ACTOR_SHOWN " (actor via /opt/app/bin/app as 991 (no login))  ");
+	cli_free(&c);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -105,6 +124,7 @@ static int setup(void **state)
 	scenario_db(db, T0);
 	crm = test_db_path("top-crm");
 	crm_db(crm, T0);
+	hostile = hostile_db("top-hostile");
 	return 0;
 }
 
@@ -115,6 +135,7 @@ static int teardown(void **state)
 	free(db);
 	test_db_remove(crm);
 	free(crm);
+	hostile_db_free(hostile);
 	return 0;
 }
 
@@ -124,6 +145,7 @@ int main(void)
 		cmocka_unit_test(rankings),
 		cmocka_unit_test(actors_and_one_actor),
 		cmocka_unit_test(bad_arguments),
+		cmocka_unit_test(hostile_names_are_escaped_in_the_ranking),
 	};
 
 	setenv("TZ", "UTC", 1);

@@ -8,9 +8,10 @@
 
 #include "scenario.h"
 #include "cli.h"
+#include "scenario_hostile.h"
 #include "../../userspace/daudit/user.c"
 
-static char *db;
+static char *db, *hostile;
 
 #define DAY "--since", "2026-11-20", "--until", "2026-11-21"
 
@@ -66,11 +67,36 @@ static void errors(void **state)
 	cli_free(&c);
 }
 
+/* Issue 18: names chosen to forge the output reach the terminal escaped. */
+static void hostile_names_are_escaped_in_one_users_sections(void **state)
+{
+	struct cli c;
+
+	(void)state;
+	hostile_run(&c, cmd_user, "user",
+		    "user", "1004", "--database", hostile, DAY);
+	assert_ptr_equal(strstr(c.out, "User " HOSTILE_NAME_SHOWN " (uid 1004), "), c.out);
+	/* Rows as wide as the 4,000-byte path. */
+	hostile_assert_in(c.out, "\n" HOSTILE_PATH_SHOWN "   ");
+	hostile_assert_in(c.out, "\nExecutables:\nEXECUTABLE" );
+	hostile_assert_in(c.out, "\n" HOSTILE_EXE_SHOWN "  301 MiB ");
+	hostile_assert_in(c.out, "aaaa\\x1B[2J.csv  customers  1.00 MiB  ");
+	cli_free(&c);
+	/* An actor's id as the terminal shows it is the id to ask for. */
+	hostile_run(&c, cmd_user, "user --actor",
+		    "user", "--actor", HOSTILE_ACTOR_SHOWN, "--database",
+		    hostile, DAY);
+	assert_ptr_equal(strstr(c.out, "Actor " HOSTILE_ACTOR_SHOWN ", "), c.out);
+	hostile_assert_in(c.out, "\n  through /opt/app/bin/app as 991 (no login): read 2.00 MiB\n");
+	cli_free(&c);
+}
+
 static int setup(void **state)
 {
 	(void)state;
 	db = test_db_path("user");
 	scenario_db(db, T0);
+	hostile = hostile_db("user-hostile");
 	return 0;
 }
 
@@ -79,6 +105,7 @@ static int teardown(void **state)
 	(void)state;
 	test_db_remove(db);
 	free(db);
+	hostile_db_free(hostile);
 	return 0;
 }
 
@@ -87,6 +114,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(one_users_sections),
 		cmocka_unit_test(errors),
+		cmocka_unit_test(hostile_names_are_escaped_in_one_users_sections),
 	};
 
 	setenv("TZ", "UTC", 1);

@@ -9,9 +9,12 @@
 #include "scenario.h"
 #include "scenario_crm.h"
 #include "cli.h"
+#include "scenario_hostile.h"
 #include "../../userspace/daudit/users.c"
 
-static char *db, *crm;
+#define DAY "--since", "2026-11-20", "--until", "2026-11-21"
+
+static char *db, *crm, *hostile;
 
 static void one_line_per_user_most_bytes_first(void **state)
 {
@@ -149,6 +152,22 @@ static void an_application_s_actors_count_in_its_account(void **state)
 	cli_free(&c);
 }
 
+/* Issue 18: names chosen to forge the output reach the terminal escaped. */
+static void hostile_names_are_escaped_in_the_list(void **state)
+{
+	struct cli c;
+
+	(void)state;
+	hostile_run(&c, cmd_users, "users",
+		    "users", "--database", hostile, DAY);
+	hostile_assert_in(c.out, "\n" HOSTILE_NAME_SHOWN "  ");
+	cli_free(&c);
+	hostile_run(&c, cmd_users, "users --by actor",
+		    "users", "--database", hostile, DAY, "--by", "actor");
+	hostile_assert_in(c.out, "\n" HOSTILE_ACTOR_SHOWN "  991 (no login)  /opt/app/bin/app  ");
+	cli_free(&c);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -156,6 +175,7 @@ static int setup(void **state)
 	scenario_db(db, T0);
 	crm = test_db_path("users-crm");
 	crm_db(crm, T0);
+	hostile = hostile_db("users-hostile");
 	return 0;
 }
 
@@ -166,6 +186,7 @@ static int teardown(void **state)
 	free(db);
 	test_db_remove(crm);
 	free(crm);
+	hostile_db_free(hostile);
 	return 0;
 }
 
@@ -176,6 +197,7 @@ int main(void)
 		cmocka_unit_test(machines_get_exact_numbers),
 		cmocka_unit_test(periods),
 		cmocka_unit_test(an_application_s_actors_count_in_its_account),
+		cmocka_unit_test(hostile_names_are_escaped_in_the_list),
 	};
 
 	setenv("TZ", "UTC", 1);

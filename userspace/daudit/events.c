@@ -17,6 +17,7 @@
 #include "query.h"
 #include "record.h"
 #include "table.h"
+#include "text.h"
 #include "timeparse.h"
 #include "util.h"
 
@@ -48,7 +49,7 @@ static void usage(FILE *f)
 		"  -d, --dataset NAME     dataset\n"
 		"  -e, --exe PATTERN      executable, a glob pattern (/usr/bin/python*)\n"
 		"  -p, --path PATTERN     file, socket or destination, a glob pattern\n"
-		"  -t, --type TYPE        read (files), socket_read, egress, alert,\n"
+		"  -t, --type TYPE        file_read, socket_read, egress, alert,\n"
 		"                         policy, module or lost\n"
 		"Options:\n"
 		"  -n, --limit N          at most N records (default 1000, 0 for all)\n"
@@ -97,8 +98,11 @@ struct filter {
 
 static int type_of(const char *s)
 {
+	/* The names of record.h, as monitor and the sinks' types take them. */
 	static const struct { const char *name; int type; } t[] = {
-		{ "read", DAUDIT_REC_FILE_READ }, { "file_read", DAUDIT_REC_FILE_READ },
+		{ "file_read", DAUDIT_REC_FILE_READ },
+		/* The old spelling, still taken so that scripts keep working. */
+		{ "read", DAUDIT_REC_FILE_READ },
 		{ "socket_read", DAUDIT_REC_SOCK_READ }, { "egress", DAUDIT_REC_EGRESS },
 		{ "alert", DAUDIT_REC_ALERT }, { "policy", DAUDIT_REC_POLICY },
 		{ "module", DAUDIT_REC_MODULE }, { "lost", DAUDIT_REC_LOST },
@@ -108,7 +112,7 @@ static int type_of(const char *s)
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		if (!strcmp(s, t[i].name))
 			return t[i].type;
-	util_die(EXIT_USAGE, "events: --type must be read, socket_read, egress, alert, policy, module or lost, not '%s'",
+	util_die(EXIT_USAGE, "events: --type must be file_read, socket_read, egress, alert, policy, module or lost, not '%s'",
 		 s);
 }
 
@@ -147,11 +151,6 @@ static void int_or_null(struct table *t, sqlite3_stmt *st, int i)
 		table_int(t, sqlite3_column_int64(st, i));
 }
 
-static const char *type_name(int type)
-{
-	return type == DAUDIT_REC_FILE_READ ? "read" : rec_type_name((unsigned int)type);
-}
-
 /* What a person wants in one column: the file, or where data went. */
 static const char *target(sqlite3_stmt *st, char *buf, size_t len)
 {
@@ -186,7 +185,7 @@ static void people_row(struct table *t, struct qdb *q, sqlite3_stmt *st)
 	const char *exe = col_text(st, 9);
 
 	table_int(t, sqlite3_column_int64(st, 1) / NSEC_PER_SEC);
-	table_str(t, type_name(sqlite3_column_int(st, 2)));
+	table_str(t, rec_type_name((unsigned int)sqlite3_column_int(st, 2)));
 	table_str(t, sqlite3_column_type(st, 3) == SQLITE_NULL ? NULL :
 		  qdb_user_name(q, (uint32_t)sqlite3_column_int64(st, 3)));
 	/* The person: a declared actor, else the login user. */
@@ -219,7 +218,7 @@ static void machine_row(struct table *t, struct qdb *q, sqlite3_stmt *st)
 	table_int(t, sqlite3_column_int64(st, 0));
 	table_int(t, sqlite3_column_int64(st, 1) / NSEC_PER_SEC);
 	table_int(t, sqlite3_column_int64(st, 1));
-	table_str(t, type_name(type));
+	table_str(t, rec_type_name((unsigned int)type));
 	table_str(t, sqlite3_column_type(st, 3) == SQLITE_NULL ? NULL :
 		  qdb_user_name(q, (uint32_t)sqlite3_column_int64(st, 3)));
 	int_or_null(t, st, 3);
@@ -379,6 +378,8 @@ int cmd_events(int argc, char **argv)
 		f.uid = user_arg(&q, user, "--user");
 	if (login)
 		f.auid = user_arg(&q, login, "--login-user");
+	if (f.actor)
+		f.actor = qdb_actor_id(&q, f.actor);
 
 	people = o.format == FORMAT_TABLE;
 	t = people ? table_new(o.format, people_cols,
@@ -395,7 +396,7 @@ int cmd_events(int argc, char **argv)
 	last = emit(t, &q, st, people, 0);
 	sqlite3_finalize(st);
 	if (!table_rows(t) && people && !do_follow)
-		printf("(no records match)\n");
+		text_printf("(no records match)\n");
 	else
 		table_print(t, stdout);
 	if (do_follow) {

@@ -21,6 +21,7 @@
 #include "device.h"
 #include "ecs.h"
 #include "record.h"
+#include "text.h"
 #include "util.h"
 
 /* Room for many records per read(): the kernel fills whole records only. */
@@ -60,7 +61,7 @@ static void usage(FILE *f)
 		"one JSON line with ECS field names (see docs/records.md).  Records\n"
 		"printed are consumed: stop dauditd first.\n"
 		"\n"
-		"  -f, --follow      keep printing until SIGINT or SIGTERM; without it,\n"
+		"  -F, --follow      keep printing until SIGINT or SIGTERM; without it,\n"
 		"                    print what is buffered and exit\n"
 		"  -n, --count N     exit after N records printed\n"
 		"  -t, --type LIST   only these types: file_read, socket_read, egress,\n"
@@ -106,8 +107,12 @@ static int parse_types(const char *arg, unsigned int *mask)
 
 static void print_object(json_object *o)
 {
-	fputs(ecs_to_string(o), stdout);
+	/* The ECS the sinks get, with nothing a terminal would act on. */
+	char *shown = text_json(ecs_to_string(o));
+
+	fputs(shown, stdout);
 	fputc('\n', stdout);
+	free(shown);
 	json_object_put(o);
 }
 
@@ -261,7 +266,7 @@ static void run(struct monitor *m, int devfd, int follow)
 int cmd_monitor(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "follow", no_argument, NULL, 'f' },
+		{ "follow", no_argument, NULL, 'F' },
 		{ "count", required_argument, NULL, 'n' },
 		{ "type", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
@@ -274,11 +279,14 @@ int cmd_monitor(int argc, char **argv)
 	char *end;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "fn:t:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "Ffn:t:h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'f':
+		case 'F':
 			follow = 1;
 			break;
+		case 'f':
+			/* -f is --format in every verb, as events' -F is --follow. */
+			util_die(EXIT_USAGE, "monitor: -f is --format in every verb, and monitor writes ECS JSON only; --follow is -F");
 		case 'n':
 			errno = 0;
 			m.count = strtoull(optarg, &end, 10);

@@ -20,6 +20,7 @@
 #include "commands.h"
 #include "device.h"
 #include "policy.h"
+#include "text.h"
 #include "util.h"
 
 static void usage(FILE *f)
@@ -154,8 +155,8 @@ static int policy_check(int argc, char **argv)
 
 	if (parse_or_report(&p, file))
 		return EXIT_FAIL;
-	printf("%s: ok: %u datasets, %u sources\n", p.file, p.n_datasets,
-	       p.n_sources);
+	text_printf("%s: ok: %u datasets, %u sources\n", p.file, p.n_datasets,
+		    p.n_sources);
 	policy_free(&p);
 	return 0;
 }
@@ -199,7 +200,7 @@ static void say_added(void *arg, bool warning, const char *msg)
 	if (warning)
 		fprintf(stderr, "%s: warning: %s\n", p->file, msg);
 	else
-		printf("%s\n", msg);
+		text_printf("%s\n", msg);
 }
 
 static int policy_load(int argc, char **argv)
@@ -230,8 +231,8 @@ static int policy_load(int argc, char **argv)
 		report_refusal(&p, &pl, errno);
 		rc = EXIT_FAIL;
 	} else {
-		printf("policy loaded: generation %" PRIu64 ", %u datasets, %u sources\n",
-		       (uint64_t)pl.generation, p.n_datasets, p.n_sources);
+		text_printf("policy loaded: generation %" PRIu64 ", %u datasets, %u sources\n",
+			    (uint64_t)pl.generation, p.n_datasets, p.n_sources);
 	}
 	dev_close(&d);
 	free(blob);
@@ -405,11 +406,11 @@ static int policy_show(int argc, char **argv)
 	if (json) {
 		print_json(&p, &g, g.len);
 	} else if (!g.len) {
-		printf("# no policy loaded\n");
+		text_printf("# no policy loaded\n");
 	} else {
 		iso_time(g.loaded_ns, when, sizeof(when));
-		printf("# generation %" PRIu64 ", loaded %s\n",
-		       (uint64_t)g.generation, when);
+		text_printf("# generation %" PRIu64 ", loaded %s\n",
+			    (uint64_t)g.generation, when);
 		policy_print(&p, stdout);
 	}
 	policy_free(&p);

@@ -17,6 +17,7 @@
 #include "record.h"
 #include "ruleinfo.h"
 #include "table.h"
+#include "text.h"
 #include "timeparse.h"
 #include "util.h"
 
@@ -234,9 +235,9 @@ static void print_evidence(struct report *r, const struct finding *f)
 	sqlite3_finalize(cnt);
 	sqlite3_bind_int64(st, 1, f->id);
 	sqlite3_bind_int64(st, 2, r->evidence ? (int64_t)r->evidence : -1);
-	printf("      evidence (%" PRId64 " record%s kept%s):\n", total,
-	       total == 1 ? "" : "s",
-	       f->count > total ? ", more in daudit events" : "");
+	text_printf("      evidence (%" PRId64 " record%s kept%s):\n", total,
+		    total == 1 ? "" : "s",
+		    f->count > total ? ", more in daudit events" : "");
 	while (qdb_step(&r->q, st)) {
 		int type = sqlite3_column_int(st, 1);
 		const char *exe = (const char *)sqlite3_column_text(st, 2);
@@ -248,18 +249,18 @@ static void print_evidence(struct report *r, const struct finding *f)
 			 exe ? exe : comm ? comm : "?", (int64_t)sqlite3_column_int64(st, 4),
 			 sqlite3_column_type(st, 8) == SQLITE_NULL ? "?" :
 			 qdb_user_name(&r->q, (uint32_t)sqlite3_column_int64(st, 8)));
-		printf("        %s  %-7s %10s  %s  %s%s%s%s\n",
-		       tp_format_local(sqlite3_column_int64(st, 0) / NSEC_PER_SEC, t, sizeof(t)),
-		       type == DAUDIT_REC_FILE_READ ? "read" : rec_type_name((unsigned int)type),
-		       table_human_bytes((uint64_t)sqlite3_column_int64(st, 7), b, sizeof(b)),
-		       who, path ? path : "", path && dest ? " " : "",
-		       dest ? "-> " : "", dest ? dest : "");
+		text_printf("        %s  %-11s %10s  %s  %s%s%s%s\n",
+			    tp_format_local(sqlite3_column_int64(st, 0) / NSEC_PER_SEC, t, sizeof(t)),
+			    rec_type_name((unsigned int)type),
+			    table_human_bytes((uint64_t)sqlite3_column_int64(st, 7), b, sizeof(b)),
+			    who, path ? path : "", path && dest ? " " : "",
+			    dest ? "-> " : "", dest ? dest : "");
 		shown++;
 	}
 	sqlite3_finalize(st);
 	if (shown < total)
-		printf("        ... and %" PRId64 " more (daudit report --evidence 0, or --format json)\n",
-		       total - shown);
+		text_printf("        ... and %" PRId64 " more (daudit report --evidence 0, or --format json)\n",
+			    total - shown);
 }
 
 /*
@@ -308,16 +309,16 @@ static void quiet_actors(struct report *r)
 		act = qdb_actor(&r->q, u->uid);
 		if (!act)
 			continue;
-		printf("%s%s (%s)", n++ ? ", " : "Actors who read protected data without findings: ",
-		       same ? act->actor :
-		       qdb_person_label(&r->q, u->uid, u->login, label, sizeof(label)),
-		       table_human_bytes(u->bytes, a, sizeof(a)));
+		text_printf("%s%s (%s)", n++ ? ", " : "Actors who read protected data without findings: ",
+			    same ? act->actor :
+			    qdb_person_label(&r->q, u->uid, u->login, label, sizeof(label)),
+			    table_human_bytes(u->bytes, a, sizeof(a)));
 	}
 	if (same)
-		printf("; all through %s as %s", app,
-		       qdb_user_label(&r->q, acct_uid, acct_login, label,
+		text_printf("; all through %s as %s", app,
+			    qdb_user_label(&r->q, acct_uid, acct_login, label,
 				      sizeof(label)));
-	printf("\n\n");
+	text_printf("\n\n");
 	free(app);
 }
 
@@ -334,28 +335,28 @@ static void print_user(struct report *r, size_t rank, struct ruser *ru)
 		snprintf(b, sizeof(b), ":");
 	else
 		snprintf(b, sizeof(b), " (uid %u):", ru->u->uid);
-	printf("%zu. %s%s risk %" PRIu64 " from %zu finding%s; read %s from %" PRIu64 " file%s or socket%s, ",
-	       rank, qdb_person_label(&r->q, ru->u->uid, ru->u->login, label, sizeof(label)),
-	       b, ru->u->risk, ru->nf, ru->nf == 1 ? "" : "s",
-	       table_human_bytes(ru->u->bytes, a, sizeof(a)), ru->u->files,
-	       ru->u->files == 1 ? "" : "s", ru->u->files == 1 ? "" : "s");
-	printf("egress %s%s%s%s\n",
-	       table_human_bytes(ru->u->egress, b, sizeof(b)),
-	       ru->u->login == DB_LOGIN_ACTOR ? ", delivered " : "",
-	       ru->u->login == DB_LOGIN_ACTOR ? d : "",
-	       ru->u->login == DB_LOGIN_ACTOR ? " to the actor's own client" : "");
+	text_printf("%zu. %s%s risk %" PRIu64 " from %zu finding%s; read %s from %" PRIu64 " file%s or socket%s, ",
+		    rank, qdb_person_label(&r->q, ru->u->uid, ru->u->login, label, sizeof(label)),
+		    b, ru->u->risk, ru->nf, ru->nf == 1 ? "" : "s",
+		    table_human_bytes(ru->u->bytes, a, sizeof(a)), ru->u->files,
+		    ru->u->files == 1 ? "" : "s", ru->u->files == 1 ? "" : "s");
+	text_printf("egress %s%s%s%s\n",
+		    table_human_bytes(ru->u->egress, b, sizeof(b)),
+		    ru->u->login == DB_LOGIN_ACTOR ? ", delivered " : "",
+		    ru->u->login == DB_LOGIN_ACTOR ? d : "",
+		    ru->u->login == DB_LOGIN_ACTOR ? " to the actor's own client" : "");
 	for (i = 0; i < ru->nf; i++) {
 		const struct finding *f = &ru->f[i];
 
-		printf("   [%s] %s, %" PRId64 " points, %s to %s%s%s\n",
-		       severity(f->score), f->rule, f->score,
-		       tp_format_local(f->first_ns / NSEC_PER_SEC, c, sizeof(c)),
-		       tp_format_local(f->last_ns / NSEC_PER_SEC, d, sizeof(d)),
-		       f->dataset ? ", dataset " : "", f->dataset ? f->dataset : "");
-		printf("      %s\n", f->reason);
+		text_printf("   [%s] %s, %" PRId64 " points, %s to %s%s%s\n",
+			    severity(f->score), f->rule, f->score,
+			    tp_format_local(f->first_ns / NSEC_PER_SEC, c, sizeof(c)),
+			    tp_format_local(f->last_ns / NSEC_PER_SEC, d, sizeof(d)),
+			    f->dataset ? ", dataset " : "", f->dataset ? f->dataset : "");
+		text_printf("      %s\n", f->reason);
 		print_evidence(r, f);
 	}
-	printf("\n");
+	text_printf("\n");
 }
 
 /* Where to look next: commands for the kinds of people listed. */
@@ -373,14 +374,14 @@ static void print_more(struct report *r)
 			users = 1;
 	}
 	if (r->actor)
-		printf("More: 'daudit user --actor %s' (what the actor read), 'daudit events --actor %s' (the records).\n",
-		       r->actor, r->actor);
+		text_printf("More: 'daudit user --actor %s' (what the actor read), 'daudit events --actor %s' (the records).\n",
+			    r->actor, r->actor);
 	else if (actors && !users)
-		printf("More: 'daudit user --actor ID' (what an actor read), 'daudit events --actor ID' (the records); 'daudit users --by actor' lists the actors.\n");
+		text_printf("More: 'daudit user --actor ID' (what an actor read), 'daudit events --actor ID' (the records); 'daudit users --by actor' lists the actors.\n");
 	else if (actors)
-		printf("More: 'daudit user NAME' (what one user read), 'daudit events --login-user NAME' (the records); for an actor, 'daudit user --actor ID' and 'daudit events --actor ID' ('daudit users --by actor' lists them).\n");
+		text_printf("More: 'daudit user NAME' (what one user read), 'daudit events --login-user NAME' (the records); for an actor, 'daudit user --actor ID' and 'daudit events --actor ID' ('daudit users --by actor' lists them).\n");
 	else
-		printf("More: 'daudit user NAME' (what one user read), 'daudit events --login-user NAME' (the records).\n");
+		text_printf("More: 'daudit user NAME' (what one user read), 'daudit events --login-user NAME' (the records).\n");
 }
 
 static void print_people(struct report *r)
@@ -392,34 +393,35 @@ static void print_people(struct report *r)
 	int64_t last = qdb_meta_int(&r->q, "last_record_ns", 0);
 	int gaps = 0, rule;
 
-	printf("daudit review: %s to %s (local time)\n",
-	       tp_format_local(r->o.since, a, sizeof(a)),
-	       tp_format_local(r->o.until, b, sizeof(b)));
+	text_printf("daudit review: %s to %s (%s)\n",
+		    tp_format_local(r->o.since, a, sizeof(a)),
+		    tp_format_local(r->o.until, b, sizeof(b)),
+		    r->o.utc ? "UTC" : "local time");
 	if (first)
-		printf("Records from %s to %s, database %s\n",
-		       tp_format_local(first / NSEC_PER_SEC, a, sizeof(a)),
-		       tp_format_local(last / NSEC_PER_SEC, b, sizeof(b)), r->q.path);
+		text_printf("Records from %s to %s, database %s\n",
+			    tp_format_local(first / NSEC_PER_SEC, a, sizeof(a)),
+			    tp_format_local(last / NSEC_PER_SEC, b, sizeof(b)), r->q.path);
 	else
-		printf("The collector has stored no records yet (database %s)\n", r->q.path);
-	printf("\n");
+		text_printf("The collector has stored no records yet (database %s)\n", r->q.path);
+	text_printf("\n");
 
 	st = gaps_stmt(r);
 	while (qdb_step(&r->q, st)) {
 		if (!gaps++)
-			printf("Sensor gaps:\n");
-		printf("  ! %s\n", gap_text(st, line, sizeof(line)));
+			text_printf("Sensor gaps:\n");
+		text_printf("  ! %s\n", gap_text(st, line, sizeof(line)));
 	}
 	sqlite3_finalize(st);
 	if (!gaps)
-		printf("Sensor gaps: none; every record the module wrote in this period was stored.\n");
-	printf("\n");
+		text_printf("Sensor gaps: none; every record the module wrote in this period was stored.\n");
+	text_printf("\n");
 
 	if (r->nranked)
-		printf("%zu user%s with findings, highest risk first (risk = sum of the findings' points):\n\n",
-		       r->nranked, r->nranked == 1 ? "" : "s");
+		text_printf("%zu user%s with findings, highest risk first (risk = sum of the findings' points):\n\n",
+			    r->nranked, r->nranked == 1 ? "" : "s");
 	else
-		printf("No findings in this period%s%s.\n\n",
-		       r->actor ? " for actor " : "", r->actor ? r->actor : "");
+		text_printf("No findings in this period%s%s.\n\n",
+			    r->actor ? " for actor " : "", r->actor ? r->actor : "");
 	for (i = 0; i < r->nranked; i++)
 		print_user(r, i + 1, &r->ranked[i]);
 
@@ -429,31 +431,31 @@ static void print_people(struct report *r)
 
 		if (u->findings || !u->bytes || u->login == DB_LOGIN_ACTOR)
 			continue;
-		printf("%s%s (%s)", quiet++ ? ", " : "Users who read protected data without findings: ",
-		       qdb_person_label(&r->q, u->uid, u->login, label, sizeof(label)),
-		       table_human_bytes(u->bytes, a, sizeof(a)));
+		text_printf("%s%s (%s)", quiet++ ? ", " : "Users who read protected data without findings: ",
+			    qdb_person_label(&r->q, u->uid, u->login, label, sizeof(label)),
+			    table_human_bytes(u->bytes, a, sizeof(a)));
 	}
 	if (quiet)
-		printf("\n\n");
+		text_printf("\n\n");
 	quiet_actors(r);
 
 	if (r->rules_seen | r->rules_seen_actor) {
-		printf("What the findings mean:\n");
+		text_printf("What the findings mean:\n");
 		for (rule = 0; rule < RULE_MAX; rule++) {
 			unsigned int bit = 1U << rule;
 			const char *as = rule_summary(rule, DB_LOGIN_ACTOR);
 
 			if (r->rules_seen & bit)
-				printf("  %-18s %s\n", rule_info[rule].name,
-				       rule_info[rule].summary);
+				text_printf("  %-18s %s\n", rule_info[rule].name,
+					    rule_info[rule].summary);
 			/* For an actor, unless the same words say it. */
 			if ((r->rules_seen_actor & bit) &&
 			    (!(r->rules_seen & bit) || as != rule_info[rule].summary))
-				printf("  %-18s %s%s\n",
-				       r->rules_seen & bit ? "" : rule_info[rule].name,
-				       as != rule_info[rule].summary ? "for an actor: " : "", as);
+				text_printf("  %-18s %s%s\n",
+					    r->rules_seen & bit ? "" : rule_info[rule].name,
+					    as != rule_info[rule].summary ? "for an actor: " : "", as);
 		}
-		printf("\n");
+		text_printf("\n");
 	}
 	print_more(r);
 }
@@ -688,7 +690,7 @@ int cmd_report(int argc, char **argv)
 	qopts_finish(&r.o, "report", 86400);
 	qopts_open(&r.o, &r.q);
 	if (r.actor)
-		qdb_need_actor(&r.q, r.actor, "report");
+		r.actor = qdb_need_actor(&r.q, r.actor, "report");
 	collect(&r);
 	if (r.o.format == FORMAT_JSON)
 		print_json(&r);

@@ -22,13 +22,14 @@
 #include "query.h"
 #include "sinkstatus.h"
 #include "table.h"
+#include "text.h"
 #include "timeparse.h"
 #include "util.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: daudit status [--format table|json] [--database PATH] [--no-wait]\n"
+		"Usage: daudit status [--format table|json] [--utc] [--database PATH] [--no-wait]\n"
 		"\n"
 		"Show whether daudit.ko is loaded, its version and ABI, the policy in\n"
 		"force, the attached consumer, and the per-CPU ring counters: records\n"
@@ -41,6 +42,8 @@ static void usage(FILE *f)
 		"first waits (up to 10 s) until what was acknowledged before it was\n"
 		"called is indexed, so the counters and the database agree.\n"
 		"\n"
+		"  -f, --format F   table (default) or json\n"
+		"  --utc            times in UTC instead of local time\n"
 		"  --database PATH  the collector's database (default: from\n"
 		"                   /etc/daudit/dauditd.conf, else " DB_DEFAULT_PATH ")\n"
 		"  --no-wait        do not wait for the indexer: show the journal's\n"
@@ -67,47 +70,47 @@ static void print_table(const struct dev *d, const struct daudit_stats *st,
 {
 	unsigned int i;
 
-	printf("module:      loaded, version %s, ABI %u.%u (this tool: %u.%u)\n",
-	       d->ver.module_version, d->ver.abi_major, d->ver.abi_minor,
-	       DAUDIT_TOOL_ABI_MAJOR, DAUDIT_TOOL_ABI_MINOR);
-	printf("instance:    %016" PRIx64 "\n", (uint64_t)d->ver.instance_id);
+	text_printf("module:      loaded, version %s, ABI %u.%u (this tool: %u.%u)\n",
+		    d->ver.module_version, d->ver.abi_major, d->ver.abi_minor,
+		    DAUDIT_TOOL_ABI_MAJOR, DAUDIT_TOOL_ABI_MINOR);
+	text_printf("instance:    %016" PRIx64 "\n", (uint64_t)d->ver.instance_id);
 	if (st->policy_generation)
-		printf("policy:      generation %" PRIu64 ", %u datasets, %u sources\n",
-		       (uint64_t)st->policy_generation, st->policy_datasets,
-		       st->policy_sources);
+		text_printf("policy:      generation %" PRIu64 ", %u datasets, %u sources\n",
+			    (uint64_t)st->policy_generation, st->policy_datasets,
+			    st->policy_sources);
 	else
-		printf("policy:      NONE LOADED: nothing is protected, no read is recorded\n");
+		text_printf("policy:      NONE LOADED: nothing is protected, no read is recorded\n");
 	if (st->consumer_pid)
-		printf("consumer:    pid %u\n", st->consumer_pid);
+		text_printf("consumer:    pid %u\n", st->consumer_pid);
 	else
-		printf("consumer:    none (records wait in the rings)\n");
-	printf("records:     %" PRIu64 " written, %" PRIu64 " dropped\n",
-	       (uint64_t)st->records, (uint64_t)st->dropped);
-	printf("reads:       %" PRIu64 " protected reads, %" PRIu64 " bytes; %" PRIu64 " by trusted readers\n",
-	       (uint64_t)st->reads, (uint64_t)st->read_bytes,
-	       (uint64_t)st->trusted_reads);
-	printf("sessions:    %" PRIu64 " open, %" PRIu64 " ended; %" PRIu64 " files tracked, %" PRIu64 " processes\n",
-	       (uint64_t)st->sessions_open, (uint64_t)st->sessions_ended,
-	       (uint64_t)st->files_tracked, (uint64_t)st->procs_tracked);
+		text_printf("consumer:    none (records wait in the rings)\n");
+	text_printf("records:     %" PRIu64 " written, %" PRIu64 " dropped\n",
+		    (uint64_t)st->records, (uint64_t)st->dropped);
+	text_printf("reads:       %" PRIu64 " protected reads, %" PRIu64 " bytes; %" PRIu64 " by trusted readers\n",
+		    (uint64_t)st->reads, (uint64_t)st->read_bytes,
+		    (uint64_t)st->trusted_reads);
+	text_printf("sessions:    %" PRIu64 " open, %" PRIu64 " ended; %" PRIu64 " files tracked, %" PRIu64 " processes\n",
+		    (uint64_t)st->sessions_open, (uint64_t)st->sessions_ended,
+		    (uint64_t)st->files_tracked, (uint64_t)st->procs_tracked);
 	/* ABI 1.3; an older module leaves both 0 (reserved). */
 	if (d->ver.abi_minor >= 3 || st->actor_threads || st->actor_refused)
-		printf("actors:      %" PRIu64 " threads declaring actors, %" PRIu64 " registrations refused\n",
-		       (uint64_t)st->actor_threads, (uint64_t)st->actor_refused);
+		text_printf("actors:      %" PRIu64 " threads declaring actors, %" PRIu64 " registrations refused\n",
+			    (uint64_t)st->actor_threads, (uint64_t)st->actor_refused);
 	if (st->probes_missed)
-		printf("missed:      %" PRIu64 " reads may be unrecorded (probe hits whose handler did not run)\n",
-		       (uint64_t)st->probes_missed);
+		text_printf("missed:      %" PRIu64 " reads may be unrecorded (probe hits whose handler did not run)\n",
+			    (uint64_t)st->probes_missed);
 	if (st->alloc_failures || st->cache_full)
-		printf("pressure:    %" PRIu64 " allocation failures, %" PRIu64 " uncached classifications\n",
-		       (uint64_t)st->alloc_failures, (uint64_t)st->cache_full);
-	printf("rings:       %u CPUs x %u KiB\n", st->ncpus,
-	       d->ver.ring_bytes / 1024);
-	printf("\n%-5s %12s %12s %12s %10s\n", "CPU", "RECORDS", "DROPPED",
-	       "NEXT_SEQ", "USED");
+		text_printf("pressure:    %" PRIu64 " allocation failures, %" PRIu64 " uncached classifications\n",
+			    (uint64_t)st->alloc_failures, (uint64_t)st->cache_full);
+	text_printf("rings:       %u CPUs x %u KiB\n", st->ncpus,
+		    d->ver.ring_bytes / 1024);
+	text_printf("\n%-5s %12s %12s %12s %10s\n", "CPU", "RECORDS", "DROPPED",
+		    "NEXT_SEQ", "USED");
 	for (i = 0; i < st->cpu_stats_len; i++)
-		printf("%-5u %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %10u\n",
-		       cpus[i].cpu, (uint64_t)cpus[i].records,
-		       sum_dropped(&cpus[i]), (uint64_t)cpus[i].next_seq,
-		       cpus[i].ring_used);
+		text_printf("%-5u %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %10u\n",
+			    cpus[i].cpu, (uint64_t)cpus[i].records,
+			    sum_dropped(&cpus[i]), (uint64_t)cpus[i].next_seq,
+			    cpus[i].ring_used);
 }
 
 static void add_u64(json_object *o, const char *k, uint64_t v)
@@ -346,33 +349,33 @@ static void print_sink(const struct collector_state *c, json_object *s,
 	char a[32], b[32], t1[32], t2[32];
 
 	(void)c;
-	printf("  %-*s %s %s, %s: %s", width, name ? name : "?",
-	       type ? type : "?", jstr(s, "target") ? jstr(s, "target") : "?",
-	       jstr(s, "format") ? jstr(s, "format") : "?",
-	       state ? state : "?");
+	text_printf("  %-*s %s %s, %s: %s", width, name ? name : "?",
+		    type ? type : "?", jstr(s, "target") ? jstr(s, "target") : "?",
+		    jstr(s, "format") ? jstr(s, "format") : "?",
+		    state ? state : "?");
 	if (json_object_object_get_ex(s, "spool", &sp) && sp) {
-		printf("; %" PRIu64 " delivered, %" PRIu64 " waiting in the spool (%s of %s)\n",
-		       jnum(s, "delivered"), jnum(sp, "records"),
-		       table_human_bytes(jnum(sp, "bytes"), a, sizeof(a)),
-		       table_human_bytes(jnum(sp, "max_bytes"), b, sizeof(b)));
+		text_printf("; %" PRIu64 " delivered, %" PRIu64 " waiting in the spool (%s of %s)\n",
+			    jnum(s, "delivered"), jnum(sp, "records"),
+			    table_human_bytes(jnum(sp, "bytes"), a, sizeof(a)),
+			    table_human_bytes(jnum(sp, "max_bytes"), b, sizeof(b)));
 	} else {
-		printf("; %" PRIu64 " written\n", jnum(s, "delivered"));
+		text_printf("; %" PRIu64 " written\n", jnum(s, "delivered"));
 	}
 	if (jnum(s, "refused"))
-		printf("  %-*s ! spool full: %" PRIu64 " messages (%s) refused from %s to %s; the records are in the database (daudit events)\n",
-		       width, "", jnum(s, "refused"),
-		       table_human_bytes(jnum(s, "refused_bytes"), a, sizeof(a)),
-		       jtime(s, "refused_first", t1, sizeof(t1)),
-		       jtime(s, "refused_last", t2, sizeof(t2)));
+		text_printf("  %-*s ! spool full: %" PRIu64 " messages (%s) refused from %s to %s; the records are in the database (daudit events)\n",
+			    width, "", jnum(s, "refused"),
+			    table_human_bytes(jnum(s, "refused_bytes"), a, sizeof(a)),
+			    jtime(s, "refused_first", t1, sizeof(t1)),
+			    jtime(s, "refused_last", t2, sizeof(t2)));
 	if (jnum(s, "lost"))
-		printf("  %-*s ! %" PRIu64 " messages could not be written or sent (see the last error)\n",
-		       width, "", jnum(s, "lost"));
+		text_printf("  %-*s ! %" PRIu64 " messages could not be written or sent (see the last error)\n",
+			    width, "", jnum(s, "lost"));
 	if (jnum(s, "resent"))
-		printf("  %-*s %" PRIu64 " messages sent again after a reset or error: the receiver may have some twice (same event id)\n",
-		       width, "", jnum(s, "resent"));
+		text_printf("  %-*s %" PRIu64 " messages sent again after a reset or error: the receiver may have some twice (same event id)\n",
+			    width, "", jnum(s, "resent"));
 	if (err)
-		printf("  %-*s last error %s: %s\n", width, "",
-		       jtime(s, "last_error_time", t1, sizeof(t1)), err);
+		text_printf("  %-*s last error %s: %s\n", width, "",
+			    jtime(s, "last_error_time", t1, sizeof(t1)), err);
 }
 
 static void print_sinks(const struct collector_state *c)
@@ -385,14 +388,14 @@ static void print_sinks(const struct collector_state *c)
 	if (!c->sinks || !json_object_object_get_ex(c->sinks, "sinks", &arr) ||
 	    !json_object_is_type(arr, json_type_array) ||
 	    !(n = json_object_array_length(arr))) {
-		printf("sinks:       none configured\n");
+		text_printf("sinks:       none configured\n");
 		return;
 	}
 	json_object_object_get_ex(c->sinks, "running", &run);
-	printf("sinks:       %zu, as of %s%s\n", n,
-	       jtime(c->sinks, "written", t, sizeof(t)),
-	       run && json_object_get_boolean(run) && c->alive ? "" :
-	       " (dauditd is not running: nothing is sent until it runs)");
+	text_printf("sinks:       %zu, as of %s%s\n", n,
+		    jtime(c->sinks, "written", t, sizeof(t)),
+		    run && json_object_get_boolean(run) && c->alive ? "" :
+		    " (dauditd is not running: nothing is sent until it runs)");
 	for (i = 0; i < n; i++) {
 		const char *name = jstr(json_object_array_get_idx(arr, i), "name");
 
@@ -408,42 +411,42 @@ static void print_collector(const struct collector_state *c)
 	const char *state = run_state(c);
 	char a[32], b[32];
 
-	printf("\n");
+	text_printf("\n");
 	if (!c->present) {
-		printf("collector:   %s\n", c->err);
+		text_printf("collector:   %s\n", c->err);
 		return;
 	}
 	if (!strcmp(state, "running"))
-		printf("collector:   running, pid %" PRId64 " since %s, %s\n", c->pid,
-		       ltime(c->started_ns, a, sizeof(a)), c->attached ?
-		       "attached to the module" : "not attached to this module");
+		text_printf("collector:   running, pid %" PRId64 " since %s, %s\n", c->pid,
+			    ltime(c->started_ns, a, sizeof(a)), c->attached ?
+			    "attached to the module" : "not attached to this module");
 	else if (!strcmp(state, "died"))
-		printf("collector:   not running: pid %" PRId64 " ended without stopping (killed?); a restart resumes without loss\n",
-		       c->pid);
+		text_printf("collector:   not running: pid %" PRId64 " ended without stopping (killed?); a restart resumes without loss\n",
+			    c->pid);
 	else
-		printf("collector:   not running (stopped %s)\n",
-		       ltime(c->stopped_ns, a, sizeof(a)));
-	printf("database:    %s, %s; raw records kept %" PRId64 " days or %" PRId64 " MB, rollups %" PRId64 " days\n",
-	       c->path, table_human_bytes((uint64_t)c->db_bytes, b, sizeof(b)),
-	       c->retention_days, c->retention_mb, c->rollup_days);
-	printf("stored:      %" PRId64 " records, the last from %s (committed %s)\n",
-	       c->records, ltime(c->last_record_ns, a, sizeof(a)),
-	       ltime(c->last_commit_ns, b, sizeof(b)));
+		text_printf("collector:   not running (stopped %s)\n",
+			    ltime(c->stopped_ns, a, sizeof(a)));
+	text_printf("database:    %s, %s; raw records kept %" PRId64 " days or %" PRId64 " MB, rollups %" PRId64 " days\n",
+		    c->path, table_human_bytes((uint64_t)c->db_bytes, b, sizeof(b)),
+		    c->retention_days, c->retention_mb, c->rollup_days);
+	text_printf("stored:      %" PRId64 " records, the last from %s (committed %s)\n",
+		    c->records, ltime(c->last_record_ns, a, sizeof(a)),
+		    ltime(c->last_commit_ns, b, sizeof(b)));
 	if (c->journal)
-		printf("journal:     %" PRId64 " records in %" PRId64 " batches (%s) wait to be indexed%s\n",
-		       c->backlog.records, c->backlog.batches,
-		       table_human_bytes((uint64_t)c->backlog.bytes, b, sizeof(b)),
-		       c->waited_ms >= INDEXER_WAIT_MS ?
-		       " (the indexer is behind the device)" : "");
+		text_printf("journal:     %" PRId64 " records in %" PRId64 " batches (%s) wait to be indexed%s\n",
+			    c->backlog.records, c->backlog.batches,
+			    table_human_bytes((uint64_t)c->backlog.bytes, b, sizeof(b)),
+			    c->waited_ms >= INDEXER_WAIT_MS ?
+			    " (the indexer is behind the device)" : "");
 	if (c->rate_ns)
-		printf("indexer:     %" PRId64 " records/s, %" PRId64 " per second of its CPU time (measured %s)\n",
-		       c->rate, c->rate_busy, ltime(c->rate_ns, a, sizeof(a)));
+		text_printf("indexer:     %" PRId64 " records/s, %" PRId64 " per second of its CPU time (measured %s)\n",
+			    c->rate, c->rate_busy, ltime(c->rate_ns, a, sizeof(a)));
 	if (c->gaps)
-		printf("gaps:        %" PRId64 " gap%s or loss%s, %" PRId64 " records missing: totals may be low (see daudit report)\n",
-		       c->gaps, c->gaps == 1 ? "" : "s", c->gaps == 1 ? "" : "es",
-		       c->lost);
+		text_printf("gaps:        %" PRId64 " gap%s or loss%s, %" PRId64 " records missing: totals may be low (see daudit report)\n",
+			    c->gaps, c->gaps == 1 ? "" : "s", c->gaps == 1 ? "" : "es",
+			    c->lost);
 	else
-		printf("gaps:        none\n");
+		text_printf("gaps:        none\n");
 	print_sinks(c);
 }
 
@@ -497,6 +500,7 @@ int cmd_status(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "database", required_argument, NULL, QOPT_DATABASE },
+		{ "utc", no_argument, NULL, QOPT_UTC },
 		{ "no-wait", no_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -521,6 +525,9 @@ int cmd_status(int argc, char **argv)
 			break;
 		case QOPT_DATABASE:
 			db = optarg;
+			break;
+		case QOPT_UTC:
+			q_use_utc("status");
 			break;
 		case 'W':
 			wait = false;

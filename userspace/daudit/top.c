@@ -12,6 +12,7 @@
 #include "format.h"
 #include "query.h"
 #include "table.h"
+#include "text.h"
 #include "timeparse.h"
 #include "util.h"
 
@@ -195,7 +196,7 @@ int cmd_top(int argc, char **argv)
 	qopts_finish(&o, "top", 86400);
 	qopts_open(&o, &q);
 	if (actor)
-		qdb_need_actor(&q, actor, "top");
+		actor = qdb_need_actor(&q, actor, "top");
 
 	n = q_users(&q, o.since, o.until, dataset, &u);
 	if (actor)
@@ -220,9 +221,9 @@ int cmd_top(int argc, char **argv)
 	}
 	table_print(t, stdout);
 	if (!shown && o.format == FORMAT_TABLE)
-		printf("(nothing to rank in this period%s%s%s%s)\n",
-		       dataset ? " for dataset " : "", dataset ? dataset : "",
-		       actor ? " for actor " : "", actor ? actor : "");
+		text_printf("(nothing to rank in this period%s%s%s%s)\n",
+			    dataset ? " for dataset " : "", dataset ? dataset : "",
+			    actor ? " for actor " : "", actor ? actor : "");
 	table_free(t);
 	q_users_free(u, n);
 	qdb_close(&q);

@@ -12,6 +12,7 @@
 #include "format.h"
 #include "query.h"
 #include "table.h"
+#include "text.h"
 #include "timeparse.h"
 #include "util.h"
 
@@ -244,12 +245,12 @@ static void print_accounts(struct ctx *x)
 	sqlite3_bind_int64(st, 2, x->lo);
 	sqlite3_bind_int64(st, 3, x->o.until);
 	while (qdb_step(&x->q, st))
-		printf("  through %s as %s: read %s\n",
-		       sqlite3_column_type(st, 3) == SQLITE_TEXT ?
-		       (const char *)sqlite3_column_text(st, 3) : "an unknown executable",
-		       qdb_user_label(&x->q, (uint32_t)sqlite3_column_int64(st, 1),
+		text_printf("  through %s as %s: read %s\n",
+			    sqlite3_column_type(st, 3) == SQLITE_TEXT ?
+			    (const char *)sqlite3_column_text(st, 3) : "an unknown executable",
+			    qdb_user_label(&x->q, (uint32_t)sqlite3_column_int64(st, 1),
 				      sqlite3_column_int(st, 2), acct, sizeof(acct)),
-		       table_human_bytes((uint64_t)sqlite3_column_int64(st, 4), h,
+			    table_human_bytes((uint64_t)sqlite3_column_int64(st, 4), h,
 					 sizeof(h)));
 	sqlite3_finalize(st);
 }
@@ -260,13 +261,13 @@ static void print_people(struct ctx *x, const char *name, int which)
 	size_t i;
 
 	if (x->actor)
-		printf("Actor %s, %s to %s\n", name,
-		       tp_format_local(x->lo, a, sizeof(a)),
-		       tp_format_local(x->o.until, b, sizeof(b)));
+		text_printf("Actor %s, %s to %s\n", name,
+			    tp_format_local(x->lo, a, sizeof(a)),
+			    tp_format_local(x->o.until, b, sizeof(b)));
 	else
-		printf("User %s (uid %u), %s to %s\n", name, x->uid,
-		       tp_format_local(x->lo, a, sizeof(a)),
-		       tp_format_local(x->o.until, b, sizeof(b)));
+		text_printf("User %s (uid %u), %s to %s\n", name, x->uid,
+			    tp_format_local(x->lo, a, sizeof(a)),
+			    tp_format_local(x->o.until, b, sizeof(b)));
 	if (x->actor)
 		print_accounts(x);
 	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
@@ -275,11 +276,11 @@ static void print_people(struct ctx *x, const char *name, int which)
 		if (!(which & sections[i].bit))
 			continue;
 		t = sections[i].build(x);
-		printf("\n%s:\n", sections[i].title);
+		text_printf("\n%s:\n", sections[i].title);
 		if (table_rows(t))
 			table_print(t, stdout);
 		else
-			printf("(none)\n");
+			text_printf("(none)\n");
 		table_free(t);
 	}
 }
@@ -380,7 +381,7 @@ int cmd_user(int argc, char **argv)
 	qopts_finish(&x.o, "user", 86400);
 	qopts_open(&x.o, &x.q);
 	if (x.actor)
-		qdb_need_actor(&x.q, x.actor, "user");
+		name = x.actor = qdb_need_actor(&x.q, x.actor, "user");
 	else if (qdb_user_lookup(&x.q, name, &x.uid) < 0)
 		util_die(EXIT_FAIL, "user: no user '%s' (not in the collector's records, not known to NSS)",
 			 name);

@@ -12,6 +12,7 @@
 #include "format.h"
 #include "query.h"
 #include "table.h"
+#include "text.h"
 #include "timeparse.h"
 #include "util.h"
 
@@ -184,10 +185,10 @@ int cmd_users(int argc, char **argv)
 	rows = table_rows(t);
 	table_print(t, stdout);
 	if (!rows && o.format == FORMAT_TABLE)
-		printf(actors ? "(no actor read protected data from %s to %s)\n" :
-		       "(no reads of protected data from %s to %s)\n",
-		       tp_format_local(o.since, a, sizeof(a)),
-		       tp_format_local(o.until, b, sizeof(b)));
+		text_printf(actors ? "(no actor read protected data from %s to %s)\n" :
+			    "(no reads of protected data from %s to %s)\n",
+			    tp_format_local(o.since, a, sizeof(a)),
+			    tp_format_local(o.until, b, sizeof(b)));
 	table_free(t);
 	q_users_free(u, n);
 	qdb_close(&q);

@@ -215,6 +215,22 @@ size_t ecs_escape_into(const char *s, size_t len, const uint32_t also[8],
 		       char *out);
 
 /*
+ * Characters a terminal acts on instead of showing: C0 controls, DEL,
+ * C1 controls (U+0080..U+009F; some terminals read U+009B as CSI) and
+ * the bidirectional controls (U+061C, U+200E, U+200F, U+202A..U+202E,
+ * U+2066..U+2069) that reorder what follows them, so that a line reads
+ * differently from its bytes.
+ *
+ * ecs_escape_shown() is the escaping rule above with those escaped too,
+ * byte by byte (with @also for more bytes, like ecs_escape_set()):
+ * lossless, for JSON a person may read.  ecs_shown_len() is the length
+ * of the well-formed UTF-8 character at @s (@avail bytes) if a terminal
+ * shows it as is, else 0 (text.h escapes such bytes).
+ */
+char *ecs_escape_shown(const char *s, size_t len, const uint32_t also[8]);
+size_t ecs_shown_len(const char *s, size_t avail);
+
+/*
  * C0 controls and DEL, for ecs_escape_set(): escaped so that the text
  * holds no control character at all (actor and request ids, which an
  * application chooses, are stored and shown this way).

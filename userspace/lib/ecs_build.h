@@ -26,6 +26,12 @@ void ecs_put_time(json_object *root, const char *path, uint64_t ns);
 /* ECS categorisation fields are arrays even with one value. */
 void ecs_put_list(json_object *root, const char *path, const char *s);
 
+/*
+ * "message": one line made from the fields already in @o (ecs_message.c),
+ * unless @o has one.  Every rendered object gets it last.
+ */
+void ecs_put_message(json_object *o);
+
 /* The name of user (or with @group, group) @id, or NULL: see ecs.c. */
 const char *ecs_cached_name(struct ecs_ctx *ctx, uint32_t id, int group);
 /* @idpath the id, @namepath its name when NSS knows one. */

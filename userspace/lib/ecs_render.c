@@ -36,6 +36,8 @@ static json_object *base_at(struct ecs_ctx *ctx, uint64_t time_ns,
 	ecs_put_str(o, "event.module", "daudit");
 	snprintf(buf, sizeof(buf), "daudit.%s", dataset_type);
 	ecs_put_str(o, "event.dataset", buf);
+	/* ECS keys a host by host.name; hostname is what it calls itself. */
+	ecs_put_bytes(o, "host.name", ctx->hostname, strlen(ctx->hostname));
 	ecs_put_bytes(o, "host.hostname", ctx->hostname, strlen(ctx->hostname));
 	snprintf(buf, sizeof(buf), "%016" PRIx64, ctx->instance_id);
 	ecs_put_str(o, "daudit.instance", buf);
@@ -226,7 +228,7 @@ static json_object *render_file(struct ecs_ctx *ctx,
 
 	ecs_put_list(o, "event.category", "file");
 	ecs_put_list(o, "event.type", "access");
-	ecs_put_str(o, "event.action", "file-read");
+	ecs_put_str(o, "event.action", "file_read");
 	ecs_put_u64(o, "event.severity", ECS_SEV_READ);
 	ecs_put_time(o, "event.start", r->first_ns);
 	ecs_put_time(o, "event.end", r->last_ns);
@@ -332,7 +334,7 @@ static json_object *render_sock(struct ecs_ctx *ctx,
 
 	ecs_put_list(o, "event.category", "network");
 	ecs_put_list(o, "event.type", "access");
-	ecs_put_str(o, "event.action", "socket-read");
+	ecs_put_str(o, "event.action", "socket_read");
 	ecs_put_u64(o, "event.severity", ECS_SEV_READ);
 	ecs_put_time(o, "event.start", r->first_ns);
 	ecs_put_time(o, "event.end", r->last_ns);
@@ -609,7 +611,7 @@ static json_object *render_policy(struct ecs_ctx *ctx,
 	return o;
 }
 
-json_object *ecs_from_record(struct ecs_ctx *ctx,
+static json_object *render_record(struct ecs_ctx *ctx,
 			     const struct daudit_rec_header *h)
 {
 	switch (h->type) {
@@ -634,6 +636,15 @@ json_object *ecs_from_record(struct ecs_ctx *ctx,
 	}
 }
 
+json_object *ecs_from_record(struct ecs_ctx *ctx,
+			     const struct daudit_rec_header *h)
+{
+	json_object *o = render_record(ctx, h);
+
+	ecs_put_message(o);
+	return o;
+}
+
 json_object *ecs_sequence_gap(struct ecs_ctx *ctx, unsigned int cpu,
 			      uint64_t expected, uint64_t got)
 {
@@ -656,6 +667,7 @@ json_object *ecs_sequence_gap(struct ecs_ctx *ctx, unsigned int cpu,
 	ecs_put_u64(o, "daudit.gap.expected", expected);
 	ecs_put_u64(o, "daudit.gap.got", got);
 	ecs_put_u64(o, "daudit.gap.missing", got - expected);
+	ecs_put_message(o);
 	return o;
 }
 
@@ -686,6 +698,7 @@ json_object *ecs_protection(struct ecs_ctx *ctx, int protecting,
 	ecs_put_u64(o, "daudit.policy.generation", generation);
 	ecs_put_u64(o, "daudit.policy.datasets", datasets);
 	ecs_put_u64(o, "daudit.policy.sources", sources);
+	ecs_put_message(o);
 	return o;
 }
 
@@ -705,9 +718,14 @@ json_object *ecs_from_finding(struct ecs_ctx *ctx, const struct ecs_finding *f)
 	json_object *o;
 	char buf[64];
 
-	/* Named by its row of the collector's database, not by a record. */
+	/*
+	 * Named by its row of the collector's database, not by a record, and
+	 * by the module instance the collector read when it made it: rows of
+	 * two hosts' databases do not collide in one index.
+	 */
 	o = base_at(ctx, f->last_ns, "finding", "alert");
-	snprintf(buf, sizeof(buf), "finding-%" PRId64, f->id);
+	snprintf(buf, sizeof(buf), "%016" PRIx64 "-finding-%" PRId64,
+		 ctx->instance_id, f->id);
 	ecs_put_str(o, "event.id", buf);
 	ecs_put_list(o, "event.category", "intrusion_detection");
 	ecs_put_list(o, "event.type", "info");

@@ -72,20 +72,56 @@ static int in_set(const uint32_t *also, unsigned char c)
 	return also && (also[c / 32] >> (c % 32) & 1);
 }
 
+/*
+ * Is the well-formed sequence at @s (@n bytes) a character a terminal
+ * acts on instead of showing: a C1 control (U+0080..U+009F; some
+ * terminals read U+009B as CSI), or a Bidi_Control character (U+061C,
+ * U+200E, U+200F, U+202A..U+202E, U+2066..U+2069) that reorders the text
+ * shown after it, so that a name can make a line read differently from
+ * its bytes.
+ */
+static int terminal_acts_on(const unsigned char *s, size_t n)
+{
+	if (n == 2)
+		return (s[0] == 0xc2 && s[1] <= 0x9f) ||
+		       (s[0] == 0xd8 && s[1] == 0x9c);
+	if (n != 3 || s[0] != 0xe2)
+		return 0;
+	if (s[1] == 0x80)
+		return s[2] == 0x8e || s[2] == 0x8f ||
+		       (s[2] >= 0xaa && s[2] <= 0xae);
+	return s[1] == 0x81 && s[2] >= 0xa6 && s[2] <= 0xa9;
+}
+
+size_t ecs_shown_len(const char *s, size_t avail)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = utf8_len(u, avail);
+
+	if (n == 1 && (u[0] < 0x20 || u[0] == 0x7f))
+		return 0;
+	return terminal_acts_on(u, n) ? 0 : n;
+}
+
 /* Length of what is copied as is at @s, or 0 when @s[0] is escaped. */
 static size_t keep_len(const unsigned char *s, size_t avail,
-		       const uint32_t *also)
+		       const uint32_t *also, int terminal)
 {
-	return in_set(also, s[0]) ? 0 : utf8_len(s, avail);
+	size_t n;
+
+	if (in_set(also, s[0]))
+		return 0;
+	n = utf8_len(s, avail);
+	return terminal && terminal_acts_on(s, n) ? 0 : n;
 }
 
 /* Would the output for @s[0..] start with '\' or "xHH"? */
 static int backslash_needs_doubling(const unsigned char *s, size_t avail,
-				    const uint32_t *also)
+				    const uint32_t *also, int terminal)
 {
 	if (!avail)
 		return 0;
-	if (s[0] == '\\' || !keep_len(s, avail, also))
+	if (s[0] == '\\' || !keep_len(s, avail, also, terminal))
 		return 1;
 	return avail >= 3 && s[0] == 'x' && is_hex(s[1]) && is_hex(s[2]);
 }
@@ -101,8 +137,8 @@ char *ecs_escape_set(const char *str, size_t len, const uint32_t also[8])
 	return out;
 }
 
-size_t ecs_escape_into(const char *str, size_t len, const uint32_t also[8],
-		       char *out)
+static size_t escape_into(const char *str, size_t len, const uint32_t *also,
+			  int terminal, char *out)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *s = (const unsigned char *)str;
@@ -110,7 +146,7 @@ size_t ecs_escape_into(const char *str, size_t len, const uint32_t also[8],
 	size_t i = 0;
 
 	while (i < len) {
-		size_t n = keep_len(s + i, len - i, also);
+		size_t n = keep_len(s + i, len - i, also, terminal);
 
 		if (!n) {
 			*o++ = '\\';
@@ -121,7 +157,8 @@ size_t ecs_escape_into(const char *str, size_t len, const uint32_t also[8],
 			continue;
 		}
 		if (s[i] == '\\' &&
-		    backslash_needs_doubling(s + i + 1, len - i - 1, also))
+		    backslash_needs_doubling(s + i + 1, len - i - 1, also,
+					     terminal))
 			*o++ = '\\';
 		memcpy(o, s + i, n);
 		o += n;
@@ -129,6 +166,20 @@ size_t ecs_escape_into(const char *str, size_t len, const uint32_t also[8],
 	}
 	*o = '\0';
 	return (size_t)(o - out);
+}
+
+size_t ecs_escape_into(const char *str, size_t len, const uint32_t also[8],
+		       char *out)
+{
+	return escape_into(str, len, also, 0, out);
+}
+
+char *ecs_escape_shown(const char *str, size_t len, const uint32_t also[8])
+{
+	char *out = util_xmalloc(4 * len + 1);
+
+	escape_into(str, len, also, 1, out);
+	return out;
 }
 
 char *ecs_escape(const char *str, size_t len)

@@ -129,7 +129,11 @@ static void ext_person(struct cef *c, json_object *ecs, const char *name_key,
 	}
 }
 
-/* An address as src/dst (IPv4) or c6a2/c6a3 (IPv6). */
+/*
+ * An address as src/dst (IPv4) or, for IPv6, the custom IPv6 keys of
+ * the CEF dictionary: c6a1 (source) and c6a3 (destination); there is no
+ * c6a2 in it.
+ */
 static void ext_addr(struct cef *c, json_object *ecs, const char *prefix,
 		     int source)
 {
@@ -141,8 +145,8 @@ static void ext_addr(struct cef *c, json_object *ecs, const char *prefix,
 	if (!ip)
 		return;
 	if (strchr(ip, ':')) {
-		ext_str(c, source ? "c6a2" : "c6a3", ip);
-		ext_str(c, source ? "c6a2Label" : "c6a3Label",
+		ext_str(c, source ? "c6a1" : "c6a3", ip);
+		ext_str(c, source ? "c6a1Label" : "c6a3Label",
 			source ? "Source IPv6 Address" : "Destination IPv6 Address");
 	} else {
 		ext_str(c, source ? "src" : "dst", ip);

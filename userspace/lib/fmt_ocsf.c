@@ -208,8 +208,19 @@ static void network(json_object *o, json_object *ecs, int egress)
 
 	classify(o, 4001, "Network Activity", 4, "Network Activity", 6,
 		 "Traffic");
-	endpoint(o, "src_endpoint", ecs, "source");
-	endpoint(o, "dst_endpoint", ecs, "destination");
+	/*
+	 * OCSF's src_endpoint is who initiated the connection, dst_endpoint
+	 * who answered.  A read's ECS source is the peer that sent the data,
+	 * the server (docs/records.md): the reader is the client.  Egress
+	 * goes from the process (source) to the destination.
+	 */
+	if (egress) {
+		endpoint(o, "src_endpoint", ecs, "source");
+		endpoint(o, "dst_endpoint", ecs, "destination");
+	} else {
+		endpoint(o, "src_endpoint", ecs, "client");
+		endpoint(o, "dst_endpoint", ecs, "server");
+	}
 	if (t)
 		set_str(o, "connection_info.protocol_name", t);
 	if (egress) {
@@ -284,8 +295,9 @@ void fmt_ocsf(json_object *ecs, struct fmt_buf *out)
 		finding(o, ecs);
 	} else {
 		classify(o, 0, "Base Event", 0, "Uncategorized", 99, "Other");
-		copy(o, "message", ecs, "event.action");
 	}
+	if (!json_object_object_get_ex(o, "message", NULL))
+		copy(o, "message", ecs, "message");
 	copy_time(o, "time", ecs, "@timestamp");
 	copy_time(o, "start_time", ecs, "event.start");
 	copy_time(o, "end_time", ecs, "event.end");

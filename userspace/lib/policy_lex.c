@@ -4,6 +4,7 @@
  * '{' and '}'; comments run from '#' to the end of the line.  A lexical
  * error is reported once per line and read as a T_BAD token.
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -84,6 +85,11 @@ static bool at_delimiter(const struct parser *ps)
 }
 
 /* A "quoted string": only \" and \\ are escapes, and it ends on its line. */
+static unsigned int hex_digit(char c)
+{
+	return c <= '9' ? (unsigned int)(c - '0') : (unsigned int)((c | 0x20) - 'a' + 10);
+}
+
 static enum tok_kind lex_string(struct parser *ps, struct token *t)
 {
 	const char *nl = memchr(ps->s + ps->pos, '\n', ps->len - ps->pos);
@@ -107,8 +113,16 @@ static enum tok_kind lex_string(struct parser *ps, struct token *t)
 		if (c == '\\' && ps->pos + 1 < eol &&
 		    (ps->s[ps->pos + 1] == '"' || ps->s[ps->pos + 1] == '\\')) {
 			out[o++] = ps->s[++ps->pos];
+		} else if (c == '\\' && ps->pos + 3 < eol &&
+			   ps->s[ps->pos + 1] == 'x' &&
+			   isxdigit((unsigned char)ps->s[ps->pos + 2]) &&
+			   isxdigit((unsigned char)ps->s[ps->pos + 3])) {
+			/* A byte as policy show writes what a terminal acts on. */
+			out[o++] = (char)(hex_digit(ps->s[ps->pos + 2]) << 4 |
+					  hex_digit(ps->s[ps->pos + 3]));
+			ps->pos += 3;
 		} else if (!why && c == '\\') {
-			why = "unknown escape in quoted string (only \\\" and \\\\)";
+			why = "unknown escape in quoted string (only \\\", \\\\ and \\xHH)";
 			bad = ps->pos;
 			badlen = ps->pos + 1 < eol ? 2 : 1;
 		} else if (!why && is_ctl(c)) {

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 
+#include "ecs.h"
 #include "policy_int.h"
 
 /* ------------------------------------------------------------------ */
@@ -25,23 +26,36 @@ const char *policy_source_arg(const struct policy_source *s, char *buf,
 	return buf;
 }
 
-/* Bare when the lexer would read it back as one word, else quoted. */
+/*
+ * Bare when the lexer would read it back as one word and a terminal shows
+ * it as it is, else quoted, with what a terminal would act on instead of
+ * showing (invalid UTF-8, C1 and bidirectional controls: ecs.h) as \xHH,
+ * which the lexer reads back as the byte.
+ */
 static void print_string(FILE *f, const char *s, size_t len)
 {
-	size_t i;
+	size_t i, n;
 
-	for (i = 0; i < len; i++)
-		if (!is_word_char(s[i]) || s[i] == '#' || s[i] == '\\')
+	for (i = 0; i < len; i += n) {
+		n = ecs_shown_len(s + i, len - i);
+		if (!n || !is_word_char(s[i]) || s[i] == '#' || s[i] == '\\')
 			break;
+	}
 	if (i == len && len) {
 		fwrite(s, 1, len, f);
 		return;
 	}
 	fputc('"', f);
-	for (i = 0; i < len; i++) {
+	for (i = 0; i < len; i += n) {
+		n = ecs_shown_len(s + i, len - i);
+		if (!n) {
+			fprintf(f, "\\x%02X", (unsigned char)s[i]);
+			n = 1;
+			continue;
+		}
 		if (s[i] == '"' || s[i] == '\\')
 			fputc('\\', f);
-		fputc(s[i], f);
+		fwrite(s + i, 1, n, f);
 	}
 	fputc('"', f);
 }

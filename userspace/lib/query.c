@@ -17,8 +17,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ecs.h"
 #include "format.h"
 #include "query.h"
+#include "table.h"
 #include "timeparse.h"
 #include "util.h"
 
@@ -371,6 +373,7 @@ void qdb_close(struct qdb *q)
 		free(q->actors[i].app_exe);
 	}
 	free(q->actors);
+	free(q->actor_arg);
 	if (q->db)
 		sqlite3_close(q->db);
 	free(q->path);
@@ -606,7 +609,7 @@ int qdb_user_lookup(struct qdb *q, const char *name, uint32_t *uid)
 	return -1;
 }
 
-void qdb_need_actor(struct qdb *q, const char *actor, const char *verb)
+static int actor_stored(struct qdb *q, const char *actor)
 {
 	sqlite3_stmt *st = qdb_prepare(q, "SELECT 1 FROM actors WHERE actor = ?1 LIMIT 1");
 	int found;
@@ -614,9 +617,40 @@ void qdb_need_actor(struct qdb *q, const char *actor, const char *verb)
 	sqlite3_bind_text(st, 1, actor, -1, SQLITE_STATIC);
 	found = qdb_step(q, st);
 	sqlite3_finalize(st);
-	if (!found)
+	return found;
+}
+
+const char *qdb_actor_id(struct qdb *q, const char *actor)
+{
+	char *raw, *canon;
+
+	if (actor_stored(q, actor))
+		return actor;
+	/*
+	 * As a terminal shows it (text.h), the id has what the stored text
+	 * keeps raw (bidirectional controls) escaped: decode, and escape
+	 * again as the collector stored it (record.h).
+	 */
+	raw = util_xmalloc(strlen(actor) + 1);
+	canon = ecs_escape_set(raw, ecs_unescape(actor, raw), ecs_set_controls);
+	free(raw);
+	if (!actor_stored(q, canon)) {
+		free(canon);
+		return actor;
+	}
+	free(q->actor_arg);
+	q->actor_arg = canon;
+	return canon;
+}
+
+const char *qdb_need_actor(struct qdb *q, const char *actor, const char *verb)
+{
+	const char *id = qdb_actor_id(q, actor);
+
+	if (!actor_stored(q, id))
 		util_die(EXIT_FAIL, "%s: no actor '%s' in the collector's records (see daudit users --by actor)",
 			 verb, actor);
+	return id;
 }
 
 /* ------------------------------------------------------------------ */
@@ -627,6 +661,14 @@ void qopts_init(struct qopts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->format = FORMAT_TABLE;
+}
+
+void q_use_utc(const char *verb)
+{
+	/* Every local time this process shows or reads becomes UTC. */
+	if (setenv("TZ", "UTC0", 1) < 0)
+		util_die(EXIT_FAIL, "%s: --utc: %m", verb);
+	tzset();
 }
 
 int qopts_option(struct qopts *o, int c, const char *arg, const char *verb)
@@ -640,6 +682,13 @@ int qopts_option(struct qopts *o, int c, const char *arg, const char *verb)
 		return 1;
 	case QOPT_DATABASE:
 		o->database = arg;
+		return 1;
+	case QOPT_UTC:
+		o->utc = 1;
+		q_use_utc(verb);
+		return 1;
+	case QOPT_NO_HEADINGS:
+		table_headings(0);
 		return 1;
 	case 'f':
 		o->format = format_parse(arg);

@@ -59,6 +59,7 @@ struct qdb {
 	unsigned int nnames;
 	struct qactor *actors;		/* cache, by id */
 	unsigned int nactors;
+	char *actor_arg;		/* qdb_actor_id()'s answer */
 };
 
 /*
@@ -118,11 +119,18 @@ const char *qdb_account_label(struct qdb *q, uint32_t uid, int login,
 /* A uid from a name or number; 0 or -1. */
 int qdb_user_lookup(struct qdb *q, const char *name, uint32_t *uid);
 /*
- * Exit 1 with "@verb: no actor ..." unless the actors table has @actor
- * (its id as 'daudit users --by actor' shows it), the way a verb's
- * --actor refuses an id the collector never stored.
+ * The actor id as the actors table stores it (record.h) for @actor as a
+ * person gives it: stored text, or as a terminal shows it (text.h: its
+ * bidirectional controls escaped too).  @actor itself if neither is
+ * stored; else a string that lives as long as @q (or @actor).
  */
-void qdb_need_actor(struct qdb *q, const char *actor, const char *verb);
+const char *qdb_actor_id(struct qdb *q, const char *actor);
+/*
+ * The same, but exit 1 with "@verb: no actor ..." unless the actors table
+ * has it (its id as 'daudit users --by actor' shows it), the way a
+ * verb's --actor refuses an id the collector never stored.
+ */
+const char *qdb_need_actor(struct qdb *q, const char *actor, const char *verb);
 
 /* ------------------------------------------------------------------ */
 /* Options shared by the query verbs                                   */
@@ -134,17 +142,22 @@ struct qopts {
 	const char *since_arg;
 	const char *until_arg;
 	int64_t since, until;		/* seconds, [since, until) */
+	int utc;			/* --utc: times shown and read in UTC */
 };
 
 /* getopt_long entries; a verb puts QOPTS_LONG in its option table. */
 #define QOPT_SINCE	0x1001
 #define QOPT_UNTIL	0x1002
 #define QOPT_DATABASE	0x1003
+#define QOPT_UTC	0x1004
+#define QOPT_NO_HEADINGS 0x1005
 #define QOPTS_LONG \
 	{ "since", required_argument, NULL, QOPT_SINCE }, \
 	{ "until", required_argument, NULL, QOPT_UNTIL }, \
 	{ "format", required_argument, NULL, 'f' }, \
-	{ "database", required_argument, NULL, QOPT_DATABASE }
+	{ "database", required_argument, NULL, QOPT_DATABASE }, \
+	{ "utc", no_argument, NULL, QOPT_UTC }, \
+	{ "no-headings", no_argument, NULL, QOPT_NO_HEADINGS }
 
 #define QOPTS_HELP \
 	"  --since TIME      start of the period (default: %s ago); TIME is a\n" \
@@ -153,10 +166,15 @@ struct qopts {
 	"                    with an optional Z or +01:00); local time otherwise\n" \
 	"  --until TIME      end of the period (default: now)\n" \
 	"  -f, --format F    table (default), json or csv\n" \
+	"  --utc             times in UTC, shown and read (--since, --until),\n" \
+	"                    instead of local time\n" \
+	"  --no-headings     tables and CSV without their header line\n" \
 	"  --database PATH   the collector's database (default: from\n" \
 	"                    /etc/daudit/dauditd.conf, else " DB_DEFAULT_PATH ")\n"
 
 void qopts_init(struct qopts *o);
+/* --utc: local times shown and read from now on are UTC (status too). */
+void q_use_utc(const char *verb);
 /* 1 if @c was a shared option (handled), 0 if not; bad values exit 2. */
 int qopts_option(struct qopts *o, int c, const char *arg, const char *verb);
 /* Resolve the period; @default_since is seconds before now. */

@@ -7,6 +7,7 @@
 #include "ecs.h"
 #include "format.h"
 #include "table.h"
+#include "text.h"
 #include "timeparse.h"
 #include "util.h"
 
@@ -28,6 +29,13 @@ struct table {
 	int json_open;
 };
 
+static int headings = 1;
+
+void table_headings(int on)
+{
+	headings = on;
+}
+
 struct table *table_new(int format, const struct table_col *cols,
 			unsigned int ncols)
 {
@@ -35,11 +43,13 @@ struct table *table_new(int format, const struct table_col *cols,
 	unsigned int i;
 
 	t->format = format;
+	/* No header to write: as if it were written. */
+	t->header_done = !headings;
 	t->cols = cols;
 	t->ncols = ncols;
 	t->width = util_xcalloc(ncols, sizeof(*t->width));
 	for (i = 0; i < ncols; i++)
-		t->width[i] = strlen(cols[i].name);
+		t->width[i] = headings ? strlen(cols[i].name) : 0;
 	return t;
 }
 
@@ -109,25 +119,6 @@ const char *table_human_bytes(uint64_t v, char *buf, size_t len)
 	return buf;
 }
 
-/* Control bytes would move a terminal's cursor: show them as \xHH. */
-static char *people_string(const char *s)
-{
-	size_t n = strlen(s), i;
-	char *out = util_xmalloc(4 * n + 1), *o = out;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x20 || c == 0x7f) {
-			o += sprintf(o, "\\x%02X", c);
-			continue;
-		}
-		*o++ = (char)c;
-	}
-	*o = '\0';
-	return out;
-}
-
 void table_str(struct table *t, const char *s)
 {
 	struct cell *c = next_cell(t);
@@ -136,7 +127,8 @@ void table_str(struct table *t, const char *s)
 		c->missing = 1;
 		return;
 	}
-	c->s = t->format == FORMAT_TABLE ? people_string(s) : util_xstrdup(s);
+	/* JSON escapes at the end (table_json_string()); CSV is exact. */
+	c->s = t->format == FORMAT_TABLE ? text_escape(s) : util_xstrdup(s);
 }
 
 void table_null(struct table *t)
@@ -275,7 +267,8 @@ json_object *table_json_string(const char *s)
 
 	if (!s)
 		return NULL;
-	e = ecs_escape(s, strlen(s));
+	/* C0 controls are left to json-c's own \u escapes. */
+	e = ecs_escape_shown(s, strlen(s), NULL);
 	o = json_object_new_string(e);
 	free(e);
 	return o;

@@ -4,13 +4,19 @@
  *
  *  table  aligned columns for people: upper-case headers, numbers right
  *         aligned, bytes as "12.3 MiB", times as local "2026-11-27
- *         10:00:05", a missing value as "-", control bytes as \xHH;
+ *         10:00:05", a missing value as "-";
  *  csv    RFC 4180: a header row of column names, CRLF line ends, fields
  *         quoted when they hold a comma, quote, CR or LF; exact integers;
  *         times as UTC ISO 8601 ("2026-11-27T09:00:05Z"); missing empty;
  *  json   an array of objects keyed by column name; exact integers;
- *         times as UTC ISO 8601 strings; missing values null; strings
- *         escaped as ecs.h describes, so any bytes give valid UTF-8.
+ *         times as UTC ISO 8601 strings; missing values null.
+ *
+ * Strings come from the people audited, so none reaches a terminal raw:
+ * in tables they are escaped as text.h says (control characters, invalid
+ * UTF-8, C1 and bidirectional controls as \xHH, not reversibly); in JSON
+ * by ecs.h's lossless rule with the same characters escaped
+ * (ecs_escape_shown(); C0 controls become JSON's own \u escapes).  CSV,
+ * for programs, holds the exact bytes, quoted as RFC 4180 says.
  *
  * Cells are added left to right; a row ends after the last column.
  * table_print() writes the rows added so far and forgets them, so a
@@ -41,6 +47,13 @@ struct table;
 struct table *table_new(int format, const struct table_col *cols,
 			unsigned int ncols);
 void table_free(struct table *t);
+
+/*
+ * Whether tables and CSV made from now on start with their header line
+ * (default yes; the verbs' --no-headings turns it off).  JSON is the same
+ * either way.
+ */
+void table_headings(int on);
 
 /* One JSON object per line instead of an array (events --follow). */
 void table_set_stream(struct table *t, int on);
