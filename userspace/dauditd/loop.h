@@ -30,6 +30,7 @@
 #include "config.h"
 #include "health.h"
 #include "indexer.h"
+#include "store_pg.h"
 #include "ingest.h"
 #include "intake.h"
 #include "rollup.h"
@@ -65,6 +66,7 @@ void source_close_device(struct source *src);
 struct collector {
 	struct config cfg;
 	struct store store;
+	struct store_pg *pg;		/* the fleet's PostgreSQL, or NULL */
 	struct rollup rollup;
 	struct rules rules;
 	struct ingest ingest;
