@@ -17,5 +17,6 @@ int cmd_events(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
+int cmd_store(int argc, char **argv);
 
 #endif
