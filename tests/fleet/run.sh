@@ -1,0 +1,338 @@
+#!/bin/bash
+# The fleet store (issue 16) on the host: a private PostgreSQL 15 cluster
+# from Debian (initdb and pg_ctl from /usr/lib/postgresql/15/bin, run as
+# the unprivileged user postgres when this runs as root, as CI does; its
+# own data directory and unix socket in a temporary directory, password
+# authentication for the role daudit) and three dauditd instances playing
+# three hosts (store_host host-1..3), each with its own SQLite database
+# and journal, fed replayed record streams through a FIFO (--replay, no
+# kernel: tests/fleet/gen.c writes them).  Three hosts are three
+# processes here, not three VMs: what differs between hosts for the
+# store is the name rows carry and the record streams.
+#
+# Checks: the schema's migrations are applied once and `daudit store
+# migrate` finds them current; a wrong password is one clear error line
+# and the records wait in the journal until the password file is fixed;
+# a server that is down at start is one clear error line, records wait;
+# PostgreSQL killed (SIGKILL) in the middle of a burst from three hosts
+# and started again loses and doubles nothing (row counts and byte sums
+# per host equal what was sent, in PostgreSQL and in each host's SQLite);
+# a dauditd killed while PostgreSQL is down sends its journal after its
+# restart, once; the user who reads 100 distinct files on each host is
+# below the enumeration rule (200) in every host's own review and at 300
+# across the fleet's rows; retention drops whole day partitions.
+#
+# Prints TAP lines "ok - fleet: ..." / "not ok - fleet: ...".  KEEP=1
+# keeps the temporary directory.  About a minute.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 1
+TAP_SUITE=fleet
+# shellcheck source=tests/tap.sh
+. tests/tap.sh
+
+PGBIN=/usr/lib/postgresql/15/bin
+if [ ! -x $PGBIN/initdb ]; then
+	tap 1 "PostgreSQL 15 available (apt-get install postgresql-15)"
+	exit 1
+fi
+
+T=$(mktemp -d /tmp/daudit-fleet.XXXXXX)
+chmod 755 "$T"
+# PostgreSQL refuses to run as root: as root, the cluster is postgres's.
+if [ "$(id -u)" = 0 ]; then
+	as_pg() { runuser -u postgres -- "$@"; }
+	PGOWNER=postgres
+else
+	as_pg() { "$@"; }
+	PGOWNER=$(id -un)
+fi
+PGDATA=$T/pgdata
+SOCK=$T/sock
+mkdir -p "$SOCK" "$PGDATA"
+touch "$T/pg.log"
+chown "$PGOWNER" "$SOCK" "$PGDATA" "$T/pg.log"
+chmod 700 "$PGDATA"
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+
+# shellcheck disable=SC2317  # called by the trap
+cleanup() {
+	local f
+	for f in "$T"/h*/dauditd.pid; do
+		[ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null
+	done
+	as_pg "$PGBIN"/pg_ctl -D "$PGDATA" -m immediate stop >/dev/null 2>&1
+	if [ "${KEEP:-0}" = 1 ]; then
+		echo "# fleet: kept $T"
+	else
+		rm -rf "$T"
+	fi
+}
+trap cleanup EXIT
+
+if [ -z "${DAUDITD:-}" ] && ! make -s userspace >"$T/build.log" 2>&1; then
+	tap 1 "dauditd builds" "$T/build.log"
+	exit 1
+fi
+# shellcheck disable=SC2046
+if ! gcc -std=c11 -D_GNU_SOURCE -O1 -Wall -Wextra -Werror -Imodule/uapi \
+	-Iuserspace/lib -Iuserspace/dauditd -Itests/unit \
+	$(pkg-config --cflags json-c sqlite3 libpq) -o "$T/gen" tests/fleet/gen.c \
+	userspace/lib/record.c userspace/lib/escape.c userspace/lib/util.c \
+	>"$T/build.log" 2>&1; then
+	tap 1 "the record generator builds" "$T/build.log"
+	exit 1
+fi
+DAUDITD=${DAUDITD:-$top/build/bin/dauditd}
+DAUDIT=${DAUDIT:-$top/build/bin/daudit}
+
+# ---------------------------------------------------------------- PostgreSQL
+pg_start() {
+	as_pg "$PGBIN"/pg_ctl -D "$PGDATA" -l "$T/pg.log" -w -t 30 \
+		-o "-k $SOCK -p $PORT -c listen_addresses=''" start >>"$T/pg.out" 2>&1
+}
+pg_kill() { # SIGKILL the postmaster: no shutdown, no checkpoint
+	local pid
+	pid=$(head -n 1 "$PGDATA/postmaster.pid" 2>/dev/null) || return 0
+	kill -9 "$pid" 2>/dev/null
+	# Its backends notice the postmaster's death and end.
+	for _ in $(seq 100); do
+		[ -S "$SOCK/.s.PGSQL.$PORT" ] || break
+		pgrep -u "$PGOWNER" -f "postgres.*$PGDATA" >/dev/null || break
+		sleep 0.1
+	done
+	pkill -9 -u "$PGOWNER" -f -- "-D $PGDATA" 2>/dev/null
+	rm -f "$SOCK/.s.PGSQL.$PORT" "$SOCK/.s.PGSQL.$PORT.lock"
+}
+admin() { as_pg psql -X -q -v ON_ERROR_STOP=1 -h "$SOCK" -p "$PORT" -d "${DB:-postgres}" "$@"; }
+q() { DB=daudit admin -At -c "$1"; }
+
+as_pg "$PGBIN"/initdb -D "$PGDATA" -A trust -U "$PGOWNER" -E UTF8 --locale=C.UTF-8 >"$T/initdb.log" 2>&1
+ok=$?
+# The role daudit logs in with a password (scram), everyone else by trust.
+cat >"$T/hba" <<EOF2
+local all daudit scram-sha-256
+local all all trust
+EOF2
+as_pg cp "$T/hba" "$PGDATA/pg_hba.conf"
+[ $ok = 0 ] && pg_start
+ok=$?
+[ $ok = 0 ] && admin -c "CREATE ROLE daudit LOGIN PASSWORD 'fleet-secret'" -c "CREATE DATABASE daudit OWNER daudit" >>"$T/pg.out" 2>&1
+ok=$((ok | $?))
+tap $ok "a private PostgreSQL $($PGBIN/postgres --version | awk '{print $3}') cluster on a unix socket, role daudit with a password" "$T/pg.out"
+[ $ok = 0 ] || exit 1
+
+URL="postgresql://daudit@/daudit?host=$SOCK&port=$PORT"
+printf 'fleet-secret\n' >"$T/pgpass"
+chmod 600 "$T/pgpass"
+printf 'wrong-secret\n' >"$T/badpass"
+chmod 600 "$T/badpass"
+
+# ---------------------------------------------------------------- hosts
+host_conf() { # N PASSFILE
+	mkdir -p "$T/h$1"
+	cat >"$T/h$1/dauditd.conf" <<EOF2
+[collector]
+database = $T/h$1/daudit.db
+policy =
+batch_ms = 50
+# The records are of 2026-11-02: retention must not take them.
+retention_days = 3650
+store = $URL
+store_password_file = $2
+store_host = host-$1
+
+[rules]
+disabled = first_access
+EOF2
+	[ -p "$T/h$1/records" ] || mkfifo "$T/h$1/records"
+}
+start_host() { # N
+	$DAUDITD --config "$T/h$1/dauditd.conf" --replay "$T/h$1/records" >>"$T/h$1/dauditd.log" 2>&1 &
+	echo $! >"$T/h$1/dauditd.pid"
+	# The FIFO stays open for writing, so dauditd never sees its end.
+	exec {fd}<>"$T/h$1/records"
+	eval "W$1=$fd"
+}
+stop_host() { # N: SIGTERM, wait; returns its status
+	local pid rc
+	pid=$(cat "$T/h$1/dauditd.pid" 2>/dev/null) || return 0
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid"
+	rc=$?
+	rm -f "$T/h$1/dauditd.pid"
+	return $rc
+}
+kill_host() { # N: SIGKILL
+	local pid
+	pid=$(cat "$T/h$1/dauditd.pid" 2>/dev/null) || return 0
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	rm -f "$T/h$1/dauditd.pid"
+}
+feed() { # N FROM TO
+	local fd="W$1"
+	"$T/gen" --host "$1" --from "$2" --to "$3" >&"${!fd}"
+}
+journal_records() { # N: records waiting in the host's journal
+	python3 - "$T/h$1/daudit.db.journal" <<'EOF2'
+import sqlite3, sys
+try:
+    c = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
+    print(c.execute("SELECT coalesce(sum(records),0) FROM batches").fetchone()[0])
+except Exception:
+    print(-1)
+EOF2
+}
+sqlite_sum() { # N: "records bytes" of the host's own store
+	python3 - "$T/h$1/daudit.db" <<'EOF2'
+import sqlite3, sys
+c = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
+print(*c.execute("SELECT count(*), coalesce(sum(bytes),0) FROM events WHERE type = 5").fetchone())
+EOF2
+}
+pg_sum() { # N: "records bytes" of host-N in PostgreSQL
+	q "SELECT count(*) || ' ' || coalesce(sum(bytes),0) FROM daudit.events e JOIN daudit.hosts h ON h.id = e.host_id WHERE h.name = 'host-$1' AND type = 5" 2>/dev/null
+}
+wait_for() { # SECONDS COMMAND...: until COMMAND succeeds
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ $SECONDS -ge $end ] && return 1
+		sleep 0.2
+	done
+}
+pg_has() { # N FROM TO: PostgreSQL holds exactly records FROM..TO of host N
+	[ "$(pg_sum "$1")" = "$("$T/gen" --from "$2" --to "$3" --sum)" ]
+}
+
+# ---------------------------------------------------------------- 1. schema
+$DAUDIT store migrate --store "$URL" --password-file "$T/pgpass" >"$T/migrate.log" 2>&1
+rc=$?
+grep -q "schema version 1 (from 0)" "$T/migrate.log"
+tap $((rc | $?)) "daudit store migrate creates the schema (version 1)" "$T/migrate.log"
+$DAUDIT store migrate --store "$URL" --password-file "$T/pgpass" >"$T/migrate2.log" 2>&1
+rc=$?
+grep -q "already at schema version 1" "$T/migrate2.log"
+tap $((rc | $?)) "a second migrate finds it current and changes nothing" "$T/migrate2.log"
+
+# ---------------------------------------------------------------- 2. wrong password
+host_conf 1 "$T/badpass"
+start_host 1
+feed 1 0 2000
+wait_for 20 test "$(journal_records 1)" = 2000
+rc=$?
+sleep 3 # a few retries
+n=$(grep -c 'PostgreSQL store' "$T/h1/dauditd.log")
+grep -q 'password authentication failed for user "daudit"; records wait in the journal' "$T/h1/dauditd.log"
+tap $((rc | $? | (n != 1))) "a wrong password is one error line ($n) and the 2000 records wait in the journal" "$T/h1/dauditd.log"
+[ "$(pg_sum 1)" = "0 0" ]
+tap $? "nothing of host-1 reached PostgreSQL meanwhile"
+cp "$T/pgpass" "$T/badpass"
+wait_for 60 pg_has 1 0 2000
+tap $? "the password file fixed, the next retry stores the 2000 records that waited" "$T/h1/dauditd.log"
+grep -q 'reachable again' "$T/h1/dauditd.log"
+tap $? "dauditd says when the store is reachable again" "$T/h1/dauditd.log"
+
+# ---------------------------------------------------------------- 3. server down at start
+as_pg "$PGBIN"/pg_ctl -D "$PGDATA" -m fast -w stop >>"$T/pg.out" 2>&1
+host_conf 2 "$T/pgpass"
+start_host 2
+feed 2 0 2000
+wait_for 20 test "$(journal_records 2)" = 2000
+rc=$?
+sleep 3
+n=$(grep -c 'PostgreSQL store' "$T/h2/dauditd.log")
+grep -q "PostgreSQL store $URL: connection to server on socket .* failed: No such file or directory" "$T/h2/dauditd.log"
+tap $((rc | $? | (n != 1))) "a server that is down at start is one error line ($n) and the records wait in the journal" "$T/h2/dauditd.log"
+pg_start
+tap $? "PostgreSQL started again" "$T/pg.log"
+wait_for 60 pg_has 2 0 2000
+tap $? "host-2's 2000 records arrive once it is up" "$T/h2/dauditd.log"
+
+# ---------------------------------------------------------------- 4. killed mid-burst
+host_conf 3 "$T/pgpass"
+start_host 3
+BURST=40000
+feeders=()
+for h in 1 2 3; do
+	from=0
+	[ $h != 3 ] && from=2000
+	feed $h $from $BURST &
+	feeders+=($!)
+done
+sleep 1.5
+before=$(q "SELECT count(*) FROM daudit.events" 2>/dev/null)
+pg_kill
+wait "${feeders[@]}"
+sleep 2
+echo "# fleet: $before rows in PostgreSQL when it was killed (SIGKILL) mid-burst"
+mid=0
+for h in 1 2 3; do
+	pg_has $h 0 $BURST && mid=1
+done
+tap $mid "the burst was not yet stored when PostgreSQL was killed (else the test proves nothing)"
+pg_start
+tap $? "PostgreSQL restarted after the kill (crash recovery)" "$T/pg.log"
+ok=0
+for h in 1 2 3; do
+	wait_for 120 pg_has $h 0 $BURST || ok=1
+done
+tap $ok "after the restart every host's $BURST records are in PostgreSQL exactly once (count and byte sum per host)"
+ok=0
+for h in 1 2 3; do
+	[ "$(sqlite_sum $h)" = "$("$T/gen" --from 0 --to $BURST --sum)" ] || ok=1
+done
+tap $ok "and in each host's own SQLite store, exactly once"
+dups=$(q "SELECT count(*) FROM (SELECT 1 FROM daudit.events GROUP BY host_id, instance_id, cpu, seq HAVING count(*) > 1) d")
+tap $((dups != 0)) "no (host, instance, cpu, seq) twice in PostgreSQL ($dups)"
+
+# ---------------------------------------------------------------- 5. dauditd killed while the server is down
+as_pg "$PGBIN"/pg_ctl -D "$PGDATA" -m fast -w stop >>"$T/pg.out" 2>&1
+feed 1 $BURST $((BURST + 3000))
+wait_for 20 test "$(journal_records 1)" -ge 3000
+rc=$?
+kill_host 1
+tap $rc "host-1 killed (SIGKILL) with 3000 records waiting for the store"
+start_host 1
+sleep 1
+pg_start
+wait_for 60 pg_has 1 0 $((BURST + 3000))
+tap $? "restarted, host-1 stores the journal's records in PostgreSQL once" "$T/h1/dauditd.log"
+
+# ---------------------------------------------------------------- 6. stop while down
+as_pg "$PGBIN"/pg_ctl -D "$PGDATA" -m fast -w stop >>"$T/pg.out" 2>&1
+feed 2 $BURST $((BURST + 500))
+wait_for 20 test "$(journal_records 2)" -ge 500
+stop_host 2
+rc=$?
+grep -q 'stopping while it cannot be reached' "$T/h2/dauditd.log"
+tap $(( $? | (rc != 1) )) "SIGTERM while the store is down exits 1 with one line, the records left in the journal ($(journal_records 2))" "$T/h2/dauditd.log"
+pg_start
+start_host 2
+wait_for 60 pg_has 2 0 $((BURST + 500))
+tap $? "the next start stores them" "$T/h2/dauditd.log"
+
+# ---------------------------------------------------------------- 7. the fleet's view
+ok=0
+for h in 1 2 3; do
+	TZ=UTC $DAUDIT report --database "$T/h$h/daudit.db" --since 2026-11-02 --until 2026-11-03 --format csv >"$T/report$h.csv" 2>>"$T/report.log" || ok=1
+	[ "$(wc -l <"$T/report$h.csv")" -le 1 ] || ok=1
+done
+tap $ok "no host's own review has a finding (dave read 100 distinct files on each, the rule wants 200)" "$T/report.log"
+files=$(q "SELECT count(DISTINCT path) FROM daudit.events WHERE user_name = '#1004' AND time_ns >= 1793613600000000000 AND time_ns < 1793617200000000000")
+hosts=$(q "SELECT count(DISTINCT host_id) FROM daudit.events WHERE user_name = '#1004'")
+[ "$files" = 300 ] && [ "$hosts" = 3 ]
+tap $? "the fleet's rows show dave's 300 distinct files in that hour, from 3 hosts"
+
+# ---------------------------------------------------------------- 8. retention
+parts=$(q "SELECT count(*) FROM pg_inherits WHERE inhparent = 'daudit.events'::regclass")
+n=$(q "SELECT daudit.drop_days_before(1793577600000000000 + 86400000000000)")
+left=$(q "SELECT count(*) FROM daudit.events")
+[ "$parts" = 1 ] && [ "$n" = 1 ] && [ "$left" = 0 ]
+tap $? "retention drops the day's partition ($parts partition, $n dropped, $left rows left), no DELETE"
+
+for h in 1 2 3; do
+	stop_host $h
+done
+exit $fail
