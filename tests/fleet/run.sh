@@ -31,29 +31,10 @@ TAP_SUITE=fleet
 # shellcheck source=tests/tap.sh
 . tests/tap.sh
 
-PGBIN=/usr/lib/postgresql/15/bin
-if [ ! -x $PGBIN/initdb ]; then
-	tap 1 "PostgreSQL 15 available (apt-get install postgresql-15)"
-	exit 1
-fi
-
 T=$(mktemp -d /tmp/daudit-fleet.XXXXXX)
 chmod 755 "$T"
-# PostgreSQL refuses to run as root: as root, the cluster is postgres's.
-if [ "$(id -u)" = 0 ]; then
-	as_pg() { runuser -u postgres -- "$@"; }
-	PGOWNER=postgres
-else
-	as_pg() { "$@"; }
-	PGOWNER=$(id -un)
-fi
-PGDATA=$T/pgdata
-SOCK=$T/sock
-mkdir -p "$SOCK" "$PGDATA"
-touch "$T/pg.log"
-chown "$PGOWNER" "$SOCK" "$PGDATA" "$T/pg.log"
-chmod 700 "$PGDATA"
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# shellcheck source=tests/fleet/pg.sh
+. tests/fleet/pg.sh
 
 # shellcheck disable=SC2317  # called by the trap
 cleanup() {
@@ -61,7 +42,7 @@ cleanup() {
 	for f in "$T"/h*/dauditd.pid; do
 		[ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null
 	done
-	as_pg "$PGBIN"/pg_ctl -D "$PGDATA" -m immediate stop >/dev/null 2>&1
+	pg_teardown
 	if [ "${KEEP:-0}" = 1 ]; then
 		echo "# fleet: kept $T"
 	else
@@ -87,44 +68,11 @@ DAUDITD=${DAUDITD:-$top/build/bin/dauditd}
 DAUDIT=${DAUDIT:-$top/build/bin/daudit}
 
 # ---------------------------------------------------------------- PostgreSQL
-pg_start() {
-	as_pg "$PGBIN"/pg_ctl -D "$PGDATA" -l "$T/pg.log" -w -t 30 \
-		-o "-k $SOCK -p $PORT -c listen_addresses=''" start >>"$T/pg.out" 2>&1
-}
-pg_kill() { # SIGKILL the postmaster: no shutdown, no checkpoint
-	local pid
-	pid=$(head -n 1 "$PGDATA/postmaster.pid" 2>/dev/null) || return 0
-	kill -9 "$pid" 2>/dev/null
-	# Its backends notice the postmaster's death and end.
-	for _ in $(seq 100); do
-		[ -S "$SOCK/.s.PGSQL.$PORT" ] || break
-		pgrep -u "$PGOWNER" -f "postgres.*$PGDATA" >/dev/null || break
-		sleep 0.1
-	done
-	pkill -9 -u "$PGOWNER" -f -- "-D $PGDATA" 2>/dev/null
-	rm -f "$SOCK/.s.PGSQL.$PORT" "$SOCK/.s.PGSQL.$PORT.lock"
-}
-admin() { as_pg psql -X -q -v ON_ERROR_STOP=1 -h "$SOCK" -p "$PORT" -d "${DB:-postgres}" "$@"; }
-q() { DB=daudit admin -At -c "$1"; }
-
-as_pg "$PGBIN"/initdb -D "$PGDATA" -A trust -U "$PGOWNER" -E UTF8 --locale=C.UTF-8 >"$T/initdb.log" 2>&1
+pg_setup
 ok=$?
-# The role daudit logs in with a password (scram), everyone else by trust.
-cat >"$T/hba" <<EOF2
-local all daudit scram-sha-256
-local all all trust
-EOF2
-as_pg cp "$T/hba" "$PGDATA/pg_hba.conf"
-[ $ok = 0 ] && pg_start
-ok=$?
-[ $ok = 0 ] && admin -c "CREATE ROLE daudit LOGIN PASSWORD 'fleet-secret'" -c "CREATE DATABASE daudit OWNER daudit" >>"$T/pg.out" 2>&1
-ok=$((ok | $?))
-tap $ok "a private PostgreSQL $($PGBIN/postgres --version | awk '{print $3}') cluster on a unix socket, role daudit with a password" "$T/pg.out"
+tap $ok "a private PostgreSQL $("$PGBIN"/postgres --version | awk '{print $3}') cluster on a unix socket, role daudit with a password" "$T/pg.out"
 [ $ok = 0 ] || exit 1
 
-URL="postgresql://daudit@/daudit?host=$SOCK&port=$PORT"
-printf 'fleet-secret\n' >"$T/pgpass"
-chmod 600 "$T/pgpass"
 printf 'wrong-secret\n' >"$T/badpass"
 chmod 600 "$T/badpass"
 
@@ -207,11 +155,11 @@ pg_has() { # N FROM TO: PostgreSQL holds exactly records FROM..TO of host N
 }
 
 # ---------------------------------------------------------------- 1. schema
-$DAUDIT store migrate --store "$URL" --password-file "$T/pgpass" >"$T/migrate.log" 2>&1
+$DAUDIT store migrate --store "$URL" --password-file "$PGPASS" >"$T/migrate.log" 2>&1
 rc=$?
 grep -q "schema version 1 (from 0)" "$T/migrate.log"
 tap $((rc | $?)) "daudit store migrate creates the schema (version 1)" "$T/migrate.log"
-$DAUDIT store migrate --store "$URL" --password-file "$T/pgpass" >"$T/migrate2.log" 2>&1
+$DAUDIT store migrate --store "$URL" --password-file "$PGPASS" >"$T/migrate2.log" 2>&1
 rc=$?
 grep -q "already at schema version 1" "$T/migrate2.log"
 tap $((rc | $?)) "a second migrate finds it current and changes nothing" "$T/migrate2.log"
@@ -228,15 +176,15 @@ grep -q 'password authentication failed for user "daudit"; records wait in the j
 tap $((rc | $? | (n != 1))) "a wrong password is one error line ($n) and the 2000 records wait in the journal" "$T/h1/dauditd.log"
 [ "$(pg_sum 1)" = "0 0" ]
 tap $? "nothing of host-1 reached PostgreSQL meanwhile"
-cp "$T/pgpass" "$T/badpass"
+cp "$PGPASS" "$T/badpass"
 wait_for 60 pg_has 1 0 2000
 tap $? "the password file fixed, the next retry stores the 2000 records that waited" "$T/h1/dauditd.log"
 grep -q 'reachable again' "$T/h1/dauditd.log"
 tap $? "dauditd says when the store is reachable again" "$T/h1/dauditd.log"
 
 # ---------------------------------------------------------------- 3. server down at start
-as_pg "$PGBIN"/pg_ctl -D "$PGDATA" -m fast -w stop >>"$T/pg.out" 2>&1
-host_conf 2 "$T/pgpass"
+pg_stop
+host_conf 2 "$PGPASS"
 start_host 2
 feed 2 0 2000
 wait_for 20 test "$(journal_records 2)" = 2000
@@ -251,9 +199,9 @@ wait_for 60 pg_has 2 0 2000
 tap $? "host-2's 2000 records arrive once it is up" "$T/h2/dauditd.log"
 
 # ---------------------------------------------------------------- 4. killed mid-burst
-host_conf 3 "$T/pgpass"
+host_conf 3 "$PGPASS"
 start_host 3
-BURST=40000
+BURST=60000
 feeders=()
 for h in 1 2 3; do
 	from=0
@@ -261,7 +209,7 @@ for h in 1 2 3; do
 	feed $h $from $BURST &
 	feeders+=($!)
 done
-sleep 1.5
+sleep 1
 before=$(q "SELECT count(*) FROM daudit.events" 2>/dev/null)
 pg_kill
 wait "${feeders[@]}"
@@ -288,7 +236,7 @@ dups=$(q "SELECT count(*) FROM (SELECT 1 FROM daudit.events GROUP BY host_id, in
 tap $((dups != 0)) "no (host, instance, cpu, seq) twice in PostgreSQL ($dups)"
 
 # ---------------------------------------------------------------- 5. dauditd killed while the server is down
-as_pg "$PGBIN"/pg_ctl -D "$PGDATA" -m fast -w stop >>"$T/pg.out" 2>&1
+pg_stop
 feed 1 $BURST $((BURST + 3000))
 wait_for 20 test "$(journal_records 1)" -ge 3000
 rc=$?
@@ -301,7 +249,7 @@ wait_for 60 pg_has 1 0 $((BURST + 3000))
 tap $? "restarted, host-1 stores the journal's records in PostgreSQL once" "$T/h1/dauditd.log"
 
 # ---------------------------------------------------------------- 6. stop while down
-as_pg "$PGBIN"/pg_ctl -D "$PGDATA" -m fast -w stop >>"$T/pg.out" 2>&1
+pg_stop
 feed 2 $BURST $((BURST + 500))
 wait_for 20 test "$(journal_records 2)" -ge 500
 stop_host 2
