@@ -209,7 +209,7 @@ for h in 1 2 3; do
 	feed $h $from $BURST &
 	feeders+=($!)
 done
-sleep 1
+sleep 2
 before=$(q "SELECT count(*) FROM daudit.events" 2>/dev/null)
 pg_kill
 wait "${feeders[@]}"
@@ -243,7 +243,7 @@ rc=$?
 kill_host 1
 tap $rc "host-1 killed (SIGKILL) with 3000 records waiting for the store"
 start_host 1
-sleep 1
+sleep 2
 pg_start
 wait_for 60 pg_has 1 0 $((BURST + 3000))
 tap $? "restarted, host-1 stores the journal's records in PostgreSQL once" "$T/h1/dauditd.log"
@@ -261,7 +261,23 @@ start_host 2
 wait_for 60 pg_has 2 0 $((BURST + 500))
 tap $? "the next start stores them" "$T/h2/dauditd.log"
 
-# ---------------------------------------------------------------- 7. the fleet's view
+# ---------------------------------------------------------------- 7. marks lost
+# The marks of host-3 are deleted and a second dauditd calls itself host-3:
+# its rows pass the marks but meet their key, and go through the staging
+# table, where PostgreSQL skips them.
+q "DELETE FROM daudit.hwm WHERE host_id = (SELECT id FROM daudit.hosts WHERE name = 'host-3')"
+host_conf 4 "$PGPASS"
+sed -i 's/^store_host = host-4$/store_host = host-3/' "$T/h4/dauditd.conf"
+start_host 4
+"$T/gen" --host 3 --from 0 --to 1000 >&"$W4"
+wait_for 30 grep -q 'were stored already' "$T/h4/dauditd.log"
+rc=$?
+wait_for 30 test "$(journal_records 4)" = 0
+pg_has 3 0 $BURST
+tap $((rc | $?)) "a batch above the marks that meets its key goes through the staging table: host-3 still has each record once" "$T/h4/dauditd.log"
+stop_host 4
+
+# ---------------------------------------------------------------- 8. the fleet's view
 ok=0
 for h in 1 2 3; do
 	TZ=UTC $DAUDIT report --database "$T/h$h/daudit.db" --since 2026-11-02 --until 2026-11-03 --format csv >"$T/report$h.csv" 2>>"$T/report.log" || ok=1
@@ -273,7 +289,7 @@ hosts=$(q "SELECT count(DISTINCT host_id) FROM daudit.events WHERE user_name = '
 [ "$files" = 300 ] && [ "$hosts" = 3 ]
 tap $? "the fleet's rows show dave's 300 distinct files in that hour, from 3 hosts"
 
-# ---------------------------------------------------------------- 8. retention
+# ---------------------------------------------------------------- 9. retention
 parts=$(q "SELECT count(*) FROM pg_inherits WHERE inhparent = 'daudit.events'::regclass")
 n=$(q "SELECT daudit.drop_days_before(1793577600000000000 + 86400000000000)")
 left=$(q "SELECT count(*) FROM daudit.events")
@@ -283,4 +299,4 @@ tap $? "retention drops the day's partition ($parts partition, $n dropped, $left
 for h in 1 2 3; do
 	stop_host $h
 done
-exit $fail
+exit "$fail"

@@ -6,10 +6,15 @@
  * instance, CPU, sequence number), so many hosts are reviewed as one.
  *
  * It is a mirror of the SQLite store (store.h, struct store_mirror):
- * events are buffered as they are stored, and shipped with COPY into a
- * staging table and INSERT ... ON CONFLICT DO NOTHING in one PostgreSQL
- * transaction, which commits before the SQLite transaction does.  The
- * journal rows are deleted only after that SQLite COMMIT, so:
+ * events are buffered as they are stored, and shipped in one PostgreSQL
+ * transaction, which commits before the SQLite transaction does.  Rows
+ * below the host's high-water marks in PostgreSQL (daudit.hwm: per
+ * module instance and CPU, the next sequence number not stored, written
+ * in the same transaction) were stored before and are left out; the rest
+ * go straight into the events with COPY.  Should a row still meet its
+ * key (two hosts with one store_host), the batch is sent again through
+ * a staging table and INSERT ... ON CONFLICT DO NOTHING.  The journal
+ * rows are deleted only after that SQLite COMMIT, so:
  *
  *  - while PostgreSQL is down (or refuses the password), the commit
  *    waits and retries (1 s, doubling to 30 s), the indexer waits with
@@ -32,6 +37,18 @@
 
 struct config;
 
+struct store_pg_row {
+	uint64_t instance, seq;
+	unsigned int cpu;
+	size_t off;			/* in buf; it ends where the next begins */
+};
+
+struct store_pg_hwm {
+	uint64_t instance, next_seq;
+	unsigned int cpu;
+	uint64_t sent;			/* in this batch: the highest + 1 */
+};
+
 struct store_pg {
 	char *url;
 	char *passfile;			/* NULL: libpq's own (PGPASSFILE...) */
@@ -41,6 +58,13 @@ struct store_pg {
 	char *buf;			/* COPY text of the open transaction */
 	size_t len, cap;
 	uint64_t rows;			/* in @buf */
+	struct store_pg_row *row;	/* where each row is, whose it is */
+	uint64_t cap_rows;
+	char *out;			/* what is sent: host_id, then a row */
+	size_t out_len, out_cap;
+	struct store_pg_hwm *hwm;	/* daudit.hwm of this host, as known */
+	unsigned int nhwm, cap_hwm;
+	int hwm_known;			/* read on this connection */
 	int64_t *days;			/* days of @buf's rows, distinct */
 	unsigned int ndays, cap_days;
 	int64_t *made;			/* day partitions known to exist */

@@ -51,6 +51,16 @@ static const char *const migrations[PGSCHEMA_VERSION] = {
 	" PRIMARY KEY (host_id, instance_id, cpu, seq, time_ns)"
 	") PARTITION BY RANGE (time_ns);"
 	/*
+	 * Per host, module instance and CPU, the next sequence number not
+	 * stored (every record below is), written in the transaction of the
+	 * rows: a host sends only rows at or above it, straight into the
+	 * events with COPY.  The key above still refuses a row twice.
+	 */
+	"CREATE TABLE daudit.hwm ("
+	" host_id integer NOT NULL, instance_id bigint NOT NULL,"
+	" cpu integer NOT NULL, next_seq bigint NOT NULL,"
+	" PRIMARY KEY (host_id, instance_id, cpu));"
+	/*
 	 * A period's records: BRIN, since rows arrive in time order (a few
 	 * pages of summary per day, almost nothing per insert).  No index by
 	 * user, as in SQLite: a B-tree by user costs a scattered page write
