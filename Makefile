@@ -191,8 +191,17 @@ bench:
 	@$(MAKE) -s bench-collector
 
 # Collector ingest on the host, one core (docs/performance.md).
-bench-collector: $(BUILD)/bench/collector
+# Then ingest into a private PostgreSQL 15 from 1, 3 and 6 instances.
+bench-collector: $(BUILD)/bench/collector $(BUILD)/bench/fleet
 	@$(BUILD)/bench/collector
+	@scripts/deps.sh fleet
+	@tests/bench/fleet.sh $(BUILD)/bench/fleet
+
+$(BUILD)/bench/fleet: tests/bench/fleet.c userspace/dauditd/store_pg.c \
+		$(LIB_SRCS) $(USER_HDRS) | deps-build
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -Iuserspace/dauditd -o $@ tests/bench/fleet.c \
+		userspace/dauditd/store_pg.c $(LIB_SRCS) $(USER_LDLIBS)
 
 $(BUILD)/bench/collector: tests/bench/collector.c tests/unit/synth.h \
 		tests/unit/scenario.h $(filter-out %/main.c,$(DAUDITD_SRCS)) \
