@@ -433,8 +433,10 @@ static int put_hwm(struct store_pg *pg, char *err, size_t errlen)
 	unsigned int i, n = 0;
 	int rc;
 
-	if (!f)
-		util_die(EXIT_FAIL, "out of memory");
+	if (!f) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	fputs("INSERT INTO daudit.hwm VALUES ", f);
 	for (i = 0; i < pg->nhwm; i++) {
 		const struct store_pg_hwm *h = &pg->hwm[i];
