@@ -289,6 +289,25 @@ hosts=$(q "SELECT count(DISTINCT host_id) FROM daudit.events WHERE user_name = '
 [ "$files" = 300 ] && [ "$hosts" = 3 ]
 tap $? "the fleet's rows show dave's 300 distinct files in that hour, from 3 hosts"
 
+# daudit users --store: per person across the hosts, then per host.
+TZ=UTC $DAUDIT users --store "$URL" --password-file "$PGPASS" --since 2026-11-02 \
+	--until 2026-11-03 --format csv >"$T/users.csv" 2>"$T/users.log"
+rc=$?
+tr -d '\r' <"$T/users.csv" | awk -F, '$1 == "#1004"' >"$T/dave.csv"
+[ "$(awk -F, '$3 == "" {print $4, $6}' "$T/dave.csv")" = "3 300" ] &&
+	[ "$(awk -F, '$3 ~ /^host-/ {print $3, $4, $6}' "$T/dave.csv" | sort | tr '\n' ' ')" = \
+		"host-1 1 100 host-2 1 100 host-3 1 100 " ]
+tap $((rc | $?)) "daudit users --store: dave (#1004) read 300 files on 3 hosts, 100 on each" "$T/users.csv"
+TZ=UTC $DAUDIT users --store "$URL" --password-file "$PGPASS" --since 2026-11-02 \
+	--until 2026-11-03 >"$T/users.txt" 2>>"$T/users.log"
+grep -q '^#1004 .*all (3)' "$T/users.txt"
+tap $? "its table shows the fleet's line, then one per host" "$T/users.txt"
+sed 's/^/#   /' "$T/users.txt"
+$DAUDIT users --store "$URL" --password-file "$T/nosuchfile" >"$T/users-bad.log" 2>&1
+rc=$?
+[ $rc = 1 ] && [ "$(wc -l <"$T/users-bad.log")" = 1 ]
+tap $? "a password file that is missing is one line and exit 1 ($(cat "$T/users-bad.log"))"
+
 # ---------------------------------------------------------------- 9. retention
 parts=$(q "SELECT count(*) FROM pg_inherits WHERE inhparent = 'daudit.events'::regclass")
 n=$(q "SELECT daudit.drop_days_before(1793577600000000000 + 86400000000000)")

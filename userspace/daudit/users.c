@@ -10,7 +10,9 @@
 
 #include "commands.h"
 #include "format.h"
+#include "pgconn.h"
 #include "query.h"
+#include "query_pg.h"
 #include "table.h"
 #include "timeparse.h"
 #include "util.h"
@@ -35,9 +37,17 @@ static void usage(FILE *f)
 		"it declared for an actor (its answers to that person) is not egress:\n"
 		"column delivered.\n"
 		"\n"
+		"With --store, the fleet's PostgreSQL store instead: each person (a\n"
+		"user by name, an account without a login, or an actor) across every\n"
+		"host, then one line per host they read on; from the raw events, so\n"
+		"the period is exact and there are no findings yet.\n"
+		"\n"
 		"Options:\n"
 		"  -b, --by WHAT     user (default): login users and accounts; actor:\n"
 		"                    the actors declared by applications\n"
+		"  --store URL       the fleet's store, postgresql://USER@HOST/DB?...\n"
+		"  --password-file F its password (a file only its owner reads); default:\n"
+		"                    libpq's PGPASSFILE, ~/.pgpass or service file\n"
 		QOPTS_HELP
 		"  -h, --help        this help\n", "24h");
 }
@@ -101,11 +111,84 @@ static void actor_row(struct table *t, struct qdb *q, const struct quser *u)
 	table_u64(t, u->risk);
 }
 
+static const struct table_col fleet_cols[] = {
+	{ "user", TCOL_STR },
+	{ "login", TCOL_STR },
+	{ "host", TCOL_STR },
+	{ "hosts", TCOL_INT },
+	{ "bytes", TCOL_BYTES },
+	{ "files", TCOL_INT },
+	{ "datasets", TCOL_INT },
+	{ "sessions", TCOL_INT },
+	{ "egress", TCOL_BYTES },
+	{ "top_exe", TCOL_STR },
+};
+
+/*
+ * The fleet: per person the total over every host, then per host.  In a
+ * table the host lines are indented under their person; JSON and CSV
+ * have one row each, the total with no host.
+ */
+static int fleet_users(const struct qopts *o, const char *url,
+		       const char *passfile)
+{
+	static const char *const kinds[] = { "no", "yes", "actor" };
+	struct qpg_user *u;
+	struct table *t;
+	char err[512], a[32], b[32], all[32];
+	PGconn *c;
+	long n, i;
+
+	if (!pgconn_is_url(url))
+		util_die(EXIT_USAGE, "users: --store must be a postgresql:// URL, not '%s'",
+			 url);
+	c = pgconn_open(url, passfile, "daudit", err, sizeof(err));
+	if (!c)
+		util_die(EXIT_FAIL, "store %s: %s", url, err);
+	n = qpg_users(c, o->since, o->until, &u, err, sizeof(err));
+	PQfinish(c);
+	if (n < 0)
+		util_die(EXIT_FAIL, "store %s: %s", url, err);
+	t = table_new(o->format, fleet_cols,
+		      sizeof(fleet_cols) / sizeof(fleet_cols[0]));
+	for (i = 0; i < n; i++) {
+		int indent = o->format == FORMAT_TABLE && u[i].host;
+
+		table_str(t, indent ? "" : u[i].name);
+		table_str(t, indent ? "" : kinds[u[i].login >= 0 && u[i].login <= 2 ?
+						 u[i].login : 1]);
+		if (o->format == FORMAT_TABLE && !u[i].host) {
+			snprintf(all, sizeof(all), "all (%llu)",
+				 (unsigned long long)u[i].hosts);
+			table_str(t, all);
+		} else {
+			table_str(t, u[i].host);
+		}
+		table_u64(t, u[i].hosts);
+		table_u64(t, u[i].bytes);
+		table_u64(t, u[i].files);
+		table_u64(t, u[i].datasets);
+		table_u64(t, u[i].sessions);
+		table_u64(t, u[i].egress);
+		table_str(t, u[i].top_exe);
+	}
+	table_print(t, stdout);
+	if (!n && o->format == FORMAT_TABLE)
+		printf("(no reads of protected data on any host from %s to %s)\n",
+		       tp_format_local(o->since, a, sizeof(a)),
+		       tp_format_local(o->until, b, sizeof(b)));
+	table_free(t);
+	qpg_users_free(u, n);
+	return 0;
+}
+
 int cmd_users(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		QOPTS_LONG,
 		{ "by", required_argument, NULL, 'b' },
+		{ "store", required_argument, NULL, 's' },
+		{ "password-file", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -116,6 +199,7 @@ int cmd_users(int argc, char **argv)
 	size_t n, i;
 	char label[300], a[32], b[32];
 	int c, actors = 0;
+	const char *store = NULL, *passfile = NULL;
 	uint64_t folded = 0;
 	unsigned int rows;
 
@@ -131,6 +215,10 @@ int cmd_users(int argc, char **argv)
 			actors = !strcmp(optarg, "actor");
 			continue;
 		}
+		if (c == 's' || c == 'p') {
+			*(c == 's' ? &store : &passfile) = optarg;
+			continue;
+		}
 		if (c == 'h') {
 			usage(stdout);
 			return 0;
@@ -141,6 +229,11 @@ int cmd_users(int argc, char **argv)
 	if (optind != argc)
 		util_die(EXIT_USAGE, "users: unexpected argument '%s'", argv[optind]);
 	qopts_finish(&o, "users", 86400);
+	if (store) {
+		if (actors)
+			util_die(EXIT_USAGE, "users: --by actor is not there yet with --store (actors are listed with the users)");
+		return fleet_users(&o, store, passfile);
+	}
 	qopts_open(&o, &q);
 
 	n = q_users_by(&q, o.since, o.until, NULL,
