@@ -86,6 +86,7 @@ policy =
 batch_ms = 50
 # The records are of 2026-11-02: retention must not take them.
 retention_days = 3650
+store_review_interval = 1s
 store = $URL
 store_password_file = $2
 store_host = host-$1
@@ -157,12 +158,24 @@ pg_has() { # N FROM TO: PostgreSQL holds exactly records FROM..TO of host N
 # ---------------------------------------------------------------- 1. schema
 $DAUDIT store migrate --store "$URL" --password-file "$PGPASS" >"$T/migrate.log" 2>&1
 rc=$?
-grep -q "schema version 1 (from 0)" "$T/migrate.log"
-tap $((rc | $?)) "daudit store migrate creates the schema (version 1)" "$T/migrate.log"
+grep -q "schema version 2 (from 0)" "$T/migrate.log"
+tap $((rc | $?)) "daudit store migrate creates the schema (version 2)" "$T/migrate.log"
 $DAUDIT store migrate --store "$URL" --password-file "$PGPASS" >"$T/migrate2.log" 2>&1
 rc=$?
-grep -q "already at schema version 1" "$T/migrate2.log"
+grep -q "already at schema version 2" "$T/migrate2.log"
 tap $((rc | $?)) "a second migrate finds it current and changes nothing" "$T/migrate2.log"
+# Back to version 1 (what migration 2 adds, removed): migrated one step.
+q "DROP TABLE daudit.findings; DELETE FROM daudit.schema_version WHERE version = 2" >/dev/null
+$DAUDIT store migrate --store "$URL" --password-file "$PGPASS" >"$T/migrate3.log" 2>&1
+rc=$?
+grep -q "schema version 2 (from 1)" "$T/migrate3.log"
+tap $((rc | $?)) "a version 1 schema is brought to version 2 by migration 2 alone" "$T/migrate3.log"
+q "INSERT INTO daudit.schema_version (version) VALUES (3)" >/dev/null
+$DAUDIT store migrate --store "$URL" --password-file "$PGPASS" >"$T/migrate4.log" 2>&1
+rc=$?
+grep -q "the store has schema version 3, this daudit knows version 2 only" "$T/migrate4.log"
+tap $(( $? | (rc != 1) | ($(wc -l <"$T/migrate4.log") != 1) )) "a newer schema is refused in one line, exit 1" "$T/migrate4.log"
+q "DELETE FROM daudit.schema_version WHERE version = 3" >/dev/null
 
 # ---------------------------------------------------------------- 2. wrong password
 host_conf 1 "$T/badpass"
@@ -277,7 +290,41 @@ pg_has 3 0 $BURST
 tap $((rc | $?)) "a batch above the marks that meets its key goes through the staging table: host-3 still has each record once" "$T/h4/dauditd.log"
 stop_host 4
 
-# ---------------------------------------------------------------- 8. the fleet's view
+# ---------------------------------------------------------------- 8. the fleet's review
+reviewer() { # the host whose dauditd holds the review lock, one line per holder
+	q "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+	   WHERE l.locktype = 'advisory' AND l.classid = 1682011492 AND l.objid = 3 AND l.granted"
+}
+one_reviewer() { [ "$(reviewer | wc -l)" = 1 ]; }
+# shellcheck disable=SC2317  # called by wait_for
+dave_flagged() {
+	[ "$(q "SELECT count || ' ' || hosts || ' ' || by_host FROM daudit.findings WHERE rule = 'enumeration' AND user_name = '#1004'")" = \
+		"300 3 host-1 100, host-2 100, host-3 100" ]
+}
+wait_for 30 dave_flagged
+tap $? "the fleet review flags dave: enumeration, 300 files in one hour across 3 hosts (100 on each)" "$T/h1/dauditd.log"
+n=$(q "SELECT count(*) FROM daudit.findings")
+tap $((n != 1)) "and nothing else: carol's 50 files, read on every host, are not a finding ($n finding)"
+one_reviewer
+tap $? "exactly one dauditd holds the review lock: $(reviewer)"
+sleep 3
+n=$(q "SELECT count(*) FROM daudit.findings")
+tap $((n != 1)) "reviews that follow find the same finding again, not a second one ($n)"
+holder=$(reviewer | sed 's/^dauditd host-//')
+# shellcheck disable=SC2317  # called by wait_for
+taken_over() { one_reviewer && [ "$(reviewer)" != "dauditd host-$holder" ]; }
+kill_host "$holder"
+wait_for 30 taken_over
+rc=$?
+new=$(reviewer | sed 's/^dauditd host-//')
+[ "$new" != "$holder" ]
+tap $((rc | $?)) "the reviewer (host-$holder) killed, another host takes the lock: host-$new" "$T/h$new/dauditd.log"
+start_host "$holder"
+sleep 3
+one_reviewer
+tap $? "host-$holder back, still one reviewer: $(reviewer)"
+
+# ---------------------------------------------------------------- 9. the fleet's view
 ok=0
 for h in 1 2 3; do
 	TZ=UTC $DAUDIT report --database "$T/h$h/daudit.db" --since 2026-11-02 --until 2026-11-03 --format csv >"$T/report$h.csv" 2>>"$T/report.log" || ok=1
@@ -300,15 +347,15 @@ tr -d '\r' <"$T/users.csv" | awk -F, '$1 == "#1004"' >"$T/dave.csv"
 tap $((rc | $?)) "daudit users --store: dave (#1004) read 300 files on 3 hosts, 100 on each" "$T/users.csv"
 TZ=UTC $DAUDIT users --store "$URL" --password-file "$PGPASS" --since 2026-11-02 \
 	--until 2026-11-03 >"$T/users.txt" 2>>"$T/users.log"
-grep -q '^#1004 .*all (3)' "$T/users.txt"
-tap $? "its table shows the fleet's line, then one per host" "$T/users.txt"
+grep -q '^#1004 .*all (3) .* 300 .* 1 *30 ' "$T/users.txt"
+tap $? "its table shows the fleet's line with the fleet review's finding (1, risk 30), then one per host" "$T/users.txt"
 sed 's/^/#   /' "$T/users.txt"
 $DAUDIT users --store "$URL" --password-file "$T/nosuchfile" >"$T/users-bad.log" 2>&1
 rc=$?
 [ $rc = 1 ] && [ "$(wc -l <"$T/users-bad.log")" = 1 ]
 tap $? "a password file that is missing is one line and exit 1 ($(cat "$T/users-bad.log"))"
 
-# ---------------------------------------------------------------- 9. retention
+# ---------------------------------------------------------------- 10. retention
 parts=$(q "SELECT count(*) FROM pg_inherits WHERE inhparent = 'daudit.events'::regclass")
 n=$(q "SELECT daudit.drop_days_before(1793577600000000000 + 86400000000000)")
 left=$(q "SELECT count(*) FROM daudit.events")

@@ -40,7 +40,7 @@ static void usage(FILE *f)
 		"With --store, the fleet's PostgreSQL store instead: each person (a\n"
 		"user by name, an account without a login, or an actor) across every\n"
 		"host, then one line per host they read on; from the raw events, so\n"
-		"the period is exact and there are no findings yet.\n"
+		"the period is exact; findings and risk are the fleet review's.\n"
 		"\n"
 		"Options:\n"
 		"  -b, --by WHAT     user (default): login users and accounts; actor:\n"
@@ -121,6 +121,8 @@ static const struct table_col fleet_cols[] = {
 	{ "datasets", TCOL_INT },
 	{ "sessions", TCOL_INT },
 	{ "egress", TCOL_BYTES },
+	{ "findings", TCOL_INT },
+	{ "risk", TCOL_INT },
 	{ "top_exe", TCOL_STR },
 };
 
@@ -170,6 +172,8 @@ static int fleet_users(const struct qopts *o, const char *url,
 		table_u64(t, u[i].datasets);
 		table_u64(t, u[i].sessions);
 		table_u64(t, u[i].egress);
+		table_u64(t, u[i].findings);
+		table_u64(t, u[i].risk);
 		table_str(t, u[i].top_exe);
 	}
 	table_print(t, stdout);

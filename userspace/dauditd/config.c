@@ -56,6 +56,8 @@ static const struct key_def keys[] = {
 	{ "collector", "store_password_file", V_PATH_OR_EMPTY,
 	  C(store_password_file), 0, 0 },
 	{ "collector", "store_host", V_HOSTNAME, C(store_host), 0, 0 },
+	{ "collector", "store_review_interval", V_DURATION,
+	  C(store_review_interval), 1, 86400 },
 	{ "collector", "policy_link_scan", V_BOOL, C(policy_link_scan), 0, 1 },
 	{ "collector", "batch_ms", V_UINT, C(batch_ms), 1, 10000 },
 	{ "collector", "batch_records", V_UINT, C(batch_records), 1, 1000000 },
@@ -172,6 +174,7 @@ void config_defaults(struct config *c)
 	c->batch_ms = 100;
 	c->batch_records = 10000;
 	c->rollup_flush_ms = 1000;
+	c->store_review_interval = 60;
 	c->journal_max_mb = 1024;
 	c->retention_days = 30;
 	c->retention_mb = 1024;

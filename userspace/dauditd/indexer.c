@@ -199,6 +199,10 @@ static void tick(struct collector *c)
 		collector_retention(c);
 		ix->last_retention_ms = collector_now_ms();
 	}
+	/* One host at a time reviews the fleet (fleet_review.h). */
+	if (c->pg)
+		fleet_review_tick(&c->review, c->pg, &c->cfg,
+				  collector_now_ms());
 	sinks_tick(c->sinks);
 	health_tick(&c->health, c->sinks);
 }

@@ -152,6 +152,7 @@ static void pg_event(void *arg, const struct event *e)
 	w->instance = e->instance_id;
 	w->cpu = e->cpu;
 	w->seq = e->seq;
+	w->time_ns = e->time_ns;
 	w->off = pg->len;
 	put_u64(pg, e->instance_id);
 	put_i64(pg, e->cpu);
@@ -269,6 +270,7 @@ static int result_ok(struct store_pg *pg, PGresult *r, ExecStatusType want,
 static int connect_pg(struct store_pg *pg, char *err, size_t errlen)
 {
 	const char *params[1] = { pg->host };
+	char app[64];
 	PGresult *r;
 	int from;
 
@@ -276,9 +278,12 @@ static int connect_pg(struct store_pg *pg, char *err, size_t errlen)
 		return 0;
 	drop_conn(pg);
 	pg->hwm_known = 0;
-	pg->conn = pgconn_open(pg->url, pg->passfile, "dauditd", err, errlen);
+	/* The server's views (pg_stat_activity) name the host. */
+	snprintf(app, sizeof(app), "dauditd %s", pg->host);
+	pg->conn = pgconn_open(pg->url, pg->passfile, app, err, errlen);
 	if (!pg->conn)
 		return -1;
+	pg->conn_serial++;
 	from = pgschema_migrate(pg->conn, err, errlen);
 	if (from < 0)
 		goto fail;
@@ -305,6 +310,11 @@ static int connect_pg(struct store_pg *pg, char *err, size_t errlen)
 fail:
 	drop_conn(pg);
 	return -1;
+}
+
+int store_pg_connect(struct store_pg *pg, char *err, size_t errlen)
+{
+	return connect_pg(pg, err, errlen);
 }
 
 static int made(struct store_pg *pg, int64_t day)
@@ -401,7 +411,7 @@ static uint64_t rows_to_send(struct store_pg *pg)
 
 	pg->out_len = 0;
 	for (i = 0; i < pg->nhwm; i++)
-		pg->hwm[i].sent = 0;
+		pg->hwm[i].sent = pg->hwm[i].last_ns = 0;
 	for (i = 0; i < pg->rows; i++) {
 		const struct store_pg_row *w = &pg->row[i];
 		struct store_pg_hwm *h = hwm_of(pg, w->instance, w->cpu);
@@ -419,6 +429,8 @@ static uint64_t rows_to_send(struct store_pg *pg)
 		pg->out_len = need;
 		if (w->seq + 1 > h->sent)
 			h->sent = w->seq + 1;
+		if (w->time_ns > h->last_ns)
+			h->last_ns = w->time_ns;
 		kept++;
 	}
 	return kept;
@@ -443,12 +455,13 @@ static int put_hwm(struct store_pg *pg, char *err, size_t errlen)
 
 		if (h->sent <= h->next_seq)
 			continue;
-		fprintf(f, "%s(%d, %" PRId64 ", %u, %" PRId64 ")", n++ ? ", " : "",
-			pg->host_id, (int64_t)h->instance, h->cpu,
-			(int64_t)h->sent);
+		fprintf(f, "%s(%d, %" PRId64 ", %u, %" PRId64 ", %" PRId64 ")",
+			n++ ? ", " : "", pg->host_id, (int64_t)h->instance,
+			h->cpu, (int64_t)h->sent, (int64_t)h->last_ns);
 	}
 	fputs(" ON CONFLICT (host_id, instance_id, cpu) DO UPDATE"
-	      " SET next_seq = greatest(hwm.next_seq, EXCLUDED.next_seq)", f);
+	      " SET next_seq = greatest(hwm.next_seq, EXCLUDED.next_seq),"
+	      " last_ns = greatest(hwm.last_ns, EXCLUDED.last_ns)", f);
 	fclose(f);
 	rc = n ? pgconn_exec(pg->conn, sql, err, errlen) : 0;
 	free(sql);

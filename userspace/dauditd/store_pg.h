@@ -38,7 +38,7 @@
 struct config;
 
 struct store_pg_row {
-	uint64_t instance, seq;
+	uint64_t instance, seq, time_ns;
 	unsigned int cpu;
 	size_t off;			/* in buf; it ends where the next begins */
 };
@@ -47,6 +47,7 @@ struct store_pg_hwm {
 	uint64_t instance, next_seq;
 	unsigned int cpu;
 	uint64_t sent;			/* in this batch: the highest + 1 */
+	uint64_t last_ns;		/* in this batch: the latest time */
 };
 
 struct store_pg {
@@ -54,6 +55,7 @@ struct store_pg {
 	char *passfile;			/* NULL: libpq's own (PGPASSFILE...) */
 	char *host;			/* the name rows carry */
 	PGconn *conn;
+	uint64_t conn_serial;		/* counts connections made */
 	int host_id;			/* hosts.id of @host on this server */
 	char *buf;			/* COPY text of the open transaction */
 	size_t len, cap;
@@ -97,6 +99,12 @@ void store_pg_close(struct store_pg *pg);
  * the journal for the next start.
  */
 void store_pg_set_stop(struct store_pg *pg, atomic_int *stop);
+
+/*
+ * Connected (now or before), the schema current.  0, or -1 with @err
+ * (nothing logged).
+ */
+int store_pg_connect(struct store_pg *pg, char *err, size_t errlen);
 
 /* The buffered events into PostgreSQL; returns only once they are. */
 void store_pg_commit(struct store_pg *pg);

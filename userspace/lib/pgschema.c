@@ -59,6 +59,7 @@ static const char *const migrations[PGSCHEMA_VERSION] = {
 	"CREATE TABLE daudit.hwm ("
 	" host_id integer NOT NULL, instance_id bigint NOT NULL,"
 	" cpu integer NOT NULL, next_seq bigint NOT NULL,"
+	" last_ns bigint NOT NULL DEFAULT 0,"
 	" PRIMARY KEY (host_id, instance_id, cpu));"
 	/*
 	 * A period's records: BRIN, since rows arrive in time order (a few
@@ -97,6 +98,20 @@ static const char *const migrations[PGSCHEMA_VERSION] = {
 	"  END LOOP;"
 	"  RETURN n;"
 	" END $f$;",
+	/*
+	 * 2: the fleet's findings, computed by one reviewer at a time (the
+	 * holder of advisory lock PGSCHEMA_LOCK_REVIEW); a finding is found
+	 * again by its key, as in SQLite.
+	 */
+	"CREATE TABLE daudit.findings ("
+	" id bigserial PRIMARY KEY, rule text NOT NULL, key text NOT NULL UNIQUE,"
+	" user_name text NOT NULL, login smallint NOT NULL, dataset text,"
+	" first_ns bigint NOT NULL, last_ns bigint NOT NULL,"
+	" score integer NOT NULL, bytes bigint NOT NULL DEFAULT 0,"
+	" count bigint NOT NULL DEFAULT 0, hosts integer NOT NULL DEFAULT 0,"
+	" reason text NOT NULL, by_host text NOT NULL,"
+	" computed timestamptz NOT NULL DEFAULT now());"
+	"CREATE INDEX findings_time ON daudit.findings (last_ns);",
 };
 
 static int one_int(PGconn *c, const char *sql, int64_t *out, char *err,

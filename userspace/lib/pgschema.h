@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 /* The version this program writes and reads. */
-#define PGSCHEMA_VERSION	1
+#define PGSCHEMA_VERSION	2
 
 /*
  * Advisory lock keys (pg_advisory_lock(PGSCHEMA_LOCK, what)): the
@@ -25,6 +25,8 @@
 #define PGSCHEMA_LOCK		1682011492
 #define PGSCHEMA_LOCK_MIGRATE	1
 #define PGSCHEMA_LOCK_PARTITION	2
+/* Held, for as long as its connection lives, by the fleet's reviewer. */
+#define PGSCHEMA_LOCK_REVIEW	3
 
 #define PGSCHEMA_DAY_NS		(86400LL * 1000000000LL)
 

@@ -42,9 +42,15 @@ static const char users_sql[] =
 	"   (user_name, login, host, exe))) g"
 	" ORDER BY user_name, login, host, b DESC, exe)"
 	" SELECT t.user_name, t.login, t.host, t.hosts, t.bytes, t.files,"
-	"  t.datasets, t.sessions, t.egress, x.exe"
+	"  t.datasets, t.sessions, t.egress, x.exe,"
+	"  coalesce(f.n, 0), coalesce(f.risk, 0)"
 	" FROM t LEFT JOIN x ON x.user_name = t.user_name AND x.login = t.login"
 	"  AND x.host IS NOT DISTINCT FROM t.host"
+	/* The fleet's findings in the period, on the fleet's line. */
+	" LEFT JOIN (SELECT user_name, login, count(*) AS n, sum(score) AS risk"
+	"  FROM daudit.findings WHERE last_ns >= $1 AND first_ns < $2"
+	"  GROUP BY user_name, login) f ON t.host IS NULL"
+	"  AND f.user_name = t.user_name AND f.login = t.login"
 	" WHERE t.bytes > 0 OR t.egress > 0"
 	" ORDER BY max(t.bytes) OVER (PARTITION BY t.user_name, t.login) DESC,"
 	"  t.user_name, t.login, t.total DESC, t.bytes DESC, t.host";
@@ -90,6 +96,8 @@ long qpg_users(PGconn *c, int64_t since, int64_t until,
 		u[i].sessions = u64(r, i, 7);
 		u[i].egress = u64(r, i, 8);
 		u[i].top_exe = text_or_null(r, i, 9);
+		u[i].findings = u64(r, i, 10);
+		u[i].risk = u64(r, i, 11);
 	}
 	PQclear(r);
 	*out = u;

@@ -22,6 +22,7 @@ struct qpg_user {
 	uint64_t sessions;		/* read sessions (first records) */
 	uint64_t egress;		/* egress bytes, loopback left out */
 	char *top_exe;			/* the executable that read the most */
+	uint64_t findings, risk;	/* the fleet's (on its line only) */
 };
 
 /*
