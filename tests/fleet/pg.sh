@@ -11,6 +11,9 @@
 #   pg_stop      a fast shutdown
 #   pg_kill      SIGKILL the postmaster and its backends: a crash
 #   pg_teardown  stop at once (for a trap)
+#   pg_tls_setup a test CA (and another), a server certificate for
+#                localhost; restart with TLS on 127.0.0.1:$PORT, TCP for
+#                the role daudit only with TLS (hostssl)
 #   q SQL        one query in database daudit, unaligned
 PGBIN=/usr/lib/postgresql/15/bin
 if [ "$(id -u)" = 0 ]; then
@@ -66,4 +69,27 @@ pg_setup() {
 	PGPASS=$T/pgpass
 	printf 'fleet-secret\n' >"$PGPASS"
 	chmod 600 "$PGPASS"
+}
+
+pg_tls_setup() {
+	local ca
+	for ca in ca otherca; do
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+			-keyout "$T/$ca.key" -out "$T/$ca.pem" -days 1 \
+			-subj "/CN=daudit test $ca" >>"$T/certs.log" 2>&1 || return 1
+	done
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$T/server.key" -out "$T/server.csr" -subj "/CN=localhost" \
+		>>"$T/certs.log" 2>&1 || return 1
+	printf 'subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n' >"$T/server.ext"
+	openssl x509 -req -in "$T/server.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" \
+		-CAcreateserial -out "$T/server.pem" -days 1 -extfile "$T/server.ext" \
+		>>"$T/certs.log" 2>&1 || return 1
+	install -o "$PGOWNER" -m 600 "$T/server.key" "$PGDATA/server.key" || return 1
+	install -o "$PGOWNER" -m 644 "$T/server.pem" "$PGDATA/server.crt" || return 1
+	printf 'local all daudit scram-sha-256\nlocal all all trust\nhostssl all daudit 127.0.0.1/32 scram-sha-256\n' >"$T/hba"
+	as_pg cp "$T/hba" "$PGDATA/pg_hba.conf" || return 1
+	pg_stop
+	PGOPTS="-c ssl=on -c listen_addresses=127.0.0.1"
+	pg_start
 }

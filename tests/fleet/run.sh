@@ -77,7 +77,7 @@ printf 'wrong-secret\n' >"$T/badpass"
 chmod 600 "$T/badpass"
 
 # ---------------------------------------------------------------- hosts
-host_conf() { # N PASSFILE
+host_conf() { # N PASSFILE [URL]
 	mkdir -p "$T/h$1"
 	cat >"$T/h$1/dauditd.conf" <<EOF2
 [collector]
@@ -87,7 +87,7 @@ batch_ms = 50
 # The records are of 2026-11-02: retention must not take them.
 retention_days = 3650
 store_review_interval = 1s
-store = $URL
+store = ${3:-$URL}
 store_password_file = $2
 store_host = host-$1
 
@@ -154,6 +154,21 @@ wait_for() { # SECONDS COMMAND...: until COMMAND succeeds
 pg_has() { # N FROM TO: PostgreSQL holds exactly records FROM..TO of host N
 	[ "$(pg_sum "$1")" = "$("$T/gen" --from "$2" --to "$3" --sum)" ]
 }
+# Start host N with its store unusable, feed it COUNT records: they wait in
+# its journal, and after a few retries its log has one store line, with
+# PATTERN (grep -E).  Sets n to the count of such lines (not in a
+# subshell: the host's FIFO and process stay this shell's); fails unless
+# all holds.
+waits_with_one_line() { # N COUNT PATTERN
+	local rc
+	start_host "$1"
+	feed "$1" 0 "$2"
+	wait_for 20 test "$(journal_records "$1")" = "$2"
+	rc=$?
+	sleep 3 # a few retries
+	n=$(grep -c 'PostgreSQL store' "$T/h$1/dauditd.log")
+	grep -Eq "$3" "$T/h$1/dauditd.log" && [ $rc = 0 ] && [ "$n" = 1 ]
+}
 
 # ---------------------------------------------------------------- 1. schema
 $DAUDIT store migrate --store "$URL" --password-file "$PGPASS" >"$T/migrate.log" 2>&1
@@ -179,14 +194,8 @@ q "DELETE FROM daudit.schema_version WHERE version = 3" >/dev/null
 
 # ---------------------------------------------------------------- 2. wrong password
 host_conf 1 "$T/badpass"
-start_host 1
-feed 1 0 2000
-wait_for 20 test "$(journal_records 1)" = 2000
-rc=$?
-sleep 3 # a few retries
-n=$(grep -c 'PostgreSQL store' "$T/h1/dauditd.log")
-grep -q 'password authentication failed for user "daudit"; records wait in the journal' "$T/h1/dauditd.log"
-tap $((rc | $? | (n != 1))) "a wrong password is one error line ($n) and the 2000 records wait in the journal" "$T/h1/dauditd.log"
+waits_with_one_line 1 2000 'password authentication failed for user "daudit"; records wait in the journal'
+tap $? "a wrong password is one error line ($n) and the 2000 records wait in the journal" "$T/h1/dauditd.log"
 [ "$(pg_sum 1)" = "0 0" ]
 tap $? "nothing of host-1 reached PostgreSQL meanwhile"
 cp "$PGPASS" "$T/badpass"
@@ -198,14 +207,8 @@ tap $? "dauditd says when the store is reachable again" "$T/h1/dauditd.log"
 # ---------------------------------------------------------------- 3. server down at start
 pg_stop
 host_conf 2 "$PGPASS"
-start_host 2
-feed 2 0 2000
-wait_for 20 test "$(journal_records 2)" = 2000
-rc=$?
-sleep 3
-n=$(grep -c 'PostgreSQL store' "$T/h2/dauditd.log")
-grep -q "PostgreSQL store $URL: connection to server on socket .* failed: No such file or directory" "$T/h2/dauditd.log"
-tap $((rc | $? | (n != 1))) "a server that is down at start is one error line ($n) and the records wait in the journal" "$T/h2/dauditd.log"
+waits_with_one_line 2 2000 "connection to server on socket .* failed: No such file or directory"
+tap $? "a server that is down at start is one error line ($n) and the records wait in the journal" "$T/h2/dauditd.log"
 pg_start
 tap $? "PostgreSQL started again" "$T/pg.log"
 wait_for 60 pg_has 2 0 2000
@@ -355,7 +358,31 @@ rc=$?
 [ $rc = 1 ] && [ "$(wc -l <"$T/users-bad.log")" = 1 ]
 tap $? "a password file that is missing is one line and exit 1 ($(cat "$T/users-bad.log"))"
 
-# ---------------------------------------------------------------- 10. retention
+# ---------------------------------------------------------------- 10. TLS
+# The server restarted with TLS on 127.0.0.1 (a test CA made now); the role
+# daudit may come over TCP only with TLS.  host-5 verifies the server
+# (sslmode=verify-full: the CA and the name localhost); host-6 is given
+# another CA and must refuse the server, one line, records waiting.
+pg_tls_setup
+rc=$?
+TLSURL="postgresql://daudit@localhost:$PORT/daudit?sslmode=verify-full&sslrootcert=$T/ca.pem"
+host_conf 5 "$PGPASS" "$TLSURL"
+start_host 5
+feed 5 0 1000
+wait_for 60 pg_has 5 0 1000
+tap $((rc | $?)) "over TLS with sslmode=verify-full, host-5's records arrive" "$T/h5/dauditd.log"
+tls=$(q "SELECT s.ssl || ' ' || s.version FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) WHERE a.application_name = 'dauditd host-5'")
+case $tls in true\ TLS*) rc=0 ;; *) rc=1 ;; esac
+tap $rc "its connection is encrypted ($tls)"
+host_conf 6 "$PGPASS" "postgresql://daudit@localhost:$PORT/daudit?sslmode=verify-full&sslrootcert=$T/otherca.pem"
+waits_with_one_line 6 500 'certificate verify failed; records wait in the journal'
+tap $? "a server whose certificate another CA signed is refused: one line ($n), the records wait" "$T/h6/dauditd.log"
+[ "$(pg_sum 6)" = "" ] || [ "$(pg_sum 6)" = "0 0" ]
+tap $? "nothing of host-6 reached PostgreSQL"
+stop_host 6
+stop_host 5
+
+# ---------------------------------------------------------------- 11. retention
 parts=$(q "SELECT count(*) FROM pg_inherits WHERE inhparent = 'daudit.events'::regclass")
 n=$(q "SELECT daudit.drop_days_before(1793577600000000000 + 86400000000000)")
 left=$(q "SELECT count(*) FROM daudit.events")
