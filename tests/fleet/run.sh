@@ -353,6 +353,22 @@ TZ=UTC $DAUDIT users --store "$URL" --password-file "$PGPASS" --since 2026-11-02
 grep -q '^#1004 .*all (3) .* 300 .* 1 *30 ' "$T/users.txt"
 tap $? "its table shows the fleet's line with the fleet review's finding (1, risk 30), then one per host" "$T/users.txt"
 sed 's/^/#   /' "$T/users.txt"
+# daudit report --store: the fleet review.
+TZ=UTC $DAUDIT report --store "$URL" --password-file "$PGPASS" --since 2026-11-02 \
+	--until 2026-11-03 >"$T/report.txt" 2>>"$T/users.log"
+rc=$?
+grep -q '^1\. #1004 (login user): risk 30 from 1 finding$' "$T/report.txt" &&
+	grep -q 'enumeration, 30 points, .* on 3 hosts' "$T/report.txt" &&
+	grep -q 'per host: host-1 100, host-2 100, host-3 100' "$T/report.txt" &&
+	! grep -q '#1005' "$T/report.txt"
+tap $((rc | $?)) "daudit report --store: the fleet review names dave, his 300 files and each host's 100, and not carol" "$T/report.txt"
+sed 's/^/#   /' "$T/report.txt"
+TZ=UTC $DAUDIT report --store "$URL" --password-file "$PGPASS" --since 2026-11-02 \
+	--until 2026-11-03 --format csv >"$T/report.csv" 2>>"$T/users.log"
+[ "$(tr -d '\r' <"$T/report.csv" | awk -F, 'NR > 1 {print $1, $4, $8, $9}')" = "#1004 enumeration 3 300" ]
+tap $? "its CSV has one row, the finding" "$T/report.csv"
+$DAUDIT top --store "$URL" >"$T/top-store.log" 2>&1
+tap $(( $? != 2 )) "a verb that does not read the store yet refuses --store (exit 2: $(cat "$T/top-store.log"))"
 $DAUDIT users --store "$URL" --password-file "$T/nosuchfile" >"$T/users-bad.log" 2>&1
 rc=$?
 [ $rc = 1 ] && [ "$(wc -l <"$T/users-bad.log")" = 1 ]

@@ -10,6 +10,7 @@
 #include "scenario_crm.h"
 #include "cli.h"
 #include "../../userspace/daudit/report.c"
+#include "../../userspace/daudit/report_fleet.c"
 
 static char *db, *crm;
 

@@ -10,7 +10,6 @@
 
 #include "commands.h"
 #include "format.h"
-#include "pgconn.h"
 #include "query.h"
 #include "query_pg.h"
 #include "table.h"
@@ -45,9 +44,6 @@ static void usage(FILE *f)
 		"Options:\n"
 		"  -b, --by WHAT     user (default): login users and accounts; actor:\n"
 		"                    the actors declared by applications\n"
-		"  --store URL       the fleet's store, postgresql://USER@HOST/DB?...\n"
-		"  --password-file F its password (a file only its owner reads); default:\n"
-		"                    libpq's PGPASSFILE, ~/.pgpass or service file\n"
 		QOPTS_HELP
 		"  -h, --help        this help\n", "24h");
 }
@@ -131,26 +127,19 @@ static const struct table_col fleet_cols[] = {
  * table the host lines are indented under their person; JSON and CSV
  * have one row each, the total with no host.
  */
-static int fleet_users(const struct qopts *o, const char *url,
-		       const char *passfile)
+static int fleet_users(const struct qopts *o)
 {
 	static const char *const kinds[] = { "no", "yes", "actor" };
 	struct qpg_user *u;
 	struct table *t;
 	char err[512], a[32], b[32], all[32];
-	PGconn *c;
+	PGconn *c = qpg_open(o, "users");
 	long n, i;
 
-	if (!pgconn_is_url(url))
-		util_die(EXIT_USAGE, "users: --store must be a postgresql:// URL, not '%s'",
-			 url);
-	c = pgconn_open(url, passfile, "daudit", err, sizeof(err));
-	if (!c)
-		util_die(EXIT_FAIL, "store %s: %s", url, err);
 	n = qpg_users(c, o->since, o->until, &u, err, sizeof(err));
 	PQfinish(c);
 	if (n < 0)
-		util_die(EXIT_FAIL, "store %s: %s", url, err);
+		util_die(EXIT_FAIL, "store %s: %s", o->store, err);
 	t = table_new(o->format, fleet_cols,
 		      sizeof(fleet_cols) / sizeof(fleet_cols[0]));
 	for (i = 0; i < n; i++) {
@@ -191,8 +180,6 @@ int cmd_users(int argc, char **argv)
 	static const struct option opts[] = {
 		QOPTS_LONG,
 		{ "by", required_argument, NULL, 'b' },
-		{ "store", required_argument, NULL, 's' },
-		{ "password-file", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -203,7 +190,6 @@ int cmd_users(int argc, char **argv)
 	size_t n, i;
 	char label[300], a[32], b[32];
 	int c, actors = 0;
-	const char *store = NULL, *passfile = NULL;
 	uint64_t folded = 0;
 	unsigned int rows;
 
@@ -219,10 +205,6 @@ int cmd_users(int argc, char **argv)
 			actors = !strcmp(optarg, "actor");
 			continue;
 		}
-		if (c == 's' || c == 'p') {
-			*(c == 's' ? &store : &passfile) = optarg;
-			continue;
-		}
 		if (c == 'h') {
 			usage(stdout);
 			return 0;
@@ -233,10 +215,10 @@ int cmd_users(int argc, char **argv)
 	if (optind != argc)
 		util_die(EXIT_USAGE, "users: unexpected argument '%s'", argv[optind]);
 	qopts_finish(&o, "users", 86400);
-	if (store) {
+	if (o.store) {
 		if (actors)
 			util_die(EXIT_USAGE, "users: --by actor is not there yet with --store (actors are listed with the users)");
-		return fleet_users(&o, store, passfile);
+		return fleet_users(&o);
 	}
 	qopts_open(&o, &q);
 

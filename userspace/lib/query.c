@@ -641,6 +641,12 @@ int qopts_option(struct qopts *o, int c, const char *arg, const char *verb)
 	case QOPT_DATABASE:
 		o->database = arg;
 		return 1;
+	case QOPT_STORE:
+		o->store = arg;
+		return 1;
+	case QOPT_PASSFILE:
+		o->passfile = arg;
+		return 1;
 	case 'f':
 		o->format = format_parse(arg);
 		if (o->format < 0)
@@ -672,9 +678,13 @@ void qopts_finish(struct qopts *o, const char *verb, int64_t default_since)
 
 void qopts_open(struct qopts *o, struct qdb *q)
 {
-	char *path = qdb_path(o->database);
-	char err[512];
-	int rc = qdb_open(q, path, err, sizeof(err));
+	char *path, err[512];
+	int rc;
+
+	if (o->store)
+		util_die(EXIT_USAGE, "--store: this verb does not read the fleet's store yet (users and report do)");
+	path = qdb_path(o->database);
+	rc = qdb_open(q, path, err, sizeof(err));
 
 	free(path);
 	if (rc < 0)

@@ -134,17 +134,23 @@ struct qopts {
 	const char *since_arg;
 	const char *until_arg;
 	int64_t since, until;		/* seconds, [since, until) */
+	const char *store;		/* --store: the fleet's PostgreSQL */
+	const char *passfile;		/* --password-file */
 };
 
 /* getopt_long entries; a verb puts QOPTS_LONG in its option table. */
 #define QOPT_SINCE	0x1001
 #define QOPT_UNTIL	0x1002
 #define QOPT_DATABASE	0x1003
+#define QOPT_STORE	0x1004
+#define QOPT_PASSFILE	0x1005
 #define QOPTS_LONG \
 	{ "since", required_argument, NULL, QOPT_SINCE }, \
 	{ "until", required_argument, NULL, QOPT_UNTIL }, \
 	{ "format", required_argument, NULL, 'f' }, \
-	{ "database", required_argument, NULL, QOPT_DATABASE }
+	{ "database", required_argument, NULL, QOPT_DATABASE }, \
+	{ "store", required_argument, NULL, QOPT_STORE }, \
+	{ "password-file", required_argument, NULL, QOPT_PASSFILE }
 
 #define QOPTS_HELP \
 	"  --since TIME      start of the period (default: %s ago); TIME is a\n" \
@@ -154,14 +160,21 @@ struct qopts {
 	"  --until TIME      end of the period (default: now)\n" \
 	"  -f, --format F    table (default), json or csv\n" \
 	"  --database PATH   the collector's database (default: from\n" \
-	"                    /etc/daudit/dauditd.conf, else " DB_DEFAULT_PATH ")\n"
+	"                    /etc/daudit/dauditd.conf, else " DB_DEFAULT_PATH ")\n" \
+	"  --store URL       the fleet's PostgreSQL store instead (users and\n" \
+	"                    report): postgresql://USER@HOST/DB?...\n" \
+	"  --password-file F its password, in a file only its owner reads\n" \
+	"                    (default: libpq's PGPASSFILE, ~/.pgpass, service)\n"
 
 void qopts_init(struct qopts *o);
 /* 1 if @c was a shared option (handled), 0 if not; bad values exit 2. */
 int qopts_option(struct qopts *o, int c, const char *arg, const char *verb);
 /* Resolve the period; @default_since is seconds before now. */
 void qopts_finish(struct qopts *o, const char *verb, int64_t default_since);
-/* Open the database named by the options, or exit 1 with a message. */
+/*
+ * Open the database named by the options, or exit 1 with a message; a
+ * verb that does not read the fleet's store yet exits 2 on --store.
+ */
 void qopts_open(struct qopts *o, struct qdb *q);
 
 /* Start of the local hour holding @t: rollup ranges are whole hours. */

@@ -6,6 +6,7 @@
 
 #include "daudit.h"
 #include "pgconn.h"
+#include "query.h"
 #include "query_pg.h"
 #include "util.h"
 
@@ -55,6 +56,20 @@ static const char users_sql[] =
 	" ORDER BY max(t.bytes) OVER (PARTITION BY t.user_name, t.login) DESC,"
 	"  t.user_name, t.login, t.total DESC, t.bytes DESC, t.host";
 
+PGconn *qpg_open(const struct qopts *o, const char *verb)
+{
+	char err[512];
+	PGconn *c;
+
+	if (!pgconn_is_url(o->store))
+		util_die(EXIT_USAGE, "%s: --store must be a postgresql:// URL, not '%s'",
+			 verb, o->store);
+	c = pgconn_open(o->store, o->passfile, "daudit", err, sizeof(err));
+	if (!c)
+		util_die(EXIT_FAIL, "store %s: %s", o->store, err);
+	return c;
+}
+
 static char *text_or_null(const PGresult *r, int row, int col)
 {
 	return PQgetisnull(r, row, col) ? NULL :
@@ -66,23 +81,34 @@ static uint64_t u64(const PGresult *r, int row, int col)
 	return strtoull(PQgetvalue(r, row, col), NULL, 10);
 }
 
-long qpg_users(PGconn *c, int64_t since, int64_t until,
-	       struct qpg_user **out, char *err, size_t errlen)
+/* The period's two parameters, in nanoseconds, run with @sql. */
+static PGresult *run_period(PGconn *c, const char *sql, int64_t since,
+			    int64_t until, char *err, size_t errlen)
 {
 	char a[24], b[24];
 	const char *params[2] = { a, b };
-	struct qpg_user *u;
 	PGresult *r;
-	int i, n;
 
 	snprintf(a, sizeof(a), "%lld", (long long)since * 1000000000LL);
 	snprintf(b, sizeof(b), "%lld", (long long)until * 1000000000LL);
-	r = PQexecParams(c, users_sql, 2, NULL, params, NULL, NULL, 0);
+	r = PQexecParams(c, sql, 2, NULL, params, NULL, NULL, 0);
 	if (!r || PQresultStatus(r) != PGRES_TUPLES_OK) {
 		pgconn_error(c, r, err, errlen);
 		PQclear(r);
-		return -1;
+		return NULL;
 	}
+	return r;
+}
+
+long qpg_users(PGconn *c, int64_t since, int64_t until,
+	       struct qpg_user **out, char *err, size_t errlen)
+{
+	PGresult *r = run_period(c, users_sql, since, until, err, errlen);
+	struct qpg_user *u;
+	int i, n;
+
+	if (!r)
+		return -1;
 	n = PQntuples(r);
 	u = util_xcalloc(n ? (size_t)n : 1, sizeof(*u));
 	for (i = 0; i < n; i++) {
@@ -102,6 +128,58 @@ long qpg_users(PGconn *c, int64_t since, int64_t until,
 	PQclear(r);
 	*out = u;
 	return n;
+}
+
+static const char findings_sql[] =
+	"SELECT user_name, login, rule, score, first_ns, last_ns, bytes, count,"
+	" hosts, reason, by_host,"
+	" sum(score) OVER (PARTITION BY user_name, login),"
+	" count(*) OVER (PARTITION BY user_name, login)"
+	" FROM daudit.findings WHERE last_ns >= $1 AND first_ns < $2"
+	" ORDER BY 12 DESC, user_name, login, score DESC, first_ns, rule";
+
+long qpg_findings(PGconn *c, int64_t since, int64_t until,
+		  struct qpg_finding **out, char *err, size_t errlen)
+{
+	PGresult *r = run_period(c, findings_sql, since, until, err, errlen);
+	struct qpg_finding *f;
+	int i, n;
+
+	if (!r)
+		return -1;
+	n = PQntuples(r);
+	f = util_xcalloc(n ? (size_t)n : 1, sizeof(*f));
+	for (i = 0; i < n; i++) {
+		f[i].name = text_or_null(r, i, 0);
+		f[i].login = atoi(PQgetvalue(r, i, 1));
+		f[i].rule = text_or_null(r, i, 2);
+		f[i].score = u64(r, i, 3);
+		f[i].first_ns = u64(r, i, 4);
+		f[i].last_ns = u64(r, i, 5);
+		f[i].bytes = u64(r, i, 6);
+		f[i].count = u64(r, i, 7);
+		f[i].hosts = u64(r, i, 8);
+		f[i].reason = text_or_null(r, i, 9);
+		f[i].by_host = text_or_null(r, i, 10);
+		f[i].risk = u64(r, i, 11);
+		f[i].findings = u64(r, i, 12);
+	}
+	PQclear(r);
+	*out = f;
+	return n;
+}
+
+void qpg_findings_free(struct qpg_finding *f, long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++) {
+		free(f[i].name);
+		free(f[i].rule);
+		free(f[i].reason);
+		free(f[i].by_host);
+	}
+	free(f);
 }
 
 void qpg_users_free(struct qpg_user *u, long n)

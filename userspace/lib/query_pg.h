@@ -30,8 +30,38 @@ struct qpg_user {
  * each, the fleet's total, then one row per host, most bytes first.  The
  * number of rows, or -1 with @err.
  */
+struct qopts;
+
+/*
+ * Connected to the store of --store and --password-file, or exit: 2 for
+ * a URL that is not postgresql://, 1 with libpq's message.
+ */
+PGconn *qpg_open(const struct qopts *o, const char *verb);
+
 long qpg_users(PGconn *c, int64_t since, int64_t until,
 	       struct qpg_user **out, char *err, size_t errlen);
 void qpg_users_free(struct qpg_user *u, long n);
+
+/* A finding of the fleet review (daudit.findings). */
+struct qpg_finding {
+	char *name;			/* user_name */
+	int login;
+	char *rule;
+	uint64_t score;
+	uint64_t first_ns, last_ns;
+	uint64_t bytes, count, hosts;
+	char *reason;
+	char *by_host;			/* "host-1 100, host-2 100" */
+	uint64_t risk;			/* the person's, over the period */
+	uint64_t findings;		/* the person's, over the period */
+};
+
+/*
+ * The fleet's findings that overlap [@since, @until) (seconds), people
+ * by risk, then each person's by points.  The number, or -1 with @err.
+ */
+long qpg_findings(PGconn *c, int64_t since, int64_t until,
+		  struct qpg_finding **out, char *err, size_t errlen);
+void qpg_findings_free(struct qpg_finding *f, long n);
 
 #endif
