@@ -4,6 +4,7 @@
  * standard output as /dev/daudit's read() returns it (dauditd --replay):
  *
  *   gen --host K --from I --to J [--sum]
+ *   gen --host K --spike
  *
  * Record I goes to CPU I % 4 with sequence number I / 4, so consecutive
  * runs continue each CPU's sequence.  All records fall in one working
@@ -14,6 +15,13 @@
  * hosts.  The others are carol (uid 1005) reading one of 50 files every
  * host serves.  Record I reads 1000 + I bytes.  With --sum it writes
  * nothing but "RECORDS BYTES" of the range, for the checks.
+ *
+ * --spike writes dave's days on CPU 5 (its own sequence): his daily work,
+ * 10 MiB plus (day % 5) x 512 KiB at 09:00 UTC, goes to one host a day
+ * (day % 3 + 1: a sticky load balancer) for the 14 days from 2026-11-02,
+ * so no host has the 7 days of reads the volume_spike rule needs, while
+ * the fleet has 14; on the 15th day, 2026-11-16, he reads 25 MiB on every
+ * host, 75 MiB in all.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +36,7 @@ int main(int argc, char **argv)
 {
 	unsigned long long from = 0, to = 0, i;
 	unsigned int host = 0;
-	int sum = 0, a;
+	int sum = 0, spike = 0, a;
 	struct synth s;
 
 	for (a = 1; a < argc; a++) {
@@ -40,6 +48,8 @@ int main(int argc, char **argv)
 			to = strtoull(argv[++a], NULL, 10);
 		else if (!strcmp(argv[a], "--sum"))
 			sum = 1;
+		else if (!strcmp(argv[a], "--spike"))
+			spike = 1;
 		else {
 			fprintf(stderr, "usage: gen --host K --from I --to J [--sum]\n");
 			return 2;
@@ -54,6 +64,22 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	synth_init(&s);
+	if (spike) {
+		struct who dave = { 1004, 1004, 42, 4200, NS, "psql" };
+		char path[64];
+		unsigned int d;
+
+		for (d = 0; d <= 14; d++) {
+			if (d < 14 && d % 3 + 1 != host)
+				continue;
+			snprintf(path, sizeof(path),
+				 "/data/customers/daily-%02u.csv", d);
+			synth_read1(&s, 5, T0 + d * DAY_NS + 9 * HOUR_NS, &dave,
+				    "customers", path,
+				    d < 14 ? (10ULL << 20) + (d % 5) * (512ULL << 10) :
+					     25ULL << 20);
+		}
+	}
 	for (i = from; i < to; i++) {
 		struct who dave = { 1004, 1004, 40, 4000, NS, "psql" };
 		struct who carol = { 1005, 1005, 41, 4100, NS, "psql" };

@@ -28,7 +28,7 @@
 /* Held, for as long as its connection lives, by the fleet's reviewer. */
 #define PGSCHEMA_LOCK_REVIEW	3
 
-#define PGSCHEMA_DAY_NS		(86400LL * 1000000000LL)
+#define PGSCHEMA_DAY_NS		((int64_t)86400 * 1000000000)
 
 /*
  * Bring the schema to PGSCHEMA_VERSION.  Returns the version found before
