@@ -11,9 +11,11 @@
  * new reviewer continues the same findings.
  *
  * Rules over the fleet so far: enumeration (distinct files of one person
- * in one UTC hour, summed over hosts), over the last two days of records
- * (from the latest record any host stored).  The other rules still judge
- * each host alone, in its SQLite review (docs/collector.md).
+ * in one UTC hour, summed over hosts) and volume_spike (one person's UTC
+ * day on all hosts against the fleet's baseline days), over the last two
+ * days of records (from the latest record any host stored).  The other
+ * rules still judge each host alone, in its SQLite review
+ * (docs/collector.md).
  */
 #ifndef DAUDITD_FLEET_REVIEW_H
 #define DAUDITD_FLEET_REVIEW_H
