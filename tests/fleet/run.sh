@@ -370,6 +370,17 @@ TZ=UTC $DAUDIT users --store "$URL" --password-file "$PGPASS" --since 2026-11-02
 grep -q '^#1004 .*all (3) .* 300 .* 1 *30 ' "$T/users.txt"
 tap $? "its table shows the fleet's line with the fleet review's finding (1, risk 30), then one per host" "$T/users.txt"
 sed 's/^/#   /' "$T/users.txt"
+# --fleet: the store and password file of dauditd.conf (host-1's).
+DAUDIT_CONFIG=$T/h1/dauditd.conf TZ=UTC $DAUDIT users --fleet --since 2026-11-02T10:00Z \
+	--until 2026-11-02T11:00Z --format csv >"$T/users-fleet.csv" 2>>"$T/users.log"
+rc=$?
+cmp -s "$T/users.csv" "$T/users-fleet.csv"
+tap $((rc | $?)) "daudit users --fleet reads the store dauditd.conf names, as --store does" "$T/users.log"
+DAUDIT_CONFIG=$T/h1/dauditd.conf $DAUDIT store migrate >"$T/migrate5.log" 2>&1
+rc=$?
+grep -q "already at schema version 2" "$T/migrate5.log"
+tap $((rc | $?)) "daudit store migrate takes the store from dauditd.conf too" "$T/migrate5.log"
+
 # daudit report --store: the fleet review.
 TZ=UTC $DAUDIT report --store "$URL" --password-file "$PGPASS" --since 2026-11-02T10:00Z \
 	--until 2026-11-02T11:00Z >"$T/report.txt" 2>>"$T/users.log"

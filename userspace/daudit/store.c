@@ -5,7 +5,6 @@
  * an administrator who wants it done, and seen, before the first host).
  */
 #include <getopt.h>
-#include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,30 +34,6 @@ static void usage(FILE *f)
 		"Exit status: 0 when the schema is current, 1 on failure, 2 on a usage error.\n");
 }
 
-struct store_keys {
-	char *store;
-	char *passfile;
-};
-
-static int store_key(void *user, const char *section, const char *name,
-		     const char *value)
-{
-	struct store_keys *k = user;
-	char **dst = NULL;
-
-	if (strcmp(section, "collector"))
-		return 1;
-	if (!strcmp(name, "store"))
-		dst = &k->store;
-	else if (!strcmp(name, "store_password_file"))
-		dst = &k->passfile;
-	if (dst && *value) {
-		free(*dst);
-		*dst = util_xstrdup(value);
-	}
-	return 1;
-}
-
 static int migrate(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -67,8 +42,9 @@ static int migrate(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct store_keys k = { NULL, NULL };
-	const char *conf = getenv("DAUDIT_CONFIG");
+	struct {
+		char *store, *passfile;
+	} k = { NULL, NULL };
 	char err[512];
 	PGconn *c;
 	int o, from;
@@ -95,20 +71,8 @@ static int migrate(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (!k.store || !k.passfile) {
-		struct store_keys f = { NULL, NULL };
-
-		/* A missing file names no store: said below. */
-		ini_parse(conf && *conf ? conf : DB_CONFIG_PATH, store_key, &f);
-		if (!k.store)
-			k.store = f.store;
-		else
-			free(f.store);
-		if (!k.passfile)
-			k.passfile = f.passfile;
-		else
-			free(f.passfile);
-	}
+	/* A file that cannot be read names no store: said below. */
+	qdb_store_config(&k.store, &k.passfile);
 	if (!k.store)
 		util_die(EXIT_USAGE, "store migrate: no store: give --store postgresql://... or set 'store' in dauditd.conf");
 	if (!pgconn_is_url(k.store))

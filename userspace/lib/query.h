@@ -69,6 +69,14 @@ struct qdb {
 char *qdb_path(const char *override);
 
 /*
+ * The fleet's store named in dauditd.conf (DAUDIT_CONFIG, else the
+ * default path): [collector] store and store_password_file, each set
+ * only where the pointer is still NULL (malloc'd).  A file that cannot
+ * be read names no store.
+ */
+void qdb_store_config(char **store, char **passfile);
+
+/*
  * Whether @path is a daudit database of a known schema version, judged
  * without changing it: no lock, no -wal or -shm created (immutable=1
  * unless a -wal exists).  @integrity adds PRAGMA integrity_check (or
@@ -136,6 +144,7 @@ struct qopts {
 	int64_t since, until;		/* seconds, [since, until) */
 	const char *store;		/* --store: the fleet's PostgreSQL */
 	const char *passfile;		/* --password-file */
+	int fleet;			/* --fleet: the store of dauditd.conf */
 };
 
 /* getopt_long entries; a verb puts QOPTS_LONG in its option table. */
@@ -144,13 +153,15 @@ struct qopts {
 #define QOPT_DATABASE	0x1003
 #define QOPT_STORE	0x1004
 #define QOPT_PASSFILE	0x1005
+#define QOPT_FLEET	0x1006
 #define QOPTS_LONG \
 	{ "since", required_argument, NULL, QOPT_SINCE }, \
 	{ "until", required_argument, NULL, QOPT_UNTIL }, \
 	{ "format", required_argument, NULL, 'f' }, \
 	{ "database", required_argument, NULL, QOPT_DATABASE }, \
 	{ "store", required_argument, NULL, QOPT_STORE }, \
-	{ "password-file", required_argument, NULL, QOPT_PASSFILE }
+	{ "password-file", required_argument, NULL, QOPT_PASSFILE }, \
+	{ "fleet", no_argument, NULL, QOPT_FLEET }
 
 #define QOPTS_HELP \
 	"  --since TIME      start of the period (default: %s ago); TIME is a\n" \
@@ -164,7 +175,8 @@ struct qopts {
 	"  --store URL       the fleet's PostgreSQL store instead (users and\n" \
 	"                    report): postgresql://USER@HOST/DB?...\n" \
 	"  --password-file F its password, in a file only its owner reads\n" \
-	"                    (default: libpq's PGPASSFILE, ~/.pgpass, service)\n"
+	"                    (default: libpq's PGPASSFILE, ~/.pgpass, service)\n" \
+	"  --fleet           the store (and store_password_file) of dauditd.conf\n"
 
 void qopts_init(struct qopts *o);
 /* 1 if @c was a shared option (handled), 0 if not; bad values exit 2. */
