@@ -72,6 +72,7 @@ if [ "$built" = 1 ]; then
 fi
 run_step unit unit_tap
 run_step siem tests/siem/run.sh
+run_step fleet tests/fleet/run.sh
 run_step static tests/static/run.sh
 FUZZ_SECONDS=${FUZZ_SECONDS:-10} run_step fuzz tests/fuzz/run.sh
 if [ "$built" = 1 ]; then

@@ -169,6 +169,18 @@ int collector_open_store(struct collector *c, struct config *cfg,
 		config_free(&c->cfg);
 		return -1;
 	}
+	/* The fleet's PostgreSQL gets every event the store gets. */
+	if (c->cfg.store) {
+		c->pg = util_xcalloc(1, sizeof(*c->pg));
+		if (store_pg_open(c->pg, &c->cfg, err, errlen) < 0) {
+			free(c->pg);
+			c->pg = NULL;
+			store_close(&c->store);
+			config_free(&c->cfg);
+			return -1;
+		}
+		c->store.mirror = &c->pg->mirror;
+	}
 	/* The journal, one connection for each side. */
 	if (intake_open(&c->intake, c->cfg.database,
 			(uint64_t)c->cfg.journal_max_mb * 1024 * 1024, err,
@@ -347,6 +359,11 @@ void collector_close(struct collector *c)
 	indexer_close(c);
 	intake_close(&c->intake);
 	store_close(&c->store);
+	if (c->pg) {
+		store_pg_close(c->pg);
+		free(c->pg);
+		c->pg = NULL;
+	}
 	config_free(&c->cfg);
 	free(c->ackv);
 	c->ackv = NULL;
