@@ -27,7 +27,7 @@ MODULESLOADDIR ?= /usr/lib/modules-load.d
 DKMS_SRC := dkms.conf Kbuild VERSION module
 
 CC      ?= gcc
-PKGS    := sqlite3 json-c inih gnutls libsystemd
+PKGS    := sqlite3 json-c inih gnutls libsystemd libpq
 CWARN   := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wno-missing-field-initializers
 CFLAGS  ?= -O2 -g
@@ -56,6 +56,7 @@ LIB_OBJS    := $(LIB_SRCS:%.c=$(OBJ)/%.o)
 DAUDIT_OBJS := $(DAUDIT_SRCS:%.c=$(OBJ)/%.o)
 DAUDITD_OBJS := $(DAUDITD_SRCS:%.c=$(OBJ)/%.o)
 
+.PHONY: fleet-test
 .PHONY: all module userspace libdaudit helpers unit fuzz check check-matrix vm-test boot-test static demo bench \
 	bench-collector install install-userspace install-dkms-src uninstall clean help deps \
 	dkms-test dkms-install deb deps-build deps-vm
@@ -81,6 +82,7 @@ help:
 	@echo "  demo           boot a VM, load the module, run the scenario, print the review"
 	@echo "  bench          overhead ratios (instruction-counted) and rates (wall clock) in the VM, and collector ingest"
 	@echo "  bench-collector  collector ingest (records/s, peak memory) on the host"
+	@echo "  fleet-test     the PostgreSQL fleet store: a private PostgreSQL 15, three dauditd as three hosts"
 	@echo "  install        install module, programs, unit, config and libdaudit (DESTDIR honoured)"
 	@echo "  install-userspace  install as install does, without daudit.ko (the Debian package's list)"
 	@echo "  install-dkms-src  the module's DKMS source to /usr/src/daudit-VERSION (DESTDIR honoured)"
@@ -143,6 +145,11 @@ unit:
 	@$(MAKE) -s -j2 -C tests/unit OUT=$(abspath $(BUILD))/unit all
 	@$(MAKE) -s -C tests/unit OUT=$(abspath $(BUILD))/unit run
 
+# The fleet store against a private PostgreSQL 15 (tests/fleet/run.sh).
+fleet-test: userspace
+	@scripts/deps.sh fleet
+	@tests/fleet/run.sh
+
 fuzz:
 	@scripts/deps.sh fuzz
 	@tests/fuzz/run.sh
@@ -170,7 +177,7 @@ check:
 # make check on all six Debian kernels: 6.1 and 6.12, cloud, generic and rt.
 check-matrix:
 	@scripts/deps.sh matrix
-	@tests/run-all.sh
+	@DAUDIT_FLAVOURS=all tests/run-all.sh
 
 demo:
 	@scripts/deps.sh demo
@@ -184,8 +191,17 @@ bench:
 	@$(MAKE) -s bench-collector
 
 # Collector ingest on the host, one core (docs/performance.md).
-bench-collector: $(BUILD)/bench/collector
+# Then ingest into a private PostgreSQL 15 from 1, 3 and 6 instances.
+bench-collector: $(BUILD)/bench/collector $(BUILD)/bench/fleet
 	@$(BUILD)/bench/collector
+	@scripts/deps.sh fleet
+	@tests/bench/fleet.sh $(BUILD)/bench/fleet
+
+$(BUILD)/bench/fleet: tests/bench/fleet.c userspace/dauditd/store_pg.c \
+		$(LIB_SRCS) $(USER_HDRS) | deps-build
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -Iuserspace/dauditd -o $@ tests/bench/fleet.c \
+		userspace/dauditd/store_pg.c $(LIB_SRCS) $(USER_LDLIBS)
 
 $(BUILD)/bench/collector: tests/bench/collector.c tests/unit/synth.h \
 		tests/unit/scenario.h $(filter-out %/main.c,$(DAUDITD_SRCS)) \

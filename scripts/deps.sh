@@ -1,6 +1,6 @@
 #!/bin/bash
 # Install the Debian packages daudit needs for a purpose, if any is missing.
-#   scripts/deps.sh build|vm|unit|fuzz|static|dkms|check|matrix|demo|bench|deb|boot
+#   scripts/deps.sh build|vm|unit|fuzz|static|dkms|check|matrix|demo|bench|deb|boot|fleet
 #   scripts/deps.sh --list PURPOSE   print the packages, installing nothing
 # Needs root (or nothing to install).  Prints what it installs.  Each make
 # target calls it for what it builds and runs; tests/static/deps.sh checks
@@ -9,7 +9,7 @@
 set -euo pipefail
 
 # cpio: scripts/build-module.sh copies the module's sources with it.
-build_pkgs=(make gcc libc6-dev pkg-config libsqlite3-dev libjson-c-dev libinih-dev
+build_pkgs=(make gcc libc6-dev pkg-config libsqlite3-dev libjson-c-dev libinih-dev libpq-dev
 	liburing-dev libgnutls28-dev libsystemd-dev kmod cpio
 	linux-headers-cloud-amd64 linux-headers-6.12-cloud-amd64)
 # gcc-multilib: `make helpers` builds a 32-bit reader too, for every VM
@@ -24,7 +24,10 @@ fuzz_pkgs=(clang libclang-rt-14-dev)
 # strace: tests/static/deps.sh traces the builds.
 static_pkgs=(sparse cppcheck shellcheck linux-source-6.12 python3 strace)
 dkms_pkgs=(dkms)
-check_pkgs=(rsyslog rsyslog-gnutls openssl python3 python3-psycopg2)
+check_pkgs=(rsyslog rsyslog-gnutls openssl python3 python3-psycopg2 postgresql-15 postgresql-client-15)
+# The fleet store's tests and benchmark (tests/fleet, make bench-collector):
+# a private PostgreSQL 15 cluster from Debian's server.
+fleet_pkgs=(postgresql-15 postgresql-client-15 python3)
 # make deb: Debian's packaging tools (docs/packaging.md); libsystemd-dev
 # is in the packages' Build-Depends.
 # build-essential: dpkg-buildpackage checks for it (an implied
@@ -60,11 +63,12 @@ check) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" "${suite_pkgs[@]}" "${unit_pkgs[
 matrix) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" "${suite_pkgs[@]}" "${unit_pkgs[@]}" "${fuzz_pkgs[@]}"
 	"${static_pkgs[@]}" "${dkms_pkgs[@]}" "${check_pkgs[@]}" "${deb_pkgs[@]}" "${boot_pkgs[@]}" "${matrix_pkgs[@]}") ;;
 demo) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" "${demo_pkgs[@]}") ;;
-bench) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" auditd) ;;
+bench) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" "${fleet_pkgs[@]}" auditd) ;;
+fleet) want=("${build_pkgs[@]}" "${fleet_pkgs[@]}") ;;
 deb) want=("${build_pkgs[@]}" "${deb_pkgs[@]}") ;;
 boot) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" "${dkms_pkgs[@]}" "${deb_pkgs[@]}" "${boot_pkgs[@]}") ;;
 *)
-	echo "usage: $0 [--list] build|vm|unit|fuzz|static|dkms|check|matrix|demo|bench|deb|boot" >&2
+	echo "usage: $0 [--list] build|vm|unit|fuzz|static|dkms|check|matrix|demo|bench|deb|boot|fleet" >&2
 	exit 2
 	;;
 esac

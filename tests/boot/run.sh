@@ -10,13 +10,16 @@
 # the kernel command line; the stages' script and state are on a second
 # disk.  With kernels K1 < ... < Kn:
 #   K1 install   install the packages, write the test policy, enable
-#   Ki check     (each kernel; the last one: upgrade) module loaded at
-#                boot, dauditd active, a protected read made after boot
-#                recorded with its exact bytes, earlier reads kept
-#   Kn upgrade   then install the bumped packages: restarted, database,
-#                policy and records kept, a new read recorded
-#   K1 purge     the upgraded module loaded at boot on another kernel,
-#                then purge and check what is left
+#   Ki check     (1 < i < n) module loaded at boot, dauditd active, a
+#                protected read made after boot recorded with its exact
+#                bytes, earlier reads kept
+#   Kn upgrade   the checks of a boot (the old version), then install the
+#                bumped packages: restarted, database, policy and records
+#                kept, a new read recorded
+#   K1 purge     the checks of a boot (the upgraded version, on another
+#                kernel), then purge and check what is left
+# Every kernel boots the packages at least once: Kn the old version, K1
+# the new one (one kernel: install, upgrade and purge on it).
 #
 # Packages: `make deb` of VERSION and of VERSION+boot1 (DEB_VERSION) in
 # BOOT_DEB_TREE (default this tree), built into build/boot; or ready ones,
@@ -41,7 +44,7 @@ if [ -n "${KERNELS:-}" ]; then
 else
 	# The cloud flavour, what servers run: every kernel in the image is
 	# another DKMS build and boot (other flavours: KERNELS=...).
-	kernels=$("$top/scripts/kernels.sh" vm | cut -d' ' -f1 | grep -E -- '-cloud-amd64$') || exit 1
+	kernels=$(DAUDIT_FLAVOURS=cloud "$top/scripts/kernels.sh" vm | cut -d' ' -f1) || exit 1
 fi
 kernels=$(echo "$kernels" | tr ' ' '\n' | sed '/^$/d' | sort -V)
 [ -n "$kernels" ] || { echo "not ok - boot: no kernel with headers and image installed"; exit 1; }
@@ -144,6 +147,8 @@ n=1
 boot $n "$first" install
 rc=$?
 for k in $kernels; do
+	# K1's boot checks come in its purge boot, on the upgraded packages.
+	[ "$k" = "$first" ] && [ "$k" != "$last" ] && continue
 	[ $rc -lt 2 ] || break
 	[ $rc = 0 ] || fail=1
 	n=$((n + 1))

@@ -139,4 +139,15 @@ rc=$?
 		[ "$(dpkg-parsechangelog -S Version)" = "$ver" ]
 } >"$tmp/next.check" 2>&1
 tap $? "make deb DEB_VERSION=$next builds daudit_${next}_amd64.deb and daudit-dkms_${next}_all.deb (daudit --version says $next); VERSION, dkms.conf and debian/changelog still say $ver" "$tmp/next.check"
+
+# DEB_KEEP=DIR: both versions' packages kept there when every check
+# passed (make check's packaged boot installs and upgrades with them).
+if [ -n "${DEB_KEEP:-}" ]; then
+	rm -rf "$DEB_KEEP"
+	if [ "$fail" = 0 ]; then
+		mkdir -p "$DEB_KEEP" &&
+			cp "$deb" "$dkms" "$tmp/next/daudit_${next}_amd64.deb" \
+				"$tmp/next/daudit-dkms_${next}_all.deb" "$DEB_KEEP/"
+	fi
+fi
 exit $fail

@@ -30,7 +30,7 @@ setup_file() {
 	# (a tree does not cross into another mount).
 	mkdir -p "$THP"
 	huge_always=huge=always, huge_advise=huge=advise,
-	have_thp || huge_always= huge_advise=
+	have_thp || { huge_always=''; huge_advise=''; }
 	mount -t tmpfs -o "${huge_always}size=64m,mode=0755" daudit-thp "$THP"
 	# And one whose files have small pages unless a mapping asks
 	# (huge=advise), where MADV_COLLAPSE makes huge ones.

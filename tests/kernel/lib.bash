@@ -95,13 +95,13 @@ drain_records() {
 
 # file_records PATH: the file_read records of PATH, one JSON per line.
 file_records() {
-	jq -c --arg p "$1" 'select(.event.action == "file-read" and .file.path == $p)' "$RECS"
+	jq -c --arg p "$1" 'select(.event.action == "file_read" and .file.path == $p)' "$RECS"
 }
 
 # bytes_for PATH [PID]: bytes read from PATH in all records (of PID).
 bytes_for() {
 	jq -s --arg p "$1" --arg pid "${2:-}" \
-		'[.[] | select(.event.action == "file-read" and .file.path == $p and
+		'[.[] | select(.event.action == "file_read" and .file.path == $p and
 			($pid == "" or (.process.pid | tostring) == $pid)) | .daudit.bytes] | add // 0' "$RECS"
 }
 

@@ -104,7 +104,7 @@ tap $? "make install: libdaudit, header, pkg-config, man page, Python module; an
 if command -v cppcheck >/dev/null; then
 	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,performance,portability \
 		--inline-suppr -D__GNUC__ -Imodule/uapi -Iuserspace/lib \
-		userspace tests/helpers tests/unit >"$tmp/cppcheck" 2>&1
+		userspace tests/helpers tests/unit tests/fleet >"$tmp/cppcheck" 2>&1
 	tap $? "cppcheck finds nothing in userspace/ and tests/" "$tmp/cppcheck"
 else
 	echo "cppcheck not installed" >"$tmp/cppcheck"

@@ -118,6 +118,30 @@ static void every_problem_is_named(void **state)
 	free(out);
 }
 
+/* The fleet store's password file must exist and be private; the server is not asked. */
+static void the_store_password_file_is_checked(void **state)
+{
+	char conf[1024], path[256], *out;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/store.pass", dir);
+	put("store.pass", "secret\n");
+	assert_int_equal(chmod(path, 0644), 0);
+	snprintf(conf, sizeof(conf),
+		 "[collector]\ndatabase = %s/d.db\npolicy =\n"
+		 "store = postgresql://daudit@db.invalid/daudit\n"
+		 "store_password_file = %s\n", dir, path);
+	assert_int_equal(check(conf, &out), 1);
+	assert_non_null(strstr(out, "store: password file "));
+	assert_non_null(strstr(out, "mode 0644"));
+	free(out);
+	assert_int_equal(chmod(path, 0600), 0);
+	assert_int_equal(check(conf, &out), 0);
+	/* Only the note that no policy is loaded, a choice. */
+	assert_null(strstr(out, "store"));
+	free(out);
+}
+
 static void missing_or_empty_policy_is_a_problem(void **state)
 {
 	char conf[512], *out;
@@ -202,6 +226,7 @@ int main(void)
 		cmocka_unit_test(good_configuration_has_no_problem),
 		cmocka_unit_test(every_problem_is_named),
 		cmocka_unit_test(missing_or_empty_policy_is_a_problem),
+		cmocka_unit_test(the_store_password_file_is_checked),
 	};
 	char cmd[128];
 	int rc;

@@ -531,9 +531,40 @@ static void sink_errors_name_the_line_and_token(void **state)
 		"t.conf:8: sink a spools to the same directory: '/s'");
 }
 
+/* The fleet store: a postgresql:// URL without a password, or nothing. */
+static void the_fleet_store_keys(void **state)
+{
+	struct config c;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(parse("[collector]\nstore = postgresql://daudit@db.example.com/daudit?sslmode=verify-full&sslrootcert=/etc/daudit/pg-ca.pem\n"
+			       "store_password_file = /etc/daudit/store.pass\nstore_host = app-07\n",
+			       &c, err, sizeof(err)), 0);
+	assert_string_equal(c.store, "postgresql://daudit@db.example.com/daudit?sslmode=verify-full&sslrootcert=/etc/daudit/pg-ca.pem");
+	assert_string_equal(c.store_password_file, "/etc/daudit/store.pass");
+	assert_string_equal(c.store_host, "app-07");
+	config_free(&c);
+	assert_int_equal(parse("[collector]\nstore =\n", &c, err, sizeof(err)), 0);
+	assert_null(c.store);
+	assert_null(c.store_host);
+	config_free(&c);
+	refused("[collector]\nstore = mysql://db/daudit\n",
+		"t.conf:2: store must be a postgresql:// URL: 'mysql://db/daudit'");
+	refused("[collector]\nstore = postgresql://daudit:secret@db/daudit\n",
+		"t.conf:2: store has a password: dauditd.conf is readable by all; put it in store_password_file (mode 0600) or PGPASSFILE: 'postgresql://daudit:secret@db/daudit'");
+	refused("[collector]\nstore = postgresql://db/daudit?sslmode=verify-full&nosuchkey=1\n",
+		"t.conf:2: store invalid URI query parameter: \"nosuchkey\": 'postgresql://db/daudit?sslmode=verify-full&nosuchkey=1'");
+	refused("[collector]\nstore_host = app 07\n",
+		"t.conf:2: store_host must be a host name (letters, digits, '.', '-', '_'): 'app 07'");
+	refused("[collector]\nstore_password_file = store.pass\n",
+		"t.conf:2: store_password_file must be an absolute path: 'store.pass'");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(the_fleet_store_keys),
 		cmocka_unit_test(defaults_are_documented_values),
 		cmocka_unit_test(the_shipped_file_is_the_defaults),
 		cmocka_unit_test(every_key_takes_a_good_value),

@@ -11,6 +11,7 @@
 #include "scenario_hostile.h"
 #include "cli.h"
 #include "../../userspace/daudit/report.c"
+#include "../../userspace/daudit/report_fleet.c"
 
 static char *db, *crm, *hostile;
 

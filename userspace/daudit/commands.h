@@ -18,5 +18,10 @@ int cmd_report(int argc, char **argv);
 int cmd_incident(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
+int cmd_store(int argc, char **argv);
+
+struct qopts;
+/* report --store: the fleet review's findings (report_fleet.c). */
+int report_fleet(const struct qopts *o);
 
 #endif

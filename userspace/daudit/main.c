@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{ "incident", cmd_incident, "incidents: findings grouped, timeline, triage" },
 	{ "monitor", cmd_monitor, "print records from the module as ECS JSON lines" },
 	{ "policy", cmd_policy, "check, load or show the policy of protected sources" },
+	{ "store", cmd_store, "the fleet's PostgreSQL store: migrate its schema" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

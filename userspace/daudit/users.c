@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "format.h"
 #include "query.h"
+#include "query_pg.h"
 #include "table.h"
 #include "text.h"
 #include "timeparse.h"
@@ -35,6 +36,11 @@ static void usage(FILE *f)
 		"the account it came through.  What the application sent to the client\n"
 		"it declared for an actor (its answers to that person) is not egress:\n"
 		"column delivered.\n"
+		"\n"
+		"With --store, the fleet's PostgreSQL store instead: each person (a\n"
+		"user by name, an account without a login, or an actor) across every\n"
+		"host, then one line per host they read on; from the raw events, so\n"
+		"the period is exact; findings and risk are the fleet review's.\n"
 		"\n"
 		"Options:\n"
 		"  -b, --by WHAT     user (default): login users and accounts; actor:\n"
@@ -102,6 +108,74 @@ static void actor_row(struct table *t, struct qdb *q, const struct quser *u)
 	table_u64(t, u->risk);
 }
 
+static const struct table_col fleet_cols[] = {
+	{ "user", TCOL_STR },
+	{ "login", TCOL_STR },
+	{ "host", TCOL_STR },
+	{ "hosts", TCOL_INT },
+	{ "bytes", TCOL_BYTES },
+	{ "files", TCOL_INT },
+	{ "datasets", TCOL_INT },
+	{ "sessions", TCOL_INT },
+	{ "egress", TCOL_BYTES },
+	{ "findings", TCOL_INT },
+	{ "risk", TCOL_INT },
+	{ "top_exe", TCOL_STR },
+};
+
+/*
+ * The fleet: per person the total over every host, then per host.  In a
+ * table the host lines are indented under their person; JSON and CSV
+ * have one row each, the total with no host.
+ */
+static int fleet_users(const struct qopts *o)
+{
+	static const char *const kinds[] = { "no", "yes", "actor" };
+	struct qpg_user *u;
+	struct table *t;
+	char err[512], a[32], b[32], all[32];
+	PGconn *c = qpg_open(o, "users");
+	long n, i;
+
+	n = qpg_users(c, o->since, o->until, &u, err, sizeof(err));
+	PQfinish(c);
+	if (n < 0)
+		util_die(EXIT_FAIL, "store %s: %s", o->store, err);
+	t = table_new(o->format, fleet_cols,
+		      sizeof(fleet_cols) / sizeof(fleet_cols[0]));
+	for (i = 0; i < n; i++) {
+		int indent = o->format == FORMAT_TABLE && u[i].host;
+
+		table_str(t, indent ? "" : u[i].name);
+		table_str(t, indent ? "" : kinds[u[i].login >= 0 && u[i].login <= 2 ?
+						 u[i].login : 1]);
+		if (o->format == FORMAT_TABLE && !u[i].host) {
+			snprintf(all, sizeof(all), "all (%llu)",
+				 (unsigned long long)u[i].hosts);
+			table_str(t, all);
+		} else {
+			table_str(t, u[i].host);
+		}
+		table_u64(t, u[i].hosts);
+		table_u64(t, u[i].bytes);
+		table_u64(t, u[i].files);
+		table_u64(t, u[i].datasets);
+		table_u64(t, u[i].sessions);
+		table_u64(t, u[i].egress);
+		table_u64(t, u[i].findings);
+		table_u64(t, u[i].risk);
+		table_str(t, u[i].top_exe);
+	}
+	table_print(t, stdout);
+	if (!n && o->format == FORMAT_TABLE)
+		text_printf("(no reads of protected data on any host from %s to %s)\n",
+		       tp_format_local(o->since, a, sizeof(a)),
+		       tp_format_local(o->until, b, sizeof(b)));
+	table_free(t);
+	qpg_users_free(u, n);
+	return 0;
+}
+
 int cmd_users(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -142,6 +216,11 @@ int cmd_users(int argc, char **argv)
 	if (optind != argc)
 		util_die(EXIT_USAGE, "users: unexpected argument '%s'", argv[optind]);
 	qopts_finish(&o, "users", 86400);
+	if (o.store) {
+		if (actors)
+			util_die(EXIT_USAGE, "users: --by actor is not there yet with --store (actors are listed with the users)");
+		return fleet_users(&o);
+	}
 	qopts_open(&o, &q);
 
 	n = q_users_by(&q, o.since, o.until, NULL,

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "checkconfig.h"
+#include "pgconn.h"
 #include "policy.h"
 #include "transport_tls.h"
 #include "util.h"
@@ -171,6 +172,27 @@ static unsigned int check_sinks(const struct config *c)
 	return bad;
 }
 
+/*
+ * The fleet store's password file, which start refuses when it cannot be
+ * read or is not private; the server itself is not asked (being down is
+ * not a configuration problem: the records would wait).
+ */
+static unsigned int check_store(const struct config *c)
+{
+	char err[512], *pw;
+
+	if (!c->store || !c->store_password_file)
+		return 0;
+	pw = pgconn_read_password(c->store_password_file, err, sizeof(err));
+	if (!pw) {
+		util_err("store: %s", err);
+		return 1;
+	}
+	explicit_bzero(pw, strlen(pw));
+	free(pw);
+	return 0;
+}
+
 unsigned int check_config(const struct config *c)
 {
 	unsigned int bad = 0;
@@ -180,5 +202,6 @@ unsigned int check_config(const struct config *c)
 	free(dir);
 	bad += check_policy(c);
 	bad += check_sinks(c);
+	bad += check_store(c);
 	return bad;
 }

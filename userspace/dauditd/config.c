@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "config_int.h"
+#include "pgconn.h"
 #include "timeparse.h"
 
 enum vtype {
@@ -32,6 +33,8 @@ enum vtype {
 	V_HHMM,
 	V_DAYS,
 	V_RULES,
+	V_STORE,
+	V_HOSTNAME,
 };
 
 struct key_def {
@@ -49,6 +52,12 @@ struct key_def {
 static const struct key_def keys[] = {
 	{ "collector", "database", V_PATH, C(database), 0, 0 },
 	{ "collector", "policy", V_PATH_OR_EMPTY, C(policy), 0, 0 },
+	{ "collector", "store", V_STORE, C(store), 0, 0 },
+	{ "collector", "store_password_file", V_PATH_OR_EMPTY,
+	  C(store_password_file), 0, 0 },
+	{ "collector", "store_host", V_HOSTNAME, C(store_host), 0, 0 },
+	{ "collector", "store_review_interval", V_DURATION,
+	  C(store_review_interval), 1, 86400 },
 	{ "collector", "policy_link_scan", V_BOOL, C(policy_link_scan), 0, 1 },
 	{ "collector", "batch_ms", V_UINT, C(batch_ms), 1, 10000 },
 	{ "collector", "batch_records", V_UINT, C(batch_records), 1, 1000000 },
@@ -165,6 +174,7 @@ void config_defaults(struct config *c)
 	c->batch_ms = 100;
 	c->batch_records = 10000;
 	c->rollup_flush_ms = 1000;
+	c->store_review_interval = 60;
 	c->journal_max_mb = 1024;
 	c->retention_days = 30;
 	c->retention_mb = 1024;
@@ -192,6 +202,9 @@ void config_free(struct config *c)
 	free(c->file);
 	free(c->database);
 	free(c->policy);
+	free(c->store);
+	free(c->store_password_file);
+	free(c->store_host);
 	for (i = 0; i < c->n_allow; i++) {
 		for (j = 0; j < c->allow[i].n; j++)
 			free(c->allow[i].exes[j]);
@@ -387,6 +400,26 @@ static int set_value(struct parse *p, const struct key_def *k, const char *v)
 	case V_PATH:
 		if (v[0] != '/')
 			return fail(p, v, "%s must be an absolute path", k->name);
+		free(*(char **)base);
+		*(char **)base = util_xstrdup(v);
+		return 1;
+	case V_STORE: {
+		char why[256];
+
+		free(*(char **)base);
+		*(char **)base = NULL;
+		if (!*v)
+			return 1;
+		if (pgconn_check_url(v, why, sizeof(why)) < 0)
+			return fail(p, v, "store %s", why);
+		*(char **)base = util_xstrdup(v);
+		return 1;
+	}
+	case V_HOSTNAME:
+		if (!*v || strlen(v) > 255 || strspn(v,
+		    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") != strlen(v))
+			return fail(p, v, "%s must be a host name (letters, digits, '.', '-', '_')",
+				    k->name);
 		free(*(char **)base);
 		*(char **)base = util_xstrdup(v);
 		return 1;

@@ -90,6 +90,10 @@ struct config {
 	char *file;			/* where it was read from */
 	char *database;
 	char *policy;			/* NULL: do not load a policy */
+	char *store;			/* postgresql:// URL, or NULL (SQLite only) */
+	char *store_password_file;	/* NULL: libpq's own (PGPASSFILE...) */
+	char *store_host;		/* NULL: gethostname() */
+	unsigned int store_review_interval;	/* seconds between fleet reviews */
 	int policy_link_scan;		/* add the trees' hard-linked files */
 	unsigned int batch_ms;
 	unsigned int batch_records;

@@ -34,6 +34,12 @@ struct event {
 	int login;
 	uint32_t acct_user;
 	int acct_login;
+	/*
+	 * The user's name, or the actor id, for a store shared by many hosts
+	 * (uids and actors.id are per host); set only when one is
+	 * configured.
+	 */
+	const char *user_name;
 
 	/* Declared actor (ABI 1.3); all NULL without one. */
 	const struct daudit_rec_actor *actor_rec;

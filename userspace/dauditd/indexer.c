@@ -199,6 +199,10 @@ static void tick(struct collector *c)
 		collector_retention(c);
 		ix->last_retention_ms = collector_now_ms();
 	}
+	/* One host at a time reviews the fleet (fleet_review.h). */
+	if (c->pg)
+		fleet_review_tick(&c->review, c->pg, &c->cfg,
+				  collector_now_ms());
 	sinks_tick(c->sinks);
 	health_tick(&c->health, c->sinks);
 }
@@ -309,6 +313,9 @@ int indexer_start(struct collector *c, char *err, size_t errlen)
 	ix->last_retention_ms = collector_now_ms() - RETENTION_EVERY_MS;
 	ix->rate_cpu_ns = 0;
 	atomic_store(&ix->stop, 0);
+	/* Waiting for PostgreSQL ends when dauditd is asked to stop. */
+	if (c->pg)
+		store_pg_set_stop(c->pg, &ix->stop);
 	/* The sinks are the thread's from now on. */
 	ix->threaded = 1;
 	rc = pthread_create(&ix->thread, NULL, run, c);
@@ -370,6 +377,8 @@ void collector_retention(struct collector *c)
 	 */
 	store_reload_last_event_id(&c->store);
 	indexer_commit(c, 1);
+	if (c->pg)
+		store_pg_retention(c->pg, time(NULL), c->cfg.retention_days);
 	if (st.events_by_age || st.events_by_size)
 		util_log(LOG_INFO, "retention: deleted %" PRId64 " raw events older than %u days and %" PRId64 " more to stay under %u MB; database now %" PRId64 " bytes",
 			 st.events_by_age, c->cfg.retention_days,

@@ -563,6 +563,23 @@ static void lap(const struct ingest *ig, uint64_t *acc, uint64_t *t)
 	*t = now;
 }
 
+/*
+ * Who the event counts for, by a name every host agrees on: the actor
+ * id, the account's name, or "#UID" for a uid without one.
+ */
+static const char *fleet_name(struct ingest *ig, const struct event *e)
+{
+	const char *n;
+
+	if (event_is_actor(e))
+		return e->actor;
+	n = ingest_user_name(ig, e->user);
+	if (n)
+		return n;
+	snprintf(ig->nbuf, sizeof(ig->nbuf), "#%u", e->user);
+	return ig->nbuf;
+}
+
 static void ingest_one(struct ingest *ig, const struct daudit_rec_header *h)
 {
 	uint64_t t = ig->prof.on ? ingest_prof_ns() : 0;
@@ -618,6 +635,8 @@ static void ingest_one(struct ingest *ig, const struct daudit_rec_header *h)
 	} else if (e.subj) {
 		e.exe = exe_of(ig, e.subj, e.hdr_ns);
 	}
+	if (ig->store->mirror && e.subj)
+		e.user_name = fleet_name(ig, &e);
 	lap(ig, &ig->prof.decode, &t);
 	store_event(ig->store, &e);
 	lap(ig, &ig->prof.insert, &t);

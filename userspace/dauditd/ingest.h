@@ -96,6 +96,7 @@ struct ingest {
 	char abuf[REC_ACTOR_TEXT];	/* scratch: the actor id as text */
 	char rbuf[REC_ACTOR_TEXT];	/* scratch: the request id as text */
 	char cbuf[64];			/* scratch: the actor's client */
+	char nbuf[16];			/* scratch: "#UID" */
 	/*
 	 * Every record read, duplicates included, after it was handled
 	 * (the SIEM sinks, which keep their own marks); and every gap

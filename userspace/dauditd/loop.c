@@ -169,6 +169,18 @@ int collector_open_store(struct collector *c, struct config *cfg,
 		config_free(&c->cfg);
 		return -1;
 	}
+	/* The fleet's PostgreSQL gets every event the store gets. */
+	if (c->cfg.store) {
+		c->pg = util_xcalloc(1, sizeof(*c->pg));
+		if (store_pg_open(c->pg, &c->cfg, err, errlen) < 0) {
+			free(c->pg);
+			c->pg = NULL;
+			store_close(&c->store);
+			config_free(&c->cfg);
+			return -1;
+		}
+		c->store.mirror = &c->pg->mirror;
+	}
 	/* The journal, one connection for each side. */
 	if (intake_open(&c->intake, c->cfg.database,
 			(uint64_t)c->cfg.journal_max_mb * 1024 * 1024, err,
@@ -347,6 +359,11 @@ void collector_close(struct collector *c)
 	indexer_close(c);
 	intake_close(&c->intake);
 	store_close(&c->store);
+	if (c->pg) {
+		store_pg_close(c->pg);
+		free(c->pg);
+		c->pg = NULL;
+	}
 	config_free(&c->cfg);
 	free(c->ackv);
 	c->ackv = NULL;
@@ -399,19 +416,37 @@ static int add_fd(int ep, int fd)
 	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
 }
 
-int collector_timer(unsigned int ms)
+/* Every @ms from now on, or never when @ms is 0. */
+static void set_timer(int fd, unsigned int ms)
 {
 	struct itimerspec its;
-	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 
-	if (fd < 0)
-		return -1;
 	memset(&its, 0, sizeof(its));
 	its.it_interval.tv_sec = ms / 1000;
 	its.it_interval.tv_nsec = (long)(ms % 1000) * 1000000;
 	its.it_value = its.it_interval;
 	timerfd_settime(fd, 0, &its, NULL);
+}
+
+int collector_timer(unsigned int ms)
+{
+	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+
+	if (fd >= 0)
+		set_timer(fd, ms);
 	return fd;
+}
+
+/*
+ * The loop's timer runs only while it has something to do: records in
+ * the intake to commit after batch_ms, or a journal over half full (the
+ * device unwatched when full, the backlog warnings) to look at again as
+ * the indexer drains it.  An idle dauditd then sleeps in epoll_wait
+ * until the device has records.
+ */
+static int timer_needed(const struct collector *c)
+{
+	return c->intake.len || intake_full(&c->intake) || c->intake.warned;
 }
 
 /* SIGTERM: ask for interim records of open sessions, read all, commit. */
@@ -481,6 +516,7 @@ int collector_run(struct collector *c, int sigfd)
 	struct epoll_event evs[4];
 	int ep, tfd, status = 0, stop = 0;
 	unsigned int tick = c->cfg.batch_ms;
+	int armed = 1;
 	char err[256];
 
 	ep = epoll_create1(EPOLL_CLOEXEC);
@@ -535,11 +571,16 @@ int collector_run(struct collector *c, int sigfd)
 			close(tfd);
 			tick = c->cfg.batch_ms;
 			tfd = collector_timer(tick);
+			armed = 1;
 			if (tfd < 0 || add_fd(ep, tfd) < 0) {
 				util_err("timerfd: %s", strerror(errno));
 				status = EXIT_FAIL;
 				break;
 			}
+		}
+		if (armed != timer_needed(c)) {
+			armed = !armed;
+			set_timer(tfd, armed ? tick : 0);
 		}
 	}
 	if (!status)

@@ -30,6 +30,8 @@
 #include "config.h"
 #include "health.h"
 #include "indexer.h"
+#include "fleet_review.h"
+#include "store_pg.h"
 #include "ingest.h"
 #include "intake.h"
 #include "rollup.h"
@@ -65,6 +67,8 @@ void source_close_device(struct source *src);
 struct collector {
 	struct config cfg;
 	struct store store;
+	struct store_pg *pg;		/* the fleet's PostgreSQL, or NULL */
+	struct fleet_review review;	/* its findings, if this host holds the lock */
 	struct rollup rollup;
 	struct rules rules;
 	struct ingest ingest;

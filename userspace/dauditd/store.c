@@ -443,6 +443,8 @@ void store_commit(struct store *s)
 {
 	if (!s->in_txn)
 		return;
+	if (s->mirror)
+		s->mirror->commit(s->mirror->arg);
 	store_exec(s, "COMMIT");
 	s->in_txn = 0;
 }
@@ -559,6 +561,8 @@ int64_t store_event(struct store *s, struct event *e)
 	store_run(s, st);
 	e->id = sqlite3_last_insert_rowid(s->db);
 	s->last_event_id = e->id;
+	if (s->mirror)
+		s->mirror->event(s->mirror->arg, e);
 	return e->id;
 }
 

@@ -21,6 +21,19 @@
 
 struct config;
 
+/*
+ * A second store the events also go to (the fleet's PostgreSQL,
+ * store_pg.h): @event with each event as it is inserted, @commit before
+ * the store's own COMMIT, returning only once those events are durable
+ * there.  So every event the SQLite store holds is in the mirror too, and
+ * the journal rows are deleted only after both.
+ */
+struct store_mirror {
+	void (*event)(void *arg, const struct event *e);
+	void (*commit)(void *arg);
+	void *arg;
+};
+
 struct store {
 	sqlite3 *db;
 	char *path;
@@ -37,6 +50,7 @@ struct store {
 	sqlite3_stmt *put_name;
 	sqlite3_stmt *get_actor, *ins_actor, *upd_actor;
 	int size_warned;
+	const struct store_mirror *mirror;	/* NULL: SQLite only */
 };
 
 struct retention_stats {

@@ -82,6 +82,35 @@ char *qdb_path(const char *override)
 	return found ? found : util_xstrdup(DB_DEFAULT_PATH);
 }
 
+struct store_keys {
+	char **store, **passfile;
+};
+
+static int store_key(void *user, const char *section, const char *name,
+		     const char *value)
+{
+	struct store_keys *k = user;
+	char **dst = NULL;
+
+	if (strcmp(section, "collector") || !*value)
+		return 1;
+	if (!strcmp(name, "store"))
+		dst = k->store;
+	else if (!strcmp(name, "store_password_file"))
+		dst = k->passfile;
+	if (dst && !*dst)
+		*dst = util_xstrdup(value);
+	return 1;
+}
+
+void qdb_store_config(char **store, char **passfile)
+{
+	const char *conf = getenv("DAUDIT_CONFIG");
+	struct store_keys k = { store, passfile };
+
+	ini_parse(conf && *conf ? conf : DB_CONFIG_PATH, store_key, &k);
+}
+
 /* ------------------------------------------------------------------ */
 /* Whose database, and is it whole                                     */
 /* ------------------------------------------------------------------ */
@@ -691,6 +720,15 @@ int qopts_option(struct qopts *o, int c, const char *arg, const char *verb)
 	case QOPT_NO_HEADINGS:
 		table_headings(0);
 		return 1;
+	case QOPT_STORE:
+		o->store = arg;
+		return 1;
+	case QOPT_PASSFILE:
+		o->passfile = arg;
+		return 1;
+	case QOPT_FLEET:
+		o->fleet = 1;
+		return 1;
 	case 'f':
 		o->format = format_parse(arg);
 		if (o->format < 0)
@@ -718,13 +756,33 @@ void qopts_finish(struct qopts *o, const char *verb, int64_t default_since)
 	if (o->until <= o->since)
 		util_die(EXIT_USAGE, "%s: the period is empty: --until must be after --since",
 			 verb);
+	if (o->fleet) {
+		/* Kept for the process's life, as optarg is. */
+		char *store = NULL, *passfile = NULL;
+
+		if (o->store)
+			util_die(EXIT_USAGE, "%s: --fleet and --store: give one", verb);
+		qdb_store_config(&store, &passfile);
+		if (!store)
+			util_die(EXIT_USAGE, "%s: --fleet: dauditd.conf names no store (set 'store' in [collector], or give --store URL)",
+				 verb);
+		o->store = store;
+		if (!o->passfile)
+			o->passfile = passfile;
+		else
+			free(passfile);
+	}
 }
 
 void qopts_open(struct qopts *o, struct qdb *q)
 {
-	char *path = qdb_path(o->database);
-	char err[512];
-	int rc = qdb_open(q, path, err, sizeof(err));
+	char *path, err[512];
+	int rc;
+
+	if (o->store)
+		util_die(EXIT_USAGE, "--store: this verb does not read the fleet's store yet (users and report do)");
+	path = qdb_path(o->database);
+	rc = qdb_open(q, path, err, sizeof(err));
 
 	free(path);
 	if (rc < 0)

@@ -71,6 +71,14 @@ struct qdb {
 char *qdb_path(const char *override);
 
 /*
+ * The fleet's store named in dauditd.conf (DAUDIT_CONFIG, else the
+ * default path): [collector] store and store_password_file, each set
+ * only where the pointer is still NULL (malloc'd).  A file that cannot
+ * be read names no store.
+ */
+void qdb_store_config(char **store, char **passfile);
+
+/*
  * Whether @path is a daudit database of a known schema version, judged
  * without changing it: no lock, no -wal or -shm created (immutable=1
  * unless a -wal exists).  @integrity adds PRAGMA integrity_check (or
@@ -144,6 +152,9 @@ struct qopts {
 	const char *until_arg;
 	int64_t since, until;		/* seconds, [since, until) */
 	int utc;			/* --utc: times shown and read in UTC */
+	const char *store;		/* --store: the fleet's PostgreSQL */
+	const char *passfile;		/* --password-file */
+	int fleet;			/* --fleet: the store of dauditd.conf */
 };
 
 /* getopt_long entries; a verb puts QOPTS_LONG in its option table. */
@@ -152,13 +163,19 @@ struct qopts {
 #define QOPT_DATABASE	0x1003
 #define QOPT_UTC	0x1004
 #define QOPT_NO_HEADINGS 0x1005
+#define QOPT_STORE	0x1006
+#define QOPT_PASSFILE	0x1007
+#define QOPT_FLEET	0x1008
 #define QOPTS_LONG \
 	{ "since", required_argument, NULL, QOPT_SINCE }, \
 	{ "until", required_argument, NULL, QOPT_UNTIL }, \
 	{ "format", required_argument, NULL, 'f' }, \
 	{ "database", required_argument, NULL, QOPT_DATABASE }, \
 	{ "utc", no_argument, NULL, QOPT_UTC }, \
-	{ "no-headings", no_argument, NULL, QOPT_NO_HEADINGS }
+	{ "no-headings", no_argument, NULL, QOPT_NO_HEADINGS }, \
+	{ "store", required_argument, NULL, QOPT_STORE }, \
+	{ "password-file", required_argument, NULL, QOPT_PASSFILE }, \
+	{ "fleet", no_argument, NULL, QOPT_FLEET }
 
 #define QOPTS_HELP \
 	"  --since TIME      start of the period (default: %s ago); TIME is a\n" \
@@ -171,7 +188,12 @@ struct qopts {
 	"                    instead of local time\n" \
 	"  --no-headings     tables and CSV without their header line\n" \
 	"  --database PATH   the collector's database (default: from\n" \
-	"                    /etc/daudit/dauditd.conf, else " DB_DEFAULT_PATH ")\n"
+	"                    /etc/daudit/dauditd.conf, else " DB_DEFAULT_PATH ")\n" \
+	"  --store URL       the fleet's PostgreSQL store instead (users and\n" \
+	"                    report): postgresql://USER@HOST/DB?...\n" \
+	"  --password-file F its password, in a file only its owner reads\n" \
+	"                    (default: libpq's PGPASSFILE, ~/.pgpass, service)\n" \
+	"  --fleet           the store (and store_password_file) of dauditd.conf\n"
 
 void qopts_init(struct qopts *o);
 /* --utc: local times shown and read from now on are UTC (status too). */
@@ -180,7 +202,10 @@ void q_use_utc(const char *verb);
 int qopts_option(struct qopts *o, int c, const char *arg, const char *verb);
 /* Resolve the period; @default_since is seconds before now. */
 void qopts_finish(struct qopts *o, const char *verb, int64_t default_since);
-/* Open the database named by the options, or exit 1 with a message. */
+/*
+ * Open the database named by the options, or exit 1 with a message; a
+ * verb that does not read the fleet's store yet exits 2 on --store.
+ */
 void qopts_open(struct qopts *o, struct qdb *q);
 
 /* Start of the local hour holding @t: rollup ranges are whole hours. */

@@ -1,0 +1,441 @@
+#!/bin/bash
+# The fleet store (issue 16) on the host: a private PostgreSQL 15 cluster
+# from Debian (initdb and pg_ctl from /usr/lib/postgresql/15/bin, run as
+# the unprivileged user postgres when this runs as root, as CI does; its
+# own data directory and unix socket in a temporary directory, password
+# authentication for the role daudit) and three dauditd instances playing
+# three hosts (store_host host-1..3), each with its own SQLite database
+# and journal, fed replayed record streams through a FIFO (--replay, no
+# kernel: tests/fleet/gen.c writes them).  Three hosts are three
+# processes here, not three VMs: what differs between hosts for the
+# store is the name rows carry and the record streams.
+#
+# Checks: the schema's migrations are applied once and `daudit store
+# migrate` finds them current; a wrong password is one clear error line
+# and the records wait in the journal until the password file is fixed;
+# a server that is down at start is one clear error line, records wait;
+# PostgreSQL killed (SIGKILL) in the middle of a burst from three hosts
+# and started again loses and doubles nothing (row counts and byte sums
+# per host equal what was sent, in PostgreSQL and in each host's SQLite);
+# a dauditd killed while PostgreSQL is down sends its journal after its
+# restart, once; the user who reads 100 distinct files on each host is
+# below the enumeration rule (200) in every host's own review and at 300
+# across the fleet's rows; retention drops whole day partitions.
+#
+# Prints TAP lines "ok - fleet: ..." / "not ok - fleet: ...".  KEEP=1
+# keeps the temporary directory.  About a minute.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 1
+TAP_SUITE=fleet
+# shellcheck source=tests/tap.sh
+. tests/tap.sh
+
+T=$(mktemp -d /tmp/daudit-fleet.XXXXXX)
+chmod 755 "$T"
+# shellcheck source=tests/fleet/pg.sh
+. tests/fleet/pg.sh
+
+# shellcheck disable=SC2317  # called by the trap
+cleanup() {
+	local f
+	for f in "$T"/h*/dauditd.pid; do
+		[ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null
+	done
+	pg_teardown
+	if [ "${KEEP:-0}" = 1 ]; then
+		echo "# fleet: kept $T"
+	else
+		rm -rf "$T"
+	fi
+}
+trap cleanup EXIT
+
+if [ -z "${DAUDITD:-}" ] && ! make -s userspace >"$T/build.log" 2>&1; then
+	tap 1 "dauditd builds" "$T/build.log"
+	exit 1
+fi
+# shellcheck disable=SC2046
+if ! gcc -std=c11 -D_GNU_SOURCE -O1 -Wall -Wextra -Werror -Imodule/uapi \
+	-Iuserspace/lib -Iuserspace/dauditd -Itests/unit \
+	$(pkg-config --cflags json-c sqlite3 libpq) -o "$T/gen" tests/fleet/gen.c \
+	userspace/lib/record.c userspace/lib/escape.c userspace/lib/util.c \
+	>"$T/build.log" 2>&1; then
+	tap 1 "the record generator builds" "$T/build.log"
+	exit 1
+fi
+DAUDITD=${DAUDITD:-$top/build/bin/dauditd}
+DAUDIT=${DAUDIT:-$top/build/bin/daudit}
+
+# ---------------------------------------------------------------- PostgreSQL
+pg_setup
+ok=$?
+tap $ok "a private PostgreSQL $("$PGBIN"/postgres --version | awk '{print $3}') cluster on a unix socket, role daudit with a password" "$T/pg.out"
+[ $ok = 0 ] || exit 1
+
+printf 'wrong-secret\n' >"$T/badpass"
+chmod 600 "$T/badpass"
+
+# ---------------------------------------------------------------- hosts
+host_conf() { # N PASSFILE [URL]
+	mkdir -p "$T/h$1"
+	cat >"$T/h$1/dauditd.conf" <<EOF2
+[collector]
+database = $T/h$1/daudit.db
+policy =
+batch_ms = 50
+# The records are of 2026-11-02: retention must not take them.
+retention_days = 3650
+store_review_interval = 1s
+store = ${3:-$URL}
+store_password_file = $2
+store_host = host-$1
+
+[rules]
+# Not the point here, and they would flag the test's users on each host.
+disabled = first_access, off_hours
+EOF2
+	[ -p "$T/h$1/records" ] || mkfifo "$T/h$1/records"
+}
+start_host() { # N
+	$DAUDITD --config "$T/h$1/dauditd.conf" --replay "$T/h$1/records" >>"$T/h$1/dauditd.log" 2>&1 &
+	echo $! >"$T/h$1/dauditd.pid"
+	# The FIFO stays open for writing, so dauditd never sees its end.
+	exec {fd}<>"$T/h$1/records"
+	eval "W$1=$fd"
+}
+stop_host() { # N: SIGTERM, wait; returns its status
+	local pid rc
+	pid=$(cat "$T/h$1/dauditd.pid" 2>/dev/null) || return 0
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid"
+	rc=$?
+	rm -f "$T/h$1/dauditd.pid"
+	return $rc
+}
+kill_host() { # N: SIGKILL
+	local pid
+	pid=$(cat "$T/h$1/dauditd.pid" 2>/dev/null) || return 0
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	rm -f "$T/h$1/dauditd.pid"
+}
+feed() { # N FROM TO
+	local fd="W$1"
+	"$T/gen" --host "$1" --from "$2" --to "$3" >&"${!fd}"
+}
+journal_records() { # N: records waiting in the host's journal
+	python3 - "$T/h$1/daudit.db.journal" <<'EOF2'
+import sqlite3, sys
+try:
+    c = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
+    print(c.execute("SELECT coalesce(sum(records),0) FROM batches").fetchone()[0])
+except Exception:
+    print(-1)
+EOF2
+}
+sqlite_sum() { # N: "records bytes" of the host's own store
+	python3 - "$T/h$1/daudit.db" <<'EOF2'
+import sqlite3, sys
+c = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
+print(*c.execute("SELECT count(*), coalesce(sum(bytes),0) FROM events WHERE type = 5").fetchone())
+EOF2
+}
+pg_sum() { # N: "records bytes" of host-N in PostgreSQL
+	q "SELECT count(*) || ' ' || coalesce(sum(bytes),0) FROM daudit.events e JOIN daudit.hosts h ON h.id = e.host_id WHERE h.name = 'host-$1' AND type = 5" 2>/dev/null
+}
+wait_for() { # SECONDS COMMAND...: until COMMAND succeeds
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ $SECONDS -ge $end ] && return 1
+		sleep 0.2
+	done
+}
+pg_has() { # N FROM TO: PostgreSQL holds exactly records FROM..TO of host N
+	[ "$(pg_sum "$1")" = "$("$T/gen" --from "$2" --to "$3" --sum)" ]
+}
+# Start host N with its store unusable, feed it COUNT records: they wait in
+# its journal, and after a few retries its log has one store line, with
+# PATTERN (grep -E).  Sets n to the count of such lines (not in a
+# subshell: the host's FIFO and process stay this shell's); fails unless
+# all holds.
+waits_with_one_line() { # N COUNT PATTERN
+	local rc
+	start_host "$1"
+	feed "$1" 0 "$2"
+	wait_for 20 test "$(journal_records "$1")" = "$2"
+	rc=$?
+	sleep 3 # a few retries
+	n=$(grep -c 'PostgreSQL store' "$T/h$1/dauditd.log")
+	grep -Eq "$3" "$T/h$1/dauditd.log" && [ $rc = 0 ] && [ "$n" = 1 ]
+}
+
+# ---------------------------------------------------------------- 1. schema
+$DAUDIT store migrate --store "$URL" --password-file "$PGPASS" >"$T/migrate.log" 2>&1
+rc=$?
+grep -q "schema version 2 (from 0)" "$T/migrate.log"
+tap $((rc | $?)) "daudit store migrate creates the schema (version 2)" "$T/migrate.log"
+$DAUDIT store migrate --store "$URL" --password-file "$PGPASS" >"$T/migrate2.log" 2>&1
+rc=$?
+grep -q "already at schema version 2" "$T/migrate2.log"
+tap $((rc | $?)) "a second migrate finds it current and changes nothing" "$T/migrate2.log"
+# Back to version 1 (what migration 2 adds, removed): migrated one step.
+q "DROP TABLE daudit.findings; DELETE FROM daudit.schema_version WHERE version = 2" >/dev/null
+$DAUDIT store migrate --store "$URL" --password-file "$PGPASS" >"$T/migrate3.log" 2>&1
+rc=$?
+grep -q "schema version 2 (from 1)" "$T/migrate3.log"
+tap $((rc | $?)) "a version 1 schema is brought to version 2 by migration 2 alone" "$T/migrate3.log"
+q "INSERT INTO daudit.schema_version (version) VALUES (3)" >/dev/null
+$DAUDIT store migrate --store "$URL" --password-file "$PGPASS" >"$T/migrate4.log" 2>&1
+rc=$?
+grep -q "the store has schema version 3, this daudit knows version 2 only" "$T/migrate4.log"
+tap $(( $? | (rc != 1) | ($(wc -l <"$T/migrate4.log") != 1) )) "a newer schema is refused in one line, exit 1" "$T/migrate4.log"
+q "DELETE FROM daudit.schema_version WHERE version = 3" >/dev/null
+
+# ---------------------------------------------------------------- 2. wrong password
+host_conf 1 "$T/badpass"
+waits_with_one_line 1 2000 'password authentication failed for user "daudit"; records wait in the journal'
+tap $? "a wrong password is one error line ($n) and the 2000 records wait in the journal" "$T/h1/dauditd.log"
+[ "$(pg_sum 1)" = "0 0" ]
+tap $? "nothing of host-1 reached PostgreSQL meanwhile"
+cp "$PGPASS" "$T/badpass"
+wait_for 60 pg_has 1 0 2000
+tap $? "the password file fixed, the next retry stores the 2000 records that waited" "$T/h1/dauditd.log"
+grep -q 'reachable again' "$T/h1/dauditd.log"
+tap $? "dauditd says when the store is reachable again" "$T/h1/dauditd.log"
+
+# ---------------------------------------------------------------- 3. server down at start
+pg_stop
+host_conf 2 "$PGPASS"
+waits_with_one_line 2 2000 "connection to server on socket .* failed: No such file or directory"
+tap $? "a server that is down at start is one error line ($n) and the records wait in the journal" "$T/h2/dauditd.log"
+pg_start
+tap $? "PostgreSQL started again" "$T/pg.log"
+wait_for 60 pg_has 2 0 2000
+tap $? "host-2's 2000 records arrive once it is up" "$T/h2/dauditd.log"
+
+# ---------------------------------------------------------------- 4. killed mid-burst
+host_conf 3 "$PGPASS"
+start_host 3
+BURST=60000
+feeders=()
+for h in 1 2 3; do
+	from=0
+	[ $h != 3 ] && from=2000
+	feed $h $from $BURST &
+	feeders+=($!)
+done
+sleep 2
+before=$(q "SELECT count(*) FROM daudit.events" 2>/dev/null)
+pg_kill
+wait "${feeders[@]}"
+sleep 2
+echo "# fleet: $before rows in PostgreSQL when it was killed (SIGKILL) mid-burst"
+mid=0
+for h in 1 2 3; do
+	pg_has $h 0 $BURST && mid=1
+done
+tap $mid "the burst was not yet stored when PostgreSQL was killed (else the test proves nothing)"
+pg_start
+tap $? "PostgreSQL restarted after the kill (crash recovery)" "$T/pg.log"
+ok=0
+for h in 1 2 3; do
+	wait_for 120 pg_has $h 0 $BURST || ok=1
+done
+tap $ok "after the restart every host's $BURST records are in PostgreSQL exactly once (count and byte sum per host)"
+ok=0
+for h in 1 2 3; do
+	[ "$(sqlite_sum $h)" = "$("$T/gen" --from 0 --to $BURST --sum)" ] || ok=1
+done
+tap $ok "and in each host's own SQLite store, exactly once"
+dups=$(q "SELECT count(*) FROM (SELECT 1 FROM daudit.events GROUP BY host_id, instance_id, cpu, seq HAVING count(*) > 1) d")
+tap $((dups != 0)) "no (host, instance, cpu, seq) twice in PostgreSQL ($dups)"
+
+# ---------------------------------------------------------------- 5. dauditd killed while the server is down
+pg_stop
+feed 1 $BURST $((BURST + 3000))
+wait_for 20 test "$(journal_records 1)" -ge 3000
+rc=$?
+kill_host 1
+tap $rc "host-1 killed (SIGKILL) with 3000 records waiting for the store"
+start_host 1
+sleep 2
+pg_start
+wait_for 60 pg_has 1 0 $((BURST + 3000))
+tap $? "restarted, host-1 stores the journal's records in PostgreSQL once" "$T/h1/dauditd.log"
+
+# ---------------------------------------------------------------- 6. stop while down
+pg_stop
+feed 2 $BURST $((BURST + 500))
+wait_for 20 test "$(journal_records 2)" -ge 500
+stop_host 2
+rc=$?
+grep -q 'stopping while it cannot be reached' "$T/h2/dauditd.log"
+tap $(( $? | (rc != 1) )) "SIGTERM while the store is down exits 1 with one line, the records left in the journal ($(journal_records 2))" "$T/h2/dauditd.log"
+pg_start
+start_host 2
+wait_for 60 pg_has 2 0 $((BURST + 500))
+tap $? "the next start stores them" "$T/h2/dauditd.log"
+
+# ---------------------------------------------------------------- 7. marks lost
+# The marks of host-3 are deleted and a second dauditd calls itself host-3:
+# its rows pass the marks but meet their key, and go through the staging
+# table, where PostgreSQL skips them.
+q "DELETE FROM daudit.hwm WHERE host_id = (SELECT id FROM daudit.hosts WHERE name = 'host-3')"
+host_conf 4 "$PGPASS"
+sed -i 's/^store_host = host-4$/store_host = host-3/' "$T/h4/dauditd.conf"
+start_host 4
+"$T/gen" --host 3 --from 0 --to 1000 >&"$W4"
+wait_for 30 grep -q 'were stored already' "$T/h4/dauditd.log"
+rc=$?
+wait_for 30 test "$(journal_records 4)" = 0
+pg_has 3 0 $BURST
+tap $((rc | $?)) "a batch above the marks that meets its key goes through the staging table: host-3 still has each record once" "$T/h4/dauditd.log"
+stop_host 4
+
+# ---------------------------------------------------------------- 8. the fleet's review
+reviewer() { # the host whose dauditd holds the review lock, one line per holder
+	q "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+	   WHERE l.locktype = 'advisory' AND l.classid = 1682011492 AND l.objid = 3 AND l.granted"
+}
+one_reviewer() { [ "$(reviewer | wc -l)" = 1 ]; }
+# shellcheck disable=SC2317  # called by wait_for
+dave_flagged() {
+	[ "$(q "SELECT count || ' ' || hosts || ' ' || by_host FROM daudit.findings WHERE rule = 'enumeration' AND user_name = '#1004'")" = \
+		"300 3 host-1 100, host-2 100, host-3 100" ]
+}
+wait_for 30 dave_flagged
+tap $? "the fleet review flags dave: enumeration, 300 files in one hour across 3 hosts (100 on each)" "$T/h1/dauditd.log"
+n=$(q "SELECT count(*) FROM daudit.findings")
+tap $((n != 1)) "and nothing else: carol's 50 files, read on every host, are not a finding ($n finding)"
+one_reviewer
+tap $? "exactly one dauditd holds the review lock: $(reviewer)"
+sleep 3
+n=$(q "SELECT count(*) FROM daudit.findings")
+tap $((n != 1)) "reviews that follow find the same finding again, not a second one ($n)"
+holder=$(reviewer | sed 's/^dauditd host-//')
+# shellcheck disable=SC2317  # called by wait_for
+taken_over() { one_reviewer && [ "$(reviewer)" != "dauditd host-$holder" ]; }
+kill_host "$holder"
+wait_for 30 taken_over
+rc=$?
+new=$(reviewer | sed 's/^dauditd host-//')
+[ "$new" != "$holder" ]
+tap $((rc | $?)) "the reviewer (host-$holder) killed, another host takes the lock: host-$new" "$T/h$new/dauditd.log"
+start_host "$holder"
+sleep 3
+one_reviewer
+tap $? "host-$holder back, still one reviewer: $(reviewer)"
+
+# dave's days: one host a day for 14 days, then 25 MiB on each of three.
+for h in 1 2 3; do
+	fd="W$h"
+	"$T/gen" --host $h --spike >&"${!fd}"
+done
+# shellcheck disable=SC2317  # called by wait_for
+dave_spiked() {
+	[ "$(q "SELECT hosts || ' ' || count || ' ' || bytes || ' ' || by_host FROM daudit.findings WHERE rule = 'volume_spike' AND user_name = '#1004'")" = \
+		"3 14 78643200 host-1 26214400, host-2 26214400, host-3 26214400" ]
+}
+wait_for 30 dave_spiked
+tap $? "the fleet review flags dave's day of 75 MiB over 3 hosts against 14 days of the fleet's baseline (volume_spike)" "$T/h$new/dauditd.log"
+q "SELECT reason FROM daudit.findings WHERE rule = 'volume_spike'" | sed 's/^/#   /'
+n=$(q "SELECT count(*) FROM daudit.findings")
+tap $((n != 2)) "and nothing else ($n findings: dave's enumeration and spike)"
+
+# ---------------------------------------------------------------- 9. the fleet's view
+ok=0
+for h in 1 2 3; do
+	TZ=UTC $DAUDIT report --database "$T/h$h/daudit.db" --since 2026-11-02 --until 2026-11-17 --format csv >"$T/report$h.csv" 2>>"$T/report.log" || ok=1
+	[ "$(wc -l <"$T/report$h.csv")" -le 1 ] || ok=1
+done
+tap $ok "no host's own review has a finding from 2026-11-02 to 11-17 (dave: 100 distinct files on each, the rule wants 200; at most 6 days of reads on each, volume_spike wants 7)" "$T/report.log"
+files=$(q "SELECT count(DISTINCT path) FROM daudit.events WHERE user_name = '#1004' AND time_ns >= 1793613600000000000 AND time_ns < 1793617200000000000")
+hosts=$(q "SELECT count(DISTINCT host_id) FROM daudit.events WHERE user_name = '#1004'")
+[ "$files" = 300 ] && [ "$hosts" = 3 ]
+tap $? "the fleet's rows show dave's 300 distinct files in that hour, from 3 hosts"
+
+# daudit users --store: per person across the hosts, then per host.
+TZ=UTC $DAUDIT users --store "$URL" --password-file "$PGPASS" --since 2026-11-02T10:00Z \
+	--until 2026-11-02T11:00Z --format csv >"$T/users.csv" 2>"$T/users.log"
+rc=$?
+tr -d '\r' <"$T/users.csv" | awk -F, '$1 == "#1004"' >"$T/dave.csv"
+[ "$(awk -F, '$3 == "" {print $4, $6}' "$T/dave.csv")" = "3 300" ] &&
+	[ "$(awk -F, '$3 ~ /^host-/ {print $3, $4, $6}' "$T/dave.csv" | sort | tr '\n' ' ')" = \
+		"host-1 1 100 host-2 1 100 host-3 1 100 " ]
+tap $((rc | $?)) "daudit users --store: dave (#1004) read 300 files on 3 hosts, 100 on each" "$T/users.csv"
+TZ=UTC $DAUDIT users --store "$URL" --password-file "$PGPASS" --since 2026-11-02T10:00Z \
+	--until 2026-11-02T11:00Z >"$T/users.txt" 2>>"$T/users.log"
+grep -q '^#1004 .*all (3) .* 300 .* 1 *30 ' "$T/users.txt"
+tap $? "its table shows the fleet's line with the fleet review's finding (1, risk 30), then one per host" "$T/users.txt"
+sed 's/^/#   /' "$T/users.txt"
+# --fleet: the store and password file of dauditd.conf (host-1's).
+DAUDIT_CONFIG=$T/h1/dauditd.conf TZ=UTC $DAUDIT users --fleet --since 2026-11-02T10:00Z \
+	--until 2026-11-02T11:00Z --format csv >"$T/users-fleet.csv" 2>>"$T/users.log"
+rc=$?
+cmp -s "$T/users.csv" "$T/users-fleet.csv"
+tap $((rc | $?)) "daudit users --fleet reads the store dauditd.conf names, as --store does" "$T/users.log"
+DAUDIT_CONFIG=$T/h1/dauditd.conf $DAUDIT store migrate >"$T/migrate5.log" 2>&1
+rc=$?
+grep -q "already at schema version 2" "$T/migrate5.log"
+tap $((rc | $?)) "daudit store migrate takes the store from dauditd.conf too" "$T/migrate5.log"
+
+# daudit report --store: the fleet review.
+TZ=UTC $DAUDIT report --store "$URL" --password-file "$PGPASS" --since 2026-11-02T10:00Z \
+	--until 2026-11-02T11:00Z >"$T/report.txt" 2>>"$T/users.log"
+rc=$?
+grep -q '^1\. #1004 (login user): risk 30 from 1 finding$' "$T/report.txt" &&
+	grep -q 'enumeration, 30 points, .* on 3 hosts' "$T/report.txt" &&
+	grep -q 'per host: host-1 100, host-2 100, host-3 100' "$T/report.txt" &&
+	! grep -q '#1005' "$T/report.txt"
+tap $((rc | $?)) "daudit report --store: the fleet review names dave, his 300 files and each host's 100, and not carol" "$T/report.txt"
+sed 's/^/#   /' "$T/report.txt"
+TZ=UTC $DAUDIT report --store "$URL" --password-file "$PGPASS" --since 2026-11-02T10:00Z \
+	--until 2026-11-02T11:00Z --format csv >"$T/report.csv" 2>>"$T/users.log"
+[ "$(tr -d '\r' <"$T/report.csv" | awk -F, 'NR > 1 {print $1, $4, $8, $9}')" = "#1004 enumeration 3 300" ]
+tap $? "its CSV has one row, the finding" "$T/report.csv"
+$DAUDIT top --store "$URL" >"$T/top-store.log" 2>&1
+tap $(( $? != 2 )) "a verb that does not read the store yet refuses --store (exit 2: $(cat "$T/top-store.log"))"
+$DAUDIT users --store "$URL" --password-file "$T/nosuchfile" >"$T/users-bad.log" 2>&1
+rc=$?
+[ $rc = 1 ] && [ "$(wc -l <"$T/users-bad.log")" = 1 ]
+tap $? "a password file that is missing is one line and exit 1 ($(cat "$T/users-bad.log"))"
+
+# ---------------------------------------------------------------- 10. TLS
+# The server restarted with TLS on 127.0.0.1 (a test CA made now); the role
+# daudit may come over TCP only with TLS.  host-5 verifies the server
+# (sslmode=verify-full: the CA and the name localhost); host-6 is given
+# another CA and must refuse the server, one line, records waiting.
+pg_tls_setup
+rc=$?
+TLSURL="postgresql://daudit@localhost:$PORT/daudit?sslmode=verify-full&sslrootcert=$T/ca.pem"
+host_conf 5 "$PGPASS" "$TLSURL"
+start_host 5
+feed 5 0 1000
+wait_for 60 pg_has 5 0 1000
+tap $((rc | $?)) "over TLS with sslmode=verify-full, host-5's records arrive" "$T/h5/dauditd.log"
+tls=$(q "SELECT s.ssl || ' ' || s.version FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) WHERE a.application_name = 'dauditd host-5'")
+case $tls in true\ TLS*) rc=0 ;; *) rc=1 ;; esac
+tap $rc "its connection is encrypted ($tls)"
+host_conf 6 "$PGPASS" "postgresql://daudit@localhost:$PORT/daudit?sslmode=verify-full&sslrootcert=$T/otherca.pem"
+waits_with_one_line 6 500 'certificate verify failed; records wait in the journal'
+tap $? "a server whose certificate another CA signed is refused: one line ($n), the records wait" "$T/h6/dauditd.log"
+[ "$(pg_sum 6)" = "" ] || [ "$(pg_sum 6)" = "0 0" ]
+tap $? "nothing of host-6 reached PostgreSQL"
+stop_host 6
+stop_host 5
+
+# ---------------------------------------------------------------- 11. retention
+parts=$(q "SELECT count(*) FROM pg_inherits WHERE inhparent = 'daudit.events'::regclass")
+later=$(q "SELECT count(*) FROM daudit.events WHERE time_ns >= 1793577600000000000 + 86400000000000")
+n=$(q "SELECT daudit.drop_days_before(1793577600000000000 + 86400000000000)")
+left=$(q "SELECT count(*) FROM daudit.events")
+[ "$parts" = 15 ] && [ "$n" = 1 ] && [ "$left" = "$later" ] &&
+	[ "$(q "SELECT count(*) FROM pg_inherits WHERE inhparent = 'daudit.events'::regclass")" = 14 ]
+tap $? "retention drops 2026-11-02's partition ($parts partitions, $n dropped, $left rows of the later days left), no DELETE"
+
+for h in 1 2 3; do
+	stop_host $h
+done
+exit "$fail"
