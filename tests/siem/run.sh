@@ -73,7 +73,7 @@ fi
 # shellcheck disable=SC2046
 if ! gcc -std=c11 -D_GNU_SOURCE -O1 -Wall -Wextra -Werror -Imodule/uapi \
 	-Iuserspace/lib -Iuserspace/dauditd -Itests/unit \
-	$(pkg-config --cflags json-c sqlite3) -o "$T/gen" tests/siem/gen.c \
+	$(pkg-config --cflags json-c sqlite3 libpq) -o "$T/gen" tests/siem/gen.c \
 	userspace/lib/record.c userspace/lib/escape.c userspace/lib/util.c \
 	>"$T/build.log" 2>&1; then
 	tap 1 "the record generator builds" "$T/build.log"
