@@ -141,7 +141,9 @@ ruleset(name="udp") { action(type="omfile" file="$T/rx-udp.json" template="field
 ruleset(name="tcp") { action(type="omfile" file="$T/rx-tcp.json" template="fields") }
 ruleset(name="tls") { action(type="omfile" file="$T/rx-tls.json" template="fields") }
 ruleset(name="tlsc") { action(type="omfile" file="$T/rx-tlsc.json" template="fields") }
-input(type="imudp" address="127.0.0.1" port="$UDP" ruleset="udp")
+# A socket buffer for a whole burst: loopback UDP drops only when it is
+# full, which a loaded host (rsyslogd slow to read) otherwise reaches.
+input(type="imudp" address="127.0.0.1" port="$UDP" ruleset="udp" rcvbufSize="8m")
 input(type="imtcp" address="127.0.0.1" port="$TCP" ruleset="tcp")
 input(type="imtcp" address="127.0.0.1" port="$TLS" ruleset="tls"
       streamDriver.name="gtls" streamDriver.mode="1" streamDriver.authMode="anon")
