@@ -6,7 +6,8 @@
 # Skipped tests are counted apart and listed just before it.
 # The kernels: Debian's cloud flavour (6.1 and 6.12), the ones every
 # test runs on; DAUDIT_FLAVOURS=all (`make check-matrix`) takes every
-# installed kernel, generic and rt too (scripts/kernels.sh).
+# installed kernel, generic and rt too (scripts/kernels.sh).  The debug
+# kernel (`make debug-kernel`) runs too when its cached build exists.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -55,6 +56,14 @@ if [ "$built" = 1 ]; then
 	run_step dkms tests/dkms/run.sh
 	run_step deb tests/deb/run.sh
 	run_step vm tests/vm/run.sh
+	# The debug kernel (KASAN, lockdep, kmemleak), when `make
+	# debug-kernel` has built it: every suite again, in its own VM_WORK.
+	# Not built: said, and counted neither way.
+	if scripts/debug-kernel.sh path >/dev/null; then
+		run_step vm-debug env KERNELS=debug VM_WORK="$top/build/vm-debug" tests/vm/run.sh
+	else
+		echo "# debug kernel: not built (make debug-kernel)" | tee -a "$all"
+	fi
 	run_step boot tests/boot/run.sh
 fi
 
