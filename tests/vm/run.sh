@@ -122,6 +122,8 @@ boot() {
 	# refuses multi-threaded TCG, where changing kprobes crashes the guest.
 	printf 'MODE=%s\nSUITES="%s"\nBENCH_CLOCK=%s\nSUITE_TIMEOUT=%s\nexport DAUDIT_VM_ACCEL="%s"\n' \
 		"$mode" "$SUITES" "${2:-}" "$suite_timeout" "${accel[*]}" >"$dir/vm.conf"
+	# The suites know the debug kernel (tests/kernel/lib.bash slab_stable).
+	is_debug "$kver" && echo "export DAUDIT_DEBUG_KERNEL=1" >>"$dir/vm.conf"
 	MODULES_ROOT=$modroot "$top/tests/vm/initramfs.sh" kernel "$kver" "$dir/vm.conf" "$dir/kernel.cpio.gz" || return 1
 	cat "${parts[@]}" "$dir/kernel.cpio.gz" >"$dir/initrd.gz"
 	timeout --foreground -k 5 "$vm_timeout" \
