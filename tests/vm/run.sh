@@ -12,8 +12,8 @@
 #                                `make debug-kernel`, scripts/debug-kernel.sh),
 #                                alone or beside others; the module is built
 #                                against it here.  Its suites get
-#                                DEBUG_SUITE_TIMEOUT (default 1800) s each,
-#                                the boot DEBUG_VM_TIMEOUT (default 14400) s
+#                                DEBUG_SUITE_TIMEOUT (default 3600) s each,
+#                                the boot DEBUG_VM_TIMEOUT (default 21600) s
 #                                and DEBUG_VM_MEM (default 2048) MiB, and a
 #                                kmemleak scan after the last unload must
 #                                find nothing
@@ -106,8 +106,8 @@ boot() {
 	# needs memory for KASAN's shadow and kmemleak's metadata.
 	if is_debug "$kver"; then
 		image=$debug_dir/bzImage modroot=$debug_dir/mod
-		suite_timeout=${DEBUG_SUITE_TIMEOUT:-1800}
-		vm_timeout=${DEBUG_VM_TIMEOUT:-14400}
+		suite_timeout=${DEBUG_SUITE_TIMEOUT:-3600}
+		vm_timeout=${DEBUG_VM_TIMEOUT:-21600}
 		vm_mem=${DEBUG_VM_MEM:-2048}
 	fi
 	rm -rf "$dir"
