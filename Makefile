@@ -56,8 +56,8 @@ LIB_OBJS    := $(LIB_SRCS:%.c=$(OBJ)/%.o)
 DAUDIT_OBJS := $(DAUDIT_SRCS:%.c=$(OBJ)/%.o)
 DAUDITD_OBJS := $(DAUDITD_SRCS:%.c=$(OBJ)/%.o)
 
-.PHONY: fleet-test
-.PHONY: all module userspace libdaudit helpers unit fuzz check check-matrix vm-test boot-test static demo bench \
+.PHONY: fleet-test check-debug
+.PHONY: all module userspace libdaudit helpers unit fuzz check check-matrix vm-test boot-test static demo bench debug-kernel \
 	bench-collector install install-userspace install-dkms-src uninstall clean help deps \
 	dkms-test dkms-install deb deps-build deps-vm
 
@@ -79,6 +79,8 @@ help:
 	@echo "  dkms-test      dkms add/build/install in a scratch tree for every kernel"
 	@echo "  check          everything above; ends with 'N passed, N failed'"
 	@echo "  check-matrix   check on six kernels: install the generic and rt flavours too"
+	@echo "  check-debug    every kernel suite on the debug kernel (hours; make debug-kernel first)"
+	@echo "  debug-kernel   build the KASAN/lockdep/kmemleak kernel once (cached; long); check then runs the suites on it"
 	@echo "  demo           boot a VM, load the module, run the scenario, print the review"
 	@echo "  bench          overhead ratios (instruction-counted) and rates (wall clock) in the VM, and collector ingest"
 	@echo "  bench-collector  collector ingest (records/s, peak memory) on the host"
@@ -178,6 +180,20 @@ check:
 check-matrix:
 	@scripts/deps.sh matrix
 	@DAUDIT_FLAVOURS=all tests/run-all.sh
+
+# Debian's 6.12 with KASAN, lockdep and kmemleak, built once into
+# /var/cache/daudit-test (scripts/debug-kernel.sh).  `make check-debug`
+# and `make vm-test KERNELS=debug` boot it.
+debug-kernel:
+	@scripts/deps.sh debugkernel
+	@scripts/debug-kernel.sh build
+
+# Every kernel suite on the debug kernel (KASAN, lockdep, kmemleak): hours
+# on two CPUs, so not part of make check (docs/testing.md).
+check-debug: all helpers
+	@scripts/deps.sh vm
+	@scripts/debug-kernel.sh path >/dev/null || { echo "check-debug: the debug kernel is not built (make debug-kernel)" >&2; exit 1; }
+	@KERNELS=debug VM_WORK=$(abspath $(BUILD))/vm-debug tests/vm/run.sh
 
 demo:
 	@scripts/deps.sh demo

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Install the Debian packages daudit needs for a purpose, if any is missing.
-#   scripts/deps.sh build|vm|unit|fuzz|static|dkms|check|matrix|demo|bench|deb|boot|fleet
+#   scripts/deps.sh build|vm|unit|fuzz|static|dkms|check|matrix|demo|bench|deb|boot|fleet|debugkernel
 #   scripts/deps.sh --list PURPOSE   print the packages, installing nothing
 # Needs root (or nothing to install).  Prints what it installs.  Each make
 # target calls it for what it builds and runs; tests/static/deps.sh checks
@@ -45,6 +45,10 @@ demo_pkgs=(postgresql-15 postgresql-client-15 python3 python3-psycopg2)
 matrix_pkgs=(linux-image-amd64 linux-headers-amd64 linux-image-6.12-amd64
 	linux-headers-6.12-amd64 linux-image-rt-amd64 linux-headers-rt-amd64
 	linux-image-6.12-rt-amd64 linux-headers-6.12-rt-amd64)
+# `make debug-kernel` (scripts/debug-kernel.sh): Debian's kernel source and
+# what building it needs (no BTF, so no dwarves).
+debugkernel_pkgs=(linux-source-6.12 make gcc libc6-dev bc bison flex libssl-dev
+	libelf-dev cpio xz-utils kmod)
 
 list=0
 if [ "${1:-}" = --list ]; then
@@ -67,8 +71,9 @@ bench) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" "${fleet_pkgs[@]}" auditd) ;;
 fleet) want=("${build_pkgs[@]}" "${fleet_pkgs[@]}") ;;
 deb) want=("${build_pkgs[@]}" "${deb_pkgs[@]}") ;;
 boot) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" "${dkms_pkgs[@]}" "${deb_pkgs[@]}" "${boot_pkgs[@]}") ;;
+debugkernel) want=("${build_pkgs[@]}" "${debugkernel_pkgs[@]}") ;;
 *)
-	echo "usage: $0 [--list] build|vm|unit|fuzz|static|dkms|check|matrix|demo|bench|deb|boot|fleet" >&2
+	echo "usage: $0 [--list] build|vm|unit|fuzz|static|dkms|check|matrix|demo|bench|deb|boot|fleet|debugkernel" >&2
 	exit 2
 	;;
 esac

@@ -6,7 +6,9 @@
 # Skipped tests are counted apart and listed just before it.
 # The kernels: Debian's cloud flavour (6.1 and 6.12), the ones every
 # test runs on; DAUDIT_FLAVOURS=all (`make check-matrix`) takes every
-# installed kernel, generic and rt too (scripts/kernels.sh).
+# installed kernel, generic and rt too (scripts/kernels.sh).  The debug
+# kernel's suites (`make debug-kernel`, then `make check-debug`) take
+# hours: make check says whether it is built, and does not run them.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -85,6 +87,13 @@ if [ "$built" = 1 ]; then
 		echo "not ok - deb and boot: no result (see $out/packaged.out)" | tee -a "$all"
 	fi
 	run_step vm tests/vm/run.sh
+	# The debug kernel (KASAN, lockdep, kmemleak): every suite on it takes
+	# hours on two CPUs, past this budget; `make check-debug` runs them.
+	if scripts/debug-kernel.sh path >/dev/null; then
+		echo "# debug kernel: built; its suites run in make check-debug (hours on two CPUs)"
+	else
+		echo "# debug kernel: not built (make debug-kernel, then make check-debug)"
+	fi
 fi
 
 passed=$(grep -E '^ok ' "$all" | grep -v -i -c -E '# skip')

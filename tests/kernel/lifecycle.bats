@@ -279,6 +279,6 @@ unload_when_free() {
 	jq -e -s 'any(.[]; .event.action == "egress")' "$W/records.json" >/dev/null
 	jq -e -s 'all(.[]; (.file.path // "" | startswith("/srv/public/readme")) | not)' "$W/records.json" >/dev/null
 
-	[ $((after - before)) -lt 512 ]
+	slab_stable "$before" "$after"
 	check_dmesg_clean
 }

@@ -21,7 +21,7 @@ teardown() {
 	done
 	after=$(slab_kb)
 	echo "unreclaimable slab + vmalloc: before ${before} KiB, after ${after} KiB"
-	[ $((after - before)) -lt 512 ]
+	slab_stable "$before" "$after"
 	check_dmesg_clean
 	dmesg | grep -q 'daudit: loaded, version'
 }

@@ -233,24 +233,29 @@ kernel() {
 # module on the generic and rt ones), loop devices, null_blk for a device with
 # poll queues, the device mapper for a device below a file system), from
 # the kernel's own package, with what they depend on, for modprobe in the
-# guest.
+# guest.  MODULES_ROOT: where the kernel's modules are installed instead of
+# / (the debug kernel's: lib/modules/KVER below it; most of these are
+# built in there, modules.builtin says which).
 fs_modules=(overlay xfs ext4 loop null_blk dm-mod)
 
 kernel_modules() {
-	local kver=$1 root=$2 m f dst
+	local kver=$1 root=$2 m f dst modroot=${MODULES_ROOT:-}
 	for m in "${fs_modules[@]}"; do
-		modprobe -S "$kver" --show-depends "$m" 2>/dev/null |
+		modprobe -d "${modroot:-/}" -S "$kver" --show-depends "$m" 2>/dev/null |
 			sed -n 's/^insmod \([^ ]*\).*/\1/p'
 	done | sort -u | while read -r f; do
+		f=${f#"$modroot"}
 		dst=$root${f%.xz}
+		f=$modroot$f
 		mkdir -p "$(dirname "$dst")"
 		case $f in
 		*.xz) xz -dc "$f" >"$dst" ;;
 		*) cp "$f" "$dst" ;;
 		esac
 	done
+	mkdir -p "$root/lib/modules/$kver"
 	for f in modules.order modules.builtin modules.builtin.modinfo; do
-		cp "/lib/modules/$kver/$f" "$root/lib/modules/$kver/"
+		cp "$modroot/lib/modules/$kver/$f" "$root/lib/modules/$kver/"
 	done
 	depmod -b "$root" "$kver"
 }

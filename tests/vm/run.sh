@@ -7,6 +7,16 @@
 #   tests/vm/run.sh              all suites in tests/kernel/ on every kernel
 #   SUITES="module" tests/vm/run.sh
 #   KERNELS="6.1.0-56-cloud-amd64" tests/vm/run.sh
+#   KERNELS=debug tests/vm/run.sh
+#                                the debug kernel (KASAN, lockdep, kmemleak;
+#                                `make debug-kernel`, scripts/debug-kernel.sh),
+#                                alone or beside others; the module is built
+#                                against it here.  Its suites get
+#                                DEBUG_SUITE_TIMEOUT (default 3600) s each,
+#                                the boot DEBUG_VM_TIMEOUT (default 21600) s
+#                                and DEBUG_VM_MEM (default 2048) MiB, and a
+#                                kmemleak scan after the last unload must
+#                                find nothing
 #   tests/vm/run.sh --demo       the demo scenario on the newest kernel
 #   tests/vm/run.sh --bench      the benchmarks on every kernel, one at a time,
 #                                each booted twice: wall-clock time, then
@@ -59,6 +69,19 @@ else
 fi
 [ -n "$kernels" ] || { echo "vm: no kernel with headers and image installed" >&2; exit 1; }
 
+# "debug" in KERNELS: the cached debug kernel, under its release name.
+debug_dir="" debug_kver=""
+case " $kernels " in
+*" debug "*)
+	debug_dir=$("$top/scripts/debug-kernel.sh" path) ||
+		{ echo "vm: the debug kernel is not built (make debug-kernel)" >&2; exit 1; }
+	debug_kver=$(cat "$debug_dir/kver")
+	KDIR=$debug_dir/build "$top/scripts/build-module.sh" >&2 || exit 1
+	kernels=$(echo " $kernels " | sed "s/ debug / $debug_kver /; s/^ //; s/ \$//")
+	;;
+esac
+is_debug() { [ -n "$debug_kver" ] && [ "$1" = "$debug_kver" ]; }
+
 if [ -z "${SUITES:-}" ]; then
 	SUITES=$(find "$top/tests/kernel" -maxdepth 1 -name '*.bats' -printf '%f\n' |
 		sed 's|\.bats$||' | sort | tr '\n' ' ')
@@ -78,6 +101,15 @@ fi
 # clock that advances 1 ns per guest instruction executed.
 boot() {
 	local kver=$1 dir=$work/$1${2:+.$2} accel=(-accel "tcg,thread=$tcg_thread") smp=${VM_SMP:-2}
+	local image=/boot/vmlinuz-$1 modroot="" suite_timeout=${SUITE_TIMEOUT:-600} vm_timeout=$timeout_s vm_mem=$mem
+	# The debug kernel runs several times slower (KASAN, lockdep) and
+	# needs memory for KASAN's shadow and kmemleak's metadata.
+	if is_debug "$kver"; then
+		image=$debug_dir/bzImage modroot=$debug_dir/mod
+		suite_timeout=${DEBUG_SUITE_TIMEOUT:-3600}
+		vm_timeout=${DEBUG_VM_TIMEOUT:-21600}
+		vm_mem=${DEBUG_VM_MEM:-2048}
+	fi
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	# One vCPU: Debian's 6.1 never brings up a second CPU under -icount.
@@ -89,13 +121,15 @@ boot() {
 	# The suites see how they are emulated (DAUDIT_VM_ACCEL): lifecycle.bats
 	# refuses multi-threaded TCG, where changing kprobes crashes the guest.
 	printf 'MODE=%s\nSUITES="%s"\nBENCH_CLOCK=%s\nSUITE_TIMEOUT=%s\nexport DAUDIT_VM_ACCEL="%s"\n' \
-		"$mode" "$SUITES" "${2:-}" "${SUITE_TIMEOUT:-600}" "${accel[*]}" >"$dir/vm.conf"
-	"$top/tests/vm/initramfs.sh" kernel "$kver" "$dir/vm.conf" "$dir/kernel.cpio.gz" || return 1
+		"$mode" "$SUITES" "${2:-}" "$suite_timeout" "${accel[*]}" >"$dir/vm.conf"
+	# The suites know the debug kernel (tests/kernel/lib.bash slab_stable).
+	is_debug "$kver" && echo "export DAUDIT_DEBUG_KERNEL=1" >>"$dir/vm.conf"
+	MODULES_ROOT=$modroot "$top/tests/vm/initramfs.sh" kernel "$kver" "$dir/vm.conf" "$dir/kernel.cpio.gz" || return 1
 	cat "${parts[@]}" "$dir/kernel.cpio.gz" >"$dir/initrd.gz"
-	timeout --foreground -k 5 "$timeout_s" \
-		qemu-system-x86_64 "${accel[@]}" -cpu max -smp "$smp" -m "$mem" \
+	timeout --foreground -k 5 "$vm_timeout" \
+		qemu-system-x86_64 "${accel[@]}" -cpu max -smp "$smp" -m "$vm_mem" \
 		-nodefaults -display none -no-reboot \
-		-kernel "/boot/vmlinuz-$kver" -initrd "$dir/initrd.gz" \
+		-kernel "$image" -initrd "$dir/initrd.gz" \
 		-append "$cmdline" \
 		-serial "file:$dir/console.log" -serial "file:$dir/results.log" \
 		</dev/null >"$dir/qemu.log" 2>&1
@@ -109,13 +143,22 @@ context() { # FILE PATTERN: console lines around the first match
 	sed -n "$((n > 15 ? n - 15 : 1)),$((n + 40))p" "$1" | sed 's/^/#   /'
 }
 
-bad_console='(BUG:|BUG |WARNING:|Oops|Call Trace|Kernel panic|general protection fault|UBSAN:|KASAN:|kernel BUG|list_add corruption|list_del corruption|INFO: task .* blocked|RCU stall|rcu_sched self-detected stall|Poison overwritten|Redzone|Object padding)'
+# The debug kernel's detectors print these too (KASAN, lockdep, PROVE_RCU,
+# DEBUG_ATOMIC_SLEEP, DEBUG_OBJECTS, kmemleak); most follow a "BUG:" or
+# "WARNING:" line, all are named so that none depends on that.
+bad_console='(BUG:|BUG |WARNING:|Oops|Call Trace|Kernel panic|general protection fault|UBSAN:|KASAN:|kernel BUG|list_add corruption|list_del corruption|INFO: task .* blocked|RCU stall|rcu_sched self-detected stall|Poison overwritten|Redzone|Object padding|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|ODEBUG:|unreferenced object|suspected memory leak)'
 
 # kernel_label KVER: the version and Debian flavour, as TAP lines name a
 # kernel: 6.1.0-57-cloud-amd64 -> "6.1.0 cloud", 6.1.0-57-amd64 -> "6.1.0
 # generic", 6.12.118+deb12-rt-amd64 -> "6.12.118+deb12 rt".
 kernel_label() {
 	local ver=${1%%-*} rest=-${1#*-} flavour
+	# The debug kernel: "6.12 debug".
+	if is_debug "$1"; then
+		ver=${ver%.*}
+		echo "$ver debug"
+		return
+	fi
 	rest=${rest%-amd64}
 	flavour=${rest##*-}
 	case $flavour in
@@ -172,6 +215,21 @@ report() {
 		context "$console" "$bad_console"
 		return 1
 	fi
+	# kmemleak (the debug kernel): what the scans after the last unload
+	# reported, init copied as "DAUDIT-KMEMLEAK N" and the report.  Any
+	# object fails, the module's or not: a leaked file or socket that
+	# daudit forgot to put was allocated by the kernel, not by daudit.
+	line=$(grep -a '^DAUDIT-KMEMLEAK' "$results" | tr -d '\r')
+	if [ -n "$line" ]; then
+		if [ "${line#DAUDIT-KMEMLEAK }" != 0 ]; then
+			echo "not ok - [$short] kernel health: kmemleak reports ${line#DAUDIT-KMEMLEAK } unreferenced objects after the last unload"
+			sed -n '/^DAUDIT-KMEMLEAK/,/^DAUDIT-/p' "$results" | grep -v '^DAUDIT-' | head -n 120 | sed 's/^/#   /'
+			return 1
+		fi
+	elif is_debug "$kver"; then
+		echo "not ok - [$short] kernel health: no kmemleak scan result"
+		return 1
+	fi
 	if grep -q -E "$bad_console" "$console"; then
 		echo "not ok - [$short] kernel health: console shows a kernel error"
 		context "$console" "$bad_console"
@@ -184,7 +242,7 @@ report() {
 		context "$console" 'Tainted|taint'
 		return 1
 	fi
-	[ "$mode" = test ] && echo "ok - [$short] kernel health: clean console, taint $taint"
+	[ "$mode" = test ] && echo "ok - [$short] kernel health: clean console, taint $taint${line:+, kmemleak clean}"
 	return $fail
 }
 

@@ -220,10 +220,10 @@ static int signal_fd(void)
 }
 
 /* Read and print until done, signalled, or (without @follow) idle. */
-static void run(struct monitor *m, int devfd, int follow)
+static void run(struct monitor *m, int devfd, int sigfd, int follow)
 {
 	char *buf = util_xmalloc(MONITOR_BUF);
-	int sigfd = signal_fd(), idle = 0;
+	int idle = 0;
 
 	for (;;) {
 		struct pollfd p[2] = {
@@ -259,7 +259,6 @@ static void run(struct monitor *m, int devfd, int follow)
 		if (handle_batch(m, buf, (size_t)n))
 			break;
 	}
-	close(sigfd);
 	free(buf);
 }
 
@@ -273,7 +272,7 @@ int cmd_monitor(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct monitor m = { .types = ~0U };
-	int follow = 0, c;
+	int follow = 0, c, sigfd;
 	struct dev d;
 	char err[256];
 	char *end;
@@ -310,10 +309,17 @@ int cmd_monitor(int argc, char **argv)
 	if (optind != argc)
 		util_die(EXIT_USAGE, "monitor: unexpected argument '%s'", argv[optind]);
 
+	/*
+	 * Signals blocked before the device is opened: from the moment this
+	 * process is the consumer (what `daudit status` shows), SIGTERM is
+	 * a clean exit, not death by the default action (status 143).
+	 */
+	sigfd = signal_fd();
 	if (dev_open(&d, DEV_CONSUMER, O_NONBLOCK, err, sizeof(err)) < 0)
 		util_die(EXIT_FAIL, "%s", err);
 	ecs_ctx_init(&m.ecs, NULL, d.ver.instance_id, 0);
-	run(&m, d.fd, follow);
+	run(&m, d.fd, sigfd, follow);
+	close(sigfd);
 	ecs_ctx_free(&m.ecs);
 	free(m.cpus);
 	dev_close(&d);
