@@ -178,10 +178,10 @@ report() {
 			case $line in
 			"DAUDIT-SUITE "*) suite=${line#DAUDIT-SUITE } ;;
 			"ok "*)
-				echo "ok - [$short] $suite: $(echo "${line#ok }" | sed -E 's/^[0-9]+ //')"
+				echo "ok - [$short] $suite: $(echo "${line#ok }" | sed -E 's/^[0-9]+ //; s/ in [0-9]+ms( # |$)/\1/')"
 				;;
 			"not ok "*)
-				echo "not ok - [$short] $suite: $(echo "${line#not ok }" | sed -E 's/^[0-9]+ //')"
+				echo "not ok - [$short] $suite: $(echo "${line#not ok }" | sed -E 's/^[0-9]+ //; s/ in [0-9]+ms( # |$)/\1/')"
 				fail=1
 				;;
 			"#"*) echo "$line" ;;
