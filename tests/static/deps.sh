@@ -186,7 +186,7 @@ hops() { # STEP: paths on stdin
 		/*) ;;
 		*) printf '%s\t%s\n' "$1" "$p"; continue ;;
 		esac
-		case $p in */./* | */../*) p=$(realpath -s -m -- "$p") ;; esac
+		case $p in */./* | */../* | *//*) p=$(realpath -s -m -- "$p") ;; esac
 		# A directory read is no input of its own; its files are.
 		[ -d "$p" ] && [ ! -L "$p" ] && continue
 		# A path through a symlinked directory, or a symlink, is "~path":
