@@ -80,7 +80,7 @@ help:
 	@echo "  check          everything above; ends with 'N passed, N failed'"
 	@echo "  check-matrix   check on six kernels: install the generic and rt flavours too"
 	@echo "  check-debug    every kernel suite on the debug kernel (hours; make debug-kernel first)"
-	@echo "  debug-kernel   build the KASAN/lockdep/kmemleak kernel once (cached; long); check then runs the suites on it"
+	@echo "  debug-kernel   build the KASAN/lockdep/kmemleak kernel once (cached; about 33 min); check-debug runs the suites on it"
 	@echo "  demo           boot a VM, load the module, run the scenario, print the review"
 	@echo "  bench          overhead ratios (instruction-counted) and rates (wall clock) in the VM, and collector ingest"
 	@echo "  bench-collector  collector ingest (records/s, peak memory) on the host"
