@@ -51,21 +51,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [ -z "${DAUDITD:-}" ] && ! make -s userspace >"$T/build.log" 2>&1; then
-	tap 1 "dauditd builds" "$T/build.log"
-	exit 1
-fi
-# shellcheck disable=SC2046
-if ! gcc -std=c11 -D_GNU_SOURCE -O1 -Wall -Wextra -Werror -Imodule/uapi \
-	-Iuserspace/lib -Iuserspace/dauditd -Itests/unit \
-	$(pkg-config --cflags json-c sqlite3 libpq) -o "$T/gen" tests/fleet/gen.c \
-	userspace/lib/record.c userspace/lib/escape.c userspace/lib/util.c \
-	>"$T/build.log" 2>&1; then
-	tap 1 "the record generator builds" "$T/build.log"
-	exit 1
-fi
-DAUDITD=${DAUDITD:-$top/build/bin/dauditd}
-DAUDIT=${DAUDIT:-$top/build/bin/daudit}
+# shellcheck source=tests/replay-build.sh
+. tests/replay-build.sh
+build_replay tests/fleet/gen.c
 
 # ---------------------------------------------------------------- PostgreSQL
 pg_setup
