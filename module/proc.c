@@ -12,6 +12,7 @@
 #include <linux/rculist.h>
 #include <linux/sched/signal.h>
 #include <linux/spinlock.h>
+#include <linux/uaccess.h>
 
 #include "pool.h"
 #include "proc.h"
@@ -28,7 +29,9 @@ struct daudit_proc {
 	atomic_t epoch;			/* consumer epoch last announced to */
 	struct daudit_subject subj;
 	u16 exe_len;
-	char exe[];
+	u16 cmdline_len;
+	bool cmdline_cut;
+	char exe[];			/* exe, NUL, command line */
 };
 
 #define PROC_BITS 10
@@ -75,7 +78,41 @@ static void emit(struct daudit_proc *e, u32 event)
 	r.subj = e->subj;
 	r.event = event;
 	r.exe_len = e->exe_len;
-	daudit_ring_write(DAUDIT_REC_PROCESS, &r, sizeof(r), e->exe, e->exe_len);
+	r.cmdline_len = e->cmdline_len;
+	daudit_ring_write_ext(DAUDIT_REC_PROCESS,
+			      e->cmdline_cut ? DAUDIT_REC_F_CMDLINE_CUT : 0,
+			      &r, sizeof(r), e->exe,
+			      e->exe_len + (e->cmdline_len ? 1 + e->cmdline_len : 0),
+			      NULL, 0);
+}
+
+/*
+ * Copy the arguments of current's process into @buf (room for
+ * DAUDIT_CMDLINE_MAX bytes) without faulting: a page that is not resident
+ * gives no command line rather than a sleep.  Returns the bytes kept, the
+ * last argument's NUL dropped; *@cut when the arguments were longer.
+ */
+static u16 copy_cmdline(struct mm_struct *mm, char *buf, bool *cut)
+{
+	unsigned long start = READ_ONCE(mm->arg_start);
+	unsigned long end = READ_ONCE(mm->arg_end);
+	size_t n;
+
+	*cut = false;
+	if (end <= start)
+		return 0;
+	n = end - start;
+	if (n > DAUDIT_CMDLINE_MAX) {
+		n = DAUDIT_CMDLINE_MAX;
+		*cut = true;
+	}
+	if (copy_from_user_nofault(buf, (const void __user *)start, n)) {
+		*cut = false;
+		return 0;
+	}
+	while (n && buf[n - 1] == '\0')
+		n--;
+	return n;
 }
 
 /* Announce @e unless this consumer has already seen it. */
@@ -91,9 +128,9 @@ static void announce(struct daudit_proc *e, u32 event)
 }
 
 /*
- * A new entry for @task with its executable's path.  The path is read only
- * when @task shares current's memory (the reader itself, or its io_uring
- * worker): another task's mm cannot be read safely from here.
+ * A new entry for @task with its executable's path and command line.  Both
+ * are read only when @task shares current's memory (the reader itself, or
+ * its io_uring worker): another task's mm cannot be read safely from here.
  */
 static struct daudit_proc *proc_new(struct task_struct *task,
 				    const struct daudit_subject *subj)
@@ -119,7 +156,8 @@ static struct daudit_proc *proc_new(struct task_struct *task,
 				len = strlen(path);
 		}
 	}
-	e = daudit_alloc(struct_size(e, exe, len + 1));
+	e = daudit_alloc(struct_size(e, exe, len + 1 +
+				    (exe ? DAUDIT_CMDLINE_MAX + 1 : 0)));
 	if (e) {
 		e->tgid = task->tgid;
 		e->start_ns = task->group_leader->start_time;
@@ -129,6 +167,11 @@ static struct daudit_proc *proc_new(struct task_struct *task,
 		if (path)
 			memcpy(e->exe, path, len);
 		e->exe[len] = '\0';
+		if (exe) {
+			e->cmdline_len = copy_cmdline(mm, e->exe + len + 1,
+						      &e->cmdline_cut);
+			e->exe[len + 1 + e->cmdline_len] = '\0';
+		}
 	} else {
 		daudit_count(alloc_failures, 1);
 	}

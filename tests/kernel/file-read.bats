@@ -186,3 +186,46 @@ check_path() {
 	[ "$(bytes_for "$f")" -eq $((n + m)) ]
 	[ "$(file_records "$f" | jq -r '.daudit.read_paths | join(",")' | sort | tr '\n' ' ')" = "pread read " ]
 }
+
+# Issue 18: what the person typed, not only the executable.  busybox's
+# applets all run /bin/busybox, which is what evidence showed before.
+@test "records carry the command line: busybox tar shows as tar, a long one is cut at 512 bytes, an exec brings the new one" {
+	f=$DATA/customers.csv
+	as_user alice tar cf - "$f" | cat >/dev/null
+	nulls=()
+	for _ in $(seq 60); do nulls+=(/dev/null); done
+	as_user alice cat "$f" "${nulls[@]}" >/dev/null
+	# sh reads the file itself (the builtin read), then becomes the
+	# reader (a real exec: busybox may run its own applets without one).
+	# shellcheck disable=SC2016 # sh expands them
+	as_user alice sh -c 'read -r x <"$1"; exec reader read "$1"' sh "$f" >/dev/null
+	drain_records
+	jq -c 'select(.event.dataset == "daudit.process")' "$RECS" >&2
+
+	# tar: the executable is busybox, the command line says tar.
+	r=$(file_records "$f" | jq -c 'select(.process.name == "tar")' | head -n1)
+	[ "$(echo "$r" | jq -r .process.executable)" = /bin/busybox ]
+	[ "$(echo "$r" | jq -r .process.command_line)" = "tar cf - $f" ]
+
+	# cat with 60 more arguments: 623 bytes, cut at 512 and marked.
+	p=$(jq -c --arg f "$f" 'select(.event.dataset == "daudit.process" and
+		.process.args[0] == "cat" and .process.args[1] == $f and
+		.process.args_count > 2)' "$RECS" | head -n1)
+	line=$(echo "$p" | jq -r .process.command_line)
+	[[ $line == "cat $f /dev/null /dev/null "* ]]
+	[[ $line == *" [truncated]" ]]
+	# The arguments kept, with their NULs, are exactly 512 bytes (the
+	# last NUL not counted), the last one cut short.
+	[ "$(echo "$p" | jq -r '.process.args | join(" ") | length')" -eq 511 ] ||
+		[ "$(echo "$p" | jq -r '.process.args | join(" ") | length')" -eq 512 ]
+	[ "$(echo "$p" | jq -r '.process.args | length')" -eq "$(echo "$p" | jq -r .process.args_count)" ]
+
+	# The exec: sh first seen with its own words, then the reader's.
+	sh_pid=$(jq -r 'select(.event.action == "process-seen" and
+		.process.args[0] == "sh" and .process.args[1] == "-c") | .process.pid' "$RECS" | head -n1)
+	[ -n "$sh_pid" ]
+	[ "$(jq -r --argjson p "$sh_pid" 'select(.event.action == "process-seen" and
+		.process.pid == $p) | .process.command_line' "$RECS" | head -n1)" = "sh -c 'read -r x <\"\$1\"; exec reader read \"\$1\"' sh $f" ]
+	[ "$(jq -r --argjson p "$sh_pid" 'select(.event.action == "process-exec" and
+		.process.pid == $p) | .process.command_line' "$RECS")" = "reader read $f" ]
+}

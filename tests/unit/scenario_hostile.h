@@ -32,6 +32,9 @@
 #define HOSTILE_PATH_SHOWN "/data/customers/\\x1B[2J\\x1B[Hwiped\\x0Dforged\\x07\\xE2\\x80\\xAEvsc.csv\\xFF\\xC0"
 #define HOSTILE_LINK_SHOWN "/home/hostile/\\x1B[8mhidden\\xE2\\x81\\xA6.csv"
 #define HOSTILE_DEST_SHOWN "/media/usb0/\\x1B[1A\\x1B[2Kclean\\x0D\\xC2\\x9B31m.csv"
+/* Its command line: a word that clears the screen, one that reverses. */
+#define HOSTILE_ARGS	"gnp\0-x\0\x1b[2Jok\0\xe2\x80\xae" "fdp.txt"
+#define HOSTILE_CMDLINE_SHOWN "gnp -x \\x1B[2Jok \\xE2\\x80\\xAEfdp.txt"
 #define HOSTILE_ACTOR_SHOWN "emp-\\x1B[31mred\\xE2\\x80\\xAE"
 #define HOSTILE_NAME_SHOWN "host\\x1B[2Jile\\xE2\\x80\\xAE"
 
@@ -59,7 +62,8 @@ static inline void hostile_build(struct synth *s, uint64_t base)
 					"app" };
 
 	scenario_build(s, base);
-	synth_process(s, 4, t, &hostile_sh, HOSTILE_EXE, DAUDIT_PROC_SEEN);
+	synth_process_cmd(s, 4, t, &hostile_sh, HOSTILE_EXE, DAUDIT_PROC_SEEN,
+			  SYNTH_ARGS(HOSTILE_ARGS));
 	synth_read1(s, 4, t + NS, &hostile_sh, "customers", HOSTILE_PATH,
 		    300 * MIB);
 	synth_read1(s, 4, t + 2 * NS, &hostile_sh, "customers",

@@ -105,19 +105,42 @@ static inline void synth_subj(struct daudit_subject *j, const struct who *w)
 	snprintf(j->comm, sizeof(j->comm), "%s", w->comm ? w->comm : "proc");
 }
 
-static inline void synth_process(struct synth *s, unsigned int cpu,
-				 uint64_t t, const struct who *w,
-				 const char *exe, unsigned int event)
+/*
+ * A process record (ABI 1.7) with the command line @args: @args_len bytes,
+ * the arguments separated by NULs as the module sends them (no NUL after
+ * the last); none when @args_len is 0.
+ */
+static inline struct daudit_rec_process *
+synth_process_cmd(struct synth *s, unsigned int cpu, uint64_t t,
+		  const struct who *w, const char *exe, unsigned int event,
+		  const char *args, size_t args_len)
 {
 	size_t n = strlen(exe);
-	struct daudit_rec_process *p = synth_add(s, sizeof(*p) + n + 1,
-						 DAUDIT_REC_PROCESS, cpu, t);
+	struct daudit_rec_process *p =
+		synth_add(s, sizeof(*p) + n + 1 + (args_len ? args_len + 1 : 0),
+			  DAUDIT_REC_PROCESS, cpu, t);
 
 	synth_subj(&p->subj, w);
 	p->event = event;
 	p->exe_len = (uint16_t)n;
 	memcpy(p->exe, exe, n + 1);
+	if (args_len) {
+		p->cmdline_len = (uint16_t)args_len;
+		memcpy(p->exe + n + 1, args, args_len);
+		p->exe[n + 1 + args_len] = '\0';
+	}
+	return p;
 }
+
+static inline void synth_process(struct synth *s, unsigned int cpu,
+				 uint64_t t, const struct who *w,
+				 const char *exe, unsigned int event)
+{
+	synth_process_cmd(s, cpu, t, w, exe, event, NULL, 0);
+}
+
+/* The same with a command line given as a string literal, NULs and all. */
+#define SYNTH_ARGS(lit)	(lit), (sizeof(lit) - 1)
 
 /* One file-read record: the interval [t, t] with @bytes read. */
 static inline void synth_read(struct synth *s, unsigned int cpu, uint64_t t,

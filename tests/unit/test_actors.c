@@ -222,6 +222,9 @@ static void downgrade_to_schema_2(struct fixture *f)
 	if (sqlite3_exec(db, "UPDATE rollup SET egress_net = egress_net + delivered;"
 			 "ALTER TABLE rollup DROP COLUMN delivered;"
 			 "ALTER TABLE findings DROP COLUMN instance_id;"
+			 "ALTER TABLE procs DROP COLUMN cmdline;"
+			 "ALTER TABLE events DROP COLUMN cmdline;"
+			 "ALTER TABLE evidence DROP COLUMN cmdline;"
 			 "UPDATE meta SET value = 2 WHERE key = 'schema_version';",
 			 NULL, NULL, &msg) != SQLITE_OK)
 		fail_msg("%s", msg);
@@ -250,7 +253,7 @@ static void a_schema_2_database_moves_the_answers_to_delivered(void **state)
 	/* The CLI asks for dauditd first. */
 	cli_run(&c, cmd_users, "users", "--database", f->path, END);
 	assert_int_equal(c.status, 1);
-	assert_non_null(strstr(c.err, "has schema version 2: start this version's dauditd once to upgrade it to 4"));
+	assert_non_null(strstr(c.err, "has schema version 2: start this version's dauditd once to upgrade it to 5"));
 	cli_free(&c);
 
 	test_collector(&f->c, f->path, &f->src, NULL);

@@ -183,6 +183,51 @@ static void ids_resolve_to_names(void **state)
 	ecs_ctx_free(&ctx);
 }
 
+/* ABI 1.7: a process record's command line, then later records'. */
+static void command_lines_go_with_the_process(void **state)
+{
+	static const char args[] = "tar\0cf\0-\0/srv/crm\0\x1b[2J x";
+	struct daudit_rec_process *p;
+	struct ecs_ctx ctx;
+	json_object *o, *a;
+	size_t n = sizeof(args) - 1;
+
+	(void)state;
+	ctx_setup(&ctx, 0);
+	p = make_process(4242, 123456789012ULL, "/usr/bin/tar", 12);
+	p->hdr.size = (uint32_t)ALIGN8(sizeof(*p) + 12 + 1 + n + 1);
+	p->cmdline_len = (uint16_t)n;
+	memcpy(p->exe + 13, args, n);
+	ecs_note_process(&ctx, &p->hdr);
+	o = render(&ctx);
+	assert_string_equal(str(o, "process.command_line"),
+			    "tar cf - /srv/crm '\x1b[2J x'");
+	a = field(o, "process.args");
+	assert_int_equal(json_object_array_length(a), 5);
+	assert_string_equal(json_object_get_string(json_object_array_get_idx(a, 0)), "tar");
+	assert_string_equal(json_object_get_string(json_object_array_get_idx(a, 4)),
+			    "\x1b[2J x");
+	assert_int_equal(json_object_get_int(field(o, "process.args_count")), 5);
+	json_object_put(o);
+
+	make_file("/srv/crm/a", 10);
+	o = render(&ctx);
+	assert_string_equal(str(o, "process.command_line"),
+			    "tar cf - /srv/crm '\x1b[2J x'");
+	assert_null(field(o, "process.args"));
+	json_object_put(o);
+
+	/* A record of an older module keeps the line known. */
+	p = make_process(4242, 123456789012ULL, "/usr/bin/tar", 12);
+	p->event = DAUDIT_PROC_SEEN;
+	ecs_note_process(&ctx, &p->hdr);
+	make_file("/srv/crm/a", 10);
+	o = render(&ctx);
+	assert_non_null(field(o, "process.command_line"));
+	json_object_put(o);
+	ecs_ctx_free(&ctx);
+}
+
 static void process_records_join_later_records(void **state)
 {
 	struct daudit_rec_process *p;
@@ -221,7 +266,7 @@ static void process_records_join_later_records(void **state)
 	assert_list1(o, "event.type", "info");
 	assert_string_equal(str(o, "event.action"), "process-seen");
 	json_object_put(o);
-	assert_string_equal(ecs_lookup_process(&ctx, 4242, 123456789012ULL),
+	assert_string_equal(ecs_lookup_process(&ctx, 4242, 123456789012ULL, NULL),
 			    "/usr/bin/tac");
 
 	/* Other record types are ignored. */
@@ -240,20 +285,20 @@ static void process_table_evicts_least_recently_used(void **state)
 	for (pid = 1; pid <= 3; pid++)
 		ecs_note_process(&ctx, &make_process(pid, pid * 10, "/bin/a", 6)->hdr);
 	/* Use 1, so 2 is now the oldest. */
-	assert_non_null(ecs_lookup_process(&ctx, 1, 10));
+	assert_non_null(ecs_lookup_process(&ctx, 1, 10, NULL));
 	ecs_note_process(&ctx, &make_process(4, 40, "/bin/b", 6)->hdr);
 	assert_int_equal(ctx.nprocs, 3);
-	assert_null(ecs_lookup_process(&ctx, 2, 20));
-	assert_non_null(ecs_lookup_process(&ctx, 1, 10));
-	assert_non_null(ecs_lookup_process(&ctx, 3, 30));
-	assert_string_equal(ecs_lookup_process(&ctx, 4, 40), "/bin/b");
+	assert_null(ecs_lookup_process(&ctx, 2, 20, NULL));
+	assert_non_null(ecs_lookup_process(&ctx, 1, 10, NULL));
+	assert_non_null(ecs_lookup_process(&ctx, 3, 30, NULL));
+	assert_string_equal(ecs_lookup_process(&ctx, 4, 40, NULL), "/bin/b");
 
 	/* Many more than fit: bounded, and the newest are kept. */
 	for (pid = 100; pid < 10100; pid++)
 		ecs_note_process(&ctx, &make_process(pid, 5, "/bin/c", 6)->hdr);
 	assert_int_equal(ctx.nprocs, 3);
-	assert_non_null(ecs_lookup_process(&ctx, 10099, 5));
-	assert_null(ecs_lookup_process(&ctx, 100, 5));
+	assert_non_null(ecs_lookup_process(&ctx, 10099, 5, NULL));
+	assert_null(ecs_lookup_process(&ctx, 100, 5, NULL));
 	ecs_ctx_free(&ctx);
 }
 
@@ -646,6 +691,7 @@ int main(void)
 		cmocka_unit_test(unset_auid_is_never_zero),
 		cmocka_unit_test(ids_resolve_to_names),
 		cmocka_unit_test(process_records_join_later_records),
+		cmocka_unit_test(command_lines_go_with_the_process),
 		cmocka_unit_test(process_table_evicts_least_recently_used),
 		cmocka_unit_test(alert_hardlink_fields),
 		cmocka_unit_test(alert_tamper_fields),

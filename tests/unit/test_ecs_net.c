@@ -302,9 +302,11 @@ static void egress_to_a_unix_socket_and_a_file(void **state)
 	ecs_ctx_free(&ctx);
 }
 
-static const char *lookup_exe(void *arg, uint32_t tgid, uint64_t start_ns)
+static const char *lookup_exe(void *arg, uint32_t tgid, uint64_t start_ns,
+			      const char **cmdline)
 {
 	(void)start_ns;
+	*cmdline = NULL;
 	*(int *)arg += 1;
 	return tgid == 4242 ? "/usr/bin/from-the-collector" : NULL;
 }

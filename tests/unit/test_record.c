@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "record.h"
@@ -335,6 +336,92 @@ static void unterminated_process_exe_is_refused(void **state)
 	expect_malformed(0, "process exe not terminated");
 }
 
+/* A process record with command line @args (@n bytes, NUL-separated). */
+static struct daudit_rec_process *add_process_cmd(const char *exe,
+						  const char *args, size_t n)
+{
+	size_t len = strlen(exe);
+	struct daudit_rec_process *p = add(DAUDIT_REC_PROCESS,
+					   ALIGN8(sizeof(*p) + len + 1 + n + 1));
+
+	p->exe_len = (uint16_t)len;
+	memcpy(p->exe, exe, len + 1);
+	p->cmdline_len = (uint16_t)n;
+	memcpy(p->exe + len + 1, args, n);
+	return p;
+}
+
+static void process_command_lines_are_checked(void **state)
+{
+	struct daudit_rec_process *p;
+	const char *why = NULL;
+	struct rec_iter it;
+
+	(void)state;
+	p = add_process_cmd("/usr/bin/tar", "tar\0cf\0-", 9);
+	rec_iter_init(&it, sbuf, slen);
+	assert_ptr_equal(rec_next(&it, &why), p);
+
+	/* Its length runs past the record. */
+	setup(NULL);
+	p = add_process_cmd("/usr/bin/tar", "tar\0cf\0-", 9);
+	p->cmdline_len = 200;
+	expect_malformed(0, "process command line not terminated");
+
+	/* No NUL after the last argument. */
+	setup(NULL);
+	p = add_process_cmd("/usr/bin/tar", "tar\0cf\0-", 9);
+	p->exe[12 + 1 + 9] = 'X';
+	expect_malformed(0, "process command line not terminated");
+
+	/* Longer than the module ever sends. */
+	setup(NULL);
+	p = add_process_cmd("/bin/x", "", 0);
+	p->cmdline_len = DAUDIT_CMDLINE_MAX + 1;
+	expect_malformed(0, "process command line not terminated");
+}
+
+static void command_lines_read_back_as_the_same_words(void **state)
+{
+	static const struct {
+		const char *args;
+		size_t n;
+		uint32_t flags;
+		const char *want;
+	} c[] = {
+		{ "tar\0cf\0-\0/srv/crm", 17, 0, "tar cf - /srv/crm" },
+		{ "nc\0host\0" "443", 11, 0, "nc host 443" },
+		{ "sh\0-c\0tar cf - /srv | nc h 443", 30, 0,
+		  "sh -c 'tar cf - /srv | nc h 443'" },
+		{ "echo\0it's\0\0$HOME", 16, 0, "echo 'it'\\''s' '' '$HOME'" },
+		{ "cat\0/srv/a", 10, DAUDIT_REC_F_CMDLINE_CUT,
+		  "cat /srv/a [truncated]" },
+		{ "\x1b[2J", 4, 0, "\x1b[2J" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct daudit_rec_process *p;
+		char *line;
+
+		setup(NULL);
+		p = add_process_cmd("/bin/x", c[i].args, c[i].n);
+		p->hdr.flags = c[i].flags;
+		line = rec_cmdline(&p->hdr);
+		assert_non_null(line);
+		assert_string_equal(line, c[i].want);
+		free(line);
+	}
+	/* None from a module older than ABI 1.7. */
+	setup(NULL);
+	{
+		struct daudit_rec_process *p = add_process_cmd("/bin/x", "", 0);
+
+		assert_null(rec_cmdline(&p->hdr));
+	}
+}
+
 static void bad_alert_paths_are_refused(void **state)
 {
 	struct daudit_rec_alert *a;
@@ -482,6 +569,8 @@ int main(void)
 		T(file_path_len_short_of_the_nul_is_refused),
 		T(unterminated_dataset_is_refused),
 		T(unterminated_process_exe_is_refused),
+		T(process_command_lines_are_checked),
+		T(command_lines_read_back_as_the_same_words),
 		T(bad_alert_paths_are_refused),
 		T(bad_socket_path_is_refused),
 		T(bad_egress_strings_are_refused),

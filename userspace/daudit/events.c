@@ -78,12 +78,13 @@ static const struct table_col machine_cols[] = {
 	{ "kind", TCOL_INT }, { "flags", TCOL_INT }, { "extra", TCOL_STR },
 	{ "off_min", TCOL_INT }, { "off_max", TCOL_INT },
 	{ "actor", TCOL_STR }, { "request", TCOL_STR }, { "client", TCOL_STR },
+	{ "cmdline", TCOL_STR },
 };
 
 #define COLUMNS "id, time_ns, type, uid, auid, sessionid, tgid, ppid, comm," \
 	" exe, dataset, path, dest, bytes, mmap_bytes, calls, session_id," \
 	" part, final, reason, paths, kind, flags, extra, off_min, off_max," \
-	" actor, request, client"
+	" actor, request, client, cmdline"
 #define FILTERS "time_ns >= ?1 AND time_ns < ?2 AND (?3 IS NULL OR uid = ?3)" \
 	" AND (?4 IS NULL OR auid = ?4) AND (?5 IS NULL OR dataset = ?5)" \
 	" AND (?6 IS NULL OR exe GLOB ?6)" \
@@ -251,6 +252,7 @@ static void machine_row(struct table *t, struct qdb *q, sqlite3_stmt *st)
 	table_str(t, col_text(st, 26));
 	table_str(t, col_text(st, 27));
 	table_str(t, col_text(st, 28));
+	table_str(t, col_text(st, 29));
 }
 
 /* Rows of @st into @t; returns the last id seen. */

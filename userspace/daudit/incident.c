@@ -413,7 +413,7 @@ static sqlite3_stmt *timeline_stmt(struct incidents *in, const char *ids)
 	sqlite3_stmt *st = qdb_prepare(&in->q,
 		"SELECT e.event_id, MIN(e.time_ns), e.type, e.exe, e.comm, e.tgid,"
 		" e.uid, e.dataset, e.path, e.dest, e.bytes,"
-		" REPLACE(group_concat(DISTINCT f.rule), ',', ', ')"
+		" REPLACE(group_concat(DISTINCT f.rule), ',', ', '), e.cmdline"
 		" FROM evidence e JOIN findings f ON f.id = e.finding_id"
 		" WHERE e.finding_id IN (SELECT value FROM json_each(?1))"
 		" GROUP BY e.event_id ORDER BY 2, 1");
@@ -426,6 +426,7 @@ struct tl_line {
 	int64_t first_ns, last_ns;
 	int type;
 	char *exe;
+	char *cmdline;			/* NULL: not recorded */
 	int64_t tgid;
 	int64_t uid;			/* -1: unknown */
 	char *dataset, *path, *dest, *rules;
@@ -435,6 +436,7 @@ struct tl_line {
 static void tl_free(struct tl_line *l)
 {
 	free(l->exe);
+	free(l->cmdline);
 	free(l->dataset);
 	free(l->path);
 	free(l->dest);
@@ -442,20 +444,15 @@ static void tl_free(struct tl_line *l)
 	memset(l, 0, sizeof(*l));
 }
 
-static int same_str(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && !strcmp(a, b));
-}
-
 static void tl_print(struct incidents *in, const struct tl_line *l)
 {
-	char t[32], b[32], who[400];
+	char t[32], b[32];
 	const char *verb = l->type == DAUDIT_REC_EGRESS ? "sent" :
 			   l->type == DAUDIT_REC_ALERT ? "alert:" : "read";
+	char who[8192];
 
-	snprintf(who, sizeof(who), "%s (pid %" PRId64 ", uid %s)",
-		 l->exe ? l->exe : "?", l->tgid,
-		 l->uid < 0 ? "?" : qdb_user_name(&in->q, (uint32_t)l->uid));
+	table_who(who, sizeof(who), l->exe, NULL, l->cmdline, l->tgid,
+		  l->uid < 0 ? NULL : qdb_user_name(&in->q, (uint32_t)l->uid));
 	text_printf("  %s  %s %s %s", tp_format_local(l->first_ns / NSEC_PER_SEC, t, sizeof(t)),
 		    who, verb, table_human_bytes((uint64_t)l->bytes, b, sizeof(b)));
 	if (l->n > 1)
@@ -484,7 +481,7 @@ static void print_timeline(struct incidents *in, const struct inc_group *g)
 	int64_t records = 0;
 
 	memset(&cur, 0, sizeof(cur));
-	text_printf("Timeline (each record once; the rules that cite it in brackets; the program's executable until records carry command lines):\n");
+	text_printf("Timeline (each record once; the rules that cite it in brackets; the command line, with the executable, where the module recorded it):\n");
 	while (qdb_step(&in->q, st)) {
 		struct tl_line l;
 
@@ -502,12 +499,14 @@ static void print_timeline(struct incidents *in, const struct inc_group *g)
 		l.dest = dup_col(st, 9);
 		l.bytes = sqlite3_column_int64(st, 10);
 		l.rules = dup_col(st, 11);
+		l.cmdline = dup_col(st, 12);
 		l.n = 1;
 		records++;
 		if (cur.n && l.type == cur.type && l.type != DAUDIT_REC_EGRESS &&
 		    l.type != DAUDIT_REC_ALERT && l.tgid == cur.tgid &&
-		    same_str(l.exe, cur.exe) && same_str(l.dataset, cur.dataset) &&
-		    same_str(l.rules, cur.rules) && l.uid == cur.uid) {
+		    util_streq_null(l.exe, cur.exe) && util_streq_null(l.cmdline, cur.cmdline) &&
+		    util_streq_null(l.dataset, cur.dataset) &&
+		    util_streq_null(l.rules, cur.rules) && l.uid == cur.uid) {
 			cur.n++;
 			cur.bytes += l.bytes;
 			cur.last_ns = l.last_ns;
@@ -681,6 +680,7 @@ static json_object *show_json(struct incidents *in, const struct inc_group *g)
 		json_object_object_add(e, "dest", table_json_string((const char *)sqlite3_column_text(st, 9)));
 		json_object_object_add(e, "bytes", json_object_new_int64(sqlite3_column_int64(st, 10)));
 		json_object_object_add(e, "rules", table_json_string((const char *)sqlite3_column_text(st, 11)));
+		json_object_object_add(e, "cmdline", table_json_string((const char *)sqlite3_column_text(st, 12)));
 		json_object_array_add(tl, e);
 	}
 	sqlite3_finalize(st);

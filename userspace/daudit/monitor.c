@@ -173,7 +173,7 @@ static int handle_batch(struct monitor *m, const void *buf, size_t len)
 		const struct daudit_rec_process *r = (const void *)h;
 
 		if (h->type == DAUDIT_REC_PROCESS && r->event == DAUDIT_PROC_SEEN &&
-		    !ecs_lookup_process(&m->ecs, r->subj.tgid, r->subj.start_ns))
+		    !ecs_lookup_process(&m->ecs, r->subj.tgid, r->subj.start_ns, NULL))
 			ecs_note_process(&m->ecs, h);
 	}
 	why = NULL;

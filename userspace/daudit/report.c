@@ -219,14 +219,14 @@ static const char *gap_text(sqlite3_stmt *st, char *buf, size_t len)
 static void print_evidence(struct report *r, const struct finding *f)
 {
 	sqlite3_stmt *st = qdb_prepare(&r->q,
-		"SELECT time_ns, type, exe, comm, tgid, path, dest, bytes, uid"
-		" FROM evidence WHERE finding_id = ?1 ORDER BY"
+		"SELECT time_ns, type, exe, comm, tgid, path, dest, bytes, uid,"
+		" cmdline FROM evidence WHERE finding_id = ?1 ORDER BY"
 		/* What left, or the alert, before the reads that led to it. */
 		" type IN (6, 8) DESC, time_ns, event_id LIMIT ?2");
 	int64_t total = 0;
 	sqlite3_stmt *cnt = qdb_prepare(&r->q,
 		"SELECT COUNT(*) FROM evidence WHERE finding_id = ?1");
-	char t[32], b[32], who[300];
+	char t[32], b[32], who[8192];
 	int64_t shown = 0;
 
 	sqlite3_bind_int64(cnt, 1, f->id);
@@ -245,10 +245,11 @@ static void print_evidence(struct report *r, const struct finding *f)
 		const char *path = (const char *)sqlite3_column_text(st, 5);
 		const char *dest = (const char *)sqlite3_column_text(st, 6);
 
-		snprintf(who, sizeof(who), "%s (pid %" PRId64 ", uid %s)",
-			 exe ? exe : comm ? comm : "?", (int64_t)sqlite3_column_int64(st, 4),
-			 sqlite3_column_type(st, 8) == SQLITE_NULL ? "?" :
-			 qdb_user_name(&r->q, (uint32_t)sqlite3_column_int64(st, 8)));
+		table_who(who, sizeof(who), exe, comm,
+			  (const char *)sqlite3_column_text(st, 9),
+			  (int64_t)sqlite3_column_int64(st, 4),
+			  sqlite3_column_type(st, 8) == SQLITE_NULL ? NULL :
+			  qdb_user_name(&r->q, (uint32_t)sqlite3_column_int64(st, 8)));
 		text_printf("        %s  %-11s %10s  %s  %s%s%s%s\n",
 			    tp_format_local(sqlite3_column_int64(st, 0) / NSEC_PER_SEC, t, sizeof(t)),
 			    rec_type_name((unsigned int)type),
@@ -475,7 +476,7 @@ static json_object *evidence_json(struct report *r, const struct finding *f)
 {
 	sqlite3_stmt *st = qdb_prepare(&r->q,
 		"SELECT event_id, time_ns, type, uid, auid, sessionid, tgid, exe,"
-		" comm, dataset, path, dest, bytes FROM evidence WHERE"
+		" comm, dataset, path, dest, bytes, cmdline FROM evidence WHERE"
 		" finding_id = ?1 ORDER BY time_ns, event_id");
 	json_object *arr = json_object_new_array();
 
@@ -485,10 +486,11 @@ static json_object *evidence_json(struct report *r, const struct finding *f)
 		static const char *const names[] = {
 			"event_id", "time", "type", "uid", "auid", "sessionid",
 			"pid", "exe", "comm", "dataset", "path", "dest", "bytes",
+			"cmdline",
 		};
 		int i;
 
-		for (i = 0; i < 13; i++) {
+		for (i = 0; i < 14; i++) {
 			json_object *v = NULL;
 
 			if (sqlite3_column_type(st, i) == SQLITE_NULL)

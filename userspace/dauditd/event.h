@@ -49,6 +49,7 @@ struct event {
 
 	const struct daudit_subject *subj;	/* NULL for LOST records */
 	const char *exe;		/* NULL when no process record was seen */
+	const char *cmdline;		/* rec_cmdline(), NULL when none */
 	const char *dataset;
 	const char *path;		/* file, unix socket, or peer address */
 	const char *dest;		/* egress destination */

@@ -46,7 +46,9 @@ struct proc_key {
 
 struct proc_entry {
 	char *exe;			/* NULL: not known */
+	char *cmdline;			/* rec_cmdline(); NULL: none */
 	char *prev_exe;			/* before the last exec */
+	char *prev_cmdline;
 	uint64_t exec_ns;		/* when that exec happened */
 };
 
@@ -102,7 +104,9 @@ static void free_proc(void *v)
 	struct proc_entry *p = v;
 
 	free(p->exe);
+	free(p->cmdline);
 	free(p->prev_exe);
+	free(p->prev_cmdline);
 }
 
 static void free_name(void *v)
@@ -179,7 +183,7 @@ static struct proc_entry *proc_get(struct ingest *ig, uint32_t tgid,
 	p = hmap_insert(&ig->procs, &k, sizeof(k), &fresh);
 	/* A process from before a restart is in the table. */
 	if (fresh && lookup)
-		p->exe = store_proc_exe(ig->store, tgid, start_ns);
+		p->exe = store_proc_exe(ig->store, tgid, start_ns, &p->cmdline);
 	ig->last_proc = p;
 	ig->last_tgid = tgid;
 	ig->last_start = start_ns;
@@ -190,34 +194,55 @@ static void on_process(struct ingest *ig, const struct daudit_rec_header *h)
 {
 	const struct daudit_rec_process *r = (const void *)h;
 	struct proc_entry *p = proc_get(ig, r->subj.tgid, r->subj.start_ns, 0);
+	char *cmdline = rec_cmdline(h);
 
-	if (r->event == DAUDIT_PROC_EXEC && p->exe && strcmp(p->exe, r->exe)) {
+	/* Reads before the exec keep the program they were made with. */
+	if (r->event == DAUDIT_PROC_EXEC && p->exe &&
+	    (strcmp(p->exe, r->exe) || !util_streq_null(p->cmdline, cmdline))) {
 		free(p->prev_exe);
+		free(p->prev_cmdline);
 		p->prev_exe = p->exe;
+		p->prev_cmdline = p->cmdline;
 		p->exe = NULL;
+		p->cmdline = NULL;
 		p->exec_ns = h->time_ns;
 	}
 	if (!p->exe || strcmp(p->exe, r->exe)) {
 		free(p->exe);
 		p->exe = util_xstrdup(r->exe);
 	}
-	store_proc(ig->store, &r->subj, r->exe, h->time_ns);
+	/* A module older than ABI 1.7 sends none: keep what is known. */
+	if (cmdline) {
+		free(p->cmdline);
+		p->cmdline = cmdline;
+	}
+	store_proc(ig->store, &r->subj, r->exe, p->cmdline, h->time_ns);
 }
 
-const char *ingest_exe(struct ingest *ig, uint32_t tgid, uint64_t start_ns)
+const char *ingest_exe(struct ingest *ig, uint32_t tgid, uint64_t start_ns,
+		       const char **cmdline)
 {
-	return proc_get(ig, tgid, start_ns, 1)->exe;
-}
+	struct proc_entry *p = proc_get(ig, tgid, start_ns, 1);
 
-/* The executable at the time of @ns (a read before an exec gets the old one). */
-static const char *exe_of(struct ingest *ig, const struct daudit_subject *j,
-			  uint64_t ns)
-{
-	struct proc_entry *p = proc_get(ig, j->tgid, j->start_ns, 1);
-
-	if (p->prev_exe && ns && ns < p->exec_ns)
-		return p->prev_exe;
+	*cmdline = p->cmdline;
 	return p->exe;
+}
+
+/*
+ * The executable and command line at the time of @ns (a read before an
+ * exec gets the old ones) into @e.
+ */
+static void exe_of(struct ingest *ig, struct event *e, uint64_t ns)
+{
+	struct proc_entry *p = proc_get(ig, e->subj->tgid, e->subj->start_ns, 1);
+
+	if (p->prev_exe && ns && ns < p->exec_ns) {
+		e->exe = p->prev_exe;
+		e->cmdline = p->prev_cmdline;
+	} else {
+		e->exe = p->exe;
+		e->cmdline = p->cmdline;
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -630,10 +655,10 @@ static void ingest_one(struct ingest *ig, const struct daudit_rec_header *h)
 	if (event_is_read(&e) || e.type == DAUDIT_REC_EGRESS) {
 		if (e.last_ns)
 			e.time_ns = e.last_ns;
-		e.exe = exe_of(ig, e.subj, e.first_ns);
+		exe_of(ig, &e, e.first_ns);
 		decode_actor(ig, &e, h);
 	} else if (e.subj) {
-		e.exe = exe_of(ig, e.subj, e.hdr_ns);
+		exe_of(ig, &e, e.hdr_ns);
 	}
 	if (ig->store->mirror && e.subj)
 		e.user_name = fleet_name(ig, &e);

@@ -146,7 +146,8 @@ unsigned int ingest_ack_vector(struct ingest *ig, uint64_t *seq,
 			       unsigned int n);
 
 /* The executable of a process as far as the collector knows, or NULL. */
-const char *ingest_exe(struct ingest *ig, uint32_t tgid, uint64_t start_ns);
+const char *ingest_exe(struct ingest *ig, uint32_t tgid, uint64_t start_ns,
+		       const char **cmdline);
 
 /* The name of a uid through NSS (cached), or NULL. */
 const char *ingest_user_name(struct ingest *ig, uint32_t uid);

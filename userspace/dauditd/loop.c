@@ -153,9 +153,10 @@ static void hook_gap(void *arg, unsigned int cpu, uint64_t expected,
 	sinks_gap(c->sinks, cpu, expected, got);
 }
 
-static const char *hook_exe(void *arg, uint32_t tgid, uint64_t start_ns)
+static const char *hook_exe(void *arg, uint32_t tgid, uint64_t start_ns,
+			    const char **cmdline)
 {
-	return ingest_exe(arg, tgid, start_ns);
+	return ingest_exe(arg, tgid, start_ns, cmdline);
 }
 
 int collector_open_store(struct collector *c, struct config *cfg,

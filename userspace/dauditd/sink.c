@@ -326,7 +326,8 @@ void sinks_set_instance(struct sinks *r, uint64_t instance_id)
 
 void sinks_set_exe_lookup(struct sinks *r,
 			  const char *(*fn)(void *arg, uint32_t tgid,
-					    uint64_t start_ns),
+					    uint64_t start_ns,
+					    const char **cmdline),
 			  void *arg)
 {
 	r->ecs.exe_lookup = fn;

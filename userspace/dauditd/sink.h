@@ -134,10 +134,14 @@ void sinks_free(struct sinks *r);
  */
 void sinks_set_instance(struct sinks *r, uint64_t instance_id);
 
-/* process.executable for records whose process record came earlier. */
+/*
+ * process.executable and process.command_line for records whose process
+ * record came earlier.
+ */
 void sinks_set_exe_lookup(struct sinks *r,
 			  const char *(*fn)(void *arg, uint32_t tgid,
-					    uint64_t start_ns),
+					    uint64_t start_ns,
+					    const char **cmdline),
 			  void *arg);
 
 /* A record (every one the collector reads, duplicates included). */

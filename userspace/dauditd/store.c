@@ -46,6 +46,13 @@ static const char *const events_v2[] = {
  */
 #define FINDINGS_V4_COLUMN	"instance_id INTEGER"
 
+/*
+ * Added by schema version 5: the command line of the process (rec_cmdline()
+ * of its PROCESS record) beside its executable, in the process table, each
+ * event and each finding's evidence.
+ */
+#define CMDLINE_V5_COLUMN	"cmdline TEXT"
+
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS meta ("
 	" key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
@@ -66,6 +73,7 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS procs ("
 	" tgid INTEGER NOT NULL, start_ns INTEGER NOT NULL, exe TEXT,"
 	" comm TEXT, uid INTEGER, auid INTEGER, seen_ns INTEGER,"
+	" " CMDLINE_V5_COLUMN ","
 	" PRIMARY KEY (tgid, start_ns)) WITHOUT ROWID;"
 	"CREATE TABLE IF NOT EXISTS events ("
 	" id INTEGER PRIMARY KEY, time_ns INTEGER NOT NULL,"
@@ -78,7 +86,8 @@ static const char schema[] =
 	" paths INTEGER, bytes INTEGER, calls INTEGER, mmap_bytes INTEGER,"
 	" first_ns INTEGER, last_ns INTEGER, kind INTEGER, flags INTEGER,"
 	" dest TEXT, dev INTEGER, ino INTEGER, off_min INTEGER,"
-	" off_max INTEGER, extra TEXT" EVENTS_V2_COLUMNS ");"
+	" off_max INTEGER, extra TEXT" EVENTS_V2_COLUMNS ","
+	" " CMDLINE_V5_COLUMN ");"
 	/*
 	 * Declared actors (schema 2): one row per actor id and account it
 	 * came through; events, rollups and findings of an actor have
@@ -137,7 +146,7 @@ static const char schema[] =
 	" finding_id INTEGER NOT NULL, event_id INTEGER NOT NULL,"
 	" time_ns INTEGER, type INTEGER, uid INTEGER, auid INTEGER,"
 	" sessionid INTEGER, tgid INTEGER, exe TEXT, comm TEXT, dataset TEXT,"
-	" path TEXT, dest TEXT, bytes INTEGER,"
+	" path TEXT, dest TEXT, bytes INTEGER, " CMDLINE_V5_COLUMN ","
 	" PRIMARY KEY (finding_id, event_id)) WITHOUT ROWID;"
 	INCIDENT_SCHEMA;
 
@@ -264,7 +273,8 @@ static int64_t reclassify_deliveries(struct store *s)
  * if missing); 2 to 3 adds rollup.delivered and moves the answers to
  * actors' clients that the kept events show into it; 3 to 4 adds
  * findings.instance_id, the older findings given the instance read last
- * (the triage tables come with the schema).  Columns only: no table is
+ * (the triage tables come with the schema); 4 to 5 adds the cmdline
+ * columns of procs, events and evidence.  Columns only: no table is
  * rewritten; the move reads the kept egress of actors once.
  */
 static void migrate(struct store *s, int64_t from)
@@ -288,6 +298,11 @@ static void migrate(struct store *s, int64_t from)
 		store_exec(s, "ALTER TABLE findings ADD COLUMN " FINDINGS_V4_COLUMN);
 		store_exec(s, "UPDATE findings SET instance_id = (SELECT instance_id"
 			   " FROM hwm ORDER BY last_ns DESC LIMIT 1)");
+	}
+	if (from < 5) {
+		store_exec(s, "ALTER TABLE procs ADD COLUMN " CMDLINE_V5_COLUMN);
+		store_exec(s, "ALTER TABLE events ADD COLUMN " CMDLINE_V5_COLUMN);
+		store_exec(s, "ALTER TABLE evidence ADD COLUMN " CMDLINE_V5_COLUMN);
 	}
 	store_meta_int(s, "schema_version", DB_SCHEMA_VERSION);
 	store_exec(s, "COMMIT");
@@ -325,9 +340,9 @@ static void prepare_all(struct store *s)
 		" start_ns, comm, exe, dataset, path, session_id, part, final,"
 		" reason, paths, bytes, calls, mmap_bytes, first_ns, last_ns,"
 		" kind, flags, dest, dev, ino, extra, off_min, off_max, actor,"
-		" request, client, actor_tid, actor_requests)"
+		" request, client, actor_tid, actor_requests, cmdline)"
 		" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-		"?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+		"?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	s->get_actor = store_prepare(s,
 		"SELECT id FROM actors WHERE actor = ? AND account_uid = ? AND"
 		" account_login = ?");
@@ -338,12 +353,12 @@ static void prepare_all(struct store *s)
 		"UPDATE actors SET app_exe = ?2, app_dev = ?3, app_ino = ?4"
 		" WHERE id = ?1");
 	s->put_proc = store_prepare(s,
-		"INSERT INTO procs (tgid, start_ns, exe, comm, uid, auid, seen_ns)"
-		" VALUES (?,?,?,?,?,?,?) ON CONFLICT (tgid, start_ns) DO UPDATE"
-		" SET exe = excluded.exe, comm = excluded.comm,"
-		" seen_ns = excluded.seen_ns");
+		"INSERT INTO procs (tgid, start_ns, exe, comm, uid, auid, seen_ns,"
+		" cmdline) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (tgid, start_ns)"
+		" DO UPDATE SET exe = excluded.exe, comm = excluded.comm,"
+		" seen_ns = excluded.seen_ns, cmdline = excluded.cmdline");
 	s->get_proc = store_prepare(s,
-		"SELECT exe FROM procs WHERE tgid = ? AND start_ns = ?");
+		"SELECT exe, cmdline FROM procs WHERE tgid = ? AND start_ns = ?");
 	s->get_hwm = store_prepare(s,
 		"SELECT next_seq, last_ns FROM hwm WHERE instance_id = ? AND cpu = ?");
 	s->put_hwm = store_prepare(s,
@@ -558,6 +573,7 @@ int64_t store_event(struct store *s, struct event *e)
 	} else {
 		bind_nulls(st, 37, 41);
 	}
+	bind_text(st, 42, e->cmdline);
 	store_run(s, st);
 	e->id = sqlite3_last_insert_rowid(s->db);
 	s->last_event_id = e->id;
@@ -603,7 +619,7 @@ int64_t store_actor(struct store *s, const struct event *e, int64_t known)
 }
 
 void store_proc(struct store *s, const struct daudit_subject *subj,
-		const char *exe, uint64_t ns)
+		const char *exe, const char *cmdline, uint64_t ns)
 {
 	sqlite3_stmt *st = s->put_proc;
 	char comm[DAUDIT_COMM_LEN + 1];
@@ -617,18 +633,25 @@ void store_proc(struct store *s, const struct daudit_subject *subj,
 	sqlite3_bind_int64(st, 5, subj->uid);
 	bind_id(st, 6, subj->auid);
 	bind_u64(st, 7, ns);
+	bind_text(st, 8, cmdline);
 	store_run(s, st);
 }
 
-char *store_proc_exe(struct store *s, uint32_t tgid, uint64_t start_ns)
+char *store_proc_exe(struct store *s, uint32_t tgid, uint64_t start_ns,
+		     char **cmdline)
 {
 	sqlite3_stmt *st = s->get_proc;
 	char *exe = NULL;
 
+	*cmdline = NULL;
 	sqlite3_bind_int64(st, 1, tgid);
 	bind_u64(st, 2, start_ns);
-	if (store_step(s, st) && sqlite3_column_type(st, 0) == SQLITE_TEXT)
-		exe = util_xstrdup((const char *)sqlite3_column_text(st, 0));
+	if (store_step(s, st)) {
+		if (sqlite3_column_type(st, 0) == SQLITE_TEXT)
+			exe = util_xstrdup((const char *)sqlite3_column_text(st, 0));
+		if (sqlite3_column_type(st, 1) == SQLITE_TEXT)
+			*cmdline = util_xstrdup((const char *)sqlite3_column_text(st, 1));
+	}
 	sqlite3_reset(st);
 	return exe;
 }

@@ -92,9 +92,13 @@ int64_t store_event(struct store *s, struct event *e);
 int64_t store_actor(struct store *s, const struct event *e, int64_t known);
 
 void store_proc(struct store *s, const struct daudit_subject *subj,
-		const char *exe, uint64_t ns);
-/* The executable recorded for a process, malloc'd, or NULL. */
-char *store_proc_exe(struct store *s, uint32_t tgid, uint64_t start_ns);
+		const char *exe, const char *cmdline, uint64_t ns);
+/*
+ * The executable recorded for a process, malloc'd, or NULL; *@cmdline its
+ * command line, malloc'd, or NULL.
+ */
+char *store_proc_exe(struct store *s, uint32_t tgid, uint64_t start_ns,
+		     char **cmdline);
 
 /* 1 with the mark of (instance, cpu), 0 when there is none. */
 int store_hwm_get(struct store *s, uint64_t instance, unsigned int cpu,

@@ -18,12 +18,14 @@
 
 #include "ecs.h"
 #include "ecs_build.h"
+#include "record.h"
 #include "util.h"
 
 struct ecs_proc {
 	uint32_t tgid;
 	uint64_t start_ns;
 	char *exe;
+	char *cmdline;
 	struct ecs_proc *hnext;
 	struct ecs_proc *prev;	/* towards the most recently used */
 	struct ecs_proc *next;
@@ -277,6 +279,7 @@ static void proc_evict(struct ecs_ctx *ctx)
 	*pp = p->hnext;
 	lru_unlink(ctx, p);
 	free(p->exe);
+	free(p->cmdline);
 	free(p);
 	ctx->nprocs--;
 }
@@ -291,8 +294,15 @@ void ecs_note_process(struct ecs_ctx *ctx, const struct daudit_rec_header *h)
 		return;
 	p = proc_find(ctx, r->subj.tgid, r->subj.start_ns);
 	if (p) {
+		char *cmdline = rec_cmdline(h);
+
 		free(p->exe);
 		p->exe = util_xstrdup(r->exe);
+		/* A module older than ABI 1.7 sends none: keep what is known. */
+		if (cmdline) {
+			free(p->cmdline);
+			p->cmdline = cmdline;
+		}
 		return;
 	}
 	if (ctx->nprocs >= ctx->max_procs)
@@ -301,6 +311,7 @@ void ecs_note_process(struct ecs_ctx *ctx, const struct daudit_rec_header *h)
 	p->tgid = r->subj.tgid;
 	p->start_ns = r->subj.start_ns;
 	p->exe = util_xstrdup(r->exe);
+	p->cmdline = rec_cmdline(h);
 	b = proc_hash(ctx, p->tgid, p->start_ns);
 	p->hnext = ctx->buckets[b];
 	ctx->buckets[b] = p;
@@ -309,14 +320,21 @@ void ecs_note_process(struct ecs_ctx *ctx, const struct daudit_rec_header *h)
 }
 
 const char *ecs_lookup_process(struct ecs_ctx *ctx, uint32_t tgid,
-			       uint64_t start_ns)
+			       uint64_t start_ns, const char **cmdline)
 {
 	struct ecs_proc *p = proc_find(ctx, tgid, start_ns);
+	const char *none;
 
-	if (p)
+	if (!cmdline)
+		cmdline = &none;
+	*cmdline = NULL;
+	if (p) {
+		*cmdline = p->cmdline;
 		return p->exe;
+	}
 	if (ctx->exe_lookup)
-		return ctx->exe_lookup(ctx->exe_lookup_arg, tgid, start_ns);
+		return ctx->exe_lookup(ctx->exe_lookup_arg, tgid, start_ns,
+				       cmdline);
 	return NULL;
 }
 

@@ -96,9 +96,10 @@ struct ecs_ctx {
 	 * Asked for the executable of a process the table does not hold
 	 * (the collector answers from its own process table and database);
 	 * NULL: only the table.  The string must stay valid until the next
-	 * call.
+	 * call; so must *cmdline (NULL: none).
 	 */
-	const char *(*exe_lookup)(void *arg, uint32_t tgid, uint64_t start_ns);
+	const char *(*exe_lookup)(void *arg, uint32_t tgid, uint64_t start_ns,
+				  const char **cmdline);
 	void *exe_lookup_arg;
 
 	struct ecs_proc **buckets;
@@ -128,9 +129,12 @@ void ecs_ctx_free(struct ecs_ctx *ctx);
  */
 void ecs_note_process(struct ecs_ctx *ctx, const struct daudit_rec_header *h);
 
-/* The executable remembered for a process, or NULL. */
+/*
+ * The executable remembered for a process, or NULL; *@cmdline (when
+ * @cmdline is not NULL) its command line (rec_cmdline()), or NULL.
+ */
 const char *ecs_lookup_process(struct ecs_ctx *ctx, uint32_t tgid,
-			       uint64_t start_ns);
+			       uint64_t start_ns, const char **cmdline);
 
 /*
  * The record as a new JSON object (the caller puts it), or NULL for record

@@ -64,15 +64,17 @@ static json_object *base(struct ecs_ctx *ctx, const struct daudit_rec_header *h,
 static void put_subject(struct ecs_ctx *ctx, json_object *o,
 			const struct daudit_subject *s)
 {
-	const char *exe;
+	const char *exe, *cmdline;
 
 	ecs_put_u64(o, "process.pid", s->tgid);
 	ecs_put_u64(o, "process.thread.id", s->tid);
 	ecs_put_u64(o, "process.parent.pid", s->ppid);
 	ecs_put_bytes(o, "process.name", s->comm, strnlen(s->comm, sizeof(s->comm)));
-	exe = ecs_lookup_process(ctx, s->tgid, s->start_ns);
+	exe = ecs_lookup_process(ctx, s->tgid, s->start_ns, &cmdline);
 	if (exe)
 		ecs_put_bytes(o, "process.executable", exe, strlen(exe));
+	if (cmdline)
+		ecs_put_bytes(o, "process.command_line", cmdline, strlen(cmdline));
 
 	ecs_put_user(ctx, o, "user.id", "user.name", s->uid, 0);
 	ecs_put_user(ctx, o, "user.group.id", "user.group.name", s->gid, 1);
@@ -200,7 +202,7 @@ static void put_actor(struct ecs_ctx *ctx, json_object *o,
 	if (!a)
 		return;
 	rec_actor_text(a->actor, a->actor_len, text);
-	app = ecs_lookup_process(ctx, s->tgid, s->start_ns);
+	app = ecs_lookup_process(ctx, s->tgid, s->start_ns, NULL);
 	put_actor_ids(ctx, o, text, s->uid, app);
 	if (a->request_len) {
 		rec_actor_text(a->request, a->request_len, text);
@@ -438,6 +440,38 @@ static json_object *render_egress(struct ecs_ctx *ctx,
 	return o;
 }
 
+/*
+ * The record's own command line: process.command_line (put_subject() may
+ * have put the table's, from before an exec) and process.args, each
+ * argument escaped as every field is.
+ */
+static void put_args(json_object *o, const struct daudit_rec_header *h)
+{
+	const struct daudit_rec_process *r = (const void *)h;
+	char *line = rec_cmdline(h);
+	const char *a, *end;
+	json_object *args;
+
+	if (!line)
+		return;
+	ecs_put_bytes(o, "process.command_line", line, strlen(line));
+	free(line);
+	args = json_object_new_array();
+	a = r->exe + r->exe_len + 1;
+	end = a + r->cmdline_len;
+	while (a <= end) {
+		size_t n = strnlen(a, (size_t)(end - a));
+
+		char *e = ecs_escape(a, n);
+
+		json_object_array_add(args, json_object_new_string(e));
+		free(e);
+		a += n + 1;
+	}
+	ecs_put(o, "process.args", args);
+	ecs_put_u64(o, "process.args_count", json_object_array_length(args));
+}
+
 static json_object *render_process(struct ecs_ctx *ctx,
 				   const struct daudit_rec_process *r)
 {
@@ -452,6 +486,7 @@ static json_object *render_process(struct ecs_ctx *ctx,
 	put_subject(ctx, o, &r->subj);
 	/* The record's own exe, whether or not the table remembered it. */
 	ecs_put_bytes(o, "process.executable", r->exe, r->exe_len);
+	put_args(o, &r->hdr);
 	return o;
 }
 

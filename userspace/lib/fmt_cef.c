@@ -221,6 +221,8 @@ void fmt_cef(json_object *ecs, struct fmt_buf *out)
 		ext_custom(&c, "cs6", "linkPath", ecs, "daudit.link_path");
 	else if (finding)
 		ext_custom(&c, "cs6", "findingKey", ecs, "daudit.finding.key");
+	else
+		ext_custom(&c, "cs6", "commandLine", ecs, "process.command_line");
 	/* An actor's account and request (the full block is in ECS). */
 	ext_custom(&c, "flexString1", "actorAccount", ecs, "process.user.name");
 	ext_custom(&c, "flexString2", "actorRequest", ecs,

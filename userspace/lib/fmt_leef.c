@@ -117,6 +117,7 @@ static const struct { const char *key, *path; } custom[] = {
 	{ "ppid", "process.parent.pid" },
 	{ "comm", "process.name" },
 	{ "exe", "process.executable" },
+	{ "cmdline", "process.command_line" },
 	{ "filePath", "file.path" },
 	{ "fileName", "file.name" },
 	{ "inode", "file.inode" },

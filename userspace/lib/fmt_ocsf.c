@@ -147,6 +147,7 @@ static void actor_process(json_object *o, json_object *ecs)
 	copy(o, "actor.process.pid", ecs, "process.pid");
 	copy(o, "actor.process.tid", ecs, "process.thread.id");
 	copy(o, "actor.process.name", ecs, "process.name");
+	copy(o, "actor.process.cmd_line", ecs, "process.command_line");
 	if (ecs_get(ecs, "process.executable")) {
 		copy(o, "actor.process.file.path", ecs, "process.executable");
 		set_int(o, "actor.process.file.type_id", 1);
@@ -289,6 +290,7 @@ void fmt_ocsf(json_object *ecs, struct fmt_buf *out)
 		copy(o, "process.pid", ecs, "process.pid");
 		copy(o, "process.name", ecs, "process.name");
 		copy(o, "process.file.path", ecs, "process.executable");
+		copy(o, "process.cmd_line", ecs, "process.command_line");
 		copy(o, "process.parent_process.pid", ecs, "process.parent.pid");
 		copy(o, "process.user.uid", ecs, "user.id");
 	} else if (!strcmp(type, "finding")) {

@@ -23,7 +23,7 @@
  * upgrades a version 1, 2 or 3 database in place when it opens it
  * (store.c); the CLI reads version 4.
  */
-#define DB_SCHEMA_VERSION	4
+#define DB_SCHEMA_VERSION	5
 #define DB_SCHEMA_OLDEST	1	/* dauditd upgrades from this one */
 /*
  * The login column of events, rollup*, and findings: 1 a login user, 0 a

@@ -6,6 +6,7 @@
 
 #include "ecs.h"
 #include "record.h"
+#include "util.h"
 
 void rec_iter_init(struct rec_iter *it, const void *buf, size_t len)
 {
@@ -135,6 +136,13 @@ int rec_check(const struct daudit_rec_header *h, size_t len, const char **why)
 
 		if (!str_ok(p->exe, size - sizeof(*p), p->exe_len)) {
 			*why = "process exe not terminated";
+			return -1;
+		}
+		if (p->cmdline_len &&
+		    (p->cmdline_len > DAUDIT_CMDLINE_MAX ||
+		     (size_t)p->exe_len + 1 + p->cmdline_len >= size - sizeof(*p) ||
+		     p->exe[p->exe_len + 1 + p->cmdline_len] != '\0')) {
+			*why = "process command line not terminated";
 			return -1;
 		}
 		break;
@@ -279,4 +287,63 @@ const char *rec_paths_str(uint32_t paths, char *buf, size_t len)
 		used += n;
 	}
 	return buf;
+}
+
+/* An argument that a shell would not read back as one word as it is. */
+static int needs_quotes(const char *a, size_t n)
+{
+	size_t i;
+
+	if (!n)
+		return 1;
+	for (i = 0; i < n; i++)
+		if (strchr(" \t\n'\"\\$`;&|<>(){}*?#~!", a[i]))
+			return 1;
+	return 0;
+}
+
+char *rec_cmdline(const struct daudit_rec_header *h)
+{
+	static const char cut[] = " [truncated]";
+	const struct daudit_rec_process *p = (const void *)h;
+	const char *a, *end;
+	char *out, *o;
+
+	if (h->type != DAUDIT_REC_PROCESS || !p->cmdline_len)
+		return NULL;
+	a = p->exe + p->exe_len + 1;
+	end = a + p->cmdline_len;
+	/* Worst case: every byte a quote, 4 bytes ('\''), plus 2 per word. */
+	out = util_xmalloc(6 * (size_t)p->cmdline_len + sizeof(cut) + 2);
+	o = out;
+	while (a <= end) {
+		size_t n = strnlen(a, (size_t)(end - a));
+
+		if (o != out)
+			*o++ = ' ';
+		if (needs_quotes(a, n)) {
+			size_t i;
+
+			*o++ = '\'';
+			for (i = 0; i < n; i++) {
+				if (a[i] == '\'') {
+					memcpy(o, "'\\''", 4);
+					o += 4;
+				} else {
+					*o++ = a[i];
+				}
+			}
+			*o++ = '\'';
+		} else {
+			memcpy(o, a, n);
+			o += n;
+		}
+		a += n + 1;
+	}
+	if (h->flags & DAUDIT_REC_F_CMDLINE_CUT) {
+		memcpy(o, cut, sizeof(cut) - 1);
+		o += sizeof(cut) - 1;
+	}
+	*o = '\0';
+	return out;
 }

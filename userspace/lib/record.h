@@ -61,6 +61,17 @@ void rec_actor_text(const char *id, size_t len, char out[REC_ACTOR_TEXT]);
 const char *rec_actor_client(const struct daudit_rec_actor *a, char *buf,
 			     size_t len);
 
+/*
+ * The command line of a PROCESS record that passed rec_check() (ABI 1.7),
+ * as one line a shell reads back as the same words: each argument that
+ * holds a space, a quote or another shell metacharacter (or is empty) in
+ * single quotes, ' as '\''; " [truncated]" at the end when the module
+ * cut it at DAUDIT_CMDLINE_MAX.  Control characters are kept: text that
+ * reaches a terminal is escaped where it is printed (text.h).  Allocated
+ * (free() it); NULL when the record has none.
+ */
+char *rec_cmdline(const struct daudit_rec_header *h);
+
 /* "file_read", "process", ...; "unknown" for others. */
 const char *rec_type_name(unsigned int type);
 const char *rec_end_reason_name(unsigned int reason);

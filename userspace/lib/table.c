@@ -100,6 +100,25 @@ static const struct table_col *cur_col(const struct table *t)
 	return &t->cols[t->ncells % t->ncols];
 }
 
+const char *table_who(char *buf, size_t len, const char *exe,
+		      const char *comm, const char *cmdline, int64_t pid,
+		      const char *user)
+{
+	char name[40];
+
+	if (!exe && comm) {
+		snprintf(name, sizeof(name), "[%s]", comm);
+		exe = name;
+	}
+	if (cmdline)
+		snprintf(buf, len, "%s (%s, pid %" PRId64 ", uid %s)", cmdline,
+			 exe ? exe : "?", pid, user ? user : "?");
+	else
+		snprintf(buf, len, "%s (pid %" PRId64 ", uid %s)",
+			 exe ? exe : "?", pid, user ? user : "?");
+	return buf;
+}
+
 const char *table_human_bytes(uint64_t v, char *buf, size_t len)
 {
 	static const char *const unit[] = { "KiB", "MiB", "GiB", "TiB", "PiB" };

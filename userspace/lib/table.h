@@ -74,6 +74,15 @@ json_object *table_to_json(struct table *t);
 
 /* Helpers also used outside tables. */
 const char *table_human_bytes(uint64_t v, char *buf, size_t len);
+/*
+ * Who did it, as the review prints it: "CMDLINE (EXE, pid N, uid U)" when
+ * the command line is known, else "EXE (pid N, uid U)"; @comm in brackets
+ * when the executable is not known either.  Into @buf; not escaped (print
+ * it with text_printf()).
+ */
+const char *table_who(char *buf, size_t len, const char *exe,
+		      const char *comm, const char *cmdline, int64_t pid,
+		      const char *user);
 /* A string as JSON: escaped as ecs.h says; NULL gives null. */
 json_object *table_json_string(const char *s);
 

@@ -116,6 +116,11 @@ char *util_xstrdup(const char *s)
 	return d;
 }
 
+int util_streq_null(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
 int util_mkdir_p(const char *path, unsigned int mode)
 {
 	char *d = util_xstrdup(path), *s;

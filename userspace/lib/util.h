@@ -28,6 +28,8 @@ void *util_xrealloc(void *p, size_t n);
 /* @p, an array of @old elements of @size bytes, grown to @n, the new ones zero. */
 void *util_xrecalloc(void *p, size_t old, size_t n, size_t size);
 char *util_xstrdup(const char *s);
+/* Both NULL, or both strings and equal. */
+int util_streq_null(const char *a, const char *b);
 
 /* mkdir -p: create @path and its missing parents with @mode; 0 or -1. */
 int util_mkdir_p(const char *path, unsigned int mode);

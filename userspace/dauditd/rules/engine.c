@@ -27,10 +27,10 @@
 
 static const char evidence_cols[] =
 	"finding_id, event_id, time_ns, type, uid, auid, sessionid, tgid,"
-	" exe, comm, dataset, path, dest, bytes";
+	" exe, comm, dataset, path, dest, bytes, cmdline";
 static const char evidence_sel[] =
 	"time_ns, type, uid, auid, sessionid, tgid, exe, comm, dataset, path,"
-	" dest, bytes + IFNULL(mmap_bytes, 0)";
+	" dest, bytes + IFNULL(mmap_bytes, 0), cmdline";
 
 static sqlite3_stmt *prep(struct rules *r, const char *fmt, ...)
 	UTIL_PRINTF(2, 3);
