@@ -421,9 +421,9 @@ static void the_html_page_ranks_incidents_and_draws_people(void **state)
 	e = strstr(c.out, "<tr class=\"inc\"><td class=\"n\">2</td><td class=\"n score high\">83 ");
 	if (!m || !e || e < m)
 		fail_msg("ranking wrong:\n%s", c.out);
-	assert_non_null(strstr(m, "<td>mallory (uid 1002)</td>"));
-	assert_true(strstr(m, "<td>mallory (uid 1002)</td>") < e);
-	assert_non_null(strstr(e, "<td>eve (uid 1003)</td>"));
+	assert_non_null(strstr(m, "<td class=\"who\">mallory (uid 1002)</td>"));
+	assert_true(strstr(m, "<td class=\"who\">mallory (uid 1002)</td>") < e);
+	assert_non_null(strstr(e, "<td class=\"who\">eve (uid 1003)</td>"));
 	assert_non_null(strstr(c.out, "000000005ce4a210-incident-5</a>"));
 	/* Per person: both charts, datasets, egress destinations. */
 	assert_int_equal(count_of(c.out, "<svg class=\"daily\""), 2);
@@ -456,7 +456,7 @@ static void the_html_page_ranks_incidents_and_draws_people(void **state)
 	assert_non_null(f);
 	file = slurp(f);
 	fclose(f);
-	assert_non_null(strstr(file, "<td>mallory (uid 1002)</td>"));
+	assert_non_null(strstr(file, "<td class=\"who\">mallory (uid 1002)</td>"));
 	free(file);
 	unlink(path);
 	free(path);
@@ -494,7 +494,7 @@ static void hostile_names_cannot_forge_the_html_page(void **state)
 		    path, DAY, "--format", "html");
 	assert_null(strstr(c.out, "<script"));
 	assert_null(strstr(c.out, "\xe2\x80\xae"));
-	hostile_assert_in(c.out, "<td>" HOSTILE_NAME_SHOWN
+	hostile_assert_in(c.out, "<td class=\"who\">" HOSTILE_NAME_SHOWN
 			  "&lt;script&gt;alert(1)&lt;/script&gt; (uid 1004)</td>");
 	hostile_assert_in(c.out, "<td class=\"path\">" HOSTILE_DEST_SHOWN
 			  "&quot;&gt;&lt;script&gt;x&lt;/script&gt;</td>");

@@ -72,8 +72,8 @@ static const char html_css[] =
 	"margin-top:1.6em;font-size:1.3em}h3{margin:1.2em 0 .3em;font-size:1.1em}"
 	"table{border-collapse:collapse;margin:.4em 0 .8em;width:100%}"
 	"th,td{border-bottom:1px solid var(--line);padding:.2em .5em;text-align:left;"
-	"vertical-align:top}th{background:#eee}td.n,th.n{text-align:right;"
-	"white-space:nowrap}td.t{white-space:nowrap}.path{word-break:break-all}"
+	"vertical-align:top}th{background:#eee}td.who{min-width:10em}td.n,th.n{text-align:right;"
+	"white-space:nowrap}td.t{white-space:nowrap}.path{overflow-wrap:anywhere}"
 	".score{font-weight:700;font-size:1.2em}.high{color:var(--hot)}"
 	".mute{color:var(--mute)}.gap{color:var(--hot);font-weight:600}"
 	".sev{display:inline-block;padding:0 .4em;border:1px solid currentColor;"
@@ -165,7 +165,7 @@ static void html_incidents_table(struct page *pg)
 		if (g->suppressed)
 			snprintf(sup, sizeof(sup), ", suppressed #%d", g->suppressed);
 		P("<tr class=\"inc\"><td class=\"n\">%zu</td><td class=\"n score %s\">%d "
-		  "<span class=\"sev\">%s</span></td><td>%s</td><td>%s%s</td>"
+		  "<span class=\"sev\">%s</span></td><td class=\"who\">%s</td><td>%s%s</td>"
 		  "<td class=\"t\">%s</td><td class=\"t\">%s</td><td class=\"n\">%zu</td>"
 		  "<td>%s</td><td><a href=\"#i%zu\">%s</a></td></tr>\n",
 		  k + 1, inc_severity(g->score), g->score, inc_severity(g->score),
@@ -587,10 +587,10 @@ static void html_incident_section(struct page *pg, size_t rank, struct inc_group
 	size_t j;
 
 	P("<section class=\"incident\" id=\"i%zu\"><h3>%zu. %s: score <span class=\"score %s\">"
-	  "%d</span> (%s), %s</h3>\n<p>%s, state %s, %zu finding%s from %s to %s.</p>\n",
+	  "%d</span> (%s), %s</h3>\n<p>State %s, %zu finding%s from %s to %s.</p>\n",
 	  rank, rank, incident_person(&pg->in, g, who, sizeof(who)), inc_severity(g->score),
 	  g->score, inc_severity(g->score), incident_name(&pg->in, g, id, sizeof(id)),
-	  id, inc_state_name(g->state), g->n, g->n == 1 ? "" : "s",
+	  inc_state_name(g->state), g->n, g->n == 1 ? "" : "s",
 	  html_when(g->first_ns, a, sizeof(a)), html_when(g->last_ns, b, sizeof(b)));
 	fputs("<ul class=\"findings\">\n", pg->f);
 	for (j = 0; j < g->n; j++) {
