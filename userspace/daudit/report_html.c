@@ -234,7 +234,7 @@ static void html_daily_chart(struct page *pg, const struct inc_group *g)
 {
 	sqlite3_stmt *st = qdb_prepare(&pg->in.q,
 		"SELECT bucket, SUM(bytes) FROM rollup WHERE period = 86400 AND"
-		" user_uid = ?1 AND login = ?2 AND bucket >= ?3 AND bucket <= ?4"
+		" user_uid = ?1 AND login = ?2 AND bucket >= ?3 AND bucket < ?4"
 		" GROUP BY bucket");
 	int64_t *days, since_day, hour;
 	size_t nd = html_chart_days(pg, BASELINE_DAYS, &days), n = nd - BASELINE_DAYS, i, j;
@@ -247,11 +247,17 @@ static void html_daily_chart(struct page *pg, const struct inc_group *g)
 	sqlite3_bind_int64(st, 1, g->user_uid);
 	sqlite3_bind_int(st, 2, g->login);
 	sqlite3_bind_int64(st, 3, days[0]);
-	sqlite3_bind_int64(st, 4, days[nd - 1]);
+	sqlite3_bind_int64(st, 4, tp_day_add(days[nd - 1], 1));
+	/*
+	 * Buckets are the collector's local days: into the day shown that
+	 * holds the bucket's start (the same day unless --utc differs).
+	 */
 	while (qdb_step(&pg->in.q, st))
-		for (j = 0; j < nd; j++)
-			if (days[j] == sqlite3_column_int64(st, 0))
-				v[j] = (uint64_t)sqlite3_column_int64(st, 1);
+		for (j = nd; j-- > 0;)
+			if (days[j] <= sqlite3_column_int64(st, 0)) {
+				v[j] += (uint64_t)sqlite3_column_int64(st, 1);
+				break;
+			}
 	sqlite3_finalize(st);
 	for (i = 0; i < n; i++) {
 		struct baseline bl;
