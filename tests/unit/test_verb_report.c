@@ -257,6 +257,48 @@ static void the_crm_review_names_the_two_who_took_the_table(void **state)
 	cli_free(&c);
 }
 
+/*
+ * The CRM's page: the two employees who took the table are every
+ * incident (emp-13's second evening is one of its own), each named as
+ * the actor the application declared, with the application and its
+ * account; one section each, with their day above their own band, and
+ * the export's destination for emp-13.
+ */
+static void the_crm_page_names_the_two_actors(void **state)
+{
+	const char *row, *end;
+	struct cli c;
+	int n = 0;
+
+	(void)state;
+	cli_run(&c, cmd_report, "report", "--database", crm, CRM_REVIEW,
+		"--format", "html", END);
+	if (c.status)
+		fail_msg("status %d: %s", c.status, c.err);
+	for (row = strstr(c.out, "<tr class=\"inc\">"); row;
+	     row = strstr(row + 1, "<tr class=\"inc\">")) {
+		const char *a = strstr(row, "<td class=\"who\">emp-07 (actor via " CRM_EXE
+				       " as svc-crm (no login))</td>");
+		const char *b = strstr(row, "<td class=\"who\">emp-13 (actor via " CRM_EXE
+				       " as svc-crm (no login))</td>");
+
+		end = strstr(row, "</tr>");
+		n++;
+		if (!((a && a < end) || (b && b < end)))
+			fail_msg("incident %d is not emp-07's or emp-13's:\n%.*s", n,
+				 (int)(end - row), row);
+	}
+	assert_true(n >= 2);
+	assert_non_null(strstr(c.out, "<td class=\"who\">emp-07 (actor via "));
+	assert_non_null(strstr(c.out, "<td class=\"who\">emp-13 (actor via "));
+	assert_int_equal(count_of(c.out, "<svg class=\"daily\""), 2);
+	assert_true(count_of(c.out, "above the baseline band</title>") >= 2);
+	assert_non_null(strstr(c.out, "<td class=\"path\">203.0.113.5"));
+	assert_non_null(strstr(c.out, " (the actor&#39;s own client: delivered, not egress)</td>"));
+	assert_null(strstr(c.out, "203.0.113.5:443/tcp (the actor"));
+	cli_free(&c);
+}
+
 static void one_actor_s_review(void **state)
 {
 	json_object *o, *users;
@@ -540,6 +582,7 @@ int main(void)
 		cmocka_unit_test(the_review_in_utc),
 		cmocka_unit_test(the_html_page_ranks_incidents_and_draws_people),
 		cmocka_unit_test(hostile_names_cannot_forge_the_html_page),
+		cmocka_unit_test(the_crm_page_names_the_two_actors),
 	};
 
 	setenv("TZ", "UTC", 1);

@@ -421,9 +421,19 @@ static void html_datasets_and_egress(struct page *pg, const struct inc_group *g)
 	sqlite3_finalize(st);
 	fputs(n ? "</table>\n" : "<p>None.</p>\n", pg->f);
 	st = qdb_prepare(&pg->in.q,
-		"SELECT dest, SUM(bytes), COUNT(*), MAX(time_ns) FROM events"
-		" WHERE type = ?5 AND time_ns >= ?3 AND time_ns < ?4 AND"
-		" user_uid = ?1 AND login = ?2 GROUP BY dest ORDER BY 2 DESC, 1 LIMIT 10");
+		"SELECT dest, SUM(bytes), COUNT(*), MAX(time_ns),"
+		/*
+		 * An actor's answers to the client it was declared with are
+		 * delivered, not egress: actor_delivery() of dauditd's
+		 * event.h, the same address and port, or any port when the
+		 * client was declared without one.
+		 */
+		" MAX(login = " DB_LOGIN_ACTOR_SQL " AND IFNULL(client, '') != '' AND"
+		"  substr(dest, 1, length(client) + 1) = client ||"
+		"  CASE WHEN instr(client, CASE WHEN substr(client, 1, 1) = '['"
+		"   THEN ']:' ELSE ':' END) > 0 THEN '/' ELSE ':' END)"
+		" FROM events WHERE type = ?5 AND time_ns >= ?3 AND time_ns < ?4 AND"
+		" user_uid = ?1 AND login = ?2 GROUP BY dest ORDER BY 5, 2 DESC, 1 LIMIT 10");
 	sqlite3_bind_int64(st, 1, g->user_uid);
 	sqlite3_bind_int(st, 2, g->login);
 	sqlite3_bind_int64(st, 3, pg->in.o.since * NSEC_PER_SEC);
@@ -435,9 +445,10 @@ static void html_datasets_and_egress(struct page *pg, const struct inc_group *g)
 		if (!n++)
 			fputs("<table><tr><th>Destination</th><th class=\"n\">Sent</th>"
 			      "<th class=\"n\">Records</th><th>Last</th></tr>\n", pg->f);
-		P("<tr><td class=\"path\">%s</td><td class=\"n\">%s</td><td class=\"n\">%"
+		P("<tr><td class=\"path\">%s%s</td><td class=\"n\">%s</td><td class=\"n\">%"
 		  PRId64 "</td><td class=\"t\">%s</td></tr>\n",
 		  sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0) : "?",
+		  sqlite3_column_int(st, 4) ? " (the actor's own client: delivered, not egress)" : "",
 		  html_hb((uint64_t)sqlite3_column_int64(st, 1), a, sizeof(a)),
 		  (int64_t)sqlite3_column_int64(st, 2),
 		  html_when(sqlite3_column_int64(st, 3), b, sizeof(b)));
