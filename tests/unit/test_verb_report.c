@@ -358,7 +358,7 @@ static void usage_errors(void **state)
 	assert_non_null(strstr(c.out, "Usage: daudit report"));
 	assert_non_null(strstr(c.out, "  -a, --actor ID "));
 	assert_non_null(strstr(c.out, "  -o, --output FILE "));
-	assert_non_null(strstr(c.out, "or html"));
+	assert_non_null(strstr(c.out, "  -f, --format html one self-contained page"));
 	cli_free(&c);
 }
 

@@ -53,8 +53,8 @@ static void usage(FILE *f)
 		"                    shows it; the sensor's gaps are still shown\n"
 		"  -o, --output FILE write to FILE (created mode 0600: the review\n"
 		"                    names people and files) instead of stdout\n"
+		"  -f, --format html one self-contained page (see above)\n"
 		QOPTS_HELP
-		"                    or html (one page; see above)\n"
 		"  -h, --help        this help\n", "24h");
 }
 
