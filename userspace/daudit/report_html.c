@@ -41,8 +41,19 @@
 #define HTML_MAX_DAYS	62
 #define SVG_W		760
 
+/* Bytes sent by one person to one destination in the period. */
+struct egress_dest {
+	uint32_t uid;
+	int login;
+	char *dest;
+	int64_t bytes, records, last_ns;
+	int delivered;			/* an actor's to its own client */
+};
+
 struct page {
 	struct incidents in;
+	struct egress_dest *egress;	/* by person, then bytes */
+	size_t negress;
 	FILE *f;
 	struct quser *users;
 	size_t nusers;
@@ -392,6 +403,53 @@ static void html_heat_map(struct page *pg, const struct inc_group *g)
 	free(days);
 }
 
+/*
+ * Where each person's data went in the period, from the raw records:
+ * one pass over the period's records for everybody (the events table
+ * has no index by user), each person's destinations by bytes.
+ */
+static void html_load_egress(struct page *pg)
+{
+	sqlite3_stmt *st = qdb_prepare(&pg->in.q,
+		"SELECT user_uid, login, dest, SUM(bytes), COUNT(*), MAX(time_ns),"
+		/*
+		 * An actor's answers to the client it was declared with are
+		 * delivered, not egress: actor_delivery() of dauditd's
+		 * event.h, the same address and port, or any port when the
+		 * client was declared without one.
+		 */
+		" MAX(login = " DB_LOGIN_ACTOR_SQL " AND IFNULL(client, '') != '' AND"
+		"  substr(dest, 1, length(client) + 1) = client ||"
+		"  CASE WHEN instr(client, CASE WHEN substr(client, 1, 1) = '['"
+		"   THEN ']:' ELSE ':' END) > 0 THEN '/' ELSE ':' END)"
+		" FROM events WHERE type = ?3 AND time_ns >= ?1 AND time_ns < ?2"
+		" AND user_uid IS NOT NULL GROUP BY user_uid, login, dest"
+		" ORDER BY 1, 2, 7, 4 DESC, 3");
+	size_t cap = 0;
+
+	sqlite3_bind_int64(st, 1, pg->in.o.since * NSEC_PER_SEC);
+	sqlite3_bind_int64(st, 2, pg->in.o.until * NSEC_PER_SEC);
+	sqlite3_bind_int(st, 3, DAUDIT_REC_EGRESS);
+	while (qdb_step(&pg->in.q, st)) {
+		struct egress_dest *d;
+		const char *dest = (const char *)sqlite3_column_text(st, 2);
+
+		if (pg->negress == cap) {
+			cap = cap ? 2 * cap : 64;
+			pg->egress = util_xrealloc(pg->egress, cap * sizeof(*pg->egress));
+		}
+		d = &pg->egress[pg->negress++];
+		d->uid = (uint32_t)sqlite3_column_int64(st, 0);
+		d->login = sqlite3_column_int(st, 1);
+		d->dest = dest ? util_xstrdup(dest) : NULL;
+		d->bytes = sqlite3_column_int64(st, 3);
+		d->records = sqlite3_column_int64(st, 4);
+		d->last_ns = sqlite3_column_int64(st, 5);
+		d->delivered = sqlite3_column_int(st, 6);
+	}
+	sqlite3_finalize(st);
+}
+
 static void html_datasets_and_egress(struct page *pg, const struct inc_group *g)
 {
 	sqlite3_stmt *st = qdb_prepare(&pg->in.q,
@@ -400,6 +458,7 @@ static void html_datasets_and_egress(struct page *pg, const struct inc_group *g)
 		" WHERE period = 3600 AND user_uid = ?1 AND login = ?2 AND"
 		" bucket >= ?3 AND bucket < ?4 GROUP BY dataset ORDER BY 2 DESC, 1");
 	char a[32], b[32];
+	size_t k;
 	int n = 0;
 
 	sqlite3_bind_int64(st, 1, g->user_uid);
@@ -420,40 +479,22 @@ static void html_datasets_and_egress(struct page *pg, const struct inc_group *g)
 	}
 	sqlite3_finalize(st);
 	fputs(n ? "</table>\n" : "<p>None.</p>\n", pg->f);
-	st = qdb_prepare(&pg->in.q,
-		"SELECT dest, SUM(bytes), COUNT(*), MAX(time_ns),"
-		/*
-		 * An actor's answers to the client it was declared with are
-		 * delivered, not egress: actor_delivery() of dauditd's
-		 * event.h, the same address and port, or any port when the
-		 * client was declared without one.
-		 */
-		" MAX(login = " DB_LOGIN_ACTOR_SQL " AND IFNULL(client, '') != '' AND"
-		"  substr(dest, 1, length(client) + 1) = client ||"
-		"  CASE WHEN instr(client, CASE WHEN substr(client, 1, 1) = '['"
-		"   THEN ']:' ELSE ':' END) > 0 THEN '/' ELSE ':' END)"
-		" FROM events WHERE type = ?5 AND time_ns >= ?3 AND time_ns < ?4 AND"
-		" user_uid = ?1 AND login = ?2 GROUP BY dest ORDER BY 5, 2 DESC, 1 LIMIT 10");
-	sqlite3_bind_int64(st, 1, g->user_uid);
-	sqlite3_bind_int(st, 2, g->login);
-	sqlite3_bind_int64(st, 3, pg->in.o.since * NSEC_PER_SEC);
-	sqlite3_bind_int64(st, 4, pg->in.o.until * NSEC_PER_SEC);
-	sqlite3_bind_int(st, 5, DAUDIT_REC_EGRESS);
 	n = 0;
 	fputs("</div><div><h4>Egress destinations in the period</h4>\n", pg->f);
-	while (qdb_step(&pg->in.q, st)) {
+	for (k = 0; k < pg->negress && n < 10; k++) {
+		const struct egress_dest *d = &pg->egress[k];
+
+		if (d->uid != g->user_uid || d->login != g->login)
+			continue;
 		if (!n++)
 			fputs("<table><tr><th>Destination</th><th class=\"n\">Sent</th>"
 			      "<th class=\"n\">Records</th><th>Last</th></tr>\n", pg->f);
 		P("<tr><td class=\"path\">%s%s</td><td class=\"n\">%s</td><td class=\"n\">%"
-		  PRId64 "</td><td class=\"t\">%s</td></tr>\n",
-		  sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0) : "?",
-		  sqlite3_column_int(st, 4) ? " (the actor's own client: delivered, not egress)" : "",
-		  html_hb((uint64_t)sqlite3_column_int64(st, 1), a, sizeof(a)),
-		  (int64_t)sqlite3_column_int64(st, 2),
-		  html_when(sqlite3_column_int64(st, 3), b, sizeof(b)));
+		  PRId64 "</td><td class=\"t\">%s</td></tr>\n", d->dest ? d->dest : "?",
+		  d->delivered ? " (the actor's own client: delivered, not egress)" : "",
+		  html_hb((uint64_t)d->bytes, a, sizeof(a)), d->records,
+		  html_when(d->last_ns, b, sizeof(b)));
 	}
-	sqlite3_finalize(st);
 	fputs(n ? "</table>\n" : "<p>None in the raw records kept.</p>\n", pg->f);
 	fputs("</div></div>\n", pg->f);
 }
@@ -663,6 +704,7 @@ int report_html(const struct qopts *o, FILE *f)
 	incident_open(&pg.in);
 	pg.nusers = q_users(&pg.in.q, o->since, o->until, NULL, &pg.users);
 	html_pick(&pg);
+	html_load_egress(&pg);
 	html_head(&pg);
 	html_incidents_table(&pg);
 	html_people(&pg);
@@ -675,6 +717,9 @@ int report_html(const struct qopts *o, FILE *f)
 		html_fprintf(f, "<p>%zu more incidents: daudit incident show ID.</p>\n",
 			     pg.nshown - k);
 	html_legend(&pg);
+	for (k = 0; k < pg.negress; k++)
+		free(pg.egress[k].dest);
+	free(pg.egress);
 	free(pg.shown);
 	q_users_free(pg.users, pg.nusers);
 	incident_close(&pg.in);
