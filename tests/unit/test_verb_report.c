@@ -94,6 +94,13 @@ static void an_empty_period_says_so(void **state)
 	assert_non_null(strstr(c.out, "No findings in this period."));
 	assert_non_null(strstr(c.out, "Sensor gaps: none"));
 	cli_free(&c);
+	cli_run(&c, cmd_report, "report", "--database", db, "--since", "2026-10-01",
+		"--until", "2026-10-02", "--format", "html", END);
+	assert_int_equal(c.status, 0);
+	assert_non_null(strstr(c.out, "<p>No incidents in this period.</p>"));
+	assert_null(strstr(c.out, "<svg"));
+	assert_non_null(strstr(c.out, "</body></html>\n"));
+	cli_free(&c);
 }
 
 static json_object *report_json(const char *path, const char *actor)
