@@ -56,7 +56,7 @@ LIB_OBJS    := $(LIB_SRCS:%.c=$(OBJ)/%.o)
 DAUDIT_OBJS := $(DAUDIT_SRCS:%.c=$(OBJ)/%.o)
 DAUDITD_OBJS := $(DAUDITD_SRCS:%.c=$(OBJ)/%.o)
 
-.PHONY: fleet-test check-debug
+.PHONY: fleet-test report-test check-debug
 .PHONY: all module userspace libdaudit helpers unit fuzz check check-matrix vm-test boot-test static demo bench debug-kernel \
 	bench-collector install install-userspace install-dkms-src uninstall clean help deps \
 	dkms-test dkms-install deb deps-build deps-vm
@@ -85,6 +85,7 @@ help:
 	@echo "  bench          overhead ratios (instruction-counted) and rates (wall clock) in the VM, and collector ingest"
 	@echo "  bench-collector  collector ingest (records/s, peak memory) on the host"
 	@echo "  fleet-test     the PostgreSQL fleet store: a private PostgreSQL 15, three dauditd as three hosts"
+	@echo "  report-test    daudit report --format html in headless Chromium: screenshot, console, top incident"
 	@echo "  install        install module, programs, unit, config and libdaudit (DESTDIR honoured)"
 	@echo "  install-userspace  install as install does, without daudit.ko (the Debian package's list)"
 	@echo "  install-dkms-src  the module's DKMS source to /usr/src/daudit-VERSION (DESTDIR honoured)"
@@ -151,6 +152,11 @@ unit:
 fleet-test: userspace
 	@scripts/deps.sh fleet
 	@tests/fleet/run.sh
+
+# The HTML report in Debian's headless Chromium (tests/report/run.sh).
+report-test: userspace
+	@scripts/deps.sh report
+	@tests/report/run.sh
 
 fuzz:
 	@scripts/deps.sh fuzz

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Install the Debian packages daudit needs for a purpose, if any is missing.
-#   scripts/deps.sh build|vm|unit|fuzz|static|dkms|check|matrix|demo|bench|deb|boot|fleet|debugkernel
+#   scripts/deps.sh build|vm|unit|fuzz|static|dkms|check|matrix|demo|bench|deb|boot|fleet|report|debugkernel
 #   scripts/deps.sh --list PURPOSE   print the packages, installing nothing
 # Needs root (or nothing to install).  Prints what it installs.  Each make
 # target calls it for what it builds and runs; tests/static/deps.sh checks
@@ -28,6 +28,9 @@ check_pkgs=(rsyslog rsyslog-gnutls openssl python3 python3-psycopg2 postgresql-1
 # The fleet store's tests and benchmark (tests/fleet, make bench-collector):
 # a private PostgreSQL 15 cluster from Debian's server.
 fleet_pkgs=(postgresql-15 postgresql-client-15 python3)
+# The HTML report rendered in a browser (tests/report, make report-test):
+# Debian's Chromium, headless; Python reads the screenshot's PNG header.
+report_pkgs=(chromium python3)
 # make deb: Debian's packaging tools (docs/packaging.md); libsystemd-dev
 # is in the packages' Build-Depends.
 # build-essential: dpkg-buildpackage checks for it (an implied
@@ -63,17 +66,20 @@ fuzz) want=("${build_pkgs[@]}" "${fuzz_pkgs[@]}") ;;
 static) want=("${build_pkgs[@]}" "${static_pkgs[@]}") ;;
 dkms) want=("${build_pkgs[@]}" "${dkms_pkgs[@]}") ;;
 check) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" "${suite_pkgs[@]}" "${unit_pkgs[@]}" "${fuzz_pkgs[@]}"
-	"${static_pkgs[@]}" "${dkms_pkgs[@]}" "${check_pkgs[@]}" "${deb_pkgs[@]}" "${boot_pkgs[@]}") ;;
+	"${static_pkgs[@]}" "${dkms_pkgs[@]}" "${check_pkgs[@]}" "${deb_pkgs[@]}" "${boot_pkgs[@]}"
+	"${report_pkgs[@]}") ;;
 matrix) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" "${suite_pkgs[@]}" "${unit_pkgs[@]}" "${fuzz_pkgs[@]}"
-	"${static_pkgs[@]}" "${dkms_pkgs[@]}" "${check_pkgs[@]}" "${deb_pkgs[@]}" "${boot_pkgs[@]}" "${matrix_pkgs[@]}") ;;
+	"${static_pkgs[@]}" "${dkms_pkgs[@]}" "${check_pkgs[@]}" "${deb_pkgs[@]}" "${boot_pkgs[@]}"
+	"${report_pkgs[@]}" "${matrix_pkgs[@]}") ;;
 demo) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" "${demo_pkgs[@]}") ;;
 bench) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" "${fleet_pkgs[@]}" auditd) ;;
 fleet) want=("${build_pkgs[@]}" "${fleet_pkgs[@]}") ;;
+report) want=("${build_pkgs[@]}" "${report_pkgs[@]}") ;;
 deb) want=("${build_pkgs[@]}" "${deb_pkgs[@]}") ;;
 boot) want=("${build_pkgs[@]}" "${vm_pkgs[@]}" "${dkms_pkgs[@]}" "${deb_pkgs[@]}" "${boot_pkgs[@]}") ;;
 debugkernel) want=("${build_pkgs[@]}" "${debugkernel_pkgs[@]}") ;;
 *)
-	echo "usage: $0 [--list] build|vm|unit|fuzz|static|dkms|check|matrix|demo|bench|deb|boot|fleet|debugkernel" >&2
+	echo "usage: $0 [--list] build|vm|unit|fuzz|static|dkms|check|matrix|demo|bench|deb|boot|fleet|report|debugkernel" >&2
 	exit 2
 	;;
 esac

@@ -68,13 +68,14 @@ packaged() {
 	fi
 }
 if [ "$built" = 1 ]; then
-	echo "# --- deb and boot run beside unit, siem, static, fuzz and dkms; their output follows dkms's"
+	echo "# --- deb and boot run beside unit, siem, fleet, report, static, fuzz and dkms; their output follows dkms's"
 	packaged >"$out/packaged.out" 2>&1 &
 	packaged_pid=$!
 fi
 run_step unit unit_tap
 run_step siem tests/siem/run.sh
 run_step fleet tests/fleet/run.sh
+run_step report tests/report/run.sh
 run_step static tests/static/run.sh
 FUZZ_SECONDS=${FUZZ_SECONDS:-10} run_step fuzz tests/fuzz/run.sh
 if [ "$built" = 1 ]; then

@@ -54,6 +54,8 @@ run_uses[vm]="qemu-system-x86_64 timeout"
 run_uses[static]="sparse cppcheck shellcheck perl objdump cc pkg-config python3 strace /usr/src/linux-source-*.tar.*"
 run_uses[dkms]="dkms xz modinfo"
 run_uses[siem]="rsyslogd openssl python3 gcc /usr/lib/x86_64-linux-gnu/rsyslog/lmnsd_gtls.so"
+# script(1) is bsdutils' (Essential).
+run_uses[report]="chromium python3 script timeout"
 # What initramfs.sh copies only when it is installed, and the target does
 # not need: its package (and what that pulls in) is not required.
 declare -A optional
@@ -323,7 +325,8 @@ check vm-test vm "${vm_steps[@]}"
 check demo demo "${vm_steps[@]}" vmdemo
 check bench bench "${vm_steps[@]}" collector
 check static static userspace run-static
+check report-test report userspace collector run-report
 check dkms-test dkms module run-dkms
-check check check "${vm_steps[@]}" collector unit run-unit fuzz run-static run-dkms run-siem
+check check check "${vm_steps[@]}" collector unit run-unit fuzz run-static run-dkms run-siem run-report
 selftest "$deps" || fail=1
 exit $fail

@@ -105,14 +105,14 @@ static void baseline_statistics(void **state)
 	struct baseline b;
 
 	(void)state;
-	rules_baseline(v, 14, 7, &b);
+	baseline_of(v, 14, 7, &b);
 	assert_true(b.ok);
 	assert_int_equal(b.active, 14);
 	assert_true(b.mean > 807.14 && b.mean < 807.15);
 	assert_true(b.sd > 2549.6 && b.sd < 2549.7);
 	/* Position 0.95 * 13 = 12.35: 100 + 0.35 * 9900. */
 	assert_true(b.p95 > 3564.99 && b.p95 < 3565.01);
-	rules_baseline(w, 14, 7, &b);
+	baseline_of(w, 14, 7, &b);
 	assert_false(b.ok);
 	assert_int_equal(b.active, 6);
 }
@@ -203,7 +203,7 @@ static void volume_spike_must_exceed_mean_plus_four_sd(void **state)
 	uint64_t limit;
 	unsigned int d;
 
-	rules_baseline(v, 14, 7, &b);
+	baseline_of(v, 14, 7, &b);
 	/* Here the binding threshold is mean + 4 sd, not 3 x p95. */
 	assert_true(b.mean + 4 * b.sd > 3 * b.p95);
 	limit = (uint64_t)(b.mean + 4 * b.sd);

@@ -27,6 +27,7 @@
 #include "synth.h"
 #include "cli.h"
 #include "../../userspace/daudit/incident.c"
+#include "../../userspace/daudit/incident_load.c"
 #include "../../userspace/daudit/incident_triage.c"
 
 #define INSTANCE	0x5eedULL

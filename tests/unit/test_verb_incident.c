@@ -18,6 +18,7 @@
 #include "scenario_hostile.h"
 #include "cli.h"
 #include "../../userspace/daudit/incident.c"
+#include "../../userspace/daudit/incident_load.c"
 #include "../../userspace/daudit/incident_triage.c"
 
 static char *db, *hostile;

@@ -12,6 +12,9 @@
 #include "cli.h"
 #include "../../userspace/daudit/report.c"
 #include "../../userspace/daudit/report_fleet.c"
+#include "../../userspace/daudit/report_html.c"
+#include "../../userspace/daudit/incident_load.c"
+#include <sys/stat.h>
 
 static char *db, *crm, *hostile;
 
@@ -90,6 +93,13 @@ static void an_empty_period_says_so(void **state)
 	assert_int_equal(c.status, 0);
 	assert_non_null(strstr(c.out, "No findings in this period."));
 	assert_non_null(strstr(c.out, "Sensor gaps: none"));
+	cli_free(&c);
+	cli_run(&c, cmd_report, "report", "--database", db, "--since", "2026-10-01",
+		"--until", "2026-10-02", "--format", "html", END);
+	assert_int_equal(c.status, 0);
+	assert_non_null(strstr(c.out, "<p>No incidents in this period.</p>"));
+	assert_null(strstr(c.out, "<svg"));
+	assert_non_null(strstr(c.out, "</body></html>\n"));
 	cli_free(&c);
 }
 
@@ -254,6 +264,48 @@ static void the_crm_review_names_the_two_who_took_the_table(void **state)
 	cli_free(&c);
 }
 
+/*
+ * The CRM's page: the two employees who took the table are every
+ * incident (emp-13's second evening is one of its own), each named as
+ * the actor the application declared, with the application and its
+ * account; one section each, with their day above their own band, and
+ * the export's destination for emp-13.
+ */
+static void the_crm_page_names_the_two_actors(void **state)
+{
+	const char *row, *end;
+	struct cli c;
+	int n = 0;
+
+	(void)state;
+	cli_run(&c, cmd_report, "report", "--database", crm, CRM_REVIEW,
+		"--format", "html", END);
+	if (c.status)
+		fail_msg("status %d: %s", c.status, c.err);
+	for (row = strstr(c.out, "<tr class=\"inc\">"); row;
+	     row = strstr(row + 1, "<tr class=\"inc\">")) {
+		const char *a = strstr(row, "<td class=\"who\">emp-07 (actor via " CRM_EXE
+				       " as svc-crm (no login))</td>");
+		const char *b = strstr(row, "<td class=\"who\">emp-13 (actor via " CRM_EXE
+				       " as svc-crm (no login))</td>");
+
+		end = strstr(row, "</tr>");
+		n++;
+		if (!((a && a < end) || (b && b < end)))
+			fail_msg("incident %d is not emp-07's or emp-13's:\n%.*s", n,
+				 (int)(end - row), row);
+	}
+	assert_true(n >= 2);
+	assert_non_null(strstr(c.out, "<td class=\"who\">emp-07 (actor via "));
+	assert_non_null(strstr(c.out, "<td class=\"who\">emp-13 (actor via "));
+	assert_int_equal(count_of(c.out, "<svg class=\"daily\""), 2);
+	assert_true(count_of(c.out, "above the baseline band</title>") >= 2);
+	assert_non_null(strstr(c.out, "<td class=\"path\">203.0.113.5"));
+	assert_non_null(strstr(c.out, " (the actor&#39;s own client: delivered, not egress)</td>"));
+	assert_null(strstr(c.out, "203.0.113.5:443/tcp (the actor"));
+	cli_free(&c);
+}
+
 static void one_actor_s_review(void **state)
 {
 	json_object *o, *users;
@@ -312,6 +364,8 @@ static void usage_errors(void **state)
 	assert_int_equal(c.status, 0);
 	assert_non_null(strstr(c.out, "Usage: daudit report"));
 	assert_non_null(strstr(c.out, "  -a, --actor ID "));
+	assert_non_null(strstr(c.out, "  -o, --output FILE "));
+	assert_non_null(strstr(c.out, "  -f, --format html one self-contained page"));
 	cli_free(&c);
 }
 
@@ -391,6 +445,115 @@ static void the_review_in_utc(void **state)
 	cli_free(&c);
 }
 
+
+/*
+ * --format html: one page, nothing fetched and no script; the top
+ * incident first with its person and score, each person's charts and
+ * each incident's timeline.
+ */
+static void the_html_page_ranks_incidents_and_draws_people(void **state)
+{
+	char *path = test_db_path("report-html.html"), *file;
+	const char *m, *e;
+	struct stat sb;
+	struct cli c;
+	FILE *f;
+
+	(void)state;
+	cli_run(&c, cmd_report, "report", "--database", db, DAY, "--format", "html", END);
+	if (c.status)
+		fail_msg("status %d: %s", c.status, c.err);
+	assert_ptr_equal(strstr(c.out, "<!DOCTYPE html>"), c.out);
+	assert_non_null(strstr(c.out, "</body></html>\n"));
+	assert_non_null(strstr(c.out, "content=\"default-src 'none'; style-src 'unsafe-inline'\""));
+	m = strstr(c.out, "<tr class=\"inc\"><td class=\"n\">1</td><td class=\"n score high\">87 ");
+	e = strstr(c.out, "<tr class=\"inc\"><td class=\"n\">2</td><td class=\"n score high\">83 ");
+	if (!m || !e || e < m)
+		fail_msg("ranking wrong:\n%s", c.out);
+	assert_non_null(strstr(m, "<td class=\"who\">mallory (uid 1002)</td>"));
+	assert_true(strstr(m, "<td class=\"who\">mallory (uid 1002)</td>") < e);
+	assert_non_null(strstr(e, "<td class=\"who\">eve (uid 1003)</td>"));
+	assert_non_null(strstr(c.out, "000000005ce4a210-incident-5</a>"));
+	/* Per person: both charts, datasets, egress destinations. */
+	assert_int_equal(count_of(c.out, "<svg class=\"daily\""), 2);
+	assert_int_equal(count_of(c.out, "<svg class=\"heat\""), 2);
+	assert_non_null(strstr(c.out, "above the baseline band</title>"));
+	assert_non_null(strstr(c.out, "<tr><td class=\"path\">203.0.113.5:443/tcp</td><td class=\"n\">900 MiB</td>"));
+	assert_non_null(strstr(c.out, "<tr><td>payroll</td><td class=\"n\">2.00 MiB</td>"));
+	/* Timelines: drawn and listed, runs of reads as one line. */
+	assert_int_equal(count_of(c.out, "<svg class=\"timeline\""), 2);
+	assert_non_null(strstr(c.out, "read 99 files, until 2026-11-20 23:11:38 of customers"));
+	assert_non_null(strstr(c.out, "102 records of evidence"));
+	assert_non_null(strstr(c.out, "sensor lost 42 records on cpu 1"));
+	/* Self-contained: nothing to fetch, nothing to run. */
+	assert_null(strstr(c.out, "<script"));
+	assert_null(strstr(c.out, "http:"));
+	assert_null(strstr(c.out, "https:"));
+	assert_null(strstr(c.out, "src="));
+	assert_null(strstr(c.out, "url("));
+	cli_free(&c);
+
+	/* -o FILE: the same page, readable by its owner only. */
+	unlink(path);
+	cli_run(&c, cmd_report, "report", "--database", db, DAY, "-f", "html",
+		"-o", path, END);
+	assert_int_equal(c.status, 0);
+	assert_string_equal(c.out, "");
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	file = slurp(f);
+	fclose(f);
+	assert_non_null(strstr(file, "<td class=\"who\">mallory (uid 1002)</td>"));
+	free(file);
+	unlink(path);
+	free(path);
+	cli_free(&c);
+
+	cli_run(&c, cmd_report, "report", "--database", db, "-f", "html", "--actor", "x", END);
+	assert_int_equal(c.status, 2);
+	assert_non_null(strstr(c.err, "--format html: --actor is not there yet"));
+	cli_free(&c);
+	cli_run(&c, cmd_report, "report", "--database", db, "-f", "xml", END);
+	assert_int_equal(c.status, 2);
+	cli_free(&c);
+}
+
+/*
+ * Names chosen to forge the page: ESC, CR, U+202E and markup in a user
+ * name, a file and a destination come out as \xHH and entities; no
+ * element of theirs is opened, nothing a terminal or the bidirectional
+ * algorithm acts on is left.
+ */
+static void hostile_names_cannot_forge_the_html_page(void **state)
+{
+	char *path = test_db_path("report-html-hostile");
+	struct cli c;
+
+	(void)state;
+	scenario_db_of(path, T0, hostile_build, HOSTILE_NAMES ";"
+		       " UPDATE names SET name = name || '<script>alert(1)</script>'"
+		       " WHERE uid = 1004;"
+		       " UPDATE events SET dest = dest || '\"><script>x</script>'"
+		       " WHERE dest LIKE '/media/usb0/%';"
+		       " UPDATE evidence SET dest = dest || '\"><script>x</script>'"
+		       " WHERE dest LIKE '/media/usb0/%'");
+	hostile_run(&c, cmd_report, "report --format html", "report", "--database",
+		    path, DAY, "--format", "html");
+	assert_null(strstr(c.out, "<script"));
+	assert_null(strstr(c.out, "\xe2\x80\xae"));
+	hostile_assert_in(c.out, "<td class=\"who\">" HOSTILE_NAME_SHOWN
+			  "&lt;script&gt;alert(1)&lt;/script&gt; (uid 1004)</td>");
+	hostile_assert_in(c.out, "<td class=\"path\">" HOSTILE_DEST_SHOWN
+			  "&quot;&gt;&lt;script&gt;x&lt;/script&gt;</td>");
+	hostile_assert_in(c.out, HOSTILE_PATH_SHOWN);
+	hostile_assert_in(c.out, HOSTILE_EXE_SHOWN);
+	hostile_assert_in(c.out, HOSTILE_LINK_SHOWN);
+	cli_free(&c);
+	hostile_db_free(path);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -424,6 +587,9 @@ int main(void)
 		cmocka_unit_test(usage_errors),
 		cmocka_unit_test(hostile_names_cannot_forge_the_review),
 		cmocka_unit_test(the_review_in_utc),
+		cmocka_unit_test(the_html_page_ranks_incidents_and_draws_people),
+		cmocka_unit_test(hostile_names_cannot_forge_the_html_page),
+		cmocka_unit_test(the_crm_page_names_the_two_actors),
 	};
 
 	setenv("TZ", "UTC", 1);

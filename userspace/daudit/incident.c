@@ -4,7 +4,8 @@
  * one incident to review (lib/incident.h), and its triage: list, show,
  * ack, dismiss, confirm, reopen, note, suppress, suppressions,
  * unsuppress.  This file lists and shows them and dispatches; the
- * verbs that write are in incident_triage.c.
+ * verbs that write are in incident_triage.c, the loading and grouping
+ * they share in incident_load.c.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -75,130 +76,6 @@ static void usage(FILE *f)
 		"  -h, --help        this help\n", "30d");
 }
 
-static char *dup_col(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-
-	return s ? util_xstrdup((const char *)s) : NULL;
-}
-
-/*
- * Every finding the database keeps (retention bounds them), with its
- * triage state and the first suppression that covers it: incidents are
- * grouped from all, so an id and its members do not depend on --since.
- */
-static void load(struct incidents *in)
-{
-	sqlite3_stmt *st = qdb_prepare(&in->q,
-		"SELECT f.id, f.user_uid, f.login, f.rule, f.dataset, f.first_ns,"
-		" f.last_ns, f.score, f.bytes, f.count, f.reason,"
-		" IFNULL(f.instance_id, 0), IFNULL(t.state, 0),"
-		" (SELECT s.id FROM suppressions s WHERE"
-		"  (s.login IS NULL OR (s.login = f.login AND (s.user_uid = f.user_uid"
-		/* An actor is one person through every account. */
-		"   OR (f.login = " DB_LOGIN_ACTOR_SQL " AND (SELECT actor FROM actors"
-		"   WHERE id = f.user_uid) = (SELECT actor FROM actors"
-		"   WHERE id = s.user_uid)))))"
-		"  AND (s.dataset IS NULL OR s.dataset = f.dataset)"
-		"  AND f.first_ns < s.until_ns"
-		"  AND (s.exe IS NULL OR (EXISTS (SELECT 1 FROM evidence e WHERE"
-		"   e.finding_id = f.id) AND NOT EXISTS (SELECT 1 FROM evidence e"
-		"   WHERE e.finding_id = f.id AND IFNULL(e.exe, '') != s.exe)))"
-		"  ORDER BY s.id LIMIT 1)"
-		" FROM findings f LEFT JOIN triage t ON t.finding_id = f.id"
-		" ORDER BY f.id");
-	size_t cap = 0;
-
-	in->fallback_instance = (uint64_t)qdb_int(&in->q,
-		"SELECT instance_id FROM hwm ORDER BY last_ns DESC LIMIT 1", 0);
-	while (qdb_step(&in->q, st)) {
-		struct inc_finding *f;
-		struct ifinding *x;
-
-		if (in->n == cap) {
-			cap = cap ? cap * 2 : 64;
-			in->f = util_xrealloc(in->f, cap * sizeof(*in->f));
-			in->x = util_xrealloc(in->x, cap * sizeof(*in->x));
-		}
-		f = &in->f[in->n];
-		x = &in->x[in->n++];
-		memset(f, 0, sizeof(*f));
-		f->id = sqlite3_column_int64(st, 0);
-		f->user_uid = (uint32_t)sqlite3_column_int64(st, 1);
-		f->login = sqlite3_column_int(st, 2);
-		x->rule = dup_col(st, 3);
-		f->rule = x->rule ? rule_by_name(x->rule) : -1;
-		x->dataset = dup_col(st, 4);
-		f->first_ns = sqlite3_column_int64(st, 5);
-		f->last_ns = sqlite3_column_int64(st, 6);
-		f->score = sqlite3_column_int64(st, 7);
-		x->bytes = sqlite3_column_int64(st, 8);
-		x->count = sqlite3_column_int64(st, 9);
-		x->reason = dup_col(st, 10);
-		x->instance = (uint64_t)sqlite3_column_int64(st, 11);
-		if (!x->instance)
-			x->instance = in->fallback_instance;
-		f->state = sqlite3_column_int(st, 12);
-		f->suppressed = sqlite3_column_int(st, 13);
-	}
-	sqlite3_finalize(st);
-	in->ng = inc_group(in->f, in->n, &in->g, &in->order);
-}
-
-static void free_incidents(struct incidents *in)
-{
-	size_t i;
-
-	for (i = 0; i < in->n; i++) {
-		free(in->x[i].rule);
-		free(in->x[i].dataset);
-		free(in->x[i].reason);
-	}
-	free(in->f);
-	free(in->x);
-	free(in->g);
-	free(in->order);
-	qdb_close(&in->q);
-}
-
-/* The index of finding @id in in->f (loaded by id), or -1. */
-static ssize_t finding_index(const struct incidents *in, int64_t id)
-{
-	size_t lo = 0, hi = in->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (in->f[mid].id == id)
-			return (ssize_t)mid;
-		if (in->f[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
-}
-
-const struct ifinding *incident_member(const struct incidents *in,
-				     const struct inc_group *g, size_t j,
-				     const struct inc_finding **f)
-{
-	size_t i = in->order[g->first + j];
-
-	if (f)
-		*f = &in->f[i];
-	return &in->x[i];
-}
-
-const char *incident_name(const struct incidents *in,
-			    const struct inc_group *g, char *buf, size_t len)
-{
-	ssize_t i = finding_index(in, g->anchor);
-
-	return inc_id(i >= 0 ? in->x[i].instance : in->fallback_instance,
-		      g->anchor, buf, len);
-}
-
 /* As the SIEM names the finding (docs/siem.md). */
 static const char *finding_id(uint64_t instance, int64_t id, char *buf,
 			      size_t len)
@@ -207,109 +84,9 @@ static const char *finding_id(uint64_t instance, int64_t id, char *buf,
 	return buf;
 }
 
-/* The incident an id names, or exit 1 saying there is none. */
-struct inc_group *incident_find(struct incidents *in, const char *arg,
-				    const char *verb)
-{
-	uint64_t instance = 0;
-	int64_t anchor = inc_parse_id(arg, &instance);
-	ssize_t i;
-
-	if (anchor < 0)
-		util_die(EXIT_USAGE, "incident %s: '%s' is not an incident id (INSTANCE-incident-N, or N; see daudit incident list)",
-			 verb, arg);
-	i = finding_index(in, anchor);
-	/* A finding that joined an older incident: that one is meant. */
-	if (i < 0 || in->g[in->f[i].incident].anchor != anchor)
-		util_die(EXIT_FAIL, "incident %s: no incident %s in %s%s (see daudit incident list)",
-			 verb, arg, in->q.path,
-			 i >= 0 ? " (its finding is now part of an older incident)" : "");
-	return &in->g[in->f[i].incident];
-}
-
-/* "mallory (uid 1002)", or the actor with its application. */
-static const char *person(struct incidents *in, const struct inc_group *g,
-			  char *buf, size_t len)
-{
-	char label[300];
-
-	qdb_person_label(&in->q, g->user_uid, g->login, label, sizeof(label));
-	if (g->login == DB_LOGIN_ACTOR)
-		snprintf(buf, len, "%s", label);
-	else
-		snprintf(buf, len, "%s (uid %u)", label, g->user_uid);
-	return buf;
-}
-
-/* The rules of @g, each once, by points: "read_then_egress, ...". */
-static const char *rules_of(const struct incidents *in,
-			    const struct inc_group *g, char *buf, size_t len)
-{
-	size_t j, k, o = 0;
-
-	buf[0] = 0;
-	for (j = 0; j < g->n; j++) {
-		const struct ifinding *x = incident_member(in, g, j, NULL);
-		int seen = 0;
-
-		for (k = 0; k < j; k++)
-			if (!strcmp(incident_member(in, g, k, NULL)->rule, x->rule))
-				seen = 1;
-		if (!seen && o + strlen(x->rule) + 3 < len)
-			o += (size_t)snprintf(buf + o, len - o, "%s%s",
-					      o ? ", " : "", x->rule);
-	}
-	return buf;
-}
-
-/* Members by points, then time: the order show lists them in. */
-static const struct incidents *sort_in;
-
-static int by_points(const void *a, const void *b)
-{
-	const struct inc_finding *x = &sort_in->f[*(const size_t *)a];
-	const struct inc_finding *y = &sort_in->f[*(const size_t *)b];
-
-	if (x->score != y->score)
-		return x->score < y->score ? 1 : -1;
-	if (x->first_ns != y->first_ns)
-		return x->first_ns < y->first_ns ? -1 : 1;
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
-static void sort_members(struct incidents *in)
-{
-	size_t i;
-
-	sort_in = in;
-	for (i = 0; i < in->ng; i++)
-		qsort(in->order + in->g[i].first, in->g[i].n, sizeof(size_t),
-		      by_points);
-	sort_in = NULL;
-}
-
-/* ------------------------------------------------------------------ */
-/* Opening                                                             */
-/* ------------------------------------------------------------------ */
-
-void incident_open(struct incidents *in)
-{
-	qopts_open(&in->o, &in->q);
-	load(in);
-	sort_members(in);
-}
-
 /* ------------------------------------------------------------------ */
 /* list                                                                */
 /* ------------------------------------------------------------------ */
-
-static int listed(const struct incidents *in, const struct inc_group *g)
-{
-	if (g->last_ns < in->o.since * NSEC_PER_SEC ||
-	    g->first_ns >= in->o.until * NSEC_PER_SEC)
-		return 0;
-	return in->state_filter < 0 || g->state == in->state_filter;
-}
 
 static const struct table_col list_cols[] = {
 	{ "incident", TCOL_STR }, { "state", TCOL_STR }, { "score", TCOL_INT },
@@ -327,11 +104,11 @@ static void list_row(struct incidents *in, struct table *t,
 	table_str(t, inc_state_name(g->state));
 	table_int(t, g->score);
 	table_str(t, inc_severity(g->score));
-	table_str(t, person(in, g, who, sizeof(who)));
+	table_str(t, incident_person(in, g, who, sizeof(who)));
 	table_int(t, g->first_ns / NSEC_PER_SEC);
 	table_int(t, g->last_ns / NSEC_PER_SEC);
 	table_u64(t, g->n);
-	table_str(t, rules_of(in, g, rules, sizeof(rules)));
+	table_str(t, incident_rules(in, g, rules, sizeof(rules)));
 	snprintf(sup, sizeof(sup), "#%d", g->suppressed);
 	table_str(t, g->suppressed ? sup : (in->o.format == FORMAT_TABLE ? "-" : NULL));
 }
@@ -346,7 +123,7 @@ static int cmd_list(struct incidents *in)
 	for (i = 0; i < in->ng; i++) {
 		const struct inc_group *g = &in->g[i];
 
-		if (!listed(in, g))
+		if (!incident_listed(in, g))
 			continue;
 		/* Machines get one list; people the suppressed apart. */
 		if (g->suppressed && in->o.format == FORMAT_TABLE) {
@@ -386,71 +163,14 @@ static int cmd_list(struct incidents *in)
 /* show                                                                */
 /* ------------------------------------------------------------------ */
 
-/* The finding ids of @g as a JSON array, for json_each(). */
-static char *ids_json(const struct incidents *in, const struct inc_group *g)
-{
-	char *s = util_xmalloc(g->n * 24 + 3);
-	size_t j, o = 0;
-
-	s[o++] = '[';
-	for (j = 0; j < g->n; j++) {
-		const struct inc_finding *f;
-
-		incident_member(in, g, j, &f);
-		o += (size_t)sprintf(s + o, "%s%" PRId64, j ? "," : "", f->id);
-	}
-	s[o++] = ']';
-	s[o] = 0;
-	return s;
-}
-
-/*
- * The evidence of every finding of the incident, each record once, in
- * time order, with the rules that cite it.
- */
-static sqlite3_stmt *timeline_stmt(struct incidents *in, const char *ids)
-{
-	sqlite3_stmt *st = qdb_prepare(&in->q,
-		"SELECT e.event_id, MIN(e.time_ns), e.type, e.exe, e.comm, e.tgid,"
-		" e.uid, e.dataset, e.path, e.dest, e.bytes,"
-		" REPLACE(group_concat(DISTINCT f.rule), ',', ', '), e.cmdline"
-		" FROM evidence e JOIN findings f ON f.id = e.finding_id"
-		" WHERE e.finding_id IN (SELECT value FROM json_each(?1))"
-		" GROUP BY e.event_id ORDER BY 2, 1");
-
-	sqlite3_bind_text(st, 1, ids, -1, SQLITE_TRANSIENT);
-	return st;
-}
-
-struct tl_line {
-	int64_t first_ns, last_ns;
-	int type;
-	char *exe;
-	char *cmdline;			/* NULL: not recorded */
-	int64_t tgid;
-	int64_t uid;			/* -1: unknown */
-	char *dataset, *path, *dest, *rules;
-	int64_t bytes, n;
-};
-
-static void tl_free(struct tl_line *l)
-{
-	free(l->exe);
-	free(l->cmdline);
-	free(l->dataset);
-	free(l->path);
-	free(l->dest);
-	free(l->rules);
-	memset(l, 0, sizeof(*l));
-}
-
-static void tl_print(struct incidents *in, const struct tl_line *l)
+static void tl_print(struct incidents *in, const struct tl_line *l, void *arg)
 {
 	char t[32], b[32];
 	const char *verb = l->type == DAUDIT_REC_EGRESS ? "sent" :
 			   l->type == DAUDIT_REC_ALERT ? "alert:" : "read";
 	char who[8192];
 
+	(void)arg;
 	table_who(who, sizeof(who), l->exe, NULL, l->cmdline, l->tgid,
 		  l->uid < 0 ? NULL : qdb_user_name(&in->q, (uint32_t)l->uid));
 	text_printf("  %s  %s %s %s", tp_format_local(l->first_ns / NSEC_PER_SEC, t, sizeof(t)),
@@ -468,64 +188,15 @@ static void tl_print(struct incidents *in, const struct tl_line *l)
 	text_printf("  [%s]\n", l->rules ? l->rules : "");
 }
 
-/*
- * One line per record, but a program's run of reads of one dataset
- * cited by the same rules is one line: 300 files read by sqlite3 is
- * one thing to see.  JSON has every record.
- */
 static void print_timeline(struct incidents *in, const struct inc_group *g)
 {
-	char *ids = ids_json(in, g);
-	sqlite3_stmt *st = timeline_stmt(in, ids);
-	struct tl_line cur;
-	int64_t records = 0;
+	int64_t records;
 
-	memset(&cur, 0, sizeof(cur));
 	text_printf("Timeline (each record once; the rules that cite it in brackets; the command line, with the executable, where the module recorded it):\n");
-	while (qdb_step(&in->q, st)) {
-		struct tl_line l;
-
-		memset(&l, 0, sizeof(l));
-		l.first_ns = l.last_ns = sqlite3_column_int64(st, 1);
-		l.type = sqlite3_column_int(st, 2);
-		l.exe = dup_col(st, 3);
-		if (!l.exe)
-			l.exe = dup_col(st, 4);
-		l.tgid = sqlite3_column_int64(st, 5);
-		l.uid = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 :
-			sqlite3_column_int64(st, 6);
-		l.dataset = dup_col(st, 7);
-		l.path = dup_col(st, 8);
-		l.dest = dup_col(st, 9);
-		l.bytes = sqlite3_column_int64(st, 10);
-		l.rules = dup_col(st, 11);
-		l.cmdline = dup_col(st, 12);
-		l.n = 1;
-		records++;
-		if (cur.n && l.type == cur.type && l.type != DAUDIT_REC_EGRESS &&
-		    l.type != DAUDIT_REC_ALERT && l.tgid == cur.tgid &&
-		    util_streq_null(l.exe, cur.exe) && util_streq_null(l.cmdline, cur.cmdline) &&
-		    util_streq_null(l.dataset, cur.dataset) &&
-		    util_streq_null(l.rules, cur.rules) && l.uid == cur.uid) {
-			cur.n++;
-			cur.bytes += l.bytes;
-			cur.last_ns = l.last_ns;
-			tl_free(&l);
-			continue;
-		}
-		if (cur.n)
-			tl_print(in, &cur);
-		tl_free(&cur);
-		cur = l;
-	}
-	if (cur.n)
-		tl_print(in, &cur);
-	else
+	records = incident_timeline(in, g, tl_print, NULL);
+	if (!records)
 		text_printf("  (no evidence kept)\n");
-	tl_free(&cur);
 	text_printf("  %" PRId64 " record%s of evidence.\n", records, records == 1 ? "" : "s");
-	sqlite3_finalize(st);
-	free(ids);
 }
 
 /* The history of findings @ids: time, author, sudo, state, text. */
@@ -543,7 +214,7 @@ static sqlite3_stmt *notes_stmt(struct incidents *in, const char *ids)
 /* The history: changes of state and notes, oldest first. */
 static void print_history(struct incidents *in, const struct inc_group *g)
 {
-	char *ids = ids_json(in, g);
+	char *ids = incident_ids_json(in, g);
 	sqlite3_stmt *st = notes_stmt(in, ids);
 	char t[32];
 	int n = 0;
@@ -589,7 +260,7 @@ static void show_text(struct incidents *in, const struct inc_group *g)
 	size_t j;
 
 	text_printf("Incident %s: %s\n", incident_name(in, g, id, sizeof(id)),
-		    person(in, g, who, sizeof(who)));
+		    incident_person(in, g, who, sizeof(who)));
 	text_printf("Score %d of 100 (%s), state %s, %zu finding%s from %s to %s\n",
 		    g->score, inc_severity(g->score), inc_state_name(g->state),
 		    g->n, g->n == 1 ? "" : "s",
@@ -629,7 +300,7 @@ static json_object *show_json(struct incidents *in, const struct inc_group *g)
 {
 	json_object *o = json_object_new_object(), *fs = json_object_new_array();
 	json_object *tl = json_object_new_array(), *notes = json_object_new_array();
-	char id[64], fid[64], *ids = ids_json(in, g);
+	char id[64], fid[64], *ids = incident_ids_json(in, g);
 	sqlite3_stmt *st;
 	size_t j;
 
@@ -662,7 +333,7 @@ static json_object *show_json(struct incidents *in, const struct inc_group *g)
 		json_object_array_add(fs, fo);
 	}
 	json_object_object_add(o, "findings", fs);
-	st = timeline_stmt(in, ids);
+	st = incident_timeline_stmt(in, ids);
 	while (qdb_step(&in->q, st)) {
 		json_object *e = json_object_new_object();
 
@@ -845,6 +516,6 @@ int cmd_incident(int argc, char **argv)
 				 verb, nargs, nargs == 1 ? "" : "s");
 		rc = triage_set_state(&in, verb, state, args[0]);
 	}
-	free_incidents(&in);
+	incident_close(&in);
 	return rc;
 }

@@ -5,16 +5,20 @@
  * justify it, and the sensor's gaps, which make totals low.  Written to
  * be read by someone who did not set the system up.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "format.h"
 #include "query.h"
 #include "record.h"
+#include "report.h"
 #include "ruleinfo.h"
 #include "table.h"
 #include "text.h"
@@ -26,6 +30,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: daudit report [--evidence N] [--actor ID] [--since TIME]\n"
 		"                     [--until TIME] [--format F] [--database PATH]\n"
+		"       daudit report --format html [-o FILE] [--since TIME] ...\n"
 		"\n"
 		"The review of a period: users and the actors applications declared\n"
 		"(the people an application works for, shown with the application and\n"
@@ -33,8 +38,12 @@ static void usage(FILE *f)
 		"with its reason and evidence (the records that justify it, kept even\n"
 		"after raw records expire), then users who read protected data without\n"
 		"findings, and any records the sensor lost (totals are then low).\n"
-		"CSV has one row per finding.  The rules and their thresholds are in\n"
-		"/etc/daudit/dauditd.conf and docs/collector.md.\n"
+		"CSV has one row per finding.  --format html writes one self-contained\n"
+		"page (no script, nothing fetched; readable printed): the incidents\n"
+		"ranked, per person their daily bytes against their own baseline, an\n"
+		"hour-by-weekday heat map, datasets and egress destinations, and each\n"
+		"incident's timeline; it is not written to a terminal.  The rules and\n"
+		"their thresholds are in /etc/daudit/dauditd.conf and docs/collector.md.\n"
 		"\n"
 		"Options:\n"
 		"  -e, --evidence N  evidence records shown per finding (default 5,\n"
@@ -42,6 +51,9 @@ static void usage(FILE *f)
 		"  -a, --actor ID    only this actor (the person an application\n"
 		"                    declared), its id as 'daudit users --by actor'\n"
 		"                    shows it; the sensor's gaps are still shown\n"
+		"  -o, --output FILE write to FILE (created mode 0600: the review\n"
+		"                    names people and files) instead of stdout\n"
+		"  -f, --format html one self-contained page (see above)\n"
 		QOPTS_HELP
 		"  -h, --help        this help\n", "24h");
 }
@@ -174,19 +186,19 @@ static void free_report(struct report *r)
 /* Gaps                                                                */
 /* ------------------------------------------------------------------ */
 
-static sqlite3_stmt *gaps_stmt(struct report *r)
+sqlite3_stmt *report_gaps_stmt(struct qdb *q, int64_t since, int64_t until)
 {
-	sqlite3_stmt *st = qdb_prepare(&r->q,
+	sqlite3_stmt *st = qdb_prepare(q,
 		"SELECT kind, cpu, count, first_seq, last_seq, from_ns, to_ns,"
 		" by_type, instance_id FROM gaps WHERE to_ns >= ?1 AND to_ns < ?2"
 		" ORDER BY to_ns, id");
 
-	sqlite3_bind_int64(st, 1, r->o.since * NSEC_PER_SEC);
-	sqlite3_bind_int64(st, 2, r->o.until * NSEC_PER_SEC);
+	sqlite3_bind_int64(st, 1, since * NSEC_PER_SEC);
+	sqlite3_bind_int64(st, 2, until * NSEC_PER_SEC);
 	return st;
 }
 
-static const char *gap_text(sqlite3_stmt *st, char *buf, size_t len)
+const char *report_gap_text(sqlite3_stmt *st, char *buf, size_t len)
 {
 	const char *kind = (const char *)sqlite3_column_text(st, 0);
 	int64_t count = sqlite3_column_int64(st, 2);
@@ -406,11 +418,11 @@ static void print_people(struct report *r)
 		text_printf("The collector has stored no records yet (database %s)\n", r->q.path);
 	text_printf("\n");
 
-	st = gaps_stmt(r);
+	st = report_gaps_stmt(&r->q, r->o.since, r->o.until);
 	while (qdb_step(&r->q, st)) {
 		if (!gaps++)
 			text_printf("Sensor gaps:\n");
-		text_printf("  ! %s\n", gap_text(st, line, sizeof(line)));
+		text_printf("  ! %s\n", report_gap_text(st, line, sizeof(line)));
 	}
 	sqlite3_finalize(st);
 	if (!gaps)
@@ -565,7 +577,7 @@ static void print_json(struct report *r)
 	if (r->actor)
 		json_object_object_add(o, "actor", table_json_string(r->actor));
 	gaps = json_object_new_array();
-	st = gaps_stmt(r);
+	st = report_gaps_stmt(&r->q, r->o.since, r->o.until);
 	while (qdb_step(&r->q, st)) {
 		json_object *g = json_object_new_object();
 
@@ -578,7 +590,7 @@ static void print_json(struct report *r)
 		json_object_object_add(g, "from", sqlite3_column_int64(st, 5) ?
 				       jtime(sqlite3_column_int64(st, 5)) : NULL);
 		json_object_object_add(g, "to", jtime(sqlite3_column_int64(st, 6)));
-		json_object_object_add(g, "text", json_object_new_string(gap_text(st, line, sizeof(line))));
+		json_object_object_add(g, "text", json_object_new_string(report_gap_text(st, line, sizeof(line))));
 		json_object_array_add(gaps, g);
 	}
 	sqlite3_finalize(st);
@@ -649,24 +661,43 @@ static void print_csv(struct report *r)
 	table_free(t);
 }
 
+/* -o FILE: stdout goes there, mode 0600 (it names people and files). */
+static void to_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		util_die(EXIT_FAIL, "report: cannot write %s: %s", path, strerror(errno));
+	fflush(stdout);
+	if (dup2(fd, STDOUT_FILENO) < 0)
+		util_die(EXIT_FAIL, "report: %s: %s", path, strerror(errno));
+	close(fd);
+}
+
 int cmd_report(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		QOPTS_LONG,
 		{ "evidence", required_argument, NULL, 'e' },
 		{ "actor", required_argument, NULL, 'a' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct report r;
+	const char *output = NULL;
+	int c, html = 0;
 	char *end;
-	int c;
 
 	memset(&r, 0, sizeof(r));
 	qopts_init(&r.o);
 	r.evidence = 5;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "e:a:f:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "e:a:f:o:h", opts, NULL)) != -1) {
+		/* html is this verb's alone: the others' --format is for tables. */
+		html = c == 'f' ? !strcmp(optarg, "html") : html;
+		if (c == 'f' && html)
+			continue;
 		if (qopts_option(&r.o, c, optarg, "report"))
 			continue;
 		switch (c) {
@@ -679,6 +710,9 @@ int cmd_report(int argc, char **argv)
 		case 'a':
 			r.actor = optarg;
 			break;
+		case 'o':
+			output = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -690,6 +724,16 @@ int cmd_report(int argc, char **argv)
 	if (optind != argc)
 		util_die(EXIT_USAGE, "report: unexpected argument '%s'", argv[optind]);
 	qopts_finish(&r.o, "report", 86400);
+	if (html && (r.o.store || r.actor))
+		util_die(EXIT_USAGE, "report: --format html: %s is not there yet",
+			 r.o.store ? "--store" : "--actor");
+	if (html && !output && isatty(STDOUT_FILENO))
+		util_die(EXIT_USAGE, "report: --format html writes a page for a browser, not for a terminal: give -o FILE, or redirect");
+	if (output)
+		to_file(output);
+	if (html)
+		return report_html(&r.o, stdout) ?
+		       (util_err("report: writing %s failed", output ? output : "stdout"), EXIT_FAIL) : 0;
 	if (r.o.store) {
 		if (r.actor)
 			util_die(EXIT_USAGE, "report: --actor is not there yet with --store");

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "baseline.h"
 #include "config_int.h"
 #include "pgconn.h"
 #include "timeparse.h"
@@ -180,10 +181,10 @@ void config_defaults(struct config *c)
 	c->retention_mb = 1024;
 	c->rollup_retention_days = 400;
 	c->evidence_max = 100;
-	c->rules.spike_days = 14;
-	c->rules.spike_min_active_days = 7;
-	c->rules.spike_stddevs = 4;
-	c->rules.spike_p95_factor = 3;
+	c->rules.spike_days = BASELINE_DAYS;
+	c->rules.spike_min_active_days = BASELINE_MIN_ACTIVE;
+	c->rules.spike_stddevs = BASELINE_STDDEVS;
+	c->rules.spike_p95_factor = BASELINE_P95_FACTOR;
 	c->rules.first_access_days = 30;
 	c->rules.enumeration_files = 200;
 	c->rules.egress_read_bytes = 10ULL << 20;

@@ -20,6 +20,7 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
+#include "baseline.h"
 #include "config.h"
 #include "event.h"
 #include "hmap.h"
@@ -83,18 +84,5 @@ void rules_write(struct rules *r);
  * touched, then rules_write().
  */
 void rules_flush(struct rules *r, struct rollup *ru);
-
-/*
- * The spike rule's baseline from @n daily totals (exposed for tests):
- * mean, population standard deviation, 95th percentile by linear
- * interpolation between closest ranks, and the active (non-zero) days.
- */
-struct baseline {
-	int ok;				/* enough active days */
-	unsigned int active;
-	double mean, sd, p95;
-};
-void rules_baseline(const uint64_t *days, unsigned int n,
-		    unsigned int min_active, struct baseline *b);
 
 #endif

@@ -147,9 +147,9 @@ static void make_spec(const struct conv *c, const char *conv, char *spec,
 }
 
 static int emit_string(FILE *f, const struct conv *c, int w, int pr,
-		       const char *s)
+		       const char *s, char *(*esc)(const char *))
 {
-	char *e = text_escape(s ? s : "(null)");
+	char *e = esc(s ? s : "(null)");
 	char spec[48];
 	int r;
 
@@ -191,7 +191,8 @@ static uintmax_t unsigned_arg(const struct conv *c, va_list *ap)
 }
 
 /* Write conversion @c with its arguments from @ap; the count, or -1. */
-static int emit(FILE *f, const struct conv *c, va_list *ap)
+static int emit(FILE *f, const struct conv *c, va_list *ap,
+		char *(*esc)(const char *))
 {
 	int w = c->star_width ? va_arg(*ap, int) : 0;
 	int pr = c->star_prec ? va_arg(*ap, int) : 0;
@@ -199,11 +200,11 @@ static int emit(FILE *f, const struct conv *c, va_list *ap)
 
 	switch (c->type) {
 	case 's':
-		return emit_string(f, c, w, pr, va_arg(*ap, const char *));
+		return emit_string(f, c, w, pr, va_arg(*ap, const char *), esc);
 	case 'c':
 		one[0] = (char)va_arg(*ap, int);
 		one[1] = '\0';
-		return emit_string(f, c, w, pr, one);
+		return emit_string(f, c, w, pr, one, esc);
 	case 'd': case 'i': {
 		intmax_t v = signed_arg(c, ap);
 
@@ -245,7 +246,8 @@ static int emit(FILE *f, const struct conv *c, va_list *ap)
 }
 #pragma GCC diagnostic pop
 
-int text_vfprintf(FILE *f, const char *fmt, va_list ap)
+int text_vfprintf_esc(FILE *f, char *(*esc)(const char *), const char *fmt,
+		     va_list ap)
 {
 	const char *p = fmt;
 	struct conv c;
@@ -265,7 +267,7 @@ int text_vfprintf(FILE *f, const char *fmt, va_list ap)
 		if (!pct)
 			break;
 		p = parse_conv(pct + 1, &c);
-		r = emit(f, &c, &aq);
+		r = emit(f, &c, &aq, esc);
 		if (r < 0) {
 			total = -1;
 			break;
@@ -274,6 +276,11 @@ int text_vfprintf(FILE *f, const char *fmt, va_list ap)
 	}
 	va_end(aq);
 	return total;
+}
+
+int text_vfprintf(FILE *f, const char *fmt, va_list ap)
+{
+	return text_vfprintf_esc(f, text_escape, fmt, ap);
 }
 
 int text_printf(const char *fmt, ...)

@@ -45,5 +45,11 @@ char *text_json(const char *json);
 /* printf(3) to @f (stdout) with every %s and %c argument escaped. */
 int text_vfprintf(FILE *f, const char *fmt, va_list ap);
 int text_printf(const char *fmt, ...) UTIL_PRINTF(1, 2);
+/*
+ * The same with @esc instead of text_escape() (it returns a malloc'd
+ * string): html.h writes HTML with it.
+ */
+int text_vfprintf_esc(FILE *f, char *(*esc)(const char *), const char *fmt,
+		      va_list ap);
 
 #endif
