@@ -10,11 +10,14 @@
  * the first read not yet reported, checked on each read and once a second
  * by a worker, so a server holding a file open for months still reports.
  *
- * Lists (each file's sessions, all live sessions) change only under
- * daudit_sessions_lock, at session start and end, never per read.
+ * Lists (each file's sessions, all live sessions, the sessions of each
+ * process by pid) change only under daudit_sessions_lock, at session start
+ * and end, never per read.  A process's exit walks only its pid's bucket,
+ * so its cost does not grow with the sessions other processes hold.
  * Sessions are freed after an RCU grace period.
  */
 #include <linux/atomic.h>
+#include <linux/hash.h>
 #include <linux/module.h>
 #include <linux/rculist.h>
 #include <linux/sched/mm.h>
@@ -48,6 +51,7 @@ MODULE_PARM_DESC(flush_age_sec,
 struct daudit_session {
 	struct hlist_node fnode;	/* fe->sessions, or fe->actor_sessions */
 	struct list_head live;		/* live_sessions */
+	struct hlist_node pnode;	/* proc_sessions, by tgid */
 	struct rcu_head rcu;
 	struct daudit_fentry *fe;
 	raw_spinlock_t lock;		/* everything below */
@@ -89,6 +93,8 @@ struct daudit_rec_session {
 
 DEFINE_RAW_SPINLOCK(daudit_sessions_lock);
 static LIST_HEAD(live_sessions);
+#define PROC_SESSION_BITS 10
+static struct hlist_head proc_sessions[1 << PROC_SESSION_BITS];
 static u64 n_live;
 static atomic64_t n_ended = ATOMIC64_INIT(0);
 static atomic64_t next_id = ATOMIC64_INIT(0);
@@ -360,6 +366,7 @@ static void unlink_session(struct daudit_session *s)
 {
 	hlist_del_rcu(&s->fnode);
 	list_del(&s->live);
+	hlist_del(&s->pnode);
 	n_live--;
 	atomic64_inc(&n_ended);
 	call_rcu(&s->rcu, session_free_rcu);
@@ -457,6 +464,8 @@ static struct daudit_session *create(const struct daudit_policy *p,
 	hlist_add_head_rcu(&s->fnode, ref->key ? &fe->actor_sessions :
 						 &fe->sessions);
 	list_add_tail(&s->live, &live_sessions);
+	hlist_add_head(&s->pnode,
+		       &proc_sessions[hash_32(s->tgid, PROC_SESSION_BITS)]);
 	n_live++;
 	raw_spin_unlock_irqrestore(&daudit_sessions_lock, flags);
 
@@ -654,11 +663,14 @@ void daudit_session_end_file(struct daudit_fentry *fe, u16 reason)
  */
 void daudit_session_end_process(pid_t tgid, u64 start_ns)
 {
-	struct daudit_session *s, *tmp;
+	struct daudit_session *s;
+	struct hlist_node *tmp;
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&daudit_sessions_lock, flags);
-	list_for_each_entry_safe(s, tmp, &live_sessions, live) {
+	hlist_for_each_entry_safe(s, tmp,
+				  &proc_sessions[hash_32(tgid, PROC_SESSION_BITS)],
+				  pnode) {
 		if (s->tgid != tgid || s->start_ns != start_ns)
 			continue;
 		emit(s, DAUDIT_END_EXIT, true);
