@@ -286,6 +286,66 @@ static void the_evidence_outlives_the_raw_records(void **state)
 	free(path);
 }
 
+/*
+ * Raw retention leaves a high-severity incident every record of its
+ * findings, not only the evidence_max the rules copied; a low one keeps
+ * what the rules chose.
+ */
+static void a_high_incident_keeps_every_record_past_raw_retention(void **state)
+{
+	char *path = copy_of_db("incident-keep"), err[512];
+	struct retention_stats rs;
+	struct config cfg;
+	struct store s;
+	json_object *o;
+	int64_t mallory, before_low, after_low;
+	sqlite3 *d;
+	sqlite3_stmt *st;
+
+	(void)state;
+	assert_int_equal(sqlite3_open(path, &d), SQLITE_OK);
+	/* Her last day: every read, egress and alert of hers. */
+	assert_int_equal(sqlite3_prepare_v2(d, "SELECT (SELECT COUNT(*) FROM events"
+		" WHERE user_uid = 1002 AND login = 1 AND type IN (5, 6, 7, 8)"
+		" AND time_ns >= (SELECT MIN(first_ns) FROM findings WHERE"
+		" user_uid = 1002 AND first_ns >= 1795132800000000000)),"
+		" (SELECT COUNT(*) FROM evidence)", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	mallory = sqlite3_column_int64(st, 0);
+	before_low = sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	sqlite3_close(d);
+	assert_true(mallory > 102);
+
+	config_defaults(&cfg);
+	cfg.retention_days = 1;
+	cfg.rollup_retention_days = 3650;
+	if (store_open(&s, path, err, sizeof(err)) < 0)
+		fail_msg("%s", err);
+	store_retention(&s, 1798761600 /* 2027-01-01 */, &cfg, &rs);
+	store_close(&s);
+	config_free(&cfg);
+	assert_true(rs.events_by_age > 0);
+	assert_true(rs.evidence_kept >= mallory - 102);
+
+	o = show_json_of(path, MALLORY);
+	assert_int_equal(json_object_array_length(json_object_object_get(o, "timeline")),
+			 mallory);
+	json_object_put(o);
+	assert_int_equal(sqlite3_open(path, &d), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(d, "SELECT (SELECT COUNT(*) FROM events),"
+		" (SELECT COUNT(*) FROM evidence)", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int64(st, 0), 0);
+	after_low = sqlite3_column_int64(st, 1) - rs.evidence_kept;
+	sqlite3_finalize(st);
+	sqlite3_close(d);
+	/* Nothing else was added. */
+	assert_int_equal(after_low, before_low);
+	test_db_remove(path);
+	free(path);
+}
+
 static void triage_states_and_notes_are_stored_with_their_author(void **state)
 {
 	char *path = copy_of_db("incident-triage"), who[128], line[256];
@@ -618,6 +678,7 @@ int main(void)
 		cmocka_unit_test(one_evening_is_one_incident_with_a_bounded_score),
 		cmocka_unit_test(the_timeline_lists_each_record_once),
 		cmocka_unit_test(the_evidence_outlives_the_raw_records),
+		cmocka_unit_test(a_high_incident_keeps_every_record_past_raw_retention),
 		cmocka_unit_test(triage_states_and_notes_are_stored_with_their_author),
 		cmocka_unit_test(suppressed_incidents_are_listed_apart_never_hidden),
 		cmocka_unit_test(triage_needs_write_access_and_says_which),

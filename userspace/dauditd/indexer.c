@@ -380,7 +380,8 @@ void collector_retention(struct collector *c)
 	if (c->pg)
 		store_pg_retention(c->pg, time(NULL), c->cfg.retention_days);
 	if (st.events_by_age || st.events_by_size)
-		util_log(LOG_INFO, "retention: deleted %" PRId64 " raw events older than %u days and %" PRId64 " more to stay under %u MB; database now %" PRId64 " bytes",
+		util_log(LOG_INFO, "retention: deleted %" PRId64 " raw events older than %u days and %" PRId64 " more to stay under %u MB (%" PRId64 " of them kept as evidence of high-severity incidents); database now %" PRId64 " bytes",
 			 st.events_by_age, c->cfg.retention_days,
-			 st.events_by_size, c->cfg.retention_mb, st.db_bytes);
+			 st.events_by_size, c->cfg.retention_mb,
+			 st.evidence_kept, st.db_bytes);
 }

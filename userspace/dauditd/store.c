@@ -845,6 +845,7 @@ static int64_t trim_to_size(struct store *s, int64_t cap)
 		 */
 		n = (int64_t)((double)(hi - lo + 1) *
 			      ((double)(used - cap) / (double)used) * 1.05) + 1;
+		store_keep_high_evidence(s, 0, lo + n);
 		store_begin(s);
 		sqlite3_bind_int64(del, 1, lo + n);
 		store_run(s, del);
@@ -865,6 +866,7 @@ void store_retention(struct store *s, int64_t now, const struct config *c,
 	int64_t n;
 
 	memset(st, 0, sizeof(*st));
+	st->evidence_kept = store_keep_high_evidence(s, raw_cut, 0);
 	st->events_by_age = delete_chunked(s,
 		"DELETE FROM events WHERE id IN (SELECT id FROM events"
 		" WHERE time_ns < ?1 LIMIT 20000)", raw_cut);

@@ -54,6 +54,7 @@ struct store {
 };
 
 struct retention_stats {
+	int64_t evidence_kept;		/* store_keep_high_evidence(), by age */
 	int64_t events_by_age;
 	int64_t events_by_size;
 	int64_t rollup_rows;
@@ -127,6 +128,27 @@ void store_name(struct store *s, uint32_t uid, const char *name,
  */
 void store_retention(struct store *s, int64_t now, const struct config *c,
 		     struct retention_stats *st);
+
+/*
+ * The columns of evidence a rule (or retention) copies from events: the
+ * INSERT's column list, and the SELECT's from events after ?1 (the
+ * finding) and the event's id.
+ */
+#define STORE_EVIDENCE_COLS \
+	"finding_id, event_id, time_ns, type, uid, auid, sessionid, tgid," \
+	" exe, comm, dataset, path, dest, bytes, cmdline"
+#define STORE_EVIDENCE_SEL \
+	"time_ns, type, uid, auid, sessionid, tgid, exe, comm, dataset, path," \
+	" dest, bytes + IFNULL(mmap_bytes, 0), cmdline"
+
+/*
+ * Before raw events go (keep.c): every record of a finding of a
+ * high-severity incident among the events about to be deleted (time_ns
+ * before @cut_ns, or id below @cut_id) is copied into its evidence, past
+ * evidence_max.  One transaction; returns the rows copied.
+ */
+int64_t store_keep_high_evidence(struct store *s, int64_t cut_ns,
+				 int64_t cut_id);
 
 /* The value of one-row, one-column @sql (0 if none); fatal on error. */
 int64_t store_one_int(struct store *s, const char *sql);

@@ -25,12 +25,8 @@
 /* Findings and evidence                                               */
 /* ------------------------------------------------------------------ */
 
-static const char evidence_cols[] =
-	"finding_id, event_id, time_ns, type, uid, auid, sessionid, tgid,"
-	" exe, comm, dataset, path, dest, bytes, cmdline";
-static const char evidence_sel[] =
-	"time_ns, type, uid, auid, sessionid, tgid, exe, comm, dataset, path,"
-	" dest, bytes + IFNULL(mmap_bytes, 0), cmdline";
+static const char evidence_cols[] = STORE_EVIDENCE_COLS;
+static const char evidence_sel[] = STORE_EVIDENCE_SEL;
 
 static sqlite3_stmt *prep(struct rules *r, const char *fmt, ...)
 	UTIL_PRINTF(2, 3);
