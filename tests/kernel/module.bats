@@ -92,7 +92,7 @@ teardown() {
 	run daudit status
 	echo "$output"
 	[ "$status" -eq 0 ]
-	echo "$output" | grep -q '^module: *loaded, version [0-9.]*, ABI 1\.6'
+	echo "$output" | grep -q '^module: *loaded, version [0-9.]*, ABI 1\.7'
 	echo "$output" | grep -q '^records: *[0-9]* written, 0 dropped'
 	echo "$output" | grep -q -E '^0 +[0-9]+ +0 +[0-9]+'
 	run daudit status --format json
@@ -112,7 +112,7 @@ teardown() {
 	run daudit-abi-test status
 	[ "$status" -eq 1 ]
 	[ "${#lines[@]}" -eq 1 ]
-	echo "$output" | grep -q 'ABI mismatch: daudit.ko .* speaks ABI 1\.6, this program speaks ABI 99\.6'
+	echo "$output" | grep -q 'ABI mismatch: daudit.ko .* speaks ABI 1\.7, this program speaks ABI 99\.7'
 }
 
 @test "the version ioctl rejects a wrong size with EINVAL" {
@@ -151,7 +151,7 @@ teardown() {
 	load_module
 	run devprobe first-record
 	echo "$output"
-	[ "$output" = "type=module event=1 abi=1.6 version=$(cat /sys/module/daudit/version) uid=0" ]
+	[ "$output" = "type=module event=1 abi=1.7 version=$(cat /sys/module/daudit/version) uid=0" ]
 }
 
 @test "the DKMS-built module loads, answers daudit status and unloads" {
