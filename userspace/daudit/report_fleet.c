@@ -75,19 +75,23 @@ static void people(const struct qopts *o, const struct qpg_finding *f,
 
 	text_printf("daudit fleet review: %s to %s (local time), store %s\n\n",
 	       tp_format_local(o->since, a, sizeof(a)),
-	       tp_format_local(o->until, b, sizeof(b)), o->store);
+	       tp_format_local(o->until, b, sizeof(b)), qpg_url(o));
 	if (!n) {
 		text_printf("No findings over the fleet in this period.\n");
 		return;
 	}
 	for (i = 0; i < n; i++) {
 		if (!i || f[i].login != f[i - 1].login ||
-		    strcmp(f[i].name, f[i - 1].name))
-			text_printf("%s%ld. %s (%s): risk %llu from %llu finding%s\n",
-			       i ? "\n" : "", ++person, f[i].name,
+		    strcmp(f[i].name, f[i - 1].name)) {
+			/* Not through %s: text_printf() escapes its arguments. */
+			if (i)
+				text_printf("\n");
+			text_printf("%ld. %s (%s): risk %llu from %llu finding%s\n",
+			       ++person, f[i].name,
 			       kind(f[i].login), (unsigned long long)f[i].risk,
 			       (unsigned long long)f[i].findings,
 			       f[i].findings == 1 ? "" : "s");
+		}
 		text_printf("   [%s] %s, %llu points, %s to %s, on %llu host%s\n",
 		       f[i].score >= 40 ? "high" : f[i].score >= 20 ? "medium" : "low",
 		       f[i].rule, (unsigned long long)f[i].score,
@@ -121,7 +125,7 @@ int report_fleet(const struct qopts *o)
 
 	PQfinish(c);
 	if (n < 0)
-		util_die(EXIT_FAIL, "store %s: %s", o->store, err);
+		util_die(EXIT_FAIL, "store %s: %s", qpg_url(o), err);
 	if (o->format == FORMAT_TABLE)
 		people(o, f, n);
 	else

@@ -8,6 +8,7 @@
 #include "pgconn.h"
 #include "query.h"
 #include "query_pg.h"
+#include "table.h"
 #include "util.h"
 
 /*
@@ -56,6 +57,13 @@ static const char users_sql[] =
 	" ORDER BY max(t.bytes) OVER (PARTITION BY t.user_name, t.login) DESC,"
 	"  t.user_name, t.login, t.total DESC, t.bytes DESC, t.host";
 
+const char *qpg_url(const struct qopts *o)
+{
+	static char shown[2048];
+
+	return pgconn_url_shown(o->store ? o->store : "", shown, sizeof(shown));
+}
+
 PGconn *qpg_open(const struct qopts *o, const char *verb)
 {
 	char err[512];
@@ -63,10 +71,10 @@ PGconn *qpg_open(const struct qopts *o, const char *verb)
 
 	if (!pgconn_is_url(o->store))
 		util_die(EXIT_USAGE, "%s: --store must be a postgresql:// URL, not '%s'",
-			 verb, o->store);
+			 verb, qpg_url(o));
 	c = pgconn_open(o->store, o->passfile, "daudit", err, sizeof(err));
 	if (!c)
-		util_die(EXIT_FAIL, "store %s: %s", o->store, err);
+		util_die(EXIT_FAIL, "store %s: %s", qpg_url(o), err);
 	return c;
 }
 
@@ -192,4 +200,36 @@ void qpg_users_free(struct qpg_user *u, long n)
 		free(u[i].top_exe);
 	}
 	free(u);
+}
+
+long qpg_table(PGconn *c, const char *sql, int n, const char *const *params,
+	       struct table *t, const struct table_col *cols,
+	       unsigned int ncols, char *err, size_t errlen)
+{
+	PGresult *r = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+	unsigned int col;
+	int row;
+
+	if (!r || PQresultStatus(r) != PGRES_TUPLES_OK ||
+	    (unsigned int)PQnfields(r) < ncols) {
+		pgconn_error(c, r, err, errlen);
+		PQclear(r);
+		return -1;
+	}
+	for (row = 0; row < PQntuples(r); row++)
+		for (col = 0; col < ncols; col++) {
+			const char *v = PQgetvalue(r, row, (int)col);
+
+			if (PQgetisnull(r, row, (int)col))
+				table_null(t);
+			else if (cols[col].type == TCOL_STR)
+				table_str(t, v);
+			else if (cols[col].type == TCOL_BYTES)
+				table_u64(t, strtoull(v, NULL, 10));
+			else
+				table_int(t, strtoll(v, NULL, 10));
+		}
+	row = PQntuples(r);
+	PQclear(r);
+	return row;
 }
