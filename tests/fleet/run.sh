@@ -143,6 +143,17 @@ wait_for() { # SECONDS COMMAND...: until COMMAND succeeds
 pg_has() { # N FROM TO: PostgreSQL holds exactly records FROM..TO of host N
 	[ "$(pg_sum "$1")" = "$("$T/gen" --from "$2" --to "$3" --sum)" ]
 }
+gen_all() { # ARGS...: the generator's stream of each of host-1..3 (--host N ARGS), to it
+	local h fd
+	for h in 1 2 3; do
+		fd="W$h"
+		"$T/gen" --host $h "$@" >&"${!fd}"
+	done
+}
+# shellcheck disable=SC2317  # called by wait_for
+finding_is() { # RULE USER COLUMNS EXPECTED: the fleet finding's COLUMNS (SQL) read EXPECTED
+	[ "$(q "SELECT $3 FROM daudit.findings WHERE rule = '$1' AND user_name = '$2'")" = "$4" ]
+}
 # Start host N with its store unusable, feed it COUNT records: they wait in
 # its journal, and after a few retries its log has one store line, with
 # PATTERN (grep -E).  Sets n to the count of such lines (not in a
@@ -162,24 +173,24 @@ waits_with_one_line() { # N COUNT PATTERN
 # ---------------------------------------------------------------- 1. schema
 $DAUDIT store migrate --store "$URL" --password-file "$PGPASS" >"$T/migrate.log" 2>&1
 rc=$?
-grep -q "schema version 2 (from 0)" "$T/migrate.log"
-tap $((rc | $?)) "daudit store migrate creates the schema (version 2)" "$T/migrate.log"
+grep -q "schema version 3 (from 0)" "$T/migrate.log"
+tap $((rc | $?)) "daudit store migrate creates the schema (version 3)" "$T/migrate.log"
 $DAUDIT store migrate --store "$URL" --password-file "$PGPASS" >"$T/migrate2.log" 2>&1
 rc=$?
-grep -q "already at schema version 2" "$T/migrate2.log"
+grep -q "already at schema version 3" "$T/migrate2.log"
 tap $((rc | $?)) "a second migrate finds it current and changes nothing" "$T/migrate2.log"
-# Back to version 1 (what migration 2 adds, removed): migrated one step.
-q "DROP TABLE daudit.findings; DELETE FROM daudit.schema_version WHERE version = 2" >/dev/null
+# Back to version 1 (what migrations 2 and 3 add, removed): migrated again.
+q "DROP TABLE daudit.findings, daudit.rollup_day, daudit.rollup_done; DELETE FROM daudit.schema_version WHERE version >= 2" >/dev/null
 $DAUDIT store migrate --store "$URL" --password-file "$PGPASS" >"$T/migrate3.log" 2>&1
 rc=$?
-grep -q "schema version 2 (from 1)" "$T/migrate3.log"
-tap $((rc | $?)) "a version 1 schema is brought to version 2 by migration 2 alone" "$T/migrate3.log"
-q "INSERT INTO daudit.schema_version (version) VALUES (3)" >/dev/null
+grep -q "schema version 3 (from 1)" "$T/migrate3.log"
+tap $((rc | $?)) "a version 1 schema is brought to version 3 by migrations 2 and 3 alone" "$T/migrate3.log"
+q "INSERT INTO daudit.schema_version (version) VALUES (4)" >/dev/null
 $DAUDIT store migrate --store "$URL" --password-file "$PGPASS" >"$T/migrate4.log" 2>&1
 rc=$?
-grep -q "the store has schema version 3, this daudit knows version 2 only" "$T/migrate4.log"
+grep -q "the store has schema version 4, this daudit knows version 3 only" "$T/migrate4.log"
 tap $(( $? | (rc != 1) | ($(wc -l <"$T/migrate4.log") != 1) )) "a newer schema is refused in one line, exit 1" "$T/migrate4.log"
-q "DELETE FROM daudit.schema_version WHERE version = 3" >/dev/null
+q "DELETE FROM daudit.schema_version WHERE version = 4" >/dev/null
 
 # ---------------------------------------------------------------- 2. wrong password
 host_conf 1 "$T/badpass"
@@ -288,12 +299,8 @@ reviewer() { # the host whose dauditd holds the review lock, one line per holder
 	   WHERE l.locktype = 'advisory' AND l.classid = 1682011492 AND l.objid = 3 AND l.granted"
 }
 one_reviewer() { [ "$(reviewer | wc -l)" = 1 ]; }
-# shellcheck disable=SC2317  # called by wait_for
-dave_flagged() {
-	[ "$(q "SELECT count || ' ' || hosts || ' ' || by_host FROM daudit.findings WHERE rule = 'enumeration' AND user_name = '#1004'")" = \
-		"300 3 host-1 100, host-2 100, host-3 100" ]
-}
-wait_for 30 dave_flagged
+wait_for 30 finding_is enumeration '#1004' "count || ' ' || hosts || ' ' || by_host" \
+	"300 3 host-1 100, host-2 100, host-3 100"
 tap $? "the fleet review flags dave: enumeration, 300 files in one hour across 3 hosts (100 on each)" "$T/h1/dauditd.log"
 n=$(q "SELECT count(*) FROM daudit.findings")
 tap $((n != 1)) "and nothing else: carol's 50 files, read on every host, are not a finding ($n finding)"
@@ -317,16 +324,9 @@ one_reviewer
 tap $? "host-$holder back, still one reviewer: $(reviewer)"
 
 # dave's days: one host a day for 14 days, then 25 MiB on each of three.
-for h in 1 2 3; do
-	fd="W$h"
-	"$T/gen" --host $h --spike >&"${!fd}"
-done
-# shellcheck disable=SC2317  # called by wait_for
-dave_spiked() {
-	[ "$(q "SELECT hosts || ' ' || count || ' ' || bytes || ' ' || by_host FROM daudit.findings WHERE rule = 'volume_spike' AND user_name = '#1004'")" = \
-		"3 14 78643200 host-1 26214400, host-2 26214400, host-3 26214400" ]
-}
-wait_for 30 dave_spiked
+gen_all --spike
+wait_for 30 finding_is volume_spike '#1004' "hosts || ' ' || count || ' ' || bytes || ' ' || by_host" \
+	"3 14 78643200 host-1 26214400, host-2 26214400, host-3 26214400"
 tap $? "the fleet review flags dave's day of 75 MiB over 3 hosts against 14 days of the fleet's baseline (volume_spike)" "$T/h$new/dauditd.log"
 q "SELECT reason FROM daudit.findings WHERE rule = 'volume_spike'" | sed 's/^/#   /'
 n=$(q "SELECT count(*) FROM daudit.findings")
@@ -366,7 +366,7 @@ cmp -s "$T/users.csv" "$T/users-fleet.csv"
 tap $((rc | $?)) "daudit users --fleet reads the store dauditd.conf names, as --store does" "$T/users.log"
 DAUDIT_CONFIG=$T/h1/dauditd.conf $DAUDIT store migrate >"$T/migrate5.log" 2>&1
 rc=$?
-grep -q "already at schema version 2" "$T/migrate5.log"
+grep -q "already at schema version 3" "$T/migrate5.log"
 tap $((rc | $?)) "daudit store migrate takes the store from dauditd.conf too" "$T/migrate5.log"
 
 # daudit report --store: the fleet review.
@@ -383,6 +383,58 @@ TZ=UTC $DAUDIT report --store "$URL" --password-file "$PGPASS" --since 2026-11-0
 	--until 2026-11-02T11:00Z --format csv >"$T/report.csv" 2>>"$T/users.log"
 [ "$(tr -d '\r' <"$T/report.csv" | awk -F, 'NR > 1 {print $1, $4, $8, $9}')" = "#1004 enumeration 3 300" ]
 tap $? "its CSV has one row, the finding" "$T/report.csv"
+# The store's URL as given, without its password: the header, and errors.
+SECRETURL="postgresql://daudit:fleet-secret@/daudit?host=$T/sock&port=$PORT"
+TZ=UTC $DAUDIT report --store "$SECRETURL" --since 2026-11-02T10:00Z \
+	--until 2026-11-02T11:00Z >"$T/report-pw.txt" 2>&1
+rc=$?
+grep -qF "store postgresql://daudit@/daudit?host=$T/sock&port=$PORT" "$T/report-pw.txt" &&
+	! grep -q 'fleet-secret' "$T/report-pw.txt" && grep -q '^1\. #1004' "$T/report-pw.txt"
+tap $((rc | $?)) "a password in --store's URL connects, and the header shows the URL without it" "$T/report-pw.txt"
+$DAUDIT users --store "postgresql://daudit:wrong-Secret7@/daudit?host=$T/sock&port=$PORT" >"$T/users-pw.log" 2>&1
+rc=$?
+$DAUDIT report --store "postgresql://daudit@/daudit?password=wrong-Secret7&host=$T/sock&port=$PORT" >>"$T/users-pw.log" 2>&1
+rc2=$?
+$DAUDIT store migrate --store "postgresql://daudit:wrong-Secret7@/daudit?host=$T/sock&port=$PORT" >>"$T/users-pw.log" 2>&1
+rc3=$?
+[ $rc = 1 ] && [ $rc2 = 1 ] && [ $rc3 = 1 ] && [ "$(grep -c 'password authentication failed' "$T/users-pw.log")" = 3 ] &&
+	! grep -q 'wrong-Secret7' "$T/users-pw.log"
+tap $? "a wrong password in the URL (user:password@ or password=) is refused in one line that does not print it" "$T/users-pw.log"
+sed 's/^/#   /' "$T/users-pw.log"
+
+# ---------------------------------------------------------------- 9b. an actor across the fleet
+# emp-07, declared by the CRM application behind the account svc-crm (uid
+# 990, no login), reads 100 distinct files on each host in one hour of
+# 2026-11-16: below every threshold on each host, 300 files fleet-wide.
+gen_all --actor
+wait_for 30 finding_is enumeration emp-07 "login || ' ' || count || ' ' || hosts || ' ' || by_host" \
+	"2 300 3 host-1 100, host-2 100, host-3 100"
+tap $? "the fleet review flags the actor emp-07 (as an actor): enumeration, 300 files in one hour across 3 hosts (100 on each)" "$T/h1/dauditd.log"
+n=$(q "SELECT count(*) FROM daudit.findings WHERE user_name <> '#1004'")
+tap $((n != 1)) "and not the account it came through (svc-crm, #990), nor anyone else ($n finding)"
+# shellcheck disable=SC2317  # called by wait_for
+actor_stored() { # N: the host's own store has emp-07's 100 reads
+	[ "$(python3 - "$T/h$1/daudit.db" <<'EOF2'
+import sqlite3, sys
+c = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
+print(c.execute("SELECT count(DISTINCT path) FROM events WHERE login = 2").fetchone()[0])
+EOF2
+)" = 100 ]
+}
+ok=0
+for h in 1 2 3; do
+	wait_for 30 actor_stored $h || ok=1
+	sleep 1 # the host's rollups and rules
+	TZ=UTC $DAUDIT report --database "$T/h$h/daudit.db" --since 2026-11-02 --until 2026-11-17 --format csv >"$T/report-actor$h.csv" 2>>"$T/report.log" || ok=1
+	[ "$(wc -l <"$T/report-actor$h.csv")" -le 1 ] || ok=1
+	TZ=UTC $DAUDIT users --database "$T/h$h/daudit.db" --by actor --since 2026-11-16 --until 2026-11-17 --format csv >>"$T/users-actor.csv" 2>>"$T/report.log" || ok=1
+done
+[ "$(tr -d '\r' <"$T/users-actor.csv" | grep -c '^emp-07,')" = 3 ] || ok=1
+tap $ok "no host's own review flags emp-07, who read 100 files on each (the rule wants 200)" "$T/users-actor.csv"
+TZ=UTC $DAUDIT report --store "$URL" --password-file "$PGPASS" --since 2026-11-16 --until 2026-11-17 >"$T/report-actor.txt" 2>>"$T/users.log"
+grep -q '^[0-9]*\. emp-07 (actor): risk 30 from 1 finding' "$T/report-actor.txt" &&
+	grep -q 'per host: host-1 100, host-2 100, host-3 100' "$T/report-actor.txt"
+tap $? "daudit report --store names emp-07 as an actor, with each host's 100 files" "$T/report-actor.txt"
 $DAUDIT top --store "$URL" >"$T/top-store.log" 2>&1
 tap $(( $? != 2 )) "a verb that does not read the store yet refuses --store (exit 2: $(cat "$T/top-store.log"))"
 $DAUDIT users --store "$URL" --password-file "$T/nosuchfile" >"$T/users-bad.log" 2>&1

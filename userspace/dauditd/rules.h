@@ -97,4 +97,8 @@ struct baseline {
 void rules_baseline(const uint64_t *days, unsigned int n,
 		    unsigned int min_active, struct baseline *b);
 
+/* [hours] as off_hours' reasons give it: "Mon,Tue,Wed,Thu,Fri 08:00-18:00". */
+const char *rules_hours_text(const struct hours_config *h, char *buf,
+			     size_t len);
+
 #endif
