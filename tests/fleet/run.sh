@@ -435,8 +435,47 @@ TZ=UTC $DAUDIT report --store "$URL" --password-file "$PGPASS" --since 2026-11-1
 grep -q '^[0-9]*\. emp-07 (actor): risk 30 from 1 finding' "$T/report-actor.txt" &&
 	grep -q 'per host: host-1 100, host-2 100, host-3 100' "$T/report-actor.txt"
 tap $? "daudit report --store names emp-07 as an actor, with each host's 100 files" "$T/report-actor.txt"
-$DAUDIT top --store "$URL" >"$T/top-store.log" 2>&1
-tap $(( $? != 2 )) "a verb that does not read the store yet refuses --store (exit 2: $(cat "$T/top-store.log"))"
+# daudit user, top and events --store: one person, the ranking, the records.
+S=(--store "$URL" --password-file "$PGPASS")
+H10=(--since 2026-11-02T10:00Z --until 2026-11-02T11:00Z)
+TZ=UTC $DAUDIT user '#1004' "${S[@]}" "${H10[@]}" --section hosts --format csv >"$T/user-hosts.csv" 2>"$T/user.log"
+rc=$?
+[ "$(tr -d '\r' <"$T/user-hosts.csv" | awk -F, 'NR > 1 {print $1, $4}' | tr '\n' ' ')" = \
+	"all (3) 300 host-1 100 host-2 100 host-3 100 " ]
+tap $((rc | $?)) "daudit user --store: dave's files per host (100 on each) and across the fleet (300)" "$T/user-hosts.csv"
+TZ=UTC $DAUDIT user '#1004' "${S[@]}" "${H10[@]}" >"$T/user.txt" 2>>"$T/user.log"
+rc=$?
+grep -q '^User #1004 across the fleet' "$T/user.txt" && grep -q '^Per host:' "$T/user.txt" &&
+	grep -q '^Hourly timeline' "$T/user.txt"
+tap $((rc | $?)) "its table: the person across the fleet, per host, then datasets, files, executables and timeline" "$T/user.txt"
+sed -n '1,/^Datasets/p' "$T/user.txt" | sed 's/^/#   /'
+TZ=UTC $DAUDIT user --actor emp-07 "${S[@]}" --since 2026-11-16 --until 2026-11-17 --section hosts --format csv >"$T/user-actor.csv" 2>>"$T/user.log"
+rc=$?
+[ "$(tr -d '\r' <"$T/user-actor.csv" | awk -F, 'NR > 1 {print $1, $2, $4}' | tr '\n' ' ')" = \
+	"all (3) 600000 300 host-1 200000 100 host-2 200000 100 host-3 200000 100 " ]
+tap $((rc | $?)) "daudit user --actor --store: the actor emp-07's bytes and files per host and across the fleet" "$T/user-actor.csv"
+TZ=UTC $DAUDIT top "${S[@]}" "${H10[@]}" --by files --format csv >"$T/top.csv" 2>"$T/top.log"
+rc=$?
+python3 - "$T/top.csv" >"$T/top.rows" <<'EOF2'
+import csv, sys
+for r in list(csv.reader(open(sys.argv[1], newline="")))[1:]:
+    print("|".join([r[0], r[1], r[3], r[5], r[7]]))
+EOF2
+[ "$(cat "$T/top.rows")" = "1|#1004|3|300|host-1 100, host-2 100, host-3 100
+2|#1005|3|50|host-1 50, host-2 50, host-3 50" ]
+tap $((rc | $?)) "daudit top --store --by files: dave first (300 files, 100 on each host), then carol (50 on each)" "$T/top.rows"
+TZ=UTC $DAUDIT events "${S[@]}" "${H10[@]}" --user '#1004' --host host-2 --limit 0 --format csv >"$T/events.csv" 2>"$T/events.log"
+rc=$?
+[ "$(tr -d '\r' <"$T/events.csv" | awk -F, 'NR > 1 {print $1, $4, $5}' | sort | uniq -c | awk '{print $1, $2, $3, $4}')" = \
+	"100 host-2 file_read #1004" ]
+tap $((rc | $?)) "daudit events --store --user --host: dave's 100 records on host-2, each with its host" "$T/events.csv"
+TZ=UTC $DAUDIT events "${S[@]}" "${H10[@]}" --user '#1004' --limit 3 >"$T/events.txt" 2>>"$T/events.log"
+rc=$?
+[ "$(grep -c ' file_read ' "$T/events.txt")" = 3 ]
+tap $((rc | $?)) "its table: the 3 newest, with the host" "$T/events.txt"
+sed 's/^/#   /' "$T/events.txt"
+$DAUDIT events "${S[@]}" --follow >"$T/follow-store.log" 2>&1
+tap $(( $? != 2 )) "events --follow refuses --store (exit 2: $(cat "$T/follow-store.log"))"
 $DAUDIT users --store "$URL" --password-file "$T/nosuchfile" >"$T/users-bad.log" 2>&1
 rc=$?
 [ $rc = 1 ] && [ "$(wc -l <"$T/users-bad.log")" = 1 ]
@@ -474,6 +513,20 @@ left=$(q "SELECT count(*) FROM daudit.events")
 [ "$parts" = 15 ] && [ "$n" = 1 ] && [ "$left" = "$later" ] &&
 	[ "$(q "SELECT count(*) FROM pg_inherits WHERE inhparent = 'daudit.events'::regclass")" = 14 ]
 tap $? "retention drops 2026-11-02's partition ($parts partitions, $n dropped, $left rows of the later days left), no DELETE"
+
+# ---------------------------------------------------------------- 12. figures
+# What a row of the fleet's daily rollups costs: 100,000 rows like the
+# review writes (a person of 8 characters, dataset customers, a host, a
+# day) in a copy of daudit.rollup_day with its indexes.
+q "CREATE TABLE daudit.rollup_size (LIKE daudit.rollup_day INCLUDING ALL);
+   INSERT INTO daudit.rollup_size SELECT 20400 + i % 30, 'user' || lpad((i / 30 % 1000)::text, 4, '0'),
+     1, i / 30000 + 1, 'customers', 1000000 + i, 100 + i % 50, 10 + i % 7,
+     1762560000000000000 + i, 1762560000000000000 + i * 2 FROM generate_series(0, 99999) i" >/dev/null
+q "VACUUM ANALYZE daudit.rollup_size" >/dev/null
+echo "# fleet: a daily rollup row takes $(q "SELECT pg_total_relation_size('daudit.rollup_size') / 100000 || ' bytes (' ||
+	pg_relation_size('daudit.rollup_size') / 100000 || ' in the table, ' ||
+	pg_indexes_size('daudit.rollup_size') / 100000 || ' in its two indexes)'")"
+q "DROP TABLE daudit.rollup_size" >/dev/null
 
 for h in 1 2 3; do
 	stop_host $h

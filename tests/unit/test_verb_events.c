@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "scenario_hostile.h"
 #include "../../userspace/daudit/events.c"
+#include "../../userspace/daudit/events_fleet.c"
 
 static char *db, *hostile;
 

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "scenario_hostile.h"
 #include "../../userspace/daudit/user.c"
+#include "../../userspace/daudit/user_fleet.c"
 
 static char *db, *hostile;
 
