@@ -213,7 +213,7 @@ static void pg_event(void *arg, const struct event *e)
 		put_null(pg);
 		put_null(pg);
 	}
-	put_text(pg, e->extra);
+	/* The table's order (pgschema.c): off_min, off_max, then extra. */
 	if (e->type == DAUDIT_REC_FILE_READ &&
 	    e->off_min != DAUDIT_OFFSET_UNKNOWN) {
 		put_u64(pg, e->off_min);
@@ -222,6 +222,7 @@ static void pg_event(void *arg, const struct event *e)
 		put_null(pg);
 		put_null(pg);
 	}
+	put_text(pg, e->extra);
 	if (e->actor_rec) {
 		put_text(pg, e->actor);
 		put_text(pg, e->request);
