@@ -6,6 +6,7 @@
  *   gen --host K --from I --to J [--sum]
  *   gen --host K --spike
  *   gen --host K --actor
+ *   gen --host K --rules
  *
  * Record I goes to CPU I % 4 with sequence number I / 4, so consecutive
  * runs continue each CPU's sequence.  All records fall in one working
@@ -32,6 +33,13 @@
  * window once the spike days are stored).  Below every rule's threshold
  * on each host (the enumeration rule wants 200 files), 300 files across
  * three.
+ *
+ * --rules writes, on CPU 7, what the other rules judge: erin (uid 1006,
+ * a login user) on Sunday 2026-11-15 at 12:00 UTC (not a working day in
+ * any time zone from UTC-11 to UTC+11) reads 12 MiB of
+ * /srv/payroll/salaries-K.csv (dataset payroll, her executable
+ * unknown), sends 1 MiB to 203.0.113.5:443 a minute later in the same
+ * login session, and hard-links the file to /tmp/s-K.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,7 +54,7 @@ int main(int argc, char **argv)
 {
 	unsigned long long from = 0, to = 0, i;
 	unsigned int host = 0;
-	int sum = 0, spike = 0, actor = 0, a;
+	int sum = 0, spike = 0, actor = 0, rules = 0, a;
 	struct synth s;
 
 	for (a = 1; a < argc; a++) {
@@ -62,8 +70,10 @@ int main(int argc, char **argv)
 			spike = 1;
 		else if (!strcmp(argv[a], "--actor"))
 			actor = 1;
+		else if (!strcmp(argv[a], "--rules"))
+			rules = 1;
 		else {
-			fprintf(stderr, "usage: gen --host K --from I --to J [--sum] | --spike | --actor\n");
+			fprintf(stderr, "usage: gen --host K --from I --to J [--sum] | --spike | --actor | --rules\n");
 			return 2;
 		}
 	}
@@ -104,6 +114,18 @@ int main(int argc, char **argv)
 				    i * 30 * NS, &crm, "customers", path, 2000);
 			synth_actor(&s, "emp-07", 6, "req-1", 0, 0);
 		}
+	}
+	if (rules) {
+		struct who erin = { 1006, 1006, 60, 6000 + host, NS, "cat" };
+		uint64_t t = T0 + 13 * DAY_NS + 12 * HOUR_NS;
+		char path[64], link[64];
+
+		snprintf(path, sizeof(path), "/srv/payroll/salaries-%u.csv", host);
+		snprintf(link, sizeof(link), "/tmp/s-%u", host);
+		synth_read1(&s, 7, t, &erin, "payroll", path, 12ULL << 20);
+		synth_egress(&s, 7, t + 60 * NS, &erin, "payroll", DAUDIT_EGRESS_NET, 0,
+			     NULL, 1ULL << 20);
+		synth_alert(&s, 7, t + 120 * NS, &erin, "payroll", path, link);
 	}
 	for (i = from; i < to; i++) {
 		struct who dave = { 1004, 1004, 40, 4000, NS, "psql" };

@@ -180,7 +180,7 @@ rc=$?
 grep -q "already at schema version 3" "$T/migrate2.log"
 tap $((rc | $?)) "a second migrate finds it current and changes nothing" "$T/migrate2.log"
 # Back to version 1 (what migrations 2 and 3 add, removed): migrated again.
-q "DROP TABLE daudit.findings, daudit.rollup_day, daudit.rollup_done; DELETE FROM daudit.schema_version WHERE version >= 2" >/dev/null
+q "DROP TABLE daudit.findings, daudit.rollup_day, daudit.rollup_done, daudit.day_rows; DELETE FROM daudit.schema_version WHERE version >= 2" >/dev/null
 $DAUDIT store migrate --store "$URL" --password-file "$PGPASS" >"$T/migrate3.log" 2>&1
 rc=$?
 grep -q "schema version 3 (from 1)" "$T/migrate3.log"
@@ -325,7 +325,7 @@ tap $? "host-$holder back, still one reviewer: $(reviewer)"
 
 # dave's days: one host a day for 14 days, then 25 MiB on each of three.
 gen_all --spike
-wait_for 30 finding_is volume_spike '#1004' "hosts || ' ' || count || ' ' || bytes || ' ' || by_host" \
+wait_for 60 finding_is volume_spike '#1004' "hosts || ' ' || count || ' ' || bytes || ' ' || by_host" \
 	"3 14 78643200 host-1 26214400, host-2 26214400, host-3 26214400"
 tap $? "the fleet review flags dave's day of 75 MiB over 3 hosts against 14 days of the fleet's baseline (volume_spike)" "$T/h$new/dauditd.log"
 q "SELECT reason FROM daudit.findings WHERE rule = 'volume_spike'" | sed 's/^/#   /'
@@ -476,6 +476,44 @@ tap $((rc | $?)) "its table: the 3 newest, with the host" "$T/events.txt"
 sed 's/^/#   /' "$T/events.txt"
 $DAUDIT events "${S[@]}" --follow >"$T/follow-store.log" 2>&1
 tap $(( $? != 2 )) "events --follow refuses --store (exit 2: $(cat "$T/follow-store.log"))"
+# ---------------------------------------------------------------- 9c. the other rules
+# Every host now runs every rule, and payroll has an allowlist; erin, on a
+# Sunday, reads 12 MiB of payroll on each host with an unknown program,
+# sends 1 MiB out a minute later and hard-links the file.  The fleet
+# review: one first_access, off_hours and unapproved_reader finding over
+# 3 hosts, and read_then_egress and hardlink once per host (a session and
+# an alert live on one host), each naming its host.
+for h in 1 2 3; do
+	sed -i 's/^disabled = .*$/disabled =/' "$T/h$h/dauditd.conf"
+	printf '\n[allowlist]\npayroll = /usr/bin/payroll-app\n' >>"$T/h$h/dauditd.conf"
+	kill -HUP "$(cat "$T/h$h/dauditd.pid")"
+done
+sleep 1
+gen_all --rules
+# shellcheck disable=SC2317  # called by wait_for
+erin_stored() {
+	[ "$(q "SELECT count(*) FROM daudit.events WHERE uid = 1006")" = 9 ]
+}
+wait_for 60 erin_stored
+tap $? "erin's reads, egress and alerts reach the store from every host (an egress record's extra once broke COPY)" "$T/h1/dauditd.log"
+cols=$(q "SELECT string_agg(type || ':' || coalesce(off_min::text, '-') || ':' || coalesce(off_max::text, '-') || ':' || coalesce(extra, '-'), ' ' ORDER BY type) FROM daudit.events WHERE user_name = '#1006' AND host_id = (SELECT id FROM daudit.hosts WHERE name = 'host-1') AND type IN (5, 8)")
+case $cols in "5:0:12582912:- 8:-:-:marked_ns="*) rc=0 ;; *) rc=1 ;; esac
+tap $rc "each value in its column: a read's offsets in off_min and off_max, an egress' detail in extra ($cols)"
+# shellcheck disable=SC2317  # called by wait_for
+erin_rules() {
+	q "SELECT rule || ' ' || count(*) || ' ' || max(hosts) FROM daudit.findings WHERE user_name = '#1006' GROUP BY rule ORDER BY rule" | tr '\n' ',' >"$T/erin.rules"
+	[ "$(cat "$T/erin.rules")" = "first_access 1 3,hardlink 3 1,off_hours 1 3,read_then_egress 3 1,unapproved_reader 1 3," ]
+}
+wait_for 60 erin_rules
+tap $? "every rule runs over the fleet: first_access, off_hours and unapproved_reader once across 3 hosts, read_then_egress and hardlink once per host ($(cat "$T/erin.rules"))" "$T/h1/dauditd.log"
+q "SELECT rule || ': ' || by_host || ': ' || reason FROM daudit.findings WHERE user_name = '#1006' ORDER BY rule, key" | sed 's/^/#   /'
+[ "$(q "SELECT rule || ' ' || string_agg(split_part(by_host, ' ', 1), ',' ORDER BY by_host) FROM daudit.findings WHERE user_name = '#1006' AND rule IN ('hardlink', 'read_then_egress') GROUP BY rule ORDER BY rule" | tr '\n' ' ')" = \
+	"hardlink host-1,host-2,host-3 read_then_egress host-1,host-2,host-3 " ] &&
+	[ "$(q "SELECT by_host FROM daudit.findings WHERE user_name = '#1006' AND rule = 'off_hours'")" = "host-1 1, host-2 1, host-3 1" ]
+tap $? "each finding names its host, or each host's part"
+! grep -h 'fleet review, ' "$T"/h[123]/dauditd.log | grep -v 'server closed the connection\|terminating connection\|no connection to the server' >"$T/review-errors.log"
+tap $? "no statement of the fleet review failed" "$T/review-errors.log"
+
 $DAUDIT users --store "$URL" --password-file "$T/nosuchfile" >"$T/users-bad.log" 2>&1
 rc=$?
 [ $rc = 1 ] && [ "$(wc -l <"$T/users-bad.log")" = 1 ]

@@ -40,18 +40,21 @@ static const char rollup_sql[] =
 	"  (EXCLUDED.reads, EXCLUDED.bytes, EXCLUDED.last_ns)";
 
 /*
- * The days to roll up: the day partitions of the window ($1: its first
- * day), and those before it not rolled up for good yet (after a first
- * start, or records that came late).
+ * The days to roll up, with the rows the hosts stored of each: the day
+ * partitions of the window ($1: its first day), and those before it
+ * whose count moved since they were rolled up (or never were).
  */
 static const char rollup_days_sql[] =
-	"SELECT d FROM (SELECT (extract(epoch FROM to_date(substr(c.relname, 8),"
+	"SELECT p.d, p.n FROM (SELECT d, (SELECT coalesce(sum(r.rows), 0)"
+	"  FROM daudit.day_rows r WHERE r.day = d) AS n"
+	" FROM (SELECT (extract(epoch FROM to_date(substr(c.relname, 8),"
 	"  'YYYYMMDD')) / 86400)::int AS d FROM pg_inherits i"
 	"  JOIN pg_class c ON c.oid = i.inhrelid"
 	"  WHERE i.inhparent = 'daudit.events'::regclass"
-	"  AND c.relname ~ '^events_[0-9]{8}$') p"
-	" WHERE d >= $1::int OR d NOT IN (SELECT day FROM daudit.rollup_done)"
-	" ORDER BY d";
+	"  AND c.relname ~ '^events_[0-9]{8}$') q) p"
+	" WHERE p.d >= $1::int OR p.n IS DISTINCT FROM"
+	"  (SELECT o.rows FROM daudit.rollup_done o WHERE o.day = p.d)"
+	" ORDER BY p.d";
 
 /* 1: this connection holds the review lock (taken now or before). */
 static int hold_lock(struct fleet_review *fr, struct store_pg *pg)
@@ -83,14 +86,21 @@ static int hold_lock(struct fleet_review *fr, struct store_pg *pg)
 	return 1;
 }
 
-static int64_t latest_ns(struct store_pg *pg)
+/*
+ * The latest record any host stored (ns), or -1; *@marks: the sum of
+ * every host's marks, which grows with every row stored.
+ */
+static int64_t latest_ns(struct store_pg *pg, int64_t *marks)
 {
 	PGresult *r = PQexec(pg->conn,
-			     "SELECT coalesce(max(last_ns), 0) FROM daudit.hwm");
+			     "SELECT coalesce(max(last_ns), 0),"
+			     " coalesce(sum(next_seq), 0) FROM daudit.hwm");
 	int64_t v = -1;
 
-	if (r && PQresultStatus(r) == PGRES_TUPLES_OK)
+	if (r && PQresultStatus(r) == PGRES_TUPLES_OK) {
 		v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+		*marks = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
+	}
 	PQclear(r);
 	return v;
 }
@@ -99,8 +109,8 @@ static int64_t latest_ns(struct store_pg *pg)
 static int rollup(struct fleet_run *x)
 {
 	int64_t first = x->from_ns / PGSCHEMA_DAY_NS;
-	char day[32], err[512];
-	const char *v[1] = { day };
+	char day[32], rows[32], err[512];
+	const char *v[2] = { day, rows };
 	PGresult *r, *u;
 	int i, rc = 0;
 
@@ -110,6 +120,7 @@ static int rollup(struct fleet_run *x)
 		goto fail;
 	for (i = 0; i < PQntuples(r); i++) {
 		snprintf(day, sizeof(day), "%s", PQgetvalue(r, i, 0));
+		snprintf(rows, sizeof(rows), "%s", PQgetvalue(r, i, 1));
 		u = PQexecParams(x->pg->conn, rollup_sql, 1, NULL, v, NULL,
 				 NULL, 0);
 		if (!u || PQresultStatus(u) != PGRES_COMMAND_OK) {
@@ -120,9 +131,11 @@ static int rollup(struct fleet_run *x)
 		PQclear(u);
 		if (strtoll(day, NULL, 10) >= first)
 			continue;
+		/* The count read before the rollup: a row it missed moves it. */
 		u = PQexecParams(x->pg->conn, "INSERT INTO daudit.rollup_done"
-				 " (day) VALUES ($1::int) ON CONFLICT DO NOTHING",
-				 1, NULL, v, NULL, NULL, 0);
+				 " (day, rows) VALUES ($1::int, $2::bigint)"
+				 " ON CONFLICT (day) DO UPDATE SET rows = EXCLUDED.rows,"
+				 " rolled = now()", 2, NULL, v, NULL, NULL, 0);
 		rc = u && PQresultStatus(u) == PGRES_COMMAND_OK ? 0 : -1;
 		PQclear(u);
 	}
@@ -135,12 +148,17 @@ fail:
 	return -1;
 }
 
+void fleet_review_config_changed(struct fleet_review *fr)
+{
+	fr->reviewed_conn = 0;
+}
+
 void fleet_review_tick(struct fleet_review *fr, struct store_pg *pg,
 		       const struct config *c, int64_t now_ms)
 {
 	struct fleet_run x = { .fr = fr, .pg = pg, .c = c };
+	int64_t latest, marks = 0;
 	char err[512];
-	int64_t latest;
 
 	if (now_ms - fr->last_ms < (int64_t)c->store_review_interval * 1000)
 		return;
@@ -150,12 +168,20 @@ void fleet_review_tick(struct fleet_review *fr, struct store_pg *pg,
 	/* Down: the shipping says so; the review waits for it. */
 	if (store_pg_connect(pg, err, sizeof(err)) < 0 || !hold_lock(fr, pg))
 		return;
-	latest = latest_ns(pg);
+	latest = latest_ns(pg, &marks);
 	if (latest <= 0)
+		return;
+	/*
+	 * Nothing stored since a review that went through, with the same
+	 * rules: it would find the same.  An idle fleet costs one query.
+	 */
+	if (marks == fr->marks && fr->lock_conn == fr->reviewed_conn)
 		return;
 	x.latest = latest;
 	x.from_ns = latest > WINDOW_NS ?
 		    (latest - WINDOW_NS) / PGSCHEMA_DAY_NS * PGSCHEMA_DAY_NS : 0;
-	if (rollup(&x) == 0)
-		fleet_rules_run(&x);
+	if (rollup(&x) < 0 || fleet_rules_run(&x) > 0)
+		return;
+	fr->marks = marks;
+	fr->reviewed_conn = fr->lock_conn;
 }

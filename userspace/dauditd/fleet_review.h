@@ -31,6 +31,9 @@ struct fleet_review {
 	int64_t last_ms;		/* last try, monotonic */
 	uint64_t lock_conn;		/* connection the lock was taken on; 0: none */
 	uint64_t found;			/* findings written since start */
+	/* The last review that went through: the hosts' marks, and where. */
+	int64_t marks;
+	uint64_t reviewed_conn;
 };
 
 /* One review: what fleet_rules.c needs. */
@@ -40,10 +43,17 @@ struct fleet_run {
 	const struct config *c;
 	int64_t latest;			/* the latest record any host stored */
 	int64_t from_ns;		/* the window's start: a UTC day */
+	int failed;			/* statements that failed */
 };
 
-/* Every rule the configuration enables, over the window; logs errors. */
-void fleet_rules_run(struct fleet_run *x);
+/*
+ * Every rule the configuration enables, over the window.  The number of
+ * statements that failed (logged).
+ */
+int fleet_rules_run(struct fleet_run *x);
+
+/* The rules changed (SIGHUP): the next review runs whatever was stored. */
+void fleet_review_config_changed(struct fleet_review *fr);
 
 /* A review if one is due and this host holds (or takes) the lock. */
 void fleet_review_tick(struct fleet_review *fr, struct store_pg *pg,

@@ -33,15 +33,21 @@
 /* read_then_egress: records of one session arrive out of order within this. */
 #define REORDER_NS	((int64_t)1200 * 1000000000)
 
-/* The update every rule's INSERT ends with: a finding found again by key. */
-#define UPSERT(cmp)							\
+/*
+ * The update every rule's INSERT ends with: a finding found again by key
+ * takes the numbers of this review when they changed (rows that came
+ * since, a baseline day rolled up again).
+ */
+#define UPSERT								\
 	" ON CONFLICT (key) DO UPDATE SET first_ns = EXCLUDED.first_ns,"	\
 	"  last_ns = EXCLUDED.last_ns, score = EXCLUDED.score,"		\
 	"  bytes = EXCLUDED.bytes, count = EXCLUDED.count,"		\
 	"  hosts = EXCLUDED.hosts, reason = EXCLUDED.reason,"		\
 	"  by_host = EXCLUDED.by_host, computed = now()"			\
-	" WHERE (x." cmp ", x.hosts, x.last_ns) IS DISTINCT FROM"		\
-	"  (EXCLUDED." cmp ", EXCLUDED.hosts, EXCLUDED.last_ns)"		\
+	" WHERE (x.first_ns, x.last_ns, x.score, x.bytes, x.count, x.hosts,"	\
+	"  x.reason, x.by_host) IS DISTINCT FROM (EXCLUDED.first_ns,"	\
+	"  EXCLUDED.last_ns, EXCLUDED.score, EXCLUDED.bytes, EXCLUDED.count," \
+	"  EXCLUDED.hosts, EXCLUDED.reason, EXCLUDED.by_host)"		\
 	" RETURNING (xmax = 0)"
 
 #define INSERT_FINDING							\
@@ -94,7 +100,7 @@ static const char enumeration_sql[] =
 	BY_HOST("h", "h.user_name = t.user_name AND h.login = t.login"
 		" AND h.hour = t.hour")
 	" FROM t"
-	UPSERT("count");
+	UPSERT;
 
 /*
  * volume_spike: per person and UTC day of the review, the bytes read on
@@ -144,7 +150,7 @@ static const char volume_spike_sql[] =
 	BY_HOST("h", "h.user_name = f.user_name AND h.login = f.login"
 		" AND h.day = f.day")
 	" FROM f"
-	UPSERT("bytes");
+	UPSERT;
 
 /*
  * first_access: per person and dataset, a UTC hour of reads whose
@@ -229,7 +235,7 @@ static const char off_hours_sql[] =
 	"  t.dataset, t.first_ns, t.last_ns, $4::int, t.bytes, t.n, t.hosts,"
 	"  format('read %s bytes of %s outside working hours (%s, the reviewer''s"
 	" local time): %s records between %s and %s UTC on %s hosts', t.bytes,"
-	"  t.dataset, $5, t.n,"
+	"  t.dataset, $5::text, t.n,"
 	"  to_char(to_timestamp(t.first_ns / 1000000000) AT TIME ZONE 'UTC',"
 	"   'YYYY-MM-DD HH24:MI:SS'),"
 	"  to_char(to_timestamp(t.last_ns / 1000000000) AT TIME ZONE 'UTC',"
@@ -237,7 +243,7 @@ static const char off_hours_sql[] =
 	BY_HOST("h", "h.user_name = t.user_name AND h.login = t.login"
 		" AND h.dataset = t.dataset AND h.day = t.day")
 	" FROM t"
-	UPSERT("count");
+	UPSERT;
 
 /* unapproved_reader, step 1: what read the datasets with an allowlist. */
 static const char readers_sql[] =
@@ -254,9 +260,9 @@ static const char readers_sql[] =
 static const char unapproved_sql[] =
 	"WITH u AS (SELECT * FROM unnest($2::text[], $3::text[]) AS u(dataset, exe)),"
 	" r AS (SELECT e.user_name, e.login, e.dataset, coalesce(e.exe, '') AS exe,"
-	"  e.host_id, e.time_ns, " RB " AS b FROM daudit.events e"
-	"  JOIN u ON u.dataset = e.dataset AND u.exe = coalesce(e.exe, '')"
-	"  WHERE " READ " AND time_ns >= $1::bigint),"
+	"  e.host_id, e.time_ns, e.b FROM (SELECT *, " RB " AS b"
+	"  FROM daudit.events WHERE " READ " AND time_ns >= $1::bigint) e"
+	"  JOIN u ON u.dataset = e.dataset AND u.exe = coalesce(e.exe, '')),"
 	" t AS (SELECT user_name, login, dataset, exe, time_ns / " DAY " AS day,"
 	"  min(time_ns) AS first_ns, max(time_ns) AS last_ns, sum(b) AS bytes,"
 	"  count(*) AS n, count(DISTINCT host_id) AS hosts FROM r"
@@ -275,7 +281,7 @@ static const char unapproved_sql[] =
 	BY_HOST("h", "h.user_name = t.user_name AND h.login = t.login"
 		" AND h.dataset = t.dataset AND h.exe = t.exe AND h.day = t.day")
 	" FROM t"
-	UPSERT("count");
+	UPSERT;
 
 /*
  * The session of a row, as read_then_egress.c keys it: a declared actor
@@ -328,13 +334,13 @@ static const char read_then_egress_sql[] =
 	"  CASE WHEN t.login = 2 THEN format('the application read %s bytes of"
 	" protected data for this actor, then sent %s bytes out for the same"
 	" actor (last to %s) within %s minutes, in the same process, on %s',"
-	"   t.linked, t.bytes, t.dest, $6, s.name)"
+	"   t.linked, t.bytes, t.dest, $6::int, s.name)"
 	"  ELSE format('read %s bytes of protected data, then sent %s bytes out"
 	" (last to %s) within %s minutes, in the same login session, on %s',"
-	"   t.linked, t.bytes, t.dest, $6, s.name) END,"
+	"   t.linked, t.bytes, t.dest, $6::int, s.name) END,"
 	"  s.name || ' ' || t.linked"
 	" FROM t JOIN daudit.hosts s ON s.id = t.host_id"
-	UPSERT("bytes");
+	UPSERT;
 
 /*
  * hardlink and tamper: one finding per alert record, as on each host,
@@ -422,6 +428,7 @@ static PGresult *run(struct fleet_run *x, const char *rule, const char *sql,
 		util_err("PostgreSQL store %s: fleet review, %s: %s", x->pg->url,
 			 rule, pgconn_error(x->pg->conn, r, err, sizeof(err)));
 		PQclear(r);
+		x->failed++;
 		return NULL;
 	}
 	if (!count)
@@ -576,7 +583,7 @@ static void unapproved_reader(struct fleet_run *x)
 	strv_free(bad_exe, nexe);
 }
 
-void fleet_rules_run(struct fleet_run *x)
+int fleet_rules_run(struct fleet_run *x)
 {
 	const struct rules_config *k = &x->c->rules;
 	const struct config *c = x->c;
@@ -630,4 +637,5 @@ void fleet_rules_run(struct fleet_run *x)
 		      (int)k->weight[RULE_TAMPER] : -1);
 		run(x, "hardlink and tamper", alerts_sql, &p, 1);
 	}
+	return x->failed;
 }

@@ -117,9 +117,11 @@ static const char *const migrations[PGSCHEMA_VERSION] = {
 	 * (user_name and kind), host, dataset and UTC day, what they read.
 	 * The review's memory beyond its window of raw events (volume_spike's
 	 * baseline, first_access's last read), and the cheap source of
-	 * per-host totals.  rollup_done lists the days rolled up for good
-	 * (older than the review's window): the others are rolled up again
-	 * at each review.
+	 * per-host totals.  day_rows counts each host's rows of each day, in
+	 * the transaction that stores them; rollup_done lists the days older
+	 * than the review's window that are rolled up, with the count they
+	 * had: a day is rolled up again while its count moves (a host that
+	 * ships late), and days of the window at every review.
 	 */
 	"CREATE TABLE daudit.rollup_day ("
 	" day integer NOT NULL, user_name text NOT NULL,"
@@ -129,7 +131,11 @@ static const char *const migrations[PGSCHEMA_VERSION] = {
 	" last_ns bigint NOT NULL,"
 	" PRIMARY KEY (user_name, login, dataset, day, host_id));"
 	"CREATE INDEX rollup_day_day ON daudit.rollup_day (day);"
+	"CREATE TABLE daudit.day_rows (day integer NOT NULL,"
+	" host_id integer NOT NULL, rows bigint NOT NULL,"
+	" PRIMARY KEY (day, host_id));"
 	"CREATE TABLE daudit.rollup_done (day integer PRIMARY KEY,"
+	" rows bigint NOT NULL,"
 	" rolled timestamptz NOT NULL DEFAULT now());",
 };
 
