@@ -435,6 +435,10 @@ TZ=UTC $DAUDIT report --store "$URL" --password-file "$PGPASS" --since 2026-11-1
 grep -q '^[0-9]*\. emp-07 (actor): risk 30 from 1 finding' "$T/report-actor.txt" &&
 	grep -q 'per host: host-1 100, host-2 100, host-3 100' "$T/report-actor.txt"
 tap $? "daudit report --store names emp-07 as an actor, with each host's 100 files" "$T/report-actor.txt"
+TZ=UTC $DAUDIT report --store "$URL" --password-file "$PGPASS" --since 2026-11-16 --until 2026-11-17 --actor emp-07 --format csv >"$T/report-actor.csv" 2>>"$T/users.log"
+rc=$?
+[ "$(tr -d '\r' <"$T/report-actor.csv" | awk -F, 'NR > 1 {print $1, $2, $4}')" = "emp-07 actor enumeration" ]
+tap $((rc | $?)) "daudit report --store --actor emp-07: the actor's finding only, not dave's spike that day" "$T/report-actor.csv"
 # daudit user, top and events --store: one person, the ranking, the records.
 S=(--store "$URL" --password-file "$PGPASS")
 H10=(--since 2026-11-02T10:00Z --until 2026-11-02T11:00Z)

@@ -21,8 +21,11 @@ int cmd_policy(int argc, char **argv);
 int cmd_store(int argc, char **argv);
 
 struct qopts;
-/* report --store: the fleet review's findings (report_fleet.c). */
-int report_fleet(const struct qopts *o);
+/*
+ * report --store: the fleet review's findings (report_fleet.c), of one
+ * actor with @actor.
+ */
+int report_fleet(const struct qopts *o, const char *actor);
 
 /* user --store: one section of one person across the fleet (user_fleet.c). */
 enum { USER_FLEET_HOSTS, USER_FLEET_DATASETS, USER_FLEET_FILES,

@@ -688,11 +688,8 @@ int cmd_report(int argc, char **argv)
 	if (optind != argc)
 		util_die(EXIT_USAGE, "report: unexpected argument '%s'", argv[optind]);
 	qopts_finish(&r.o, "report", 86400);
-	if (r.o.store) {
-		if (r.actor)
-			util_die(EXIT_USAGE, "report: --actor is not there yet with --store");
-		return report_fleet(&r.o);
-	}
+	if (r.o.store)
+		return report_fleet(&r.o, r.actor);
 	qopts_open(&r.o, &r.q);
 	if (r.actor)
 		r.actor = qdb_need_actor(&r.q, r.actor, "report");

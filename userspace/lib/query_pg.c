@@ -89,17 +89,21 @@ static uint64_t u64(const PGresult *r, int row, int col)
 	return strtoull(PQgetvalue(r, row, col), NULL, 10);
 }
 
-/* The period's two parameters, in nanoseconds, run with @sql. */
+/*
+ * The period's two parameters, in nanoseconds, run with @sql; @n 3: a
+ * third, @p3 (NULL: SQL's NULL).
+ */
 static PGresult *run_period(PGconn *c, const char *sql, int64_t since,
-			    int64_t until, char *err, size_t errlen)
+			    int64_t until, int n, const char *p3, char *err,
+			    size_t errlen)
 {
 	char a[24], b[24];
-	const char *params[2] = { a, b };
+	const char *params[3] = { a, b, p3 };
 	PGresult *r;
 
 	snprintf(a, sizeof(a), "%lld", (long long)since * 1000000000LL);
 	snprintf(b, sizeof(b), "%lld", (long long)until * 1000000000LL);
-	r = PQexecParams(c, sql, 2, NULL, params, NULL, NULL, 0);
+	r = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
 	if (!r || PQresultStatus(r) != PGRES_TUPLES_OK) {
 		pgconn_error(c, r, err, errlen);
 		PQclear(r);
@@ -111,7 +115,8 @@ static PGresult *run_period(PGconn *c, const char *sql, int64_t since,
 long qpg_users(PGconn *c, int64_t since, int64_t until,
 	       struct qpg_user **out, char *err, size_t errlen)
 {
-	PGresult *r = run_period(c, users_sql, since, until, err, errlen);
+	PGresult *r = run_period(c, users_sql, since, until, 2, NULL, err,
+				 errlen);
 	struct qpg_user *u;
 	int i, n;
 
@@ -144,12 +149,14 @@ static const char findings_sql[] =
 	" sum(score) OVER (PARTITION BY user_name, login),"
 	" count(*) OVER (PARTITION BY user_name, login)"
 	" FROM daudit.findings WHERE last_ns >= $1 AND first_ns < $2"
+	" AND ($3::text IS NULL OR (user_name = $3 AND login = 2))"
 	" ORDER BY 12 DESC, user_name, login, score DESC, first_ns, rule";
 
-long qpg_findings(PGconn *c, int64_t since, int64_t until,
+long qpg_findings(PGconn *c, int64_t since, int64_t until, const char *actor,
 		  struct qpg_finding **out, char *err, size_t errlen)
 {
-	PGresult *r = run_period(c, findings_sql, since, until, err, errlen);
+	PGresult *r = run_period(c, findings_sql, since, until, 3, actor, err,
+				 errlen);
 	struct qpg_finding *f;
 	int i, n;
 

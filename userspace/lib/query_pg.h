@@ -64,9 +64,10 @@ struct qpg_finding {
 
 /*
  * The fleet's findings that overlap [@since, @until) (seconds), people
- * by risk, then each person's by points.  The number, or -1 with @err.
+ * by risk, then each person's by points; with @actor, that actor's only.
+ * The number, or -1 with @err.
  */
-long qpg_findings(PGconn *c, int64_t since, int64_t until,
+long qpg_findings(PGconn *c, int64_t since, int64_t until, const char *actor,
 		  struct qpg_finding **out, char *err, size_t errlen);
 void qpg_findings_free(struct qpg_finding *f, long n);
 
