@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 
 #include "config.h"
 #include "fleet_review.h"
@@ -148,6 +149,33 @@ fail:
 	return -1;
 }
 
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Say once when reviews take more than half their interval (the fleet
+ * outgrew reading its window's raw events each time), and once when
+ * they no longer do.
+ */
+static void took(struct fleet_review *fr, struct store_pg *pg,
+		 const struct config *c, int64_t ms)
+{
+	int slow = ms > (int64_t)c->store_review_interval * 500;
+
+	if (slow != fr->slow)
+		util_log(LOG_NOTICE, slow ?
+			 "PostgreSQL store %s: the fleet review took %" PRId64 " ms, more than half of store_review_interval (%u s); a longer interval, or fewer days of raw events, would do" :
+			 "PostgreSQL store %s: the fleet review took %" PRId64 " ms, within half of store_review_interval (%u s) again",
+			 pg->url, ms, c->store_review_interval);
+	fr->slow = slow;
+	fr->last_took_ms = ms;
+}
+
 void fleet_review_config_changed(struct fleet_review *fr)
 {
 	fr->reviewed_conn = 0;
@@ -157,7 +185,7 @@ void fleet_review_tick(struct fleet_review *fr, struct store_pg *pg,
 		       const struct config *c, int64_t now_ms)
 {
 	struct fleet_run x = { .fr = fr, .pg = pg, .c = c };
-	int64_t latest, marks = 0;
+	int64_t latest, marks = 0, start;
 	char err[512];
 
 	if (now_ms - fr->last_ms < (int64_t)c->store_review_interval * 1000)
@@ -177,11 +205,13 @@ void fleet_review_tick(struct fleet_review *fr, struct store_pg *pg,
 	 */
 	if (marks == fr->marks && fr->lock_conn == fr->reviewed_conn)
 		return;
+	start = mono_ms();
 	x.latest = latest;
 	x.from_ns = latest > WINDOW_NS ?
 		    (latest - WINDOW_NS) / PGSCHEMA_DAY_NS * PGSCHEMA_DAY_NS : 0;
 	if (rollup(&x) < 0 || fleet_rules_run(&x) > 0)
 		return;
+	took(fr, pg, c, mono_ms() - start);
 	fr->marks = marks;
 	fr->reviewed_conn = fr->lock_conn;
 }

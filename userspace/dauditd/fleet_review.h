@@ -34,6 +34,8 @@ struct fleet_review {
 	/* The last review that went through: the hosts' marks, and where. */
 	int64_t marks;
 	uint64_t reviewed_conn;
+	int64_t last_took_ms;		/* how long it took */
+	int slow;			/* over half the interval (said once) */
 };
 
 /* One review: what fleet_rules.c needs. */
