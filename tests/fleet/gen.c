@@ -5,6 +5,8 @@
  *
  *   gen --host K --from I --to J [--sum]
  *   gen --host K --spike
+ *   gen --host K --actor
+ *   gen --host K --rules
  *
  * Record I goes to CPU I % 4 with sequence number I / 4, so consecutive
  * runs continue each CPU's sequence.  All records fall in one working
@@ -22,6 +24,22 @@
  * so no host has the 7 days of reads the volume_spike rule needs, while
  * the fleet has 14; on the 15th day, 2026-11-16, he reads 25 MiB on every
  * host, 75 MiB in all.
+ *
+ * --actor writes, on CPU 6 (its own sequence), the reads of emp-07, an
+ * employee the CRM application (the account svc-crm, uid 990, no login)
+ * declares as the actor of its requests (struct daudit_rec_actor): 100
+ * distinct files this host only serves, /data/customers/crm-K-NNN.csv,
+ * in the hour from 2026-11-16 12:00 UTC (inside the fleet review's
+ * window once the spike days are stored).  Below every rule's threshold
+ * on each host (the enumeration rule wants 200 files), 300 files across
+ * three.
+ *
+ * --rules writes, on CPU 7, what the other rules judge: erin (uid 1006,
+ * a login user) on Sunday 2026-11-15 at 12:00 UTC (not a working day in
+ * any time zone from UTC-11 to UTC+11) reads 12 MiB of
+ * /srv/payroll/salaries-K.csv (dataset payroll, her executable
+ * unknown), sends 1 MiB to 203.0.113.5:443 a minute later in the same
+ * login session, and hard-links the file to /tmp/s-K.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +54,7 @@ int main(int argc, char **argv)
 {
 	unsigned long long from = 0, to = 0, i;
 	unsigned int host = 0;
-	int sum = 0, spike = 0, a;
+	int sum = 0, spike = 0, actor = 0, rules = 0, a;
 	struct synth s;
 
 	for (a = 1; a < argc; a++) {
@@ -50,8 +68,12 @@ int main(int argc, char **argv)
 			sum = 1;
 		else if (!strcmp(argv[a], "--spike"))
 			spike = 1;
+		else if (!strcmp(argv[a], "--actor"))
+			actor = 1;
+		else if (!strcmp(argv[a], "--rules"))
+			rules = 1;
 		else {
-			fprintf(stderr, "usage: gen --host K --from I --to J [--sum]\n");
+			fprintf(stderr, "usage: gen --host K --from I --to J [--sum] | --spike | --actor | --rules\n");
 			return 2;
 		}
 	}
@@ -79,6 +101,31 @@ int main(int argc, char **argv)
 				    d < 14 ? (10ULL << 20) + (d % 5) * (512ULL << 10) :
 					     25ULL << 20);
 		}
+	}
+	if (actor) {
+		struct who crm = { 990, DAUDIT_UID_UNSET, DAUDIT_SESSION_UNSET,
+				   4500, 7 * NS, "crm-server" };
+		char path[64];
+
+		for (i = 0; i < 100; i++) {
+			snprintf(path, sizeof(path),
+				 "/data/customers/crm-%u-%03llu.csv", host, i);
+			synth_read1(&s, 6, T0 + 14 * DAY_NS + 12 * HOUR_NS +
+				    i * 30 * NS, &crm, "customers", path, 2000);
+			synth_actor(&s, "emp-07", 6, "req-1", 0, 0);
+		}
+	}
+	if (rules) {
+		struct who erin = { 1006, 1006, 60, 6000 + host, NS, "cat" };
+		uint64_t t = T0 + 13 * DAY_NS + 12 * HOUR_NS;
+		char path[64], link[64];
+
+		snprintf(path, sizeof(path), "/srv/payroll/salaries-%u.csv", host);
+		snprintf(link, sizeof(link), "/tmp/s-%u", host);
+		synth_read1(&s, 7, t, &erin, "payroll", path, 12ULL << 20);
+		synth_egress(&s, 7, t + 60 * NS, &erin, "payroll", DAUDIT_EGRESS_NET, 0,
+			     NULL, 1ULL << 20);
+		synth_alert(&s, 7, t + 120 * NS, &erin, "payroll", path, link);
 	}
 	for (i = from; i < to; i++) {
 		struct who dave = { 1004, 1004, 40, 4000, NS, "psql" };

@@ -143,6 +143,17 @@ wait_for() { # SECONDS COMMAND...: until COMMAND succeeds
 pg_has() { # N FROM TO: PostgreSQL holds exactly records FROM..TO of host N
 	[ "$(pg_sum "$1")" = "$("$T/gen" --from "$2" --to "$3" --sum)" ]
 }
+gen_all() { # ARGS...: the generator's stream of each of host-1..3 (--host N ARGS), to it
+	local h fd
+	for h in 1 2 3; do
+		fd="W$h"
+		"$T/gen" --host $h "$@" >&"${!fd}"
+	done
+}
+# shellcheck disable=SC2317  # called by wait_for
+finding_is() { # RULE USER COLUMNS EXPECTED: the fleet finding's COLUMNS (SQL) read EXPECTED
+	[ "$(q "SELECT $3 FROM daudit.findings WHERE rule = '$1' AND user_name = '$2'")" = "$4" ]
+}
 # Start host N with its store unusable, feed it COUNT records: they wait in
 # its journal, and after a few retries its log has one store line, with
 # PATTERN (grep -E).  Sets n to the count of such lines (not in a
@@ -162,24 +173,24 @@ waits_with_one_line() { # N COUNT PATTERN
 # ---------------------------------------------------------------- 1. schema
 $DAUDIT store migrate --store "$URL" --password-file "$PGPASS" >"$T/migrate.log" 2>&1
 rc=$?
-grep -q "schema version 2 (from 0)" "$T/migrate.log"
-tap $((rc | $?)) "daudit store migrate creates the schema (version 2)" "$T/migrate.log"
+grep -q "schema version 3 (from 0)" "$T/migrate.log"
+tap $((rc | $?)) "daudit store migrate creates the schema (version 3)" "$T/migrate.log"
 $DAUDIT store migrate --store "$URL" --password-file "$PGPASS" >"$T/migrate2.log" 2>&1
 rc=$?
-grep -q "already at schema version 2" "$T/migrate2.log"
+grep -q "already at schema version 3" "$T/migrate2.log"
 tap $((rc | $?)) "a second migrate finds it current and changes nothing" "$T/migrate2.log"
-# Back to version 1 (what migration 2 adds, removed): migrated one step.
-q "DROP TABLE daudit.findings; DELETE FROM daudit.schema_version WHERE version = 2" >/dev/null
+# Back to version 1 (what migrations 2 and 3 add, removed): migrated again.
+q "DROP TABLE daudit.findings, daudit.rollup_day, daudit.rollup_done, daudit.day_rows; DELETE FROM daudit.schema_version WHERE version >= 2" >/dev/null
 $DAUDIT store migrate --store "$URL" --password-file "$PGPASS" >"$T/migrate3.log" 2>&1
 rc=$?
-grep -q "schema version 2 (from 1)" "$T/migrate3.log"
-tap $((rc | $?)) "a version 1 schema is brought to version 2 by migration 2 alone" "$T/migrate3.log"
-q "INSERT INTO daudit.schema_version (version) VALUES (3)" >/dev/null
+grep -q "schema version 3 (from 1)" "$T/migrate3.log"
+tap $((rc | $?)) "a version 1 schema is brought to version 3 by migrations 2 and 3 alone" "$T/migrate3.log"
+q "INSERT INTO daudit.schema_version (version) VALUES (4)" >/dev/null
 $DAUDIT store migrate --store "$URL" --password-file "$PGPASS" >"$T/migrate4.log" 2>&1
 rc=$?
-grep -q "the store has schema version 3, this daudit knows version 2 only" "$T/migrate4.log"
+grep -q "the store has schema version 4, this daudit knows version 3 only" "$T/migrate4.log"
 tap $(( $? | (rc != 1) | ($(wc -l <"$T/migrate4.log") != 1) )) "a newer schema is refused in one line, exit 1" "$T/migrate4.log"
-q "DELETE FROM daudit.schema_version WHERE version = 3" >/dev/null
+q "DELETE FROM daudit.schema_version WHERE version = 4" >/dev/null
 
 # ---------------------------------------------------------------- 2. wrong password
 host_conf 1 "$T/badpass"
@@ -288,12 +299,8 @@ reviewer() { # the host whose dauditd holds the review lock, one line per holder
 	   WHERE l.locktype = 'advisory' AND l.classid = 1682011492 AND l.objid = 3 AND l.granted"
 }
 one_reviewer() { [ "$(reviewer | wc -l)" = 1 ]; }
-# shellcheck disable=SC2317  # called by wait_for
-dave_flagged() {
-	[ "$(q "SELECT count || ' ' || hosts || ' ' || by_host FROM daudit.findings WHERE rule = 'enumeration' AND user_name = '#1004'")" = \
-		"300 3 host-1 100, host-2 100, host-3 100" ]
-}
-wait_for 30 dave_flagged
+wait_for 30 finding_is enumeration '#1004' "count || ' ' || hosts || ' ' || by_host" \
+	"300 3 host-1 100, host-2 100, host-3 100"
 tap $? "the fleet review flags dave: enumeration, 300 files in one hour across 3 hosts (100 on each)" "$T/h1/dauditd.log"
 n=$(q "SELECT count(*) FROM daudit.findings")
 tap $((n != 1)) "and nothing else: carol's 50 files, read on every host, are not a finding ($n finding)"
@@ -317,16 +324,9 @@ one_reviewer
 tap $? "host-$holder back, still one reviewer: $(reviewer)"
 
 # dave's days: one host a day for 14 days, then 25 MiB on each of three.
-for h in 1 2 3; do
-	fd="W$h"
-	"$T/gen" --host $h --spike >&"${!fd}"
-done
-# shellcheck disable=SC2317  # called by wait_for
-dave_spiked() {
-	[ "$(q "SELECT hosts || ' ' || count || ' ' || bytes || ' ' || by_host FROM daudit.findings WHERE rule = 'volume_spike' AND user_name = '#1004'")" = \
-		"3 14 78643200 host-1 26214400, host-2 26214400, host-3 26214400" ]
-}
-wait_for 30 dave_spiked
+gen_all --spike
+wait_for 60 finding_is volume_spike '#1004' "hosts || ' ' || count || ' ' || bytes || ' ' || by_host" \
+	"3 14 78643200 host-1 26214400, host-2 26214400, host-3 26214400"
 tap $? "the fleet review flags dave's day of 75 MiB over 3 hosts against 14 days of the fleet's baseline (volume_spike)" "$T/h$new/dauditd.log"
 q "SELECT reason FROM daudit.findings WHERE rule = 'volume_spike'" | sed 's/^/#   /'
 n=$(q "SELECT count(*) FROM daudit.findings")
@@ -366,7 +366,7 @@ cmp -s "$T/users.csv" "$T/users-fleet.csv"
 tap $((rc | $?)) "daudit users --fleet reads the store dauditd.conf names, as --store does" "$T/users.log"
 DAUDIT_CONFIG=$T/h1/dauditd.conf $DAUDIT store migrate >"$T/migrate5.log" 2>&1
 rc=$?
-grep -q "already at schema version 2" "$T/migrate5.log"
+grep -q "already at schema version 3" "$T/migrate5.log"
 tap $((rc | $?)) "daudit store migrate takes the store from dauditd.conf too" "$T/migrate5.log"
 
 # daudit report --store: the fleet review.
@@ -383,8 +383,141 @@ TZ=UTC $DAUDIT report --store "$URL" --password-file "$PGPASS" --since 2026-11-0
 	--until 2026-11-02T11:00Z --format csv >"$T/report.csv" 2>>"$T/users.log"
 [ "$(tr -d '\r' <"$T/report.csv" | awk -F, 'NR > 1 {print $1, $4, $8, $9}')" = "#1004 enumeration 3 300" ]
 tap $? "its CSV has one row, the finding" "$T/report.csv"
-$DAUDIT top --store "$URL" >"$T/top-store.log" 2>&1
-tap $(( $? != 2 )) "a verb that does not read the store yet refuses --store (exit 2: $(cat "$T/top-store.log"))"
+# The store's URL as given, without its password: the header, and errors.
+SECRETURL="postgresql://daudit:fleet-secret@/daudit?host=$T/sock&port=$PORT"
+TZ=UTC $DAUDIT report --store "$SECRETURL" --since 2026-11-02T10:00Z \
+	--until 2026-11-02T11:00Z >"$T/report-pw.txt" 2>&1
+rc=$?
+grep -qF "store postgresql://daudit@/daudit?host=$T/sock&port=$PORT" "$T/report-pw.txt" &&
+	! grep -q 'fleet-secret' "$T/report-pw.txt" && grep -q '^1\. #1004' "$T/report-pw.txt"
+tap $((rc | $?)) "a password in --store's URL connects, and the header shows the URL without it" "$T/report-pw.txt"
+$DAUDIT users --store "postgresql://daudit:wrong-Secret7@/daudit?host=$T/sock&port=$PORT" >"$T/users-pw.log" 2>&1
+rc=$?
+$DAUDIT report --store "postgresql://daudit@/daudit?password=wrong-Secret7&host=$T/sock&port=$PORT" >>"$T/users-pw.log" 2>&1
+rc2=$?
+$DAUDIT store migrate --store "postgresql://daudit:wrong-Secret7@/daudit?host=$T/sock&port=$PORT" >>"$T/users-pw.log" 2>&1
+rc3=$?
+[ $rc = 1 ] && [ $rc2 = 1 ] && [ $rc3 = 1 ] && [ "$(grep -c 'password authentication failed' "$T/users-pw.log")" = 3 ] &&
+	! grep -q 'wrong-Secret7' "$T/users-pw.log"
+tap $? "a wrong password in the URL (user:password@ or password=) is refused in one line that does not print it" "$T/users-pw.log"
+sed 's/^/#   /' "$T/users-pw.log"
+
+# ---------------------------------------------------------------- 9b. an actor across the fleet
+# emp-07, declared by the CRM application behind the account svc-crm (uid
+# 990, no login), reads 100 distinct files on each host in one hour of
+# 2026-11-16: below every threshold on each host, 300 files fleet-wide.
+gen_all --actor
+wait_for 30 finding_is enumeration emp-07 "login || ' ' || count || ' ' || hosts || ' ' || by_host" \
+	"2 300 3 host-1 100, host-2 100, host-3 100"
+tap $? "the fleet review flags the actor emp-07 (as an actor): enumeration, 300 files in one hour across 3 hosts (100 on each)" "$T/h1/dauditd.log"
+n=$(q "SELECT count(*) FROM daudit.findings WHERE user_name <> '#1004'")
+tap $((n != 1)) "and not the account it came through (svc-crm, #990), nor anyone else ($n finding)"
+# shellcheck disable=SC2317  # called by wait_for
+actor_stored() { # N: the host's own store has emp-07's 100 reads
+	[ "$(python3 - "$T/h$1/daudit.db" <<'EOF2'
+import sqlite3, sys
+c = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
+print(c.execute("SELECT count(DISTINCT path) FROM events WHERE login = 2").fetchone()[0])
+EOF2
+)" = 100 ]
+}
+ok=0
+for h in 1 2 3; do
+	wait_for 30 actor_stored $h || ok=1
+	sleep 1 # the host's rollups and rules
+	TZ=UTC $DAUDIT report --database "$T/h$h/daudit.db" --since 2026-11-02 --until 2026-11-17 --format csv >"$T/report-actor$h.csv" 2>>"$T/report.log" || ok=1
+	[ "$(wc -l <"$T/report-actor$h.csv")" -le 1 ] || ok=1
+	TZ=UTC $DAUDIT users --database "$T/h$h/daudit.db" --by actor --since 2026-11-16 --until 2026-11-17 --format csv >>"$T/users-actor.csv" 2>>"$T/report.log" || ok=1
+done
+[ "$(tr -d '\r' <"$T/users-actor.csv" | grep -c '^emp-07,')" = 3 ] || ok=1
+tap $ok "no host's own review flags emp-07, who read 100 files on each (the rule wants 200)" "$T/users-actor.csv"
+TZ=UTC $DAUDIT report --store "$URL" --password-file "$PGPASS" --since 2026-11-16 --until 2026-11-17 >"$T/report-actor.txt" 2>>"$T/users.log"
+grep -q '^[0-9]*\. emp-07 (actor): risk 30 from 1 finding' "$T/report-actor.txt" &&
+	grep -q 'per host: host-1 100, host-2 100, host-3 100' "$T/report-actor.txt"
+tap $? "daudit report --store names emp-07 as an actor, with each host's 100 files" "$T/report-actor.txt"
+TZ=UTC $DAUDIT report --store "$URL" --password-file "$PGPASS" --since 2026-11-16 --until 2026-11-17 --actor emp-07 --format csv >"$T/report-actor.csv" 2>>"$T/users.log"
+rc=$?
+[ "$(tr -d '\r' <"$T/report-actor.csv" | awk -F, 'NR > 1 {print $1, $2, $4}')" = "emp-07 actor enumeration" ]
+tap $((rc | $?)) "daudit report --store --actor emp-07: the actor's finding only, not dave's spike that day" "$T/report-actor.csv"
+# daudit user, top and events --store: one person, the ranking, the records.
+S=(--store "$URL" --password-file "$PGPASS")
+H10=(--since 2026-11-02T10:00Z --until 2026-11-02T11:00Z)
+TZ=UTC $DAUDIT user '#1004' "${S[@]}" "${H10[@]}" --section hosts --format csv >"$T/user-hosts.csv" 2>"$T/user.log"
+rc=$?
+[ "$(tr -d '\r' <"$T/user-hosts.csv" | awk -F, 'NR > 1 {print $1, $4}' | tr '\n' ' ')" = \
+	"all (3) 300 host-1 100 host-2 100 host-3 100 " ]
+tap $((rc | $?)) "daudit user --store: dave's files per host (100 on each) and across the fleet (300)" "$T/user-hosts.csv"
+TZ=UTC $DAUDIT user '#1004' "${S[@]}" "${H10[@]}" >"$T/user.txt" 2>>"$T/user.log"
+rc=$?
+grep -q '^User #1004 across the fleet' "$T/user.txt" && grep -q '^Per host:' "$T/user.txt" &&
+	grep -q '^Hourly timeline' "$T/user.txt"
+tap $((rc | $?)) "its table: the person across the fleet, per host, then datasets, files, executables and timeline" "$T/user.txt"
+sed -n '1,/^Datasets/p' "$T/user.txt" | sed 's/^/#   /'
+TZ=UTC $DAUDIT user --actor emp-07 "${S[@]}" --since 2026-11-16 --until 2026-11-17 --section hosts --format csv >"$T/user-actor.csv" 2>>"$T/user.log"
+rc=$?
+[ "$(tr -d '\r' <"$T/user-actor.csv" | awk -F, 'NR > 1 {print $1, $2, $4}' | tr '\n' ' ')" = \
+	"all (3) 600000 300 host-1 200000 100 host-2 200000 100 host-3 200000 100 " ]
+tap $((rc | $?)) "daudit user --actor --store: the actor emp-07's bytes and files per host and across the fleet" "$T/user-actor.csv"
+TZ=UTC $DAUDIT top "${S[@]}" "${H10[@]}" --by files --format csv >"$T/top.csv" 2>"$T/top.log"
+rc=$?
+python3 - "$T/top.csv" >"$T/top.rows" <<'EOF2'
+import csv, sys
+for r in list(csv.reader(open(sys.argv[1], newline="")))[1:]:
+    print("|".join([r[0], r[1], r[3], r[5], r[7]]))
+EOF2
+[ "$(cat "$T/top.rows")" = "1|#1004|3|300|host-1 100, host-2 100, host-3 100
+2|#1005|3|50|host-1 50, host-2 50, host-3 50" ]
+tap $((rc | $?)) "daudit top --store --by files: dave first (300 files, 100 on each host), then carol (50 on each)" "$T/top.rows"
+TZ=UTC $DAUDIT events "${S[@]}" "${H10[@]}" --user '#1004' --host host-2 --limit 0 --format csv >"$T/events.csv" 2>"$T/events.log"
+rc=$?
+[ "$(tr -d '\r' <"$T/events.csv" | awk -F, 'NR > 1 {print $1, $4, $5}' | sort | uniq -c | awk '{print $1, $2, $3, $4}')" = \
+	"100 host-2 file_read #1004" ]
+tap $((rc | $?)) "daudit events --store --user --host: dave's 100 records on host-2, each with its host" "$T/events.csv"
+TZ=UTC $DAUDIT events "${S[@]}" "${H10[@]}" --user '#1004' --limit 3 >"$T/events.txt" 2>>"$T/events.log"
+rc=$?
+[ "$(grep -c ' file_read ' "$T/events.txt")" = 3 ]
+tap $((rc | $?)) "its table: the 3 newest, with the host" "$T/events.txt"
+sed 's/^/#   /' "$T/events.txt"
+$DAUDIT events "${S[@]}" --follow >"$T/follow-store.log" 2>&1
+tap $(( $? != 2 )) "events --follow refuses --store (exit 2: $(cat "$T/follow-store.log"))"
+# ---------------------------------------------------------------- 9c. the other rules
+# Every host now runs every rule, and payroll has an allowlist; erin, on a
+# Sunday, reads 12 MiB of payroll on each host with an unknown program,
+# sends 1 MiB out a minute later and hard-links the file.  The fleet
+# review: one first_access, off_hours and unapproved_reader finding over
+# 3 hosts, and read_then_egress and hardlink once per host (a session and
+# an alert live on one host), each naming its host.
+for h in 1 2 3; do
+	sed -i 's/^disabled = .*$/disabled =/' "$T/h$h/dauditd.conf"
+	printf '\n[allowlist]\npayroll = /usr/bin/payroll-app\n' >>"$T/h$h/dauditd.conf"
+	kill -HUP "$(cat "$T/h$h/dauditd.pid")"
+done
+sleep 1
+gen_all --rules
+# shellcheck disable=SC2317  # called by wait_for
+erin_stored() {
+	[ "$(q "SELECT count(*) FROM daudit.events WHERE uid = 1006")" = 9 ]
+}
+wait_for 60 erin_stored
+tap $? "erin's reads, egress and alerts reach the store from every host (an egress record's extra once broke COPY)" "$T/h1/dauditd.log"
+cols=$(q "SELECT string_agg(type || ':' || coalesce(off_min::text, '-') || ':' || coalesce(off_max::text, '-') || ':' || coalesce(extra, '-'), ' ' ORDER BY type) FROM daudit.events WHERE user_name = '#1006' AND host_id = (SELECT id FROM daudit.hosts WHERE name = 'host-1') AND type IN (5, 8)")
+case $cols in "5:0:12582912:- 8:-:-:marked_ns="*) rc=0 ;; *) rc=1 ;; esac
+tap $rc "each value in its column: a read's offsets in off_min and off_max, an egress' detail in extra ($cols)"
+# shellcheck disable=SC2317  # called by wait_for
+erin_rules() {
+	q "SELECT rule || ' ' || count(*) || ' ' || max(hosts) FROM daudit.findings WHERE user_name = '#1006' GROUP BY rule ORDER BY rule" | tr '\n' ',' >"$T/erin.rules"
+	[ "$(cat "$T/erin.rules")" = "first_access 1 3,hardlink 3 1,off_hours 1 3,read_then_egress 3 1,unapproved_reader 1 3," ]
+}
+wait_for 60 erin_rules
+tap $? "every rule runs over the fleet: first_access, off_hours and unapproved_reader once across 3 hosts, read_then_egress and hardlink once per host ($(cat "$T/erin.rules"))" "$T/h1/dauditd.log"
+q "SELECT rule || ': ' || by_host || ': ' || reason FROM daudit.findings WHERE user_name = '#1006' ORDER BY rule, key" | sed 's/^/#   /'
+[ "$(q "SELECT rule || ' ' || string_agg(split_part(by_host, ' ', 1), ',' ORDER BY by_host) FROM daudit.findings WHERE user_name = '#1006' AND rule IN ('hardlink', 'read_then_egress') GROUP BY rule ORDER BY rule" | tr '\n' ' ')" = \
+	"hardlink host-1,host-2,host-3 read_then_egress host-1,host-2,host-3 " ] &&
+	[ "$(q "SELECT by_host FROM daudit.findings WHERE user_name = '#1006' AND rule = 'off_hours'")" = "host-1 1, host-2 1, host-3 1" ]
+tap $? "each finding names its host, or each host's part"
+! grep -h 'fleet review, ' "$T"/h[123]/dauditd.log | grep -v 'server closed the connection\|terminating connection\|no connection to the server' >"$T/review-errors.log"
+tap $? "no statement of the fleet review failed" "$T/review-errors.log"
+
 $DAUDIT users --store "$URL" --password-file "$T/nosuchfile" >"$T/users-bad.log" 2>&1
 rc=$?
 [ $rc = 1 ] && [ "$(wc -l <"$T/users-bad.log")" = 1 ]
@@ -422,6 +555,23 @@ left=$(q "SELECT count(*) FROM daudit.events")
 [ "$parts" = 15 ] && [ "$n" = 1 ] && [ "$left" = "$later" ] &&
 	[ "$(q "SELECT count(*) FROM pg_inherits WHERE inhparent = 'daudit.events'::regclass")" = 14 ]
 tap $? "retention drops 2026-11-02's partition ($parts partitions, $n dropped, $left rows of the later days left), no DELETE"
+
+# ---------------------------------------------------------------- 12. figures
+# What a row of the fleet's daily rollups costs: 100,000 rows like the
+# review writes (a person of 8 characters, dataset customers, a host, a
+# day) in a copy of daudit.rollup_day with its indexes.
+q "CREATE TABLE daudit.rollup_size (LIKE daudit.rollup_day INCLUDING ALL);
+   INSERT INTO daudit.rollup_size SELECT 20400 + i % 30, 'user' || lpad((i / 30 % 1000)::text, 4, '0'),
+     1, i / 30000 + 1, 'customers', 1000000 + i, 100 + i % 50, 10 + i % 7,
+     1762560000000000000 + i, 1762560000000000000 + i * 2 FROM generate_series(0, 99999) i" >/dev/null
+q "VACUUM ANALYZE daudit.rollup_size" >/dev/null
+echo "# fleet: a daily rollup row takes $(q "SELECT pg_total_relation_size('daudit.rollup_size') / 100000 || ' bytes (' ||
+	pg_relation_size('daudit.rollup_size') / 100000 || ' in the table, ' ||
+	pg_indexes_size('daudit.rollup_size') / 100000 || ' in its two indexes)'")"
+q "DROP TABLE daudit.rollup_size" >/dev/null
+# A review reads the window's raw events (here up to 190,000 rows a day):
+# dauditd says when one takes more than half the interval (1 s here).
+grep -h 'the fleet review took' "$T"/h[123]/dauditd.log | sed 's/.*: the fleet review took /# fleet: a review took /; s/, more than.*/ (over half of the 1 s interval)/; s/, within.*/ (within half the interval again)/' | head -4
 
 for h in 1 2 3; do
 	stop_host $h

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "scenario_hostile.h"
 #include "../../userspace/daudit/events.c"
+#include "../../userspace/daudit/events_fleet.c"
 
 static char *db, *hostile;
 
@@ -71,6 +72,14 @@ static void errors(void **state)
 	cli_run(&c, cmd_events, "events", "--database", db, "--follow", "--until", "1h", END);
 	assert_int_equal(c.status, 2);
 	assert_non_null(strstr(c.err, "--follow prints what comes next"));
+	cli_free(&c);
+	cli_run(&c, cmd_events, "events", "--database", db, "--host", "host-1", END);
+	assert_int_equal(c.status, 2);
+	assert_non_null(strstr(c.err, "events: --host is the fleet's"));
+	cli_free(&c);
+	cli_run(&c, cmd_events, "events", "--store", "postgresql://u@h/d", "--follow", END);
+	assert_int_equal(c.status, 2);
+	assert_non_null(strstr(c.err, "events: --follow reads one host's database"));
 	cli_free(&c);
 	cli_run(&c, cmd_events, "events", "--database", db, "--user", "no-such-user-x", END);
 	assert_int_equal(c.status, 2);

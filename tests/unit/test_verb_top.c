@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "scenario_hostile.h"
 #include "../../userspace/daudit/top.c"
+#include "../../userspace/daudit/top_fleet.c"
 
 static char *db, *crm, *hostile;
 

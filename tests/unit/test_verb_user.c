@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "scenario_hostile.h"
 #include "../../userspace/daudit/user.c"
+#include "../../userspace/daudit/user_fleet.c"
 
 static char *db, *hostile;
 
@@ -64,6 +65,17 @@ static void errors(void **state)
 	cli_run(&c, cmd_user, "user", "mallory", "--database", db, "--format", "csv", END);
 	assert_int_equal(c.status, 2);
 	assert_non_null(strstr(c.err, "user: --format csv needs one --section"));
+	cli_free(&c);
+	/* Hosts are the fleet's: one host's database has none. */
+	cli_run(&c, cmd_user, "user", "mallory", "--database", db, "--section", "hosts", END);
+	assert_int_equal(c.status, 2);
+	assert_non_null(strstr(c.err, "user: --section hosts is the fleet's"));
+	cli_free(&c);
+	/* Refused before any connection: the URL is not PostgreSQL's. */
+	cli_run(&c, cmd_user, "user", "mallory", "--store", "mysql://u:secret@h/d", END);
+	assert_int_equal(c.status, 2);
+	assert_non_null(strstr(c.err, "--store must be a postgresql:// URL, not 'mysql://u@h/d'"));
+	assert_null(strstr(c.err, "secret"));
 	cli_free(&c);
 }
 

@@ -34,11 +34,16 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: daudit events [FILTERS] [--limit N] [--follow]\n"
 		"                     [--since TIME] [--until TIME] [--format F] [--database PATH]\n"
+		"                     [--store URL [--password-file F] | --fleet] [--host NAME]\n"
 		"\n"
 		"The records the collector stored (raw records are kept for\n"
 		"retention_days): reads of protected files and sockets with their exact\n"
 		"bytes, egress after such reads, alerts, policy loads, module loads, and\n"
 		"records the sensor lost.  The most recent N in the period, oldest first.\n"
+		"With --store (or --fleet), every host's records in the fleet's store,\n"
+		"each with its host; --user is then the person as daudit users --store\n"
+		"shows them (uids are per host), and --login-user and --follow are\n"
+		"not taken.\n"
 		"\n"
 		"Filters (all must match):\n"
 		"  -u, --user NAME        real uid of the process (name or number)\n"
@@ -51,6 +56,7 @@ static void usage(FILE *f)
 		"  -p, --path PATTERN     file, socket or destination, a glob pattern\n"
 		"  -t, --type TYPE        file_read, socket_read, egress, alert,\n"
 		"                         policy, module or lost\n"
+		"  -H, --host NAME        with --store: one host's records\n"
 		"Options:\n"
 		"  -n, --limit N          at most N records (default 1000, 0 for all)\n"
 		"  -F, --follow           then print new records as they are stored,\n"
@@ -300,6 +306,21 @@ static int64_t user_arg(struct qdb *q, const char *name, const char *opt)
 	return uid;
 }
 
+/* --store: the fleet's records, with the filters that mean the same there. */
+static int store_events(const struct qopts *o, const struct filter *f,
+			const char *user, const char *login, const char *host,
+			int do_follow, unsigned long limit)
+{
+	struct events_fleet_filter ff = { user, f->actor, f->dataset, f->exe,
+					  f->path, host, (int)f->type };
+
+	if (do_follow)
+		util_die(EXIT_USAGE, "events: --follow reads one host's database, not the fleet's store");
+	if (login)
+		util_die(EXIT_USAGE, "events: --login-user is a uid of one host; with --store, --user names the person across hosts");
+	return events_fleet(o, &ff, limit);
+}
+
 int cmd_events(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -313,11 +334,12 @@ int cmd_events(int argc, char **argv)
 		{ "type", required_argument, NULL, 't' },
 		{ "limit", required_argument, NULL, 'n' },
 		{ "follow", no_argument, NULL, 'F' },
+		{ "host", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct filter f = { -1, -1, -1, NULL, NULL, NULL, NULL };
-	const char *user = NULL, *login = NULL;
+	const char *user = NULL, *login = NULL, *host = NULL;
 	unsigned long limit = 1000;
 	int do_follow = 0, c, people;
 	sqlite3_stmt *st;
@@ -329,7 +351,7 @@ int cmd_events(int argc, char **argv)
 
 	qopts_init(&o);
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "u:l:a:d:e:p:t:n:Ff:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "u:l:a:d:e:p:t:n:FH:f:h", opts, NULL)) != -1) {
 		if (qopts_option(&o, c, optarg, "events"))
 			continue;
 		switch (c) {
@@ -362,6 +384,9 @@ int cmd_events(int argc, char **argv)
 		case 'F':
 			do_follow = 1;
 			break;
+		case 'H':
+			host = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -375,6 +400,10 @@ int cmd_events(int argc, char **argv)
 	if (do_follow && o.until_arg)
 		util_die(EXIT_USAGE, "events: --follow prints what comes next; it takes no --until");
 	qopts_finish(&o, "events", 86400);
+	if (o.store)
+		return store_events(&o, &f, user, login, host, do_follow, limit);
+	if (host)
+		util_die(EXIT_USAGE, "events: --host is the fleet's: give --store URL or --fleet");
 	qopts_open(&o, &q);
 	if (user)
 		f.uid = user_arg(&q, user, "--user");

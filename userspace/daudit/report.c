@@ -724,9 +724,10 @@ int cmd_report(int argc, char **argv)
 	if (optind != argc)
 		util_die(EXIT_USAGE, "report: unexpected argument '%s'", argv[optind]);
 	qopts_finish(&r.o, "report", 86400);
-	if (html && (r.o.store || r.actor))
-		util_die(EXIT_USAGE, "report: --format html: %s is not there yet",
-			 r.o.store ? "--store" : "--actor");
+	if (html && r.o.store)
+		util_die(EXIT_USAGE, "report: --format html: --store is not there yet");
+	if (html && r.actor)
+		util_die(EXIT_USAGE, "report: --format html: --actor is not there yet");
 	if (html && !output && isatty(STDOUT_FILENO))
 		util_die(EXIT_USAGE, "report: --format html writes a page for a browser, not for a terminal: give -o FILE, or redirect");
 	if (output)
@@ -734,11 +735,8 @@ int cmd_report(int argc, char **argv)
 	if (html)
 		return report_html(&r.o, stdout) ?
 		       (util_err("report: writing %s failed", output ? output : "stdout"), EXIT_FAIL) : 0;
-	if (r.o.store) {
-		if (r.actor)
-			util_die(EXIT_USAGE, "report: --actor is not there yet with --store");
-		return report_fleet(&r.o);
-	}
+	if (r.o.store)
+		return report_fleet(&r.o, r.actor);
 	qopts_open(&r.o, &r.q);
 	if (r.actor)
 		r.actor = qdb_need_actor(&r.q, r.actor, "report");

@@ -66,8 +66,8 @@ static void rows(const struct qpg_finding *f, long n, int format)
 }
 
 /* For people: each person, then their findings with the hosts' part. */
-static void people(const struct qopts *o, const struct qpg_finding *f,
-		   long n)
+static void people(const struct qopts *o, const char *actor,
+		   const struct qpg_finding *f, long n)
 {
 	char a[32], b[32];
 	long i, person = 0;
@@ -75,19 +75,24 @@ static void people(const struct qopts *o, const struct qpg_finding *f,
 
 	text_printf("daudit fleet review: %s to %s (local time), store %s\n\n",
 	       tp_format_local(o->since, a, sizeof(a)),
-	       tp_format_local(o->until, b, sizeof(b)), o->store);
+	       tp_format_local(o->until, b, sizeof(b)), qpg_url(o));
 	if (!n) {
-		text_printf("No findings over the fleet in this period.\n");
+		text_printf("No findings over the fleet in this period%s%s.\n",
+			    actor ? " for actor " : "", actor ? actor : "");
 		return;
 	}
 	for (i = 0; i < n; i++) {
 		if (!i || f[i].login != f[i - 1].login ||
-		    strcmp(f[i].name, f[i - 1].name))
-			text_printf("%s%ld. %s (%s): risk %llu from %llu finding%s\n",
-			       i ? "\n" : "", ++person, f[i].name,
+		    strcmp(f[i].name, f[i - 1].name)) {
+			/* Not through %s: text_printf() escapes its arguments. */
+			if (i)
+				text_printf("\n");
+			text_printf("%ld. %s (%s): risk %llu from %llu finding%s\n",
+			       ++person, f[i].name,
 			       kind(f[i].login), (unsigned long long)f[i].risk,
 			       (unsigned long long)f[i].findings,
 			       f[i].findings == 1 ? "" : "s");
+		}
 		text_printf("   [%s] %s, %llu points, %s to %s, on %llu host%s\n",
 		       f[i].score >= 40 ? "high" : f[i].score >= 20 ? "medium" : "low",
 		       f[i].rule, (unsigned long long)f[i].score,
@@ -112,18 +117,19 @@ static void people(const struct qopts *o, const struct qpg_finding *f,
 	text_printf("\nPer person and host: daudit users --store URL.\n");
 }
 
-int report_fleet(const struct qopts *o)
+int report_fleet(const struct qopts *o, const char *actor)
 {
 	struct qpg_finding *f;
 	char err[512];
 	PGconn *c = qpg_open(o, "report");
-	long n = qpg_findings(c, o->since, o->until, &f, err, sizeof(err));
+	long n = qpg_findings(c, o->since, o->until, actor, &f, err,
+			      sizeof(err));
 
 	PQfinish(c);
 	if (n < 0)
-		util_die(EXIT_FAIL, "store %s: %s", o->store, err);
+		util_die(EXIT_FAIL, "store %s: %s", qpg_url(o), err);
 	if (o->format == FORMAT_TABLE)
-		people(o, f, n);
+		people(o, actor, f, n);
 	else
 		rows(f, n, o->format);
 	qpg_findings_free(f, n);

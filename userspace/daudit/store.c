@@ -45,7 +45,7 @@ static int migrate(int argc, char **argv)
 	struct {
 		char *store, *passfile;
 	} k = { NULL, NULL };
-	char err[512];
+	char err[512], shown[1024];
 	PGconn *c;
 	int o, from;
 
@@ -75,21 +75,23 @@ static int migrate(int argc, char **argv)
 	qdb_store_config(&k.store, &k.passfile);
 	if (!k.store)
 		util_die(EXIT_USAGE, "store migrate: no store: give --store postgresql://... or set 'store' in dauditd.conf");
+	/* Shown without a password, if it has one. */
+	pgconn_url_shown(k.store, shown, sizeof(shown));
 	if (!pgconn_is_url(k.store))
 		util_die(EXIT_USAGE, "store migrate: %s: not a postgresql:// URL",
-			 k.store);
+			 shown);
 	c = pgconn_open(k.store, k.passfile, "daudit", err, sizeof(err));
 	if (!c)
-		util_die(EXIT_FAIL, "store %s: %s", k.store, err);
+		util_die(EXIT_FAIL, "store %s: %s", shown, err);
 	from = pgschema_migrate(c, err, sizeof(err));
 	PQfinish(c);
 	if (from < 0)
-		util_die(EXIT_FAIL, "store %s: %s", k.store, err);
+		util_die(EXIT_FAIL, "store %s: %s", shown, err);
 	if (from == PGSCHEMA_VERSION)
-		printf("store %s: already at schema version %d\n", k.store,
+		printf("store %s: already at schema version %d\n", shown,
 		       PGSCHEMA_VERSION);
 	else
-		printf("store %s: schema version %d (from %d)\n", k.store,
+		printf("store %s: schema version %d (from %d)\n", shown,
 		       PGSCHEMA_VERSION, from);
 	free(k.store);
 	free(k.passfile);

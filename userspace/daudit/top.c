@@ -23,7 +23,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: daudit top [--by bytes|files|egress] [--dataset NAME] [--actor ID]\n"
 		"                  [--limit N] [--since TIME] [--until TIME] [--format F]\n"
-		"                  [--database PATH]\n"
+		"                  [--database PATH | --store URL [--password-file F] | --fleet]\n"
 		"\n"
 		"Users ranked by bytes of protected data read (the default), by distinct\n"
 		"files read, or by egress bytes after reading (network not loopback,\n"
@@ -34,6 +34,9 @@ static void usage(FILE *f)
 		"When actors are ranked, column delivered: what the application sent\n"
 		"to the client it declared for the actor (its answers to that person),\n"
 		"which egress leaves out.\n"
+		"With --store (or --fleet), people across the fleet's hosts (by the\n"
+		"name every host agrees on), with the number of hosts and each host's\n"
+		"part of the ranked measure (by_host); the period is exact.\n"
 		"\n"
 		"Options:\n"
 		"  -b, --by WHAT     bytes, files or egress\n"
@@ -194,6 +197,10 @@ int cmd_top(int argc, char **argv)
 	if (optind != argc)
 		util_die(EXIT_USAGE, "top: unexpected argument '%s'", argv[optind]);
 	qopts_finish(&o, "top", 86400);
+	if (o.store)
+		return top_fleet(&o, sort_by == BY_FILES ? "files" :
+				 sort_by == BY_EGRESS ? "egress" : "bytes",
+				 dataset, actor, limit);
 	qopts_open(&o, &q);
 	if (actor)
 		actor = qdb_need_actor(&q, actor, "top");

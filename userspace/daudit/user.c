@@ -11,19 +11,21 @@
 #include "commands.h"
 #include "format.h"
 #include "query.h"
+#include "query_pg.h"
 #include "table.h"
 #include "text.h"
 #include "timeparse.h"
 #include "util.h"
 
 enum { SEC_DATASETS = 1, SEC_FILES = 2, SEC_EXES = 4, SEC_TIMELINE = 8,
-       SEC_ALL = 15 };
+       SEC_ALL = 15, SEC_HOSTS = 16 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: daudit user NAME|UID|--actor ID [--section S] [--limit N]\n"
 		"                   [--since TIME] [--until TIME] [--format F] [--database PATH]\n"
+		"                   [--store URL [--password-file F] | --fleet]\n"
 		"\n"
 		"What one user read in the period: per dataset (bytes, sessions, files,\n"
 		"egress), the files read most, the executables that read, and an hourly\n"
@@ -35,11 +37,15 @@ static void usage(FILE *f)
 		"application and account it came through; its datasets and timeline\n"
 		"add delivered: what the application sent to the client it declared\n"
 		"for the actor (its answers to that person), which egress leaves out.\n"
+		"With --store (or --fleet), the person across the fleet's hosts: NAME\n"
+		"as daudit users --store shows it; a section per host first (hosts),\n"
+		"and the number of hosts in the others; the period is exact.\n"
 		"\n"
 		"Options:\n"
 		"  -a, --actor ID    an actor, not a user: its id as daudit users\n"
 		"                    --by actor shows it (control bytes as \\xHH)\n"
-		"  -s, --section S   datasets, files, executables or timeline (default: all)\n"
+		"  -s, --section S   datasets, files, executables, timeline, or with\n"
+		"                    --store hosts (default: all)\n"
 		"  -n, --limit N     files and executables shown, most bytes first\n"
 		"                    (default 20, 0 for all)\n"
 		QOPTS_HELP
@@ -67,6 +73,8 @@ static const struct table_col time_cols[] = {
 
 struct ctx {
 	struct qdb q;
+	PGconn *pg;			/* --store: the fleet's, and q unused */
+	const char *name;		/* as given, for the store */
 	struct qopts o;
 	uint32_t uid;
 	const char *actor;		/* --actor: its id, and uid unused */
@@ -218,17 +226,29 @@ static struct table *timeline(struct ctx *x)
 	return t;
 }
 
+/* Each section from the rollups, or with --store from the fleet's store. */
 static const struct {
 	int bit;
 	const char *name;
 	const char *title;
-	struct table *(*build)(struct ctx *x);
+	struct table *(*local)(struct ctx *x);	/* NULL: only the fleet's */
+	int fleet;				/* USER_FLEET_* */
 } sections[] = {
-	{ SEC_DATASETS, "datasets", "Datasets", datasets },
-	{ SEC_FILES, "files", "Files read most", files },
-	{ SEC_EXES, "executables", "Executables", exes },
-	{ SEC_TIMELINE, "timeline", "Hourly timeline (hours with activity)", timeline },
+	{ SEC_HOSTS, "hosts", "Per host", NULL, USER_FLEET_HOSTS },
+	{ SEC_DATASETS, "datasets", "Datasets", datasets, USER_FLEET_DATASETS },
+	{ SEC_FILES, "files", "Files read most", files, USER_FLEET_FILES },
+	{ SEC_EXES, "executables", "Executables", exes, USER_FLEET_EXES },
+	{ SEC_TIMELINE, "timeline", "Hourly timeline (hours with activity)",
+	  timeline, USER_FLEET_TIMELINE },
 };
+
+static struct table *build(struct ctx *x, size_t i)
+{
+	if (x->pg)
+		return user_fleet_table(x->pg, &x->o, x->name, !!x->actor,
+					sections[i].fleet, x->limit);
+	return sections[i].local(x);
+}
 
 /* Where an actor came from: each application and account, with bytes. */
 static void print_accounts(struct ctx *x)
@@ -260,7 +280,12 @@ static void print_people(struct ctx *x, const char *name, int which)
 	char a[32], b[32];
 	size_t i;
 
-	if (x->actor)
+	if (x->pg)
+		text_printf("%s %s across the fleet, %s to %s\n",
+			    x->actor ? "Actor" : "User", name,
+			    tp_format_local(x->lo, a, sizeof(a)),
+			    tp_format_local(x->o.until, b, sizeof(b)));
+	else if (x->actor)
 		text_printf("Actor %s, %s to %s\n", name,
 			    tp_format_local(x->lo, a, sizeof(a)),
 			    tp_format_local(x->o.until, b, sizeof(b)));
@@ -268,14 +293,14 @@ static void print_people(struct ctx *x, const char *name, int which)
 		text_printf("User %s (uid %u), %s to %s\n", name, x->uid,
 			    tp_format_local(x->lo, a, sizeof(a)),
 			    tp_format_local(x->o.until, b, sizeof(b)));
-	if (x->actor)
+	if (x->actor && !x->pg)
 		print_accounts(x);
 	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
 		struct table *t;
 
 		if (!(which & sections[i].bit))
 			continue;
-		t = sections[i].build(x);
+		t = build(x, i);
 		text_printf("\n%s:\n", sections[i].title);
 		if (table_rows(t))
 			table_print(t, stdout);
@@ -295,7 +320,9 @@ static void print_json(struct ctx *x, const char *name, int which)
 		json_object_object_add(o, "actor", table_json_string(name));
 	} else {
 		json_object_object_add(o, "user", table_json_string(name));
-		json_object_object_add(o, "uid", json_object_new_int64(x->uid));
+		if (!x->pg)
+			json_object_object_add(o, "uid",
+					       json_object_new_int64(x->uid));
 	}
 	json_object_object_add(o, "since", json_object_new_string(
 				       tp_format_utc(x->lo, a, sizeof(a))));
@@ -306,7 +333,7 @@ static void print_json(struct ctx *x, const char *name, int which)
 
 		if (!(which & sections[i].bit))
 			continue;
-		t = sections[i].build(x);
+		t = build(x, i);
 		json_object_object_add(o, sections[i].name, table_to_json(t));
 		table_free(t);
 	}
@@ -322,8 +349,40 @@ static int section_bit(const char *s)
 	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
 		if (!strcmp(s, sections[i].name))
 			return sections[i].bit;
-	util_die(EXIT_USAGE, "user: --section must be datasets, files, executables or timeline, not '%s'",
+	util_die(EXIT_USAGE, "user: --section must be datasets, files, executables, timeline or hosts, not '%s'",
 		 s);
+}
+
+/* Table or CSV (one section). */
+static void print_any(struct ctx *x, const char *name, int which)
+{
+	size_t i;
+
+	if (x->o.format != FORMAT_CSV) {
+		print_people(x, name, which);
+		return;
+	}
+	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+		if (which == sections[i].bit) {
+			struct table *t = build(x, i);
+
+			table_print(t, stdout);
+			table_free(t);
+		}
+}
+
+/* --store: @name across the fleet, from its PostgreSQL store. */
+static int user_store(struct ctx *x, const char *name, int which)
+{
+	x->pg = qpg_open(&x->o, "user");
+	x->name = name;
+	x->lo = x->o.since;
+	if (x->o.format == FORMAT_JSON)
+		print_json(x, name, which);
+	else
+		print_any(x, name, which);
+	PQfinish(x->pg);
+	return 0;
 }
 
 int cmd_user(int argc, char **argv)
@@ -373,12 +432,17 @@ int cmd_user(int argc, char **argv)
 			 "user: which user? (daudit user NAME; see daudit users)" :
 			 "user: one user at a time");
 	name = x.actor ? x.actor : argv[optind];
-	if (!which)
-		which = SEC_ALL;
-	if (x.o.format == FORMAT_CSV && which != SEC_DATASETS &&
-	    which != SEC_FILES && which != SEC_EXES && which != SEC_TIMELINE)
-		util_die(EXIT_USAGE, "user: --format csv needs one --section (datasets, files, executables or timeline)");
 	qopts_finish(&x.o, "user", 86400);
+	if (!which)
+		which = x.o.store ? SEC_ALL | SEC_HOSTS : SEC_ALL;
+	if ((which & SEC_HOSTS) && !x.o.store)
+		util_die(EXIT_USAGE, "user: --section hosts is the fleet's: give --store URL or --fleet");
+	if (x.o.format == FORMAT_CSV && which != SEC_DATASETS &&
+	    which != SEC_FILES && which != SEC_EXES && which != SEC_TIMELINE &&
+	    which != SEC_HOSTS)
+		util_die(EXIT_USAGE, "user: --format csv needs one --section (datasets, files, executables, timeline or hosts)");
+	if (x.o.store)
+		return user_store(&x, name, which);
 	qopts_open(&x.o, &x.q);
 	if (x.actor)
 		name = x.actor = qdb_need_actor(&x.q, x.actor, "user");
@@ -390,15 +454,8 @@ int cmd_user(int argc, char **argv)
 		name = qdb_user_name(&x.q, x.uid);
 	if (x.o.format == FORMAT_JSON) {
 		print_json(&x, name, which);
-	} else if (x.o.format == FORMAT_CSV) {
-		struct table *t = sections[which == SEC_DATASETS ? 0 :
-					   which == SEC_FILES ? 1 :
-					   which == SEC_EXES ? 2 : 3].build(&x);
-
-		table_print(t, stdout);
-		table_free(t);
 	} else {
-		print_people(&x, name, which);
+		print_any(&x, name, which);
 	}
 	qdb_close(&x.q);
 	return 0;

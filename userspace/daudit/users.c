@@ -140,7 +140,7 @@ static int fleet_users(const struct qopts *o)
 	n = qpg_users(c, o->since, o->until, &u, err, sizeof(err));
 	PQfinish(c);
 	if (n < 0)
-		util_die(EXIT_FAIL, "store %s: %s", o->store, err);
+		util_die(EXIT_FAIL, "store %s: %s", qpg_url(o), err);
 	t = table_new(o->format, fleet_cols,
 		      sizeof(fleet_cols) / sizeof(fleet_cols[0]));
 	for (i = 0; i < n; i++) {

@@ -10,12 +10,14 @@
  * takes it at its next try.  A finding is found again by its key, so a
  * new reviewer continues the same findings.
  *
- * Rules over the fleet so far: enumeration (distinct files of one person
- * in one UTC hour, summed over hosts) and volume_spike (one person's UTC
- * day on all hosts against the fleet's baseline days), over the last two
- * days of records (from the latest record any host stored).  The other
- * rules still judge each host alone, in its SQLite review
- * (docs/collector.md).
+ * Every review rule runs over the fleet (fleet_rules.c), each one
+ * statement over the raw events of the review's window (from the UTC day
+ * two days before the latest record any host stored) and the fleet's
+ * daily rollups (daudit.rollup_day, which the reviewer writes first: per
+ * person, host, dataset and UTC day), per person: login user, account
+ * or declared actor, by the name every host agrees on.  Each finding
+ * says each host's part (by_host); its key, and so its id, is the
+ * fleet's (docs/collector.md).
  */
 #ifndef DAUDITD_FLEET_REVIEW_H
 #define DAUDITD_FLEET_REVIEW_H
@@ -29,7 +31,31 @@ struct fleet_review {
 	int64_t last_ms;		/* last try, monotonic */
 	uint64_t lock_conn;		/* connection the lock was taken on; 0: none */
 	uint64_t found;			/* findings written since start */
+	/* The last review that went through: the hosts' marks, and where. */
+	int64_t marks;
+	uint64_t reviewed_conn;
+	int64_t last_took_ms;		/* how long it took */
+	int slow;			/* over half the interval (said once) */
 };
+
+/* One review: what fleet_rules.c needs. */
+struct fleet_run {
+	struct fleet_review *fr;
+	struct store_pg *pg;
+	const struct config *c;
+	int64_t latest;			/* the latest record any host stored */
+	int64_t from_ns;		/* the window's start: a UTC day */
+	int failed;			/* statements that failed */
+};
+
+/*
+ * Every rule the configuration enables, over the window.  The number of
+ * statements that failed (logged).
+ */
+int fleet_rules_run(struct fleet_run *x);
+
+/* The rules changed (SIGHUP): the next review runs whatever was stored. */
+void fleet_review_config_changed(struct fleet_review *fr);
 
 /* A review if one is due and this host holds (or takes) the lock. */
 void fleet_review_tick(struct fleet_review *fr, struct store_pg *pg,

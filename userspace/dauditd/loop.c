@@ -399,6 +399,7 @@ int collector_reload(struct collector *c, char *err, size_t errlen)
 	c->config_path = c->cfg.file;
 	c->intake.max_bytes = (uint64_t)c->cfg.journal_max_mb * 1024 * 1024;
 	rules_set_config(&c->rules, &c->cfg);
+	fleet_review_config_changed(&c->review);
 	/* Sinks: unchanged ones reopen their files, others start anew. */
 	if (sinks_reload(c->sinks, &c->cfg, c->cfg.database, err, errlen) < 0)
 		util_err("%s", err);

@@ -85,4 +85,8 @@ void rules_write(struct rules *r);
  */
 void rules_flush(struct rules *r, struct rollup *ru);
 
+/* [hours] as off_hours' reasons give it: "Mon,Tue,Wed,Thu,Fri 08:00-18:00". */
+const char *rules_hours_text(const struct hours_config *h, char *buf,
+			     size_t len);
+
 #endif

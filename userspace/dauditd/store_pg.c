@@ -131,6 +131,8 @@ static void note_day(struct store_pg *pg, uint64_t time_ns)
 		pg->cap_days = pg->cap_days ? 2 * pg->cap_days : 8;
 		pg->days = util_xrealloc(pg->days,
 					 pg->cap_days * sizeof(*pg->days));
+		pg->day_sent = util_xrealloc(pg->day_sent, pg->cap_days *
+					     sizeof(*pg->day_sent));
 	}
 	pg->days[pg->ndays++] = day;
 }
@@ -213,7 +215,7 @@ static void pg_event(void *arg, const struct event *e)
 		put_null(pg);
 		put_null(pg);
 	}
-	put_text(pg, e->extra);
+	/* The table's order (pgschema.c): off_min, off_max, then extra. */
 	if (e->type == DAUDIT_REC_FILE_READ &&
 	    e->off_min != DAUDIT_OFFSET_UNKNOWN) {
 		put_u64(pg, e->off_min);
@@ -222,6 +224,7 @@ static void pg_event(void *arg, const struct event *e)
 		put_null(pg);
 		put_null(pg);
 	}
+	put_text(pg, e->extra);
 	if (e->actor_rec) {
 		put_text(pg, e->actor);
 		put_text(pg, e->request);
@@ -403,6 +406,18 @@ static int load_hwm(struct store_pg *pg, char *err, size_t errlen)
  * front (@out); each mark's sent is the highest sent + 1.  The rows
  * kept.
  */
+static void count_day(struct store_pg *pg, uint64_t time_ns)
+{
+	int64_t day = (int64_t)(time_ns / PGSCHEMA_DAY_NS);
+	unsigned int i;
+
+	for (i = 0; i < pg->ndays; i++)
+		if (pg->days[i] == day) {
+			pg->day_sent[i]++;
+			return;
+		}
+}
+
 static uint64_t rows_to_send(struct store_pg *pg)
 {
 	char id[16];
@@ -412,6 +427,8 @@ static uint64_t rows_to_send(struct store_pg *pg)
 	pg->out_len = 0;
 	for (i = 0; i < pg->nhwm; i++)
 		pg->hwm[i].sent = pg->hwm[i].last_ns = 0;
+	for (i = 0; i < pg->ndays; i++)
+		pg->day_sent[i] = 0;
 	for (i = 0; i < pg->rows; i++) {
 		const struct store_pg_row *w = &pg->row[i];
 		struct store_pg_hwm *h = hwm_of(pg, w->instance, w->cpu);
@@ -431,39 +448,54 @@ static uint64_t rows_to_send(struct store_pg *pg)
 			h->sent = w->seq + 1;
 		if (w->time_ns > h->last_ns)
 			h->last_ns = w->time_ns;
+		count_day(pg, w->time_ns);
 		kept++;
 	}
 	return kept;
 }
 
-/* The marks that moved, in the open transaction. */
-static int put_hwm(struct store_pg *pg, char *err, size_t errlen)
+/*
+ * The marks that moved, and the rows sent of each day (the fleet review
+ * rolls a day up again while its count moves, fleet_review.c), in the
+ * open transaction.
+ */
+static int put_marks(struct store_pg *pg, char *err, size_t errlen)
 {
 	char *sql = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&sql, &len);
-	unsigned int i, n = 0;
+	unsigned int i, n = 0, d = 0;
 	int rc;
 
 	if (!f) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	fputs("INSERT INTO daudit.hwm VALUES ", f);
 	for (i = 0; i < pg->nhwm; i++) {
 		const struct store_pg_hwm *h = &pg->hwm[i];
 
 		if (h->sent <= h->next_seq)
 			continue;
 		fprintf(f, "%s(%d, %" PRId64 ", %u, %" PRId64 ", %" PRId64 ")",
-			n++ ? ", " : "", pg->host_id, (int64_t)h->instance,
-			h->cpu, (int64_t)h->sent, (int64_t)h->last_ns);
+			n++ ? ", " : "INSERT INTO daudit.hwm VALUES ",
+			pg->host_id, (int64_t)h->instance, h->cpu,
+			(int64_t)h->sent, (int64_t)h->last_ns);
 	}
-	fputs(" ON CONFLICT (host_id, instance_id, cpu) DO UPDATE"
-	      " SET next_seq = greatest(hwm.next_seq, EXCLUDED.next_seq),"
-	      " last_ns = greatest(hwm.last_ns, EXCLUDED.last_ns)", f);
+	if (n)
+		fputs(" ON CONFLICT (host_id, instance_id, cpu) DO UPDATE"
+		      " SET next_seq = greatest(hwm.next_seq, EXCLUDED.next_seq),"
+		      " last_ns = greatest(hwm.last_ns, EXCLUDED.last_ns);", f);
+	for (i = 0; i < pg->ndays; i++)
+		if (pg->day_sent[i])
+			fprintf(f, "%s(%" PRId64 ", %d, %" PRIu64 ")",
+				d++ ? ", " : "INSERT INTO daudit.day_rows AS d"
+				" (day, host_id, rows) VALUES ", pg->days[i],
+				pg->host_id, pg->day_sent[i]);
+	if (d)
+		fputs(" ON CONFLICT (day, host_id) DO UPDATE"
+		      " SET rows = d.rows + EXCLUDED.rows", f);
 	fclose(f);
-	rc = n ? pgconn_exec(pg->conn, sql, err, errlen) : 0;
+	rc = n || d ? pgconn_exec(pg->conn, sql, err, errlen) : 0;
 	free(sql);
 	return rc;
 }
@@ -542,7 +574,7 @@ static int ship(struct store_pg *pg, char *err, size_t errlen)
 		if (ship_staged(pg, err, errlen) < 0)
 			goto fail;
 	}
-	if (put_hwm(pg, err, errlen) < 0 ||
+	if (put_marks(pg, err, errlen) < 0 ||
 	    pgconn_exec(pg->conn, "COMMIT", err, errlen) < 0)
 		goto fail;
 	for (i = 0; i < pg->nhwm; i++)
@@ -674,6 +706,7 @@ void store_pg_close(struct store_pg *pg)
 	free(pg->host);
 	free(pg->buf);
 	free(pg->days);
+	free(pg->day_sent);
 	free(pg->made);
 	free(pg->esc);
 	free(pg->row);

@@ -68,6 +68,7 @@ struct store_pg {
 	unsigned int nhwm, cap_hwm;
 	int hwm_known;			/* read on this connection */
 	int64_t *days;			/* days of @buf's rows, distinct */
+	uint64_t *day_sent;		/* rows of each day sent (daudit.day_rows) */
 	unsigned int ndays, cap_days;
 	int64_t *made;			/* day partitions known to exist */
 	unsigned int nmade, cap_made;

@@ -77,6 +77,70 @@ int pgconn_check_url(const char *url, char *err, size_t errlen)
 	return rc;
 }
 
+/* Append @n bytes of @s to @buf (of @len, used @at). */
+static void put(char *buf, size_t len, size_t *at, const char *s, size_t n)
+{
+	if (*at + n >= len)
+		n = *at + 1 < len ? len - *at - 1 : 0;
+	memcpy(buf + *at, s, n);
+	*at += n;
+	buf[*at] = '\0';
+}
+
+const char *pgconn_url_shown(const char *url, char *buf, size_t len)
+{
+	const char *p, *auth, *end, *at, *colon, *q;
+	size_t used = 0;
+	int first = 1;
+
+	if (!len)
+		return buf;
+	if (!url)
+		url = "";
+	p = strstr(url, "://");
+	buf[0] = '\0';
+	if (!p) {
+		put(buf, len, &used, url, strlen(url));
+		return buf;
+	}
+	auth = p + 3;
+	end = auth + strcspn(auth, "/?#");
+	put(buf, len, &used, url, (size_t)(auth - url));
+	/* user[:password]@host: the last @ of the authority ends the user. */
+	for (at = NULL, q = auth; q < end; q++)
+		if (*q == '@')
+			at = q;
+	colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	if (colon) {
+		put(buf, len, &used, auth, (size_t)(colon - auth));
+		put(buf, len, &used, at, (size_t)(end - at));
+	} else {
+		put(buf, len, &used, auth, (size_t)(end - auth));
+	}
+	/* The path, then the parameters. */
+	p = end + strcspn(end, "?#");
+	put(buf, len, &used, end, (size_t)(p - end));
+	if (*p != '?') {
+		put(buf, len, &used, p, strlen(p));
+		return buf;
+	}
+	/* The parameters but password=. */
+	for (p++; *p && *p != '#';) {
+		size_t n = strcspn(p, "&#");
+
+		if (!(n >= 9 && !strncmp(p, "password=", 9))) {
+			put(buf, len, &used, first ? "?" : "&", 1);
+			put(buf, len, &used, p, n);
+			first = 0;
+		}
+		p += n;
+		if (*p == '&')
+			p++;
+	}
+	put(buf, len, &used, p, strlen(p));
+	return buf;
+}
+
 char *pgconn_read_password(const char *path, char *err, size_t errlen)
 {
 	char buf[1024];

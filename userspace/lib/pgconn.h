@@ -23,6 +23,13 @@ int pgconn_is_url(const char *s);
 int pgconn_check_url(const char *url, char *err, size_t errlen);
 
 /*
+ * @url as a person gave it, for showing (headers, errors): without the
+ * password of its user part (user:secret@) or of a password= parameter.
+ * Returns @buf.
+ */
+const char *pgconn_url_shown(const char *url, char *buf, size_t len);
+
+/*
  * The password in @path: a regular file owned by root or by us, not
  * readable by group or others; its first line.  malloc'd, or NULL with
  * @err.

@@ -112,6 +112,31 @@ static const char *const migrations[PGSCHEMA_VERSION] = {
 	" reason text NOT NULL, by_host text NOT NULL,"
 	" computed timestamptz NOT NULL DEFAULT now());"
 	"CREATE INDEX findings_time ON daudit.findings (last_ns);",
+	/*
+	 * 3: the fleet's daily rollups, written by the reviewer: per person
+	 * (user_name and kind), host, dataset and UTC day, what they read.
+	 * The review's memory beyond its window of raw events (volume_spike's
+	 * baseline, first_access's last read), and the cheap source of
+	 * per-host totals.  day_rows counts each host's rows of each day, in
+	 * the transaction that stores them; rollup_done lists the days older
+	 * than the review's window that are rolled up, with the count they
+	 * had: a day is rolled up again while its count moves (a host that
+	 * ships late), and days of the window at every review.
+	 */
+	"CREATE TABLE daudit.rollup_day ("
+	" day integer NOT NULL, user_name text NOT NULL,"
+	" login smallint NOT NULL, host_id integer NOT NULL,"
+	" dataset text NOT NULL, bytes bigint NOT NULL, reads bigint NOT NULL,"
+	" files bigint NOT NULL, first_ns bigint NOT NULL,"
+	" last_ns bigint NOT NULL,"
+	" PRIMARY KEY (user_name, login, dataset, day, host_id));"
+	"CREATE INDEX rollup_day_day ON daudit.rollup_day (day);"
+	"CREATE TABLE daudit.day_rows (day integer NOT NULL,"
+	" host_id integer NOT NULL, rows bigint NOT NULL,"
+	" PRIMARY KEY (day, host_id));"
+	"CREATE TABLE daudit.rollup_done (day integer PRIMARY KEY,"
+	" rows bigint NOT NULL,"
+	" rolled timestamptz NOT NULL DEFAULT now());",
 };
 
 static int one_int(PGconn *c, const char *sql, int64_t *out, char *err,

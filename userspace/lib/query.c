@@ -780,7 +780,7 @@ void qopts_open(struct qopts *o, struct qdb *q)
 	int rc;
 
 	if (o->store)
-		util_die(EXIT_USAGE, "--store: this verb does not read the fleet's store yet (users and report do)");
+		util_die(EXIT_USAGE, "--store: this verb reads one host's database (users, user, top, events and report read the fleet's store)");
 	path = qdb_path(o->database);
 	rc = qdb_open(q, path, err, sizeof(err));
 

@@ -189,8 +189,8 @@ struct qopts {
 	"  --no-headings     tables and CSV without their header line\n" \
 	"  --database PATH   the collector's database (default: from\n" \
 	"                    /etc/daudit/dauditd.conf, else " DB_DEFAULT_PATH ")\n" \
-	"  --store URL       the fleet's PostgreSQL store instead (users and\n" \
-	"                    report): postgresql://USER@HOST/DB?...\n" \
+	"  --store URL       the fleet's PostgreSQL store instead (users, user,\n" \
+	"                    top, events, report): postgresql://USER@HOST/DB?...\n" \
 	"  --password-file F its password, in a file only its owner reads\n" \
 	"                    (default: libpq's PGPASSFILE, ~/.pgpass, service)\n" \
 	"  --fleet           the store (and store_password_file) of dauditd.conf\n"
@@ -204,7 +204,7 @@ int qopts_option(struct qopts *o, int c, const char *arg, const char *verb);
 void qopts_finish(struct qopts *o, const char *verb, int64_t default_since);
 /*
  * Open the database named by the options, or exit 1 with a message; a
- * verb that does not read the fleet's store yet exits 2 on --store.
+ * verb that does not read the fleet's store (incident) exits 2 on --store.
  */
 void qopts_open(struct qopts *o, struct qdb *q);
 

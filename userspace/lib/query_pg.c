@@ -8,6 +8,7 @@
 #include "pgconn.h"
 #include "query.h"
 #include "query_pg.h"
+#include "table.h"
 #include "util.h"
 
 /*
@@ -56,6 +57,13 @@ static const char users_sql[] =
 	" ORDER BY max(t.bytes) OVER (PARTITION BY t.user_name, t.login) DESC,"
 	"  t.user_name, t.login, t.total DESC, t.bytes DESC, t.host";
 
+const char *qpg_url(const struct qopts *o)
+{
+	static char shown[2048];
+
+	return pgconn_url_shown(o->store ? o->store : "", shown, sizeof(shown));
+}
+
 PGconn *qpg_open(const struct qopts *o, const char *verb)
 {
 	char err[512];
@@ -63,10 +71,10 @@ PGconn *qpg_open(const struct qopts *o, const char *verb)
 
 	if (!pgconn_is_url(o->store))
 		util_die(EXIT_USAGE, "%s: --store must be a postgresql:// URL, not '%s'",
-			 verb, o->store);
+			 verb, qpg_url(o));
 	c = pgconn_open(o->store, o->passfile, "daudit", err, sizeof(err));
 	if (!c)
-		util_die(EXIT_FAIL, "store %s: %s", o->store, err);
+		util_die(EXIT_FAIL, "store %s: %s", qpg_url(o), err);
 	return c;
 }
 
@@ -81,17 +89,21 @@ static uint64_t u64(const PGresult *r, int row, int col)
 	return strtoull(PQgetvalue(r, row, col), NULL, 10);
 }
 
-/* The period's two parameters, in nanoseconds, run with @sql. */
+/*
+ * The period's two parameters, in nanoseconds, run with @sql; @n 3: a
+ * third, @p3 (NULL: SQL's NULL).
+ */
 static PGresult *run_period(PGconn *c, const char *sql, int64_t since,
-			    int64_t until, char *err, size_t errlen)
+			    int64_t until, int n, const char *p3, char *err,
+			    size_t errlen)
 {
 	char a[24], b[24];
-	const char *params[2] = { a, b };
+	const char *params[3] = { a, b, p3 };
 	PGresult *r;
 
 	snprintf(a, sizeof(a), "%lld", (long long)since * 1000000000LL);
 	snprintf(b, sizeof(b), "%lld", (long long)until * 1000000000LL);
-	r = PQexecParams(c, sql, 2, NULL, params, NULL, NULL, 0);
+	r = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
 	if (!r || PQresultStatus(r) != PGRES_TUPLES_OK) {
 		pgconn_error(c, r, err, errlen);
 		PQclear(r);
@@ -103,7 +115,8 @@ static PGresult *run_period(PGconn *c, const char *sql, int64_t since,
 long qpg_users(PGconn *c, int64_t since, int64_t until,
 	       struct qpg_user **out, char *err, size_t errlen)
 {
-	PGresult *r = run_period(c, users_sql, since, until, err, errlen);
+	PGresult *r = run_period(c, users_sql, since, until, 2, NULL, err,
+				 errlen);
 	struct qpg_user *u;
 	int i, n;
 
@@ -136,12 +149,14 @@ static const char findings_sql[] =
 	" sum(score) OVER (PARTITION BY user_name, login),"
 	" count(*) OVER (PARTITION BY user_name, login)"
 	" FROM daudit.findings WHERE last_ns >= $1 AND first_ns < $2"
+	" AND ($3::text IS NULL OR (user_name = $3 AND login = 2))"
 	" ORDER BY 12 DESC, user_name, login, score DESC, first_ns, rule";
 
-long qpg_findings(PGconn *c, int64_t since, int64_t until,
+long qpg_findings(PGconn *c, int64_t since, int64_t until, const char *actor,
 		  struct qpg_finding **out, char *err, size_t errlen)
 {
-	PGresult *r = run_period(c, findings_sql, since, until, err, errlen);
+	PGresult *r = run_period(c, findings_sql, since, until, 3, actor, err,
+				 errlen);
 	struct qpg_finding *f;
 	int i, n;
 
@@ -192,4 +207,36 @@ void qpg_users_free(struct qpg_user *u, long n)
 		free(u[i].top_exe);
 	}
 	free(u);
+}
+
+long qpg_table(PGconn *c, const char *sql, int n, const char *const *params,
+	       struct table *t, const struct table_col *cols,
+	       unsigned int ncols, char *err, size_t errlen)
+{
+	PGresult *r = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+	unsigned int col;
+	int row;
+
+	if (!r || PQresultStatus(r) != PGRES_TUPLES_OK ||
+	    (unsigned int)PQnfields(r) < ncols) {
+		pgconn_error(c, r, err, errlen);
+		PQclear(r);
+		return -1;
+	}
+	for (row = 0; row < PQntuples(r); row++)
+		for (col = 0; col < ncols; col++) {
+			const char *v = PQgetvalue(r, row, (int)col);
+
+			if (PQgetisnull(r, row, (int)col))
+				table_null(t);
+			else if (cols[col].type == TCOL_STR)
+				table_str(t, v);
+			else if (cols[col].type == TCOL_BYTES)
+				table_u64(t, strtoull(v, NULL, 10));
+			else
+				table_int(t, strtoll(v, NULL, 10));
+		}
+	row = PQntuples(r);
+	PQclear(r);
+	return row;
 }

@@ -38,6 +38,12 @@ struct qopts;
  */
 PGconn *qpg_open(const struct qopts *o, const char *verb);
 
+/*
+ * The store's URL as given but without any password (pgconn_url_shown()):
+ * what headers and errors print.  A buffer that lives until the next call.
+ */
+const char *qpg_url(const struct qopts *o);
+
 long qpg_users(PGconn *c, int64_t since, int64_t until,
 	       struct qpg_user **out, char *err, size_t errlen);
 void qpg_users_free(struct qpg_user *u, long n);
@@ -58,10 +64,23 @@ struct qpg_finding {
 
 /*
  * The fleet's findings that overlap [@since, @until) (seconds), people
- * by risk, then each person's by points.  The number, or -1 with @err.
+ * by risk, then each person's by points; with @actor, that actor's only.
+ * The number, or -1 with @err.
  */
-long qpg_findings(PGconn *c, int64_t since, int64_t until,
+long qpg_findings(PGconn *c, int64_t since, int64_t until, const char *actor,
 		  struct qpg_finding **out, char *err, size_t errlen);
 void qpg_findings_free(struct qpg_finding *f, long n);
+
+/*
+ * Run @sql with @n text parameters and add each row to @t, whose columns
+ * are @cols: TCOL_STR as text, TCOL_INT and TCOL_TIME as integers,
+ * TCOL_BYTES as unsigned; NULL is a missing cell.  The number of rows,
+ * or -1 with @err.
+ */
+struct table;
+struct table_col;
+long qpg_table(PGconn *c, const char *sql, int n, const char *const *params,
+	       struct table *t, const struct table_col *cols,
+	       unsigned int ncols, char *err, size_t errlen);
 
 #endif

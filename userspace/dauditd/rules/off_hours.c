@@ -41,8 +41,8 @@ void off_hours(struct rules *r, const struct event *e)
 	evidence(r, f, e->id);
 }
 
-static const char *hours_text(const struct hours_config *h, char *buf,
-			      size_t len)
+const char *rules_hours_text(const struct hours_config *h, char *buf,
+			     size_t len)
 {
 	static const char *const d[] = { "Sun", "Mon", "Tue", "Wed", "Thu",
 					 "Fri", "Sat" };
@@ -72,7 +72,7 @@ void off_hours_reason(struct rules *r, const struct finding_state *f,
 	snprintf(out, len,
 		 "read %s of %s outside working hours (%s): %" PRIu64 " record%s between %s and %s",
 		 hbytes(f->bytes, a, sizeof(a)), f->dataset,
-		 hours_text(&r->cfg->hours, h, sizeof(h)), f->count,
+		 rules_hours_text(&r->cfg->hours, h, sizeof(h)), f->count,
 		 f->count == 1 ? "" : "s",
 		 local_time(f->first_ns, t1, sizeof(t1)),
 		 local_time(f->last_ns, t2, sizeof(t2)));
