@@ -87,10 +87,13 @@ static void protection_at_start(struct collector *c)
 	struct dev d;
 	char err[256];
 
-	if (dev_open(&d, DEV_CONTROL, 0, err, sizeof(err)) < 0)
+	if (dev_open(&d, DEV_CONTROL, 0, "the collector", err, sizeof(err)) < 0)
 		util_die(EXIT_FAIL, "%s", err);
-	if (dev_stats(&d, &st, NULL, 0) < 0)
-		util_die(EXIT_FAIL, "cannot read counters from %s: %m", dev_path());
+	if (dev_stats(&d, &st, NULL, 0) < 0) {
+		dev_explain_ioctl("the collector", DAUDIT_IOC_STATS, errno, err,
+				  sizeof(err));
+		util_die(EXIT_FAIL, "%s", err);
+	}
 	dev_close(&d);
 	health_policy(&c->health, c->sinks, st.policy_generation,
 		      st.policy_datasets, st.policy_sources);
