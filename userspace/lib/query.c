@@ -393,8 +393,13 @@ static void explain_denied(const char *path, char *err, size_t errlen)
 	int ok;
 
 	/* The nearest of the path and its directories this process can see. */
-	while ((ok = stat(p, &st) == 0) == 0 && (slash = strrchr(p, '/')) && slash != p)
+	for (;;) {
+		ok = stat(p, &st) == 0;
+		slash = strrchr(p, '/');
+		if (ok || !slash || slash == p)
+			break;
 		*slash = '\0';
+	}
 	if (ok && st.st_gid != 0 && (st.st_mode & (S_ISDIR(st.st_mode) ? 0010 : 0040)))
 		gr = getgrgid(st.st_gid);
 	if (gr)
