@@ -27,7 +27,7 @@ MODULESLOADDIR ?= /usr/lib/modules-load.d
 DKMS_SRC := dkms.conf Kbuild VERSION module
 
 CC      ?= gcc
-PKGS    := sqlite3 json-c inih gnutls libsystemd libpq
+PKGS    := sqlite3 json-c inih gnutls libsystemd libpq smartcols
 CWARN   := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wno-missing-field-initializers
 CFLAGS  ?= -O2 -g

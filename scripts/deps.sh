@@ -9,7 +9,7 @@
 set -euo pipefail
 
 # cpio: scripts/build-module.sh copies the module's sources with it.
-build_pkgs=(make gcc libc6-dev pkg-config libsqlite3-dev libjson-c-dev libinih-dev libpq-dev
+build_pkgs=(make gcc libc6-dev pkg-config libsqlite3-dev libjson-c-dev libinih-dev libpq-dev libsmartcols-dev
 	liburing-dev libgnutls28-dev libsystemd-dev kmod cpio
 	linux-headers-cloud-amd64 linux-headers-6.12-cloud-amd64)
 # gcc-multilib: `make helpers` builds a 32-bit reader too, for every VM

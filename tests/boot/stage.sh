@@ -133,6 +133,12 @@ boot_checks() {
 	grep -q '^read ' "$state" && earlier_reads "after boot"
 	protected_read "after boot"
 	check "daudit users lists $user" sh -c "daudit users --since 30d --format csv | grep -q '^$user,'"
+	# A review needs no root: the analyst group reads, anyone else is
+	# told which group may (analyst_group = daudit).
+	check "a member of group daudit, without root, reads daudit users" sh -c \
+		"setpriv --reuid=$(id -u "$user") --regid=$(id -g "$user") --groups=$(getent group daudit | cut -d: -f3) --inh-caps=-all -- daudit users --since 30d --format csv | grep -q '^$user,'"
+	check "a user not in group daudit is told that group may read the database" sh -c \
+		"setpriv --reuid=$(id -u "$user") --regid=$(id -g "$user") --clear-groups --inh-caps=-all -- daudit users 2>&1 | grep -q 'only root and the group daudit may'"
 }
 
 case $stage in

@@ -80,6 +80,10 @@ dpkg-deb -I "$deb" postinst >"$tmp/postinst" 2>&1
 grep -q "deb-systemd-helper enable 'dauditd.service'" "$tmp/postinst" &&
 	grep -q "deb-systemd-invoke \$_dh_action 'dauditd.service'" "$tmp/postinst"
 tap $? "daudit's postinst enables and starts dauditd.service" "$tmp/postinst"
+# The analyst group first: dauditd shares the store with it when it starts.
+awk '/groupadd --system daudit/ { g = NR } /deb-systemd-invoke/ && !s { s = NR }
+	END { exit !(g && s && g < s) }' "$tmp/postinst"
+tap $? "daudit's postinst makes the group daudit before it starts dauditd" "$tmp/postinst"
 
 # postrm with /var/lib/daudit moved into the scratch directory and no
 # systemd to talk to: remove and upgrade keep the database, purge not.

@@ -250,6 +250,26 @@ fault_read_ok() {
 	check_dmesg_clean
 }
 
+@test "a verb refused by the module names the capability it lacks, in one line, exit 1" {
+	fresh
+	run setpriv --bounding-set=-all --inh-caps=-all -- daudit status
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[ "$output" = "daudit: status needs CAP_AUDIT_READ, CAP_AUDIT_CONTROL or CAP_SYS_ADMIN (or root) to open /dev/daudit" ]
+	run setpriv --bounding-set=-all,+audit_control --inh-caps=-all -- daudit status
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[ "$output" = "daudit: status needs CAP_AUDIT_READ or CAP_SYS_ADMIN (or root) to read the counters of /dev/daudit" ]
+	run setpriv --bounding-set=-all,+audit_read --inh-caps=-all -- daudit policy load --no-link-scan "$POLICY"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[ "${lines[${#lines[@]} - 1]}" = "daudit: policy load needs CAP_AUDIT_CONTROL or CAP_SYS_ADMIN (or root) to load a policy into daudit.ko" ]
+	run setpriv --bounding-set=-all --inh-caps=-all -- daudit monitor
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[ "$output" = "daudit: monitor needs CAP_AUDIT_READ or CAP_SYS_ADMIN (or root) to open /dev/daudit" ]
+}
+
 @test "a handle opened with CAP_AUDIT_CONTROL alone: version and policy loads yes, counters no (EPERM)" {
 	fresh
 	run setpriv --bounding-set=-all,+audit_control --inh-caps=-all -- devprobe ctl-stats

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Static checks, as TAP lines: the module with W=1 and with sparse (C=2) on
-# every installed kernel, checkpatch, userspace with -Werror, cppcheck, the
+# every installed kernel, checkpatch, userspace with -Werror, every
+# option of every --help completed and in the man pages, cppcheck, the
 # shell linter, and each make target's Debian packages (tests/static/deps.sh).
 # A check that cannot run (tool missing) fails: it is not a pass.
 set -uo pipefail
@@ -71,6 +72,8 @@ fi
 # Userspace from scratch with the project's warning flags (-Werror).
 make -s BUILD="$tmp/ubuild" userspace helpers >"$tmp/user.log" 2>&1
 tap $? "userspace builds with -Wall -Wextra -Werror" "$tmp/user.log"
+# Each command's --help against its bash completion and its man page.
+tests/static/cli-help.sh "$tmp/ubuild/bin" || fail=1
 
 # make install into a scratch root: libdaudit (soname links, header,
 # pkg-config file), its man page and Python module; an application builds

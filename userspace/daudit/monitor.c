@@ -315,7 +315,7 @@ int cmd_monitor(int argc, char **argv)
 	 * a clean exit, not death by the default action (status 143).
 	 */
 	sigfd = signal_fd();
-	if (dev_open(&d, DEV_CONSUMER, O_NONBLOCK, err, sizeof(err)) < 0)
+	if (dev_open(&d, DEV_CONSUMER, O_NONBLOCK, "monitor", err, sizeof(err)) < 0)
 		util_die(EXIT_FAIL, "%s", err);
 	ecs_ctx_init(&m.ecs, NULL, d.ver.instance_id, 0);
 	run(&m, d.fd, sigfd, follow);

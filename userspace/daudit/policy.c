@@ -182,9 +182,15 @@ static void report_refusal(const struct policy *p,
 	pl->err_msg[sizeof(pl->err_msg) - 1] = 0;
 	if (line)
 		snprintf(where, sizeof(where), ":%u", line);
-	if (!*why && (e == EPERM || e == EACCES))
-		why = "loading a policy needs CAP_AUDIT_CONTROL or CAP_SYS_ADMIN";
-	else if (!*why && e == ENOTTY)
+	if (!*why && (e == EPERM || e == EACCES)) {
+		char err[256];
+
+		/* Nothing about the file: one line naming the capability. */
+		dev_explain_ioctl("policy load", DAUDIT_IOC_POLICY_LOAD, e, err,
+				  sizeof(err));
+		util_err("%s", err);
+		return;
+	} else if (!*why && e == ENOTTY)
 		why = "this daudit.ko does not take policies";
 	else if (!*why)
 		why = "no reason given";
@@ -221,7 +227,7 @@ static int policy_load(int argc, char **argv)
 	policy_add_implied(&p, !no_scan, say_added, &p);
 	if (policy_encode(&p, &blob, &len) < 0)
 		util_die(EXIT_FAIL, "%s: cannot encode: %m", p.file);
-	if (dev_open(&d, DEV_CONTROL, 0, err, sizeof(err)) < 0)
+	if (dev_open(&d, DEV_CONTROL, 0, "policy load", err, sizeof(err)) < 0)
 		util_die(EXIT_FAIL, "%s", err);
 	memset(&pl, 0, sizeof(pl));
 	pl.ptr = (uintptr_t)blob;
@@ -395,7 +401,7 @@ static int policy_show(int argc, char **argv)
 		util_die(EXIT_USAGE, "policy show: unexpected argument '%s'",
 			 argv[optind]);
 
-	if (dev_open(&d, DEV_CONTROL, 0, err, sizeof(err)) < 0)
+	if (dev_open(&d, DEV_CONTROL, 0, "policy show", err, sizeof(err)) < 0)
 		util_die(EXIT_FAIL, "%s", err);
 	if (fetch_policy(&d, &g, &blob) < 0)
 		util_die(EXIT_FAIL, "cannot read the policy from %s: %m", dev_path());

@@ -543,11 +543,13 @@ int cmd_status(int argc, char **argv)
 	if (optind != argc)
 		util_die(EXIT_USAGE, "status: unexpected argument '%s'", argv[optind]);
 
-	if (dev_open(&d, DEV_CONTROL, 0, err, sizeof(err)) < 0)
+	if (dev_open(&d, DEV_CONTROL, 0, "status", err, sizeof(err)) < 0)
 		util_die(EXIT_FAIL, "%s", err);
 	cpus = util_xcalloc(d.ver.ncpus, sizeof(*cpus));
-	if (dev_stats(&d, &st, cpus, d.ver.ncpus) < 0)
-		util_die(EXIT_FAIL, "cannot read counters from %s: %m", dev_path());
+	if (dev_stats(&d, &st, cpus, d.ver.ncpus) < 0) {
+		dev_explain_ioctl("status", DAUDIT_IOC_STATS, errno, err, sizeof(err));
+		util_die(EXIT_FAIL, "%s", err);
+	}
 	read_collector(&col, db, &st, wait);
 	if (fmt == FORMAT_JSON) {
 		print_json(&d, &st, cpus, collector_json(&col));

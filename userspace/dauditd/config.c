@@ -36,6 +36,7 @@ enum vtype {
 	V_RULES,
 	V_STORE,
 	V_HOSTNAME,
+	V_GROUP,
 };
 
 struct key_def {
@@ -60,6 +61,7 @@ static const struct key_def keys[] = {
 	{ "collector", "store_review_interval", V_DURATION,
 	  C(store_review_interval), 1, 86400 },
 	{ "collector", "policy_link_scan", V_BOOL, C(policy_link_scan), 0, 1 },
+	{ "collector", "analyst_group", V_GROUP, C(analyst_group), 0, 0 },
 	{ "collector", "batch_ms", V_UINT, C(batch_ms), 1, 10000 },
 	{ "collector", "batch_records", V_UINT, C(batch_records), 1, 1000000 },
 	{ "collector", "rollup_flush_ms", V_UINT, C(rollup_flush_ms), 0, 60000 },
@@ -172,6 +174,7 @@ void config_defaults(struct config *c)
 	c->database = util_xstrdup(CONFIG_DEFAULT_DB);
 	c->policy = util_xstrdup(CONFIG_DEFAULT_POLICY);
 	c->policy_link_scan = 1;
+	c->analyst_group = util_xstrdup(CONFIG_DEFAULT_ANALYST_GROUP);
 	c->batch_ms = 100;
 	c->batch_records = 10000;
 	c->rollup_flush_ms = 1000;
@@ -206,6 +209,7 @@ void config_free(struct config *c)
 	free(c->store);
 	free(c->store_password_file);
 	free(c->store_host);
+	free(c->analyst_group);
 	for (i = 0; i < c->n_allow; i++) {
 		for (j = 0; j < c->allow[i].n; j++)
 			free(c->allow[i].exes[j]);
@@ -423,6 +427,15 @@ static int set_value(struct parse *p, const struct key_def *k, const char *v)
 				    k->name);
 		free(*(char **)base);
 		*(char **)base = util_xstrdup(v);
+		return 1;
+	case V_GROUP:
+		/* A system group's name (useradd's rule); empty: none. */
+		if (strlen(v) > 32 || (*v && (!strchr("abcdefghijklmnopqrstuvwxyz_", *v) ||
+		    strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(v))))
+			return fail(p, v, "%s must be a group name (a-z, 0-9, '_', '-'; not starting with a digit or '-') or empty",
+				    k->name);
+		free(*(char **)base);
+		*(char **)base = *v ? util_xstrdup(v) : NULL;
 		return 1;
 	case V_HHMM:
 		if (parse_hhmm(v, (unsigned int *)base) < 0 ||

@@ -15,6 +15,7 @@
 
 #define CONFIG_DEFAULT_PATH	"/etc/daudit/dauditd.conf"
 #define CONFIG_DEFAULT_DB	"/var/lib/daudit/daudit.db"
+#define CONFIG_DEFAULT_ANALYST_GROUP	"daudit"	/* analyst.h */
 #define CONFIG_DEFAULT_POLICY	"/etc/daudit/policy.conf"
 
 struct allowlist {
@@ -95,6 +96,7 @@ struct config {
 	char *store_host;		/* NULL: gethostname() */
 	unsigned int store_review_interval;	/* seconds between fleet reviews */
 	int policy_link_scan;		/* add the trees' hard-linked files */
+	char *analyst_group;		/* may read the store; NULL: root only */
 	unsigned int batch_ms;
 	unsigned int batch_records;
 	unsigned int rollup_flush_ms;	/* 0: with every commit */

@@ -76,7 +76,7 @@ int source_open_device(struct source *src, char *err, size_t errlen)
 	uint32_t on = 1;
 
 	memset(src, 0, sizeof(*src));
-	if (dev_open(d, DEV_CONSUMER, O_NONBLOCK, err, errlen) < 0) {
+	if (dev_open(d, DEV_CONSUMER, O_NONBLOCK, "the collector", err, errlen) < 0) {
 		free(d);
 		return -1;
 	}

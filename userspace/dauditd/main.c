@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <syslog.h>
 
+#include "analyst.h"
 #include "checkconfig.h"
 #include "config.h"
 #include "daudit.h"
@@ -86,10 +87,13 @@ static void protection_at_start(struct collector *c)
 	struct dev d;
 	char err[256];
 
-	if (dev_open(&d, DEV_CONTROL, 0, err, sizeof(err)) < 0)
+	if (dev_open(&d, DEV_CONTROL, 0, "the collector", err, sizeof(err)) < 0)
 		util_die(EXIT_FAIL, "%s", err);
-	if (dev_stats(&d, &st, NULL, 0) < 0)
-		util_die(EXIT_FAIL, "cannot read counters from %s: %m", dev_path());
+	if (dev_stats(&d, &st, NULL, 0) < 0) {
+		dev_explain_ioctl("the collector", DAUDIT_IOC_STATS, errno, err,
+				  sizeof(err));
+		util_die(EXIT_FAIL, "%s", err);
+	}
 	dev_close(&d);
 	health_policy(&c->health, c->sinks, st.policy_generation,
 		      st.policy_datasets, st.policy_sources);
@@ -100,19 +104,6 @@ static void protection_at_start(struct collector *c)
 static void on_reload(struct collector *c)
 {
 	load_policy(&c->cfg);
-}
-
-/* The database's directory, private to root, if it is missing. */
-static void make_db_dir(const char *db)
-{
-	char *dir = util_xstrdup(db), *slash = strrchr(dir, '/');
-
-	if (slash && slash != dir) {
-		*slash = '\0';
-		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-			util_err("cannot create %s: %s", dir, strerror(errno));
-	}
-	free(dir);
 }
 
 static int signal_fd(void)
@@ -232,8 +223,9 @@ int main(int argc, char **argv)
 	/* The intake and the indexer are threads, each with its connections. */
 	if (!sqlite3_threadsafe())
 		util_die(EXIT_FAIL, "this SQLite is built without thread support (SQLITE_THREADSAFE=0); dauditd needs it");
-	umask(077);
-	make_db_dir(cfg.database);
+	/* Before the store is opened: the files it makes follow the umask. */
+	if (analyst_share(cfg.database, cfg.analyst_group, err, sizeof(err)) < 0)
+		util_log(LOG_WARNING, "%s", err);
 	/*
 	 * The database first, then the device and the policy: a database
 	 * refused (damaged, another program's, a newer schema) then changes

@@ -33,7 +33,7 @@ static int load(const struct policy *p, const void *blob, size_t len)
 	char err[256];
 	int e;
 
-	if (dev_open(&d, DEV_CONTROL, 0, err, sizeof(err)) < 0) {
+	if (dev_open(&d, DEV_CONTROL, 0, "the collector", err, sizeof(err)) < 0) {
 		util_err("policy %s not loaded: %s", p->file, err);
 		return -1;
 	}

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "device.h"
@@ -16,9 +17,18 @@ const char *dev_path(void)
 	return p && *p ? p : DAUDIT_DEVICE_PATH;
 }
 
-static void explain_open(int e, enum dev_mode mode, char *err, size_t len)
+/* What the module's open (module/device.c) asks for in each mode. */
+static const char *open_caps(enum dev_mode mode)
+{
+	return mode == DEV_CONSUMER ? "CAP_AUDIT_READ or CAP_SYS_ADMIN" :
+	       "CAP_AUDIT_READ, CAP_AUDIT_CONTROL or CAP_SYS_ADMIN";
+}
+
+static void explain_open(int e, enum dev_mode mode, const char *who,
+			 char *err, size_t len)
 {
 	const char *path = dev_path();
+	struct stat st;
 
 	switch (e) {
 	case ENOENT:
@@ -29,10 +39,18 @@ static void explain_open(int e, enum dev_mode mode, char *err, size_t len)
 			 path);
 		break;
 	case EACCES:
-	case EPERM:
+		/* The file's mode refused, before the module was asked. */
+		if (stat(path, &st) < 0)
+			memset(&st, 0, sizeof(st));
 		snprintf(err, len,
-			 "permission denied opening %s: needs root with CAP_AUDIT_READ or CAP_SYS_ADMIN",
-			 path);
+			 "%s needs root to open %s (mode %04o, owner uid %u; or CAP_DAC_OVERRIDE, with %s)",
+			 who, path, (unsigned int)(st.st_mode & 07777),
+			 (unsigned int)st.st_uid, open_caps(mode));
+		break;
+	case EPERM:
+		/* The module refused: a capability is missing. */
+		snprintf(err, len, "%s needs %s (or root) to open %s", who,
+			 open_caps(mode), path);
 		break;
 	case EBUSY:
 		snprintf(err, len,
@@ -46,15 +64,34 @@ static void explain_open(int e, enum dev_mode mode, char *err, size_t len)
 	}
 }
 
-int dev_open(struct dev *d, enum dev_mode mode, int flags, char *err,
-	     size_t errlen)
+void dev_explain_ioctl(const char *who, unsigned long cmd, int e, char *err,
+		       size_t len)
+{
+	if (e != EPERM && e != EACCES)
+		snprintf(err, len, "%s: %s refused %s: %s", who, dev_path(),
+			 cmd == DAUDIT_IOC_POLICY_LOAD ? "the policy" :
+			 cmd == DAUDIT_IOC_STATS ? "its counters" : "the request",
+			 strerror(e));
+	else if (cmd == DAUDIT_IOC_POLICY_LOAD || cmd == DAUDIT_IOC_FLUSH)
+		snprintf(err, len,
+			 "%s needs CAP_AUDIT_CONTROL or CAP_SYS_ADMIN (or root) to %s daudit.ko",
+			 who, cmd == DAUDIT_IOC_FLUSH ? "flush the sessions of" :
+			 "load a policy into");
+	else
+		snprintf(err, len,
+			 "%s needs CAP_AUDIT_READ or CAP_SYS_ADMIN (or root) to read the counters of %s",
+			 who, dev_path());
+}
+
+int dev_open(struct dev *d, enum dev_mode mode, int flags, const char *who,
+	     char *err, size_t errlen)
 {
 	int oflags = (mode == DEV_CONSUMER ? O_RDONLY : O_WRONLY) | O_CLOEXEC;
 
 	memset(d, 0, sizeof(*d));
 	d->fd = open(dev_path(), oflags | flags);
 	if (d->fd < 0) {
-		explain_open(errno, mode, err, errlen);
+		explain_open(errno, mode, who, err, errlen);
 		return -1;
 	}
 	if (ioctl(d->fd, DAUDIT_IOC_VERSION, &d->ver) < 0) {

@@ -28,10 +28,22 @@ struct dev {
 
 /*
  * Open the device and check the ABI.  On failure returns -1 and leaves a
- * one-line explanation in @err.
+ * one-line explanation in @err; a refusal names what @who (the verb:
+ * "status", "policy load") lacks: root for the file's mode (EACCES), or
+ * the capabilities the module asks for (EPERM):
+ * "status needs CAP_AUDIT_READ, CAP_AUDIT_CONTROL or CAP_SYS_ADMIN (or
+ * root) to open /dev/daudit".
  */
-int dev_open(struct dev *d, enum dev_mode mode, int flags, char *err,
-	     size_t errlen);
+int dev_open(struct dev *d, enum dev_mode mode, int flags, const char *who,
+	     char *err, size_t errlen);
+
+/*
+ * The one line for ioctl @cmd refused with @e: for EPERM, the
+ * capabilities the module wants for it (DAUDIT_IOC_STATS: CAP_AUDIT_READ;
+ * DAUDIT_IOC_POLICY_LOAD and _FLUSH: CAP_AUDIT_CONTROL; or CAP_SYS_ADMIN).
+ */
+void dev_explain_ioctl(const char *who, unsigned long cmd, int e, char *err,
+		       size_t len);
 void dev_close(struct dev *d);
 
 /* Path of the device; DAUDIT_DEVICE in the environment overrides it. */

@@ -6,6 +6,7 @@
  * query_users.c.
  */
 #include <errno.h>
+#include <grp.h>
 #include <ini.h>
 #include <inttypes.h>
 #include <pwd.h>
@@ -352,21 +353,82 @@ int qdb_check(const char *path, int integrity, char *err, size_t errlen)
 	return rc;
 }
 
+/*
+ * Read-only.  With no -wal beside it (no dauditd has it open) a reader
+ * that may not write the directory (the analyst group) could not make
+ * the -wal and -shm SQLite wants: it reads the file as it is, as
+ * immutable, which is what it is until a dauditd opens it.
+ */
+static int open_readonly(const char *path, sqlite3 **db)
+{
+	char *wal = util_xmalloc(strlen(path) + 5), *dir = util_xstrdup(path);
+	char *slash = strrchr(dir, '/'), *uri;
+	int rc;
+
+	sprintf(wal, "%s-wal", path);
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	if (access(wal, F_OK) == 0 || access(slash ? dir : ".", W_OK) == 0) {
+		rc = sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL);
+	} else {
+		uri = file_uri(path, "?immutable=1");
+		rc = sqlite3_open_v2(uri, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+		free(uri);
+	}
+	free(wal);
+	free(dir);
+	return rc;
+}
+
+/*
+ * Why this process may not read @path: which group may (dauditd's
+ * analyst_group, seen as the group of the directory or file that
+ * refuses), or that only root may.
+ */
+static void explain_denied(const char *path, char *err, size_t errlen)
+{
+	char *p = util_xstrdup(path), *slash;
+	const struct group *gr = NULL;
+	struct stat st;
+	int ok;
+
+	/* The nearest of the path and its directories this process can see. */
+	for (;;) {
+		ok = stat(p, &st) == 0;
+		slash = strrchr(p, '/');
+		if (ok || !slash || slash == p)
+			break;
+		*slash = '\0';
+	}
+	if (ok && st.st_gid != 0 && (st.st_mode & (S_ISDIR(st.st_mode) ? 0010 : 0040)))
+		gr = getgrgid(st.st_gid);
+	if (gr)
+		snprintf(err, errlen, "cannot read the database %s: only root and the group %s may (analyst_group in dauditd.conf), and this process is not in it (a member added since must log in again)",
+			 path, gr->gr_name);
+	else
+		snprintf(err, errlen, "cannot read the database %s: only root may (%s is mode %04o; analyst_group in dauditd.conf names a group that may read it)",
+			 path, p, ok ? (unsigned int)(st.st_mode & 07777) : 0);
+	free(p);
+}
+
 int qdb_open(struct qdb *q, const char *path, char *err, size_t errlen)
 {
 	struct stat st;
 	int64_t v;
 
 	memset(q, 0, sizeof(*q));
-	if (stat(path, &st) < 0) {
-		snprintf(err, errlen, "no database at %s: %s (is dauditd running? see dauditd(8); --database picks another)",
-			 path, strerror(errno));
+	if (stat(path, &st) < 0 || access(path, R_OK) < 0) {
+		if (errno == EACCES)
+			explain_denied(path, err, errlen);
+		else
+			snprintf(err, errlen, "no database at %s: %s (is dauditd running? see dauditd(8); --database picks another)",
+				 path, strerror(errno));
 		return -1;
 	}
 	/* Before the read-only open, which may create a -wal and -shm. */
 	if (qdb_check(path, 0, err, errlen) < 0)
 		return -1;
-	if (sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+	if (open_readonly(path, &q->db) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open database %s: %s", path,
 			 q->db ? sqlite3_errmsg(q->db) : "out of memory");
 		sqlite3_close(q->db);

@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <ctype.h>
 #include <inttypes.h>
+#include <libsmartcols.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <wchar.h>
 
 #include "ecs.h"
 #include "format.h"
@@ -40,7 +45,6 @@ struct table *table_new(int format, const struct table_col *cols,
 			unsigned int ncols)
 {
 	struct table *t = util_xcalloc(1, sizeof(*t));
-	unsigned int i;
 
 	t->format = format;
 	/* No header to write: as if it were written. */
@@ -48,8 +52,6 @@ struct table *table_new(int format, const struct table_col *cols,
 	t->cols = cols;
 	t->ncols = ncols;
 	t->width = util_xcalloc(ncols, sizeof(*t->width));
-	for (i = 0; i < ncols; i++)
-		t->width[i] = headings ? strlen(cols[i].name) : 0;
 	return t;
 }
 
@@ -138,6 +140,66 @@ const char *table_human_bytes(uint64_t v, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * libsmartcols measures text with mbrtowc(), in the locale in use: in C
+ * (a cron job, a unit) it takes "é" for two bad bytes and, with its own
+ * encoding off, loops forever.  Escaped cells are valid UTF-8, so they
+ * are measured as such whatever the locale (glibc builds C.UTF-8 in);
+ * the bytes written are the same in any locale.
+ */
+static locale_t utf8_locale(void)
+{
+	static locale_t loc;
+
+	if (!loc)
+		loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	if (!loc)
+		util_die(EXIT_FAIL, "no C.UTF-8 locale to measure text with: %m");
+	return loc;
+}
+
+/*
+ * A character with no width (unassigned: wcwidth() -1) would be cut in
+ * two where libsmartcols wraps a cell: shown as \xHH per byte, as
+ * text_escape() shows what a terminal would act on.  Takes @s.
+ */
+static char *measurable(char *s)
+{
+	locale_t prev = uselocale(utf8_locale());
+	size_t n = strlen(s), i = 0, o = 0, k;
+	char *out = NULL;
+	mbstate_t ps;
+	wchar_t wc;
+
+	memset(&ps, 0, sizeof(ps));
+	while (i < n) {
+		k = mbrtowc(&wc, s + i, n - i, &ps);
+		if (k == (size_t)-1 || k == (size_t)-2 || !k) {
+			/* Not after text_escape(); one byte at a time. */
+			memset(&ps, 0, sizeof(ps));
+			k = 1;
+		} else if (wcwidth(wc) >= 0) {
+			if (out)
+				memcpy(out + o, s + i, k);
+			o += k;
+			i += k;
+			continue;
+		}
+		if (!out) {
+			out = util_xmalloc(4 * n + 1);
+			memcpy(out, s, o);
+		}
+		for (; k; k--, i++, o += 4)
+			snprintf(out + o, 5, "\\x%02X", (unsigned char)s[i]);
+	}
+	uselocale(prev);
+	if (!out)
+		return s;
+	out[o] = '\0';
+	free(s);
+	return out;
+}
+
 void table_str(struct table *t, const char *s)
 {
 	struct cell *c = next_cell(t);
@@ -147,7 +209,8 @@ void table_str(struct table *t, const char *s)
 		return;
 	}
 	/* JSON escapes at the end (table_json_string()); CSV is exact. */
-	c->s = t->format == FORMAT_TABLE ? text_escape(s) : util_xstrdup(s);
+	c->s = t->format == FORMAT_TABLE ? measurable(text_escape(s)) :
+					   util_xstrdup(s);
 }
 
 void table_null(struct table *t)
@@ -196,50 +259,141 @@ static int right_aligned(const struct table_col *c)
 	return c->type == TCOL_INT || c->type == TCOL_BYTES;
 }
 
-static void print_people(struct table *t, FILE *f)
+size_t table_out_width(int fd)
 {
-	size_t rows = t->ncells / t->ncols, r;
+	const char *env = getenv("COLUMNS");
+	struct winsize ws;
+	char *end;
+	long n;
+
+	if (isatty(fd) && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	if (env && *env) {
+		n = strtol(env, &end, 10);
+		if (!*end && n > 0 && n <= 10000)
+			return (size_t)n;
+	}
+	return isatty(fd) ? 80 : 0;
+}
+
+static void scols_fail(void)
+{
+	util_die(EXIT_FAIL, "out of memory");
+}
+
+/*
+ * A text column is wrapped when the table is wider than its width; one
+ * not wider than 16 columns is kept whole if it can be (a user name
+ * rather than a path), the hint libsmartcols takes as a share of the
+ * width.  One printed before (events --follow) is at least as wide as
+ * it was then.
+ */
+static struct libscols_column *people_column(struct libscols_table *tb,
+					     const struct table_col *col,
+					     int heading, size_t before,
+					     size_t width)
+{
+	char name[64];
+	size_t k;
+	int flags = 0;
+	double hint = (double)before;
+	struct libscols_column *cl;
+
+	/* No header line: its width must not count either. */
+	for (k = 0; heading && col->name[k] && k + 1 < sizeof(name); k++)
+		name[k] = (char)toupper((unsigned char)col->name[k]);
+	name[k] = '\0';
+	if (right_aligned(col)) {
+		flags = SCOLS_FL_RIGHT;
+	} else if (col->type == TCOL_STR) {
+		flags = SCOLS_FL_WRAP;
+		if (!before && width)
+			hint = 16.0 / (double)width;
+	}
+	cl = scols_table_new_column(tb, name, hint, flags);
+	if (!cl)
+		scols_fail();
+	return cl;
+}
+
+/* The header alone, for a table with no rows yet (libsmartcols prints nothing). */
+static void print_header(struct table *t, FILE *f)
+{
 	unsigned int i;
 
-	/* Widths grow with what was printed before, never shrink. */
-	for (r = 0; r < rows; r++)
-		for (i = 0; i < t->ncols; i++) {
-			const struct cell *c = &t->cells[r * t->ncols + i];
-			size_t w = c->missing ? 1 : strlen(c->s);
+	for (i = 0; i < t->ncols; i++) {
+		const char *n = t->cols[i].name;
+		size_t k;
 
-			if (w > t->width[i])
-				t->width[i] = w;
-		}
-	if (!t->header_done) {
-		for (i = 0; i < t->ncols; i++) {
-			const char *n = t->cols[i].name;
-			size_t k;
-			int last = i + 1 == t->ncols;
-
-			if (right_aligned(&t->cols[i]))
-				fprintf(f, "%*s", (int)(t->width[i] - strlen(n)), "");
-			for (k = 0; n[k]; k++)
-				fputc(toupper((unsigned char)n[k]), f);
-			if (!right_aligned(&t->cols[i]) && !last)
-				fprintf(f, "%*s", (int)(t->width[i] - strlen(n)), "");
-			fputs(last ? "\n" : "  ", f);
-		}
-		t->header_done = 1;
+		for (k = 0; n[k]; k++)
+			fputc(toupper((unsigned char)n[k]), f);
+		fputs(i + 1 == t->ncols ? "\n" : "  ", f);
+		if (k > t->width[i])
+			t->width[i] = k;
 	}
-	for (r = 0; r < rows; r++)
+	t->header_done = 1;
+}
+
+/*
+ * For people: libsmartcols lays the rows out in columns of their display
+ * width, fitted to the width table_out_width() gives by wrapping text
+ * columns onto more lines (never cutting them: a review shows every
+ * byte of a path).  Cells are escaped already (table_str()), so its own
+ * encoding, which would rewrite a "\x" the escaping wrote, is off.
+ */
+static void print_people(struct table *t, FILE *f)
+{
+	size_t rows = t->ncells / t->ncols, r, width;
+	struct libscols_column **cl;
+	struct libscols_table *tb;
+	locale_t prev;
+	unsigned int i;
+
+	if (!rows) {
+		if (!t->header_done)
+			print_header(t, f);
+		return;
+	}
+	tb = scols_new_table();
+	if (!tb)
+		scols_fail();
+	cl = util_xcalloc(t->ncols, sizeof(*cl));
+	width = table_out_width(fileno(f));
+	prev = uselocale(utf8_locale());
+	scols_table_set_stream(tb, f);
+	scols_table_set_column_separator(tb, "  ");
+	scols_table_enable_noencoding(tb, 1);
+	scols_table_enable_noheadings(tb, t->header_done);
+	if (width) {
+		scols_table_set_termforce(tb, SCOLS_TERMFORCE_ALWAYS);
+		scols_table_set_termwidth(tb, width);
+	} else {
+		scols_table_set_termforce(tb, SCOLS_TERMFORCE_NEVER);
+	}
+	for (i = 0; i < t->ncols; i++)
+		cl[i] = people_column(tb, &t->cols[i], !t->header_done,
+				      t->width[i], width);
+	for (r = 0; r < rows; r++) {
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+
+		if (!ln)
+			scols_fail();
 		for (i = 0; i < t->ncols; i++) {
 			const struct cell *c = &t->cells[r * t->ncols + i];
-			const char *s = c->missing ? "-" : c->s;
-			int last = i + 1 == t->ncols;
 
-			if (right_aligned(&t->cols[i]))
-				fprintf(f, "%*s", (int)t->width[i], s);
-			else if (last)
-				fputs(s, f);
-			else
-				fprintf(f, "%-*s", (int)t->width[i], s);
-			fputs(last ? "\n" : "  ", f);
+			if (scols_line_set_data(ln, i, c->missing ? "-" : c->s))
+				scols_fail();
 		}
+	}
+	scols_print_table(tb);
+	uselocale(prev);
+	/* Widths grow with what was printed before, never shrink. */
+	for (i = 0; i < t->ncols; i++)
+		if (scols_column_get_width(cl[i]) > t->width[i])
+			t->width[i] = scols_column_get_width(cl[i]);
+	t->header_done = 1;
+	free(cl);
+	scols_unref_table(tb);
 }
 
 static void csv_field(FILE *f, const char *s)

@@ -72,6 +72,13 @@ void table_print(struct table *t, FILE *f);
 /* The rows as a JSON array (consumes them), to embed in a larger object. */
 json_object *table_to_json(struct table *t);
 
+/*
+ * The width tables for people are fitted to on @fd: a terminal's own
+ * (else $COLUMNS, else 80); anything else, $COLUMNS when set, else 0:
+ * no limit, every row one line, as scripts and files want it.
+ */
+size_t table_out_width(int fd);
+
 /* Helpers also used outside tables. */
 const char *table_human_bytes(uint64_t v, char *buf, size_t len);
 /*
