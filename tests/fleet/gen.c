@@ -122,6 +122,9 @@ int main(int argc, char **argv)
 
 		snprintf(path, sizeof(path), "/srv/payroll/salaries-%u.csv", host);
 		snprintf(link, sizeof(link), "/tmp/s-%u", host);
+		/* Her command line goes to the store with each record. */
+		synth_process_cmd(&s, 7, t, &erin, "/usr/bin/cat", DAUDIT_PROC_SEEN,
+				  SYNTH_ARGS("cat\0-v\0salaries.csv"));
 		synth_read1(&s, 7, t, &erin, "payroll", path, 12ULL << 20);
 		synth_egress(&s, 7, t + 60 * NS, &erin, "payroll", DAUDIT_EGRESS_NET, 0,
 			     NULL, 1ULL << 20);

@@ -173,24 +173,24 @@ waits_with_one_line() { # N COUNT PATTERN
 # ---------------------------------------------------------------- 1. schema
 $DAUDIT store migrate --store "$URL" --password-file "$PGPASS" >"$T/migrate.log" 2>&1
 rc=$?
-grep -q "schema version 3 (from 0)" "$T/migrate.log"
-tap $((rc | $?)) "daudit store migrate creates the schema (version 3)" "$T/migrate.log"
+grep -q "schema version 4 (from 0)" "$T/migrate.log"
+tap $((rc | $?)) "daudit store migrate creates the schema (version 4)" "$T/migrate.log"
 $DAUDIT store migrate --store "$URL" --password-file "$PGPASS" >"$T/migrate2.log" 2>&1
 rc=$?
-grep -q "already at schema version 3" "$T/migrate2.log"
+grep -q "already at schema version 4" "$T/migrate2.log"
 tap $((rc | $?)) "a second migrate finds it current and changes nothing" "$T/migrate2.log"
-# Back to version 1 (what migrations 2 and 3 add, removed): migrated again.
-q "DROP TABLE daudit.findings, daudit.rollup_day, daudit.rollup_done, daudit.day_rows; DELETE FROM daudit.schema_version WHERE version >= 2" >/dev/null
+# Back to version 1 (what migrations 2 to 4 add, removed): migrated again.
+q "DROP TABLE daudit.findings, daudit.rollup_day, daudit.rollup_done, daudit.day_rows; ALTER TABLE daudit.events DROP COLUMN cmdline; DELETE FROM daudit.schema_version WHERE version >= 2" >/dev/null
 $DAUDIT store migrate --store "$URL" --password-file "$PGPASS" >"$T/migrate3.log" 2>&1
 rc=$?
-grep -q "schema version 3 (from 1)" "$T/migrate3.log"
-tap $((rc | $?)) "a version 1 schema is brought to version 3 by migrations 2 and 3 alone" "$T/migrate3.log"
-q "INSERT INTO daudit.schema_version (version) VALUES (4)" >/dev/null
+grep -q "schema version 4 (from 1)" "$T/migrate3.log"
+tap $((rc | $?)) "a version 1 schema is brought to version 4 by migrations 2 to 4 alone" "$T/migrate3.log"
+q "INSERT INTO daudit.schema_version (version) VALUES (5)" >/dev/null
 $DAUDIT store migrate --store "$URL" --password-file "$PGPASS" >"$T/migrate4.log" 2>&1
 rc=$?
-grep -q "the store has schema version 4, this daudit knows version 3 only" "$T/migrate4.log"
+grep -q "the store has schema version 5, this daudit knows version 4 only" "$T/migrate4.log"
 tap $(( $? | (rc != 1) | ($(wc -l <"$T/migrate4.log") != 1) )) "a newer schema is refused in one line, exit 1" "$T/migrate4.log"
-q "DELETE FROM daudit.schema_version WHERE version = 4" >/dev/null
+q "DELETE FROM daudit.schema_version WHERE version = 5" >/dev/null
 
 # ---------------------------------------------------------------- 2. wrong password
 host_conf 1 "$T/badpass"
@@ -366,7 +366,7 @@ cmp -s "$T/users.csv" "$T/users-fleet.csv"
 tap $((rc | $?)) "daudit users --fleet reads the store dauditd.conf names, as --store does" "$T/users.log"
 DAUDIT_CONFIG=$T/h1/dauditd.conf $DAUDIT store migrate >"$T/migrate5.log" 2>&1
 rc=$?
-grep -q "already at schema version 3" "$T/migrate5.log"
+grep -q "already at schema version 4" "$T/migrate5.log"
 tap $((rc | $?)) "daudit store migrate takes the store from dauditd.conf too" "$T/migrate5.log"
 
 # daudit report --store: the fleet review.
@@ -500,6 +500,9 @@ erin_stored() {
 }
 wait_for 60 erin_stored
 tap $? "erin's reads, egress and alerts reach the store from every host (an egress record's extra once broke COPY)" "$T/h1/dauditd.log"
+cmdlines=$(q "SELECT string_agg(DISTINCT coalesce(cmdline, '-'), '|') FROM daudit.events WHERE uid = 1006")
+[ "$cmdlines" = "cat -v salaries.csv" ]
+tap $? "each of her records carries her command line into the store (migration 4): $cmdlines" "$T/h1/dauditd.log"
 cols=$(q "SELECT string_agg(type || ':' || coalesce(off_min::text, '-') || ':' || coalesce(off_max::text, '-') || ':' || coalesce(extra, '-'), ' ' ORDER BY type) FROM daudit.events WHERE user_name = '#1006' AND host_id = (SELECT id FROM daudit.hosts WHERE name = 'host-1') AND type IN (5, 8)")
 case $cols in "5:0:12582912:- 8:-:-:marked_ns="*) rc=0 ;; *) rc=1 ;; esac
 tap $rc "each value in its column: a read's offsets in off_min and off_max, an egress' detail in extra ($cols)"

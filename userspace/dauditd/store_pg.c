@@ -235,6 +235,7 @@ static void pg_event(void *arg, const struct event *e)
 		for (i = 0; i < 5; i++)
 			put_null(pg);
 	}
+	put_text(pg, e->cmdline);	/* migration 4 */
 	pg->buf[pg->len - 1] = '\n';	/* the last tab ends the row */
 	pg->rows++;
 	note_day(pg, e->time_ns);

@@ -137,6 +137,11 @@ static const char *const migrations[PGSCHEMA_VERSION] = {
 	"CREATE TABLE daudit.rollup_done (day integer PRIMARY KEY,"
 	" rows bigint NOT NULL,"
 	" rolled timestamptz NOT NULL DEFAULT now());",
+	/*
+	 * 4: the process's command line (ABI 1.7, SQLite schema 5), last, so
+	 * COPY rows end with it.
+	 */
+	"ALTER TABLE daudit.events ADD COLUMN cmdline text;",
 };
 
 static int one_int(PGconn *c, const char *sql, int64_t *out, char *err,

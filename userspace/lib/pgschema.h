@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 /* The version this program writes and reads. */
-#define PGSCHEMA_VERSION	3
+#define PGSCHEMA_VERSION	4
 
 /*
  * Advisory lock keys (pg_advisory_lock(PGSCHEMA_LOCK, what)): the
