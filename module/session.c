@@ -411,19 +411,29 @@ static bool trusted(const struct daudit_policy *p, u16 dataset,
 	struct mm_struct *mm = task->mm;
 	struct file *exe;
 	struct inode *inode;
+	bool ok = false;
 
 	if (!p->n_readers || !mm || (task != current && mm != current->mm))
 		return false;
+	/*
+	 * The executable's file is freed after a grace period: read it under
+	 * rcu_read_lock() whatever the caller holds (a kprobe on copy paths
+	 * runs with preemption off only; PROVE_RCU reported it).
+	 */
+	rcu_read_lock();
 	exe = rcu_dereference(mm->exe_file);
 	if (!exe)
-		return false;
+		goto out;
 	inode = file_inode(exe);
 	if (!daudit_policy_trusted(p, dataset, inode->i_sb->s_dev,
 				   inode->i_ino))
-		return false;
+		goto out;
 	if (READ_ONCE(task->ptrace) || READ_ONCE(task->group_leader->ptrace))
-		return false;
-	return !daudit_loader_injects(mm) && !daudit_foreign_code(mm, inode, false);
+		goto out;
+	ok = !daudit_loader_injects(mm) && !daudit_foreign_code(mm, inode, false);
+out:
+	rcu_read_unlock();
+	return ok;
 }
 
 static struct daudit_session *create(const struct daudit_policy *p,
