@@ -166,6 +166,7 @@ mallory:x:1004:1004:Mallory Contractor:/home/mallory:/bin/bash
 svc-crm:x:990:990:CRM web service:/opt/crm:/bin/false
 nobody:x:65534:65534:nobody:/nonexistent:/bin/false
 PW
+	# daudit: the analyst group the Debian package creates (analyst_group).
 	cat >"$root/etc/group" <<'GR'
 root:x:0:
 daemon:x:1:
@@ -175,6 +176,7 @@ bob:x:1002:
 carol:x:1003:
 mallory:x:1004:
 svc-crm:x:990:
+daudit:x:998:
 nogroup:x:65534:
 GR
 	echo "hosts: files" >"$root/etc/nsswitch.conf"
