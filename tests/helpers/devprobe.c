@@ -24,6 +24,12 @@
  *                                protecting DIR, then each of a list of
  *                                single-field corruptions of it; print
  *                                one line per case with the errno
+ *   devprobe policy-corpus SEED N FILE...
+ *                                load each binary policy FILE as it is
+ *                                (a line "FILE ERRNO"), then N mutations
+ *                                of each (bytes flipped, overwritten with
+ *                                edge values, cut or grown); a last line
+ *                                "mutations: ERRNO COUNT ..."
  *   devprobe ctl-stats           DAUDIT_IOC_VERSION, DAUDIT_IOC_STATS and
  *                                an empty DAUDIT_IOC_POLICY_LOAD on a
  *                                control handle: "version=E stats=E
@@ -273,6 +279,79 @@ static int policy_fields(const char *dir)
 			printf("%s %s\n", c, load_blob(fd, &t, len) < 0 ?
 			       strerrorname_np(errno) : "OK");
 	}
+	return 0;
+}
+
+/*
+ * The fuzzers' seeds (tests/fuzz/corpus/policy_decode) through the kernel's
+ * own decoder, as they are and mutated the way libFuzzer mutates them:
+ * every answer must be a clean accept or a clean errno.
+ */
+static void mutate(unsigned char *b, size_t *len, size_t cap)
+{
+	static const unsigned char edge[] = { 0x00, 0x01, 0x7f, 0x80, 0xff };
+	unsigned int k, n = 1 + rnd() % 8;
+
+	for (k = 0; k < n && *len; k++) {
+		size_t at = rnd() % *len;
+
+		switch (rnd() % 5) {
+		case 0:
+			b[at] ^= (unsigned char)(1u << (rnd() % 8));
+			break;
+		case 1:
+			b[at] = edge[rnd() % sizeof(edge)];
+			break;
+		case 2: /* a 32-bit field set to an edge value */
+			if (at + 4 <= *len) {
+				uint32_t v = rnd() % 2 ? 0xffffffffu : rnd() % 4096;
+
+				memcpy(b + at, &v, sizeof(v));
+			}
+			break;
+		case 3:
+			*len = at;
+			break;
+		default:
+			if (*len < cap)
+				b[(*len)++] = (unsigned char)rnd();
+			break;
+		}
+	}
+}
+
+static int policy_corpus(unsigned int seed, long n, char **files, int nfiles)
+{
+	static unsigned char orig[1 << 16], buf[1 << 16];
+	long counts[256] = { 0 };
+	int fd = open_dev(O_WRONLY), i;
+	long k;
+
+	srandom(seed);
+	for (i = 0; i < nfiles; i++) {
+		FILE *f = fopen(files[i], "rb");
+		size_t olen, len;
+
+		if (!f) {
+			fprintf(stderr, "devprobe: %s: %s\n", files[i], strerror(errno));
+			return 1;
+		}
+		olen = fread(orig, 1, sizeof(orig), f);
+		fclose(f);
+		printf("%s %s\n", files[i], load_blob(fd, orig, olen) < 0 ?
+		       strerrorname_np(errno) : "OK");
+		for (k = 0; k < n; k++) {
+			memcpy(buf, orig, olen);
+			len = olen;
+			mutate(buf, &len, sizeof(buf));
+			counts[load_blob(fd, buf, len) < 0 ? errno & 255 : 0]++;
+		}
+	}
+	printf("mutations:");
+	for (i = 0; i < 256; i++)
+		if (counts[i])
+			printf(" %s %ld", i ? strerrorname_np(i) : "OK", counts[i]);
+	printf("\n");
 	return 0;
 }
 
@@ -598,6 +677,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "policy-fields"))
 		return policy_fields(arg);
+	if (!strcmp(cmd, "policy-corpus") && argc > 4)
+		return policy_corpus(atoi(arg), atol(argv[3]), argv + 4, argc - 4);
 	if (!strcmp(cmd, "ctl-stats"))
 		return ctl_stats();
 	if (!strcmp(cmd, "no-ack"))
@@ -606,6 +687,6 @@ int main(int argc, char **argv)
 		return consume(0);
 	if (!strcmp(cmd, "fault-read"))
 		return fault_read(arg, argc > 3 && !strcmp(argv[3], "ack"));
-	fprintf(stderr, "usage: devprobe open|hold|version-size|version-ptr|stats-ptr|stats-reserved|ioctl-nr|read-small|ack-ctl|first-record|drain|fuzz-ioctl|policy-fields|ctl-stats|no-ack|consume|fault-read [ARG]\n");
+	fprintf(stderr, "usage: devprobe open|hold|version-size|version-ptr|stats-ptr|stats-reserved|ioctl-nr|read-small|ack-ctl|first-record|drain|fuzz-ioctl|policy-fields|policy-corpus|ctl-stats|no-ack|consume|fault-read [ARG]\n");
 	return 2;
 }

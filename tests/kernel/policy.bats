@@ -180,6 +180,39 @@ POL
 	load_policy
 }
 
+@test "the fuzzers' policy seeds, and 1,000 mutations of each, through the kernel's decoder: clean answers, a good policy still protects" {
+	corpus=/opt/daudit/tests/corpus/policy_decode
+	# What the seeds name (tests/fuzz/corpus/policy_parse), so that they
+	# load whole: trees are directories, files and programs files.
+	mkdir -p /srv/crm /srv/data/customers "/srv/hr data" /srv/exports /g /x \
+		/opt/crm/bin /run/postgresql /usr/lib/postgresql/15/bin
+	touch /srv/hr.csv /srv/exports/vip.csv '/a"b\c#d' /e#f '/y z' '/{x};' /café \
+		/opt/crm/bin/crm-python /usr/bin/pg /usr/bin/r
+	[ -e /usr/lib/postgresql/15/bin/postgres ] || touch /usr/lib/postgresql/15/bin/postgres
+	seed=${POLICY_CORPUS_SEED:-$RANDOM}
+	echo "# seed $seed (POLICY_CORPUS_SEED reproduces a failure)" >&3
+	run devprobe policy-corpus "$seed" 1000 "$corpus"/*.bin
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# Every seed was answered, and loaded as it is.
+	[ "$(echo "$output" | grep -c "^$corpus/")" -eq "$(find "$corpus" -name '*.bin' | wc -l)" ]
+	[ "$(echo "$output" | grep -c "^$corpus/[a-z]*\.bin OK$")" -eq "$(find "$corpus" -name '*.bin' | wc -l)" ]
+	# Every mutation got a clean accept or one of the decoder's errnos.
+	mut=$(echo "$output" | sed -n 's/^mutations: //p')
+	[ -n "$mut" ]
+	echo "# seeds: $(echo "$output" | grep "^$corpus/" | sed "s|^$corpus/||" | paste -sd,); mutations: $mut" >&3
+	echo "$mut" | awk '{ for (i = 1; i < NF; i += 2) print $i }' |
+		grep -v -x -E 'OK|EINVAL|E2BIG|ENOENT|ENOTDIR|ENAMETOOLONG|ELOOP' && return 1
+	total=$(echo "$mut" | awk '{ for (i = 2; i <= NF; i += 2) s += $i } END { print s }')
+	[ "$total" -eq $((1000 * $(find "$corpus" -name '*.bin' | wc -l))) ]
+	check_dmesg_clean
+	drain_records /dev/null
+	load_policy
+	n=$(read_as alice read /srv/customers/2026/phones.csv)
+	drain_records
+	[ "$(bytes_for /srv/customers/2026/phones.csv)" -eq "$n" ]
+}
+
 @test "module unload is on record in the kernel log and the audit trail" {
 	rmmod daudit
 	dmesg | grep -q 'daudit: unloaded: [0-9]* records written'

@@ -151,6 +151,9 @@ base() {
 		mv "$root$f" "$root/opt/daudit/$d/"
 	done
 	cp -r "$top/tests/kernel/." "$root/opt/daudit/tests/"
+	# The fuzzers' binary policy seeds, for the kernel's decoder (policy.bats).
+	mkdir -p "$root/opt/daudit/tests/corpus"
+	cp -r "$top/tests/fuzz/corpus/policy_decode" "$root/opt/daudit/tests/corpus/"
 	[ -d "$top/tests/demo" ] && cp -r "$top/tests/demo" "$root/opt/daudit/demo"
 	[ -d "$top/tests/bench" ] && cp -r "$top/tests/bench" "$root/opt/daudit/bench"
 	cp "$top/tests/vm/init" "$root/init"
