@@ -89,7 +89,7 @@ help:
 	@echo "  install        install module, programs, unit, config and libdaudit (DESTDIR honoured)"
 	@echo "  install-userspace  install as install does, without daudit.ko (the Debian package's list)"
 	@echo "  install-dkms-src  the module's DKMS source to /usr/src/daudit-VERSION (DESTDIR honoured)"
-	@echo "  dkms-install   copy the sources to /usr/src/daudit-VERSION and dkms install them"
+	@echo "  dkms-install   copy the sources to /usr/src/daudit-VERSION and dkms install them (KVER=release: for that kernel)"
 	@echo "  deb            Debian packages daudit and daudit-dkms in build/deb/"
 	@echo "                 (DEB_VERSION=0.1.1 builds another version; docs/packaging.md)"
 	@echo "  uninstall      remove what install put in place"
@@ -253,7 +253,7 @@ install-dkms-src:
 # Into this machine's /usr/src, whatever DESTDIR says.
 dkms-install:
 	@$(MAKE) -s install-dkms-src DESTDIR=
-	dkms install daudit/$(VERSION)
+	dkms install daudit/$(VERSION)$(if $(KVER), -k $(KVER))
 
 deb:
 	@scripts/deps.sh deb

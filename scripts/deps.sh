@@ -23,7 +23,7 @@ unit_pkgs=(libcmocka-dev python3)
 fuzz_pkgs=(clang libclang-rt-14-dev)
 # strace: tests/static/deps.sh traces the builds.
 static_pkgs=(sparse cppcheck shellcheck linux-source-6.12 python3 strace)
-dkms_pkgs=(dkms)
+dkms_pkgs=(dkms openssl)
 check_pkgs=(rsyslog rsyslog-gnutls openssl python3 python3-psycopg2 postgresql-15 postgresql-client-15)
 # The fleet store's tests and benchmark (tests/fleet, make bench-collector):
 # a private PostgreSQL 15 cluster from Debian's server.

@@ -1,10 +1,20 @@
 #!/bin/bash
 # dkms add, build and install of this tree for every installed kernel, in a
-# scratch DKMS tree (nothing on the host changes).  The modules it builds
+# scratch DKMS tree, then `make dkms-install` with a module signing key
+# configured (docs/packaging.md, "Secure Boot").  The modules it builds
 # are kept in build/dkms/KVER/ so the VM suites load them too.  TAP out.
+#
+# Nothing on the host changes: the script runs in a mount namespace of
+# its own where /etc/dkms, /var/lib/dkms, /usr/src and /lib/modules are
+# overlays whose writes go to a scratch directory.  (DKMS signs whatever
+# it builds, and makes itself a key in /var/lib/dkms when none is
+# configured; `make dkms-install` writes /usr/src and /lib/modules.)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
+if [ -z "${DAUDIT_DKMS_NS:-}" ]; then
+	DAUDIT_DKMS_NS=1 exec unshare --mount --propagation private "$0" "$@"
+fi
 ver=$(cat VERSION)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -18,6 +28,12 @@ if ! command -v dkms >/dev/null; then
 	tap 1 "dkms available" "$tmp/log"
 	exit 1
 fi
+for d in /etc/dkms /var/lib/dkms /usr/src /lib/modules; do
+	o=$tmp/overlay/${d//\//_}
+	mkdir -p "$d" "$o/upper" "$o/work"
+	mount -t overlay overlay -o "lowerdir=$d,upperdir=$o/upper,workdir=$o/work" "$d" ||
+		{ echo "dkms: cannot lay a scratch overlay over $d" >&2; exit 1; }
+done
 grep -q "^PACKAGE_VERSION=\"$ver\"$" dkms.conf
 tap $? "dkms.conf PACKAGE_VERSION matches VERSION ($ver)"
 
@@ -50,5 +66,35 @@ while read -r kver _; do
 		modinfo -F vermagic "build/dkms/$kver/daudit.ko" | grep -q "^$kver "
 		tap $? "the DKMS-built module for $kver carries its vermagic"
 	fi
+done < <(KDIR='' KVER='' scripts/kernels.sh vm)
+
+# Secure Boot: a machine owner key of one's own, named in DKMS's
+# framework configuration, signs the module `make dkms-install` builds
+# (the steps of docs/packaging.md, but mokutil, which needs firmware).
+key=$tmp/mok/MOK.priv cert=$tmp/mok/MOK.der
+mkdir -p "$tmp/mok" /etc/dkms/framework.conf.d
+openssl req -new -x509 -nodes -days 36500 -subj "/CN=daudit test module signing key/" \
+	-newkey rsa:2048 -keyout "$key" -outform DER -out "$cert" >"$tmp/openssl.log" 2>&1
+tap $? "openssl makes a machine owner key" "$tmp/openssl.log"
+printf 'mok_signing_key=%s\nmok_certificate=%s\n' "$key" "$cert" \
+	>/etc/dkms/framework.conf.d/daudit-signing.conf
+serial=$(openssl x509 -inform DER -in "$cert" -noout -serial | sed 's/^serial=//')
+while read -r kver _; do
+	make -s dkms-install KVER="$kver" >"$tmp/signed-$kver.log" 2>&1
+	rc=$?
+	ko=$(find "/lib/modules/$kver/updates" -name 'daudit.ko*' 2>/dev/null | head -n1)
+	[ -n "$ko" ] || rc=1
+	tap $rc "make dkms-install KVER=$kver with a signing key configured installs daudit.ko" \
+		"$tmp/signed-$kver.log"
+	[ -n "$ko" ] || continue
+	# modinfo reads compressed modules itself.
+	modinfo -F signer "$ko" >"$tmp/signer-$kver" 2>&1
+	modinfo -F sig_key "$ko" | tr -d ':' >"$tmp/sigkey-$kver" 2>&1
+	{ echo "signer: $(cat "$tmp/signer-$kver") (want: daudit test module signing key)"
+	  echo "sig_key: $(cat "$tmp/sigkey-$kver") (want the certificate's serial: $serial)"; } >"$tmp/sig-$kver.log"
+	[ "$(cat "$tmp/signer-$kver")" = "daudit test module signing key" ] &&
+		[ "$(tr 'a-f' 'A-F' <"$tmp/sigkey-$kver")" = "$(echo "$serial" | tr 'a-f' 'A-F')" ]
+	tap $? "modinfo shows the DKMS-installed module for $kver signed with that key" "$tmp/sig-$kver.log"
+	dkms remove daudit/"$ver" -k "$kver" >/dev/null 2>&1
 done < <(KDIR='' KVER='' scripts/kernels.sh vm)
 exit $fail
