@@ -7,8 +7,11 @@
 # The kernels: Debian's cloud flavour (6.1 and 6.12), the ones every
 # test runs on; DAUDIT_FLAVOURS=all (`make check-matrix`) takes every
 # installed kernel, generic and rt too (scripts/kernels.sh).  The debug
-# kernel's suites (`make debug-kernel`, then `make check-debug`) take
-# hours: make check says whether it is built, and does not run them.
+# kernel (KASAN, lockdep, kmemleak; `make debug-kernel`): when its build
+# is cached, make check runs DEBUG_CHECK_SUITES on it (module and policy:
+# loads and unloads, 20,000 random ioctls, the fuzzers' policy corpus,
+# kmemleak after the last unload) beside everything else; every suite
+# on it takes hours, and `make check-debug` runs them all.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -67,10 +70,38 @@ packaged() {
 		run_step boot tests/boot/run.sh
 	fi
 }
+# The debug kernel's part, in its own VM from the start: it is the
+# longest single step (one CPU for the whole of make check), so it runs
+# beside all the others and its output comes last.
+debug_smoke() {
+	all=$out/results-debug.tap
+	: >"$all"
+	KERNELS=debug SUITES="${DEBUG_CHECK_SUITES:-module policy}" \
+		VM_WORK=$top/build/vm-debug-check run_step debug tests/vm/run.sh
+}
+debug_pid=""
+# collect PID NAME WHAT: wait for a step run beside the others, show its
+# output and keep its TAP lines (results-NAME.tap); none is a failure.
+collect() {
+	wait "$1"
+	cat "$out/$2.out"
+	if [ -s "$out/results-$2.tap" ]; then
+		cat "$out/results-$2.tap" >>"$all"
+	else
+		echo "not ok - $3: no result (see $out/$2.out)" | tee -a "$all"
+	fi
+}
 if [ "$built" = 1 ]; then
 	echo "# --- deb and boot run beside unit, siem, fleet, report, static, fuzz and dkms; their output follows dkms's"
 	packaged >"$out/packaged.out" 2>&1 &
 	packaged_pid=$!
+	if scripts/debug-kernel.sh path >/dev/null; then
+		echo "# --- debug kernel: built; ${DEBUG_CHECK_SUITES:-module policy} run on it beside the other steps, its output last (every suite: make check-debug)"
+		debug_smoke >"$out/debug.out" 2>&1 &
+		debug_pid=$!
+	else
+		echo "# debug kernel: not built, so not run (make debug-kernel builds it once, then make check runs part of it and make check-debug all)"
+	fi
 fi
 run_step unit unit_tap
 run_step siem tests/siem/run.sh
@@ -80,21 +111,9 @@ run_step static tests/static/run.sh
 FUZZ_SECONDS=${FUZZ_SECONDS:-10} run_step fuzz tests/fuzz/run.sh
 if [ "$built" = 1 ]; then
 	run_step dkms tests/dkms/run.sh
-	wait "$packaged_pid"
-	cat "$out/packaged.out"
-	if [ -s "$out/results-packaged.tap" ]; then
-		cat "$out/results-packaged.tap" >>"$all"
-	else
-		echo "not ok - deb and boot: no result (see $out/packaged.out)" | tee -a "$all"
-	fi
+	collect "$packaged_pid" packaged "deb and boot"
 	run_step vm tests/vm/run.sh
-	# The debug kernel (KASAN, lockdep, kmemleak): every suite on it takes
-	# hours on two CPUs, past this budget; `make check-debug` runs them.
-	if scripts/debug-kernel.sh path >/dev/null; then
-		echo "# debug kernel: built; its suites run in make check-debug (hours on two CPUs)"
-	else
-		echo "# debug kernel: not built (make debug-kernel, then make check-debug)"
-	fi
+	[ -n "$debug_pid" ] && collect "$debug_pid" debug "debug kernel"
 fi
 
 passed=$(grep -E '^ok ' "$all" | grep -v -i -c -E '# skip')
