@@ -26,6 +26,8 @@
 #   VM_PARALLEL=N                kernels booted at once (default: host CPUs)
 #   VM_WORK=DIR                  keep the boots' files in DIR (default
 #                                build/vm), so that two runs can go at once
+#   A suite whose second line is "# vm-append: ARGS" (lockdown.bats) boots
+#   alone, with ARGS added to the kernel's command line.
 #   SUITE_TIMEOUT=600            seconds a suite may run in the VM; one that
 #                                runs longer is killed, its tasks' kernel
 #                                stacks reported as TAP comments, and it
@@ -87,6 +89,21 @@ if [ -z "${SUITES:-}" ]; then
 		sed 's|\.bats$||' | sort | tr '\n' ' ')
 fi
 
+# vm_append SUITE: the kernel arguments the suite boots with, alone
+# ("# vm-append: ARGS" as its second line); empty for the others.
+vm_append() {
+	sed -n '2s/^# vm-append: //p' "$top/tests/kernel/$1.bats" 2>/dev/null
+}
+# The suites of the shared boot, and those that boot alone.
+plain_suites="" alone_suites=""
+for s in $SUITES; do
+	if [ -n "$(vm_append "$s")" ]; then
+		alone_suites+="$s "
+	else
+		plain_suites+="$s "
+	fi
+done
+
 mkdir -p "$work"
 "$top/tests/vm/initramfs.sh" base "$work/base.cpio.gz" || exit 1
 # The demo's own part (Python): not in base, every test boot would unpack it.
@@ -96,13 +113,16 @@ if [ "$mode" = demo ]; then
 	parts+=("$work/demo.cpio.gz")
 fi
 
-# boot KVER [CLOCK]: writes $work/KVER[.CLOCK]/{console,results}.log,
-# returns qemu's status.  CLOCK (benchmarks): wall, or icount for a guest
-# clock that advances 1 ns per guest instruction executed.
+# boot KVER [CLOCK [SUITE]]: writes $work/KVER[.CLOCK][.SUITE]/{console,
+# results}.log, returns qemu's status.  CLOCK (benchmarks): wall, or
+# icount for a guest clock that advances 1 ns per guest instruction
+# executed.  SUITE: a suite that boots alone (vm_append); otherwise the
+# boot runs $plain_suites.
 boot() {
-	local kver=$1 dir=$work/$1${2:+.$2} accel=(-accel "tcg,thread=$tcg_thread") smp=${VM_SMP:-2}
+	local kver=$1 dir=$work/$1${2:+.$2}${3:+.$3} accel=(-accel "tcg,thread=$tcg_thread") smp=${VM_SMP:-2}
 	local image=/boot/vmlinuz-$1 modroot="" suite_timeout=${SUITE_TIMEOUT:-600} vm_timeout=$timeout_s vm_mem=$mem
-	local append=$cmdline
+	local append=$cmdline suites=${3:-$plain_suites}
+	[ -n "${3:-}" ] && append+=" $(vm_append "$3")"
 	# The debug kernel runs several times slower (KASAN, lockdep) and
 	# needs memory for KASAN's shadow and kmemleak's metadata.
 	if is_debug "$kver"; then
@@ -127,7 +147,8 @@ boot() {
 	# The suites see how they are emulated (DAUDIT_VM_ACCEL): lifecycle.bats
 	# refuses multi-threaded TCG, where changing kprobes crashes the guest.
 	printf 'MODE=%s\nSUITES="%s"\nBENCH_CLOCK=%s\nSUITE_TIMEOUT=%s\nexport DAUDIT_VM_ACCEL="%s"\n' \
-		"$mode" "$SUITES" "${2:-}" "$suite_timeout" "${accel[*]}" >"$dir/vm.conf"
+		"$mode" "$suites" "${2:-}" "$suite_timeout" "${accel[*]}" >"$dir/vm.conf"
+	echo "$suites" >"$dir/suites"
 	# The suites know the debug kernel (tests/kernel/lib.bash slab_stable).
 	is_debug "$kver" && echo "export DAUDIT_DEBUG_KERNEL=1" >>"$dir/vm.conf"
 	MODULES_ROOT=$modroot "$top/tests/vm/initramfs.sh" kernel "$kver" "$dir/vm.conf" "$dir/kernel.cpio.gz" || return 1
@@ -173,10 +194,13 @@ kernel_label() {
 	echo "$ver $flavour"
 }
 
-# report KVER [CLOCK]: TAP lines for one kernel; returns 1 if anything failed.
+# report KVER [CLOCK [SUITE]]: TAP lines for one boot; returns 1 if anything
+# failed.
 report() {
-	local kver=$1 dir=$work/$1${2:+.$2} short fail=0 suite="" line taint
+	local kver=$1 dir=$work/$1${2:+.$2}${3:+.$3} short fail=0 suite="" line taint
+	local health="kernel health"
 	short=$(kernel_label "$kver")
+	[ -n "${3:-}" ] && health="kernel health ($3 boot: $(vm_append "$3"))"
 	local results=$dir/results.log console=$dir/console.log
 	if [ "$mode" = test ]; then
 		while IFS= read -r line; do
@@ -195,7 +219,9 @@ report() {
 		done <"$results"
 		# Every suite must report as many results as its plan announced: a
 		# test that never ran is a failure, not a silence.
-		for s in $SUITES; do
+		local boot_suites
+		read -r -a boot_suites <"$dir/suites"
+		for s in "${boot_suites[@]}"; do
 			line=$(awk -v s="$s" '{ sub(/\r$/, "") }
 				$0 == "DAUDIT-SUITE " s { f = 1; next }
 				/^DAUDIT-/ { f = 0 }
@@ -217,7 +243,7 @@ report() {
 	fi
 
 	if ! grep -q '^DAUDIT-DONE' "$results"; then
-		echo "not ok - [$short] kernel health: no verdict (panic, hang or timeout; qemu status $(cat "$dir/qemu.status" 2>/dev/null))"
+		echo "not ok - [$short] $health: no verdict (panic, hang or timeout; qemu status $(cat "$dir/qemu.status" 2>/dev/null))"
 		context "$console" "$bad_console"
 		return 1
 	fi
@@ -228,27 +254,27 @@ report() {
 	line=$(grep -a '^DAUDIT-KMEMLEAK' "$results" | tr -d '\r')
 	if [ -n "$line" ]; then
 		if [ "${line#DAUDIT-KMEMLEAK }" != 0 ]; then
-			echo "not ok - [$short] kernel health: kmemleak reports ${line#DAUDIT-KMEMLEAK } unreferenced objects after the last unload"
+			echo "not ok - [$short] $health: kmemleak reports ${line#DAUDIT-KMEMLEAK } unreferenced objects after the last unload"
 			sed -n '/^DAUDIT-KMEMLEAK/,/^DAUDIT-/p' "$results" | grep -v '^DAUDIT-' | head -n 120 | sed 's/^/#   /'
 			return 1
 		fi
 	elif is_debug "$kver"; then
-		echo "not ok - [$short] kernel health: no kmemleak scan result"
+		echo "not ok - [$short] $health: no kmemleak scan result"
 		return 1
 	fi
 	if grep -q -E "$bad_console" "$console"; then
-		echo "not ok - [$short] kernel health: console shows a kernel error"
+		echo "not ok - [$short] $health: console shows a kernel error"
 		context "$console" "$bad_console"
 		return 1
 	fi
 	taint=$(grep '^DAUDIT-TAINT' "$results" | awk '{print $2}' | tr -d '\r')
 	# Allowed: O (4096, out-of-tree module) and E (8192, unsigned module).
 	if [ -z "$taint" ] || [ $((taint & ~(4096 | 8192))) -ne 0 ]; then
-		echo "not ok - [$short] kernel health: tainted $taint (only O and E are allowed)"
+		echo "not ok - [$short] $health: tainted $taint (only O and E are allowed)"
 		context "$console" 'Tainted|taint'
 		return 1
 	fi
-	[ "$mode" = test ] && echo "ok - [$short] kernel health: clean console, taint $taint${line:+, kmemleak clean}"
+	[ "$mode" = test ] && echo "ok - [$short] $health: clean console, taint $taint${line:+, kmemleak clean}"
 	return $fail
 }
 
@@ -259,8 +285,16 @@ test)
 	# six kernels side by side on two CPUs would each run three times
 	# slower and reach the suites' timeouts.
 	running=0
+	# A boot per kernel for the shared suites, and one per kernel for each
+	# suite that boots alone.
+	boots=()
 	for k in $kernels; do
-		boot "$k" &
+		[ -n "$plain_suites" ] && boots+=("$k")
+		for s in $alone_suites; do boots+=("$k $s"); done
+	done
+	for b in "${boots[@]}"; do
+		read -r k s <<<"$b"
+		boot "$k" "" "$s" &
 		running=$((running + 1))
 		if [ "$running" -ge "$parallel" ]; then
 			wait -n || true
@@ -268,7 +302,10 @@ test)
 		fi
 	done
 	wait
-	for k in $kernels; do report "$k" || status=1; done
+	for b in "${boots[@]}"; do
+		read -r k s <<<"$b"
+		report "$k" "" "$s" || status=1
+	done
 	;;
 demo)
 	k=$(echo "$kernels" | tr ' ' '\n' | sort -V | tail -n1)
