@@ -87,7 +87,12 @@ assert_sleeps() {
 	[ $((t1 - t0)) -le 2 ]
 }
 
-# assert_killed_fast PID: SIGKILL ends it within a second.
+# assert_killed_fast PID: SIGKILL ends it within a second (KILL_MS).  A
+# task stuck in the kernel would never end; the bound is the shell's
+# polling and forks on a busy guest.  On the debug kernel (KASAN,
+# lockdep) beside other VMs those alone took 1,060 ms once (2026-12-07),
+# so it is 5 s there.
+if [ -n "${DAUDIT_DEBUG_KERNEL:-}" ]; then KILL_MS=5000; else KILL_MS=1000; fi
 assert_killed_fast() {
 	local t0 ms i
 	t0=${EPOCHREALTIME/./}
@@ -101,10 +106,10 @@ assert_killed_fast() {
 	wait "$1" 2>/dev/null || true
 	ms=$(((${EPOCHREALTIME/./} - t0) / 1000))
 	echo "gone $ms ms after SIGKILL" >&2
-	[ "$ms" -lt 1000 ]
+	[ "$ms" -lt "$KILL_MS" ]
 }
 
-@test "ack mode, ring full of unacknowledged records, a loss pending: the blocked reader sleeps, SIGKILL ends it within 1 s, rmmod then works" {
+@test "ack mode, ring full of unacknowledged records, a loss pending: the blocked reader sleeps, SIGKILL ends it within 1 s (5 s on the debug kernel), rmmod then works" {
 	fresh
 	devprobe no-ack >"$BATS_TEST_TMPDIR/noack.out" 2>&1 &
 	BG=$!
@@ -124,7 +129,7 @@ assert_killed_fast() {
 	check_dmesg_clean
 }
 
-@test "a loss pending on an offline CPU: a reader gets its LOST record at once, then sleeps and dies on SIGKILL within 1 s" {
+@test "a loss pending on an offline CPU: a reader gets its LOST record at once, then sleeps and dies on SIGKILL within 1 s (5 s on the debug kernel)" {
 	[ -e /sys/devices/system/cpu/cpu1/online ]
 	fresh
 	drain_records /dev/null

@@ -15,6 +15,22 @@ load lib
 
 WARMUP=3  # cycles under load before slab and vmalloc are measured
 CYCLES=22 # cycles measured (25 in all: the issue asks for 25 or more)
+# The pace of the loads.  On the debug kernel (KASAN, lockdep) under this
+# load an exec takes seconds, a protected recv round (4 s of server delay)
+# 30 s, and daudit monitor tens of seconds to attach: 25 cycles of a 1 s
+# dwell saw 10 rounds of 20 execs, 40 recv rounds, 5 attaches and a recv
+# pending at 10 unloads in 1,201 s (2026-12-07), every read whole.  There
+# the module stays loaded 10 s a cycle, an exec round is 4 programs, the
+# protected servers answer 30 s late (so that a recv is pending at most
+# unloads), and a recv round is expected once a cycle, as every other
+# load's, instead of every 10 s: "each load went on across the cycles"
+# then measures the module, not the emulator.  The other bars are the
+# same.
+if [ -n "${DAUDIT_DEBUG_KERNEL:-}" ]; then
+	DWELL=10 EXEC_ROUND=4 SERVER_DELAY_MS=30000
+else
+	DWELL=1 EXEC_ROUND=20 SERVER_DELAY_MS=4000
+fi
 F=/srv/customers/customers.csv # 100,000 bytes
 DB=/srv/customers/accounts.db  # 1,000,000 bytes
 PUB=/srv/public/readme.txt     # 50,000 bytes
@@ -33,10 +49,10 @@ dataset db {
 	tcp 127.0.0.1 port 5555
 }
 POL
-	# Protected servers that answer each connection 4 s late: their
+	# Protected servers that answer each connection 4 s (SERVER_DELAY_MS) late: their
 	# clients wait in recv meanwhile, across loads and unloads.
-	start_bg DBUNIX netpeer serve unix /run/db.sock "$ROWS" 4000
-	start_bg DBTCP netpeer serve tcp 127.0.0.1:5555 "$ROWS" 4000
+	start_bg DBUNIX netpeer serve unix /run/db.sock "$ROWS" "$SERVER_DELAY_MS"
+	start_bg DBTCP netpeer serve tcp 127.0.0.1:5555 "$ROWS" "$SERVER_DELAY_MS"
 	start_bg SINK netpeer sink tcp 127.0.0.1:9000
 }
 
@@ -69,9 +85,10 @@ egress() {
 	nc 127.0.0.1 9000 <"$F" && cp "$F" /srv/public/out/loot.csv && cmp "$F" /srv/public/out/loot.csv
 }
 
-# exec_churn: 20 short processes.
+# exec_churn: EXEC_ROUND short processes.
 exec_churn() {
-	for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+	local i
+	for ((i = 0; i < EXEC_ROUND; i++)); do
 		/bin/true || return 1
 	done
 }
@@ -177,7 +194,7 @@ stop_workers() {
 	WORKERS=()
 }
 
-# cycles N: N times insmod, policy load, a second of work, rmmod (retried
+# cycles N: N times insmod, policy load, DWELL seconds of work, rmmod (retried
 # while the consumer holds the device); a line per cycle in $W/cycles.log.
 cycles() {
 	local t0 t1 t2 p r
@@ -187,7 +204,7 @@ cycles() {
 		[ -c /dev/daudit ]
 		load_policy /tmp/lifecycle.conf >/dev/null
 		t1=$SECONDS
-		sleep 1
+		sleep "$DWELL"
 		p=$(pending_recvs)
 		t2=$SECONDS
 		r=$(unload_when_free)
@@ -224,7 +241,7 @@ unload_when_free() {
 	rm -rf "$W"
 	mkdir -p "$W"
 	chmod 1777 "$W"
-	export W F
+	export W F EXEC_ROUND
 	export -f worker expect_bytes egress exec_churn consume holds_device
 	start=$SECONDS
 	# Warm-up: the workload's own kernel caches fill, then the workers stop
@@ -264,8 +281,13 @@ unload_when_free() {
 	for w in protected public mmap uring egress exec; do
 		[ "$(grep -c '^ok' "$W/$w.log")" -ge "$total" ]
 	done
-	[ "$(grep -c '^ok' "$W/recv.log")" -ge $((cycles_s / 10)) ]
-	[ "$(grep -c '^ok' "$W/uringrecv.log")" -ge $((cycles_s / 10)) ]
+	if [ -n "${DAUDIT_DEBUG_KERNEL:-}" ]; then
+		recv_bar=$total
+	else
+		recv_bar=$((cycles_s / 10))
+	fi
+	[ "$(grep -c '^ok' "$W/recv.log")" -ge "$recv_bar" ]
+	[ "$(grep -c '^ok' "$W/uringrecv.log")" -ge "$recv_bar" ]
 	[ "$attached" -ge $((total / 2)) ]
 	[ "$pending" -ge $((total / 2)) ]
 	# Every egress reached the sink whole.
