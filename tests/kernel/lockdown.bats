@@ -35,7 +35,7 @@ setup() {
 	[ "$status" -ne 0 ]
 	echo "$output" | grep -q 'Key was rejected by service'
 	dmesg | grep -q 'Loading of unsigned module is rejected'
-	! grep -q '^daudit ' /proc/modules
+	if grep -q '^daudit ' /proc/modules; then false; fi
 	[ ! -e /dev/daudit ]
 }
 
@@ -50,7 +50,7 @@ setup() {
 	[ "$status" -ne 0 ]
 	echo "$output" | grep -q 'Key was rejected by service'
 	dmesg | grep -q 'Loading of module with unavailable key is rejected'
-	! grep -q '^daudit ' /proc/modules
+	if grep -q '^daudit ' /proc/modules; then false; fi
 }
 
 @test "daudit status says the module is not loaded, in one line, and fails" {
