@@ -137,53 +137,117 @@ static __always_inline struct mount *vfs_mount(struct vfsmount *v)
 	return (void *)v - bpf_core_field_offset(struct mount, mnt);
 }
 
-/*
- * Path components of (@d, @vmnt) up to the root of the mount tree,
- * leaf first, into @names.  Returns the bytes used; *@cut is set when
- * the walk stopped early (too deep or too long).
- */
-static __always_inline __u32 walk_path(struct dentry *d, struct vfsmount *vmnt,
-				       char *names, __u16 *ncomp, __u16 *cut)
+/* The scratch event whose path fill_path() writes. */
+#define PATH_OF_FILE	0
+#define PATH_OF_PROC	1
+
+static __always_inline struct sensor_path *scratch_path(__u32 which)
 {
-	struct mount *mnt = vfs_mount(vmnt);
-	__u32 off = 0, n = 0;
-	int i, done = 0;
+	__u32 zero = 0;
 
-	for (i = 0; i < SENSOR_PATH_DEPTH; i++) {
-		struct dentry *parent = BPF_CORE_READ(d, d_parent);
-		struct dentry *root = BPF_CORE_READ(vmnt, mnt_root);
-		const unsigned char *name;
-		long len;
+	if (which == PATH_OF_FILE) {
+		struct sensor_file_ev *ev = bpf_map_lookup_elem(&file_scratch, &zero);
 
-		if (d == root || d == parent) {
-			struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
+		if (!ev)
+			return NULL;
+		/* Not before the NULL check (the verifier refuses that). */
+		asm volatile("" : "+r"(ev));
+		return &ev->path;
+	} else {
+		struct sensor_proc_ev *ev = bpf_map_lookup_elem(&proc_scratch, &zero);
 
-			if (up == mnt || !up) {
-				done = 1;
-				break;
-			}
-			d = BPF_CORE_READ(mnt, mnt_mountpoint);
-			mnt = up;
-			vmnt = mount_vfs(mnt);
-			continue;
-		}
-		if (off >= SENSOR_NAMES_MAX)
-			break;
-		name = BPF_CORE_READ(d, d_name.name);
-		len = bpf_probe_read_kernel_str(names + (off & (SENSOR_NAMES_MAX - 1)),
-						SENSOR_NAME_MAX, name);
-		if (len <= 0)
-			break;
-		off += len;
-		n++;
-		d = parent;
+		if (!ev)
+			return NULL;
+		asm volatile("" : "+r"(ev));
+		return &ev->path;
 	}
-	*ncomp = n;
-	*cut = !done;
-	if (!done)
+}
+
+struct walk {
+	struct dentry *d;
+	struct vfsmount *vmnt;
+	struct mount *mnt;
+	__u32 which;
+	__u32 off;
+	__u32 n;
+	__u32 done;
+};
+
+/* One step up (bpf_loop's callback): 0 goes on, 1 stops. */
+static long walk_step(__u32 i, struct walk *w)
+{
+	struct dentry *d = w->d;
+	struct vfsmount *vmnt = w->vmnt;
+	struct mount *mnt = w->mnt;
+	struct dentry *parent = BPF_CORE_READ(d, d_parent);
+	struct dentry *root = BPF_CORE_READ(vmnt, mnt_root);
+	struct sensor_path *out;
+	__u32 off = w->off;
+	long len;
+
+	if (d == root || d == parent) {
+		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
+
+		if (up == mnt || !up) {
+			w->done = 1;
+			return 1;
+		}
+		w->d = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = up;
+		w->vmnt = mount_vfs(up);
+		return 0;
+	}
+	out = scratch_path(w->which);
+	if (!out || off >= SENSOR_NAMES_MAX)
+		return 1;
+	len = bpf_probe_read_kernel_str(out->names + (off & (SENSOR_NAMES_MAX - 1)),
+					SENSOR_NAME_MAX, BPF_CORE_READ(d, d_name.name));
+	if (len <= 0)
+		return 1;
+	w->off = off + len;
+	w->n++;
+	w->d = parent;
+	return 0;
+}
+
+/*
+ * Path components of (@dentry, @vfsmount) up to the root of the mount
+ * tree, leaf first, into the path of this CPU's scratch event @which:
+ * at most SENSOR_PATH_DEPTH steps (bpf_loop: the verifier checks a step
+ * once).  Returns the bytes used.
+ */
+__noinline int fill_path(__u64 dentry, __u64 vfsmount, __u32 which)
+{
+	struct walk w = {
+		.d = (void *)dentry,
+		.vmnt = (void *)vfsmount,
+		.mnt = vfs_mount((void *)vfsmount),
+		.which = which,
+	};
+	struct sensor_path *out;
+
+	bpf_loop(SENSOR_PATH_DEPTH, walk_step, &w, 0);
+	out = scratch_path(which);
+	if (!out)
+		return 0;
+	if (!w.done)
 		count(SENSOR_C_PATH_CUT, 1);
-	return off > SENSOR_NAMES_MAX + SENSOR_NAME_MAX ?
-	       SENSOR_NAMES_MAX + SENSOR_NAME_MAX : off;
+	if (w.off > SENSOR_NAMES_MAX + SENSOR_NAME_MAX)
+		w.off = SENSOR_NAMES_MAX + SENSOR_NAME_MAX;
+	out->names_len = w.off;
+	out->ncomp = w.n;
+	out->cut = !w.done;
+	return w.off;
+}
+
+/* @v, at most @max, in a way the verifier sees (the compiler may not drop it). */
+static __always_inline __u64 at_most(__u64 v, __u64 max)
+{
+	asm volatile("" : "+r"(v));
+	if (v > max)
+		v = max;
+	asm volatile("" : "+r"(v));
+	return v;
 }
 
 static __always_inline void fill_subject(struct daudit_subject *s,
@@ -230,7 +294,7 @@ static __always_inline void emit_proc(struct task_struct *t, __u32 event)
 	struct mm_struct *mm;
 	struct file *exe;
 	unsigned long start, end, len;
-	__u32 size;
+	__u64 size;
 
 	if (!ev)
 		return;
@@ -240,9 +304,9 @@ static __always_inline void emit_proc(struct task_struct *t, __u32 event)
 	fill_subject(&ev->subj, t);
 	ev->cmdline_len = 0;
 	ev->cmdline_cut = 0;
-	ev->names_len = 0;
-	ev->ncomp = 0;
-	ev->cut = 1;
+	ev->path.names_len = 0;
+	ev->path.ncomp = 0;
+	ev->path.cut = 1;
 	mm = BPF_CORE_READ(t, mm);
 	if (mm) {
 		start = BPF_CORE_READ(mm, arg_start);
@@ -257,13 +321,11 @@ static __always_inline void emit_proc(struct task_struct *t, __u32 event)
 			ev->cmdline_len = len;
 		exe = BPF_CORE_READ(mm, exe_file);
 		if (exe)
-			ev->names_len = walk_path(BPF_CORE_READ(exe, f_path.dentry),
-						  BPF_CORE_READ(exe, f_path.mnt),
-						  ev->names, &ev->ncomp, &ev->cut);
+			fill_path((__u64)BPF_CORE_READ(exe, f_path.dentry),
+				  (__u64)BPF_CORE_READ(exe, f_path.mnt), PATH_OF_PROC);
 	}
-	size = offsetof(struct sensor_proc_ev, names) + ev->names_len;
-	if (size > sizeof(*ev))
-		size = sizeof(*ev);
+	size = at_most(offsetof(struct sensor_proc_ev, path.names) +
+		       (__u64)ev->path.names_len, sizeof(*ev));
 	if (bpf_ringbuf_output(&events, ev, size, 0))
 		count_drop(DAUDIT_REC_PROCESS);
 }
@@ -274,7 +336,7 @@ static __always_inline void emit_file(struct file *file, struct sensor_sess *s,
 {
 	__u32 zero = 0;
 	struct sensor_file_ev *ev = bpf_map_lookup_elem(&file_scratch, &zero);
-	__u32 size;
+	__u64 size;
 
 	if (!ev)
 		return;
@@ -295,12 +357,10 @@ static __always_inline void emit_file(struct file *file, struct sensor_sess *s,
 	ev->paths = s->paths;
 	ev->dataset = s->dataset;
 	ev->reason = reason;
-	ev->names_len = walk_path(BPF_CORE_READ(file, f_path.dentry),
-				  BPF_CORE_READ(file, f_path.mnt),
-				  ev->names, &ev->ncomp, &ev->cut);
-	size = offsetof(struct sensor_file_ev, names) + ev->names_len;
-	if (size > sizeof(*ev))
-		size = sizeof(*ev);
+	fill_path((__u64)BPF_CORE_READ(file, f_path.dentry),
+		  (__u64)BPF_CORE_READ(file, f_path.mnt), PATH_OF_FILE);
+	size = at_most(offsetof(struct sensor_file_ev, path.names) +
+		       (__u64)ev->path.names_len, sizeof(*ev));
 	if (bpf_ringbuf_output(&events, ev, size, 0))
 		count_drop(DAUDIT_REC_FILE_READ);
 	count(SENSOR_C_SESSIONS_ENDED, 1);

@@ -107,6 +107,15 @@ struct sensor_proc {
 	__u32 pad;
 };
 
+/* A path walked by the programs: components leaf first, each NUL-ended. */
+struct sensor_path {
+	__u16 names_len;		/* bytes used in @names */
+	__u16 ncomp;			/* components in @names */
+	__u16 cut;			/* the walk stopped before the root */
+	__u16 pad;
+	char names[SENSOR_NAMES_MAX + SENSOR_NAME_MAX];
+};
+
 struct sensor_file_ev {
 	__u32 type;			/* SENSOR_EV_FILE */
 	__u32 cpu;
@@ -125,11 +134,8 @@ struct sensor_file_ev {
 	__u32 paths;
 	__u32 dataset;
 	__u16 reason;			/* enum daudit_end_reason */
-	__u16 names_len;		/* bytes used in @names */
-	__u16 ncomp;			/* components in @names */
-	__u16 cut;			/* the walk stopped before the root */
-	/* Path components, leaf first, each NUL-terminated. */
-	char names[SENSOR_NAMES_MAX + SENSOR_NAME_MAX];
+	__u16 pad[3];
+	struct sensor_path path;	/* last: only what it uses is sent */
 };
 
 struct sensor_proc_ev {
@@ -139,12 +145,9 @@ struct sensor_proc_ev {
 	struct daudit_subject subj;
 	__u16 cmdline_len;		/* bytes read of the arguments */
 	__u16 cmdline_cut;
-	__u16 names_len;
-	__u16 ncomp;
-	__u16 cut;
-	__u16 pad[3];
+	__u32 pad;
 	char cmdline[SENSOR_CMDLINE_MAX];
-	char names[SENSOR_NAMES_MAX + SENSOR_NAME_MAX];
+	struct sensor_path path;	/* the executable */
 };
 
 #endif

@@ -116,6 +116,8 @@ ebpf" ]
 	[ "$(echo "$ev" | jq -r '[.[].paths] | sort | join(" ")')" = "pread preadv preadv2 read readv" ]
 	[ "$(echo "$ev" | jq -r '[.[].exe] | unique | .[]')" = "$(command -v reader)" ]
 	[ -n "$alice" ]
+	[ "$(echo "$ev" | jq -r '[.[] | "\(.uid) \(.auid)"] | unique | .[]')" = "$alice $alice" ]
+	[ "$(echo "$ev" | jq -r '[.[] | "\(.off_min) \(.off_max)"] | unique | .[]')" = "0 100000" ]
 }
 
 @test "ebpf: reads of an unprotected file leave no record" {

@@ -130,7 +130,7 @@ static void file_event(struct sensor *s, const struct sensor_file_ev *ev)
 	size_t plen, at = s->qlen;
 	struct daudit_rec_file *r;
 
-	plen = join_path(ev->names, ev->names_len, ev->ncomp, path);
+	plen = join_path(ev->path.names, ev->path.names_len, ev->path.ncomp, path);
 	r = sensor_rec_new(s, sizeof(*r) + plen + 1, DAUDIT_REC_FILE_READ,
 			   ev->cpu, ev->now_ns);
 	r->subj = ev->subj;
@@ -166,8 +166,8 @@ static void proc_event(struct sensor *s, const struct sensor_proc_ev *ev)
 	struct daudit_rec_process *r;
 	int cut = ev->cmdline_cut;
 
-	elen = ev->ncomp || !ev->cut ?
-	       join_path(ev->names, ev->names_len, ev->ncomp, exe) : 0;
+	elen = ev->path.ncomp || !ev->path.cut ?
+	       join_path(ev->path.names, ev->path.names_len, ev->path.ncomp, exe) : 0;
 	exe[elen] = '\0';
 	if (clen > SENSOR_CMDLINE_MAX)
 		clen = SENSOR_CMDLINE_MAX;
@@ -195,23 +195,23 @@ int sensor_on_event(void *ctx, void *data, size_t len)
 	struct sensor *s = ctx;
 	const uint32_t *type = data;
 
-	if (len >= offsetof(struct sensor_file_ev, names) &&
+	if (len >= offsetof(struct sensor_file_ev, path.names) &&
 	    *type == SENSOR_EV_FILE) {
 		struct sensor_file_ev ev;
 
 		memset(&ev, 0, sizeof(ev));
 		memcpy(&ev, data, len < sizeof(ev) ? len : sizeof(ev));
-		if (ev.names_len > len - offsetof(struct sensor_file_ev, names))
-			ev.names_len = (uint16_t)(len - offsetof(struct sensor_file_ev, names));
+		if (ev.path.names_len > len - offsetof(struct sensor_file_ev, path.names))
+			ev.path.names_len = (uint16_t)(len - offsetof(struct sensor_file_ev, path.names));
 		file_event(s, &ev);
-	} else if (len >= offsetof(struct sensor_proc_ev, names) &&
+	} else if (len >= offsetof(struct sensor_proc_ev, path.names) &&
 		   *type == SENSOR_EV_PROC) {
 		struct sensor_proc_ev ev;
 
 		memset(&ev, 0, sizeof(ev));
 		memcpy(&ev, data, len < sizeof(ev) ? len : sizeof(ev));
-		if (ev.names_len > len - offsetof(struct sensor_proc_ev, names))
-			ev.names_len = (uint16_t)(len - offsetof(struct sensor_proc_ev, names));
+		if (ev.path.names_len > len - offsetof(struct sensor_proc_ev, path.names))
+			ev.path.names_len = (uint16_t)(len - offsetof(struct sensor_proc_ev, path.names));
 		proc_event(s, &ev);
 	}
 	/* Stop when a good batch waits: the rest stays in the ring. */
