@@ -43,6 +43,20 @@ start_ebpf() {
 	return 1
 }
 
+# stop_ebpf: SIGTERM to the dauditd of this file (started by setup_file,
+# so not a child of this test's shell), back once it is gone.
+stop_ebpf() {
+	local pid _
+	pid=$(cat "$BATS_FILE_TMPDIR/pid")
+	kill -TERM "$pid" 2>/dev/null || return 0
+	for _ in $(seq 200); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	echo "dauditd $pid did not stop" >&2
+	return 1
+}
+
 later() {
 	date -u -d "@$(($(date +%s) + 3600))" +%Y-%m-%dT%H:%M:%SZ
 }
@@ -74,8 +88,7 @@ setup_file() {
 }
 
 teardown_file() {
-	DAUDITD_PID=$(cat "$BATS_FILE_TMPDIR/pid")
-	stop_collector || true
+	stop_ebpf || true
 }
 
 @test "ebpf: without daudit.ko, sensor = auto loads the eBPF programs: the verifier accepts them and they attach" {
@@ -132,8 +145,7 @@ ebpf" ]
 
 @test "ebpf: a full ring buffer is counted as lost records, not lost silently" {
 	d=$BATS_TEST_TMPDIR
-	DAUDITD_PID=$(cat "$BATS_FILE_TMPDIR/pid")
-	stop_collector
+	stop_ebpf
 	ebpf_conf "$d/r.conf" "$d/r.db" "ebpf_ring_kb = 4
 sensor = ebpf"
 	start_ebpf "$d/r.conf" "$d/dauditd.log"
@@ -153,18 +165,17 @@ sensor = ebpf"
 	[ "$stored" -lt 100 ]
 	cat "$d/dauditd.log"
 	stop_collector
-	start_ebpf "$BATS_FILE_TMPDIR/e.conf" "$BATS_FILE_TMPDIR/dauditd.log"
-	echo "$DAUDITD_PID" >"$BATS_FILE_TMPDIR/pid"
+	export DAUDIT_CONFIG=$BATS_FILE_TMPDIR/e.conf
 }
 
 @test "ebpf: loading without CAP_BPF or CAP_PERFMON names what is missing" {
 	d=$BATS_TEST_TMPDIR
 	ebpf_conf "$d/c.conf" "$d/c.db"
-	run capsh --drop=cap_bpf,cap_perfmon,cap_sys_admin -- -c "dauditd --config $d/c.conf"
+	run capsh --shell="$(command -v bash)" --drop=cap_bpf,cap_perfmon,cap_sys_admin -- -c "dauditd --config $d/c.conf"
 	echo "$output"
 	[ "$status" -ne 0 ]
 	echo "$output" | grep -q 'needs CAP_BPF and CAP_PERFMON (or root): CAP_BPF and CAP_PERFMON are missing'
-	run capsh --drop=cap_perfmon,cap_sys_admin -- -c "dauditd --config $d/c.conf"
+	run capsh --shell="$(command -v bash)" --drop=cap_perfmon,cap_sys_admin -- -c "dauditd --config $d/c.conf"
 	echo "$output"
 	[ "$status" -ne 0 ]
 	echo "$output" | grep -q 'CAP_PERFMON is missing'
