@@ -26,21 +26,9 @@ CONF
 # start_ebpf CONF LOG: dauditd in the background, back once it runs with
 # the eBPF sensor (its programs loaded and attached).
 start_ebpf() {
-	local _
-	export DAUDIT_CONFIG=$1
-	dauditd --config "$1" >>"$2" 2>&1 3>&- &
-	DAUDITD_PID=$!
-	for _ in $(seq 150); do
-		if daudit status --no-wait --format json 2>/dev/null | jq -e --argjson p "$DAUDITD_PID" \
-			'.sensor == "ebpf" and .collector.pid == $p and .collector.state == "running"' >/dev/null; then
-			return 0
-		fi
-		kill -0 "$DAUDITD_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	echo "dauditd did not start with the eBPF sensor; its log:" >&2
-	cat "$2" >&2
-	return 1
+	# shellcheck disable=SC2016 # $p is jq's
+	start_collector "$1" "$2" \
+		'.sensor == "ebpf" and .collector.pid == $p and .collector.state == "running"'
 }
 
 # stop_ebpf: SIGTERM to the dauditd of this file (started by setup_file,

@@ -190,30 +190,39 @@ static void proc_event(struct sensor *s, const struct sensor_proc_ev *ev)
 	check(s, at);
 }
 
+/*
+ * Copy an event of @len bytes into @ev (@size bytes) and trust no more of
+ * its path than the bytes that came: 0, or -1 if it is too short.
+ */
+static int take(void *ev, size_t size, struct sensor_path *path,
+		const void *data, size_t len)
+{
+	size_t names = (size_t)((char *)path->names - (char *)ev);
+
+	if (len < names)
+		return -1;
+	memset(ev, 0, size);
+	memcpy(ev, data, len < size ? len : size);
+	if (path->names_len > len - names)
+		path->names_len = (uint16_t)(len - names);
+	return 0;
+}
+
 int sensor_on_event(void *ctx, void *data, size_t len)
 {
+	static struct sensor_file_ev fev;
+	static struct sensor_proc_ev pev;
 	struct sensor *s = ctx;
 	const uint32_t *type = data;
 
-	if (len >= offsetof(struct sensor_file_ev, path.names) &&
-	    *type == SENSOR_EV_FILE) {
-		struct sensor_file_ev ev;
-
-		memset(&ev, 0, sizeof(ev));
-		memcpy(&ev, data, len < sizeof(ev) ? len : sizeof(ev));
-		if (ev.path.names_len > len - offsetof(struct sensor_file_ev, path.names))
-			ev.path.names_len = (uint16_t)(len - offsetof(struct sensor_file_ev, path.names));
-		file_event(s, &ev);
-	} else if (len >= offsetof(struct sensor_proc_ev, path.names) &&
-		   *type == SENSOR_EV_PROC) {
-		struct sensor_proc_ev ev;
-
-		memset(&ev, 0, sizeof(ev));
-		memcpy(&ev, data, len < sizeof(ev) ? len : sizeof(ev));
-		if (ev.path.names_len > len - offsetof(struct sensor_proc_ev, path.names))
-			ev.path.names_len = (uint16_t)(len - offsetof(struct sensor_proc_ev, path.names));
-		proc_event(s, &ev);
-	}
+	if (len < sizeof(*type))
+		return 0;
+	if (*type == SENSOR_EV_FILE &&
+	    !take(&fev, sizeof(fev), &fev.path, data, len))
+		file_event(s, &fev);
+	else if (*type == SENSOR_EV_PROC &&
+		 !take(&pev, sizeof(pev), &pev.path, data, len))
+		proc_event(s, &pev);
 	/* Stop when a good batch waits: the rest stays in the ring. */
 	return s->qlen - s->qoff > 256 * 1024 ? -EAGAIN : 0;
 }
