@@ -69,6 +69,8 @@ setup_file() {
 	load lib
 	unload_module
 	make_dataset
+	# Made before the load: the loader's link scan protects its inode.
+	ln -f "$DATA/accounts.db" /srv/public/e-hl.db
 	d=$BATS_FILE_TMPDIR
 	ebpf_conf "$d/e.conf" "$d/e.db" "sensor = auto"
 	start_ebpf "$d/e.conf" "$d/dauditd.log"
@@ -84,7 +86,7 @@ teardown_file() {
 	cat "$d/dauditd.log"
 	[ ! -e /dev/daudit ]
 	grep -q 'sensor: ebpf (sensor = auto and /dev/daudit does not exist' "$d/dauditd.log"
-	grep -q 'policy .* loaded into the eBPF sensor: 1 datasets, 1 sources' "$d/dauditd.log"
+	grep -q 'policy .* loaded into the eBPF sensor: 1 datasets, 2 sources' "$d/dauditd.log"
 	st=$(daudit status --format json)
 	echo "$st"
 	[ "$(echo "$st" | jq -r '.module_loaded, .sensor, .collector.sensor')" = "false
@@ -129,6 +131,57 @@ ebpf" ]
 	[ "$(reads_of "$DATA/2026/phones.csv" | jq length)" -eq 1 ]
 	[ "$(daudit events --type read --limit 0 --format json --until "$(later)" |
 		jq --arg p "$P" 'map(select(.path == $p)) | length')" -eq 0 ]
+}
+
+@test "ebpf: many reads of one open file by one process make one session record" {
+	n=$(read_as alice read "$DATA/accounts.db" 512)
+	[ "$n" -eq 1000000 ]
+	ev=$(reads_of "$DATA/accounts.db")
+	echo "$ev" | jq -c '.[] | {path, bytes, calls, end_reason, final}'
+	[ "$(echo "$ev" | jq length)" -eq 1 ]
+	[ "$(echo "$ev" | jq -r '.[0] | "\(.bytes) \(.calls) \(.final)"')" = "1000000 $(((n + 511) / 512)) 1" ]
+}
+
+@test "ebpf: a process that exits while the file stays open elsewhere is reported at its exit; a child sharing it gets its own session" {
+	G=$DATA/2026/phones.csv
+	exec 8<"$G"
+	# One read(2) each: dd with a block size (head reads ahead).
+	as_user bob bash -c 'dd bs=1000 count=1 status=none <&8 >/dev/null; (dd bs=2000 count=1 status=none <&8 >/dev/null)'
+	ev=$(reads_of "$G")
+	for _ in $(seq 50); do
+		[ "$(echo "$ev" | jq 'map(select(.login_user == "bob")) | length')" -ge 2 ] && break
+		sleep 0.1
+		ev=$(reads_of "$G")
+	done
+	exec 8<&-
+	echo "$ev" | jq -c '.[] | {pid, login_user, bytes, end_reason, final}'
+	bob=$(echo "$ev" | jq -c 'map(select(.login_user == "bob"))')
+	[ "$(echo "$bob" | jq 'map(.pid) | unique | length')" -eq 2 ]
+	[ "$(echo "$bob" | jq -r 'map(.end_reason) | unique | join(" ")')" = exit ]
+	[ "$(echo "$bob" | jq 'map(.bytes) | sort | join(" ")')" = '"1000 2000"' ]
+}
+
+@test "ebpf: a symlink, a bind mount and a hard link made before the load do not bypass the policy" {
+	ln -sfn "$F" /tmp/e-link.csv
+	mkdir -p /mnt/e-bound
+	mount --bind /srv/customers /mnt/e-bound
+	read_as alice read /tmp/e-link.csv >/dev/null
+	read_as alice read /mnt/e-bound/2026/phones.csv >/dev/null
+	umount /mnt/e-bound
+	read_as alice read /srv/public/e-hl.db >/dev/null
+	ev=$(daudit events --type read --login-user alice --limit 0 --format json --until "$(later)")
+	for _ in $(seq 50); do
+		[ "$(echo "$ev" | jq 'map(select(.path == "/srv/public/e-hl.db")) | length')" -ge 1 ] && break
+		sleep 0.1
+		ev=$(daudit events --type read --login-user alice --limit 0 --format json --until "$(later)")
+	done
+	echo "$ev" | jq -c '.[-3:] | .[] | {path, bytes, dataset}'
+	# The symlink's read is the file's: recorded under its own path.
+	[ "$(echo "$ev" | jq 'map(select(.path == "'"$F"'" and .bytes == 100000)) | length')" -ge 2 ]
+	# Through the bind mount, by the dentry's ancestry.
+	[ "$(echo "$ev" | jq -r 'map(select(.path == "/mnt/e-bound/2026/phones.csv")) | .[0] | "\(.bytes) \(.dataset)"')" = "4096 customers" ]
+	# The hard link outside the tree, by the inode.
+	[ "$(echo "$ev" | jq -r 'map(select(.path == "/srv/public/e-hl.db")) | .[0] | "\(.bytes) \(.dataset)"')" = "1000000 customers" ]
 }
 
 @test "ebpf: a full ring buffer is counted as lost records, not lost silently" {
