@@ -49,8 +49,13 @@ static void usage(FILE *f)
 		"  --no-wait        do not wait for the indexer: show the journal's\n"
 		"                   backlog as it is (for a probe that must answer at once)\n"
 		"\n"
-		"Exit status: 0 if the module answered and a policy is in force, 1 if\n"
-		"it is not loaded or cannot be queried, 2 on a usage error, 3 if it\n"
+		"Without the module, a dauditd running the eBPF sensor (sensor = ebpf\n"
+		"or auto, docs/ebpf.md) is shown from its database instead, with the\n"
+		"sensor it runs and why.\n"
+		"\n"
+		"Exit status: 0 if the module answered and a policy is in force, or\n"
+		"dauditd runs the eBPF sensor; 1 if the module is not loaded or cannot\n"
+		"be queried (and no eBPF sensor runs), 2 on a usage error, 3 if it\n"
 		"answered but no policy is in force: nothing is protected (everything\n"
 		"is still shown).\n");
 }
@@ -533,10 +538,15 @@ static int status_ebpf(const char *db, int fmt, bool wait, const char *err)
 	struct collector_state col;
 	json_object *o;
 
-	read_collector(&col, db, NULL, wait);
+	/* No wait for a collector that is not the one asked about. */
+	read_collector(&col, db, NULL, false);
 	if (!is_ebpf(&col) || strcmp(run_state(&col), "running")) {
 		free_collector(&col);
 		util_die(EXIT_FAIL, "%s", err);
+	}
+	if (wait) {
+		free_collector(&col);
+		read_collector(&col, db, NULL, true);
 	}
 	if (fmt == FORMAT_JSON) {
 		o = json_object_new_object();
