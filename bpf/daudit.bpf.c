@@ -35,9 +35,9 @@ struct bpf_map;
 char LICENSE[] SEC("license") = "GPL";
 
 /* Set by the loader; a new generation invalidates every cached verdict. */
-volatile __u64 policy_gen;
+__u64 policy_gen;
 /* The loader's process: its own reads are not recorded. */
-volatile __u32 self_tgid;
+__u32 self_tgid;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -143,24 +143,23 @@ static __always_inline struct mount *vfs_mount(struct vfsmount *v)
 
 static __always_inline struct sensor_path *scratch_path(__u32 which)
 {
+	struct sensor_file_ev *fev;
+	struct sensor_proc_ev *pev;
 	__u32 zero = 0;
 
 	if (which == PATH_OF_FILE) {
-		struct sensor_file_ev *ev = bpf_map_lookup_elem(&file_scratch, &zero);
-
-		if (!ev)
+		fev = bpf_map_lookup_elem(&file_scratch, &zero);
+		if (!fev)
 			return NULL;
 		/* Not before the NULL check (the verifier refuses that). */
-		asm volatile("" : "+r"(ev));
-		return &ev->path;
-	} else {
-		struct sensor_proc_ev *ev = bpf_map_lookup_elem(&proc_scratch, &zero);
-
-		if (!ev)
-			return NULL;
-		asm volatile("" : "+r"(ev));
-		return &ev->path;
+		asm volatile("" : "+r"(fev));
+		return &fev->path;
 	}
+	pev = bpf_map_lookup_elem(&proc_scratch, &zero);
+	if (!pev)
+		return NULL;
+	asm volatile("" : "+r"(pev));
+	return &pev->path;
 }
 
 struct walk {
