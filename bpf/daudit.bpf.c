@@ -32,6 +32,8 @@
 
 struct bpf_map;
 
+#define EEXIST	17
+
 char LICENSE[] SEC("license") = "GPL";
 
 /* Set by the loader; a new generation invalidates every cached verdict. */
@@ -429,6 +431,22 @@ static __always_inline __u64 new_id(void)
 	return ((__u64)bpf_get_smp_processor_id() << 48) | *n;
 }
 
+/* Count a read of @ret bytes of [@start, @end) in session @s. */
+static __always_inline void add_read(struct sensor_sess *s, long ret, __u32 path,
+				     __u64 now, __u64 start, __u64 end)
+{
+	__sync_fetch_and_add(&s->bytes, ret);
+	__sync_fetch_and_add(&s->calls, 1);
+	s->paths |= path;
+	s->last_ns = now;
+	if (start == DAUDIT_OFFSET_UNKNOWN)
+		return;
+	if (s->off_min == DAUDIT_OFFSET_UNKNOWN || start < s->off_min)
+		s->off_min = start;
+	if (s->off_max == DAUDIT_OFFSET_UNKNOWN || end > s->off_max)
+		s->off_max = end;
+}
+
 /*
  * A read of @ret bytes on @fd by the current task through @path
  * (DAUDIT_PATH_*); @pos is the offset read from, or -1 for the file's
@@ -447,6 +465,7 @@ static __always_inline int on_read(unsigned long fd, long ret, __u32 path, long 
 	struct inode *inode;
 	struct file *file;
 	__u32 ds;
+	long err;
 
 	if (ret <= 0 || tgid == self_tgid)
 		return 0;
@@ -472,16 +491,7 @@ static __always_inline int on_read(unsigned long fd, long ret, __u32 path, long 
 	key.tgid = tgid;
 	s = bpf_map_lookup_elem(&sessions, &key);
 	if (s) {
-		__sync_fetch_and_add(&s->bytes, ret);
-		__sync_fetch_and_add(&s->calls, 1);
-		s->paths |= path;
-		s->last_ns = now;
-		if (start != DAUDIT_OFFSET_UNKNOWN) {
-			if (s->off_min == DAUDIT_OFFSET_UNKNOWN || start < s->off_min)
-				s->off_min = start;
-			if (s->off_max == DAUDIT_OFFSET_UNKNOWN || end > s->off_max)
-				s->off_max = end;
-		}
+		add_read(s, ret, path, now, start, end);
 		return 0;
 	}
 
@@ -509,7 +519,16 @@ static __always_inline int on_read(unsigned long fd, long ret, __u32 path, long 
 		p = bpf_map_lookup_elem(&procs, &tgid);
 	}
 
-	if (bpf_map_update_elem(&sessions, &key, &ns, BPF_NOEXIST)) {
+	err = bpf_map_update_elem(&sessions, &key, &ns, BPF_NOEXIST);
+	if (err == -EEXIST) {
+		/* Another thread of the process began it meanwhile. */
+		s = bpf_map_lookup_elem(&sessions, &key);
+		if (s) {
+			add_read(s, ret, path, now, start, end);
+			return 0;
+		}
+	}
+	if (err) {
 		/* No slot: this read gets a record of its own, now. */
 		count(SENSOR_C_SESSIONS_FULL, 1);
 		emit_file(file, &ns, DAUDIT_END_NOMEM);

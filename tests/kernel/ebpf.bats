@@ -184,6 +184,39 @@ ebpf" ]
 	[ "$(echo "$ev" | jq -r 'map(select(.path == "/srv/public/e-hl.db")) | .[0] | "\(.bytes) \(.dataset)"')" = "1000000 customers" ]
 }
 
+@test "ebpf: SIGHUP loads a changed policy into the sensor: the new tree is protected, the old one no longer" {
+	pid=$(cat "$BATS_FILE_TMPDIR/pid")
+	log=$BATS_FILE_TMPDIR/dauditd.log
+	cp "$POLICY" "$BATS_FILE_TMPDIR/policy.orig"
+	cat >"$POLICY" <<'POL'
+dataset public {
+	tree /srv/public
+}
+POL
+	kill -HUP "$pid"
+	for _ in $(seq 100); do
+		[ "$(grep -c 'loaded into the eBPF sensor' "$log")" -ge 2 ] && break
+		sleep 0.1
+	done
+	grep 'loaded into the eBPF sensor' "$log"
+	[ "$(grep -c 'loaded into the eBPF sensor' "$log")" -eq 2 ]
+	read_as alice read /srv/public/readme.txt >/dev/null
+	read_as alice read "$DATA/2026/phones.csv" >/dev/null
+	ev=$(reads_of /srv/public/readme.txt)
+	cp "$BATS_FILE_TMPDIR/policy.orig" "$POLICY"
+	kill -HUP "$pid"
+	echo "$ev" | jq -c '.[] | {path, bytes, dataset}'
+	[ "$(echo "$ev" | jq -r '.[0] | "\(.bytes) \(.dataset)"')" = "50000 public" ]
+	# alice read phones.csv once before (the unprotected-file test), and
+	# under the new policy it is not protected.
+	[ "$(reads_of "$DATA/2026/phones.csv" | jq 'map(select(.login_user == "alice")) | length')" -eq 1 ]
+	for _ in $(seq 100); do
+		[ "$(grep -c 'loaded into the eBPF sensor' "$log")" -ge 3 ] && break
+		sleep 0.1
+	done
+	[ "$(grep -c 'loaded into the eBPF sensor' "$log")" -eq 3 ]
+}
+
 @test "ebpf: a full ring buffer is counted as lost records, not lost silently" {
 	d=$BATS_TEST_TMPDIR
 	stop_ebpf

@@ -26,6 +26,7 @@ struct sensor {
 	/* Records built and not yet handed out. */
 	unsigned char *q;
 	size_t qlen, qoff, qcap;
+	size_t fill;			/* stop taking events past this much */
 	uint64_t records;
 	/* The policy in force: its dataset names, for the records. */
 	char (*datasets)[DAUDIT_NAME_MAX];

@@ -223,8 +223,13 @@ int sensor_on_event(void *ctx, void *data, size_t len)
 	else if (*type == SENSOR_EV_PROC &&
 		 !take(&pev, sizeof(pev), &pev.path, data, len))
 		proc_event(s, &pev);
-	/* Stop when a good batch waits: the rest stays in the ring. */
-	return s->qlen - s->qoff > 256 * 1024 ? -EAGAIN : 0;
+	/*
+	 * Stop while the next record would still fit the read: all that is
+	 * queued goes out in this read, so none waits in this process
+	 * unseen by epoll (which watches the ring).  The rest stays in the
+	 * ring.
+	 */
+	return s->qlen - s->qoff >= s->fill ? -EAGAIN : 0;
 }
 
 /* The per-CPU drop counters: a LOST record for each CPU that dropped. */
@@ -267,7 +272,12 @@ ssize_t sensor_read(struct sensor *s, void *buf, size_t len)
 	int e;
 
 	if (s->qoff == s->qlen) {
+		size_t lost = s->ncpus * sizeof(struct daudit_rec_lost);
+
 		s->qoff = s->qlen = 0;
+		/* Room for one more record and every CPU's LOST record. */
+		s->fill = len > lost + 2 * DAUDIT_RECORD_MAX ?
+			  len - lost - DAUDIT_RECORD_MAX : 1;
 		e = ring_buffer__consume(s->rb);
 		if (e < 0 && e != -EAGAIN) {
 			errno = -e;
