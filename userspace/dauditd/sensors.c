@@ -111,7 +111,7 @@ static int open_ebpf(struct source *src, const struct config *cfg, char *err,
 {
 	(void)src;
 	(void)cfg;
-	snprintf(err, errlen, "this dauditd was built without the eBPF sensor (clang, bpftool and libbpf-dev were missing; docs/ebpf.md)");
+	snprintf(err, errlen, "this dauditd was built without the eBPF sensor (make EBPF=0, or clang, bpftool or libbpf-dev missing at build time; docs/ebpf.md)");
 	return -1;
 }
 

@@ -50,6 +50,11 @@ struct sensor *sensor_open(uint32_t ring_bytes, char *err, size_t errlen)
 	e = bpf_map__set_max_entries(s->skel->maps.events, ring_bytes);
 	if (!e)
 		e = daudit_bpf__load(s->skel);
+	if (e == -EPERM) {
+		snprintf(err, errlen, "the kernel does not let this process load BPF programs: %s (the capabilities are there: a container, a seccomp filter or lockdown=confidentiality forbids it; docs/ebpf.md)",
+			 strerror(-e));
+		goto fail;
+	}
 	if (e) {
 		snprintf(err, errlen, "the kernel refused the eBPF sensor's programs: %s (the verifier's log is above; docs/ebpf.md lists what the kernel needs: BTF, fentry)",
 			 strerror(-e));
