@@ -88,6 +88,8 @@ help:
 	@echo "  all (default)  build daudit.ko and the userspace programs"
 	@echo "  module         build daudit.ko (KVER=release or KDIR=path to pick a kernel)"
 	@echo "  userspace      build build/bin/daudit, build/bin/dauditd and libdaudit"
+	@echo "                 (dauditd with the eBPF sensor of bpf/ when clang, bpftool and"
+	@echo "                 libbpf-dev are installed; EBPF=0 leaves it out: docs/ebpf.md)"
 	@echo "  libdaudit      build build/lib/libdaudit.so.1 (declared actors, daudit_actor(3))"
 	@echo "  helpers        build the C helpers the VM tests run"
 	@echo "  unit           host unit tests under ASan and UBSan"
