@@ -242,6 +242,25 @@ sensor = ebpf"
 	export DAUDIT_CONFIG=$BATS_FILE_TMPDIR/e.conf
 }
 
+@test "ebpf: kill -9 of dauditd leaves nothing attached: the kernel unloads the programs with their last descriptor" {
+	d=$BATS_TEST_TMPDIR
+	ebpf_conf "$d/k.conf" "$d/k.db"
+	start_ebpf "$d/k.conf" "$d/dauditd.log"
+	# The JIT's symbols name each loaded program (bpf_jit_kallsyms).
+	grep -qE 'bpf_prog_[0-9a-f]+_sys_read([[:space:]]|$)' /proc/kallsyms
+	kill -KILL "$DAUDITD_PID"
+	wait "$DAUDITD_PID" || true
+	for _ in $(seq 100); do
+		grep -qE 'bpf_prog_[0-9a-f]+_sys_read([[:space:]]|$)' /proc/kallsyms || break
+		sleep 0.1
+	done
+	left=$(grep -E 'bpf_prog_[0-9a-f]+_(sys_read|sys_preadv2|file_put|proc_exit)([[:space:]]|$)' /proc/kallsyms || true)
+	echo "left: $left"
+	[ -z "$left" ]
+	# And reads go on unrecorded, unhindered.
+	[ "$(read_as alice read "$F")" -eq 100000 ]
+}
+
 @test "ebpf: loading without CAP_BPF or CAP_PERFMON names what is missing" {
 	d=$BATS_TEST_TMPDIR
 	ebpf_conf "$d/c.conf" "$d/c.db"
