@@ -52,6 +52,26 @@ LIBDAUDIT_REAL := libdaudit.so.1.0.0
 LIBDAUDIT_CFLAGS = -std=c11 -D_GNU_SOURCE $(CWARN) $(CFLAGS) -fPIC \
 	-fvisibility=hidden -Imodule/uapi
 
+# The eBPF sensor (bpf/, its loader userspace/ebpf/, docs/ebpf.md): built
+# into dauditd when clang, bpftool and libbpf's headers are here (x86-64:
+# the programs attach to the x86-64 system call functions).  EBPF=0 leaves
+# it out.
+BPFTOOL ?= $(or $(shell command -v bpftool 2>/dev/null),$(wildcard /usr/sbin/bpftool))
+BPF_CLANG ?= clang
+ifeq ($(origin EBPF),undefined)
+EBPF := $(if $(and $(BPFTOOL),$(shell command -v $(BPF_CLANG) 2>/dev/null),\
+	$(shell pkg-config --exists libbpf 2>/dev/null && echo y),\
+	$(filter x86_64-linux-gnu,$(MULTIARCH))),1,0)
+endif
+BPF_OUT     := $(BUILD)/bpf
+BPF_SKEL    := $(BPF_OUT)/daudit.bpf.skel.h
+EBPF_SRCS   := $(if $(filter 1,$(EBPF)),$(wildcard userspace/ebpf/*.c))
+EBPF_OBJS   := $(EBPF_SRCS:%.c=$(OBJ)/%.o)
+ifeq ($(EBPF),1)
+USER_CFLAGS += -DDAUDIT_EBPF -I$(BPF_OUT)
+DAUDITD_LDLIBS := $(shell pkg-config --libs libbpf 2>/dev/null)
+endif
+
 LIB_OBJS    := $(LIB_SRCS:%.c=$(OBJ)/%.o)
 DAUDIT_OBJS := $(DAUDIT_SRCS:%.c=$(OBJ)/%.o)
 DAUDITD_OBJS := $(DAUDITD_SRCS:%.c=$(OBJ)/%.o)
@@ -68,6 +88,8 @@ help:
 	@echo "  all (default)  build daudit.ko and the userspace programs"
 	@echo "  module         build daudit.ko (KVER=release or KDIR=path to pick a kernel)"
 	@echo "  userspace      build build/bin/daudit, build/bin/dauditd and libdaudit"
+	@echo "                 (dauditd with the eBPF sensor of bpf/ when clang, bpftool and"
+	@echo "                 libbpf-dev are installed; EBPF=0 leaves it out: docs/ebpf.md)"
 	@echo "  libdaudit      build build/lib/libdaudit.so.1 (declared actors, daudit_actor(3))"
 	@echo "  helpers        build the C helpers the VM tests run"
 	@echo "  unit           host unit tests under ASan and UBSan"
@@ -129,9 +151,25 @@ $(BIN)/daudit: $(DAUDIT_OBJS) $(LIB_OBJS)
 	@mkdir -p $(BIN)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(USER_LDLIBS)
 
-$(BIN)/dauditd: $(DAUDITD_OBJS) $(LIB_OBJS)
+$(BIN)/dauditd: $(DAUDITD_OBJS) $(EBPF_OBJS) $(LIB_OBJS)
 	@mkdir -p $(BIN)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(USER_LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(USER_LDLIBS) $(DAUDITD_LDLIBS)
+
+# The BPF object: CO-RE (-g keeps the BTF its relocations need), linked
+# by bpftool, which drops the DWARF; the skeleton embeds it in dauditd.
+$(BPF_OUT)/daudit.bpf.o: bpf/daudit.bpf.c bpf/kernel.h bpf/sensor.h module/uapi/daudit.h | deps-build
+	@mkdir -p $(BPF_OUT)
+	$(BPF_CLANG) -target bpf -g -O2 -D__TARGET_ARCH_x86 -Wall -Werror \
+		-Ibpf -Imodule/uapi -I/usr/include/$(MULTIARCH) \
+		-c -o $(BPF_OUT)/daudit.bpf.tmp.o $<
+	$(BPFTOOL) gen object $@ $(BPF_OUT)/daudit.bpf.tmp.o
+	@rm -f $(BPF_OUT)/daudit.bpf.tmp.o
+
+$(BPF_SKEL): $(BPF_OUT)/daudit.bpf.o
+	$(BPFTOOL) gen skeleton $< name daudit_bpf > $@.tmp
+	@mv $@.tmp $@
+
+$(EBPF_OBJS) $(OBJ)/userspace/dauditd/sensors.o: $(if $(filter 1,$(EBPF)),$(BPF_SKEL)) bpf/sensor.h
 
 # A CLI built for another ABI major, to test the mismatch message.
 $(BUILD)/helpers/daudit-abi-test: $(DAUDIT_SRCS) $(LIB_SRCS) $(USER_HDRS) | deps-build

@@ -9,8 +9,10 @@
 set -euo pipefail
 
 # cpio: scripts/build-module.sh copies the module's sources with it.
+# clang, bpftool, libbpf-dev: the eBPF sensor (bpf/, docs/ebpf.md): clang
+# compiles it, bpftool links it and makes its skeleton, dauditd links libbpf.
 build_pkgs=(make gcc libc6-dev pkg-config libsqlite3-dev libjson-c-dev libinih-dev libpq-dev libsmartcols-dev
-	liburing-dev libgnutls28-dev libsystemd-dev kmod cpio
+	liburing-dev libgnutls28-dev libsystemd-dev kmod cpio clang bpftool libbpf-dev
 	linux-headers-cloud-amd64 linux-headers-6.12-cloud-amd64)
 # gcc-multilib: `make helpers` builds a 32-bit reader too, for every VM
 # boot (tests, demo, bench).

@@ -137,9 +137,11 @@ read_as() {
 
 DAUDITD_PID=
 
-# start_collector CONF LOG: dauditd with CONF in the background, its log
-# appended to LOG; returns once it is the module's consumer with its
-# database open.  The CLI verbs then read that database (DAUDIT_CONFIG).
+# start_collector CONF LOG [READY]: dauditd with CONF in the background,
+# its log appended to LOG; returns once it is the module's consumer with
+# its database open, or once READY holds: a jq condition on `daudit status
+# --format json`, with $p dauditd's pid (ebpf.bats: the eBPF sensor runs).
+# The CLI verbs then read that database (DAUDIT_CONFIG).
 start_collector() {
 	local _
 	export DAUDIT_CONFIG=$1
@@ -147,7 +149,7 @@ start_collector() {
 	DAUDITD_PID=$!
 	for _ in $(seq 150); do
 		if daudit status --no-wait --format json 2>/dev/null | jq -e --argjson p "$DAUDITD_PID" \
-			'.consumer_pid == $p and .collector.state == "running"' >/dev/null; then
+			"${3:-.consumer_pid == \$p and .collector.state == \"running\"}" >/dev/null; then
 			return 0
 		fi
 		kill -0 "$DAUDITD_PID" 2>/dev/null || break

@@ -64,6 +64,12 @@ if [ -n "$cp" ]; then
 	} | grep -E ': (ERROR|WARNING|CHECK):' >"$tmp/checkpatch"
 	[ -s "$tmp/checkpatch" ]
 	tap $((! $?)) "checkpatch.pl finds nothing in module/" "$tmp/checkpatch"
+	# The eBPF programs, in kernel style too; kernel.h mirrors the
+	# kernel's own typedefs (kuid_t...) for CO-RE.
+	perl "$cp" --no-tree -f --terse --show-types --ignore NEW_TYPEDEFS bpf/*.[ch] 2>&1 |
+		grep -E ': (ERROR|WARNING|CHECK):' >"$tmp/checkpatch-bpf"
+	[ -s "$tmp/checkpatch-bpf" ]
+	tap $((! $?)) "checkpatch.pl finds nothing in bpf/" "$tmp/checkpatch-bpf"
 else
 	echo "nothing" >"$tmp/checkpatch"
 	tap 1 "checkpatch.pl available (install linux-source-6.12)" "$tmp/checkpatch"

@@ -54,6 +54,8 @@ static void defaults_are_documented_values(void **state)
 	assert_string_equal(c.database, "/var/lib/daudit/daudit.db");
 	assert_string_equal(c.policy, "/etc/daudit/policy.conf");
 	assert_int_equal(c.batch_ms, 100);
+	assert_int_equal(c.sensor, SENSOR_AUTO);
+	assert_int_equal(c.ebpf_ring_kb, 4096);
 	assert_int_equal(c.batch_records, 10000);
 	assert_int_equal(c.rollup_flush_ms, 1000);
 	assert_int_equal(c.journal_max_mb, 1024);
@@ -91,6 +93,8 @@ static void the_shipped_file_is_the_defaults(void **state)
 	assert_string_equal(c.database, d.database);
 	assert_string_equal(c.policy, d.policy);
 	assert_int_equal(c.batch_ms, d.batch_ms);
+	assert_int_equal(c.sensor, d.sensor);
+	assert_int_equal(c.ebpf_ring_kb, d.ebpf_ring_kb);
 	assert_int_equal(c.batch_records, d.batch_records);
 	assert_int_equal(c.journal_max_mb, d.journal_max_mb);
 	assert_int_equal(c.retention_days, d.retention_days);
@@ -116,6 +120,8 @@ static void every_key_takes_a_good_value(void **state)
 		  "[collector]\n"
 		  "database = /srv/daudit.db\n"
 		  "policy =\n"
+		  "sensor = ebpf\n"
+		  "ebpf_ring_kb = 64\n"
 		  "batch_ms = 250\n"
 		  "batch_records = 20000\n"
 		  "rollup_flush_ms = 0\n"
@@ -152,6 +158,8 @@ static void every_key_takes_a_good_value(void **state)
 	assert_null(c.policy);
 	assert_int_equal(c.batch_ms, 250);
 	assert_int_equal(c.batch_records, 20000);
+	assert_int_equal(c.sensor, SENSOR_EBPF);
+	assert_int_equal(c.ebpf_ring_kb, 64);
 	assert_int_equal(c.rollup_flush_ms, 0);
 	assert_int_equal(c.retention_days, 7);
 	assert_int_equal(c.retention_mb, 64);
@@ -196,6 +204,10 @@ static void bad_values_are_refused_with_line_and_token(void **state)
 		"t.conf:2: database must be an absolute path: 'var/db'");
 	refused("[collector]\npolicy = policy.conf\n",
 		"t.conf:2: policy must be an absolute path: 'policy.conf'");
+	refused("[collector]\nsensor = kmod\n",
+		"t.conf:2: sensor must be auto, module or ebpf: 'kmod'");
+	refused("[collector]\nebpf_ring_kb = 2\n",
+		"t.conf:2: ebpf_ring_kb must be a whole number from 4 to 1048576: '2'");
 	refused("[collector]\nbatch_ms = 0\n",
 		"t.conf:2: batch_ms must be a whole number from 1 to 10000: '0'");
 	refused("[collector]\nbatch_ms = 10ms\n",

@@ -43,9 +43,7 @@ static char *section_w(const char *path, struct daudit_stats *st, int json,
 	fflush(stdout);
 	dup2(saved, 1);
 	close(saved);
-	free(col.path);
-	free(col.state);
-	json_object_put(col.sinks);
+	free_collector(&col);
 	text = slurp(out);
 	fclose(out);
 	return text;
@@ -202,6 +200,31 @@ static void exec_sql(const char *sql)
 	sqlite3_busy_timeout(h, 5000);
 	assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(h);
+}
+
+/* Which sensor dauditd ran (docs/ebpf.md), and why, from its meta. */
+static void the_sensor_line(void **state)
+{
+	struct daudit_stats st;
+	char *s;
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	exec_sql("UPDATE meta SET value = 'stopped' WHERE key = 'collector_state'");
+	exec_sql("INSERT OR REPLACE INTO meta (key, value) VALUES ('sensor', 'ebpf'),"
+		 " ('sensor_reason', 'sensor = auto and /dev/daudit does not exist (daudit.ko is not loaded)')");
+	s = section(db, &st, 0);
+	assert_non_null(strstr(s, "\nsensor:      ebpf when it last ran (sensor = auto and /dev/daudit does not exist (daudit.ko is not loaded))\n"));
+	free(s);
+	s = section(db, &st, 1);
+	assert_non_null(strstr(s, "\"sensor\":\"ebpf\""));
+	assert_non_null(strstr(s, "\"sensor_reason\":\"sensor = auto and \\/dev\\/daudit does not exist"));
+	free(s);
+	/* A database of a dauditd older than the eBPF sensor: no line. */
+	exec_sql("DELETE FROM meta WHERE key IN ('sensor', 'sensor_reason')");
+	s = section(db, &st, 0);
+	assert_null(strstr(s, "\nsensor:"));
+	free(s);
 }
 
 static void the_journal_backlog_and_the_indexer(void **state)
@@ -385,6 +408,7 @@ int main(void)
 		cmocka_unit_test(the_sinks_section),
 		cmocka_unit_test(hostile_sink_text_is_escaped),
 		cmocka_unit_test(times_in_utc),
+		cmocka_unit_test(the_sensor_line),
 		cmocka_unit_test(the_journal_backlog_and_the_indexer),
 	};
 

@@ -49,8 +49,13 @@ static void usage(FILE *f)
 		"  --no-wait        do not wait for the indexer: show the journal's\n"
 		"                   backlog as it is (for a probe that must answer at once)\n"
 		"\n"
-		"Exit status: 0 if the module answered and a policy is in force, 1 if\n"
-		"it is not loaded or cannot be queried, 2 on a usage error, 3 if it\n"
+		"Without the module, a dauditd running the eBPF sensor (sensor = ebpf\n"
+		"or auto, docs/ebpf.md) is shown from its database instead, with the\n"
+		"sensor it runs and why.\n"
+		"\n"
+		"Exit status: 0 if the module answered and a policy is in force, or\n"
+		"dauditd runs the eBPF sensor; 1 if the module is not loaded or cannot\n"
+		"be queried (and no eBPF sensor runs), 2 on a usage error, 3 if it\n"
 		"answered but no policy is in force: nothing is protected (everything\n"
 		"is still shown).\n");
 }
@@ -197,6 +202,8 @@ struct collector_state {
 	struct journal_backlog backlog;	/* waiting to be indexed */
 	int64_t waited_ms;		/* for the indexer, before reading */
 	int64_t rate, rate_busy, rate_ns;	/* the indexer's */
+	char *sensor;			/* "module", "ebpf", or NULL (older) */
+	char *sensor_why;
 };
 
 /*
@@ -268,7 +275,9 @@ static void read_collector(struct collector_state *c, const char *override,
 	c->state = qdb_meta(&q, "collector_state");
 	c->pid = qdb_meta_int(&q, "collector_pid", 0);
 	c->alive = c->pid > 0 && (kill((pid_t)c->pid, 0) == 0 || errno == EPERM);
-	c->attached = c->pid > 0 && st->consumer_pid == (uint32_t)c->pid;
+	c->attached = c->pid > 0 && st && st->consumer_pid == (uint32_t)c->pid;
+	c->sensor = qdb_meta(&q, "sensor");
+	c->sensor_why = qdb_meta(&q, "sensor_reason");
 	c->db_bytes = file_size(c->path, "") + file_size(c->path, "-wal");
 	c->records = qdb_meta_int(&q, "records_stored", 0);
 	c->started_ns = qdb_meta_int(&q, "started_ns", 0);
@@ -406,6 +415,11 @@ static void print_sinks(const struct collector_state *c)
 		print_sink(c, json_object_array_get_idx(arr, i), width);
 }
 
+static int is_ebpf(const struct collector_state *c)
+{
+	return c->sensor && !strcmp(c->sensor, "ebpf");
+}
+
 static void print_collector(const struct collector_state *c)
 {
 	const char *state = run_state(c);
@@ -416,10 +430,17 @@ static void print_collector(const struct collector_state *c)
 		text_printf("collector:   %s\n", c->err);
 		return;
 	}
-	if (!strcmp(state, "running"))
+	if (!strcmp(state, "running") && is_ebpf(c))
+		text_printf("collector:   running, pid %" PRId64 " since %s, with the eBPF sensor\n",
+			    c->pid, ltime(c->started_ns, a, sizeof(a)));
+	else if (!strcmp(state, "running"))
 		text_printf("collector:   running, pid %" PRId64 " since %s, %s\n", c->pid,
 			    ltime(c->started_ns, a, sizeof(a)), c->attached ?
 			    "attached to the module" : "not attached to this module");
+	if (c->sensor && *c->sensor)
+		text_printf("sensor:      %s%s (%s)\n", c->sensor,
+			    !strcmp(state, "running") ? "" : " when it last ran",
+			    c->sensor_why ? c->sensor_why : "");
 	else if (!strcmp(state, "died"))
 		text_printf("collector:   not running: pid %" PRId64 " ended without stopping (killed?); a restart resumes without loss\n",
 			    c->pid);
@@ -464,6 +485,10 @@ static json_object *collector_json(const struct collector_state *c)
 	}
 	add_u64(o, "pid", (uint64_t)c->pid);
 	json_object_object_add(o, "attached", json_object_new_boolean(c->attached));
+	json_object_object_add(o, "sensor", c->sensor && *c->sensor ?
+			       json_object_new_string(c->sensor) : NULL);
+	json_object_object_add(o, "sensor_reason", c->sensor_why && *c->sensor_why ?
+			       json_object_new_string(c->sensor_why) : NULL);
 	add_u64(o, "db_bytes", (uint64_t)c->db_bytes);
 	add_u64(o, "records_stored", (uint64_t)c->records);
 	json_object_object_add(o, "last_record", c->last_record_ns ?
@@ -493,6 +518,50 @@ static json_object *collector_json(const struct collector_state *c)
 	json_object_object_add(o, "sinks", c->sinks ? json_object_get(c->sinks) :
 			       NULL);
 	return o;
+}
+
+static void free_collector(struct collector_state *c)
+{
+	free(c->path);
+	free(c->state);
+	free(c->sensor);
+	free(c->sensor_why);
+	json_object_put(c->sinks);
+}
+
+/*
+ * No module to ask: a collector running the eBPF sensor is what records
+ * (docs/ebpf.md); anything else is the module's error @err.
+ */
+static int status_ebpf(const char *db, int fmt, bool wait, const char *err)
+{
+	struct collector_state col;
+	json_object *o;
+
+	/* No wait for a collector that is not the one asked about. */
+	read_collector(&col, db, NULL, false);
+	if (!is_ebpf(&col) || strcmp(run_state(&col), "running")) {
+		free_collector(&col);
+		util_die(EXIT_FAIL, "%s", err);
+	}
+	if (wait) {
+		free_collector(&col);
+		read_collector(&col, db, NULL, true);
+	}
+	if (fmt == FORMAT_JSON) {
+		o = json_object_new_object();
+		json_object_object_add(o, "module_loaded",
+				       json_object_new_boolean(0));
+		json_object_object_add(o, "sensor", json_object_new_string("ebpf"));
+		json_object_object_add(o, "collector", collector_json(&col));
+		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		json_object_put(o);
+	} else {
+		text_printf("module:      not loaded (%s)\n", err);
+		print_collector(&col);
+	}
+	free_collector(&col);
+	return 0;
 }
 
 int cmd_status(int argc, char **argv)
@@ -544,7 +613,7 @@ int cmd_status(int argc, char **argv)
 		util_die(EXIT_USAGE, "status: unexpected argument '%s'", argv[optind]);
 
 	if (dev_open(&d, DEV_CONTROL, 0, "status", err, sizeof(err)) < 0)
-		util_die(EXIT_FAIL, "%s", err);
+		return status_ebpf(db, fmt, wait, err);
 	cpus = util_xcalloc(d.ver.ncpus, sizeof(*cpus));
 	if (dev_stats(&d, &st, cpus, d.ver.ncpus) < 0) {
 		dev_explain_ioctl("status", DAUDIT_IOC_STATS, errno, err, sizeof(err));
@@ -557,9 +626,7 @@ int cmd_status(int argc, char **argv)
 		print_table(&d, &st, cpus);
 		print_collector(&col);
 	}
-	free(col.path);
-	free(col.state);
-	json_object_put(col.sinks);
+	free_collector(&col);
 	free(cpus);
 	dev_close(&d);
 	if (!st.policy_generation || !st.policy_sources) {

@@ -37,6 +37,7 @@ enum vtype {
 	V_STORE,
 	V_HOSTNAME,
 	V_GROUP,
+	V_SENSOR,
 };
 
 struct key_def {
@@ -62,6 +63,8 @@ static const struct key_def keys[] = {
 	  C(store_review_interval), 1, 86400 },
 	{ "collector", "policy_link_scan", V_BOOL, C(policy_link_scan), 0, 1 },
 	{ "collector", "analyst_group", V_GROUP, C(analyst_group), 0, 0 },
+	{ "collector", "sensor", V_SENSOR, C(sensor), 0, 0 },
+	{ "collector", "ebpf_ring_kb", V_UINT, C(ebpf_ring_kb), 4, 1048576 },
 	{ "collector", "batch_ms", V_UINT, C(batch_ms), 1, 10000 },
 	{ "collector", "batch_records", V_UINT, C(batch_records), 1, 1000000 },
 	{ "collector", "rollup_flush_ms", V_UINT, C(rollup_flush_ms), 0, 60000 },
@@ -176,6 +179,8 @@ void config_defaults(struct config *c)
 	c->policy_link_scan = 1;
 	c->analyst_group = util_xstrdup(CONFIG_DEFAULT_ANALYST_GROUP);
 	c->batch_ms = 100;
+	c->sensor = SENSOR_AUTO;
+	c->ebpf_ring_kb = 4096;
 	c->batch_records = 10000;
 	c->rollup_flush_ms = 1000;
 	c->store_review_interval = 60;
@@ -235,6 +240,30 @@ int config_parse_uint(const char *v, double min, double max, uint64_t *out)
 		return -1;
 	*out = n;
 	return 0;
+}
+
+static const char *const sensor_names[] = {
+	[SENSOR_AUTO] = "auto",
+	[SENSOR_MODULE] = "module",
+	[SENSOR_EBPF] = "ebpf",
+};
+
+int config_sensor_value(const char *v, int *out)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(sensor_names) / sizeof(sensor_names[0]); i++)
+		if (!strcmp(v, sensor_names[i])) {
+			*out = (int)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *config_sensor_name(int sensor)
+{
+	return sensor >= SENSOR_AUTO && sensor <= SENSOR_EBPF ?
+	       sensor_names[sensor] : "unknown";
 }
 
 int parse_bool(const char *v, int *out)
@@ -436,6 +465,10 @@ static int set_value(struct parse *p, const struct key_def *k, const char *v)
 				    k->name);
 		free(*(char **)base);
 		*(char **)base = *v ? util_xstrdup(v) : NULL;
+		return 1;
+	case V_SENSOR:
+		if (config_sensor_value(v, (int *)base) < 0)
+			return fail(p, v, "sensor must be auto, module or ebpf");
 		return 1;
 	case V_HHMM:
 		if (parse_hhmm(v, (unsigned int *)base) < 0 ||

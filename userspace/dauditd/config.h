@@ -97,6 +97,8 @@ struct config {
 	unsigned int store_review_interval;	/* seconds between fleet reviews */
 	int policy_link_scan;		/* add the trees' hard-linked files */
 	char *analyst_group;		/* may read the store; NULL: root only */
+	int sensor;			/* enum config_sensor */
+	unsigned int ebpf_ring_kb;	/* the eBPF sensor's ring buffer */
 	unsigned int batch_ms;
 	unsigned int batch_records;
 	unsigned int rollup_flush_ms;	/* 0: with every commit */
@@ -112,6 +114,21 @@ struct config {
 	struct sink_config *sinks;
 	unsigned int n_sinks;
 };
+
+/*
+ * Which sensor records the reads: daudit.ko through /dev/daudit, or the
+ * eBPF programs (docs/ebpf.md).  auto: the module when /dev/daudit
+ * exists, else eBPF.
+ */
+enum config_sensor {
+	SENSOR_AUTO = 0,
+	SENSOR_MODULE = 1,
+	SENSOR_EBPF = 2,
+};
+
+/* "auto", "module" or "ebpf" into *@out; -1 for anything else. */
+int config_sensor_value(const char *v, int *out);
+const char *config_sensor_name(int sensor);
 
 /* Every default, as documented. */
 void config_defaults(struct config *c);

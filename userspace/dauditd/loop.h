@@ -58,6 +58,9 @@ struct source {
 	unsigned int ncpus;
 	uint32_t ring_bytes;
 	char module_version[DAUDIT_VERSION_MAX];
+	/* "module" or "ebpf" and why (sensors.h); "" for tests and replay. */
+	char sensor[16];
+	char sensor_why[160];
 };
 
 /* /dev/daudit as the single consumer, in ack mode. */

@@ -27,6 +27,7 @@
 #include "loop.h"
 #include "policyload.h"
 #include "replay.h"
+#include "sensors.h"
 #include "util.h"
 
 #ifndef DAUDIT_PKG_VERSION
@@ -86,6 +87,14 @@ static void protection_at_start(struct collector *c)
 	struct daudit_stats st;
 	struct dev d;
 	char err[256];
+	uint64_t gen;
+	unsigned int datasets, sources;
+
+	if (!sensor_ebpf_protection(&gen, &datasets, &sources)) {
+		health_policy(&c->health, c->sinks, gen, datasets, sources);
+		sinks_commit(c->sinks);
+		return;
+	}
 
 	if (dev_open(&d, DEV_CONTROL, 0, "the collector", err, sizeof(err)) < 0)
 		util_die(EXIT_FAIL, "%s", err);
@@ -160,6 +169,7 @@ int main(int argc, char **argv)
 	int check = 0, explicit_config = 0, c, sigfd, status;
 	struct collector col;
 	struct source src;
+	struct sensor_choice choice = { .sensor = SENSOR_MODULE };
 	struct config cfg;
 	char err[512];
 
@@ -240,8 +250,8 @@ int main(int argc, char **argv)
 		if (source_open_replay(&src, replay, err, sizeof(err)) < 0)
 			util_die(EXIT_FAIL, "%s", err);
 	} else {
-		if (source_open_device(&src, err, sizeof(err)) < 0)
-			util_die(EXIT_FAIL, "%s", err);
+		if (sensor_source_open(&src, &col.cfg, &choice, err, sizeof(err)) < 0)
+			util_die(EXIT_FAIL, "%s (%s)", err, choice.why);
 		load_policy(&col.cfg);
 		boost_priority();
 	}
@@ -253,8 +263,13 @@ int main(int argc, char **argv)
 		col.on_reload = on_reload;
 	col.config_path = col.cfg.file;
 	col.db_override = db;
-	util_log(LOG_NOTICE, "collecting from %s (daudit.ko %s, instance %016llx, %u CPUs) into %s",
-		 replay ? replay : dev_path(), src.module_version,
+	if (!replay)
+		util_log(LOG_NOTICE, "sensor: %s (%s)", src.sensor, choice.why);
+	util_log(LOG_NOTICE, "collecting from %s (%s %s, instance %016llx, %u CPUs) into %s",
+		 replay ? replay : choice.sensor == SENSOR_EBPF ?
+		 "the eBPF sensor" : dev_path(),
+		 choice.sensor == SENSOR_EBPF ? "eBPF sensor" : "daudit.ko",
+		 src.module_version,
 		 (unsigned long long)src.instance_id, src.ncpus,
 		 col.cfg.database);
 	health_ready(&col.health);
@@ -263,7 +278,7 @@ int main(int argc, char **argv)
 	if (replay)
 		source_close_replay(&src);
 	else
-		source_close_device(&src);
+		sensor_source_close(&src, &choice);
 	close(sigfd);
 	if (!status)
 		util_log(LOG_NOTICE, "stopped; every record read is stored and acknowledged");

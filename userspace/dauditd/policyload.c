@@ -14,6 +14,7 @@
 #include "device.h"
 #include "policy.h"
 #include "policyload.h"
+#include "sensors.h"
 #include "util.h"
 
 static uint32_t refused_line(const struct policy *p,
@@ -32,6 +33,14 @@ static int load(const struct policy *p, const void *blob, size_t len)
 	struct dev d;
 	char err[256];
 	int e;
+
+	e = sensor_ebpf_policy(p->file, blob, len);
+	if (e) {
+		if (e > 0)
+			util_log(LOG_NOTICE, "policy %s loaded into the eBPF sensor: %u datasets, %u sources",
+				 p->file, p->n_datasets, p->n_sources);
+		return e > 0 ? 0 : -1;
+	}
 
 	if (dev_open(&d, DEV_CONTROL, 0, "the collector", err, sizeof(err)) < 0) {
 		util_err("policy %s not loaded: %s", p->file, err);

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The few kernel types the sensor reads, with only the members it uses.
+ * preserve_access_index makes every member access a CO-RE relocation:
+ * libbpf finds each member by name in the running kernel's BTF
+ * (/sys/kernel/btf/vmlinux) and patches the offsets at load, so one
+ * object serves every kernel; a vmlinux.h of several megabytes is not
+ * needed.  Members the kernels keep in anonymous structs (mm_struct) are
+ * found there too.
+ */
+#ifndef DAUDIT_BPF_KERNEL_H
+#define DAUDIT_BPF_KERNEL_H
+
+#define __pai __attribute__((preserve_access_index))
+
+typedef struct {
+	int counter;
+} atomic_t;
+
+typedef struct {
+	unsigned int val;
+} kuid_t;
+
+typedef struct {
+	unsigned int val;
+} kgid_t;
+
+struct pt_regs {
+	unsigned long r10;
+	unsigned long r8;
+	unsigned long dx;
+	unsigned long si;
+	unsigned long di;
+} __pai;
+
+struct super_block {
+	unsigned int s_dev;
+} __pai;
+
+struct inode {
+	unsigned short i_mode;
+	unsigned long i_ino;
+	struct super_block *i_sb;
+} __pai;
+
+struct qstr {
+	const unsigned char *name;
+} __pai;
+
+struct dentry {
+	struct dentry *d_parent;
+	struct qstr d_name;
+	struct inode *d_inode;
+	struct super_block *d_sb;
+} __pai;
+
+struct vfsmount {
+	struct dentry *mnt_root;
+} __pai;
+
+struct mount {
+	struct mount *mnt_parent;
+	struct dentry *mnt_mountpoint;
+	struct vfsmount mnt;
+} __pai;
+
+struct path {
+	struct vfsmount *mnt;
+	struct dentry *dentry;
+} __pai;
+
+struct file {
+	struct path f_path;
+	struct inode *f_inode;
+	long long f_pos;
+} __pai;
+
+struct fdtable {
+	unsigned int max_fds;
+	struct file **fd;
+} __pai;
+
+struct files_struct {
+	struct fdtable *fdt;
+} __pai;
+
+struct cred {
+	kuid_t uid;
+	kgid_t gid;
+	kuid_t euid;
+	kgid_t egid;
+	kuid_t fsuid;
+	kgid_t fsgid;
+} __pai;
+
+struct mm_struct {
+	unsigned long arg_start;
+	unsigned long arg_end;
+	struct file *exe_file;
+} __pai;
+
+struct ns_common {
+	unsigned int inum;
+} __pai;
+
+struct mnt_namespace {
+	struct ns_common ns;
+} __pai;
+
+struct pid_namespace {
+	struct ns_common ns;
+} __pai;
+
+struct upid {
+	int nr;
+	struct pid_namespace *ns;
+} __pai;
+
+struct pid {
+	unsigned int level;
+	struct upid numbers[1];
+} __pai;
+
+struct nsproxy {
+	struct mnt_namespace *mnt_ns;
+} __pai;
+
+struct signal_struct {
+	atomic_t live;
+} __pai;
+
+struct task_struct {
+	int pid;
+	int tgid;
+	struct task_struct *real_parent;
+	struct task_struct *group_leader;
+	unsigned long long start_time;
+	const struct cred *real_cred;
+	struct files_struct *files;
+	struct mm_struct *mm;
+	struct nsproxy *nsproxy;
+	struct pid *thread_pid;
+	struct signal_struct *signal;
+	kuid_t loginuid;
+	unsigned int sessionid;
+	char comm[16];
+} __pai;
+
+#define S_IFMT	00170000
+#define S_IFREG	0100000
+
+#endif

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What crosses between the eBPF programs (daudit.bpf.c) and their loader
+ * (userspace/ebpf/): map keys and values and the events of the ring
+ * buffer.  Not an ABI: both sides are built from this tree together.
+ * The loader turns every event into a record of module/uapi/daudit.h.
+ */
+#ifndef DAUDIT_BPF_SENSOR_H
+#define DAUDIT_BPF_SENSOR_H
+
+/* Ancestors of a read file compared against the protected roots. */
+#define SENSOR_TREE_DEPTH	32
+/* Components of a path walked for a record (mount crossings count). */
+#define SENSOR_PATH_DEPTH	48
+/* Bytes of path components in an event, and of one component. */
+#define SENSOR_NAMES_MAX	4096
+#define SENSOR_NAME_MAX		256
+#define SENSOR_CMDLINE_MAX	512	/* DAUDIT_CMDLINE_MAX */
+
+/* Map sizes: bounded; running out is counted, never silent. */
+#define SENSOR_MAX_PROTECTED	(2 * 65536)	/* two policy slots */
+#define SENSOR_MAX_SESSIONS	16384
+#define SENSOR_MAX_VERDICTS	65536
+#define SENSOR_MAX_PROCS	16384
+#define SENSOR_RING_DEFAULT	(4U << 20)
+
+enum sensor_ev_type {
+	SENSOR_EV_FILE = 1,	/* a session's record: struct sensor_file_ev */
+	SENSOR_EV_PROC = 2,	/* a process first seen: struct sensor_proc_ev */
+};
+
+/* Kinds counted in struct sensor_counters.other. */
+enum sensor_counter {
+	SENSOR_C_READS = 0,		/* protected reads counted */
+	SENSOR_C_READ_BYTES = 1,
+	SENSOR_C_SESSIONS_FULL = 2,	/* no session slot: one-read record */
+	SENSOR_C_PROCS_FULL = 3,	/* process table full: seen again */
+	SENSOR_C_PATH_CUT = 4,		/* a path longer than an event holds */
+	SENSOR_C_SESSIONS_ENDED = 5,
+	SENSOR_C_MAX = 8,
+};
+
+/*
+ * Per CPU: records that could not be written because the ring buffer was
+ * full (bpf_ringbuf_output() failed), by DAUDIT_REC_* type, and other
+ * counters.
+ */
+struct sensor_counters {
+	__u64 dropped[16];		/* DAUDIT_REC_TYPE_MAX */
+	__u64 other[SENSOR_C_MAX];
+};
+
+/* A protected tree root or file: (dev, ino) in the kernel's encoding. */
+struct sensor_obj_key {
+	__u64 dev;			/* super_block.s_dev (MAJOR << 20 | MINOR) */
+	__u64 ino;
+	__u32 slot;			/* policy generation & 1 */
+	__u32 pad;
+};
+
+#define SENSOR_OBJ_TREE	1		/* DAUDIT_SRC_TREE */
+#define SENSOR_OBJ_FILE	2		/* DAUDIT_SRC_FILE */
+
+struct sensor_obj {
+	__u32 type;			/* SENSOR_OBJ_* */
+	__u32 dataset;			/* index in the policy */
+};
+
+/* The classification cache, per struct file. */
+struct sensor_verdict {
+	__u64 gen;			/* policy generation it was made under */
+	__u32 dataset;			/* index + 1; 0: not protected */
+	__u32 pad;
+};
+
+struct sensor_sess_key {
+	__u64 file;			/* struct file * */
+	__u32 tgid;
+	__u32 pad;
+};
+
+struct sensor_sess {
+	__u64 id;
+	__u64 bytes;
+	__u64 calls;
+	__u64 off_min;
+	__u64 off_max;
+	__u64 first_ns;			/* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
+	__u64 last_ns;
+	__u64 open_ns;
+	__u64 dev;
+	__u64 ino;
+	__u32 paths;
+	__u32 dataset;
+	struct daudit_subject subj;
+};
+
+/* Files with at least one session, so that their last close ends them. */
+struct sensor_open {
+	__u32 sessions;
+	__u32 tgid;			/* the first session's */
+};
+
+struct sensor_proc {
+	__u64 start_ns;
+	__u32 sessions;			/* sessions open now */
+	__u32 pad;
+};
+
+/* A path walked by the programs: components leaf first, each NUL-ended. */
+struct sensor_path {
+	__u16 names_len;		/* bytes used in @names */
+	__u16 ncomp;			/* components in @names */
+	__u16 cut;			/* the walk stopped before the root */
+	__u16 pad;
+	char names[SENSOR_NAMES_MAX + SENSOR_NAME_MAX];
+};
+
+struct sensor_file_ev {
+	__u32 type;			/* SENSOR_EV_FILE */
+	__u32 cpu;
+	__u64 now_ns;			/* CLOCK_MONOTONIC */
+	struct daudit_subject subj;
+	__u64 session_id;
+	__u64 bytes;
+	__u64 calls;
+	__u64 off_min;
+	__u64 off_max;
+	__u64 first_ns;
+	__u64 last_ns;
+	__u64 open_ns;
+	__u64 dev;			/* kernel encoding */
+	__u64 ino;
+	__u32 paths;
+	__u32 dataset;
+	__u16 reason;			/* enum daudit_end_reason */
+	__u16 pad[3];
+	struct sensor_path path;	/* last: only what it uses is sent */
+};
+
+struct sensor_proc_ev {
+	__u32 type;			/* SENSOR_EV_PROC */
+	__u32 cpu;
+	__u64 now_ns;
+	struct daudit_subject subj;
+	__u16 cmdline_len;		/* bytes read of the arguments */
+	__u16 cmdline_cut;
+	__u32 pad;
+	char cmdline[SENSOR_CMDLINE_MAX];
+	struct sensor_path path;	/* the executable */
+};
+
+#endif

@@ -1,0 +1,275 @@
+#!/usr/bin/env bats
+# The eBPF sensor (bpf/, docs/ebpf.md), with daudit.ko not loaded: its
+# programs pass this kernel's verifier and attach; dauditd records reads
+# of a protected file through read, pread64, readv, preadv and preadv2 as
+# one session each with the exact bytes and the reader's uid and login
+# uid, and nothing for an unprotected file; a full ring buffer is counted
+# as lost records, never lost silently; and loading without CAP_BPF or
+# CAP_PERFMON says which is missing.
+
+load lib
+
+F=/srv/customers/customers.csv		# 100,000 bytes
+P=/srv/public/readme.txt		# not protected
+
+# ebpf_conf FILE DATABASE [EXTRA]: a dauditd.conf for the eBPF sensor.
+ebpf_conf() {
+	cat >"$1" <<CONF
+[collector]
+database = $2
+policy = $POLICY
+batch_ms = 50
+${3:-sensor = ebpf}
+CONF
+}
+
+# start_ebpf CONF LOG: dauditd in the background, back once it runs with
+# the eBPF sensor (its programs loaded and attached).
+start_ebpf() {
+	# shellcheck disable=SC2016 # $p is jq's
+	start_collector "$1" "$2" \
+		'.sensor == "ebpf" and .collector.pid == $p and .collector.state == "running"'
+}
+
+# stop_ebpf: SIGTERM to the dauditd of this file (started by setup_file,
+# so not a child of this test's shell), back once it is gone.
+stop_ebpf() {
+	local pid _
+	pid=$(cat "$BATS_FILE_TMPDIR/pid")
+	kill -TERM "$pid" 2>/dev/null || return 0
+	for _ in $(seq 200); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	echo "dauditd $pid did not stop" >&2
+	return 1
+}
+
+later() {
+	date -u -d "@$(($(date +%s) + 3600))" +%Y-%m-%dT%H:%M:%SZ
+}
+
+# reads_of PATH: the stored read events of PATH (JSON array), once at
+# least one is there (the ring is read every batch_ms).
+reads_of() {
+	local _ ev
+	for _ in $(seq 50); do
+		ev=$(daudit events --type read --limit 0 --format json --until "$(later)" |
+			jq -c --arg p "$1" 'map(select(.path == $p))')
+		if [ "$(echo "$ev" | jq length)" -gt 0 ]; then
+			echo "$ev"
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "[]"
+}
+
+setup_file() {
+	load lib
+	unload_module
+	make_dataset
+	# Made before the load: the loader's link scan protects its inode.
+	ln -f "$DATA/accounts.db" /srv/public/e-hl.db
+	d=$BATS_FILE_TMPDIR
+	ebpf_conf "$d/e.conf" "$d/e.db" "sensor = auto"
+	start_ebpf "$d/e.conf" "$d/dauditd.log"
+	echo "$DAUDITD_PID" >"$d/pid"
+}
+
+teardown_file() {
+	stop_ebpf || true
+}
+
+@test "ebpf: without daudit.ko, sensor = auto loads the eBPF programs: the verifier accepts them and they attach" {
+	d=$BATS_FILE_TMPDIR
+	cat "$d/dauditd.log"
+	[ ! -e /dev/daudit ]
+	grep -q 'sensor: ebpf (sensor = auto and /dev/daudit does not exist' "$d/dauditd.log"
+	grep -q 'policy .* loaded into the eBPF sensor: 1 datasets, 2 sources' "$d/dauditd.log"
+	st=$(daudit status --format json)
+	echo "$st"
+	[ "$(echo "$st" | jq -r '.module_loaded, .sensor, .collector.sensor')" = "false
+ebpf
+ebpf" ]
+	daudit status | grep -q '^sensor:      ebpf (sensor = auto and /dev/daudit does not exist'
+}
+
+@test "ebpf: read, pread, readv, preadv and preadv2 of a protected file: one session each, exact bytes, uid and login uid" {
+	alice=$(uid_of alice)
+	for mode in read pread readv preadv preadv2; do
+		n=$(read_as alice "$mode" "$F")
+		echo "$mode: $n bytes"
+		[ "$n" -eq 100000 ]
+	done
+	ev=$(reads_of "$F")
+	for _ in $(seq 50); do
+		[ "$(echo "$ev" | jq length)" -ge 5 ] && break
+		sleep 0.1
+		ev=$(reads_of "$F")
+	done
+	echo "$ev" | jq -c '.[] | {path, bytes, calls, uid, auid, user, login_user, paths, end_reason, final, exe}'
+	[ "$(echo "$ev" | jq length)" -eq 5 ]
+	[ "$(echo "$ev" | jq '[.[].bytes] | unique')" = "[
+  100000
+]" ]
+	[ "$(echo "$ev" | jq -r '[.[].login_user] | unique | .[]')" = alice ]
+	[ "$(echo "$ev" | jq -r '[.[].end_reason] | unique | .[]')" = close ]
+	[ "$(echo "$ev" | jq -r '[.[].dataset] | unique | .[]')" = customers ]
+	[ "$(echo "$ev" | jq -r '[.[].paths] | sort | join(" ")')" = "pread preadv preadv2 read readv" ]
+	[ "$(echo "$ev" | jq -r '[.[].exe] | unique | .[]')" = "$(command -v reader)" ]
+	[ -n "$alice" ]
+	[ "$(echo "$ev" | jq -r '[.[] | "\(.uid) \(.auid)"] | unique | .[]')" = "$alice $alice" ]
+	[ "$(echo "$ev" | jq -r '[.[] | "\(.off_min) \(.off_max)"] | unique | .[]')" = "0 100000" ]
+}
+
+@test "ebpf: reads of an unprotected file leave no record" {
+	n=$(read_as alice read "$P")
+	[ "$n" -eq 50000 ]
+	# A protected read after it: once that is stored, so would the other be.
+	read_as alice read "$DATA/2026/phones.csv" >/dev/null
+	[ "$(reads_of "$DATA/2026/phones.csv" | jq length)" -eq 1 ]
+	[ "$(daudit events --type read --limit 0 --format json --until "$(later)" |
+		jq --arg p "$P" 'map(select(.path == $p)) | length')" -eq 0 ]
+}
+
+@test "ebpf: many reads of one open file by one process make one session record" {
+	n=$(read_as alice read "$DATA/accounts.db" 512)
+	[ "$n" -eq 1000000 ]
+	ev=$(reads_of "$DATA/accounts.db")
+	echo "$ev" | jq -c '.[] | {path, bytes, calls, end_reason, final}'
+	[ "$(echo "$ev" | jq length)" -eq 1 ]
+	[ "$(echo "$ev" | jq -r '.[0] | "\(.bytes) \(.calls) \(.final)"')" = "1000000 $(((n + 511) / 512)) 1" ]
+}
+
+@test "ebpf: a process that exits while the file stays open elsewhere is reported at its exit; a child sharing it gets its own session" {
+	G=$DATA/2026/phones.csv
+	exec 8<"$G"
+	# One read(2) each: dd with a block size (head reads ahead).
+	as_user bob bash -c 'dd bs=1000 count=1 status=none <&8 >/dev/null; (dd bs=2000 count=1 status=none <&8 >/dev/null)'
+	ev=$(reads_of "$G")
+	for _ in $(seq 50); do
+		[ "$(echo "$ev" | jq 'map(select(.login_user == "bob")) | length')" -ge 2 ] && break
+		sleep 0.1
+		ev=$(reads_of "$G")
+	done
+	exec 8<&-
+	echo "$ev" | jq -c '.[] | {pid, login_user, bytes, end_reason, final}'
+	bob=$(echo "$ev" | jq -c 'map(select(.login_user == "bob"))')
+	[ "$(echo "$bob" | jq 'map(.pid) | unique | length')" -eq 2 ]
+	[ "$(echo "$bob" | jq -r 'map(.end_reason) | unique | join(" ")')" = exit ]
+	[ "$(echo "$bob" | jq 'map(.bytes) | sort | join(" ")')" = '"1000 2000"' ]
+}
+
+@test "ebpf: a symlink, a bind mount and a hard link made before the load do not bypass the policy" {
+	ln -sfn "$F" /tmp/e-link.csv
+	mkdir -p /mnt/e-bound
+	mount --bind /srv/customers /mnt/e-bound
+	read_as alice read /tmp/e-link.csv >/dev/null
+	read_as alice read /mnt/e-bound/2026/phones.csv >/dev/null
+	umount /mnt/e-bound
+	read_as alice read /srv/public/e-hl.db >/dev/null
+	ev=$(daudit events --type read --login-user alice --limit 0 --format json --until "$(later)")
+	for _ in $(seq 50); do
+		[ "$(echo "$ev" | jq 'map(select(.path == "/srv/public/e-hl.db")) | length')" -ge 1 ] && break
+		sleep 0.1
+		ev=$(daudit events --type read --login-user alice --limit 0 --format json --until "$(later)")
+	done
+	echo "$ev" | jq -c '.[-3:] | .[] | {path, bytes, dataset}'
+	# The symlink's read is the file's: recorded under its own path.
+	[ "$(echo "$ev" | jq 'map(select(.path == "'"$F"'" and .bytes == 100000)) | length')" -ge 2 ]
+	# Through the bind mount, by the dentry's ancestry.
+	[ "$(echo "$ev" | jq -r 'map(select(.path == "/mnt/e-bound/2026/phones.csv")) | .[0] | "\(.bytes) \(.dataset)"')" = "4096 customers" ]
+	# The hard link outside the tree, by the inode.
+	[ "$(echo "$ev" | jq -r 'map(select(.path == "/srv/public/e-hl.db")) | .[0] | "\(.bytes) \(.dataset)"')" = "1000000 customers" ]
+}
+
+@test "ebpf: SIGHUP loads a changed policy into the sensor: the new tree is protected, the old one no longer" {
+	pid=$(cat "$BATS_FILE_TMPDIR/pid")
+	log=$BATS_FILE_TMPDIR/dauditd.log
+	cp "$POLICY" "$BATS_FILE_TMPDIR/policy.orig"
+	cat >"$POLICY" <<'POL'
+dataset public {
+	tree /srv/public
+}
+POL
+	kill -HUP "$pid"
+	for _ in $(seq 100); do
+		[ "$(grep -c 'loaded into the eBPF sensor' "$log")" -ge 2 ] && break
+		sleep 0.1
+	done
+	grep 'loaded into the eBPF sensor' "$log"
+	[ "$(grep -c 'loaded into the eBPF sensor' "$log")" -eq 2 ]
+	read_as alice read /srv/public/readme.txt >/dev/null
+	read_as alice read "$DATA/2026/phones.csv" >/dev/null
+	ev=$(reads_of /srv/public/readme.txt)
+	cp "$BATS_FILE_TMPDIR/policy.orig" "$POLICY"
+	kill -HUP "$pid"
+	echo "$ev" | jq -c '.[] | {path, bytes, dataset}'
+	[ "$(echo "$ev" | jq -r '.[0] | "\(.bytes) \(.dataset)"')" = "50000 public" ]
+	# alice read phones.csv once before (the unprotected-file test), and
+	# under the new policy it is not protected.
+	[ "$(reads_of "$DATA/2026/phones.csv" | jq 'map(select(.login_user == "alice")) | length')" -eq 1 ]
+	for _ in $(seq 100); do
+		[ "$(grep -c 'loaded into the eBPF sensor' "$log")" -ge 3 ] && break
+		sleep 0.1
+	done
+	[ "$(grep -c 'loaded into the eBPF sensor' "$log")" -eq 3 ]
+}
+
+@test "ebpf: a full ring buffer is counted as lost records, not lost silently" {
+	d=$BATS_TEST_TMPDIR
+	stop_ebpf
+	ebpf_conf "$d/r.conf" "$d/r.db" "ebpf_ring_kb = 4
+sensor = ebpf"
+	start_ebpf "$d/r.conf" "$d/dauditd.log"
+	kill -STOP "$DAUDITD_PID"
+	for _ in $(seq 100); do
+		head -c 10 "$F" >/dev/null
+	done
+	kill -CONT "$DAUDITD_PID"
+	sleep 1
+	st=$(daudit status --format json)
+	echo "$st" | jq -c .collector
+	stored=$(daudit events --type read --limit 0 --format json --until "$(later)" |
+		jq --arg p "$F" 'map(select(.path == $p)) | length')
+	missing=$(echo "$st" | jq .collector.records_missing)
+	echo "stored $stored read records, $missing missing"
+	[ "$missing" -gt 0 ]
+	[ "$stored" -lt 100 ]
+	cat "$d/dauditd.log"
+	stop_collector
+	export DAUDIT_CONFIG=$BATS_FILE_TMPDIR/e.conf
+}
+
+@test "ebpf: kill -9 of dauditd leaves nothing attached: the kernel unloads the programs with their last descriptor" {
+	d=$BATS_TEST_TMPDIR
+	ebpf_conf "$d/k.conf" "$d/k.db"
+	start_ebpf "$d/k.conf" "$d/dauditd.log"
+	# The JIT's symbols name each loaded program (bpf_jit_kallsyms).
+	grep -qE 'bpf_prog_[0-9a-f]+_sys_read([[:space:]]|$)' /proc/kallsyms
+	kill -KILL "$DAUDITD_PID"
+	wait "$DAUDITD_PID" || true
+	for _ in $(seq 100); do
+		grep -qE 'bpf_prog_[0-9a-f]+_sys_read([[:space:]]|$)' /proc/kallsyms || break
+		sleep 0.1
+	done
+	left=$(grep -E 'bpf_prog_[0-9a-f]+_(sys_read|sys_preadv2|file_put|proc_exit)([[:space:]]|$)' /proc/kallsyms || true)
+	echo "left: $left"
+	[ -z "$left" ]
+	# And reads go on unrecorded, unhindered.
+	[ "$(read_as alice read "$F")" -eq 100000 ]
+}
+
+@test "ebpf: loading without CAP_BPF or CAP_PERFMON names what is missing" {
+	d=$BATS_TEST_TMPDIR
+	ebpf_conf "$d/c.conf" "$d/c.db"
+	run capsh --shell="$(command -v bash)" --drop=cap_bpf,cap_perfmon,cap_sys_admin -- -c "dauditd --config $d/c.conf"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	echo "$output" | grep -q 'needs CAP_BPF and CAP_PERFMON (or root): CAP_BPF and CAP_PERFMON are missing'
+	run capsh --shell="$(command -v bash)" --drop=cap_perfmon,cap_sys_admin -- -c "dauditd --config $d/c.conf"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	echo "$output" | grep -q 'CAP_PERFMON is missing'
+}

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The collector's two sensors (sensors.h).  The eBPF one is a struct
+ * source over the loader of userspace/ebpf/: its records are built in
+ * this process, so an acknowledgement has nothing to release, and a
+ * flush has nothing to ask yet (docs/ebpf.md: sessions open at a stop).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "sensors.h"
+#include "util.h"
+
+#ifdef DAUDIT_EBPF
+#include "../ebpf/sensor.h"
+
+static struct sensor *ebpf;
+
+static ssize_t ebpf_read(struct source *src, void *buf, size_t len)
+{
+	(void)src;
+	return sensor_read(ebpf, buf, len);
+}
+
+static int ebpf_ack(struct source *src, const uint64_t *seq, unsigned int n)
+{
+	(void)src;
+	(void)seq;
+	(void)n;
+	return 0;
+}
+
+static int ebpf_flush(struct source *src)
+{
+	(void)src;
+	return 0;
+}
+
+static const struct source_ops ebpf_ops = {
+	.read = ebpf_read,
+	.ack = ebpf_ack,
+	.flush = ebpf_flush,
+};
+
+static int open_ebpf(struct source *src, const struct config *cfg, char *err,
+		     size_t errlen)
+{
+	uint32_t ring = 4096;
+
+	/* A power of two pages, as the kernel takes it. */
+	while (ring < cfg->ebpf_ring_kb * 1024U && ring < (1U << 30))
+		ring <<= 1;
+	memset(src, 0, sizeof(*src));
+	ebpf = sensor_open(ring, err, errlen);
+	if (!ebpf)
+		return -1;
+	src->ops = &ebpf_ops;
+	src->fd = sensor_fd(ebpf);
+	src->instance_id = sensor_instance(ebpf);
+	src->ncpus = sensor_ncpus(ebpf);
+	src->ring_bytes = sensor_ring_bytes(ebpf);
+	snprintf(src->module_version, sizeof(src->module_version), "ebpf-%s",
+		 DAUDIT_PKG_VERSION);
+	return 0;
+}
+
+int sensor_ebpf_policy(const char *file, const void *blob, size_t len)
+{
+	unsigned int skipped;
+	char err[256];
+
+	if (!ebpf)
+		return 0;
+	if (sensor_policy(ebpf, blob, len, &skipped, err, sizeof(err)) < 0) {
+		util_err("%s: the eBPF sensor refused the policy: %s; the previous policy stays in force",
+			 file, err);
+		return -1;
+	}
+	if (skipped)
+		util_log(LOG_WARNING, "policy %s: %u socket or device source%s not covered by the eBPF sensor (docs/ebpf.md)",
+			 file, skipped, skipped == 1 ? " is" : "s are");
+	return 1;
+}
+
+int sensor_ebpf_protection(uint64_t *generation, unsigned int *datasets,
+			   unsigned int *sources)
+{
+	struct sensor_stats st;
+
+	if (!ebpf)
+		return -1;
+	sensor_get_stats(ebpf, &st);
+	*generation = st.policy_generation;
+	*datasets = st.policy_datasets;
+	*sources = st.policy_sources;
+	return 0;
+}
+
+static void close_ebpf(void)
+{
+	sensor_close(ebpf);
+	ebpf = NULL;
+}
+#else
+static int open_ebpf(struct source *src, const struct config *cfg, char *err,
+		     size_t errlen)
+{
+	(void)src;
+	(void)cfg;
+	snprintf(err, errlen, "this dauditd was built without the eBPF sensor (make EBPF=0, or clang, bpftool or libbpf-dev missing at build time; docs/ebpf.md)");
+	return -1;
+}
+
+int sensor_ebpf_policy(const char *file, const void *blob, size_t len)
+{
+	(void)file;
+	(void)blob;
+	(void)len;
+	return 0;
+}
+
+int sensor_ebpf_protection(uint64_t *generation, unsigned int *datasets,
+			   unsigned int *sources)
+{
+	(void)generation;
+	(void)datasets;
+	(void)sources;
+	return -1;
+}
+
+static void close_ebpf(void)
+{
+}
+#endif
+
+int sensor_source_open(struct source *src, const struct config *cfg,
+		       struct sensor_choice *ch, char *err, size_t errlen)
+{
+	int sensor = cfg->sensor;
+
+	if (sensor == SENSOR_AUTO) {
+		if (access(DAUDIT_DEVICE_PATH, F_OK) == 0) {
+			sensor = SENSOR_MODULE;
+			snprintf(ch->why, sizeof(ch->why),
+				 "sensor = auto and %s exists (daudit.ko is loaded)",
+				 DAUDIT_DEVICE_PATH);
+		} else {
+			sensor = SENSOR_EBPF;
+			snprintf(ch->why, sizeof(ch->why),
+				 "sensor = auto and %s does not exist (daudit.ko is not loaded)",
+				 DAUDIT_DEVICE_PATH);
+		}
+	} else {
+		snprintf(ch->why, sizeof(ch->why), "sensor = %s in the configuration",
+			 config_sensor_name(sensor));
+	}
+	ch->sensor = sensor;
+	if ((sensor == SENSOR_MODULE ? source_open_device(src, err, errlen) :
+	     open_ebpf(src, cfg, err, errlen)) < 0)
+		return -1;
+	snprintf(src->sensor, sizeof(src->sensor), "%s",
+		 config_sensor_name(sensor));
+	snprintf(src->sensor_why, sizeof(src->sensor_why), "%s", ch->why);
+	return 0;
+}
+
+void sensor_source_close(struct source *src, const struct sensor_choice *ch)
+{
+	if (ch->sensor == SENSOR_MODULE) {
+		source_close_device(src);
+		return;
+	}
+	close_ebpf();
+	src->fd = -1;
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Which sensor the collector reads (config `sensor`): daudit.ko through
+ * /dev/daudit, or the eBPF programs (userspace/ebpf/, docs/ebpf.md).
+ * Either is a struct source (loop.h); the choice and its reason are
+ * kept in the store's meta table for `daudit status`.
+ */
+#ifndef DAUDITD_SENSORS_H
+#define DAUDITD_SENSORS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "loop.h"
+
+struct sensor_choice {
+	int sensor;			/* SENSOR_MODULE or SENSOR_EBPF */
+	char why[160];
+};
+
+/*
+ * Open the source @cfg asks for (auto: the module when /dev/daudit
+ * exists, else eBPF) into @src.  -1 with @err.
+ */
+int sensor_source_open(struct source *src, const struct config *cfg,
+		       struct sensor_choice *ch, char *err, size_t errlen);
+void sensor_source_close(struct source *src, const struct sensor_choice *ch);
+
+/*
+ * Load the binary policy @blob into the eBPF sensor, if it runs; 1 when
+ * it did (0 or -1: the module's way applies, or it failed).
+ */
+int sensor_ebpf_policy(const char *file, const void *blob, size_t len);
+
+/* Generation, datasets and sources in force under the eBPF sensor. */
+int sensor_ebpf_protection(uint64_t *generation, unsigned int *datasets,
+			   unsigned int *sources);
+
+#endif

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The eBPF sensor's loader: loads and attaches the programs of bpf/
+ * (a bpftool skeleton), fills their maps from the binary policy, and
+ * turns what they write into the ring buffer into the records of
+ * module/uapi/daudit.h, byte for byte what /dev/daudit would give, so
+ * the collector reads either the same way (docs/ebpf.md).
+ *
+ *   sensor_caps.c     what loading needs (CAP_BPF, CAP_PERFMON or root)
+ *   sensor_load.c     open, load, attach, detach
+ *   sensor_policy.c   binary policy -> the protected map
+ *   sensor_records.c  ring buffer events -> records, drops -> LOST
+ */
+#ifndef DAUDIT_EBPF_SENSOR_H
+#define DAUDIT_EBPF_SENSOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "daudit.h"
+
+struct sensor;
+
+/* What the sensor did and counted since it was loaded. */
+struct sensor_stats {
+	uint64_t policy_generation;
+	uint32_t policy_datasets;
+	uint32_t policy_sources;
+	uint32_t protected_objects;	/* (dev, ino) in the map now */
+	uint32_t ncpus;
+	uint64_t records;		/* records handed out */
+	uint64_t dropped;		/* ring full, all CPUs and kinds */
+	uint64_t reads;
+	uint64_t read_bytes;
+	uint64_t sessions_full;		/* one-read records for want of a slot */
+	uint64_t sessions_ended;
+	uint64_t paths_cut;
+};
+
+/*
+ * Can this process load the sensor?  0, or -1 with a one-line reason
+ * naming the capabilities it lacks.
+ */
+int sensor_check_caps(char *err, size_t errlen);
+
+/*
+ * Load and attach the programs with a ring buffer of @ring_bytes (a
+ * power of two, at least a page).  NULL with @err on failure, nothing
+ * left attached.
+ */
+struct sensor *sensor_open(uint32_t ring_bytes, char *err, size_t errlen);
+/* Detach and unload: the kernel frees every map and program. */
+void sensor_close(struct sensor *s);
+
+/* Pollable when events wait (epoll). */
+int sensor_fd(const struct sensor *s);
+uint64_t sensor_instance(const struct sensor *s);
+unsigned int sensor_ncpus(const struct sensor *s);
+uint32_t sensor_ring_bytes(const struct sensor *s);
+
+/*
+ * Replace the policy with the binary policy @blob (as DAUDIT_IOC_POLICY_LOAD
+ * takes it).  Tree and file sources are resolved to (dev, ino) here;
+ * other kinds are not covered by this sensor yet and are counted in
+ * *@skipped.  A DAUDIT_REC_POLICY record says what happened.  0, or -1
+ * with @err (the previous policy stays in force).
+ */
+int sensor_policy(struct sensor *s, const void *blob, size_t len,
+		  unsigned int *skipped, char *err, size_t errlen);
+
+/*
+ * Whole records into @buf (at least DAUDIT_RECORD_MAX bytes): bytes, 0
+ * when none are ready, -1 with errno.
+ */
+ssize_t sensor_read(struct sensor *s, void *buf, size_t len);
+
+void sensor_get_stats(struct sensor *s, struct sensor_stats *st);
+
+#endif
