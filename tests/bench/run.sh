@@ -138,7 +138,7 @@ run_config() { # NAME
 	esac
 }
 # Audit logging every read costs about 100 times a read: fewer of them.
-AUDIT_READS=${AUDIT_READS:-2000}
+AUDIT_READS=${AUDIT_READS:-1000}
 
 configs=(none no-policy other-fs unprotected protected protected-1000)
 net_configs=(recv-none recv-unprotected recv-protected send-none send-unmarked send-marked)
