@@ -2,11 +2,39 @@
 # The kernel benchmarks, run inside the VM by `make bench`: read(2) of 4 KiB
 # from the page cache under each configuration, alternated over many
 # rounds so the VM's timing noise hits all of them alike; medians and
-# spread, ratios against no module.  Then the drop rate of 8 readers
-# flooding a protected file.  Prints markdown.
+# spread, ratios against no module.  Then the whole system (system.bash:
+# every syscall, writes, opens, faults, processes, tar, PostgreSQL), then
+# the same reads with Linux audit on.  Wall clock only: the drop rate of 8
+# readers flooding a protected file, and the end-to-end ladder.  Prints
+# markdown.
+#
+# The guest boots without audit=1 (tests/vm/run.sh), as a server does:
+# auditd is started only for the last section, since once audit has been
+# enabled every new task takes the audit syscall path.
+#
+#   BENCH_SECTIONS  which parts run, default "read net app system audit"
+#   BENCH_ROWS      which rows of the system table (system.bash), default all
 set -uo pipefail
 # shellcheck source=tests/kernel/lib.bash
 . /opt/daudit/tests/lib.bash
+
+SECTIONS=" ${BENCH_SECTIONS:-read net app system audit} "
+section() { [[ $SECTIONS == *" $1 "* ]]; }
+
+echo "Kernel $(uname -r) ($(tr -d '\n' </proc/cmdline)), $(nproc) vCPUs, clock ${BENCH_CLOCK:-wall}."
+echo
+# Under -icount the guest clock is 1 ns per instruction only once nothing
+# else shares the vCPU (boot-time kernel threads): wait for that first.
+if [ "${BENCH_CLOCK:-wall}" = icount ]; then
+	echo "## Calibration"
+	echo
+	if ! calib "${CALIB_MAX:-600}"; then
+		echo "calibration failed: the guest clock is not 1 ns per instruction" >&2
+		exit 1
+	fi
+	echo "(guest uptime $(cut -d' ' -f1 /proc/uptime) s when it read within 0.3 %)"
+	echo
+fi
 
 # Instruction-counted time repeats itself to a few instructions per call:
 # 5 rounds are plenty there, wall-clock time needs 15.
@@ -67,7 +95,9 @@ consumer_off() { kill "$CONSUMER" 2>/dev/null; wait "$CONSUMER" 2>/dev/null; }
 # shellcheck disable=SC2054 # "always,exit" is one argument
 auditd_rule=(-a always,exit -F arch=b64 -S read -S pread -F "auid=$UID_A")
 have_audit=0
-if command -v auditd >/dev/null && command -v auditctl >/dev/null; then
+# start_auditd: last, after every default-boot measurement.
+start_auditd() {
+	command -v auditd >/dev/null && command -v auditctl >/dev/null || return 0
 	mkdir -p /var/log/audit /var/run
 	if auditd 2>/tmp/bench/auditd.err; then
 		have_audit=1
@@ -81,7 +111,7 @@ if command -v auditd >/dev/null && command -v auditctl >/dev/null; then
 	else
 		echo "(auditd failed to start: $(tr '\n' ' ' </tmp/bench/auditd.err))"
 	fi
-fi
+}
 
 measure() { # FILE -> ns per read, as alice in a login session
 	as_user alice readbench "$1" "$READS"
@@ -103,22 +133,26 @@ run_config() { # NAME
 		measure "$B/protected/data.dat"; consumer_off ;;
 	audit) module_off
 		auditctl "${auditd_rule[@]}" >/dev/null
-		measure "$B/plain/data.dat"; auditctl -D >/dev/null ;;
+		as_user alice readbench "$B/plain/data.dat" "$AUDIT_READS"
+		auditctl -D >/dev/null ;;
 	esac
 }
+# Audit logging every read costs about 100 times a read: fewer of them.
+AUDIT_READS=${AUDIT_READS:-1000}
 
 configs=(none no-policy other-fs unprotected protected protected-1000)
-[ $have_audit = 1 ] && configs+=(audit)
 net_configs=(recv-none recv-unprotected recv-protected send-none send-unmarked send-marked)
 
 # Sockets on loopback: two streaming servers (5555 protected, 5557 not)
 # and a sink for sends.
-head -c $((64 << 20)) /dev/zero >/tmp/bench/stream.bin
 NET_READS=${NET_READS:-10000}
-netpeer serve tcp 127.0.0.1:5555 /tmp/bench/stream.bin >/dev/null &
-netpeer serve tcp 127.0.0.1:5557 /tmp/bench/stream.bin >/dev/null &
-netpeer sink tcp 127.0.0.1:9000 >/dev/null &
-sleep 1
+if section net; then
+	head -c $((64 << 20)) /dev/zero >/tmp/bench/stream.bin
+	netpeer serve tcp 127.0.0.1:5555 /tmp/bench/stream.bin >/dev/null &
+	netpeer serve tcp 127.0.0.1:5557 /tmp/bench/stream.bin >/dev/null &
+	netpeer sink tcp 127.0.0.1:9000 >/dev/null &
+	sleep 1
+fi
 net_measure() { # recv|send PORT [MARKFILE]
 	as_user alice readbench "$1" "127.0.0.1:$2" "$NET_READS" ${3:+"$3"}
 }
@@ -141,9 +175,11 @@ run_net() { # NAME
 # around each; and the declaration alone.
 APP_REQS=${APP_REQS:-5000}
 DECLS=${DECLS:-100000}
-actor-pool serve "$APP_SOCK" >/dev/null &
-sleep 1
-chmod 0666 "$APP_SOCK"
+if section app; then
+	actor-pool serve "$APP_SOCK" >/dev/null &
+	sleep 1
+	chmod 0666 "$APP_SOCK"
+fi
 app_configs=(app-none app-untagged app-tagged declare-module declare-none)
 run_app() { # NAME
 	case $1 in
@@ -157,26 +193,23 @@ run_app() { # NAME
 	declare-none) module_off; as_daemon daemon "$APP" declare "$DECLS" ;;
 	esac
 }
-n=${#configs[@]}
-for r in $(seq "$ROUNDS"); do
-	# Rotate the order each round so no configuration always goes first.
+# rotate ROUND RUNNER CONFIG...: each configuration once, through RUNNER,
+# starting at a different one each round so that none always goes first;
+# the value is appended to res[CONFIG].
+rotate() {
+	local r=$1 run=$2 i c v
+	shift 2
+	local cs=("$@") n=$#
 	for i in $(seq 0 $((n - 1))); do
-		c=${configs[$(((i + r) % n))]}
-		v=$(run_config "$c")
+		c=${cs[$(((i + r) % n))]}
+		v=$("$run" "$c")
 		res[$c]="${res[$c]:-} $v"
 	done
-	m=${#net_configs[@]}
-	for i in $(seq 0 $((m - 1))); do
-		c=${net_configs[$(((i + r) % m))]}
-		v=$(run_net "$c")
-		res[$c]="${res[$c]:-} $v"
-	done
-	m=${#app_configs[@]}
-	for i in $(seq 0 $((m - 1))); do
-		c=${app_configs[$(((i + r) % m))]}
-		v=$(run_app "$c")
-		res[$c]="${res[$c]:-} $v"
-	done
+}
+for r in $(seq "$ROUNDS"); do
+	section read && rotate "$r" run_config "${configs[@]}"
+	section net && rotate "$r" run_net "${net_configs[@]}"
+	section app && rotate "$r" run_app "${app_configs[@]}"
 done
 module_off
 
@@ -203,41 +236,35 @@ if [ "${BENCH_CLOCK:-wall}" = icount ]; then
 else
 	clock="wall-clock time (multi-threaded TCG)"
 fi
-echo "## read(2) of 4 KiB from the page cache"
-echo
-echo "Kernel $(uname -r), $(nproc) vCPUs under qemu TCG, $(date -u +%F); clock: $clock;"
-echo "$ROUNDS rounds alternating the configurations, $READS reads each."
-echo "ns: median over the rounds (p25, p75); ratio: median of each round's"
-echo "ratio to the same round's no-module run (p25-p75)."
-echo
-echo "| configuration | median ns/read | p25 | p75 | ratio to no module | ratio p25-p75 |"
-echo "|---|---:|---:|---:|---:|---|"
-for c in "${configs[@]}"; do
-	# shellcheck disable=SC2086
-	read -r med p25 p75 <<<"$(stats ${res[$c]})"
-	label=$c
-	case $c in
-	none) label="no module" ;;
-	no-policy) label="module loaded, no policy" ;;
-	other-fs) label="module loaded, nothing protected on the file's filesystem" ;;
-	unprotected) label="module loaded, file unprotected (same filesystem as a protected tree)" ;;
-	protected) label="file protected" ;;
-	protected-1000) label="file protected, policy of 1,000 trees" ;;
-	audit) label="Linux audit: auditctl -S read -S pread -F auid=$UID_A (all reads of the user: audit cannot select by file)" ;;
-	esac
-	read -r rm r25 r75 <<<"$(ratios "$c" none)"
-	printf '| %s | %s | %s | %s | %.3fx | %.3f-%.3f |\n' "$label" "$med" \
-		"$p25" "$p75" "$rm" "$r25" "$r75"
-done
-echo
-if [ $have_audit = 1 ]; then
-	echo "(audit wrote $(cat /var/log/audit/audit.log* | grep -c "^type=SYSCALL.* auid=$UID_A ")"
-	echo "SYSCALL records of the user to /var/log/audit over the runs, logs rotated"
-	echo "as auditd.conf says; the kernel counted $(auditctl -s | awk '$1 == "lost" { print $2 }')"
-	echo "audit records lost to a full backlog)"
-else
-	echo "(auditd did not run: no audit row)"
-fi
+read_table() {
+	echo "## read(2) of 4 KiB from the page cache"
+	echo
+	echo "Kernel $(uname -r), $(nproc) vCPUs under qemu TCG, $(date -u +%F); clock: $clock;"
+	echo "$ROUNDS rounds alternating the configurations, $READS reads each."
+	echo "ns: median over the rounds (p25, p75); ratio: median of each round's"
+	echo "ratio to the same round's no-module run (p25-p75)."
+	echo
+	echo "| configuration | median ns/read | p25 | p75 | ratio to no module | ratio p25-p75 |"
+	echo "|---|---:|---:|---:|---:|---|"
+	for c in "${configs[@]}"; do
+		# shellcheck disable=SC2086
+		read -r med p25 p75 <<<"$(stats ${res[$c]})"
+		label=$c
+		case $c in
+		none) label="no module" ;;
+		no-policy) label="module loaded, no policy" ;;
+		other-fs) label="module loaded, nothing protected on the file's filesystem" ;;
+		unprotected) label="module loaded, file unprotected (same filesystem as a protected tree)" ;;
+		protected) label="file protected" ;;
+		protected-1000) label="file protected, policy of 1,000 trees" ;;
+		esac
+		read -r rm r25 r75 <<<"$(ratios "$c" none)"
+		printf '| %s | %s | %s | %s | %.3fx | %.3f-%.3f |\n' "$label" "$med" \
+			"$p25" "$p75" "$rm" "$r25" "$r75"
+	done
+	echo
+}
+section read && read_table
 
 table() { # TITLE BASE-CONFIG CONFIG...
 	local title=$1 basec=$2 c med p25 p75 rm r25 r75
@@ -255,6 +282,7 @@ table() { # TITLE BASE-CONFIG CONFIG...
 	done
 	echo
 }
+if section net; then
 table "recv(2) of 4 KiB from a TCP peer on loopback ($NET_READS calls)" recv-none \
 	recv-none recv-unprotected recv-protected
 table "send(2) of 4 KiB to a TCP peer on loopback ($NET_READS calls)" send-none \
@@ -262,6 +290,8 @@ table "send(2) of 4 KiB to a TCP peer on loopback ($NET_READS calls)" send-none 
 echo "(recv-protected: the peer is a protected endpoint; send-marked: the"
 echo "session read a protected file first, so every send is egress)"
 echo
+fi
+if section app; then
 table "An application's request: 8 bytes out, 4 KiB back over a protected unix socket ($APP_REQS requests)" app-none \
 	app-none app-untagged app-tagged
 echo "(app-untagged: the module loaded, the socket protected, no actor declared;"
@@ -284,10 +314,68 @@ echo "module not loaded, libdaudit's fast way out.  No system call either way"
 echo "once the thread is registered; in instruction-counted time the figure is"
 echo "instructions per declared request)"
 echo
+fi
+
+# The whole system: every row of issue 14's table.
+if section system; then
+	# shellcheck source=tests/bench/system.bash
+	. /opt/daudit/bench/system.bash
+fi
+
+# Last: the same reads with Linux audit on, and audit logging every read
+# of the user (the anchor).  auditd enables audit; from then on every new
+# task takes the audit syscall path, as on a boot with audit=1.
+audit_configs=()
+if section audit; then
+	start_auditd
+	if [ $have_audit = 1 ]; then
+		audit_configs=(audit-none audit-no-policy audit-unprotected audit-protected audit)
+		run_audit() { run_config "${1#audit-}"; }
+		for r in $(seq "$ROUNDS"); do
+			rotate "$r" run_audit "${audit_configs[@]}"
+		done
+		module_off
+		echo "## read(2) of 4 KiB with Linux audit on (auditd running), same boot"
+		echo
+		echo "auditd started after every measurement above; no audit rule except in the"
+		echo "last row.  $ROUNDS rounds, $READS reads each ($AUDIT_READS in the last row)."
+		echo
+		echo "| configuration | median ns/read | p25 | p75 | ratio to audit on, no module | ratio p25-p75 |"
+		echo "|---|---:|---:|---:|---:|---|"
+		for c in "${audit_configs[@]}"; do
+			# shellcheck disable=SC2086
+			read -r med p25 p75 <<<"$(stats ${res[$c]})"
+			read -r rm r25 r75 <<<"$(ratios "$c" audit-none)"
+			case $c in
+			audit-none) label="audit on, no module" ;;
+			audit-no-policy) label="audit on, module loaded, no policy" ;;
+			audit-unprotected) label="audit on, file unprotected (same filesystem as a protected tree)" ;;
+			audit-protected) label="audit on, file protected" ;;
+			audit) label="Linux audit: auditctl -S read -S pread -F auid=$UID_A (all reads of the user: audit cannot select by file)" ;;
+			esac
+			printf '| %s | %s | %s | %s | %.3fx | %.3f-%.3f |\n' "$label" "$med" \
+				"$p25" "$p75" "$rm" "$r25" "$r75"
+		done
+		echo
+		if [ -n "${res[none]:-}" ]; then
+			read -r rm r25 r75 <<<"$(ratios audit-none none)"
+			printf '(audit on, no module, over the same read before auditd started: %.3fx)\n' "$rm"
+		fi
+		echo "(audit wrote $(cat /var/log/audit/audit.log* | grep -c "^type=SYSCALL.* auid=$UID_A ")"
+		echo "SYSCALL records of the user to /var/log/audit over the runs, logs rotated"
+		echo "as auditd.conf says; the kernel counted $(auditctl -s | awk '$1 == "lost" { print $2 }')"
+		echo "audit records lost to a full backlog)"
+		echo
+	else
+		echo "(auditd did not run: no audit table)"
+		echo
+	fi
+fi
+
 echo "Every measurement, in round order (ns per call):"
 echo
-for c in "${configs[@]}" "${net_configs[@]}" "${app_configs[@]}"; do
-	echo "- $c:${res[$c]}"
+for c in "${configs[@]}" "${net_configs[@]}" "${app_configs[@]}" "${audit_configs[@]}"; do
+	[ -n "${res[$c]:-}" ] && echo "- $c:${res[$c]}"
 done
 echo
 

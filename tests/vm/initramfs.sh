@@ -35,16 +35,16 @@ make_cpio() { # DIR OUT
 }
 
 # --- PostgreSQL (tests/kernel/postgres.bats) --------------------------------
-# When Debian's postgresql-15 is installed: the server, initdb, pg_ctl and
-# psql with their libraries, the two modules initdb loads (plpgsql, the
-# snowball dictionaries), the share directory without manuals and contrib
-# extensions, UTC, and a postgres user and group (999).  Without it the
-# suite skips.
+# When Debian's postgresql-15 is installed: the server, initdb, pg_ctl,
+# psql and pgbench (tests/bench/system.bash) with their libraries, the two
+# modules initdb loads (plpgsql, the snowball dictionaries), the share
+# directory without manuals and contrib extensions, UTC, and a postgres
+# user and group (999).  Without it the suite skips.
 add_postgresql() { # ROOT
 	local root=$1 b
 	local bin=/usr/lib/postgresql/15/bin lib=/usr/lib/postgresql/15/lib share=/usr/share/postgresql/15
 	[ -x "$bin/postgres" ] && [ -x "$bin/psql" ] || return 0
-	for b in postgres initdb pg_ctl psql; do
+	for b in postgres initdb pg_ctl psql pgbench; do
 		copy_with_libs "$root" "$bin/$b"
 	done
 	for b in plpgsql dict_snowball; do

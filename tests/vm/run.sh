@@ -21,7 +21,11 @@
 #   tests/vm/run.sh --bench      the benchmarks on every kernel, one at a time,
 #                                each booted twice: wall-clock time, then
 #                                instruction-counted time (qemu -icount,
-#                                one vCPU); BENCH_CLOCKS="wall" for one
+#                                one vCPU); BENCH_CLOCKS="wall" for one.
+#                                Booted as a server boots: without the
+#                                suites' audit=1 and slub_debug.  ROUNDS,
+#                                BENCH_SECTIONS, BENCH_ROWS and the sizes
+#                                (tests/bench/run.sh) are passed to the guest
 #   VM_SMP=1                     vCPUs of the test VMs (default 2)
 #   VM_PARALLEL=N                kernels booted at once (default: host CPUs)
 #   VM_WORK=DIR                  keep the boots' files in DIR (default
@@ -49,8 +53,10 @@ case "${1:-}" in
 	;;
 esac
 
-# Whole boots; a suite that hangs is stopped sooner (SUITE_TIMEOUT).
+# Whole boots; a suite that hangs is stopped sooner (SUITE_TIMEOUT).  A
+# bench boot of one kernel took 42 min on a loaded host (docs/performance.md).
 timeout_s=${VM_TIMEOUT:-2400}
+[ "$mode" = bench ] && timeout_s=${VM_TIMEOUT:-7200}
 # Tests run the kernels side by side, a host thread each (single-threaded
 # TCG: 2 vCPUs take turns on it).  The benchmarks run one kernel at a
 # time with a host thread per vCPU, so that what runs on the other vCPU
@@ -63,6 +69,17 @@ fi
 mem=${VM_MEM:-1536}
 parallel=${VM_PARALLEL:-$(nproc)}
 cmdline="console=ttyS0 panic_on_warn=1 oops=panic slub_debug=FZPU panic=-1 loglevel=7 audit=1"
+# The benchmarks boot as a server boots: no audit=1 (with audit on, every
+# task takes the kernel's syscall-work path, which hides the module's share
+# of it) and no slub_debug (its poisoning and checks on every allocation).
+# bench/run.sh measures with audit on later in the same boot (auditd).
+if [ "$mode" = bench ]; then
+	cmdline=$(echo " $cmdline " | sed 's/ audit=1 / /; s/ slub_debug=FZPU / /; s/^ //; s/ $//')
+fi
+# What the benchmarks' run is told (tests/bench/run.sh: rounds, sizes,
+# which sections and rows), passed on when set.
+bench_vars=(ROUNDS READS AUDIT_READS NET_READS APP_REQS DECLS BENCH_SECTIONS BENCH_ROWS SYS_READS CALLS
+	OPENS OPENS_ALONE FAULT_PAGES FAULT_ROUNDS SPAWNS EXITS TAR_FILES EXIT_SESSIONS PG_SELECT_TX PG_TPCB_TX CALIB_MAX)
 
 if [ -n "${KERNELS:-}" ]; then
 	kernels=$KERNELS
@@ -151,6 +168,12 @@ boot() {
 	echo "$suites" >"$dir/suites"
 	# The suites know the debug kernel (tests/kernel/lib.bash slab_stable).
 	is_debug "$kver" && echo "export DAUDIT_DEBUG_KERNEL=1" >>"$dir/vm.conf"
+	if [ "$mode" = bench ]; then
+		local v
+		for v in "${bench_vars[@]}"; do
+			[ -n "${!v:-}" ] && printf 'export %s=%q\n' "$v" "${!v}" >>"$dir/vm.conf"
+		done
+	fi
 	MODULES_ROOT=$modroot "$top/tests/vm/initramfs.sh" kernel "$kver" "$dir/vm.conf" "$dir/kernel.cpio.gz" || return 1
 	cat "${parts[@]}" "$dir/kernel.cpio.gz" >"$dir/initrd.gz"
 	timeout --foreground -k 5 "$vm_timeout" \
