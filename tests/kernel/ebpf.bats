@@ -12,25 +12,6 @@ load lib
 F=/srv/customers/customers.csv		# 100,000 bytes
 P=/srv/public/readme.txt		# not protected
 
-# ebpf_conf FILE DATABASE [EXTRA]: a dauditd.conf for the eBPF sensor.
-ebpf_conf() {
-	cat >"$1" <<CONF
-[collector]
-database = $2
-policy = $POLICY
-batch_ms = 50
-${3:-sensor = ebpf}
-CONF
-}
-
-# start_ebpf CONF LOG: dauditd in the background, back once it runs with
-# the eBPF sensor (its programs loaded and attached).
-start_ebpf() {
-	# shellcheck disable=SC2016 # $p is jq's
-	start_collector "$1" "$2" \
-		'.sensor == "ebpf" and .collector.pid == $p and .collector.state == "running"'
-}
-
 # stop_ebpf: SIGTERM to the dauditd of this file (started by setup_file,
 # so not a child of this test's shell), back once it is gone.
 stop_ebpf() {
@@ -43,26 +24,6 @@ stop_ebpf() {
 	done
 	echo "dauditd $pid did not stop" >&2
 	return 1
-}
-
-later() {
-	date -u -d "@$(($(date +%s) + 3600))" +%Y-%m-%dT%H:%M:%SZ
-}
-
-# reads_of PATH: the stored read events of PATH (JSON array), once at
-# least one is there (the ring is read every batch_ms).
-reads_of() {
-	local _ ev
-	for _ in $(seq 50); do
-		ev=$(daudit events --type read --limit 0 --format json --until "$(later)" |
-			jq -c --arg p "$1" 'map(select(.path == $p))')
-		if [ "$(echo "$ev" | jq length)" -gt 0 ]; then
-			echo "$ev"
-			return 0
-		fi
-		sleep 0.1
-	done
-	echo "[]"
 }
 
 setup_file() {

@@ -231,3 +231,45 @@ coproc_fds() {
 	printf -v "$1_R" %s "$r"
 	printf -v "$1_W" %s "$w"
 }
+
+# The eBPF sensor (ebpf.bats, lockdown.bats).
+# ebpf_conf FILE DATABASE [EXTRA]: a dauditd.conf for the eBPF sensor.
+ebpf_conf() {
+	cat >"$1" <<CONF
+[collector]
+database = $2
+policy = $POLICY
+batch_ms = 50
+${3:-sensor = ebpf}
+CONF
+}
+
+# start_ebpf CONF LOG: dauditd in the background, back once it runs with
+# the eBPF sensor (its programs loaded and attached).
+start_ebpf() {
+	# shellcheck disable=SC2016 # $p is jq's
+	start_collector "$1" "$2" \
+		'.sensor == "ebpf" and .collector.pid == $p and .collector.state == "running"'
+}
+
+# later: an hour from now, for daudit events --until (the sensor's
+# records may carry a time a little ahead of the shell's).
+later() {
+	date -u -d "@$(($(date +%s) + 3600))" +%Y-%m-%dT%H:%M:%SZ
+}
+
+# reads_of PATH: the stored read events of PATH (JSON array), once at
+# least one is there (the ring is read every batch_ms).
+reads_of() {
+	local _ ev
+	for _ in $(seq 50); do
+		ev=$(daudit events --type read --limit 0 --format json --until "$(later)" |
+			jq -c --arg p "$1" 'map(select(.path == $p))')
+		if [ "$(echo "$ev" | jq length)" -gt 0 ]; then
+			echo "$ev"
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "[]"
+}

@@ -4,7 +4,8 @@
 # signatures.  tests/vm/run.sh boots this suite alone, with the line above
 # added to the kernel's command line.  daudit.ko, unsigned or signed with a
 # key the kernel does not trust, must be refused, cleanly and visibly
-# (docs/packaging.md, "Secure Boot").
+# (docs/packaging.md, "Secure Boot"), and the eBPF sensor must record in
+# its place (docs/ebpf.md).
 
 load lib
 
@@ -59,6 +60,23 @@ setup() {
 	[ "$status" -ne 0 ]
 	[ "$(echo "$output" | wc -l)" -eq 1 ]
 	echo "$output" | grep -q -i 'not loaded'
+}
+
+@test "the eBPF sensor records the exact bytes of a protected read in the same boot (sensor = auto)" {
+	make_dataset
+	d=$BATS_TEST_TMPDIR
+	ebpf_conf "$d/e.conf" "$d/e.db" "sensor = auto"
+	start_ebpf "$d/e.conf" "$d/dauditd.log"
+	cat "$d/dauditd.log"
+	grep -q 'sensor: ebpf (sensor = auto and /dev/daudit does not exist' "$d/dauditd.log"
+	n=$(read_as alice read /srv/customers/customers.csv)
+	[ "$n" -eq 100000 ]
+	ev=$(reads_of /srv/customers/customers.csv)
+	stop_collector
+	echo "$ev" | jq -c '.[] | {path, bytes, calls, login_user, exe}'
+	[ "$(echo "$ev" | jq length)" -eq 1 ]
+	[ "$(echo "$ev" | jq '.[0].bytes')" -eq 100000 ]
+	[ "$(echo "$ev" | jq -r '.[0].login_user')" = alice ]
 }
 
 @test "the console is clean and the kernel untainted" {
