@@ -22,7 +22,7 @@ cache=${BOOT_CACHE:-/var/cache/daudit-test}
 # package name (linux-image-KVER), so the guest boots what the host's VM
 # tests boot; the versions are never written here.
 pkgs=(systemd-sysv udev kmod dkms gcc make initramfs-tools e2fsprogs
-	libsqlite3-0 libjson-c5 libinih1 libgnutls30 libsystemd0 libpq5
+	libsqlite3-0 libjson-c5 libinih1 libgnutls30 libsystemd0 libpq5 libbpf1
 	busybox sqlite3 procps)
 for k in "$@"; do
 	[ -r "/boot/vmlinuz-$k" ] || { echo "image: /boot/vmlinuz-$k missing on the host" >&2; exit 1; }
