@@ -78,7 +78,7 @@ openssl req -new -x509 -nodes -days 36500 -subj "/CN=daudit test module signing 
 tap $? "openssl makes a machine owner key" "$tmp/openssl.log"
 printf 'mok_signing_key=%s\nmok_certificate=%s\n' "$key" "$cert" \
 	>/etc/dkms/framework.conf.d/daudit-signing.conf
-serial=$(openssl x509 -inform DER -in "$cert" -noout -serial | sed 's/^serial=//')
+serial=$(openssl x509 -inform DER -in "$cert" -noout -serial | sed 's/^serial=//' | tr 'a-f' 'A-F')
 while read -r kver _; do
 	make -s dkms-install KVER="$kver" >"$tmp/signed-$kver.log" 2>&1
 	rc=$?
@@ -88,12 +88,11 @@ while read -r kver _; do
 		"$tmp/signed-$kver.log"
 	[ -n "$ko" ] || continue
 	# modinfo reads compressed modules itself.
-	modinfo -F signer "$ko" >"$tmp/signer-$kver" 2>&1
-	modinfo -F sig_key "$ko" | tr -d ':' >"$tmp/sigkey-$kver" 2>&1
-	{ echo "signer: $(cat "$tmp/signer-$kver") (want: daudit test module signing key)"
-	  echo "sig_key: $(cat "$tmp/sigkey-$kver") (want the certificate's serial: $serial)"; } >"$tmp/sig-$kver.log"
-	[ "$(cat "$tmp/signer-$kver")" = "daudit test module signing key" ] &&
-		[ "$(tr 'a-f' 'A-F' <"$tmp/sigkey-$kver")" = "$(echo "$serial" | tr 'a-f' 'A-F')" ]
+	signer=$(modinfo -F signer "$ko" 2>&1)
+	sig_key=$(modinfo -F sig_key "$ko" 2>&1 | tr -d ':' | tr 'a-f' 'A-F')
+	printf 'signer: %s (want: daudit test module signing key)\nsig_key: %s (want the certificate serial %s)\n' \
+		"$signer" "$sig_key" "$serial" >"$tmp/sig-$kver.log"
+	[ "$signer" = "daudit test module signing key" ] && [ "$sig_key" = "$serial" ]
 	tap $? "modinfo shows the DKMS-installed module for $kver signed with that key" "$tmp/sig-$kver.log"
 	dkms remove daudit/"$ver" -k "$kver" >/dev/null 2>&1
 done < <(KDIR='' KVER='' scripts/kernels.sh vm)

@@ -191,12 +191,13 @@ POL
 	[ -e /usr/lib/postgresql/15/bin/postgres ] || touch /usr/lib/postgresql/15/bin/postgres
 	seed=${POLICY_CORPUS_SEED:-$RANDOM}
 	echo "# seed $seed (POLICY_CORPUS_SEED reproduces a failure)" >&3
-	run devprobe policy-corpus "$seed" 1000 "$corpus"/*.bin
+	seeds=("$corpus"/*.bin)
+	run devprobe policy-corpus "$seed" 1000 "${seeds[@]}"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	# Every seed was answered, and loaded as it is.
-	[ "$(echo "$output" | grep -c "^$corpus/")" -eq "$(find "$corpus" -name '*.bin' | wc -l)" ]
-	[ "$(echo "$output" | grep -c "^$corpus/[a-z]*\.bin OK$")" -eq "$(find "$corpus" -name '*.bin' | wc -l)" ]
+	[ "$(echo "$output" | grep -c "^$corpus/")" -eq "${#seeds[@]}" ]
+	[ "$(echo "$output" | grep -c "^$corpus/[a-z]*\.bin OK$")" -eq "${#seeds[@]}" ]
 	# Every mutation got a clean accept or one of the decoder's errnos.
 	mut=$(echo "$output" | sed -n 's/^mutations: //p')
 	[ -n "$mut" ]
@@ -204,7 +205,7 @@ POL
 	echo "$mut" | awk '{ for (i = 1; i < NF; i += 2) print $i }' |
 		grep -v -x -E 'OK|EINVAL|E2BIG|ENOENT|ENOTDIR|ENAMETOOLONG|ELOOP' && return 1
 	total=$(echo "$mut" | awk '{ for (i = 2; i <= NF; i += 2) s += $i } END { print s }')
-	[ "$total" -eq $((1000 * $(find "$corpus" -name '*.bin' | wc -l))) ]
+	[ "$total" -eq $((1000 * ${#seeds[@]})) ]
 	check_dmesg_clean
 	drain_records /dev/null
 	load_policy
