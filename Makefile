@@ -265,11 +265,12 @@ $(BUILD)/bench/fleet: tests/bench/fleet.c userspace/dauditd/store_pg.c \
 
 $(BUILD)/bench/collector: tests/bench/collector.c tests/unit/synth.h \
 		tests/unit/scenario.h $(filter-out %/main.c,$(DAUDITD_SRCS)) \
+		$(EBPF_SRCS) $(if $(filter 1,$(EBPF)),$(BPF_SKEL)) \
 		$(LIB_SRCS) $(USER_HDRS) | deps-build
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -Iuserspace/dauditd -Itests/unit -o $@ \
 		tests/bench/collector.c $(filter-out %/main.c,$(DAUDITD_SRCS)) \
-		$(LIB_SRCS) $(USER_LDLIBS)
+		$(EBPF_SRCS) $(LIB_SRCS) $(USER_LDLIBS) $(DAUDITD_LDLIBS)
 
 INSTALL_DIRS = "$(DESTDIR)" "$(SBINDIR)" "$(MANDIR)" "$(SYSCONFDIR)" "$(UNITDIR)" \
 	"$(LIBDIR)" "$(INCLUDEDIR)" "$(PYTHONDIR)" "$(COMPLETIONDIR)" "$(MODULESLOADDIR)"
