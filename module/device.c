@@ -92,8 +92,11 @@ static ssize_t daudit_read(struct file *file, char __user *buf, size_t len,
 		n = daudit_ring_read(buf, len);
 		if (n == 0) {
 			daudit_ring_flush_lost();
+			daudit_session_drain();
 			n = daudit_ring_read(buf, len);
 		}
+		/* The room read made: records that waited for it, for next. */
+		daudit_session_drain();
 		mutex_unlock(&consumer_lock);
 		if (n != 0)
 			return n;
@@ -177,6 +180,8 @@ static long ioc_ack(void __user *arg)
 		return PTR_ERR(seq);
 	mutex_lock(&consumer_lock);
 	ret = daudit_ring_ack(seq, a.ncpus);
+	/* Room made: records that waited for it (they wake the reader). */
+	daudit_session_drain();
 	mutex_unlock(&consumer_lock);
 	kfree(seq);
 	return ret;

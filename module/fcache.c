@@ -72,13 +72,21 @@ static void fentry_free_rcu(struct rcu_head *head)
 	daudit_free(fe);
 }
 
-/* Unhash @fe (bucket lock held by caller) and end its sessions. */
+void daudit_fcache_free(struct daudit_fentry *fe)
+{
+	call_rcu(&fe->rcu, fentry_free_rcu);
+}
+
+/*
+ * Unhash @fe (bucket lock held by caller) and end its sessions; free it
+ * unless sessions whose last record waits for room still name it.
+ */
 static void retire(struct daudit_fentry *fe, u16 reason)
 {
 	hlist_del_rcu(&fe->node);
 	atomic64_dec(&n_entries);
-	daudit_session_end_file(fe, reason);
-	call_rcu(&fe->rcu, fentry_free_rcu);
+	if (daudit_session_end_file(fe, reason))
+		daudit_fcache_free(fe);
 }
 
 /*

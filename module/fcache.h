@@ -39,6 +39,8 @@ struct daudit_fentry {
 	u8 egress_kind;			/* EGRESS: enum daudit_egress_kind */
 	u8 egress_flags;		/* EGRESS: DAUDIT_EGRESS_F_* */
 	bool dead;			/* released; under daudit_sessions_lock */
+	/* Ended sessions waiting to write their record (same lock). */
+	u32 parked;
 	struct hlist_head sessions;	/* under daudit_sessions_lock, RCU */
 	/* Sessions of declared actors (actor.h): off the plain reads' walk. */
 	struct hlist_head actor_sessions;
@@ -144,6 +146,12 @@ struct daudit_fentry *daudit_fcache_get_egress(const struct daudit_policy *p,
 
 /* The final release of @file: end its sessions and forget it. */
 void daudit_fcache_release(struct file *file);
+
+/*
+ * Free @fe, retired while ended sessions still waited to write records
+ * naming it, when the last of them is written (daudit_sessions_lock).
+ */
+void daudit_fcache_free(struct daudit_fentry *fe);
 
 u64 daudit_fcache_count(void);
 

@@ -114,14 +114,14 @@ err:
 static void __exit daudit_exit(void)
 {
 	struct daudit_stats st = { 0 };
-	u64 records, dropped;
+	u64 records, dropped, parked;
 
 	/* No probe runs after this; then close every session. */
 	daudit_hooks_exit();
 	daudit_emit_module(DAUDIT_MOD_UNLOAD);
 	daudit_fcache_exit();
 	daudit_session_stats(&st);
-	daudit_session_exit();
+	parked = daudit_session_exit();
 	daudit_egress_exit();
 	daudit_proc_exit_all();
 	daudit_device_exit();
@@ -131,6 +131,7 @@ static void __exit daudit_exit(void)
 	rcu_barrier();
 	daudit_scratch_exit();
 	daudit_ring_totals(&records, &dropped);
+	dropped += parked;
 	daudit_ring_exit();
 	/* Every object hooks made is back: its RCU callbacks ran above. */
 	daudit_pool_exit();

@@ -3,6 +3,9 @@
  * The process table: one entry per process that has read protected data,
  * keyed by tgid and start time, holding its executable path.  Entries are
  * replaced (never edited) at exec and removed at exit; lookups are RCU.
+ * The table holds one reference to an entry, and a session whose last
+ * record waits for room in the ring holds another, so that the record's
+ * process can still be announced after the process is gone.
  */
 #include <linux/atomic.h>
 #include <linux/dcache.h>
@@ -10,6 +13,7 @@
 #include <linux/hash.h>
 #include <linux/mm_types.h>
 #include <linux/rculist.h>
+#include <linux/refcount.h>
 #include <linux/sched/signal.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
@@ -24,6 +28,7 @@
 struct daudit_proc {
 	struct hlist_node node;
 	struct rcu_head rcu;
+	refcount_t refs;		/* the table's, and parked sessions' */
 	pid_t tgid;
 	u64 start_ns;
 	atomic_t epoch;			/* consumer epoch last announced to */
@@ -68,6 +73,20 @@ static struct daudit_proc *lookup(pid_t tgid, u64 start_ns)
 static void proc_free_rcu(struct rcu_head *head)
 {
 	daudit_free(container_of(head, struct daudit_proc, rcu));
+}
+
+static void put(struct daudit_proc *e)
+{
+	if (refcount_dec_and_test(&e->refs))
+		call_rcu(&e->rcu, proc_free_rcu);
+}
+
+/* The bytes @e's PROCESS record takes in the ring. */
+static u32 record_size(const struct daudit_proc *e)
+{
+	return daudit_ring_rec_size(sizeof(struct daudit_rec_process), true,
+				    e->exe_len + (e->cmdline_len ?
+						  1 + e->cmdline_len : 0), 0);
 }
 
 static void emit(struct daudit_proc *e, u32 event)
@@ -161,6 +180,7 @@ static struct daudit_proc *proc_new(struct task_struct *task,
 	if (e) {
 		e->tgid = task->tgid;
 		e->start_ns = task->group_leader->start_time;
+		refcount_set(&e->refs, 1);
 		atomic_set(&e->epoch, 0);
 		e->subj = *subj;
 		e->exe_len = len;
@@ -238,6 +258,64 @@ void daudit_proc_announce(pid_t tgid, u64 start_ns)
 }
 
 /**
+ * daudit_proc_hold - keep a process's entry for a record written later.
+ * @tgid: process id.
+ * @start_ns: its start time.
+ *
+ * Returns the entry, to give back with daudit_proc_put(), or NULL if the
+ * process has none.  Any context but NMI.
+ */
+struct daudit_proc *daudit_proc_hold(pid_t tgid, u64 start_ns)
+{
+	struct daudit_proc *e;
+
+	rcu_read_lock();
+	e = lookup(tgid, start_ns);
+	if (e && !refcount_inc_not_zero(&e->refs))
+		e = NULL;
+	rcu_read_unlock();
+	return e;
+}
+
+/* Give back an entry of daudit_proc_hold() (NULL: nothing). */
+void daudit_proc_put(struct daudit_proc *e)
+{
+	if (e)
+		put(e);
+}
+
+/* daudit_proc_announce() for a held entry. */
+void daudit_proc_announce_held(struct daudit_proc *e)
+{
+	announce(e, DAUDIT_PROC_SEEN);
+}
+
+/**
+ * daudit_proc_record_size - what announcing a process may write.
+ * @tgid: process id.
+ * @start_ns: its start time.
+ * @held: its held entry, or NULL to look it up.
+ *
+ * The bytes of its PROCESS record, whether or not this consumer has it
+ * already; 0 if the process has no entry.
+ */
+u32 daudit_proc_record_size(pid_t tgid, u64 start_ns,
+			    const struct daudit_proc *held)
+{
+	const struct daudit_proc *e;
+	u32 n = 0;
+
+	if (held)
+		return record_size(held);
+	rcu_read_lock();
+	e = lookup(tgid, start_ns);
+	if (e)
+		n = record_size(e);
+	rcu_read_unlock();
+	return n;
+}
+
+/**
  * daudit_proc_exec - a known process ran a new program: new executable.
  * @task: current, after exec.
  */
@@ -265,7 +343,7 @@ void daudit_proc_exec(struct task_struct *task)
 		daudit_free(e);
 		return;
 	}
-	call_rcu(&old->rcu, proc_free_rcu);
+	put(old);
 	rcu_read_lock();
 	announce(e, DAUDIT_PROC_EXEC);
 	rcu_read_unlock();
@@ -298,7 +376,7 @@ void daudit_proc_exit(struct task_struct *task)
 	}
 	raw_spin_unlock_irqrestore(&procs_lock, flags);
 	if (e)
-		call_rcu(&e->rcu, proc_free_rcu);
+		put(e);
 }
 
 int daudit_proc_init(void)

@@ -15,6 +15,18 @@ void daudit_proc_seen(struct task_struct *task,
 		      const struct daudit_subject *subj);
 /* Before a record about (tgid, start): re-announce for a new consumer. */
 void daudit_proc_announce(pid_t tgid, u64 start_ns);
+/*
+ * Keep (tgid, start)'s entry past its exit, for a record that waits for
+ * room in the ring (NULL: the process has none); give it back with
+ * daudit_proc_put().  Announce a held entry, and the size announcing
+ * may write (@held, or the entry looked up; 0 if none).
+ */
+struct daudit_proc;
+struct daudit_proc *daudit_proc_hold(pid_t tgid, u64 start_ns);
+void daudit_proc_put(struct daudit_proc *e);
+void daudit_proc_announce_held(struct daudit_proc *e);
+u32 daudit_proc_record_size(pid_t tgid, u64 start_ns,
+			    const struct daudit_proc *held);
 /* A known process ran a new program. */
 void daudit_proc_exec(struct task_struct *task);
 /* A process exited (its last thread): end its sessions, forget it. */

@@ -143,12 +143,29 @@ static void ring_write_lost(struct daudit_ring *r, unsigned int cpu)
 	ring_publish(r, &l->hdr);
 }
 
+bool daudit_ring_fits(u32 a, u32 b)
+{
+	struct daudit_ring *r = this_cpu_ptr(rings);
+	/* Pairs with the consumer's release of tail, as in ring_reserve(). */
+	u64 tail = smp_load_acquire(&r->tail);
+	u64 head = r->head;
+
+	lockdep_assert_irqs_disabled();
+	if (r->lost_count)
+		head += ring_need(r, head, sizeof(struct daudit_rec_lost));
+	if (a)
+		head += ring_need(r, head, a);
+	if (b)
+		head += ring_need(r, head, b);
+	return head - tail <= ring_size;
+}
+
 int daudit_ring_write_ext(u16 type, u32 hflags, const void *rec, u32 len,
 			  const char *tail, u32 tail_len,
 			  const void *ext, u32 ext_len)
 {
 	u32 hlen = sizeof(struct daudit_rec_header);
-	u32 body = ALIGN(len + (tail ? tail_len + 1 : 0), 8);
+	u32 body = daudit_ring_rec_size(len, tail, tail_len, 0);
 	u32 size = body + ext_len;
 	struct daudit_rec_header *h;
 	struct daudit_ring *r;

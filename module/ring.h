@@ -6,6 +6,7 @@
 #ifndef _DAUDIT_RING_H
 #define _DAUDIT_RING_H
 
+#include <linux/align.h>
 #include <linux/types.h>
 #include "uapi/daudit.h"
 
@@ -19,6 +20,23 @@ unsigned int daudit_ring_bytes(void);
  * then @ext if any.  Never sleeps, never blocks; when the ring is full the
  * record is dropped and counted.  Returns 0 or -ENOSPC.
  */
+/*
+ * The bytes a record takes in the ring: @len of its own, the string
+ * @tail_len (with its NUL, if @tail) and padding to 8, then @ext_len.
+ */
+static inline u32 daudit_ring_rec_size(u32 len, bool tail, u32 tail_len,
+				       u32 ext_len)
+{
+	return ALIGN(len + (tail ? tail_len + 1 : 0), 8) + ext_len;
+}
+
+/*
+ * Would records of @a and then @b bytes (0: none) fit in this CPU's ring
+ * now, after the loss report it may owe?  Interrupts off: the answer
+ * holds until they are back on.
+ */
+bool daudit_ring_fits(u32 a, u32 b);
+
 int daudit_ring_write_ext(u16 type, u32 hflags, const void *rec, u32 len,
 			  const char *tail, u32 tail_len,
 			  const void *ext, u32 ext_len);

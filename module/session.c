@@ -33,7 +33,7 @@
 #include "proc.h"
 #include "record.h"
 #include "ring.h"
-#include "session.h"
+#include "session_int.h"
 #include "socket.h"
 #include "stats.h"
 #include "trust.h"
@@ -48,51 +48,16 @@ module_param(flush_age_sec, uint, 0644);
 MODULE_PARM_DESC(flush_age_sec,
 		 "Emit an interim record this many seconds after a session's first unreported read (default 60)");
 
-struct daudit_session {
-	struct hlist_node fnode;	/* fe->sessions, or fe->actor_sessions */
-	struct list_head live;		/* live_sessions */
-	struct hlist_node pnode;	/* proc_sessions, by tgid */
-	struct rcu_head rcu;
-	struct daudit_fentry *fe;
-	raw_spinlock_t lock;		/* everything below */
-	bool dead;
-	bool trusted;
-	pid_t tgid;
-	u64 start_ns;
-	u64 id;
-	u32 part;
-	u32 paths;
-	u64 open_ns;
-	u64 marked_ns;			/* egress: when marked; reads: last mark */
-	u64 bytes;
-	u64 calls;
-	u64 mmap_bytes;
-	u64 mmap_len;
-	u64 off_min;
-	u64 off_max;
-	u64 first_ns;
-	u64 last_ns;
-	unsigned long last_jiffies;	/* the tick last_ns was read in */
-	u64 act_key;			/* the actor's, 0: none declared */
-	char dataset[DAUDIT_NAME_MAX];
-	struct daudit_subject subj;
-	struct daudit_rec_actor act;	/* its last declaration seen */
-};
-
-/* Any record a session writes, and the actor block that may end it. */
-struct daudit_rec_session {
-	union {
-		struct daudit_rec_header hdr;
-		struct daudit_rec_file file;
-		struct daudit_rec_sock sock;
-		struct daudit_rec_egress egress;
-	};
-	u32 hflags;			/* DAUDIT_REC_F_ACTOR: @act is sent */
-	struct daudit_rec_actor act;
-};
+static unsigned int park_max = 65536;
+module_param(park_max, uint, 0644);
+MODULE_PARM_DESC(park_max,
+		 "Ended sessions kept, at most, while their records wait for room in the ring; past that a record that does not fit is dropped and counted (default 65536)");
 
 DEFINE_RAW_SPINLOCK(daudit_sessions_lock);
 static LIST_HEAD(live_sessions);
+/* Ended sessions whose last record did not fit: oldest first. */
+static LIST_HEAD(parked);
+static u64 n_parked;
 #define PROC_SESSION_BITS 10
 static struct hlist_head proc_sessions[1 << PROC_SESSION_BITS];
 static u64 n_live;
@@ -105,168 +70,6 @@ static DEFINE_PER_CPU(struct daudit_session, single);
 static u64 now_ns(void)
 {
 	return ktime_get_coarse_real_ns();
-}
-
-static bool has_data(const struct daudit_session *s)
-{
-	return s->calls || s->mmap_bytes || s->mmap_len;
-}
-
-static void fill_file(const struct daudit_session *s, struct daudit_rec_file *r)
-{
-	const struct daudit_fentry *fe = s->fe;
-
-	r->mmap_bytes = s->mmap_bytes;
-	r->mmap_len = s->mmap_len;
-	r->off_min = s->off_min;
-	r->off_max = s->off_max ? s->off_max : DAUDIT_OFFSET_UNKNOWN;
-	r->dev = fe->dev;
-	r->ino = fe->ino;
-	r->path_len = fe->path_len;
-	memcpy(r->dataset, s->dataset, sizeof(r->dataset));
-}
-
-static void fill_sock(const struct daudit_session *s, struct daudit_rec_sock *r)
-{
-	const struct daudit_sockinfo *si = s->fe->sock;
-
-	r->family = si->family;
-	r->protocol = si->protocol;
-	r->sock_type = si->type;
-	r->local_port = si->local_port;
-	r->peer_port = si->peer_port;
-	memcpy(r->local_addr, si->local_addr, sizeof(r->local_addr));
-	memcpy(r->peer_addr, si->peer_addr, sizeof(r->peer_addr));
-	r->peer_pid = si->peer_pid;
-	r->peer_uid = si->peer_uid;
-	r->path_len = s->fe->path_len;
-	memcpy(r->dataset, s->dataset, sizeof(r->dataset));
-}
-
-static void fill_egress(const struct daudit_session *s,
-			struct daudit_rec_egress *r)
-{
-	const struct daudit_fentry *fe = s->fe;
-	const struct daudit_sockinfo *si = fe->sock;
-
-	r->marked_ns = s->marked_ns;
-	r->kind = fe->egress_kind;
-	r->flags = fe->egress_flags;
-	if (s->subj.sessionid != DAUDIT_SESSION_UNSET)
-		r->flags |= DAUDIT_EGRESS_F_LOGIN;
-	if (si) {
-		r->family = si->family;
-		r->protocol = si->protocol;
-		r->dst_port = si->peer_port;
-		r->src_port = si->local_port;
-		memcpy(r->dst_addr, si->peer_addr, sizeof(r->dst_addr));
-		memcpy(r->src_addr, si->local_addr, sizeof(r->src_addr));
-	}
-	r->dev = fe->dev;
-	r->ino = fe->ino;
-	r->path_len = fe->path_len;
-	r->mount_len = fe->mount_len;
-	r->fstype_len = fe->fstype_len;
-	memcpy(r->dataset, s->dataset, sizeof(r->dataset));
-}
-
-/* The fields every session record has, named alike in each. */
-#define TAKE_COMMON(rec, s, why, end) do {		\
-	(rec)->subj = (s)->subj;			\
-	(rec)->session_id = (s)->id;			\
-	(rec)->bytes = (s)->bytes;			\
-	(rec)->calls = (s)->calls;			\
-	(rec)->first_ns = (s)->first_ns;		\
-	(rec)->last_ns = (s)->last_ns;			\
-	(rec)->paths = (s)->paths;			\
-	(rec)->reason = (why);				\
-	(rec)->final = (end);				\
-	(rec)->part = (s)->part;			\
-} while (0)
-
-/*
- * Fill a record from @s's interval and start a new one; returns its type.
- * s->lock held (or @s is private to the caller).
- */
-static u16 take(struct daudit_session *s, struct daudit_rec_session *r,
-		u32 *size, u16 reason, bool final)
-{
-	u16 type;
-
-	memset(r, 0, sizeof(*r));
-	if (s->act_key) {
-		r->hflags = DAUDIT_REC_F_ACTOR;
-		r->act = s->act;
-		s->act.requests = 0;
-	}
-	if (s->fe->role == DAUDIT_ROLE_EGRESS) {
-		type = DAUDIT_REC_EGRESS;
-		*size = sizeof(r->egress);
-		fill_egress(s, &r->egress);
-		TAKE_COMMON(&r->egress, s, reason, final);
-	} else if (s->fe->kind == DAUDIT_KIND_SOCK) {
-		type = DAUDIT_REC_SOCK_READ;
-		*size = sizeof(r->sock);
-		fill_sock(s, &r->sock);
-		TAKE_COMMON(&r->sock, s, reason, final);
-		r->sock.open_ns = s->open_ns;
-	} else {
-		type = DAUDIT_REC_FILE_READ;
-		*size = sizeof(r->file);
-		fill_file(s, &r->file);
-		TAKE_COMMON(&r->file, s, reason, final);
-		r->file.open_ns = s->open_ns;
-	}
-	s->part++;
-
-	s->bytes = 0;
-	s->calls = 0;
-	s->mmap_bytes = 0;
-	s->mmap_len = 0;
-	s->off_min = DAUDIT_OFFSET_UNKNOWN;
-	s->off_max = 0;
-	s->paths = 0;
-	s->first_ns = 0;
-	if (final)
-		s->dead = true;
-	return type;
-}
-
-static void write_record(u16 type, struct daudit_rec_session *r, u32 size,
-			 const struct daudit_fentry *fe)
-{
-	/* subj follows the header in every record type. */
-	BUILD_BUG_ON(offsetof(struct daudit_rec_sock, subj) !=
-		     offsetof(struct daudit_rec_file, subj) ||
-		     offsetof(struct daudit_rec_egress, subj) !=
-		     offsetof(struct daudit_rec_file, subj));
-	daudit_proc_announce(r->file.subj.tgid, r->file.subj.start_ns);
-	daudit_ring_write_ext(type, r->hflags, r, size, fe->path,
-			      daudit_fentry_tail_len(fe),
-			      r->hflags ? &r->act : NULL,
-			      r->hflags ? sizeof(r->act) : 0);
-}
-
-/* Emit @s's interval; @final ends it.  Lists are not touched here. */
-static void emit(struct daudit_session *s, u16 reason, bool final)
-{
-	struct daudit_rec_session r;
-	unsigned long flags;
-	u32 size;
-	u16 type;
-
-	raw_spin_lock_irqsave(&s->lock, flags);
-	if (s->dead || s->trusted || (!final && !has_data(s))) {
-		if (final)
-			s->dead = true;
-		raw_spin_unlock_irqrestore(&s->lock, flags);
-		return;
-	}
-	type = take(s, &r, &size, reason, final);
-	raw_spin_unlock_irqrestore(&s->lock, flags);
-	rcu_read_lock();
-	write_record(type, &r, size, s->fe);
-	rcu_read_unlock();
 }
 
 /*
@@ -340,8 +143,8 @@ static void emit_single(struct daudit_fentry *fe, struct task_struct *task,
 	if (s->act_key)
 		s->act.requests = 1;
 	add(s, io, s->open_ns);
-	type = take(s, &r, &size, reason, true);
-	write_record(type, &r, size, fe);
+	type = daudit_session_take(s, &r, &size, reason, true);
+	daudit_session_write(type, &r, size, fe, NULL);
 }
 
 static void single_record(struct daudit_fentry *fe, struct task_struct *task,
@@ -485,23 +288,6 @@ static struct daudit_session *create(const struct daudit_policy *p,
 	return s;
 }
 
-/*
- * An interim record of a session that crossed the byte threshold: taken
- * under its lock (held on entry, released here), written after.  Out of
- * line, so the record's stack space is not set up on every read.
- */
-static noinline void interim(struct daudit_session *s, unsigned long flags)
-	__releases(&s->lock)
-{
-	struct daudit_rec_session r;
-	u32 size = 0;
-	u16 type;
-
-	type = take(s, &r, &size, DAUDIT_END_BYTES, false);
-	raw_spin_unlock_irqrestore(&s->lock, flags);
-	write_record(type, &r, size, s->fe);
-}
-
 /* A call that raced with the close or exit ending its session. */
 static noinline void late(struct daudit_session *s, struct task_struct *task,
 			  const struct daudit_io *io, const char *dataset,
@@ -573,7 +359,7 @@ static __always_inline int account(const struct daudit_policy *p,
 	}
 	/* The age threshold is the flush worker's, once a second. */
 	if (unlikely(s->bytes + s->mmap_bytes >= flush_bytes))
-		interim(s, flags);
+		daudit_session_interim(s, flags);
 	else
 		raw_spin_unlock_irqrestore(&s->lock, flags);
 	return ret;
@@ -642,28 +428,80 @@ void daudit_session_egress(const struct daudit_policy *p,
 	daudit_count(egress_bytes, io->bytes);
 }
 
+/*
+ * Keep ended session @s, whose last record does not fit, until it does:
+ * off its file's and process's lists, so nothing finds it, and on the
+ * parked list, holding its file entry (for the path) until it is written.
+ * daudit_sessions_lock held.  False when park_max sessions wait already.
+ */
+static bool park(struct daudit_session *s, u16 reason)
+{
+	if (n_parked >= READ_ONCE(park_max))
+		return false;
+	hlist_del_rcu(&s->fnode);
+	hlist_del(&s->pnode);
+	list_move_tail(&s->live, &parked);
+	n_live--;
+	n_parked++;
+	s->park_reason = reason;
+	s->fe->parked++;
+	s->proc = daudit_proc_hold(s->tgid, s->start_ns);
+	return true;
+}
+
+/*
+ * Parked session @s is written (or given up): free it, and its file entry
+ * if that was retired and waited for its last parked session.
+ * daudit_sessions_lock held.
+ */
+static void unpark(struct daudit_session *s)
+{
+	struct daudit_fentry *fe = s->fe;
+
+	list_del(&s->live);
+	n_parked--;
+	atomic64_inc(&n_ended);
+	daudit_proc_put(s->proc);
+	call_rcu(&s->rcu, session_free_rcu);
+	if (!--fe->parked && fe->dead)
+		daudit_fcache_free(fe);
+}
+
+/* End @s: its last record now, else parked, else dropped and counted. */
+static void end(struct daudit_session *s, u16 reason)
+{
+	if (!daudit_session_emit(s, reason, true, false)) {
+		if (park(s, reason))
+			return;
+		daudit_session_emit(s, reason, true, true);
+	}
+	unlink_session(s);
+}
+
 /**
  * daudit_session_end_file - end all sessions of a file.
  * @fe: the file's entry, being retired.
  * @reason: why (close, unload, policy).
+ *
+ * Returns true when @fe may be freed now, false when parked sessions
+ * still use it: the last of them frees it (daudit_fcache_free()).
  */
-void daudit_session_end_file(struct daudit_fentry *fe, u16 reason)
+bool daudit_session_end_file(struct daudit_fentry *fe, u16 reason)
 {
 	struct daudit_session *s;
 	struct hlist_node *tmp;
 	unsigned long flags;
+	bool done;
 
 	raw_spin_lock_irqsave(&daudit_sessions_lock, flags);
 	fe->dead = true;
-	hlist_for_each_entry_safe(s, tmp, &fe->sessions, fnode) {
-		emit(s, reason, true);
-		unlink_session(s);
-	}
-	hlist_for_each_entry_safe(s, tmp, &fe->actor_sessions, fnode) {
-		emit(s, reason, true);
-		unlink_session(s);
-	}
+	hlist_for_each_entry_safe(s, tmp, &fe->sessions, fnode)
+		end(s, reason);
+	hlist_for_each_entry_safe(s, tmp, &fe->actor_sessions, fnode)
+		end(s, reason);
+	done = !fe->parked;
 	raw_spin_unlock_irqrestore(&daudit_sessions_lock, flags);
+	return done;
 }
 
 /**
@@ -683,8 +521,7 @@ void daudit_session_end_process(pid_t tgid, u64 start_ns)
 				  pnode) {
 		if (s->tgid != tgid || s->start_ns != start_ns)
 			continue;
-		emit(s, DAUDIT_END_EXIT, true);
-		unlink_session(s);
+		end(s, DAUDIT_END_EXIT);
 	}
 	raw_spin_unlock_irqrestore(&daudit_sessions_lock, flags);
 }
@@ -704,20 +541,51 @@ void daudit_session_flush_all(u16 reason)
 		u64 first = READ_ONCE(s->first_ns);
 
 		/*
-		 * Racy peek; emit() decides under the session's lock.  A
+		 * Racy peek; daudit_session_emit() decides under the session's lock.  A
 		 * session that began after @t was read (on another CPU, a
 		 * tick later) is younger than @t, not 2^64 ns old.
 		 */
 		if (reason == DAUDIT_END_AGE &&
 		    (!first || first > t || t - first < age))
 			continue;
-		emit(s, reason, false);
+		/* One that does not fit keeps its counts for later. */
+		daudit_session_emit(s, reason, false, false);
 	}
 	raw_spin_unlock_irqrestore(&daudit_sessions_lock, flags);
 }
 
+/**
+ * daudit_session_drain - write parked sessions' records while they fit.
+ *
+ * From the consumer's read() and acknowledgement, which make room, and
+ * from the age worker.  A few at a time under the lock, oldest first.
+ */
+void daudit_session_drain(void)
+{
+	struct daudit_session *s;
+	unsigned long flags;
+	unsigned int n;
+	bool more = true;
+
+	while (more && READ_ONCE(n_parked)) {
+		raw_spin_lock_irqsave(&daudit_sessions_lock, flags);
+		for (n = 0; n < 32; n++) {
+			s = list_first_entry_or_null(&parked,
+						     struct daudit_session, live);
+			if (!s || !daudit_session_emit(s, s->park_reason, true,
+						       false)) {
+				more = false;
+				break;
+			}
+			unpark(s);
+		}
+		raw_spin_unlock_irqrestore(&daudit_sessions_lock, flags);
+	}
+}
+
 static void flush_worker(struct work_struct *work)
 {
+	daudit_session_drain();
 	daudit_session_flush_all(DAUDIT_END_AGE);
 	daudit_egress_expire();
 	schedule_delayed_work(&age_work, HZ);
@@ -731,6 +599,7 @@ void daudit_session_stats(struct daudit_stats *st)
 {
 	st->sessions_open = READ_ONCE(n_live);
 	st->sessions_ended = atomic64_read(&n_ended);
+	st->sessions_parked = READ_ONCE(n_parked);
 	st->files_tracked = daudit_fcache_count();
 	st->procs_tracked = daudit_proc_count();
 }
@@ -742,9 +611,24 @@ int daudit_session_init(void)
 	return 0;
 }
 
-/* After the hooks are gone and every file entry retired. */
-void daudit_session_exit(void)
+/*
+ * After the hooks are gone and every file entry retired.  Nobody reads
+ * the ring any more: parked records are dropped (the unload's message
+ * counts them with the ring's).  Returns how many.
+ */
+u64 daudit_session_exit(void)
 {
+	struct daudit_session *s, *tmp;
+	unsigned long flags;
+	u64 n = 0;
+
 	cancel_delayed_work_sync(&age_work);
+	raw_spin_lock_irqsave(&daudit_sessions_lock, flags);
+	list_for_each_entry_safe(s, tmp, &parked, live) {
+		unpark(s);
+		n++;
+	}
+	raw_spin_unlock_irqrestore(&daudit_sessions_lock, flags);
 	rcu_barrier();
+	return n;
 }

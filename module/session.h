@@ -51,15 +51,22 @@ void daudit_session_egress(const struct daudit_policy *p,
 			   const struct daudit_mark *m,
 			   const struct daudit_io *io);
 
-/* End every session of @fe (fcache, with its bucket lock held). */
-void daudit_session_end_file(struct daudit_fentry *fe, u16 reason);
+/*
+ * End every session of @fe (fcache, with its bucket lock held).  True
+ * when @fe may be freed now; false when sessions whose last record waits
+ * for room in the ring still use it, and the last of them frees it.
+ */
+bool daudit_session_end_file(struct daudit_fentry *fe, u16 reason);
 /* End every session of the process @tgid started at @start_ns. */
 void daudit_session_end_process(pid_t tgid, u64 start_ns);
 /* Interim records for every open session (DAUDIT_IOC_FLUSH). */
 void daudit_session_flush_all(u16 reason);
+/* Write the records that waited for room in the ring, while they fit. */
+void daudit_session_drain(void);
 
 void daudit_session_stats(struct daudit_stats *st);
 int daudit_session_init(void);
-void daudit_session_exit(void);
+/* Returns the records still waiting for room, dropped with the ring. */
+u64 daudit_session_exit(void);
 
 #endif /* _DAUDIT_SESSION_H */

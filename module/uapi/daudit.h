@@ -53,7 +53,7 @@
 #include <linux/ioctl.h>
 
 #define DAUDIT_ABI_MAJOR	1U
-#define DAUDIT_ABI_MINOR	7U
+#define DAUDIT_ABI_MINOR	8U
 
 #define DAUDIT_DEVICE_NAME	"daudit"
 #define DAUDIT_DEVICE_PATH	"/dev/daudit"
@@ -146,6 +146,9 @@ struct daudit_cpu_stats {
  * @actor_threads: threads with an actor area registered now (ABI 1.3).
  * @actor_refused: registrations refused since load: not a declaring
  *	application of the policy, traced, or code injected (ABI 1.3).
+ * @sessions_parked: ended sessions whose final record waits for room in
+ *	the ring, written as the consumer drains it (ABI 1.8; 0 from older
+ *	modules).
  * @reserved: zero.
  */
 struct daudit_stats {
@@ -172,7 +175,8 @@ struct daudit_stats {
 	__u64 probes_missed;
 	__u64 actor_threads;
 	__u64 actor_refused;
-	__u64 reserved[4];
+	__u64 sessions_parked;
+	__u64 reserved[3];
 };
 
 /**

@@ -614,7 +614,7 @@ int main(int argc, char **argv)
 		struct daudit_stats st;
 
 		memset(&st, 0, sizeof(st));
-		st.reserved[3] = 1;
+		st.reserved[2] = 1;
 		fd = open_dev(O_WRONLY);
 		return report(ioctl(fd, DAUDIT_IOC_STATS, &st));
 	}

@@ -33,10 +33,13 @@ teardown_file() {
 	unload_module
 }
 
-# fresh: a new module with 64 KiB rings and the test policy.
+# fresh: a new module with 64 KiB rings and the test policy.  park_max=0:
+# a session's last record that does not fit is dropped at once, as when
+# park_max sessions already wait for room (sessions.bats tests the wait):
+# these tests are about losses and their reports.
 fresh() {
 	unload_module
-	load_module ring_kb=64
+	load_module ring_kb=64 park_max=0
 	load_policy
 }
 

@@ -151,7 +151,7 @@ teardown() {
 	load_module
 	run devprobe first-record
 	echo "$output"
-	[ "$output" = "type=module event=1 abi=1.7 version=$(cat /sys/module/daudit/version) uid=0" ]
+	[ "$output" = "type=module event=1 abi=1.8 version=$(cat /sys/module/daudit/version) uid=0" ]
 }
 
 @test "the DKMS-built module loads, answers daudit status and unloads" {

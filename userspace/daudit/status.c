@@ -97,6 +97,10 @@ static void print_table(const struct dev *d, const struct daudit_stats *st,
 	text_printf("sessions:    %" PRIu64 " open, %" PRIu64 " ended; %" PRIu64 " files tracked, %" PRIu64 " processes\n",
 		    (uint64_t)st->sessions_open, (uint64_t)st->sessions_ended,
 		    (uint64_t)st->files_tracked, (uint64_t)st->procs_tracked);
+	/* ABI 1.8; an older module leaves it 0 (reserved). */
+	if (st->sessions_parked)
+		text_printf("waiting:     %" PRIu64 " ended sessions' records wait for room in the ring (written as the consumer reads)\n",
+			    (uint64_t)st->sessions_parked);
 	/* ABI 1.3; an older module leaves both 0 (reserved). */
 	if (d->ver.abi_minor >= 3 || st->actor_threads || st->actor_refused)
 		text_printf("actors:      %" PRIu64 " threads declaring actors, %" PRIu64 " registrations refused\n",
@@ -149,6 +153,7 @@ static void print_json(const struct dev *d, const struct daudit_stats *st,
 	add_u64(o, "trusted_reads", st->trusted_reads);
 	add_u64(o, "sessions_open", st->sessions_open);
 	add_u64(o, "sessions_ended", st->sessions_ended);
+	add_u64(o, "sessions_parked", st->sessions_parked);
 	add_u64(o, "files_tracked", st->files_tracked);
 	add_u64(o, "procs_tracked", st->procs_tracked);
 	add_u64(o, "alloc_failures", st->alloc_failures);
