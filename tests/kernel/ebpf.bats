@@ -293,6 +293,33 @@ sensor = ebpf"
 	[ "$(read_as alice read "$F")" -eq 100000 ]
 }
 
+@test "ebpf: with only the capabilities of the packaged unit's bounding set dauditd loads the sensor and records a copy" {
+	d=$BATS_TEST_TMPDIR
+	keep=$(sed -n 's/^CapabilityBoundingSet=//p' "$BATS_TEST_DIRNAME/dauditd.service" |
+		tr 'A-Z ' 'a-z\n' | sed '/^$/d')
+	echo "the unit keeps: $keep"
+	echo "$keep" | grep -qx cap_bpf
+	echo "$keep" | grep -qx cap_perfmon
+	drop=$(capsh --print | sed -n 's/^Bounding set =//p' | tr , '\n' |
+		grep -vxF -f <(echo "$keep") | tr '\n' , | sed 's/,$//')
+	echo "dropped: $drop"
+	echo "$drop" | grep -q cap_sys_admin
+	ebpf_conf "$d/u.conf" "$d/u.db" "sensor = auto"
+	# start_collector runs dauditd: here through capsh, exec all the way
+	# so that its pid is dauditd's.
+	# shellcheck disable=SC2317 # called by start_collector
+	dauditd() {
+		exec capsh --shell="$(command -v bash)" --drop="$drop" -- -c 'exec dauditd "$@"' dauditd "$@"
+	}
+	start_ebpf "$d/u.conf" "$d/dauditd.log"
+	unset -f dauditd
+	grep CapEff "/proc/$DAUDITD_PID/status"
+	[ "$(capsh --decode="$(sed -n 's/^CapEff:[[:space:]]*//p' "/proc/$DAUDITD_PID/status")" |
+		sed 's/.*=//' | tr , '\n' | sort | tr '\n' ' ')" = "$(echo "$keep" | sort | tr '\n' ' ')" ]
+	check_copy sendfile-sock sendfile 0
+	stop_collector
+}
+
 @test "ebpf: loading without CAP_BPF or CAP_PERFMON names what is missing" {
 	d=$BATS_TEST_TMPDIR
 	ebpf_conf "$d/c.conf" "$d/c.db"
