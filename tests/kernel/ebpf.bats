@@ -280,13 +280,14 @@ sensor = ebpf"
 	start_ebpf "$d/k.conf" "$d/dauditd.log"
 	# The JIT's symbols name each loaded program (bpf_jit_kallsyms).
 	grep -qE 'bpf_prog_[0-9a-f]+_sys_read([[:space:]]|$)' /proc/kallsyms
+	grep -qE 'bpf_prog_[0-9a-f]+_sys_copy_file_range([[:space:]]|$)' /proc/kallsyms
 	kill -KILL "$DAUDITD_PID"
 	wait "$DAUDITD_PID" || true
 	for _ in $(seq 100); do
 		grep -qE 'bpf_prog_[0-9a-f]+_sys_read([[:space:]]|$)' /proc/kallsyms || break
 		sleep 0.1
 	done
-	left=$(grep -E 'bpf_prog_[0-9a-f]+_(sys_read|sys_preadv2|file_put|proc_exit)([[:space:]]|$)' /proc/kallsyms || true)
+	left=$(grep -E 'bpf_prog_[0-9a-f]+_(sys_read|sys_preadv2|sys_sendfile64|sys_splice|sys_copy_file_range|file_put|proc_exit)([[:space:]]|$)' /proc/kallsyms || true)
 	echo "left: $left"
 	[ -z "$left" ]
 	# And reads go on unrecorded, unhindered.
