@@ -8,6 +8,8 @@
  *  - fexit on the read, pread64, readv, preadv and preadv2 system calls:
  *    the return value is the exact byte count, and the call names the
  *    read path;
+ *  - fexit on sendfile64, splice and copy_file_range: the bytes the
+ *    kernel moved out of the input descriptor are a read of it;
  *  - fentry on __fput, the last close of an open file: ends its sessions;
  *  - tp_btf/sched_process_exit of a thread group's last thread: ends the
  *    sessions of the process that are still open (files it shares with
@@ -447,10 +449,14 @@ static __always_inline void add_read(struct sensor_sess *s, long ret, __u32 path
 		s->off_max = end;
 }
 
+/* on_read()'s @pos: the read used and moved the file's position; no offset known. */
+#define POS_FILE	(-1LL)
+#define POS_UNKNOWN	(-2LL)
+
 /*
  * A read of @ret bytes on @fd by the current task through @path
- * (DAUDIT_PATH_*); @pos is the offset read from, or -1 for the file's
- * position.
+ * (DAUDIT_PATH_*); @pos is the offset read from, POS_FILE for the file's
+ * position, or POS_UNKNOWN.
  */
 static __always_inline int on_read(unsigned long fd, long ret, __u32 path, long long pos)
 {
@@ -479,7 +485,7 @@ static __always_inline int on_read(unsigned long fd, long ret, __u32 path, long 
 	inode = BPF_CORE_READ(file, f_inode);
 	start = DAUDIT_OFFSET_UNKNOWN;
 	end = DAUDIT_OFFSET_UNKNOWN;
-	if ((BPF_CORE_READ(inode, i_mode) & S_IFMT) == S_IFREG) {
+	if ((BPF_CORE_READ(inode, i_mode) & S_IFMT) == S_IFREG && pos != POS_UNKNOWN) {
 		/* After the read the position has moved past what it read. */
 		start = pos >= 0 ? (__u64)pos : BPF_CORE_READ(file, f_pos) - ret;
 		end = start + ret;
@@ -590,7 +596,7 @@ static long sweep_one(struct bpf_map *map, struct sensor_sess_key *key,
 SEC("fexit/__x64_sys_read")
 int BPF_PROG(sys_read, const struct pt_regs *regs, long ret)
 {
-	return on_read(BPF_CORE_READ(regs, di), ret, DAUDIT_PATH_READ, -1);
+	return on_read(BPF_CORE_READ(regs, di), ret, DAUDIT_PATH_READ, POS_FILE);
 }
 
 SEC("fexit/__x64_sys_pread64")
@@ -603,7 +609,7 @@ int BPF_PROG(sys_pread64, const struct pt_regs *regs, long ret)
 SEC("fexit/__x64_sys_readv")
 int BPF_PROG(sys_readv, const struct pt_regs *regs, long ret)
 {
-	return on_read(BPF_CORE_READ(regs, di), ret, DAUDIT_PATH_READV, -1);
+	return on_read(BPF_CORE_READ(regs, di), ret, DAUDIT_PATH_READV, POS_FILE);
 }
 
 SEC("fexit/__x64_sys_preadv")
@@ -619,6 +625,63 @@ int BPF_PROG(sys_preadv2, const struct pt_regs *regs, long ret)
 	/* An offset of -1 means the file's position, as for readv. */
 	return on_read(BPF_CORE_READ(regs, di), ret, DAUDIT_PATH_PREADV2,
 		       (long long)BPF_CORE_READ(regs, r10));
+}
+
+/*
+ * The start of what a copy read, when its offset was passed by pointer
+ * (@uptr): the kernel has just stored there the offset after the bytes it
+ * moved, as the module's off_ptr() reads it.  No pointer: the copy used
+ * and moved the file's position.  A pointer that cannot be read without
+ * faulting, or another thread's store to it during the call that leaves
+ * it below @ret: POS_UNKNOWN.
+ */
+static __always_inline long long off_ptr(__u64 uptr, long ret)
+{
+	long long off;
+
+	if (!uptr)
+		return POS_FILE;
+	if (ret <= 0 || bpf_probe_read_user(&off, sizeof(off), (void *)uptr))
+		return POS_UNKNOWN;
+	return off >= ret ? off - ret : POS_UNKNOWN;
+}
+
+/*
+ * The copies inside the kernel: what they return is what they moved out
+ * of the input descriptor, a read of it when it is a protected file (a
+ * pipe or a socket as input is not; classify() says so).  What they
+ * write is no read: a splice from a pipe into a protected file counts
+ * nothing.  The copies these calls make inside the kernel (do_splice_direct)
+ * pass through none of the read family's system calls: nothing is counted
+ * twice.
+ */
+
+/* sendfile64(out_fd, in_fd, *offset, count): sendfile(2) on x86-64. */
+SEC("fexit/__x64_sys_sendfile64")
+int BPF_PROG(sys_sendfile64, const struct pt_regs *regs, long ret)
+{
+	return on_read(BPF_CORE_READ(regs, si), ret, DAUDIT_PATH_SENDFILE,
+		       off_ptr(BPF_CORE_READ(regs, dx), ret));
+}
+
+/* splice(fd_in, *off_in, fd_out, *off_out, len, flags) */
+SEC("fexit/__x64_sys_splice")
+int BPF_PROG(sys_splice, const struct pt_regs *regs, long ret)
+{
+	return on_read(BPF_CORE_READ(regs, di), ret, DAUDIT_PATH_SPLICE,
+		       off_ptr(BPF_CORE_READ(regs, si), ret));
+}
+
+/*
+ * copy_file_range(fd_in, *off_in, fd_out, *off_out, len, flags).  6.12's
+ * BTF knows this function only by the prototype of its COND_SYSCALL stub
+ * (an argument named __unused): the same types, so the same program.
+ */
+SEC("fexit/__x64_sys_copy_file_range")
+int BPF_PROG(sys_copy_file_range, const struct pt_regs *regs, long ret)
+{
+	return on_read(BPF_CORE_READ(regs, di), ret, DAUDIT_PATH_COPY_FILE_RANGE,
+		       off_ptr(BPF_CORE_READ(regs, si), ret));
 }
 
 /* The last reference to an open file is going: end its sessions. */

@@ -15,6 +15,12 @@
  *   reader copy FILE OUT           copy_file_range(2)
  *   reader copy-once FILE OUT      copy_file_range(2) of the whole file
  *                                  in one call
+ *   reader sendfile-at FILE OUT OFF  sendfile-file, splice and copy from
+ *   reader splice-at FILE OFF        offset OFF to the end, the offset
+ *   reader copy-at FILE OUT OFF      passed by pointer, not the file's
+ *                                  position
+ *   reader splice-into FILE N      splice(2) N bytes from a pipe into FILE
+ *                                  (a write of FILE, no read of it)
  *   reader mmap FILE               mmap(2) the file and touch every byte
  *   reader fdpass FILE             open, pass the fd over SCM_RIGHTS to a
  *                                  child, which reads it; prints the child
@@ -185,13 +191,15 @@ static int open_out(const char *path)
 	return fd;
 }
 
-static long long do_sendfile_file(int fd, const char *out)
+/* The copies below: from @off (passed by pointer) if not NULL, else from
+ * the file's position. */
+static long long do_sendfile_file(int fd, const char *out, off_t *off)
 {
 	int ofd = open_out(out);
 	long long total = 0;
 	ssize_t n;
 
-	while ((n = sendfile(ofd, fd, NULL, 65536)) > 0)
+	while ((n = sendfile(ofd, fd, off, 65536)) > 0)
 		total += n;
 	if (n < 0)
 		die("sendfile");
@@ -199,7 +207,7 @@ static long long do_sendfile_file(int fd, const char *out)
 	return total;
 }
 
-static long long do_splice(int fd)
+static long long do_splice(int fd, loff_t *off)
 {
 	int p[2];
 	long long total = 0;
@@ -210,7 +218,7 @@ static long long do_splice(int fd)
 		die("pipe");
 	pid = drain(p[0], p[1]);
 	close(p[0]);
-	while ((n = splice(fd, NULL, p[1], NULL, 65536, 0)) > 0)
+	while ((n = splice(fd, off, p[1], NULL, 65536, 0)) > 0)
 		total += n;
 	if (n < 0)
 		die("splice");
@@ -219,17 +227,44 @@ static long long do_splice(int fd)
 	return total;
 }
 
-static long long do_copy(int fd, const char *out, size_t len)
+static long long do_copy(int fd, const char *out, size_t len, loff_t *off)
 {
 	int ofd = open_out(out);
 	long long total = 0;
 	ssize_t n;
 
-	while ((n = copy_file_range(fd, NULL, ofd, NULL, len, 0)) > 0)
+	while ((n = copy_file_range(fd, off, ofd, NULL, len, 0)) > 0)
 		total += n;
 	if (n < 0)
 		die("copy_file_range");
 	close(ofd);
+	return total;
+}
+
+/* @len bytes written into a pipe, spliced from it into @path. */
+static long long do_splice_into(const char *path, size_t len)
+{
+	int fd = open(path, O_WRONLY), p[2];
+	long long total = 0;
+	char buf[CHUNK];
+	ssize_t n;
+
+	if (fd < 0)
+		die(path);
+	if (pipe(p) < 0)
+		die("pipe");
+	memset(buf, 'x', sizeof(buf));
+	while ((size_t)total < len) {
+		size_t want = len - total < CHUNK ? len - total : CHUNK;
+
+		if (write(p[1], buf, want) != (ssize_t)want)
+			die("write");
+		n = splice(p[0], NULL, fd, NULL, want, 0);
+		if (n != (ssize_t)want)
+			die("splice");
+		total += n;
+	}
+	close(fd);
 	return total;
 }
 
@@ -382,6 +417,11 @@ int main(int argc, char **argv)
 		return do_fdpass(argv[2]);
 	if (!strcmp(mode, "list"))
 		return do_list(argv[2], argc > 3 ? atoi(argv[3]) : 1);
+	if (!strcmp(mode, "splice-into") && argc > 3) {
+		n = do_splice_into(argv[2], strtoul(argv[3], NULL, 0));
+		printf("bytes=%lld pid=%d\n", n, getpid());
+		return 0;
+	}
 	fd = open_in(argv[2]);
 	if (!strcmp(mode, "read"))
 		n = do_read(fd, argc > 3 ? strtoul(argv[3], NULL, 0) : CHUNK);
@@ -396,13 +436,19 @@ int main(int argc, char **argv)
 	else if (!strcmp(mode, "sendfile-sock"))
 		n = do_sendfile_sock(fd);
 	else if (!strcmp(mode, "sendfile-file") && argc > 3)
-		n = do_sendfile_file(fd, argv[3]);
+		n = do_sendfile_file(fd, argv[3], NULL);
+	else if (!strcmp(mode, "sendfile-at") && argc > 4)
+		n = do_sendfile_file(fd, argv[3], &(off_t){ strtoll(argv[4], NULL, 0) });
 	else if (!strcmp(mode, "splice"))
-		n = do_splice(fd);
+		n = do_splice(fd, NULL);
+	else if (!strcmp(mode, "splice-at") && argc > 3)
+		n = do_splice(fd, &(loff_t){ strtoll(argv[3], NULL, 0) });
 	else if (!strcmp(mode, "copy") && argc > 3)
-		n = do_copy(fd, argv[3], 65536);
+		n = do_copy(fd, argv[3], 65536, NULL);
+	else if (!strcmp(mode, "copy-at") && argc > 4)
+		n = do_copy(fd, argv[3], 65536, &(loff_t){ strtoll(argv[4], NULL, 0) });
 	else if (!strcmp(mode, "copy-once") && argc > 3)
-		n = do_copy(fd, argv[3], size_of(fd));
+		n = do_copy(fd, argv[3], size_of(fd), NULL);
 	else if (!strcmp(mode, "mmap"))
 		n = do_mmap(fd);
 	else if (!strcmp(mode, "partial") && argc > 3)

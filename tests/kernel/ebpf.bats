@@ -1,9 +1,11 @@
 #!/usr/bin/env bats
 # The eBPF sensor (bpf/, docs/ebpf.md), with daudit.ko not loaded: its
 # programs pass this kernel's verifier and attach; dauditd records reads
-# of a protected file through read, pread64, readv, preadv and preadv2 as
-# one session each with the exact bytes and the reader's uid and login
-# uid, and nothing for an unprotected file; a full ring buffer is counted
+# of a protected file through read, pread64, readv, preadv and preadv2,
+# and copies out of it by sendfile, splice and copy_file_range, as one
+# session each with the exact bytes and the reader's uid and login uid,
+# and nothing for an unprotected file or a splice into a protected one;
+# a full ring buffer is counted
 # as lost records, never lost silently; and loading without CAP_BPF or
 # CAP_PERFMON says which is missing.
 
@@ -11,6 +13,32 @@ load lib
 
 F=/srv/customers/customers.csv		# 100,000 bytes
 P=/srv/public/readme.txt		# not protected
+
+# check_copy MODE PATHS OFF [ARGS]: alice copies F from offset OFF to its
+# end with the reader's MODE (ARGS after F); her process has exactly one
+# session record of F: the bytes it moved, the read path PATHS, the offset
+# range [OFF, 100000), her uid and login uid, the dataset, ended at close.
+check_copy() {
+	local mode=$1 paths=$2 off=$3 out n pid ev alice _
+	shift 3
+	alice=$(uid_of alice)
+	[ -n "$alice" ]
+	out=$(as_user alice reader "$mode" "$F" "$@")
+	echo "$mode: $out"
+	n=$(echo "$out" | sed -n 's/^bytes=\([0-9]*\) .*/\1/p')
+	pid=$(echo "$out" | sed -n 's/.* pid=\([0-9]*\)$/\1/p')
+	[ "$n" -eq $((100000 - off)) ]
+	for _ in $(seq 50); do
+		ev=$(reads_of "$F" | jq -c --argjson p "$pid" 'map(select(.pid == $p))')
+		[ "$(echo "$ev" | jq length)" -ge 1 ] && break
+		sleep 0.1
+	done
+	echo "$ev" | jq -c '.[] | {pid, bytes, calls, paths, off_min, off_max, uid, auid, login_user, end_reason, final}'
+	[ "$(echo "$ev" | jq length)" -eq 1 ]
+	[ "$(echo "$ev" | jq -r '.[0] | "\(.bytes) \(.paths) \(.off_min) \(.off_max)"')" = "$n $paths $off 100000" ]
+	[ "$(echo "$ev" | jq -r '.[0] | "\(.uid) \(.auid) \(.login_user) \(.dataset) \(.end_reason) \(.final)"')" = "$alice $alice alice customers close 1" ]
+	[ "$(echo "$ev" | jq -r '.[0].exe')" = "$(command -v reader)" ]
+}
 
 # stop_ebpf: SIGTERM to the dauditd of this file (started by setup_file,
 # so not a child of this test's shell), back once it is gone.
@@ -92,6 +120,49 @@ ebpf" ]
 	[ "$(reads_of "$DATA/2026/phones.csv" | jq length)" -eq 1 ]
 	[ "$(daudit events --type read --limit 0 --format json --until "$(later)" |
 		jq --arg p "$P" 'map(select(.path == $p)) | length')" -eq 0 ]
+}
+
+@test "ebpf: sendfile(2) of a protected file to a socket and to /dev/null: one session each, the bytes moved" {
+	check_copy sendfile-sock sendfile 0
+	check_copy sendfile-file sendfile 0 /dev/null
+}
+
+@test "ebpf: splice(2) from a protected file into a pipe: one session, the bytes moved" {
+	check_copy splice splice 0
+}
+
+@test "ebpf: copy_file_range(2) from a protected file into an unprotected one: one session, the bytes copied" {
+	out=/srv/public/out/e-copy.out
+	check_copy copy copy_file_range 0 "$out"
+	cmp "$F" "$out"
+	# The copy is not protected: reading it is no protected read.
+	[ "$(read_as alice read "$out")" -eq 100000 ]
+	[ "$(daudit events --type read --limit 0 --format json --until "$(later)" |
+		jq --arg p "$out" 'map(select(.path == $p)) | length')" -eq 0 ]
+}
+
+@test "ebpf: sendfile, splice and copy_file_range with the offset passed by pointer: the range copied" {
+	check_copy sendfile-at sendfile 1000 /srv/public/out/e-sendfile-at.out 1000
+	dd if="$F" bs=1000 skip=1 status=none | cmp - /srv/public/out/e-sendfile-at.out
+	check_copy splice-at splice 99000 99000
+	check_copy copy-at copy_file_range 5000 /srv/public/out/e-copy-at.out 5000
+	dd if="$F" bs=5000 skip=1 status=none | cmp - /srv/public/out/e-copy-at.out
+}
+
+@test "ebpf: splice(2) from a pipe into a protected file is no read of it" {
+	G=$DATA/e-spliced-into.csv
+	: >"$G"
+	chown alice "$G"
+	out=$(as_user alice reader splice-into "$G" 10000)
+	echo "$out"
+	[ "$out" = "bytes=10000 pid=${out##*pid=}" ]
+	[ "$(stat -c %s "$G")" -eq 10000 ]
+	# A read of it after: once that is stored, so would the splice be.
+	[ "$(read_as alice read "$G")" -eq 10000 ]
+	ev=$(reads_of "$G")
+	echo "$ev" | jq -c '.[] | {pid, bytes, paths, login_user}'
+	[ "$(echo "$ev" | jq -r 'map("\(.bytes) \(.paths) \(.login_user)") | join(",")')" = "10000 read alice" ]
+	rm -f "$G"
 }
 
 @test "ebpf: many reads of one open file by one process make one session record" {
@@ -209,17 +280,45 @@ sensor = ebpf"
 	start_ebpf "$d/k.conf" "$d/dauditd.log"
 	# The JIT's symbols name each loaded program (bpf_jit_kallsyms).
 	grep -qE 'bpf_prog_[0-9a-f]+_sys_read([[:space:]]|$)' /proc/kallsyms
+	grep -qE 'bpf_prog_[0-9a-f]+_sys_copy_file_range([[:space:]]|$)' /proc/kallsyms
 	kill -KILL "$DAUDITD_PID"
 	wait "$DAUDITD_PID" || true
 	for _ in $(seq 100); do
 		grep -qE 'bpf_prog_[0-9a-f]+_sys_read([[:space:]]|$)' /proc/kallsyms || break
 		sleep 0.1
 	done
-	left=$(grep -E 'bpf_prog_[0-9a-f]+_(sys_read|sys_preadv2|file_put|proc_exit)([[:space:]]|$)' /proc/kallsyms || true)
+	left=$(grep -E 'bpf_prog_[0-9a-f]+_(sys_read|sys_preadv2|sys_sendfile64|sys_splice|sys_copy_file_range|file_put|proc_exit)([[:space:]]|$)' /proc/kallsyms || true)
 	echo "left: $left"
 	[ -z "$left" ]
 	# And reads go on unrecorded, unhindered.
 	[ "$(read_as alice read "$F")" -eq 100000 ]
+}
+
+@test "ebpf: with only the capabilities of the packaged unit's bounding set dauditd loads the sensor and records a copy" {
+	d=$BATS_TEST_TMPDIR
+	keep=$(sed -n 's/^CapabilityBoundingSet=//p' "$BATS_TEST_DIRNAME/dauditd.service" |
+		tr 'A-Z ' 'a-z\n' | sed '/^$/d')
+	echo "the unit keeps: $keep"
+	echo "$keep" | grep -qx cap_bpf
+	echo "$keep" | grep -qx cap_perfmon
+	drop=$(capsh --print | sed -n 's/^Bounding set =//p' | tr , '\n' |
+		grep -vxF -f <(echo "$keep") | tr '\n' , | sed 's/,$//')
+	echo "dropped: $drop"
+	echo "$drop" | grep -q cap_sys_admin
+	ebpf_conf "$d/u.conf" "$d/u.db" "sensor = auto"
+	# start_collector runs dauditd: here through capsh, exec all the way
+	# so that its pid is dauditd's.
+	# shellcheck disable=SC2317 # called by start_collector
+	dauditd() {
+		exec capsh --shell="$(command -v bash)" --drop="$drop" -- -c 'exec dauditd "$@"' dauditd "$@"
+	}
+	start_ebpf "$d/u.conf" "$d/dauditd.log"
+	unset -f dauditd
+	grep CapEff "/proc/$DAUDITD_PID/status"
+	[ "$(capsh --decode="$(sed -n 's/^CapEff:[[:space:]]*//p' "/proc/$DAUDITD_PID/status")" |
+		sed 's/.*=//' | tr , '\n' | sort | tr '\n' ' ')" = "$(echo "$keep" | sort | tr '\n' ' ')" ]
+	check_copy sendfile-sock sendfile 0
+	stop_collector
 }
 
 @test "ebpf: loading without CAP_BPF or CAP_PERFMON names what is missing" {

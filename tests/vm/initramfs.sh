@@ -151,6 +151,8 @@ base() {
 		mv "$root$f" "$root/opt/daudit/$d/"
 	done
 	cp -r "$top/tests/kernel/." "$root/opt/daudit/tests/"
+	# The packaged unit, whose capabilities ebpf.bats runs dauditd with.
+	cp "$top/dist/dauditd.service" "$root/opt/daudit/tests/"
 	# The fuzzers' binary policy seeds, for the kernel's decoder (policy.bats).
 	mkdir -p "$root/opt/daudit/tests/corpus"
 	cp -r "$top/tests/fuzz/corpus/policy_decode" "$root/opt/daudit/tests/corpus/"
