@@ -17,7 +17,9 @@
 #                bumped packages: restarted, database, policy and records
 #                kept, a new read recorded
 #   K1 purge     the checks of a boot (the upgraded version, on another
-#                kernel), then purge and check what is left
+#                kernel); daudit.ko refused by modprobe: the unit starts
+#                dauditd on the eBPF sensor, a read recorded exactly;
+#                then purge and check what is left
 # Every kernel boots the packages at least once: Kn the old version, K1
 # the new one (one kernel: install, upgrade and purge on it).
 #

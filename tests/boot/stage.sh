@@ -8,7 +8,9 @@
 #                       recorded with its exact bytes, earlier ones kept
 #   stage.sh upgrade    check, then upgrade to the bumped packages and
 #                       check the database, policy and records survive
-#   stage.sh purge      check, then purge and report what is left
+#   stage.sh purge      check; then, with daudit.ko refused, the unit
+#                       runs the eBPF sensor; then purge and report what
+#                       is left
 #
 # The test disk (this directory) holds conf.sh (versions, package files)
 # and state: the policy's checksum and one "read PATH BYTES KVER" line per
@@ -141,6 +143,27 @@ boot_checks() {
 		"setpriv --reuid=$(id -u "$user") --regid=$(id -g "$user") --clear-groups --inh-caps=-all -- daudit users 2>&1 | grep -q 'only root and the group daudit may'"
 }
 
+# The packaged unit where daudit.ko cannot load (Secure Boot, a fleet
+# that forbids modules): its modprobe is refused, the unit still starts,
+# and dauditd (sensor = auto) runs the eBPF sensor inside the unit's
+# sandbox (capabilities, system call filter) and records a read exactly.
+ebpf_fallback() {
+	systemctl stop dauditd
+	rmmod daudit
+	echo 'install daudit /bin/false' >/etc/modprobe.d/daudit-boot-refuse.conf
+	systemctl start dauditd
+	sleep 2
+	if [ "$(systemctl is-active dauditd)" = active ] && ! lsmod | grep -q '^daudit '; then
+		ok "with daudit.ko refused by modprobe, the packaged unit starts dauditd"
+	else
+		nok "with daudit.ko refused by modprobe, the packaged unit starts dauditd: $(systemctl is-active dauditd)"
+		journalctl -b --no-pager -u dauditd -n 30 >&2
+	fi
+	check "daudit status names the eBPF sensor and why" sh -c 'daudit status | grep -E "^sensor: +ebpf .*does not exist"'
+	protected_read "by the eBPF sensor under the packaged unit"
+	rm -f /etc/modprobe.d/daudit-boot-refuse.conf
+}
+
 case $stage in
 install)
 	id "$user" >/dev/null 2>&1 || useradd -m -u 1001 "$user"
@@ -225,6 +248,7 @@ upgrade)
 	;;
 purge)
 	boot_checks "$V_NEW"
+	ebpf_fallback
 	start=$(date +%s)
 	if apt-get purge -y -q daudit daudit-dkms >&2; then
 		ok "apt-get purge daudit daudit-dkms ($(($(date +%s) - start)) s)"
