@@ -24,12 +24,17 @@ CYCLES=22 # cycles measured (25 in all: the issue asks for 25 or more)
 # protected servers answer 30 s late (so that a recv is pending at most
 # unloads), and a recv round is expected once a cycle, as every other
 # load's, instead of every 10 s: "each load went on across the cycles"
-# then measures the module, not the emulator.  The other bars are the
-# same.
+# then measures the module, not the emulator.  With that pace a consumer
+# still attached only 5 times in 25 cycles there: daudit monitor, started
+# at nice 10 among eight busy workers, took longer to start than the
+# module stayed loaded.  So there the consumer runs at nice 0, as a real
+# collector does, and is given 30 s to attach: 59 attaches in 25 cycles
+# then, and a recv pending at 13 unloads (2026-12-07).  The other bars
+# are the same.
 if [ -n "${DAUDIT_DEBUG_KERNEL:-}" ]; then
-	DWELL=10 EXEC_ROUND=4 SERVER_DELAY_MS=30000
+	DWELL=10 EXEC_ROUND=4 SERVER_DELAY_MS=30000 CONSUMER_NICE=0 ATTACH_WAIT=300
 else
-	DWELL=1 EXEC_ROUND=20 SERVER_DELAY_MS=4000
+	DWELL=1 EXEC_ROUND=20 SERVER_DELAY_MS=4000 CONSUMER_NICE=10 ATTACH_WAIT=100
 fi
 F=/srv/customers/customers.csv # 100,000 bytes
 DB=/srv/customers/accounts.db  # 1,000,000 bytes
@@ -104,19 +109,20 @@ holds_device() {
 }
 
 # consume: attach as the consumer (daudit monitor holds the device) for a
-# second, then detach for one (the window rmmod needs).  "absent" when
+# second, then detach for one (the window rmmod needs); attaching may take
+# ATTACH_WAIT tenths of a second.  "absent" when
 # the module was not loaded (monitor refused and said so).
 consume() {
 	local m rc=0
 	daudit monitor --follow >>"$W/records.json" 2>"$W/consumer.err" &
 	m=$!
-	for _ in $(seq 100); do
+	for _ in $(seq "$ATTACH_WAIT"); do
 		holds_device "$m" && break
 		kill -0 "$m" 2>/dev/null || break
 		sleep 0.1
 	done
 	if ! holds_device "$m"; then
-		kill "$m" 2>/dev/null && echo "not attached after 10 s"
+		kill "$m" 2>/dev/null && echo "not attached after $((ATTACH_WAIT / 10)) s"
 		wait "$m" || true
 		grep -q 'not loaded' "$W/consumer.err" || { cat "$W/consumer.err"; return 1; }
 		sleep 1
@@ -133,12 +139,12 @@ consume() {
 
 # worker NAME CMD...: CMD again and again until $W/stop exists; one line
 # per run in $W/NAME.log: "ok [what CMD printed]" or "fail WHAT".  At nice
-# 10: the workers take every cycle the test leaves, and the loads and
-# unloads do not wait behind nine busy loops on two emulated CPUs.
+# 10 (NICE): the workers take every cycle the test leaves, and the loads
+# and unloads do not wait behind nine busy loops on two emulated CPUs.
 worker() {
 	local name=$1 out
 	shift
-	renice -n 10 -p "$BASHPID" >/dev/null || return 1
+	renice -n "${NICE:-10}" -p "$BASHPID" >/dev/null || return 1
 	while [ ! -e "$W/stop" ]; do
 		if out=$("$@" 2>&1); then
 			echo "ok $out"
@@ -185,7 +191,7 @@ start_workers() {
 	start_worker uringrecv carol expect_bytes 200000 netpeer get tcp 127.0.0.1:5555 uring-recv
 	start_worker egress mallory egress
 	start_worker exec alice exec_churn
-	start_worker consumer root consume
+	NICE=$CONSUMER_NICE start_worker consumer root consume
 }
 
 stop_workers() {
