@@ -6,7 +6,7 @@
 # session each with the exact bytes and the reader's uid and login uid,
 # and nothing for an unprotected file or a splice into a protected one;
 # reads from a protected unix socket and TCP and UDP endpoints by read,
-# readv, recv, recvmsg and recvmmsg as one socket session each with the
+# readv, recv, recvmsg, recvmmsg and splice as one socket session each with the
 # exact bytes and the peer, and nothing from an unprotected TCP port;
 # a full ring buffer is counted
 # as lost records, never lost silently; and loading without CAP_BPF or
@@ -191,8 +191,8 @@ ebpf" ]
 	check_sock unix /run/db.sock read read /run/db.sock "peer_pid=$BG_UNIX peer_uid=0"
 }
 
-@test "ebpf: a protected TCP server read with recv, recvmsg, read and readv: one socket session each, exact bytes, the server's address and port" {
-	for mode in recv recvmsg read readv; do
+@test "ebpf: a protected TCP server read with recv, recvmsg, read, readv and splice: one socket session each, exact bytes, the server's address and port" {
+	for mode in recv recvmsg read readv splice; do
 		check_sock tcp 127.0.0.1:5555 "$mode" "$mode" 127.0.0.1:5555/tcp
 	done
 }
