@@ -35,6 +35,11 @@
 struct bpf_map;
 
 #define EEXIST	17
+#define AF_UNIX		1
+#define AF_INET		2
+#define AF_INET6	10
+#define IPPROTO_TCP	6
+#define IPPROTO_UDP	17
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -42,6 +47,8 @@ char LICENSE[] SEC("license") = "GPL";
 __u64 policy_gen;
 /* The loader's process: its own reads are not recorded. */
 __u32 self_tgid;
+/* Entries of nets used in each policy slot. */
+__u32 n_nets[2];
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -54,6 +61,30 @@ struct {
 	__type(key, struct sensor_obj_key);
 	__type(value, struct sensor_obj);
 } protected SEC(".maps");
+
+/* Protected TCP and UDP endpoints, in the policy's order, per slot. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2 * SENSOR_MAX_NETS);
+	__type(key, __u32);
+	__type(value, struct sensor_net);
+} nets SEC(".maps");
+
+/* Protected unix sockets, by the path their server is bound to. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 2 * SENSOR_MAX_UNIX);
+	__type(key, struct sensor_unix_key);
+	__type(value, struct sensor_obj);
+} unixes SEC(".maps");
+
+/* Both ends of each protected socket, as judged (the module's fe->sock). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SENSOR_MAX_SESSIONS);
+	__type(key, __u64);
+	__type(value, struct sensor_sockinfo);
+} socks SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -104,6 +135,28 @@ struct {
 	__type(key, __u32);
 	__type(value, struct sensor_proc_ev);
 } proc_scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sensor_sock_ev);
+} sock_scratch SEC(".maps");
+
+/* A socket being judged, and the unix path looked up for it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sensor_sockinfo);
+} judge_scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sensor_unix_key);
+} unix_scratch SEC(".maps");
 
 /* Session ids: the CPU in the top bits, a per-CPU count below. */
 struct {
@@ -333,6 +386,23 @@ static __always_inline void emit_proc(struct task_struct *t, __u32 event)
 		count_drop(DAUDIT_REC_PROCESS);
 }
 
+/* The fields of session @s every session event has, named alike in each. */
+#define EV_COMMON(ev, evtype, s, why) do {			\
+	(ev)->type = (evtype);					\
+	(ev)->cpu = bpf_get_smp_processor_id();			\
+	(ev)->now_ns = bpf_ktime_get_ns();			\
+	(ev)->subj = (s)->subj;					\
+	(ev)->session_id = (s)->id;				\
+	(ev)->bytes = (s)->bytes;				\
+	(ev)->calls = (s)->calls;				\
+	(ev)->first_ns = (s)->first_ns;				\
+	(ev)->last_ns = (s)->last_ns;				\
+	(ev)->open_ns = (s)->open_ns;				\
+	(ev)->paths = (s)->paths;				\
+	(ev)->dataset = (s)->dataset;				\
+	(ev)->reason = (why);					\
+} while (0)
+
 /* Write the record of session @s of @file; @reason: enum daudit_end_reason. */
 static __always_inline void emit_file(struct file *file, struct sensor_sess *s,
 				      __u16 reason)
@@ -343,23 +413,11 @@ static __always_inline void emit_file(struct file *file, struct sensor_sess *s,
 
 	if (!ev)
 		return;
-	ev->type = SENSOR_EV_FILE;
-	ev->cpu = bpf_get_smp_processor_id();
-	ev->now_ns = bpf_ktime_get_ns();
-	ev->subj = s->subj;
-	ev->session_id = s->id;
-	ev->bytes = s->bytes;
-	ev->calls = s->calls;
+	EV_COMMON(ev, SENSOR_EV_FILE, s, reason);
 	ev->off_min = s->off_min;
 	ev->off_max = s->off_max;
-	ev->first_ns = s->first_ns;
-	ev->last_ns = s->last_ns;
-	ev->open_ns = s->open_ns;
 	ev->dev = s->dev;
 	ev->ino = s->ino;
-	ev->paths = s->paths;
-	ev->dataset = s->dataset;
-	ev->reason = reason;
 	fill_path((__u64)BPF_CORE_READ(file, f_path.dentry),
 		  (__u64)BPF_CORE_READ(file, f_path.mnt), PATH_OF_FILE);
 	size = at_most(offsetof(struct sensor_file_ev, path.names) +
@@ -367,6 +425,221 @@ static __always_inline void emit_file(struct file *file, struct sensor_sess *s,
 	if (bpf_ringbuf_output(&events, ev, size, 0))
 		count_drop(DAUDIT_REC_FILE_READ);
 	count(SENSOR_C_SESSIONS_ENDED, 1);
+}
+
+/* The unix socket's peer: the path it is bound to, the peer's pid and uid. */
+static __always_inline void describe_unix(struct sock *sk, struct sensor_sockinfo *si)
+{
+	struct sock *peer = BPF_CORE_READ((struct unix_sock *)sk, peer);
+	struct unix_address *addr;
+	struct pid *pid;
+	const struct cred *cred;
+	__u64 *w = (__u64 *)si->path;
+	long len;
+	char c = 0;
+	int i;
+
+	if (!peer)
+		return;
+	si->connected = 1;
+	addr = BPF_CORE_READ((struct unix_sock *)peer, addr);
+	if (addr && BPF_CORE_READ(addr, len) >
+		    (int)bpf_core_field_offset(struct sockaddr_un, sun_path)) {
+		const char *name = (void *)addr +
+			bpf_core_field_offset(struct unix_address, name) +
+			bpf_core_field_offset(struct sockaddr_un, sun_path);
+
+		/*
+		 * A path name only: an abstract one (a NUL first) never
+		 * matches a policy's path, so its record is never written.
+		 */
+		bpf_probe_read_kernel(&c, 1, name);
+		if (c) {
+			for (i = 0; i < (int)(sizeof(si->path) / 8); i++)
+				w[i] = 0;
+			len = bpf_probe_read_kernel_str(si->path, SENSOR_UNIX_PATH + 1, name);
+			si->path_len = len > 1 ? len - 1 : 0;
+		}
+	}
+	pid = BPF_CORE_READ(sk, sk_peer_pid);
+	if (pid)
+		si->peer_pid = BPF_CORE_READ(pid, numbers[0].nr);
+	cred = BPF_CORE_READ(sk, sk_peer_cred);
+	if (cred)
+		si->peer_uid = BPF_CORE_READ(cred, euid.val);
+}
+
+static __always_inline __u16 ntohs16(__u16 v)
+{
+	return __builtin_bswap16(v);
+}
+
+/*
+ * Both ends of the socket behind @file into @si, as the module's
+ * daudit_sock_describe(): 0 if it is no unix, IPv4 or IPv6 socket.
+ */
+static __always_inline int describe(struct file *file, struct sensor_sockinfo *si)
+{
+	struct socket *sock = BPF_CORE_READ(file, private_data);
+	struct sock *sk = BPF_CORE_READ(sock, sk);
+	struct in6_addr d, l;
+	int i;
+
+	if (!sk)
+		return 0;
+	si->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	si->type = BPF_CORE_READ(sk, sk_type);
+	si->protocol = 0;
+	si->local_port = 0;
+	si->peer_port = 0;
+	for (i = 0; i < 4; i++) {
+		si->local_addr[i] = 0;
+		si->peer_addr[i] = 0;
+	}
+	si->connected = 0;
+	si->peer_pid = 0;
+	si->peer_uid = DAUDIT_UID_UNSET;
+	si->path_len = 0;
+	si->path[0] = 0;
+	if (si->family == AF_UNIX) {
+		describe_unix(sk, si);
+		return 1;
+	}
+	if (si->family != AF_INET && si->family != AF_INET6)
+		return 0;
+	si->protocol = BPF_CORE_READ(sk, sk_protocol);
+	si->peer_port = ntohs16(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	si->local_port = ntohs16(BPF_CORE_READ((struct inet_sock *)sk, inet_sport));
+	if (si->family == AF_INET) {
+		si->peer_addr[0] = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+		si->local_addr[0] = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+		si->connected = si->peer_addr[0] || si->peer_port;
+		return 1;
+	}
+	bpf_core_read(&d, sizeof(d), &sk->__sk_common.skc_v6_daddr);
+	bpf_core_read(&l, sizeof(l), &sk->__sk_common.skc_v6_rcv_saddr);
+	/* An IPv4 peer reached through an IPv6 socket is an IPv4 peer. */
+	if (!d.w[0] && !d.w[1] && d.w[2] == __builtin_bswap32(0xffff)) {
+		si->family = AF_INET;
+		si->peer_addr[0] = d.w[3];
+		si->local_addr[0] = l.w[3];
+	} else {
+		for (i = 0; i < 4; i++) {
+			si->peer_addr[i] = d.w[i];
+			si->local_addr[i] = l.w[i];
+		}
+	}
+	si->connected = d.w[0] || d.w[1] || d.w[2] || d.w[3] || si->peer_port;
+	return 1;
+}
+
+struct net_match {
+	__u32 addr[4];
+	__u32 base;			/* slot * SENSOR_MAX_NETS */
+	__u32 n;			/* entries used in the slot */
+	__u32 dataset;			/* index + 1 once matched */
+	__u16 family;
+	__u16 port;
+	__u8 protocol;
+};
+
+/* One protected endpoint (bpf_loop's callback): 1 stops at a match. */
+static long net_step(__u32 i, struct net_match *m)
+{
+	__u32 key = m->base + i;
+	struct sensor_net *n;
+	int w;
+
+	if (i >= m->n)
+		return 1;
+	n = bpf_map_lookup_elem(&nets, &key);
+	if (!n || n->protocol != m->protocol || n->family != m->family ||
+	    m->port < n->port_lo || m->port > n->port_hi)
+		return 0;
+	for (w = 0; w < 4; w++)
+		if ((m->addr[w] & n->mask[w]) != n->addr[w])
+			return 0;
+	m->dataset = n->dataset + 1;
+	return 1;
+}
+
+/*
+ * Dataset index + 1 if the socket behind @file has a protected peer now,
+ * as the module's daudit_sock_classify(); its description is then kept
+ * in socks for its records.
+ */
+static __always_inline __u32 classify_sock(struct file *file, __u64 gen)
+{
+	__u32 zero = 0, slot = gen & 1;
+	struct sensor_sockinfo *si = bpf_map_lookup_elem(&judge_scratch, &zero);
+	struct sensor_unix_key *uk = bpf_map_lookup_elem(&unix_scratch, &zero);
+	struct net_match m = {};
+	struct sensor_obj *o;
+	__u64 key = (__u64)file;
+	int i;
+
+	if (!si || !uk || !describe(file, si) || !si->connected)
+		return 0;
+	if (si->family == AF_UNIX) {
+		if (!si->path_len || si->path[0] != '/')
+			return 0;
+		uk->slot = slot;
+		for (i = 0; i < (int)(sizeof(uk->path) / 8); i++)
+			((__u64 *)uk->path)[i] = ((__u64 *)si->path)[i];
+		o = bpf_map_lookup_elem(&unixes, uk);
+		m.dataset = o ? o->dataset + 1 : 0;
+	} else {
+		if (si->protocol != IPPROTO_TCP && si->protocol != IPPROTO_UDP)
+			return 0;
+		for (i = 0; i < 4; i++)
+			m.addr[i] = si->peer_addr[i];
+		m.base = slot * SENSOR_MAX_NETS;
+		m.n = n_nets[slot & 1];
+		m.family = si->family;
+		m.port = si->peer_port;
+		m.protocol = si->protocol;
+		if (m.n)
+			bpf_loop(SENSOR_MAX_NETS, net_step, &m, 0);
+	}
+	if (m.dataset && bpf_map_update_elem(&socks, &key, si, BPF_ANY))
+		count(SENSOR_C_SOCKS_FULL, 1);
+	return m.dataset;
+}
+
+static __always_inline int is_sock(struct file *file)
+{
+	return (BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT) == S_IFSOCK;
+}
+
+/* Write the record of socket session @s of @file, as emit_file(). */
+static __always_inline void emit_sock(struct file *file, struct sensor_sess *s,
+				      __u16 reason)
+{
+	__u32 zero = 0;
+	struct sensor_sock_ev *ev = bpf_map_lookup_elem(&sock_scratch, &zero);
+	__u64 key = (__u64)file;
+	struct sensor_sockinfo *si;
+
+	if (!ev)
+		return;
+	EV_COMMON(ev, SENSOR_EV_SOCK, s, reason);
+	si = bpf_map_lookup_elem(&socks, &key);
+	if (si)
+		ev->si = *si;
+	else
+		describe(file, &ev->si);	/* socks was full: as it is now */
+	if (bpf_ringbuf_output(&events, ev, sizeof(*ev), 0))
+		count_drop(DAUDIT_REC_SOCK_READ);
+	count(SENSOR_C_SESSIONS_ENDED, 1);
+}
+
+/* A session's record: a socket's or a file's. */
+static __always_inline void emit(struct file *file, struct sensor_sess *s, __u16 reason)
+{
+	if (is_sock(file))
+		emit_sock(file, s, reason);
+	else
+		emit_file(file, s, reason);
 }
 
 /* Dataset index + 1 if @file is protected now, else 0. */
@@ -404,7 +677,8 @@ static __always_inline __u32 verdict(struct file *file)
 		return 0;
 	if (v && v->gen == gen)
 		return v->dataset;
-	nv.dataset = classify(file, gen);
+	/* A socket by its peer, when first judged, as the module. */
+	nv.dataset = is_sock(file) ? classify_sock(file, gen) : classify(file, gen);
 	bpf_map_update_elem(&verdicts, &key, &nv, BPF_ANY);
 	return nv.dataset;
 }
@@ -537,7 +811,7 @@ static __always_inline int on_read(unsigned long fd, long ret, __u32 path, long 
 	if (err) {
 		/* No slot: this read gets a record of its own, now. */
 		count(SENSOR_C_SESSIONS_FULL, 1);
-		emit_file(file, &ns, DAUDIT_END_NOMEM);
+		emit(file, &ns, DAUDIT_END_NOMEM);
 		return 0;
 	}
 	if (p)
@@ -561,7 +835,7 @@ static __always_inline void end_session(struct file *file, struct sensor_sess_ke
 
 	if (!s)
 		return;
-	emit_file(file, s, reason);
+	emit(file, s, reason);
 	p = bpf_map_lookup_elem(&procs, &key->tgid);
 	if (p && p->sessions)
 		__sync_fetch_and_add(&p->sessions, -1);
@@ -684,6 +958,70 @@ int BPF_PROG(sys_copy_file_range, const struct pt_regs *regs, long ret)
 		       off_ptr(BPF_CORE_READ(regs, si), ret));
 }
 
+/*
+ * The receive calls on a socket (read and readv on one are counted above,
+ * splice from one with the copies): what they return is what they read,
+ * with the module's read paths.  recv(2) is recvfrom(2) on x86-64.
+ */
+SEC("fexit/__x64_sys_recvfrom")
+int BPF_PROG(sys_recvfrom, const struct pt_regs *regs, long ret)
+{
+	return on_read(BPF_CORE_READ(regs, di), ret, DAUDIT_PATH_RECV, POS_UNKNOWN);
+}
+
+SEC("fexit/__x64_sys_recvmsg")
+int BPF_PROG(sys_recvmsg, const struct pt_regs *regs, long ret)
+{
+	return on_read(BPF_CORE_READ(regs, di), ret, DAUDIT_PATH_RECVMSG, POS_UNKNOWN);
+}
+
+/* struct mmsghdr on x86-64: a struct user_msghdr (56 bytes), msg_len. */
+#define MMSG_SIZE	64
+#define MMSG_LEN_OFF	56
+
+struct mmsg_sum {
+	__u64 uptr;
+	__u64 total;
+	__u32 bad;
+};
+
+static long mmsg_step(__u32 i, struct mmsg_sum *m)
+{
+	__u32 len;
+
+	if (bpf_probe_read_user(&len, sizeof(len),
+				(void *)(m->uptr + (__u64)i * MMSG_SIZE + MMSG_LEN_OFF))) {
+		m->bad = 1;
+		return 1;
+	}
+	m->total += len;
+	return 0;
+}
+
+/*
+ * recvmmsg(fd, *msgvec, vlen, flags, *timeout) returns a count of
+ * messages; the bytes are in each one's msg_len, which the kernel has
+ * just written, as the module's mmsg_bytes() sums them (nothing if one
+ * cannot be read).
+ */
+/* A function of its own, so that its frame is not added to on_read()'s. */
+__noinline long mmsg_bytes(__u64 uptr, __u64 n)
+{
+	struct mmsg_sum m = { .uptr = uptr };
+
+	bpf_loop(at_most(n, SENSOR_MMSG_MAX), mmsg_step, &m, 0);
+	return m.bad ? 0 : (long)m.total;
+}
+
+SEC("fexit/__x64_sys_recvmmsg")
+int BPF_PROG(sys_recvmmsg, const struct pt_regs *regs, long ret)
+{
+	if (ret <= 0)
+		return 0;
+	return on_read(BPF_CORE_READ(regs, di), mmsg_bytes(BPF_CORE_READ(regs, si), ret),
+		       DAUDIT_PATH_RECVMMSG, POS_UNKNOWN);
+}
+
 /* The last reference to an open file is going: end its sessions. */
 SEC("fentry/__fput")
 int BPF_PROG(file_put, struct file *file)
@@ -695,8 +1033,10 @@ int BPF_PROG(file_put, struct file *file)
 
 	bpf_map_delete_elem(&verdicts, &key);
 	o = bpf_map_lookup_elem(&open_files, &key);
-	if (!o)
+	if (!o) {
+		bpf_map_delete_elem(&socks, &key);
 		return 0;
+	}
 	if (o->sessions <= 1) {
 		sk.tgid = o->tgid;
 		end_session(file, &sk, DAUDIT_END_CLOSE);
@@ -704,6 +1044,7 @@ int BPF_PROG(file_put, struct file *file)
 		bpf_for_each_map_elem(&sessions, sweep_one, &sw, 0);
 	}
 	bpf_map_delete_elem(&open_files, &key);
+	bpf_map_delete_elem(&socks, &key);
 	return 0;
 }
 

@@ -73,6 +73,7 @@ struct file {
 	struct path f_path;
 	struct inode *f_inode;
 	long long f_pos;
+	void *private_data;		/* a socket's struct socket */
 } __pai;
 
 struct fdtable {
@@ -146,6 +147,53 @@ struct task_struct {
 	char comm[16];
 } __pai;
 
+/* Sockets: what the module's socket.c reads of both ends. */
+/* Read whole (16 bytes); the kernel's members are in a union. */
+struct in6_addr {
+	unsigned int w[4];
+};
+
+struct sock_common {
+	unsigned int skc_daddr;			/* network order */
+	unsigned int skc_rcv_saddr;
+	unsigned short skc_dport;		/* network order */
+	unsigned short skc_family;
+	struct in6_addr skc_v6_daddr;
+	struct in6_addr skc_v6_rcv_saddr;
+} __pai;
+
+struct sock {
+	struct sock_common __sk_common;
+	unsigned short sk_type;
+	unsigned short sk_protocol;
+	struct pid *sk_peer_pid;
+	const struct cred *sk_peer_cred;
+} __pai;
+
+struct inet_sock {
+	unsigned short inet_sport;		/* network order */
+} __pai;
+
+struct sockaddr_un {
+	unsigned short sun_family;
+	char sun_path[108];
+} __pai;
+
+struct unix_address {
+	int len;
+	struct sockaddr_un name[1];
+} __pai;
+
+struct unix_sock {
+	struct unix_address *addr;
+	struct sock *peer;
+} __pai;
+
+struct socket {
+	struct sock *sk;
+} __pai;
+
+#define S_IFSOCK 0140000
 #define S_IFMT	00170000
 #define S_IFREG	0100000
 

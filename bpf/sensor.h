@@ -23,10 +23,18 @@
 #define SENSOR_MAX_VERDICTS	65536
 #define SENSOR_MAX_PROCS	16384
 #define SENSOR_RING_DEFAULT	(4U << 20)
+/* TCP and UDP sources per policy slot; unix paths share protected's size. */
+#define SENSOR_MAX_NETS		256
+#define SENSOR_MAX_UNIX		4096
+#define SENSOR_UNIX_PATH	108	/* UNIX_PATH_MAX */
+#define SENSOR_UNIX_BUF		112	/* its NUL, rounded up to 8 */
+/* Messages of one recvmmsg(2) whose lengths are summed (UIO_MAXIOV). */
+#define SENSOR_MMSG_MAX		1024
 
 enum sensor_ev_type {
 	SENSOR_EV_FILE = 1,	/* a session's record: struct sensor_file_ev */
 	SENSOR_EV_PROC = 2,	/* a process first seen: struct sensor_proc_ev */
+	SENSOR_EV_SOCK = 3,	/* a socket session's record: struct sensor_sock_ev */
 };
 
 /* Kinds counted in struct sensor_counters.other. */
@@ -37,6 +45,7 @@ enum sensor_counter {
 	SENSOR_C_PROCS_FULL = 3,	/* process table full: seen again */
 	SENSOR_C_PATH_CUT = 4,		/* a path longer than an event holds */
 	SENSOR_C_SESSIONS_ENDED = 5,
+	SENSOR_C_SOCKS_FULL = 6,	/* a socket described again at its record */
 	SENSOR_C_MAX = 8,
 };
 
@@ -64,6 +73,44 @@ struct sensor_obj_key {
 struct sensor_obj {
 	__u32 type;			/* SENSOR_OBJ_* */
 	__u32 dataset;			/* index in the policy */
+};
+
+/*
+ * A protected TCP or UDP endpoint: the peer's address masked by @mask
+ * equals @addr, and its port is in [@port_lo, @port_hi].  Entry
+ * slot * SENSOR_MAX_NETS + i of the array nets; n_nets[slot] are used.
+ */
+struct sensor_net {
+	__u32 addr[4];			/* network order, already masked */
+	__u32 mask[4];
+	__u16 family;			/* AF_INET, AF_INET6 */
+	__u8 protocol;			/* IPPROTO_TCP, IPPROTO_UDP */
+	__u8 pad;
+	__u16 port_lo;			/* host order */
+	__u16 port_hi;
+	__u32 dataset;
+};
+
+/* A protected unix socket: the path its server is bound to. */
+struct sensor_unix_key {
+	__u32 slot;			/* policy generation & 1 */
+	char path[SENSOR_UNIX_BUF];	/* NUL-padded */
+};
+
+/* What a socket session's record says of both ends (the module's sockinfo). */
+struct sensor_sockinfo {
+	__u16 family;			/* AF_UNIX, AF_INET, AF_INET6 */
+	__u8 protocol;			/* IPPROTO_TCP/UDP, 0 for unix */
+	__u8 type;			/* SOCK_STREAM, ... */
+	__u16 local_port;		/* host order */
+	__u16 peer_port;
+	__u32 local_addr[4];		/* network order; IPv4 in the first word */
+	__u32 peer_addr[4];
+	__u32 connected;		/* the peer is known */
+	__u32 peer_pid;
+	__u32 peer_uid;			/* DAUDIT_UID_UNSET if unknown */
+	__u32 path_len;
+	char path[SENSOR_UNIX_BUF];	/* the peer's bound path, NUL-padded */
 };
 
 /* The classification cache, per struct file. */
@@ -136,6 +183,24 @@ struct sensor_file_ev {
 	__u16 reason;			/* enum daudit_end_reason */
 	__u16 pad[3];
 	struct sensor_path path;	/* last: only what it uses is sent */
+};
+
+struct sensor_sock_ev {
+	__u32 type;			/* SENSOR_EV_SOCK */
+	__u32 cpu;
+	__u64 now_ns;
+	struct daudit_subject subj;
+	__u64 session_id;
+	__u64 bytes;
+	__u64 calls;
+	__u64 first_ns;
+	__u64 last_ns;
+	__u64 open_ns;
+	__u32 paths;
+	__u32 dataset;
+	__u16 reason;
+	__u16 pad[3];
+	struct sensor_sockinfo si;
 };
 
 struct sensor_proc_ev {

@@ -81,7 +81,7 @@ int sensor_ebpf_policy(const char *file, const void *blob, size_t len)
 		return -1;
 	}
 	if (skipped)
-		util_log(LOG_WARNING, "policy %s: %u socket or device source%s not covered by the eBPF sensor (docs/ebpf.md)",
+		util_log(LOG_WARNING, "policy %s: %u device source%s not covered by the eBPF sensor (docs/ebpf.md)",
 			 file, skipped, skipped == 1 ? " is" : "s are");
 	return 1;
 }

@@ -7,7 +7,10 @@
  * programs over to it in one store, then the old slot is emptied, so a
  * read is never classified against half a policy.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,31 +33,106 @@ static uint64_t kernel_dev(dev_t d)
 	return ((uint64_t)major(d) << 20) | minor(d);
 }
 
-/* Remove every entry of @slot; returns how many remain in the other. */
-static uint32_t empty_slot(int fd, uint32_t slot)
+/*
+ * Remove every entry of @slot from a map whose keys (@ksize bytes) have
+ * their slot at @slot_off (protected, unixes); returns how many remain
+ * in the other.
+ */
+static uint32_t empty_slot(int fd, size_t ksize, size_t slot_off, uint32_t slot)
 {
-	struct sensor_obj_key key, next, *prev = NULL;
-	struct sensor_obj_key *gone = NULL;
+	unsigned char *key = util_xcalloc(2, ksize), *next = key + ksize;
+	unsigned char *gone = NULL;
+	void *prev = NULL;
 	size_t n = 0, cap = 0, i;
-	uint32_t kept = 0;
+	uint32_t kept = 0, s;
 
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		if (next.slot == slot) {
+	while (!bpf_map_get_next_key(fd, prev, next)) {
+		memcpy(&s, next + slot_off, sizeof(s));
+		if (s == slot) {
 			if (n == cap) {
 				cap = cap ? 2 * cap : 256;
-				gone = util_xrealloc(gone, cap * sizeof(*gone));
+				gone = util_xrealloc(gone, cap * ksize);
 			}
-			gone[n++] = next;
+			memcpy(gone + n++ * ksize, next, ksize);
 		} else {
 			kept++;
 		}
-		key = next;
-		prev = &key;
+		memcpy(key, next, ksize);
+		prev = key;
 	}
 	for (i = 0; i < n; i++)
-		bpf_map_delete_elem(fd, &gone[i]);
+		bpf_map_delete_elem(fd, gone + i * ksize);
 	free(gone);
+	free(key);
 	return kept;
+}
+
+/* Both maps keyed by slot, emptied of @slot. */
+static void empty_slots(struct sensor *s, uint32_t slot)
+{
+	empty_slot(bpf_map__fd(s->skel->maps.protected), sizeof(struct sensor_obj_key),
+		   offsetof(struct sensor_obj_key, slot), slot);
+	empty_slot(bpf_map__fd(s->skel->maps.unixes), sizeof(struct sensor_unix_key),
+		   offsetof(struct sensor_unix_key, slot), slot);
+}
+
+/* A unix source: the path its server binds, as the module matches it. */
+static int add_unix(struct sensor *s, const struct policy_source *src,
+		    uint32_t slot, char *err, size_t errlen)
+{
+	struct sensor_unix_key key;
+	struct sensor_obj obj = { .type = DAUDIT_SRC_UNIX, .dataset = src->dataset };
+
+	memset(&key, 0, sizeof(key));
+	key.slot = slot;
+	if (src->path_len > SENSOR_UNIX_PATH) {
+		snprintf(err, errlen, "unix %s: longer than a socket path", src->path);
+		return EINVAL;
+	}
+	memcpy(key.path, src->path, src->path_len);
+	/* The same path twice: the first source wins, as in the module. */
+	if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.unixes), &key, &obj,
+				BPF_NOEXIST) < 0 && errno != EEXIST) {
+		snprintf(err, errlen, "unix %s: cannot add to the sensor's map: %s",
+			 src->path, strerror(errno));
+		return errno;
+	}
+	return 0;
+}
+
+/* A TCP or UDP source: entry @i of @slot in nets, in the policy's order. */
+static int add_net(struct sensor *s, const struct policy_source *src,
+		   uint32_t slot, uint32_t i, char *err, size_t errlen)
+{
+	struct sensor_net n;
+	uint32_t key = slot * SENSOR_MAX_NETS + i, bits = src->prefix_len, w;
+
+	if (i >= SENSOR_MAX_NETS) {
+		snprintf(err, errlen, "more than %u tcp and udp sources",
+			 SENSOR_MAX_NETS);
+		return E2BIG;
+	}
+	memset(&n, 0, sizeof(n));
+	for (w = 0; w < 4; w++) {
+		uint32_t b = bits > 32 * w ? bits - 32 * w : 0;
+		uint32_t host = b >= 32 ? 0xffffffffu : b ? ~(0xffffffffu >> b) : 0;
+		uint32_t a;
+
+		n.mask[w] = htonl(host);
+		memcpy(&a, src->addr + 4 * w, sizeof(a));
+		n.addr[w] = a & n.mask[w];
+	}
+	n.family = src->family;
+	n.protocol = src->type == DAUDIT_SRC_TCP ? IPPROTO_TCP : IPPROTO_UDP;
+	n.port_lo = src->port_lo;
+	n.port_hi = src->port_hi;
+	n.dataset = src->dataset;
+	if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.nets), &key, &n, BPF_ANY) < 0) {
+		snprintf(err, errlen, "cannot add a %s source to the sensor's map: %s",
+			 policy_source_kind(src->type), strerror(errno));
+		return errno;
+	}
+	return 0;
 }
 
 static void policy_record(struct sensor *s, uint32_t result, uint32_t datasets,
@@ -75,7 +153,7 @@ int sensor_policy(struct sensor *s, const void *blob, size_t len,
 		  unsigned int *skipped, char *err, size_t errlen)
 {
 	int fd = bpf_map__fd(s->skel->maps.protected);
-	uint32_t slot = (uint32_t)((s->generation + 1) & 1), i, objects = 0;
+	uint32_t slot = (uint32_t)((s->generation + 1) & 1), i, objects = 0, nnets = 0;
 	struct policy_decode_error de;
 	struct policy p;
 	int e = 0;
@@ -87,13 +165,25 @@ int sensor_policy(struct sensor *s, const void *blob, size_t len,
 		return -1;
 	}
 	/* Left over from a load that failed half-way. */
-	empty_slot(fd, slot);
+	empty_slots(s, slot);
 	for (i = 0; i < p.n_sources; i++) {
 		const struct policy_source *src = &p.sources[i];
 		struct sensor_obj_key key;
 		struct sensor_obj obj;
 		struct stat st;
 
+		if (src->type == DAUDIT_SRC_UNIX) {
+			if ((e = add_unix(s, src, slot, err, errlen)))
+				break;
+			objects++;
+			continue;
+		}
+		if (src->type == DAUDIT_SRC_TCP || src->type == DAUDIT_SRC_UDP) {
+			if ((e = add_net(s, src, slot, nnets++, err, errlen)))
+				break;
+			objects++;
+			continue;
+		}
 		if (src->type != DAUDIT_SRC_TREE && src->type != DAUDIT_SRC_FILE) {
 			if (src->type != DAUDIT_SRC_READER &&
 			    src->type != DAUDIT_SRC_APP)
@@ -133,7 +223,7 @@ int sensor_policy(struct sensor *s, const void *blob, size_t len,
 		objects++;
 	}
 	if (e) {
-		empty_slot(fd, slot);
+		empty_slots(s, slot);
 		policy_record(s, (uint32_t)e, p.n_datasets, p.n_sources, len);
 		policy_free(&p);
 		return -1;
@@ -148,10 +238,11 @@ int sensor_policy(struct sensor *s, const void *blob, size_t len,
 	s->n_sources = p.n_sources;
 	s->n_objects = objects;
 	s->generation++;
+	s->skel->bss->n_nets[slot] = nnets;
 	/* The switch: every cached verdict is now stale. */
 	__atomic_store_n(&s->skel->bss->policy_gen, s->generation,
 			 __ATOMIC_SEQ_CST);
-	empty_slot(fd, slot ^ 1);
+	empty_slots(s, slot ^ 1);
 	policy_record(s, 0, p.n_datasets, p.n_sources, len);
 	policy_free(&p);
 	return 0;

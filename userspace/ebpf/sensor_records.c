@@ -124,6 +124,13 @@ static void check(struct sensor *s, size_t at)
 	}
 }
 
+/* The sensor's sessions end only for good: at close, exit, or no room. */
+static uint8_t end_is_final(uint16_t reason)
+{
+	return reason == DAUDIT_END_CLOSE || reason == DAUDIT_END_EXIT ||
+	       reason == DAUDIT_END_NOMEM;
+}
+
 static void file_event(struct sensor *s, const struct sensor_file_ev *ev)
 {
 	char path[DAUDIT_PATH_MAX];
@@ -148,14 +155,53 @@ static void file_event(struct sensor *s, const struct sensor_file_ev *ev)
 	r->ino = ev->ino;
 	r->paths = ev->paths;
 	r->reason = ev->reason;
-	r->final = ev->reason == DAUDIT_END_CLOSE || ev->reason == DAUDIT_END_EXIT ||
-		   ev->reason == DAUDIT_END_NOMEM;
+	r->final = end_is_final(ev->reason);
 	r->part = 0;
 	r->path_len = (uint16_t)plen;
 	if (ev->dataset < s->n_datasets)
 		memcpy(r->dataset, s->datasets[ev->dataset], DAUDIT_NAME_MAX);
 	r->dataset[DAUDIT_NAME_MAX - 1] = '\0';
 	memcpy(r->path, path, plen + 1);
+	check(s, at);
+}
+
+/* As the module's fill_sock(): both ends as judged, the unix path matched. */
+static void sock_event(struct sensor *s, const struct sensor_sock_ev *ev)
+{
+	const struct sensor_sockinfo *si = &ev->si;
+	size_t plen = si->path_len, at = s->qlen;
+	struct daudit_rec_sock *r;
+
+	if (plen > SENSOR_UNIX_PATH)
+		plen = SENSOR_UNIX_PATH;
+	r = sensor_rec_new(s, sizeof(*r) + plen + 1, DAUDIT_REC_SOCK_READ,
+			   ev->cpu, ev->now_ns);
+	r->subj = ev->subj;
+	r->session_id = ev->session_id;
+	r->bytes = ev->bytes;
+	r->calls = ev->calls;
+	r->first_ns = realtime(ev->first_ns);
+	r->last_ns = realtime(ev->last_ns);
+	r->open_ns = realtime(ev->open_ns);
+	r->paths = ev->paths;
+	r->reason = ev->reason;
+	r->final = end_is_final(ev->reason);
+	r->family = si->family;
+	r->protocol = si->protocol;
+	r->sock_type = si->type;
+	r->part = 0;
+	r->local_port = si->local_port;
+	r->peer_port = si->peer_port;
+	r->peer_pid = si->peer_pid;
+	r->peer_uid = si->peer_uid;
+	memcpy(r->local_addr, si->local_addr, sizeof(r->local_addr));
+	memcpy(r->peer_addr, si->peer_addr, sizeof(r->peer_addr));
+	if (ev->dataset < s->n_datasets)
+		memcpy(r->dataset, s->datasets[ev->dataset], DAUDIT_NAME_MAX);
+	r->dataset[DAUDIT_NAME_MAX - 1] = '\0';
+	r->path_len = (uint16_t)plen;
+	memcpy(r->path, si->path, plen);
+	r->path[plen] = '\0';
 	check(s, at);
 }
 
@@ -212,6 +258,7 @@ int sensor_on_event(void *ctx, void *data, size_t len)
 {
 	static struct sensor_file_ev fev;
 	static struct sensor_proc_ev pev;
+	static struct sensor_sock_ev sev;
 	struct sensor *s = ctx;
 	const uint32_t *type = data;
 
@@ -223,6 +270,10 @@ int sensor_on_event(void *ctx, void *data, size_t len)
 	else if (*type == SENSOR_EV_PROC &&
 		 !take(&pev, sizeof(pev), &pev.path, data, len))
 		proc_event(s, &pev);
+	else if (*type == SENSOR_EV_SOCK && len >= sizeof(sev)) {
+		memcpy(&sev, data, sizeof(sev));
+		sock_event(s, &sev);
+	}
 	/*
 	 * Stop while the next record would still fit the read: all that is
 	 * queued goes out in this read, so none waits in this process
