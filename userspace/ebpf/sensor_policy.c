@@ -108,7 +108,7 @@ static int add_net(struct sensor *s, const struct policy_source *src,
 	uint32_t key = slot * SENSOR_MAX_NETS + i, bits = src->prefix_len, w;
 
 	if (i >= SENSOR_MAX_NETS) {
-		snprintf(err, errlen, "more than %u tcp and udp sources",
+		snprintf(err, errlen, "more than %d tcp and udp sources",
 			 SENSOR_MAX_NETS);
 		return E2BIG;
 	}
