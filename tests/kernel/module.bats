@@ -92,7 +92,7 @@ teardown() {
 	run daudit status
 	echo "$output"
 	[ "$status" -eq 0 ]
-	echo "$output" | grep -q '^module: *loaded, version [0-9.]*, ABI 1\.7'
+	echo "$output" | grep -q '^module: *loaded, version [0-9.]*, ABI 1\.8'
 	echo "$output" | grep -q '^records: *[0-9]* written, 0 dropped'
 	echo "$output" | grep -q -E '^0 +[0-9]+ +0 +[0-9]+'
 	run daudit status --format json
@@ -112,7 +112,7 @@ teardown() {
 	run daudit-abi-test status
 	[ "$status" -eq 1 ]
 	[ "${#lines[@]}" -eq 1 ]
-	echo "$output" | grep -q 'ABI mismatch: daudit.ko .* speaks ABI 1\.7, this program speaks ABI 99\.7'
+	echo "$output" | grep -q 'ABI mismatch: daudit.ko .* speaks ABI 1\.8, this program speaks ABI 99\.8'
 }
 
 @test "the version ioctl rejects a wrong size with EINVAL" {
