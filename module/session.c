@@ -59,6 +59,8 @@ static LIST_HEAD(live_sessions);
 static LIST_HEAD(parked);
 static u64 n_parked;
 #define PROC_SESSION_BITS 10
+/* Sessions ended under one hold of daudit_sessions_lock at an exit. */
+#define END_BATCH 64
 static struct hlist_head proc_sessions[1 << PROC_SESSION_BITS];
 static u64 n_live;
 static atomic64_t n_ended = ATOMIC64_INIT(0);
@@ -511,19 +513,34 @@ bool daudit_session_end_file(struct daudit_fentry *fe, u16 reason)
  */
 void daudit_session_end_process(pid_t tgid, u64 start_ns)
 {
+	struct hlist_head *head = &proc_sessions[hash_32(tgid, PROC_SESSION_BITS)];
 	struct daudit_session *s;
 	struct hlist_node *tmp;
 	unsigned long flags;
+	unsigned int n;
+	bool more;
 
-	raw_spin_lock_irqsave(&daudit_sessions_lock, flags);
-	hlist_for_each_entry_safe(s, tmp,
-				  &proc_sessions[hash_32(tgid, PROC_SESSION_BITS)],
-				  pnode) {
-		if (s->tgid != tgid || s->start_ns != start_ns)
-			continue;
-		end(s, DAUDIT_END_EXIT);
-	}
-	raw_spin_unlock_irqrestore(&daudit_sessions_lock, flags);
+	/*
+	 * A process may hold thousands of sessions: end them END_BATCH at a
+	 * time, letting interrupts and other CPUs in between.  An ended
+	 * session has left the bucket (ended or parked), and an exiting
+	 * process starts no new one, so each pass starts again at the head.
+	 */
+	do {
+		more = false;
+		n = 0;
+		raw_spin_lock_irqsave(&daudit_sessions_lock, flags);
+		hlist_for_each_entry_safe(s, tmp, head, pnode) {
+			if (s->tgid != tgid || s->start_ns != start_ns)
+				continue;
+			if (n++ == END_BATCH) {
+				more = true;
+				break;
+			}
+			end(s, DAUDIT_END_EXIT);
+		}
+		raw_spin_unlock_irqrestore(&daudit_sessions_lock, flags);
+	} while (more);
 }
 
 /**

@@ -29,10 +29,12 @@ CYCLES=22 # cycles measured (25 in all: the issue asks for 25 or more)
 # at nice 10 among eight busy workers, took longer to start than the
 # module stayed loaded.  So there the consumer runs at nice 0, as a real
 # collector does, and is given 30 s to attach: 59 attaches in 25 cycles
-# then, and a recv pending at 13 unloads (2026-12-07).  The other bars
-# are the same.
+# then, and a recv pending at 13 unloads (2026-12-07), but a cycle of
+# 81 s was shorter than an egress round there (88 s): egress, recv and
+# io_uring recv ran 23-24 rounds in 25 cycles.  So there the module stays
+# loaded 30 s a cycle.  The other bars are the same.
 if [ -n "${DAUDIT_DEBUG_KERNEL:-}" ]; then
-	DWELL=10 EXEC_ROUND=4 SERVER_DELAY_MS=30000 CONSUMER_NICE=0 ATTACH_WAIT=300
+	DWELL=30 EXEC_ROUND=4 SERVER_DELAY_MS=30000 CONSUMER_NICE=0 ATTACH_WAIT=300
 else
 	DWELL=1 EXEC_ROUND=20 SERVER_DELAY_MS=4000 CONSUMER_NICE=10 ATTACH_WAIT=100
 fi
