@@ -59,7 +59,7 @@ static LIST_HEAD(live_sessions);
 static LIST_HEAD(parked);
 static u64 n_parked;
 #define PROC_SESSION_BITS 10
-/* Sessions ended under one hold of daudit_sessions_lock at an exit. */
+/* Sessions ended or flushed under one hold of daudit_sessions_lock. */
 #define END_BATCH 64
 static struct hlist_head proc_sessions[1 << PROC_SESSION_BITS];
 static u64 n_live;
@@ -546,27 +546,55 @@ void daudit_session_end_process(pid_t tgid, u64 start_ns)
 /**
  * daudit_session_flush_all - interim records for every live session.
  * @reason: DAUDIT_END_FLUSH or DAUDIT_END_AGE.
+ *
+ * Process context only (the flush ioctl, the age worker): it may sleep
+ * between batches.
  */
 void daudit_session_flush_all(u16 reason)
 {
 	struct daudit_session *s;
 	unsigned long flags;
-	u64 t = now_ns(), age = (u64)flush_age_sec * NSEC_PER_SEC;
+	unsigned int n;
+	u64 left, t = now_ns(), age = (u64)flush_age_sec * NSEC_PER_SEC;
 
+	/*
+	 * Every session live now, END_BATCH at a time under the lock: each
+	 * visited one goes to the list's tail, so the ones not yet visited
+	 * stay at its head, whatever starts or ends between two batches
+	 * (new ones are added at the tail too).  One visited twice (when
+	 * others ended meanwhile) has nothing new to write the second time.
+	 */
 	raw_spin_lock_irqsave(&daudit_sessions_lock, flags);
-	list_for_each_entry(s, &live_sessions, live) {
-		u64 first = READ_ONCE(s->first_ns);
+	left = n_live;
+	while (left) {
+		for (n = 0; n < END_BATCH && left; n++, left--) {
+			u64 first;
 
-		/*
-		 * Racy peek; daudit_session_emit() decides under the session's lock.  A
-		 * session that began after @t was read (on another CPU, a
-		 * tick later) is younger than @t, not 2^64 ns old.
-		 */
-		if (reason == DAUDIT_END_AGE &&
-		    (!first || first > t || t - first < age))
-			continue;
-		/* One that does not fit keeps its counts for later. */
-		daudit_session_emit(s, reason, false, false);
+			s = list_first_entry_or_null(&live_sessions,
+						     struct daudit_session, live);
+			if (!s) {
+				left = 0;
+				break;
+			}
+			list_move_tail(&s->live, &live_sessions);
+			first = READ_ONCE(s->first_ns);
+			/*
+			 * Racy peek; daudit_session_emit() decides under the
+			 * session's lock.  A session that began after @t was
+			 * read (on another CPU, a tick later) is younger than
+			 * @t, not 2^64 ns old.
+			 */
+			if (reason == DAUDIT_END_AGE &&
+			    (!first || first > t || t - first < age))
+				continue;
+			/* One that does not fit keeps its counts for later. */
+			daudit_session_emit(s, reason, false, false);
+		}
+		if (!left)
+			break;
+		raw_spin_unlock_irqrestore(&daudit_sessions_lock, flags);
+		cond_resched();
+		raw_spin_lock_irqsave(&daudit_sessions_lock, flags);
 	}
 	raw_spin_unlock_irqrestore(&daudit_sessions_lock, flags);
 }
