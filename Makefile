@@ -77,7 +77,7 @@ DAUDIT_OBJS := $(DAUDIT_SRCS:%.c=$(OBJ)/%.o)
 DAUDITD_OBJS := $(DAUDITD_SRCS:%.c=$(OBJ)/%.o)
 
 .PHONY: fleet-test report-test check-debug
-.PHONY: all module userspace libdaudit helpers unit fuzz check check-matrix vm-test boot-test static demo bench debug-kernel \
+.PHONY: all module module-prof userspace libdaudit helpers unit fuzz check check-matrix vm-test boot-test static demo bench debug-kernel \
 	bench-collector install install-userspace install-dkms-src uninstall clean help deps \
 	dkms-test dkms-install deb deps-build deps-vm
 
@@ -87,6 +87,7 @@ help:
 	@echo "daudit $(VERSION) targets:"
 	@echo "  all (default)  build daudit.ko and the userspace programs"
 	@echo "  module         build daudit.ko (KVER=release or KDIR=path to pick a kernel)"
+	@echo "  module-prof    daudit.ko timing its own stages (build/kmod-prof; make bench uses it)"
 	@echo "  userspace      build build/bin/daudit, build/bin/dauditd and libdaudit"
 	@echo "                 (dauditd with the eBPF sensor of bpf/ when clang, bpftool and"
 	@echo "                 libbpf-dev are installed; EBPF=0 leaves it out: docs/ebpf.md)"
@@ -129,6 +130,10 @@ deps-build deps-vm:
 
 module: | deps-build
 	@scripts/build-module.sh $(KBUILD_ARGS)
+
+# daudit.ko timing its own stages (module/prof.h), for make bench only.
+module-prof: | deps-build
+	@KMOD_OUT=$(abspath $(BUILD))/kmod-prof scripts/build-module.sh DAUDIT_PROF=1 $(KBUILD_ARGS)
 
 userspace: $(BIN)/daudit $(BIN)/dauditd libdaudit
 
@@ -246,7 +251,7 @@ demo:
 
 bench:
 	@scripts/deps.sh bench
-	@$(MAKE) -s all helpers
+	@$(MAKE) -s all helpers module-prof
 	@tests/vm/run.sh --bench
 	@$(MAKE) -s bench-collector
 

@@ -22,6 +22,7 @@
 
 #include "classify.h"
 #include "pool.h"
+#include "prof.h"
 #include "stats.h"
 
 /*
@@ -169,8 +170,11 @@ again:
 
 		o = inode ? daudit_policy_find(p, dev, inode->i_ino) : NULL;
 		if (o && (o->type == DAUDIT_SRC_TREE || d == dentry)) {
+			u64 t0 = daudit_prof_begin();
+
 			v->dataset = o->dataset;
 			found = render(dentry, d, o->path, o->path_len, buf, v);
+			daudit_prof_end(DAUDIT_ST_RENDER, t0);
 			break;
 		}
 		if (inode && d != dentry && moved_dir(p, dev, inode->i_ino, v)) {

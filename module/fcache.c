@@ -23,6 +23,7 @@
 #include "fcache.h"
 #include "policy.h"
 #include "pool.h"
+#include "prof.h"
 #include "record.h"
 #include "session.h"
 #include "stats.h"
@@ -100,12 +101,15 @@ static struct daudit_fentry *install(const struct daudit_policy *p,
 	unsigned long flags;
 	u32 b = bucket_of(file);
 	char *buf;
+	u64 t0;
 
 	buf = daudit_scratch_get();
 	if (!buf)
 		return NULL;
+	t0 = daudit_prof_begin();
 	fe = role == DAUDIT_ROLE_READ ? daudit_verdict_read(p, file, buf) :
 					daudit_verdict_egress(p, file, buf);
+	daudit_prof_end(DAUDIT_ST_VERDICT, t0);
 	daudit_scratch_put();
 	if (!fe) {
 		daudit_count(alloc_failures, 1);
@@ -251,6 +255,7 @@ static noinline struct daudit_fentry *get_slow(const struct daudit_policy *p,
 					       int fd, u8 role)
 {
 	struct daudit_fentry *fe;
+	u64 t0 = daudit_prof_begin();
 
 	if (!hold(file, pinned, fd))
 		return NULL;
@@ -261,6 +266,7 @@ static noinline struct daudit_fentry *get_slow(const struct daudit_policy *p,
 		fe = NULL;
 	}
 	unhold(file, pinned);
+	daudit_prof_end(DAUDIT_ST_GET_SLOW, t0);
 	return fe;
 }
 

@@ -12,6 +12,7 @@
 #include <linux/mm.h>
 
 #include "hooks.h"
+#include "prof.h"
 #include "session.h"
 
 static int pte_pre(struct kprobe *kp, struct pt_regs *regs)
@@ -22,12 +23,15 @@ static int pte_pre(struct kprobe *kp, struct pt_regs *regs)
 		.off = DAUDIT_OFFSET_UNKNOWN,
 		.path = DAUDIT_PATH_MMAP,
 	};
+	u64 t0;
 
 	if (!file)
 		return 0;
+	t0 = daudit_prof_begin();
 	io.mmap_bytes = daudit_pte_nr(regs) * PAGE_SIZE;
 	/* A kprobe handler runs with preemption disabled: an RCU section. */
 	daudit_hook_read(file, true, -1, current, &io);
+	daudit_prof_end(DAUDIT_ST_FAULT, t0);
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #include "actor.h"
 #include "hooks.h"
 #include "proc.h"
+#include "prof.h"
 
 /**
  * daudit_probe_exec - sched:sched_process_exec probe.
@@ -31,8 +32,11 @@ void daudit_probe_exec(void *data, struct task_struct *p, pid_t old_pid,
  */
 void daudit_probe_exit(void *data, struct task_struct *p)
 {
+	u64 t0 = daudit_prof_begin();
+
 	daudit_claim_task_gone(p);
 	daudit_aio_task_gone(p);
 	daudit_actor_task_gone(p);
 	daudit_proc_exit(p);
+	daudit_prof_end(DAUDIT_ST_EXIT, t0);
 }

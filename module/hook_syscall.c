@@ -19,6 +19,7 @@
 
 #include "egress.h"
 #include "hooks.h"
+#include "prof.h"
 #include "record.h"
 #include "session.h"
 
@@ -93,7 +94,12 @@ static __always_inline void read_account(struct file *file, bool pinned,
 static noinline void read_slow(struct file *file, unsigned long fd,
 			       long bytes, long long off, u32 path)
 {
+	u64 t0;
+
+	daudit_prof_end(DAUDIT_ST_EMPTY, daudit_prof_begin());
+	t0 = daudit_prof_begin();
 	read_account(file, false, fd, bytes, off, path);
+	daudit_prof_end(DAUDIT_ST_READ_SLOW, t0);
 }
 
 /*
@@ -652,22 +658,9 @@ static noinline __noipa void sys_exit_nonpos(void *data, struct pt_regs *regs,
 	}
 }
 
-/**
- * daudit_probe_sys_exit - raw_syscalls:sys_exit probe.
- * @data: unused.
- * @regs: the syscall's saved registers.
- * @ret: its return value.
- *
- * A read(2) of a file known unprotected returns here, without a stack
- * frame: the descriptor lookup, one word tested (a swap or claim pending,
- * hook_fdswap.c: after the lookup, never before) and the first level's
- * two compares (fcache.h).  Number 0 is also a 32-bit process's
- * restart_syscall: the same early return is right for it, and
- * read_miss() tells the two apart.
- */
-notrace daudit_nocanary void daudit_probe_sys_exit(void *data,
-						   struct pt_regs *regs,
-						   long ret)
+/* The probe below, timed around it in a DAUDIT_PROF build. */
+static __always_inline void sys_exit_probe(void *data, struct pt_regs *regs,
+					   long ret)
 {
 	struct file *file;
 
@@ -691,4 +684,27 @@ notrace daudit_nocanary void daudit_probe_sys_exit(void *data,
 		return;
 	}
 	sys_exit_other(data, regs, ret);
+}
+
+/**
+ * daudit_probe_sys_exit - raw_syscalls:sys_exit probe.
+ * @data: unused.
+ * @regs: the syscall's saved registers.
+ * @ret: its return value.
+ *
+ * A read(2) of a file known unprotected returns here, without a stack
+ * frame: the descriptor lookup, one word tested (a swap or claim pending,
+ * hook_fdswap.c: after the lookup, never before) and the first level's
+ * two compares (fcache.h).  Number 0 is also a 32-bit process's
+ * restart_syscall: the same early return is right for it, and
+ * read_miss() tells the two apart.
+ */
+notrace daudit_nocanary void daudit_probe_sys_exit(void *data,
+						   struct pt_regs *regs,
+						   long ret)
+{
+	u64 t0 = daudit_prof_begin();
+
+	sys_exit_probe(data, regs, ret);
+	daudit_prof_end(DAUDIT_ST_SYSCALL, t0);
 }

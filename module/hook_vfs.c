@@ -13,11 +13,15 @@
 #include "fcache.h"
 #include "hooks.h"
 #include "policy.h"
+#include "prof.h"
 #include "record.h"
 
 static int fput_pre(struct kprobe *kp, struct pt_regs *regs)
 {
+	u64 t0 = daudit_prof_begin();
+
 	daudit_fcache_release((struct file *)regs_get_kernel_argument(regs, 0));
+	daudit_prof_end(DAUDIT_ST_RELEASE, t0);
 	return 0;
 }
 

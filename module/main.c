@@ -17,6 +17,7 @@
 #include "hooks.h"
 #include "policy.h"
 #include "pool.h"
+#include "prof.h"
 #include "proc.h"
 #include "record.h"
 #include "ring.h"
@@ -37,6 +38,7 @@ static int __init daudit_init(void)
 		return -EINVAL;
 	}
 	daudit_instance_id = get_random_u64();
+	daudit_prof_init();
 
 	ret = daudit_pool_init();
 	if (ret)
@@ -107,6 +109,7 @@ err_pool:
 	rcu_barrier();
 	daudit_pool_exit();
 err:
+	daudit_prof_exit();
 	pr_err("failed to load: %d\n", ret);
 	return ret;
 }
@@ -139,6 +142,7 @@ static void __exit daudit_exit(void)
 	/* Nobody can read what was still in the rings; say how much. */
 	pr_info("unloaded: %llu records written, %llu dropped, %llu sessions ended\n",
 		records, dropped, st.sessions_ended);
+	daudit_prof_exit();
 }
 
 module_init(daudit_init);

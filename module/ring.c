@@ -32,6 +32,7 @@
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
 
+#include "prof.h"
 #include "ring.h"
 
 struct daudit_ring {
@@ -171,13 +172,14 @@ int daudit_ring_write_ext(u16 type, u32 hflags, const void *rec, u32 len,
 	struct daudit_ring *r;
 	unsigned long flags;
 	char *p;
-	u64 seq;
+	u64 seq, t0;
 
 	if (WARN_ON_ONCE(type >= DAUDIT_REC_TYPE_MAX || len < hlen ||
 			 !IS_ALIGNED(ext_len, 8) || size > DAUDIT_RECORD_MAX))
 		return -EINVAL;
 
 	local_irq_save(flags);
+	t0 = daudit_prof_begin();
 	r = this_cpu_ptr(rings);
 	seq = r->seq++;
 	ring_write_lost(r, smp_processor_id());
@@ -194,6 +196,7 @@ int daudit_ring_write_ext(u16 type, u32 hflags, const void *rec, u32 len,
 		r->lost_last = seq;
 		r->lost_by_type[type]++;
 		r->dropped[type]++;
+		daudit_prof_end(DAUDIT_ST_RING, t0);
 		local_irq_restore(flags);
 		return -ENOSPC;
 	}
@@ -210,10 +213,13 @@ int daudit_ring_write_ext(u16 type, u32 hflags, const void *rec, u32 len,
 	if (ext_len)
 		memcpy((char *)h + body, ext, ext_len);
 	ring_publish(r, h);
+	daudit_prof_end(DAUDIT_ST_RING, t0);
 	local_irq_restore(flags);
 
+	t0 = daudit_prof_begin();
 	if (wq_has_sleeper(&daudit_ring_wait))
 		irq_work_queue(&wake_work);
+	daudit_prof_end(DAUDIT_ST_WAKE, t0);
 	return 0;
 }
 

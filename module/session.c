@@ -31,6 +31,7 @@
 #include "policy.h"
 #include "pool.h"
 #include "proc.h"
+#include "prof.h"
 #include "record.h"
 #include "ring.h"
 #include "session_int.h"
@@ -285,8 +286,12 @@ static struct daudit_session *create(const struct daudit_policy *p,
 	raw_spin_unlock_irqrestore(&daudit_sessions_lock, flags);
 
 	/* A trusted reader's sessions write no record: nothing to join. */
-	if (!s->trusted)
+	if (!s->trusted) {
+		u64 t0 = daudit_prof_begin();
+
 		daudit_proc_seen(task, &s->subj);
+		daudit_prof_end(DAUDIT_ST_PROC_SEEN, t0);
+	}
 	return s;
 }
 
@@ -325,7 +330,10 @@ static __always_inline int account(const struct daudit_policy *p,
 	daudit_actor_now(task, &ref);
 	s = find(fe, task->tgid, task->group_leader->start_time, ref.key);
 	if (unlikely(!s)) {
+		u64 t0 = daudit_prof_begin();
+
 		s = create(p, fe, task, dataset, marked_ns, &ref);
+		daudit_prof_end(DAUDIT_ST_CREATE, t0);
 		if (!s) {
 			single_record(fe, task, io, dataset, marked_ns,
 				      fe->dead ? DAUDIT_END_LATE :
@@ -379,14 +387,16 @@ notrace daudit_nocanary void daudit_session_account(const struct daudit_policy *
 				       struct task_struct *task,
 				       const struct daudit_io *io)
 {
+	u64 t0 = daudit_prof_begin();
 	int done = account(p, fe, task, io, fe->dsname, 0);
 
-	if (done == ACC_ELSEWHERE)
-		return;
 	if (done == ACC_MARK)
 		daudit_egress_mark(task, fe->dsname);
-	daudit_count(reads, io->calls);
-	daudit_count(read_bytes, io->bytes + io->mmap_bytes);
+	if (done != ACC_ELSEWHERE) {
+		daudit_count(reads, io->calls);
+		daudit_count(read_bytes, io->bytes + io->mmap_bytes);
+	}
+	daudit_prof_end(DAUDIT_ST_ACCOUNT, t0);
 }
 
 /**

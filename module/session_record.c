@@ -15,6 +15,7 @@
 
 #include "fcache.h"
 #include "proc.h"
+#include "prof.h"
 #include "ring.h"
 #include "session_int.h"
 #include "socket.h"
@@ -198,6 +199,7 @@ bool daudit_session_emit(struct daudit_session *s, u16 reason, bool final,
 	unsigned long flags;
 	u32 size;
 	u16 type;
+	u64 t0;
 
 	raw_spin_lock_irqsave(&s->lock, flags);
 	if (s->dead || s->trusted || (!final && !has_data(s))) {
@@ -210,12 +212,14 @@ bool daudit_session_emit(struct daudit_session *s, u16 reason, bool final,
 		raw_spin_unlock_irqrestore(&s->lock, flags);
 		return false;
 	}
+	t0 = daudit_prof_begin();
 	type = daudit_session_take(s, &r, &size, reason, final);
 	/* Interrupts stay off until it is written: it still fits then. */
 	raw_spin_unlock(&s->lock);
 	rcu_read_lock();
 	daudit_session_write(type, &r, size, s->fe, s->proc);
 	rcu_read_unlock();
+	daudit_prof_end(DAUDIT_ST_EMIT, t0);
 	local_irq_restore(flags);
 	return true;
 }

@@ -16,6 +16,7 @@
 #include "fcache.h"
 #include "policy.h"
 #include "pool.h"
+#include "prof.h"
 #include "socket.h"
 #include "verdict.h"
 
@@ -80,6 +81,7 @@ struct daudit_fentry *daudit_verdict_read(const struct daudit_policy *p,
 	struct daudit_sockinfo si;
 	struct daudit_verdict v;
 	struct dentry *real = NULL;
+	u64 t0;
 
 	if (S_ISSOCK(file_inode(file)->i_mode)) {
 		if (!daudit_sock_describe(file, &si))
@@ -92,7 +94,9 @@ struct daudit_fentry *daudit_verdict_read(const struct daudit_policy *p,
 	} else {
 		/* A stacked file (overlayfs) is judged by its data's dentry. */
 		real = daudit_d_real_data(file->f_path.dentry);
+		t0 = daudit_prof_begin();
 		daudit_classify(p, real, buf, &v);
+		daudit_prof_end(DAUDIT_ST_CLASSIFY, t0);
 	}
 	if (v.dataset < 0)
 		v.path_len = 0;

@@ -2,9 +2,10 @@
 # Build daudit.ko for each kernel scripts/kernels.sh lists, each in its own
 # copy of the sources under build/kmod/KVER/ (Kbuild builds in place).
 #   scripts/build-module.sh [extra kbuild args, e.g. W=1 C=2]
+# KMOD_OUT=dir builds there instead (make module-prof: build/kmod-prof).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-out=$top/build/kmod
+out=${KMOD_OUT:-$top/build/kmod}
 
 kernels=$("$top/scripts/kernels.sh" build)
 if [ -z "${KDIR:-}${KVER:-}" ] && [ ! -d "/lib/modules/$(uname -r)/build" ]; then

@@ -12,14 +12,15 @@
 # auditd is started only for the last section, since once audit has been
 # enabled every new task takes the audit syscall path.
 #
-#   BENCH_SECTIONS  which parts run, default "read net app system audit
-#                   exitmany" (exitmany: wall clock, after the others)
+#   BENCH_SECTIONS  which parts run, default "read net app system stages
+#                   audit exitmany" (stages: the stage-timing build's
+#                   cost per stage; exitmany: wall clock, after the others)
 #   BENCH_ROWS      which rows of the system table (system.bash), default all
 set -uo pipefail
 # shellcheck source=tests/kernel/lib.bash
 . /opt/daudit/tests/lib.bash
 
-SECTIONS=" ${BENCH_SECTIONS:-read net app system audit exitmany} "
+SECTIONS=" ${BENCH_SECTIONS:-read net app system stages audit exitmany} "
 section() { [[ $SECTIONS == *" $1 "* ]]; }
 
 echo "Kernel $(uname -r) ($(tr -d '\n' </proc/cmdline)), $(nproc) vCPUs, clock ${BENCH_CLOCK:-wall}."
@@ -321,6 +322,12 @@ fi
 if section system; then
 	# shellcheck source=tests/bench/system.bash
 	. /opt/daudit/bench/system.bash
+fi
+
+# What each stage of the module costs (issue 14, item 4): stages.bash.
+if section stages; then
+	# shellcheck source=tests/bench/stages.bash
+	. /opt/daudit/bench/stages.bash
 fi
 
 # Last: the same reads with Linux audit on, and audit logging every read

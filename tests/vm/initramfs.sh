@@ -230,6 +230,11 @@ kernel() {
 		mkdir -p "$root/lib/modules/dkms"
 		cp "$top/build/dkms/$kver/daudit.ko" "$root/lib/modules/dkms/daudit.ko"
 	fi
+	# The stage-timing build (make module-prof), for make bench's stages.
+	if [ -f "$top/build/kmod-prof/$kver/daudit.ko" ]; then
+		mkdir -p "$root/lib/modules/prof"
+		cp "$top/build/kmod-prof/$kver/daudit.ko" "$root/lib/modules/prof/daudit.ko"
+	fi
 	cp "$conf" "$root/etc/daudit-vm.conf"
 	kernel_modules "$kver" "$root"
 	make_cpio "$root" "$out"
