@@ -84,9 +84,15 @@ void daudit_fcache_free(struct daudit_fentry *fe)
  */
 static void retire(struct daudit_fentry *fe, u16 reason)
 {
+	u64 t0;
+	bool done;
+
 	hlist_del_rcu(&fe->node);
 	atomic64_dec(&n_entries);
-	if (daudit_session_end_file(fe, reason))
+	t0 = daudit_prof_begin();
+	done = daudit_session_end_file(fe, reason);
+	daudit_prof_end(DAUDIT_ST_END_FILE, t0);
+	if (done)
 		daudit_fcache_free(fe);
 }
 

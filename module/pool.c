@@ -28,6 +28,7 @@
 #include <linux/workqueue.h>
 
 #include "pool.h"
+#include "prof.h"
 
 static unsigned int pool_objects = 1024;
 module_param(pool_objects, uint, 0444);
@@ -134,13 +135,8 @@ static bool push(struct blk *b)
 	return kept;
 }
 
-/**
- * daudit_alloc - a zeroed block for an object made in hook context.
- * @size: the object's size, at most 16 KiB less 16 bytes.
- *
- * Return: the object, or NULL (the caller counts the failure).
- */
-void *daudit_alloc(size_t size)
+/* daudit_alloc(), timed around it in a DAUDIT_PROF build. */
+static __always_inline void *alloc(size_t size)
 {
 	int c = class_of(size);
 	struct blk *b;
@@ -158,6 +154,21 @@ void *daudit_alloc(size_t size)
 	}
 	memset(b + 1, 0, size);
 	return b + 1;
+}
+
+/**
+ * daudit_alloc - a zeroed block for an object made in hook context.
+ * @size: the object's size, at most 16 KiB less 16 bytes.
+ *
+ * Return: the object, or NULL (the caller counts the failure).
+ */
+void *daudit_alloc(size_t size)
+{
+	u64 t0 = daudit_prof_begin();
+	void *obj = alloc(size);
+
+	daudit_prof_end(DAUDIT_ST_ALLOC, t0);
+	return obj;
 }
 
 /**

@@ -21,8 +21,12 @@ enum daudit_stage {
 	DAUDIT_ST_RENDER,	/* rendering its protected path */
 	DAUDIT_ST_ACCOUNT,	/* counting a protected read in its session */
 	DAUDIT_ST_CREATE,	/* starting a session */
+	DAUDIT_ST_TRUSTED,	/* is the reader a trusted program? */
+	DAUDIT_ST_SUBJECT,	/* the reader's ids, session, command */
+	DAUDIT_ST_ALLOC,	/* daudit_alloc() */
 	DAUDIT_ST_PROC_SEEN,	/* a process's first session: its record */
 	DAUDIT_ST_RELEASE,	/* __fput: the open file's last close */
+	DAUDIT_ST_END_FILE,	/* ending the sessions of a file */
 	DAUDIT_ST_EMIT,		/* a session's record: encode and write */
 	DAUDIT_ST_RING,		/* a ring write */
 	DAUDIT_ST_WAKE,		/* waking the consumer after a ring write */

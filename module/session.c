@@ -250,6 +250,7 @@ static struct daudit_session *create(const struct daudit_policy *p,
 {
 	struct daudit_session *s, *other;
 	unsigned long flags;
+	u64 t0;
 
 	s = daudit_alloc(sizeof(*s));
 	if (!s) {
@@ -260,13 +261,17 @@ static struct daudit_session *create(const struct daudit_policy *p,
 	s->fe = fe;
 	s->tgid = task->tgid;
 	s->start_ns = task->group_leader->start_time;
+	t0 = daudit_prof_begin();
 	s->trusted = fe->role == DAUDIT_ROLE_READ &&
 		     trusted(p, fe->dataset, task);
+	daudit_prof_end(DAUDIT_ST_TRUSTED, t0);
 	s->off_min = DAUDIT_OFFSET_UNKNOWN;
 	s->open_ns = now_ns();
 	s->marked_ns = marked_ns;
 	strscpy(s->dataset, dataset, sizeof(s->dataset));
+	t0 = daudit_prof_begin();
 	daudit_subject_fill(&s->subj, task);
+	daudit_prof_end(DAUDIT_ST_SUBJECT, t0);
 	set_actor(s, ref);
 
 	raw_spin_lock_irqsave(&daudit_sessions_lock, flags);

@@ -7,10 +7,12 @@
 # icount) a guest ns is an instruction, so the figures are instructions.
 #
 # A stage's figure includes its inner stages (read_slow holds get_slow,
-# which holds verdict, classify and render; account holds create, which
-# holds proc_seen; release and exit hold emit, which holds ring) and one
-# clock-read pair per timed stage inside it: the row "empty" is that
-# pair's own cost, to be taken off each.
+# which holds verdict, which holds classify (and render) and alloc;
+# account holds create, which holds alloc, trusted, subject and
+# proc_seen; release and exit hold end_file or the exit's ends, which
+# hold emit, which holds ring and wake) and one clock-read pair per timed
+# stage inside it: the row "empty" is that pair's own cost, to be taken
+# off each.
 #
 #   STAGE_OPS  operations per workload (default 2000)
 
@@ -46,7 +48,8 @@ if [ ! -f "$PROF_KO" ]; then
 	echo "## Stages: not run (no stage-timing build; make module-prof)"
 	echo
 else
-	mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+	grep -q ' /sys/kernel/debug debugfs ' /proc/mounts ||
+		mount -t debugfs none /sys/kernel/debug
 	P=$B/protected/data.dat
 	U=$B/plain/data.dat
 	FP=${FAULT_PAGES:-256}
