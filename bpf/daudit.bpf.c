@@ -11,6 +11,10 @@
  *  - fexit on sendfile64, splice and copy_file_range: the bytes the
  *    kernel moved out of the input descriptor are a read of it;
  *  - fexit on recvfrom, recvmsg and recvmmsg: reads of a socket;
+ *  - io_uring: fexit on io_read, io_recv and io_recvmsg, fentry on
+ *    io_req_rw_complete and io_complete_rw_iopoll, and where auxiliary
+ *    completions are posted: reads of files and sockets, attributed to
+ *    the submitter (uring.bpf.h);
  *  - fentry on __fput, the last close of an open file: ends its sessions;
  *  - tp_btf/sched_process_exit of a thread group's last thread: ends the
  *    sessions of the process that are still open (files it shares with
@@ -46,4 +50,5 @@ char LICENSE[] SEC("license") = "GPL";
 #include "sock.bpf.h"		/* sockets: described, judged, recorded */
 #include "session.bpf.h"	/* classification, sessions, a read counted */
 #include "syscalls.bpf.h"	/* read family, copies, receives */
+#include "uring.bpf.h"		/* io_uring reads */
 #include "lifecycle.bpf.h"	/* last close, exit, exec */

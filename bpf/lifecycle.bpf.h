@@ -42,6 +42,8 @@ int BPF_PROG(proc_exit, struct task_struct *t)
 
 	if (BPF_CORE_READ(t, signal, live.counter))
 		return 0;
+	/* Its polled io_uring reads completed elsewhere and never reaped. */
+	uring_deferred_count(tgid);
 	p = bpf_map_lookup_elem(&procs, &tgid);
 	if (!p)
 		return 0;

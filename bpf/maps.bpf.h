@@ -108,6 +108,14 @@ struct {
 	__type(value, struct sensor_proc_ev);
 } proc_scratch SEC(".maps");
 
+/* A session begun, before it goes into sessions (read_by()). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sensor_sess);
+} sess_scratch SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);

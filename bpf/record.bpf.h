@@ -32,7 +32,8 @@ static __always_inline void fill_subject(struct daudit_subject *s,
 	}
 	s->reserved = 0;
 	s->start_ns = BPF_CORE_READ(t, group_leader, start_time);
-	s->cgroup_id = bpf_get_current_cgroup_id();
+	/* The task's, as bpf_get_current_cgroup_id() is current's. */
+	s->cgroup_id = BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);
 	s->mnt_ns = BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum);
 	bpf_probe_read_kernel(&pidns, sizeof(pidns),
 			      (void *)pid + bpf_core_field_offset(struct pid, numbers) +
@@ -64,7 +65,14 @@ static __always_inline void emit_proc(struct task_struct *t, __u32 event)
 	ev->path.ncomp = 0;
 	ev->path.cut = 1;
 	mm = BPF_CORE_READ(t, mm);
-	if (mm) {
+	/*
+	 * The arguments are user memory: read only from a task of the same
+	 * address space (an io-wq worker or SQPOLL thread shares it); else
+	 * none, cut.
+	 */
+	if (mm && mm != BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), mm)) {
+		ev->cmdline_cut = 1;
+	} else if (mm) {
 		start = BPF_CORE_READ(mm, arg_start);
 		end = BPF_CORE_READ(mm, arg_end);
 		len = end > start ? end - start : 0;
@@ -75,11 +83,11 @@ static __always_inline void emit_proc(struct task_struct *t, __u32 event)
 		if (len && !bpf_probe_read_user(ev->cmdline, len & (SENSOR_CMDLINE_MAX - 1 | SENSOR_CMDLINE_MAX),
 						(void *)start))
 			ev->cmdline_len = len;
-		exe = BPF_CORE_READ(mm, exe_file);
-		if (exe)
-			fill_path((__u64)BPF_CORE_READ(exe, f_path.dentry),
-				  (__u64)BPF_CORE_READ(exe, f_path.mnt), PATH_OF_PROC);
 	}
+	exe = mm ? BPF_CORE_READ(mm, exe_file) : NULL;
+	if (exe)
+		fill_path((__u64)BPF_CORE_READ(exe, f_path.dentry),
+			  (__u64)BPF_CORE_READ(exe, f_path.mnt), PATH_OF_PROC);
 	size = at_most(offsetof(struct sensor_proc_ev, path.names) +
 		       (__u64)ev->path.names_len, sizeof(*ev));
 	if (bpf_ringbuf_output(&events, ev, size, 0))

@@ -92,29 +92,25 @@ static __always_inline void add_read(struct sensor_sess *s, long ret, __u32 path
 #define POS_UNKNOWN	(-2LL)
 
 /*
- * A read of @ret bytes on @fd by the current task through @path
- * (DAUDIT_PATH_*); @pos is the offset read from, POS_FILE for the file's
- * position, or POS_UNKNOWN.
+ * A read of @ret bytes of @file attributed to task @t (the current task,
+ * or for io_uring the request's submitter) through @path (DAUDIT_PATH_*);
+ * @pos is the offset read from, POS_FILE for the file's position, or
+ * POS_UNKNOWN.
  */
-static __always_inline int on_read(unsigned long fd, long ret, __u32 path, long long pos)
+static __always_inline int read_by(struct task_struct *t, struct file *file,
+				   long ret, __u32 path, long long pos)
 {
-	struct task_struct *t = (void *)bpf_get_current_task();
-	__u64 tgid_pid = bpf_get_current_pid_tgid();
-	__u32 tgid = tgid_pid >> 32;
+	__u32 tgid = BPF_CORE_READ(t, tgid), zero = 0;
 	struct sensor_sess_key key = {};
-	struct sensor_sess *s, ns = {};
+	struct sensor_sess *s, *ns;
 	struct sensor_open *o, no = {};
 	struct sensor_proc *p, np = {};
 	__u64 now, start, end;
 	struct inode *inode;
-	struct file *file;
 	__u32 ds;
 	long err;
 
-	if (ret <= 0 || tgid == self_tgid)
-		return 0;
-	file = fd_file(t, fd);
-	if (!file)
+	if (ret <= 0 || !file || tgid == self_tgid)
 		return 0;
 	ds = verdict(file);
 	if (!ds)
@@ -140,30 +136,38 @@ static __always_inline int on_read(unsigned long fd, long ret, __u32 path, long 
 	}
 
 	/* The first read of this open file by this process. */
-	ns.id = new_id();
-	ns.bytes = ret;
-	ns.calls = 1;
-	ns.off_min = start;
-	ns.off_max = end;
-	ns.first_ns = now;
-	ns.last_ns = now;
-	ns.open_ns = now;
-	ns.dev = BPF_CORE_READ(inode, i_sb, s_dev);
-	ns.ino = BPF_CORE_READ(inode, i_ino);
-	ns.paths = path;
-	ns.dataset = ds - 1;
-	fill_subject(&ns.subj, t);
+	/*
+	 * Built in a per-CPU map, not on the stack: the stack of a program
+	 * with its calls (fill_path, its bpf_loop step) is at most 512 bytes.
+	 */
+	ns = bpf_map_lookup_elem(&sess_scratch, &zero);
+	if (!ns)
+		return 0;
+	__builtin_memset(ns, 0, sizeof(*ns));
+	ns->id = new_id();
+	ns->bytes = ret;
+	ns->calls = 1;
+	ns->off_min = start;
+	ns->off_max = end;
+	ns->first_ns = now;
+	ns->last_ns = now;
+	ns->open_ns = now;
+	ns->dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	ns->ino = BPF_CORE_READ(inode, i_ino);
+	ns->paths = path;
+	ns->dataset = ds - 1;
+	fill_subject(&ns->subj, t);
 
 	p = bpf_map_lookup_elem(&procs, &tgid);
-	if (!p || p->start_ns != ns.subj.start_ns) {
+	if (!p || p->start_ns != ns->subj.start_ns) {
 		emit_proc(t, DAUDIT_PROC_SEEN);
-		np.start_ns = ns.subj.start_ns;
+		np.start_ns = ns->subj.start_ns;
 		if (bpf_map_update_elem(&procs, &tgid, &np, BPF_ANY))
 			count(SENSOR_C_PROCS_FULL, 1);
 		p = bpf_map_lookup_elem(&procs, &tgid);
 	}
 
-	err = bpf_map_update_elem(&sessions, &key, &ns, BPF_NOEXIST);
+	err = bpf_map_update_elem(&sessions, &key, ns, BPF_NOEXIST);
 	if (err == -EEXIST) {
 		/* Another thread of the process began it meanwhile. */
 		s = bpf_map_lookup_elem(&sessions, &key);
@@ -175,7 +179,7 @@ static __always_inline int on_read(unsigned long fd, long ret, __u32 path, long 
 	if (err) {
 		/* No slot: this read gets a record of its own, now. */
 		count(SENSOR_C_SESSIONS_FULL, 1);
-		emit(file, &ns, DAUDIT_END_NOMEM);
+		emit(file, ns, DAUDIT_END_NOMEM);
 		return 0;
 	}
 	if (p)
@@ -189,6 +193,16 @@ static __always_inline int on_read(unsigned long fd, long ret, __u32 path, long 
 		bpf_map_update_elem(&open_files, &key.file, &no, BPF_ANY);
 	}
 	return 0;
+}
+
+/* A read of @ret bytes on @fd by the current task: read_by(). */
+static __always_inline int on_read(unsigned long fd, long ret, __u32 path, long long pos)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+
+	if (ret <= 0)
+		return 0;
+	return read_by(t, fd_file(t, fd), ret, path, pos);
 }
 
 static __always_inline void end_session(struct file *file, struct sensor_sess_key *key,
