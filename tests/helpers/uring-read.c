@@ -24,6 +24,9 @@
  * SPLICE is submitted with IOSQE_ASYNC (run by an io-wq worker), and the
  * io-wq workers the process has at the end are counted: "iou_workers=N".
  *
+ * With URING_SQPOLL, the ring is polled by a kernel SQ thread
+ * (IORING_SETUP_SQPOLL, "iou-sqp-PID"), which submits the requests.
+ *
  * With a third argument OUT, what was read is also written to OUT (the
  * test compares it with FILE).  With URING_O_DIRECT in the environment,
  * FILE is opened O_DIRECT (its size a multiple of 8 KiB); with
@@ -208,7 +211,8 @@ int main(int argc, char **argv)
 	const char *mode;
 	long long total = 0;
 	int fd, ret, target, ofd = -1, pfd[2];
-	unsigned int setup = getenv("URING_IOPOLL") ? IORING_SETUP_IOPOLL : 0;
+	unsigned int setup = (getenv("URING_IOPOLL") ? IORING_SETUP_IOPOLL : 0) |
+			     (getenv("URING_SQPOLL") ? IORING_SETUP_SQPOLL : 0);
 
 	if (argc != 3 && argc != 4) {
 		fprintf(stderr, "usage: uring-read read|readv|fixed|fixedfile|splice|splice-fixed|splice-skip|skip|overflow FILE [OUT]\n");

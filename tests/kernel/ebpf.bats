@@ -8,9 +8,10 @@
 # reads from a protected unix socket and TCP and UDP endpoints by read,
 # readv, recv, recvmsg, recvmmsg and splice as one socket session each with the
 # exact bytes and the peer, and nothing from an unprotected TCP port;
-# io_uring reads of files (READ, READV, READ_FIXED, with
-# IOSQE_CQE_SKIP_SUCCESS, overflowing, polled, run by an io-wq worker) and
-# of sockets (RECV, RECVMSG, READ, multishot) as the submitter's sessions
+# io_uring reads of files (READ, READV, READ_FIXED, SPLICE, with
+# IOSQE_CQE_SKIP_SUCCESS, overflowing, polled, run by an io-wq worker or
+# submitted by an SQPOLL thread) and of sockets (RECV, RECVMSG, READ,
+# multishot) as the submitter's sessions
 # with the exact bytes and the io_uring read paths, and nothing for an
 # unprotected file or port;
 # a full ring buffer is counted
@@ -62,10 +63,11 @@ check_copy() {
 # FILE, and her process has exactly one session record of it: the bytes
 # she read, the read path PATHS, her uid and login uid, the dataset, the
 # program's name and executable (never an io-wq worker's or a kernel
-# thread's), ended at its exit (uring-read leaves FILE open).  What
-# uring-read printed is in $URING_OUT.
+# thread's; with URING_COMM set, that name, PID replaced by the pid),
+# ended at its exit (uring-read leaves FILE open).  What uring-read
+# printed is in $URING_OUT.
 check_uring() {
-	local mode=$1 paths=$2 f=$3 n pid ev alice
+	local mode=$1 paths=$2 f=$3 n pid ev alice comm
 	shift 3
 	alice=$(uid_of alice)
 	[ -n "$alice" ]
@@ -80,7 +82,8 @@ check_uring() {
 	[ "$(echo "$ev" | jq length)" -eq 1 ]
 	[ "$(echo "$ev" | jq -r '.[0] | "\(.bytes) \(.paths)"')" = "$n $paths" ]
 	[ "$(echo "$ev" | jq -r '.[0] | "\(.uid) \(.auid) \(.login_user) \(.dataset) \(.end_reason) \(.final)"')" = "$alice $alice alice ${DS:-customers} exit 1" ]
-	[ "$(echo "$ev" | jq -r '.[0] | "\(.comm) \(.exe)"')" = "uring-read $(command -v uring-read)" ]
+	comm=${URING_COMM:-uring-read}
+	[ "$(echo "$ev" | jq -r '.[0] | "\(.comm) \(.exe)"')" = "${comm//PID/$pid} $(command -v uring-read)" ]
 }
 
 # socket_reads SEL: the stored socket_read events for which the jq
@@ -149,7 +152,7 @@ setup_file() {
 	# An xfs on a device with poll queues (null_blk, memory-backed), for
 	# polled io_uring rings (6.12 refuses them on a device that cannot
 	# poll), as coverage.bats makes it.
-	modprobe xfs
+	modprobe -a xfs ext4 loop
 	rmmod null_blk 2>/dev/null || true
 	modprobe null_blk nr_devices=1 queue_mode=2 poll_queues=1 memory_backed=1 gb=1 bs=4096
 	mkfs.xfs -q -f /dev/nullb0
@@ -158,9 +161,19 @@ setup_file() {
 	mkdir -p /srv/e-polled/prot
 	head -c 1048576 /dev/urandom >/srv/e-polled/prot/direct.bin
 	chmod a+r /srv/e-polled/prot/direct.bin
+	# And an ext4 on a loop device, which cannot poll: a polled read
+	# there is completed by the loop device's worker, outside the reader.
+	truncate -s 32M /tmp/e-loop.img
+	mkfs.ext4 -q -F /tmp/e-loop.img
+	mkdir -p /srv/e-loop
+	mount -o loop /tmp/e-loop.img /srv/e-loop
+	mkdir -p /srv/e-loop/prot
+	head -c 1048576 /dev/urandom >/srv/e-loop/prot/direct.bin
+	chmod a+r /srv/e-loop/prot/direct.bin
 	cat >>"$POLICY" <<'POL'
 dataset polled {
 	tree /srv/e-polled/prot
+	tree /srv/e-loop/prot
 }
 dataset db {
 	unix /run/db.sock
@@ -187,6 +200,9 @@ teardown_file() {
 	stop_bg OTHER
 	stop_bg UDP
 	umount /srv/e-polled 2>/dev/null || true
+	umount /srv/e-loop 2>/dev/null || true
+	losetup -j /tmp/e-loop.img | cut -d: -f1 | xargs -r losetup -d
+	rm -f /tmp/e-loop.img
 	rmmod null_blk 2>/dev/null || true
 }
 
@@ -195,12 +211,12 @@ teardown_file() {
 	cat "$d/dauditd.log"
 	[ ! -e /dev/daudit ]
 	grep -q 'sensor: ebpf (sensor = auto and /dev/daudit does not exist' "$d/dauditd.log"
-	# The policy file's five sources, and one per hard-linked file the
+	# The policy file's six sources, and one per hard-linked file the
 	# link scan found: setup_file's, and any an earlier suite left in
 	# the tree (make check runs the suites in one boot).
 	linked=$(sed -n 's/.*: \([0-9]*\) hard-linked files in protected trees: protected under every name$/\1/p' "$d/dauditd.log" | head -n1)
 	[ "${linked:-0}" -ge 1 ]
-	grep -q "policy .* loaded into the eBPF sensor: 3 datasets, $((5 + linked)) sources" "$d/dauditd.log"
+	grep -q "policy .* loaded into the eBPF sensor: 3 datasets, $((6 + linked)) sources" "$d/dauditd.log"
 	st=$(daudit status --format json)
 	echo "$st"
 	[ "$(echo "$st" | jq -r '.module_loaded, .sensor, .collector.sensor')" = "false
@@ -313,6 +329,12 @@ ebpf" ]
 	[ "${n:-0}" -ge 1 ]
 }
 
+@test "ebpf: io_uring READ submitted by the ring's SQPOLL thread: the owner's process, uid and login uid, the thread's name as the module" {
+	# req->task is the thread that submitted: the SQ thread, a thread of
+	# the ring owner's process (the module's subject too).
+	URING_COMM=iou-sqp-PID check_uring read io_uring_read "$F" URING_SQPOLL=1
+}
+
 @test "ebpf: io_uring SPLICE from a protected file into a pipe, from a registered file, and with IOSQE_CQE_SKIP_SUCCESS: every byte recorded" {
 	check_uring splice io_uring_other "$F"
 	check_uring splice-fixed io_uring_other "$F"
@@ -322,6 +344,17 @@ ebpf" ]
 @test "ebpf: io_uring READ on a polled ring (IORING_SETUP_IOPOLL), O_DIRECT on xfs on a device with poll queues, also with IOSQE_CQE_SKIP_SUCCESS" {
 	DS=polled check_uring read io_uring_read /srv/e-polled/prot/direct.bin URING_O_DIRECT=1 URING_IOPOLL=1
 	DS=polled check_uring skip io_uring_read /srv/e-polled/prot/direct.bin URING_O_DIRECT=1 URING_IOPOLL=1
+}
+
+@test "ebpf: io_uring READ on a polled ring over a device that cannot poll (completed by the loop device's worker, counted in the reader's process)" {
+	if ! out=$(as_user alice env URING_O_DIRECT=1 URING_IOPOLL=1 uring-read skip /srv/e-loop/prot/direct.bin /tmp/e-uring.out 2>&1); then
+		echo "$out"
+		# The kernel, not the test, decides: 6.12 refuses such a ring's reads.
+		echo "$out" | grep -q "Operation not supported"
+		skip "this kernel refuses polled reads on a device that cannot poll (EOPNOTSUPP)"
+	fi
+	DS=polled check_uring read io_uring_read /srv/e-loop/prot/direct.bin URING_O_DIRECT=1 URING_IOPOLL=1
+	DS=polled check_uring skip io_uring_read /srv/e-loop/prot/direct.bin URING_O_DIRECT=1 URING_IOPOLL=1
 }
 
 @test "ebpf: io_uring reads of an unprotected file leave no record" {
