@@ -92,14 +92,20 @@ static __always_inline void add_read(struct sensor_sess *s, long ret, __u32 path
 #define POS_UNKNOWN	(-2LL)
 
 /*
- * A read of @ret bytes of @file attributed to task @t (the current task,
- * or for io_uring the request's submitter) through @path (DAUDIT_PATH_*);
- * @pos is the offset read from, POS_FILE for the file's position, or
- * POS_UNKNOWN.
+ * A read of @ret bytes of the struct file at @filep attributed to the
+ * task at @task (the current task, or for io_uring the request's
+ * submitter) through @path (DAUDIT_PATH_*); @pos is the offset read from,
+ * POS_FILE for the file's position, or POS_UNKNOWN.
+ *
+ * A global function: the verifier checks it once, not again inside each
+ * of the two dozen programs that count reads (which made every load of
+ * the sensor slower); so its arguments are scalars, and everything it
+ * reads of them goes through BPF_CORE_READ.
  */
-static __always_inline int read_by(struct task_struct *t, struct file *file,
-				   long ret, __u32 path, long long pos)
+__noinline int read_by(__u64 task, __u64 filep, long ret, __u32 path, long long pos)
 {
+	struct task_struct *t = (void *)task;
+	struct file *file = (void *)filep;
 	__u32 tgid = BPF_CORE_READ(t, tgid), zero = 0;
 	struct sensor_sess_key key = {};
 	struct sensor_sess *s, *ns;
@@ -202,7 +208,7 @@ static __always_inline int on_read(unsigned long fd, long ret, __u32 path, long 
 
 	if (ret <= 0)
 		return 0;
-	return read_by(t, fd_file(t, fd), ret, path, pos);
+	return read_by((__u64)t, (__u64)fd_file(t, fd), ret, path, pos);
 }
 
 static __always_inline void end_session(struct file *file, struct sensor_sess_key *key,

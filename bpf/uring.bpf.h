@@ -96,7 +96,7 @@ static __always_inline int uring_read_done(struct io_kiocb *r, int res)
 
 	if (res <= 0 || !path)
 		return 0;
-	return read_by(BPF_CORE_READ(r, task), BPF_CORE_READ(r, file), res,
+	return read_by((__u64)BPF_CORE_READ(r, task), (__u64)BPF_CORE_READ(r, file), res,
 		       path, POS_UNKNOWN);
 }
 
@@ -113,8 +113,10 @@ static __always_inline int uring_polled(struct io_kiocb *r)
  * read is issued, keeps the request of a protected file; the completion
  * takes it and counts the bytes, at once in a thread of the submitter's
  * process, else when that process next reaps polled completions
- * (io_do_iopoll(), where the request is still alive and holds its file),
- * as the module defers it to the submitter's next system call exit.
+ * (io_do_iopoll()'s return: the request's file, put there, is released
+ * at the earliest when that task next runs its task work, after this), or
+ * at its exit; the module defers it to the submitter's next system call
+ * exit instead.
  */
 SEC("fentry/io_read")
 int BPF_PROG(uring_read_entry, struct io_kiocb *req)
@@ -173,7 +175,7 @@ int BPF_PROG(uring_iopoll_complete, void *kiocb, long res)
 	if (bpf_map_delete_elem(&uring_iopoll, &key) || res <= 0 || !t)
 		return 0;
 	if (BPF_CORE_READ(t, tgid) == (bpf_get_current_pid_tgid() >> 32))
-		return read_by(t, BPF_CORE_READ(r, file), res,
+		return read_by((__u64)t, (__u64)BPF_CORE_READ(r, file), res,
 			       uring_read_path(BPF_CORE_READ(r, opcode)), POS_UNKNOWN);
 	d.task = (__u64)t;
 	d.file = (__u64)BPF_CORE_READ(r, file);
@@ -195,7 +197,7 @@ static long deferred_one(struct bpf_map *map, __u64 *key,
 
 	if (d->tgid != *tgid)
 		return 0;
-	read_by((struct task_struct *)d->task, (struct file *)d->file, d->res,
+	read_by(d->task, d->file, d->res,
 		d->path, POS_UNKNOWN);
 	if (!bpf_map_delete_elem(&uring_deferred, &k))
 		__sync_fetch_and_add(&n_deferred, -1);
@@ -346,11 +348,16 @@ int BPF_PROG(uring_do_splice, struct file *in, void *off_in, struct file *out,
 	     void *off_out, __u64 len, unsigned int flags, long ret)
 {
 	struct task_struct *t = (void *)bpf_get_current_task();
-	__u64 id = bpf_get_current_pid_tgid();
+	__u64 id = bpf_get_current_pid_tgid(), file = 0;
 	__u64 *req;
 
 	if (ret <= 0 || !(BPF_CORE_READ(t, flags) & PF_IO_WORKER))
 		return 0;
+	/*
+	 * @in as a number for read_by(), a global function: the verifier
+	 * refuses the typed pointer itself as a scalar argument.
+	 */
+	bpf_probe_read_kernel(&file, sizeof(file), &ctx[0]);
 	req = bpf_map_lookup_elem(&uring_splice, &id);
 	if (req) {
 		struct task_struct *sub = BPF_CORE_READ((struct io_kiocb *)*req, task);
@@ -358,7 +365,7 @@ int BPF_PROG(uring_do_splice, struct file *in, void *off_in, struct file *out,
 		if (sub)
 			t = sub;
 	}
-	return read_by(t, in, ret, DAUDIT_PATH_URING_OTHER, POS_UNKNOWN);
+	return read_by((__u64)t, file, ret, DAUDIT_PATH_URING_OTHER, POS_UNKNOWN);
 }
 
 /*
