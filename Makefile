@@ -162,7 +162,7 @@ $(BIN)/dauditd: $(DAUDITD_OBJS) $(EBPF_OBJS) $(LIB_OBJS)
 
 # The BPF object: CO-RE (-g keeps the BTF its relocations need), linked
 # by bpftool, which drops the DWARF; the skeleton embeds it in dauditd.
-$(BPF_OUT)/daudit.bpf.o: bpf/daudit.bpf.c bpf/kernel.h bpf/sensor.h module/uapi/daudit.h | deps-build
+$(BPF_OUT)/daudit.bpf.o: bpf/daudit.bpf.c $(wildcard bpf/*.bpf.h) bpf/kernel.h bpf/sensor.h module/uapi/daudit.h | deps-build
 	@mkdir -p $(BPF_OUT)
 	$(BPF_CLANG) -target bpf -g -O2 -D__TARGET_ARCH_x86 -Wall -Werror \
 		-Ibpf -Imodule/uapi -I/usr/include/$(MULTIARCH) \

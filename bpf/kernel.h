@@ -126,11 +126,24 @@ struct nsproxy {
 	struct mnt_namespace *mnt_ns;
 } __pai;
 
+struct kernfs_node {
+	unsigned long long id;
+} __pai;
+
+struct cgroup {
+	struct kernfs_node *kn;
+} __pai;
+
+struct css_set {
+	struct cgroup *dfl_cgrp;
+} __pai;
+
 struct signal_struct {
 	atomic_t live;
 } __pai;
 
 struct task_struct {
+	unsigned int flags;		/* PF_* */
 	int pid;
 	int tgid;
 	struct task_struct *real_parent;
@@ -142,6 +155,7 @@ struct task_struct {
 	struct nsproxy *nsproxy;
 	struct pid *thread_pid;
 	struct signal_struct *signal;
+	struct css_set *cgroups;
 	kuid_t loginuid;
 	unsigned int sessionid;
 	char comm[16];
@@ -191,6 +205,23 @@ struct unix_sock {
 
 struct socket {
 	struct sock *sk;
+} __pai;
+
+/* io_uring: a request and its ring (io_uring_types.h). */
+struct io_ring_ctx {
+	unsigned int flags;		/* IORING_SETUP_* */
+} __pai;
+
+struct io_cqe {
+	int res;
+} __pai;
+
+struct io_kiocb {
+	struct file *file;
+	unsigned char opcode;
+	struct io_cqe cqe;
+	struct io_ring_ctx *ctx;
+	struct task_struct *task;	/* the submitter */
 } __pai;
 
 #define S_IFSOCK 0140000

@@ -30,6 +30,8 @@
 #define SENSOR_UNIX_BUF		112	/* its NUL, rounded up to 8 */
 /* Messages of one recvmmsg(2) whose lengths are summed (UIO_MAXIOV). */
 #define SENSOR_MMSG_MAX		1024
+/* io_uring reads in flight followed: polled, deferred, multishot (6.1). */
+#define SENSOR_MAX_URING	1024
 
 enum sensor_ev_type {
 	SENSOR_EV_FILE = 1,	/* a session's record: struct sensor_file_ev */
@@ -46,6 +48,7 @@ enum sensor_counter {
 	SENSOR_C_PATH_CUT = 4,		/* a path longer than an event holds */
 	SENSOR_C_SESSIONS_ENDED = 5,
 	SENSOR_C_SOCKS_FULL = 6,	/* a socket described again at its record */
+	SENSOR_C_URING_MISSED = 7,	/* an io_uring read not followed (a map full) */
 	SENSOR_C_MAX = 8,
 };
 
@@ -152,6 +155,15 @@ struct sensor_proc {
 	__u64 start_ns;
 	__u32 sessions;			/* sessions open now */
 	__u32 pad;
+};
+
+/* A polled io_uring read completed outside its submitter's process. */
+struct sensor_uring_read {
+	__u64 task;			/* struct task_struct *, the submitter */
+	__u64 file;			/* struct file * */
+	__s64 res;			/* bytes */
+	__u32 path;			/* DAUDIT_PATH_URING_* */
+	__u32 tgid;			/* the submitter's */
 };
 
 /* A path walked by the programs: components leaf first, each NUL-ended. */

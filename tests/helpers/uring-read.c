@@ -20,6 +20,13 @@
  *                               8-entry completion queue overflows; then
  *                               prints "overflowed=1" if the kernel said so
  *
+ * With URING_ASYNC in the environment, every READ, READV, READ_FIXED and
+ * SPLICE is submitted with IOSQE_ASYNC (run by an io-wq worker), and the
+ * io-wq workers the process has at the end are counted: "iou_workers=N".
+ *
+ * With URING_SQPOLL, the ring is polled by a kernel SQ thread
+ * (IORING_SETUP_SQPOLL, "iou-sqp-PID"), which submits the requests.
+ *
  * With a third argument OUT, what was read is also written to OUT (the
  * test compares it with FILE).  With URING_O_DIRECT in the environment,
  * FILE is opened O_DIRECT (its size a multiple of 8 KiB); with
@@ -36,9 +43,13 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <dirent.h>
 #include <unistd.h>
 
 #define CHUNK 8192
+
+/* IOSQE_ASYNC on the reads (URING_ASYNC set), or 0. */
+static unsigned int async_flag;
 
 static void die(const char *what, int err)
 {
@@ -71,7 +82,7 @@ static long long read_skipping(struct io_uring *ring, int fd, char *buf,
 			io_uring_prep_splice(sqe, fd, total, pfd[1], -1, len, 0);
 		else
 			io_uring_prep_read(sqe, fd, buf, len, total);
-		sqe->flags |= IOSQE_CQE_SKIP_SUCCESS | IOSQE_IO_LINK;
+		sqe->flags |= IOSQE_CQE_SKIP_SUCCESS | IOSQE_IO_LINK | async_flag;
 		sqe->user_data = 1;
 		sqe = io_uring_get_sqe(ring);
 		io_uring_prep_nop(sqe);
@@ -163,6 +174,33 @@ static long long read_overflowing(struct io_uring *ring, int fd, int ofd)
 	return total;
 }
 
+/* Threads of this process that are io-wq workers ("iou-wrk-PID"). */
+static int io_workers(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	char path[300], comm[32];
+	int n = 0;
+
+	if (!d)
+		die("/proc/self/task", errno);
+	while ((e = readdir(d))) {
+		FILE *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f) && !strncmp(comm, "iou-wrk-", 8))
+			n++;
+		fclose(f);
+	}
+	closedir(d);
+	return n;
+}
+
 int main(int argc, char **argv)
 {
 	/* Anonymous memory: registered buffers may not be file-backed. */
@@ -173,7 +211,8 @@ int main(int argc, char **argv)
 	const char *mode;
 	long long total = 0;
 	int fd, ret, target, ofd = -1, pfd[2];
-	unsigned int setup = getenv("URING_IOPOLL") ? IORING_SETUP_IOPOLL : 0;
+	unsigned int setup = (getenv("URING_IOPOLL") ? IORING_SETUP_IOPOLL : 0) |
+			     (getenv("URING_SQPOLL") ? IORING_SETUP_SQPOLL : 0);
 
 	if (argc != 3 && argc != 4) {
 		fprintf(stderr, "usage: uring-read read|readv|fixed|fixedfile|splice|splice-fixed|splice-skip|skip|overflow FILE [OUT]\n");
@@ -189,6 +228,8 @@ int main(int argc, char **argv)
 	if (buf == MAP_FAILED)
 		die("mmap", errno);
 	mode = argv[1];
+	if (getenv("URING_ASYNC"))
+		async_flag = IOSQE_ASYNC;
 	/* URING_O_DIRECT set: O_DIRECT, so reads complete asynchronously. */
 	fd = open(argv[2], O_RDONLY | (getenv("URING_O_DIRECT") ? O_DIRECT : 0));
 	if (fd < 0)
@@ -243,6 +284,7 @@ int main(int argc, char **argv)
 			io_uring_prep_read(sqe, target, buf, CHUNK, total);
 		if (!strcmp(mode, "fixedfile"))
 			sqe->flags |= IOSQE_FIXED_FILE;
+		sqe->flags |= async_flag;
 		ret = io_uring_submit(&ring);
 		if (ret < 0)
 			die("submit", -ret);
@@ -263,6 +305,8 @@ int main(int argc, char **argv)
 		total += ret;
 	}
 out:
+	if (async_flag)
+		printf("iou_workers=%d\n", io_workers());
 	io_uring_queue_exit(&ring);
 	printf("bytes=%lld pid=%d\n", total, getpid());
 	return 0;

@@ -20,10 +20,52 @@
 #include "sensor_int.h"
 #include "util.h"
 
+/*
+ * Whether this kernel's BTF has function @fn to attach a trampoline to,
+ * or with @tp the tracepoint @fn.
+ */
+static int kernel_has(const char *fn, int tp)
+{
+	return libbpf_find_vmlinux_btf_id(fn, tp ? BPF_TRACE_RAW_TP : BPF_TRACE_FEXIT) > 0;
+}
+
+/*
+ * The io_uring programs (bpf/uring.bpf.h) attach to io_uring's own
+ * functions: a kernel without one (no io_uring, or an older or newer one)
+ * loads the others.  Auxiliary completions: 6.12's io_req_post_cqe() names
+ * its request; 6.1's io_post_aux_cqe() takes five arguments (6.12's four)
+ * and names none.  Returns whether the aux completions go by task.
+ */
+static int uring_choose(struct daudit_bpf *skel)
+{
+	struct bpf_program *p;
+	int by_task = !kernel_has("io_req_post_cqe", 0);
+
+	bpf_object__for_each_program(p, skel->obj) {
+		const char *sec = bpf_program__section_name(p);
+		const char *fn = strchr(sec, '/');
+
+		if (strncmp(bpf_program__name(p), "uring_", 6) || !fn)
+			continue;
+		if (!kernel_has(fn + 1, !strncmp(sec, "tp_btf/", 7)))
+			bpf_program__set_autoload(p, false);
+	}
+	if (!by_task) {
+		/* Only 6.1's aux completions need the receive a task runs. */
+		bpf_program__set_autoload(skel->progs.uring_aux_6_1, false);
+		bpf_program__set_autoload(skel->progs.uring_recv_entry, false);
+		bpf_program__set_autoload(skel->progs.uring_recvmsg_entry, false);
+	}
+	/* Only READ_MULTISHOT (6.7+) is counted at the completion tracepoint. */
+	if (!kernel_has("io_read_mshot", 0))
+		bpf_program__set_autoload(skel->progs.uring_complete, false);
+	return by_task;
+}
+
 struct sensor *sensor_open(uint32_t ring_bytes, char *err, size_t errlen)
 {
 	struct sensor *s;
-	int ncpus, e;
+	int ncpus, e, aux_by_task;
 
 	if (sensor_check_caps(err, errlen) < 0)
 		return NULL;
@@ -47,6 +89,7 @@ struct sensor *sensor_open(uint32_t ring_bytes, char *err, size_t errlen)
 			 strerror(errno));
 		goto fail;
 	}
+	aux_by_task = uring_choose(s->skel);
 	e = bpf_map__set_max_entries(s->skel->maps.events, ring_bytes);
 	if (!e)
 		e = daudit_bpf__load(s->skel);
@@ -61,6 +104,7 @@ struct sensor *sensor_open(uint32_t ring_bytes, char *err, size_t errlen)
 		goto fail;
 	}
 	s->skel->bss->self_tgid = (uint32_t)getpid();
+	s->skel->bss->uring_aux_by_task = (uint32_t)aux_by_task;
 	e = daudit_bpf__attach(s->skel);
 	if (e) {
 		snprintf(err, errlen, "cannot attach the eBPF sensor's programs: %s",

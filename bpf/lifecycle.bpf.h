@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Where sessions end: the last close of an open file, the exit of a
+ * process; and a new program's exec.
+ */
+#ifndef DAUDIT_BPF_LIFECYCLE_H
+#define DAUDIT_BPF_LIFECYCLE_H
+
+/* The last reference to an open file is going: end its sessions. */
+SEC("fentry/__fput")
+int BPF_PROG(file_put, struct file *file)
+{
+	__u64 key = (__u64)file;
+	struct sensor_open *o;
+	struct sensor_sess_key sk = { .file = key };
+	struct sweep_ctx sw = { .file = key, .reason = DAUDIT_END_CLOSE };
+
+	bpf_map_delete_elem(&verdicts, &key);
+	o = bpf_map_lookup_elem(&open_files, &key);
+	if (!o) {
+		bpf_map_delete_elem(&socks, &key);
+		return 0;
+	}
+	if (o->sessions <= 1) {
+		sk.tgid = o->tgid;
+		end_session(file, &sk, DAUDIT_END_CLOSE);
+	} else {
+		bpf_for_each_map_elem(&sessions, sweep_one, &sw, 0);
+	}
+	bpf_map_delete_elem(&open_files, &key);
+	bpf_map_delete_elem(&socks, &key);
+	return 0;
+}
+
+/* The last thread of a process exits (its files are still open here). */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(proc_exit, struct task_struct *t)
+{
+	__u32 tgid = BPF_CORE_READ(t, tgid);
+	struct sensor_proc *p;
+	struct sweep_ctx sw = { .tgid = tgid, .reason = DAUDIT_END_EXIT };
+
+	if (BPF_CORE_READ(t, signal, live.counter))
+		return 0;
+	/* Its polled io_uring reads completed elsewhere and never reaped. */
+	uring_deferred_count(tgid);
+	p = bpf_map_lookup_elem(&procs, &tgid);
+	if (!p)
+		return 0;
+	if (p->sessions)
+		bpf_for_each_map_elem(&sessions, sweep_one, &sw, 0);
+	bpf_map_delete_elem(&procs, &tgid);
+	return 0;
+}
+
+/* A new program: the next session says so with a new process record. */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(proc_exec, struct task_struct *t)
+{
+	__u32 tgid = BPF_CORE_READ(t, tgid);
+	struct sensor_proc *p = bpf_map_lookup_elem(&procs, &tgid);
+
+	if (p)
+		p->start_ns = 0;
+	return 0;
+}
+
+#endif

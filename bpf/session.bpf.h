@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Classification of an open file, and its sessions per process: a read
+ * counted, a session begun or ended.
+ */
+#ifndef DAUDIT_BPF_SESSION_H
+#define DAUDIT_BPF_SESSION_H
+
+/* Dataset index + 1 if @file is protected now, else 0. */
+static __always_inline __u32 classify(struct file *file, __u64 gen)
+{
+	struct dentry *d = BPF_CORE_READ(file, f_path.dentry);
+	struct sensor_obj_key key = {
+		.dev = BPF_CORE_READ(d, d_sb, s_dev),
+		.slot = gen & 1,
+	};
+	int i;
+
+	for (i = 0; i < SENSOR_TREE_DEPTH; i++) {
+		struct dentry *parent = BPF_CORE_READ(d, d_parent);
+		struct sensor_obj *o;
+
+		key.ino = BPF_CORE_READ(d, d_inode, i_ino);
+		o = bpf_map_lookup_elem(&protected, &key);
+		if (o && (o->type == SENSOR_OBJ_TREE || i == 0))
+			return o->dataset + 1;
+		if (parent == d)
+			break;
+		d = parent;
+	}
+	return 0;
+}
+
+static __always_inline __u32 verdict(struct file *file)
+{
+	__u64 key = (__u64)file, gen = policy_gen;
+	struct sensor_verdict *v = bpf_map_lookup_elem(&verdicts, &key);
+	struct sensor_verdict nv = { .gen = gen };
+
+	if (!gen)
+		return 0;
+	if (v && v->gen == gen)
+		return v->dataset;
+	/* A socket by its peer, when first judged, as the module. */
+	nv.dataset = is_sock(file) ? classify_sock(file, gen) : classify(file, gen);
+	bpf_map_update_elem(&verdicts, &key, &nv, BPF_ANY);
+	return nv.dataset;
+}
+
+static __always_inline struct file *fd_file(struct task_struct *t, unsigned long fd)
+{
+	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+	struct file **fds;
+	struct file *f = NULL;
+
+	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	return f;
+}
+
+static __always_inline __u64 new_id(void)
+{
+	__u32 zero = 0;
+	__u64 *n = bpf_map_lookup_elem(&next_id, &zero);
+
+	if (!n)
+		return 0;
+	*n += 1;
+	return ((__u64)bpf_get_smp_processor_id() << 48) | *n;
+}
+
+/* Count a read of @ret bytes of [@start, @end) in session @s. */
+static __always_inline void add_read(struct sensor_sess *s, long ret, __u32 path,
+				     __u64 now, __u64 start, __u64 end)
+{
+	__sync_fetch_and_add(&s->bytes, ret);
+	__sync_fetch_and_add(&s->calls, 1);
+	s->paths |= path;
+	s->last_ns = now;
+	if (start == DAUDIT_OFFSET_UNKNOWN)
+		return;
+	if (s->off_min == DAUDIT_OFFSET_UNKNOWN || start < s->off_min)
+		s->off_min = start;
+	if (s->off_max == DAUDIT_OFFSET_UNKNOWN || end > s->off_max)
+		s->off_max = end;
+}
+
+/* on_read()'s @pos: the read used and moved the file's position; no offset known. */
+#define POS_FILE	(-1LL)
+#define POS_UNKNOWN	(-2LL)
+
+/*
+ * A read of @ret bytes of the struct file at @filep attributed to the
+ * task at @task (the current task, or for io_uring the request's
+ * submitter) through @path (DAUDIT_PATH_*); @pos is the offset read from,
+ * POS_FILE for the file's position, or POS_UNKNOWN.
+ *
+ * A global function: the verifier checks it once, not again inside each
+ * of the two dozen programs that count reads (which made every load of
+ * the sensor slower); so its arguments are scalars, and everything it
+ * reads of them goes through BPF_CORE_READ.
+ */
+__noinline int read_by(__u64 task, __u64 filep, long ret, __u32 path, long long pos)
+{
+	struct task_struct *t = (void *)task;
+	struct file *file = (void *)filep;
+	__u32 tgid = BPF_CORE_READ(t, tgid), zero = 0;
+	struct sensor_sess_key key = {};
+	struct sensor_sess *s, *ns;
+	struct sensor_open *o, no = {};
+	struct sensor_proc *p, np = {};
+	__u64 now, start, end;
+	struct inode *inode;
+	__u32 ds;
+	long err;
+
+	if (ret <= 0 || !file || tgid == self_tgid)
+		return 0;
+	ds = verdict(file);
+	if (!ds)
+		return 0;
+	now = bpf_ktime_get_ns();
+	inode = BPF_CORE_READ(file, f_inode);
+	start = DAUDIT_OFFSET_UNKNOWN;
+	end = DAUDIT_OFFSET_UNKNOWN;
+	if ((BPF_CORE_READ(inode, i_mode) & S_IFMT) == S_IFREG && pos != POS_UNKNOWN) {
+		/* After the read the position has moved past what it read. */
+		start = pos >= 0 ? (__u64)pos : BPF_CORE_READ(file, f_pos) - ret;
+		end = start + ret;
+	}
+	count(SENSOR_C_READS, 1);
+	count(SENSOR_C_READ_BYTES, ret);
+
+	key.file = (__u64)file;
+	key.tgid = tgid;
+	s = bpf_map_lookup_elem(&sessions, &key);
+	if (s) {
+		add_read(s, ret, path, now, start, end);
+		return 0;
+	}
+
+	/* The first read of this open file by this process. */
+	/*
+	 * Built in a per-CPU map, not on the stack: the stack of a program
+	 * with its calls (fill_path, its bpf_loop step) is at most 512 bytes.
+	 */
+	ns = bpf_map_lookup_elem(&sess_scratch, &zero);
+	if (!ns)
+		return 0;
+	__builtin_memset(ns, 0, sizeof(*ns));
+	ns->id = new_id();
+	ns->bytes = ret;
+	ns->calls = 1;
+	ns->off_min = start;
+	ns->off_max = end;
+	ns->first_ns = now;
+	ns->last_ns = now;
+	ns->open_ns = now;
+	ns->dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	ns->ino = BPF_CORE_READ(inode, i_ino);
+	ns->paths = path;
+	ns->dataset = ds - 1;
+	fill_subject(&ns->subj, t);
+
+	p = bpf_map_lookup_elem(&procs, &tgid);
+	if (!p || p->start_ns != ns->subj.start_ns) {
+		emit_proc(t, DAUDIT_PROC_SEEN);
+		np.start_ns = ns->subj.start_ns;
+		if (bpf_map_update_elem(&procs, &tgid, &np, BPF_ANY))
+			count(SENSOR_C_PROCS_FULL, 1);
+		p = bpf_map_lookup_elem(&procs, &tgid);
+	}
+
+	err = bpf_map_update_elem(&sessions, &key, ns, BPF_NOEXIST);
+	if (err == -EEXIST) {
+		/* Another thread of the process began it meanwhile. */
+		s = bpf_map_lookup_elem(&sessions, &key);
+		if (s) {
+			add_read(s, ret, path, now, start, end);
+			return 0;
+		}
+	}
+	if (err) {
+		/* No slot: this read gets a record of its own, now. */
+		count(SENSOR_C_SESSIONS_FULL, 1);
+		emit(file, ns, DAUDIT_END_NOMEM);
+		return 0;
+	}
+	if (p)
+		__sync_fetch_and_add(&p->sessions, 1);
+	o = bpf_map_lookup_elem(&open_files, &key.file);
+	if (o) {
+		__sync_fetch_and_add(&o->sessions, 1);
+	} else {
+		no.sessions = 1;
+		no.tgid = tgid;
+		bpf_map_update_elem(&open_files, &key.file, &no, BPF_ANY);
+	}
+	return 0;
+}
+
+/* A read of @ret bytes on @fd by the current task: read_by(). */
+static __always_inline int on_read(unsigned long fd, long ret, __u32 path, long long pos)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+
+	if (ret <= 0)
+		return 0;
+	return read_by((__u64)t, (__u64)fd_file(t, fd), ret, path, pos);
+}
+
+static __always_inline void end_session(struct file *file, struct sensor_sess_key *key,
+					__u16 reason)
+{
+	struct sensor_sess *s = bpf_map_lookup_elem(&sessions, key);
+	struct sensor_proc *p;
+
+	if (!s)
+		return;
+	emit(file, s, reason);
+	p = bpf_map_lookup_elem(&procs, &key->tgid);
+	if (p && p->sessions)
+		__sync_fetch_and_add(&p->sessions, -1);
+	bpf_map_delete_elem(&sessions, key);
+}
+
+struct sweep_ctx {
+	__u64 file;			/* end the sessions of this file, or */
+	__u32 tgid;			/* of this process */
+	__u16 reason;
+};
+
+static long sweep_one(struct bpf_map *map, struct sensor_sess_key *key,
+		      struct sensor_sess *s, struct sweep_ctx *ctx)
+{
+	struct sensor_sess_key k = *key;
+	struct sensor_open *o;
+
+	if (ctx->file ? k.file != ctx->file : k.tgid != ctx->tgid)
+		return 0;
+	end_session((struct file *)k.file, &k, ctx->reason);
+	if (!ctx->file) {
+		o = bpf_map_lookup_elem(&open_files, &k.file);
+		if (o && o->sessions > 1)
+			__sync_fetch_and_add(&o->sessions, -1);
+		else if (o)
+			bpf_map_delete_elem(&open_files, &k.file);
+	}
+	return 0;
+}
+
+#endif
