@@ -51,7 +51,7 @@ done
 declare -A run_uses
 run_uses[unit]="python3"
 run_uses[vm]="qemu-system-x86_64 timeout"
-run_uses[static]="sparse cppcheck shellcheck perl objdump cc pkg-config python3 strace /usr/src/linux-source-*.tar.*"
+run_uses[static]="sparse cppcheck shellcheck perl objdump cc pkg-config python3 strace /usr/src/linux-source-6.12.tar.*"
 run_uses[dkms]="dkms xz modinfo openssl unshare mount"
 run_uses[siem]="rsyslogd openssl python3 gcc /usr/lib/x86_64-linux-gnu/rsyslog/lmnsd_gtls.so"
 # script(1) is bsdutils' (Essential).

@@ -41,10 +41,12 @@ while read -r kver kdir; do
 	tap $((! $?)) "sparse (make C=2) reports nothing against $kver" "$d.sparse"
 done < <(KDIR='' KVER='' scripts/kernels.sh vm)
 
-# checkpatch from Debian's kernel source package.
+# checkpatch from Debian's kernel source package: the newest installed,
+# linux-source-6.12 (scripts/deps.sh) where another is installed too.
 cp=$(find /usr/src -maxdepth 3 -path '*/linux-source-*/scripts/checkpatch.pl' 2>/dev/null | sort -V | tail -n1)
 if [ -z "$cp" ]; then
-	for t in /usr/src/linux-source-*.tar.*; do
+	mapfile -t tarballs < <(printf '%s\n' /usr/src/linux-source-*.tar.* | sort -Vr)
+	for t in "${tarballs[@]}"; do
 		[ -e "$t" ] || continue
 		tar -xf "$t" -C "$tmp" --wildcards '*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
 			'*/scripts/const_structs.checkpatch' 2>/dev/null && break
