@@ -227,6 +227,52 @@ static void the_sensor_line(void **state)
 	free(s);
 }
 
+/* The eBPF sensor's counters (sensorstatus.h), and what they say was missed. */
+static void the_sensor_counters(void **state)
+{
+	struct daudit_stats st;
+	char *s;
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	exec_sql("INSERT OR REPLACE INTO meta (key, value) VALUES ('sensor', 'ebpf'),"
+		 " ('sensor_reason', 'sensor = ebpf'),"
+		 " ('sensor_counts', '{\"reads\":12,\"read_bytes\":1200000,"
+		 "\"sessions_ended\":3,\"dropped\":0,\"uring_missed\":0,"
+		 "\"sessions_full\":0,\"procs_full\":0,\"socks_full\":0,\"paths_cut\":0}')");
+	s = section(db, &st, 0);
+	assert_non_null(strstr(s, "\ncounted:     12 protected reads, 1200000 bytes; 3 sessions ended; 0 records dropped (ring buffer full)\n"));
+	/* Nothing missed, no map full: no line says otherwise. */
+	assert_null(strstr(s, "\nmissed:"));
+	assert_null(strstr(s, "\npressure:"));
+	free(s);
+	s = section(db, &st, 1);
+	assert_non_null(strstr(s, "\"sensor_counts\":{\"reads\":12,\"read_bytes\":1200000,"));
+	free(s);
+	exec_sql("UPDATE meta SET value = '{\"reads\":12,\"read_bytes\":1200000,"
+		 "\"sessions_ended\":3,\"dropped\":5,\"uring_missed\":2,"
+		 "\"sessions_full\":7,\"procs_full\":1,\"socks_full\":4,\"paths_cut\":9}'"
+		 " WHERE key = 'sensor_counts'");
+	s = section(db, &st, 0);
+	assert_non_null(strstr(s, "; 5 records dropped (ring buffer full)\n"));
+	assert_non_null(strstr(s, "\nmissed:      2 io_uring reads not followed (a map was full): not recorded\n"));
+	assert_non_null(strstr(s, "\npressure:    7 reads recorded alone (sessions map full), 1 processes and 4 sockets described again (maps full), 9 paths cut\n"));
+	free(s);
+	/* Cleared at a start (a NULL value), or not JSON: no counters. */
+	exec_sql("UPDATE meta SET value = NULL WHERE key = 'sensor_counts'");
+	s = section(db, &st, 0);
+	assert_null(strstr(s, "\ncounted:"));
+	free(s);
+	s = section(db, &st, 1);
+	assert_null(strstr(s, "sensor_counts"));
+	free(s);
+	exec_sql("UPDATE meta SET value = 'not json' WHERE key = 'sensor_counts'");
+	s = section(db, &st, 0);
+	assert_null(strstr(s, "\ncounted:"));
+	free(s);
+	exec_sql("DELETE FROM meta WHERE key IN ('sensor', 'sensor_reason', 'sensor_counts')");
+}
+
 static void the_journal_backlog_and_the_indexer(void **state)
 {
 	static const char rec[64];
@@ -409,6 +455,7 @@ int main(void)
 		cmocka_unit_test(hostile_sink_text_is_escaped),
 		cmocka_unit_test(times_in_utc),
 		cmocka_unit_test(the_sensor_line),
+		cmocka_unit_test(the_sensor_counters),
 		cmocka_unit_test(the_journal_backlog_and_the_indexer),
 	};
 

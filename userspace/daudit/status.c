@@ -20,6 +20,7 @@
 #include "format.h"
 #include "journalq.h"
 #include "query.h"
+#include "sensorstatus.h"
 #include "sinkstatus.h"
 #include "table.h"
 #include "text.h"
@@ -51,7 +52,8 @@ static void usage(FILE *f)
 		"\n"
 		"Without the module, a dauditd running the eBPF sensor (sensor = ebpf\n"
 		"or auto, docs/ebpf.md) is shown from its database instead, with the\n"
-		"sensor it runs and why.\n"
+		"sensor it runs and why, and the sensor's counters: reads and bytes\n"
+		"counted, records dropped, io_uring reads missed, maps full.\n"
 		"\n"
 		"Exit status: 0 if the module answered and a policy is in force, or\n"
 		"dauditd runs the eBPF sensor; 1 if the module is not loaded or cannot\n"
@@ -209,6 +211,7 @@ struct collector_state {
 	int64_t rate, rate_busy, rate_ns;	/* the indexer's */
 	char *sensor;			/* "module", "ebpf", or NULL (older) */
 	char *sensor_why;
+	json_object *counts;		/* the eBPF sensor's counters, or NULL */
 };
 
 /*
@@ -267,6 +270,20 @@ static void wait_indexer(struct collector_state *c, struct qdb *q)
 		journal_backlog_read(c->path, mark, &c->backlog);
 }
 
+/* The eBPF sensor's counters (sensorstatus.h): an object, else none. */
+static void read_counts(struct collector_state *c, struct qdb *q)
+{
+	char *v = qdb_meta(q, SENSOR_COUNTS_META);
+	json_object *o = v ? json_tokener_parse(v) : NULL;
+
+	free(v);
+	if (o && !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		o = NULL;
+	}
+	c->counts = o;
+}
+
 static void read_collector(struct collector_state *c, const char *override,
 			   const struct daudit_stats *st, bool wait)
 {
@@ -281,8 +298,9 @@ static void read_collector(struct collector_state *c, const char *override,
 	c->pid = qdb_meta_int(&q, "collector_pid", 0);
 	c->alive = c->pid > 0 && (kill((pid_t)c->pid, 0) == 0 || errno == EPERM);
 	c->attached = c->pid > 0 && st && st->consumer_pid == (uint32_t)c->pid;
-	c->sensor = qdb_meta(&q, "sensor");
-	c->sensor_why = qdb_meta(&q, "sensor_reason");
+	c->sensor = qdb_meta(&q, SENSOR_META);
+	c->sensor_why = qdb_meta(&q, SENSOR_REASON_META);
+	read_counts(c, &q);
 	c->db_bytes = file_size(c->path, "") + file_size(c->path, "-wal");
 	c->records = qdb_meta_int(&q, "records_stored", 0);
 	c->started_ns = qdb_meta_int(&q, "started_ns", 0);
@@ -420,6 +438,26 @@ static void print_sinks(const struct collector_state *c)
 		print_sink(c, json_object_array_get_idx(arr, i), width);
 }
 
+/* The eBPF sensor's counters, and what they say was missed. */
+static void print_counts(const struct collector_state *c)
+{
+	json_object *n = c->counts;
+
+	if (!n)
+		return;
+	text_printf("counted:     %" PRIu64 " protected reads, %" PRIu64 " bytes; %" PRIu64 " sessions ended; %" PRIu64 " records dropped (ring buffer full)\n",
+		    jnum(n, "reads"), jnum(n, "read_bytes"),
+		    jnum(n, "sessions_ended"), jnum(n, "dropped"));
+	if (jnum(n, "uring_missed"))
+		text_printf("missed:      %" PRIu64 " io_uring reads not followed (a map was full): not recorded\n",
+			    jnum(n, "uring_missed"));
+	if (jnum(n, "sessions_full") || jnum(n, "procs_full") ||
+	    jnum(n, "socks_full") || jnum(n, "paths_cut"))
+		text_printf("pressure:    %" PRIu64 " reads recorded alone (sessions map full), %" PRIu64 " processes and %" PRIu64 " sockets described again (maps full), %" PRIu64 " paths cut\n",
+			    jnum(n, "sessions_full"), jnum(n, "procs_full"),
+			    jnum(n, "socks_full"), jnum(n, "paths_cut"));
+}
+
 static int is_ebpf(const struct collector_state *c)
 {
 	return c->sensor && !strcmp(c->sensor, "ebpf");
@@ -452,6 +490,7 @@ static void print_collector(const struct collector_state *c)
 	else
 		text_printf("collector:   not running (stopped %s)\n",
 			    ltime(c->stopped_ns, a, sizeof(a)));
+	print_counts(c);
 	text_printf("database:    %s, %s; raw records kept %" PRId64 " days or %" PRId64 " MB, rollups %" PRId64 " days\n",
 		    c->path, table_human_bytes((uint64_t)c->db_bytes, b, sizeof(b)),
 		    c->retention_days, c->retention_mb, c->rollup_days);
@@ -494,6 +533,9 @@ static json_object *collector_json(const struct collector_state *c)
 			       json_object_new_string(c->sensor) : NULL);
 	json_object_object_add(o, "sensor_reason", c->sensor_why && *c->sensor_why ?
 			       json_object_new_string(c->sensor_why) : NULL);
+	if (c->counts)
+		json_object_object_add(o, "sensor_counts",
+				       json_object_get(c->counts));
 	add_u64(o, "db_bytes", (uint64_t)c->db_bytes);
 	add_u64(o, "records_stored", (uint64_t)c->records);
 	json_object_object_add(o, "last_record", c->last_record_ns ?
@@ -531,6 +573,7 @@ static void free_collector(struct collector_state *c)
 	free(c->state);
 	free(c->sensor);
 	free(c->sensor_why);
+	json_object_put(c->counts);
 	json_object_put(c->sinks);
 }
 

@@ -17,6 +17,8 @@
 
 #include "indexer.h"
 #include "loop.h"
+#include "sensors.h"
+#include "sensorstatus.h"
 #include "timeparse.h"
 #include "util.h"
 
@@ -189,6 +191,26 @@ void indexer_drain(struct collector *c)
 /* The thread                                                          */
 /* ------------------------------------------------------------------ */
 
+/*
+ * The eBPF sensor's counters for `daudit status`, at most once a second
+ * (or now, with @force) and only when they changed: an idle collector
+ * writes nothing.
+ */
+static void publish_counts(struct collector *c, int force)
+{
+	struct indexer *ix = &c->ix;
+	int64_t now = collector_now_ms();
+	char buf[sizeof(ix->counts)];
+
+	if (!force && now - ix->counts_ms < RATE_EVERY_MS)
+		return;
+	ix->counts_ms = now;
+	if (sensor_ebpf_counts(buf, sizeof(buf)) < 0 || !strcmp(buf, ix->counts))
+		return;
+	store_meta(&c->store, SENSOR_COUNTS_META, buf);
+	memcpy(ix->counts, buf, sizeof(buf));
+}
+
 static void tick(struct collector *c)
 {
 	struct indexer *ix = &c->ix;
@@ -205,6 +227,7 @@ static void tick(struct collector *c)
 				  collector_now_ms());
 	sinks_tick(c->sinks);
 	health_tick(&c->health, c->sinks);
+	publish_counts(c, 0);
 }
 
 static int watch(int ep, int fd)
@@ -291,6 +314,8 @@ static void *run(void *arg)
 			if (tfd < 0 || watch(ep, tfd) < 0)
 				util_die(EXIT_FAIL, "indexer: timerfd: %m");
 		}
+		if (stopping)
+			publish_counts(c, 1);
 		pthread_mutex_unlock(&ix->lock);
 		if (stopping)
 			break;

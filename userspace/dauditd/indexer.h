@@ -56,6 +56,9 @@ struct indexer {
 	int wake_fd;			/* eventfd: rows to read, or stop */
 	atomic_int stop;
 	int64_t last_retention_ms;
+	/* The eBPF sensor's counters as last published (sensors.h). */
+	int64_t counts_ms;
+	char counts[512];
 };
 
 /* Its journal connection and the mark; -1 with @err. */

@@ -25,6 +25,7 @@
 #include "device.h"
 #include "indexer.h"
 #include "loop.h"
+#include "sensorstatus.h"
 #include "timeparse.h"
 #include "util.h"
 
@@ -127,8 +128,10 @@ static void mark_state(struct collector *c, const char *state)
 		snprintf(inst, sizeof(inst), "%016" PRIx64, c->src->instance_id);
 		store_meta(&c->store, "instance_id", inst);
 		store_meta(&c->store, "module_version", c->src->module_version);
-		store_meta(&c->store, "sensor", c->src->sensor);
-		store_meta(&c->store, "sensor_reason", c->src->sensor_why);
+		store_meta(&c->store, SENSOR_META, c->src->sensor);
+		store_meta(&c->store, SENSOR_REASON_META, c->src->sensor_why);
+		/* A previous run's counters are not this sensor's. */
+		store_meta(&c->store, SENSOR_COUNTS_META, NULL);
 		store_meta(&c->store, "config", c->config_path);
 		store_meta_int(&c->store, "retention_days", c->cfg.retention_days);
 		store_meta_int(&c->store, "retention_mb", c->cfg.retention_mb);

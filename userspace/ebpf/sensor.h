@@ -22,7 +22,7 @@
 
 struct sensor;
 
-/* What the sensor did and counted since it was loaded. */
+/* The policy the sensor holds, and what it handed out (its owner's thread). */
 struct sensor_stats {
 	uint64_t policy_generation;
 	uint32_t policy_datasets;
@@ -30,12 +30,23 @@ struct sensor_stats {
 	uint32_t protected_objects;	/* (dev, ino) in the map now */
 	uint32_t ncpus;
 	uint64_t records;		/* records handed out */
-	uint64_t dropped;		/* ring full, all CPUs and kinds */
-	uint64_t reads;
+};
+
+/*
+ * What the programs counted since the sensor was loaded, summed over the
+ * CPUs.  Read from the counters map alone, so any thread may ask while
+ * another reads records.
+ */
+struct sensor_counts {
+	uint64_t dropped;		/* ring buffer full: records lost (LOST records) */
+	uint64_t reads;			/* protected reads */
 	uint64_t read_bytes;
-	uint64_t sessions_full;		/* one-read records for want of a slot */
 	uint64_t sessions_ended;
-	uint64_t paths_cut;
+	uint64_t sessions_full;		/* no session slot: a record for one read */
+	uint64_t procs_full;		/* no process slot: described again */
+	uint64_t socks_full;		/* no socket slot: described at its record */
+	uint64_t paths_cut;		/* a path longer than an event holds */
+	uint64_t uring_missed;		/* io_uring reads not followed: unrecorded */
 };
 
 /*
@@ -76,5 +87,7 @@ int sensor_policy(struct sensor *s, const void *blob, size_t len,
 ssize_t sensor_read(struct sensor *s, void *buf, size_t len);
 
 void sensor_get_stats(struct sensor *s, struct sensor_stats *st);
+/* 0, or -1 with errno (the map could not be read). */
+int sensor_get_counts(const struct sensor *s, struct sensor_counts *n);
 
 #endif

@@ -398,10 +398,6 @@ void sensor_self_subject(struct daudit_subject *subj)
 
 void sensor_get_stats(struct sensor *s, struct sensor_stats *st)
 {
-	struct sensor_counters *c;
-	unsigned int cpu, t;
-	uint32_t zero = 0;
-
 	memset(st, 0, sizeof(*st));
 	st->policy_generation = s->generation;
 	st->policy_datasets = s->n_datasets;
@@ -409,17 +405,34 @@ void sensor_get_stats(struct sensor *s, struct sensor_stats *st)
 	st->protected_objects = s->n_objects;
 	st->ncpus = s->ncpus;
 	st->records = s->records;
+}
+
+int sensor_get_counts(const struct sensor *s, struct sensor_counts *n)
+{
+	struct sensor_counters *c;
+	unsigned int cpu, t;
+	uint32_t zero = 0;
+	int rc, e;
+
+	memset(n, 0, sizeof(*n));
 	c = util_xcalloc(s->ncpus, sizeof(*c));
-	if (!bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.counters), &zero, c)) {
-		for (cpu = 0; cpu < s->ncpus; cpu++) {
-			for (t = 0; t < DAUDIT_REC_TYPE_MAX; t++)
-				st->dropped += c[cpu].dropped[t];
-			st->reads += c[cpu].other[SENSOR_C_READS];
-			st->read_bytes += c[cpu].other[SENSOR_C_READ_BYTES];
-			st->sessions_full += c[cpu].other[SENSOR_C_SESSIONS_FULL];
-			st->sessions_ended += c[cpu].other[SENSOR_C_SESSIONS_ENDED];
-			st->paths_cut += c[cpu].other[SENSOR_C_PATH_CUT];
-		}
+	rc = bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.counters), &zero, c);
+	e = errno;
+	for (cpu = 0; !rc && cpu < s->ncpus; cpu++) {
+		const __u64 *o = c[cpu].other;
+
+		for (t = 0; t < DAUDIT_REC_TYPE_MAX; t++)
+			n->dropped += c[cpu].dropped[t];
+		n->reads += o[SENSOR_C_READS];
+		n->read_bytes += o[SENSOR_C_READ_BYTES];
+		n->sessions_ended += o[SENSOR_C_SESSIONS_ENDED];
+		n->sessions_full += o[SENSOR_C_SESSIONS_FULL];
+		n->procs_full += o[SENSOR_C_PROCS_FULL];
+		n->socks_full += o[SENSOR_C_SOCKS_FULL];
+		n->paths_cut += o[SENSOR_C_PATH_CUT];
+		n->uring_missed += o[SENSOR_C_URING_MISSED];
 	}
 	free(c);
+	errno = e;
+	return rc ? -1 : 0;
 }

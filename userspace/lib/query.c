@@ -540,7 +540,9 @@ char *qdb_meta(struct qdb *q, const char *key)
 
 	if (!st)
 		return NULL;
-	v = util_xstrdup((const char *)sqlite3_column_text(st, 0));
+	/* A NULL value (a key cleared) is no value. */
+	v = sqlite3_column_type(st, 0) == SQLITE_NULL ? NULL :
+	    util_xstrdup((const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	return v;
 }
