@@ -23,11 +23,13 @@
 
 #include <linux/cpu.h>
 #include <linux/irq_work.h>
+#include <linux/moduleparam.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/timekeeping.h>
+#include <linux/timer.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
@@ -61,12 +63,66 @@ static bool ack_mode;
 
 DECLARE_WAIT_QUEUE_HEAD(daudit_ring_wait);
 
+/*
+ * A sleeping consumer is woken for the records written since it slept at
+ * most wakeup_ms later (one timer for every CPU), and at once when the
+ * writer's ring holds a quarter of its size undelivered, as perf's
+ * wakeup_watermark does.  Waking it for every record cost 1,000 to 2,000
+ * instructions a record in the writer (the irq_work's interrupt) and a
+ * context switch of the consumer's (docs/performance.md).  0: every
+ * record wakes it.  poll() and read() see every record at once, woken or
+ * not; this only decides when a sleeper is told.
+ */
+#define WAKEUP_MS_MAX	1000
+
+static unsigned int wakeup_ms = 10;
+
+static int wakeup_ms_set(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 0, WAKEUP_MS_MAX);
+}
+
+static const struct kernel_param_ops wakeup_ms_ops = {
+	.set = wakeup_ms_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(wakeup_ms, &wakeup_ms_ops, &wakeup_ms, 0644);
+MODULE_PARM_DESC(wakeup_ms,
+		 "Wake a sleeping consumer at most this many ms after a record, 0..1000 (default 10; 0: at every record)");
+
 static void ring_wake(struct irq_work *work)
 {
 	wake_up_interruptible(&daudit_ring_wait);
 }
 
 static struct irq_work wake_work;
+
+static void ring_wake_timer(struct timer_list *t)
+{
+	wake_up_interruptible(&daudit_ring_wait);
+}
+
+static struct timer_list wake_timer;
+
+/*
+ * After a record: tell a sleeping consumer now (@urgent: the ring fills,
+ * or no delay is set) through an irq_work, since the writer may hold
+ * locks a wake-up takes; else make sure the timer will.  An armed timer
+ * is never pushed later (timer_reduce), so a steady stream of records
+ * cannot keep the consumer asleep.
+ */
+static void ring_notify(bool urgent)
+{
+	unsigned int ms = READ_ONCE(wakeup_ms);
+
+	if (!wq_has_sleeper(&daudit_ring_wait))
+		return;
+	if (urgent || !ms)
+		irq_work_queue(&wake_work);
+	else if (!timer_pending(&wake_timer))
+		timer_reduce(&wake_timer, jiffies + msecs_to_jiffies(ms));
+}
 
 unsigned int daudit_ring_bytes(void)
 {
@@ -171,6 +227,7 @@ int daudit_ring_write_ext(u16 type, u32 hflags, const void *rec, u32 len,
 	struct daudit_rec_header *h;
 	struct daudit_ring *r;
 	unsigned long flags;
+	bool urgent;
 	char *p;
 	u64 seq, t0;
 
@@ -213,12 +270,13 @@ int daudit_ring_write_ext(u16 type, u32 hflags, const void *rec, u32 len,
 	if (ext_len)
 		memcpy((char *)h + body, ext, ext_len);
 	ring_publish(r, h);
+	/* The consumer's cursor: what it has not read yet. */
+	urgent = r->head - READ_ONCE(r->cursor) >= ring_size / 4;
 	daudit_prof_end(DAUDIT_ST_RING, t0);
 	local_irq_restore(flags);
 
 	t0 = daudit_prof_begin();
-	if (wq_has_sleeper(&daudit_ring_wait))
-		irq_work_queue(&wake_work);
+	ring_notify(urgent);
 	daudit_prof_end(DAUDIT_ST_WAKE, t0);
 	return 0;
 }
@@ -430,6 +488,8 @@ int daudit_ring_init(unsigned int ring_bytes)
 	unsigned int cpu;
 
 	ring_size = ring_bytes;
+	init_irq_work(&wake_work, ring_wake);
+	timer_setup(&wake_timer, ring_wake_timer, 0);
 	rings = alloc_percpu(struct daudit_ring);
 	if (!rings)
 		return -ENOMEM;
@@ -443,7 +503,6 @@ int daudit_ring_init(unsigned int ring_bytes)
 		}
 		r->mask = ring_size - 1;
 	}
-	init_irq_work(&wake_work, ring_wake);
 	return 0;
 }
 
@@ -453,6 +512,8 @@ void daudit_ring_exit(void)
 
 	if (!rings)
 		return;
+	/* No record is written now: nothing arms the timer again. */
+	timer_shutdown_sync(&wake_timer);
 	irq_work_sync(&wake_work);
 	for_each_possible_cpu(cpu)
 		vfree(per_cpu_ptr(rings, cpu)->buf);

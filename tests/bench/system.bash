@@ -170,7 +170,12 @@ holder_off() { kill "$HOLDER" 2>/dev/null; wait "$HOLDER" 2>/dev/null; }
 # none, nopolicy, elsewhere (policy.conf protects $B/protected; the file is
 # in $B/plain), protected; and the row's extras.
 sys_measure() {
-	local row=$1 cfg=$2 file=$B/plain/data.dat mark="" pol=/tmp/bench/policy.conf v d0
+	local row=$1 cfg=$2 file=$B/plain/data.dat mark="" pol=/tmp/bench/policy.conf v d0 each=""
+	# protected0, monitor0, dauditd0: the same with wakeup_ms=0, the
+	# consumer woken at every record (docs/transport.md).
+	case $cfg in
+	protected0 | monitor0 | dauditd0) each=${cfg%0} cfg=${cfg%0} ;;
+	esac
 	case $cfg in
 	pgdata) pol=/tmp/bench/policy-pg-data.conf ;;
 	pgall) pol=/tmp/bench/policy-pg-all.conf ;;
@@ -184,6 +189,7 @@ sys_measure() {
 	protected | alone | monitor | dauditd | sessions) file=$B/protected/data.dat mark=$file ;;
 	esac
 	[ "$cfg" = none ] || d0=$(dropped)
+	[ -n "$each" ] && echo 0 >/sys/module/daudit/parameters/wakeup_ms
 	case $cfg in
 	monitor) monitor_on ;;
 	dauditd) dauditd_on ;;
@@ -226,8 +232,9 @@ sys_measure() {
 	*) consumer_off ;;
 	esac
 	if [ "$cfg" != none ]; then
-		echo "$(($(dropped) - d0))" >>"/tmp/bench/drops.$row.$cfg"
+		echo "$(($(dropped) - d0))" >>"/tmp/bench/drops.$row.$2"
 	fi
+	[ -n "$each" ] && echo 10 >/sys/module/daudit/parameters/wakeup_ms
 	# No consumer ran: empty the rings after the count.
 	[ "$cfg" = alone ] && drain_records /dev/null
 	echo "$v"
@@ -238,7 +245,7 @@ declare -A sys_cfgs=(
 	[read64]="none nopolicy elsewhere protected"
 	[getppid]="none nopolicy elsewhere"
 	[write]="none nopolicy elsewhere after protected"
-	[orc]="none nopolicy elsewhere protected alone monitor dauditd"
+	[orc]="none nopolicy elsewhere protected alone monitor dauditd protected0 monitor0 dauditd0"
 	[mmap]="none nopolicy elsewhere protected"
 	[exec]="none nopolicy elsewhere protected"
 	[tar]="none nopolicy elsewhere protected"
@@ -361,6 +368,9 @@ for row in "${rows[@]}"; do
 		orc:alone) l="protected, no consumer during the run (the module alone; drained after)" ;;
 		orc:monitor) l="protected, daudit monitor --follow rendering every record as ECS JSON" ;;
 		orc:dauditd) l="protected, dauditd storing every record" ;;
+		orc:protected0) l="protected, devprobe draining, wakeup_ms=0 (woken at every record)" ;;
+		orc:monitor0) l="protected, daudit monitor --follow, wakeup_ms=0" ;;
+		orc:dauditd0) l="protected, dauditd, wakeup_ms=0" ;;
 		exit:protected) l="protected, no other sessions live" ;;
 		exit:sessions) l="protected, $EXIT_SESSIONS sessions live in another process" ;;
 		pg*:pgdata) l="data directory protected" ;;

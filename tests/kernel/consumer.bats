@@ -4,7 +4,8 @@
 # taken offline with a loss report pending, read() buffers that fault
 # part-way, and a collector killed again and again during a burst.  A
 # blocked reader always sleeps and always dies on SIGKILL; no record is
-# ever skipped without a LOST record that covers it.
+# ever skipped without a LOST record that covers it; a stream of records
+# wakes a sleeping reader at most every wakeup_ms, not at each record.
 
 load lib
 
@@ -183,6 +184,59 @@ assert_killed_fast() {
 	[ "$(echo "$st" | jq .collector.records_missing)" -eq "$d" ]
 	echo 1 >/sys/devices/system/cpu/cpu1/online
 	stop_collector
+	check_dmesg_clean
+}
+
+# drain_while_filling MS: with wakeup_ms=MS, a consumer asleep in read()
+# (devprobe drain) takes the 600 records of fill_cpu 1; sets DRAIN_READS
+# (the reads it needed: one per wake-up) and DRAIN_MS (how long the fill
+# took).  Every record must arrive.
+drain_while_filling() {
+	local out=$BATS_TEST_TMPDIR/drain.$1 t0 t1 got _
+	echo "$1" >/sys/module/daudit/parameters/wakeup_ms
+	drain_records /dev/null
+	devprobe drain 600 >"$out" &
+	BG=$!
+	for _ in $(seq 50); do
+		[ "$(state_of "$BG")" = S ] && break
+		sleep 0.1
+	done
+	[ "$(state_of "$BG")" = S ]
+	t0=$(date +%s%N)
+	fill_cpu 1
+	t1=$(date +%s%N)
+	wait "$BG"
+	BG=
+	got=$(tail -n 1 "$out")
+	echo "wakeup_ms=$1: $got records in $(wc -l <"$out") reads; the fill took $(((t1 - t0) / 1000000)) ms" >&2
+	[ "$got" -ge 600 ]
+	DRAIN_READS=$(wc -l <"$out")
+	DRAIN_MS=$(((t1 - t0) / 1000000))
+}
+
+@test "records streaming in wake a sleeping consumer at most every wakeup_ms (10 by default), not at each record; 0 wakes it at each; none is missed" {
+	unload_module
+	load_module
+	load_policy
+	p=/sys/module/daudit/parameters/wakeup_ms
+	[ "$(cat "$p")" -eq 10 ]
+	# Outside 0..1000: refused, the value stays.
+	run sh -c "echo 1001 >$p"
+	[ "$status" -ne 0 ]
+	[ "$(cat "$p")" -eq 10 ]
+	drain_while_filling 10
+	batched=$DRAIN_READS
+	# One wake-up per timer period at most (10 ms is 3 jiffies at HZ
+	# 250: 12 ms), and a few besides: the first, and the end.
+	[ "$batched" -le $((DRAIN_MS / 10 + 5)) ]
+	drain_while_filling 0
+	[ "$DRAIN_READS" -gt "$batched" ]
+	# And the same value at load time.
+	unload_module
+	run insmod "$DAUDIT_KO" wakeup_ms=5000
+	[ "$status" -ne 0 ]
+	load_module wakeup_ms=0
+	[ "$(cat "$p")" -eq 0 ]
 	check_dmesg_clean
 }
 
