@@ -15,6 +15,9 @@
  *    io_req_rw_complete and io_complete_rw_iopoll, and where auxiliary
  *    completions are posted: reads of files and sockets, attributed to
  *    the submitter (uring.bpf.h);
+ *  - legacy AIO: fentry and fexit on aio_read, fentry on aio_complete_rw:
+ *    reads attributed to the submitter, wherever they complete
+ *    (aio.bpf.h);
  *  - fentry on __fput, the last close of an open file: ends its sessions;
  *  - tp_btf/sched_process_exit of a thread group's last thread: ends the
  *    sessions of the process that are still open (files it shares with
@@ -51,4 +54,5 @@ char LICENSE[] SEC("license") = "GPL";
 #include "session.bpf.h"	/* classification, sessions, a read counted */
 #include "syscalls.bpf.h"	/* read family, copies, receives */
 #include "uring.bpf.h"		/* io_uring reads */
+#include "aio.bpf.h"		/* legacy AIO reads */
 #include "lifecycle.bpf.h"	/* last close, exit, exec */

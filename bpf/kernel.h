@@ -207,6 +207,11 @@ struct socket {
 	struct sock *sk;
 } __pai;
 
+/* Legacy AIO: the kiocb of a request (fs.h). */
+struct kiocb {
+	struct file *ki_filp;
+} __pai;
+
 /* io_uring: a request and its ring (io_uring_types.h). */
 struct io_ring_ctx {
 	unsigned int flags;		/* IORING_SETUP_* */

@@ -32,6 +32,8 @@
 #define SENSOR_MMSG_MAX		1024
 /* io_uring reads in flight followed: polled, deferred, multishot (6.1). */
 #define SENSOR_MAX_URING	1024
+/* Legacy AIO reads of protected files submitted, not yet completed. */
+#define SENSOR_MAX_AIO		1024
 
 enum sensor_ev_type {
 	SENSOR_EV_FILE = 1,	/* a session's record: struct sensor_file_ev */
@@ -49,7 +51,8 @@ enum sensor_counter {
 	SENSOR_C_SESSIONS_ENDED = 5,
 	SENSOR_C_SOCKS_FULL = 6,	/* a socket described again at its record */
 	SENSOR_C_URING_MISSED = 7,	/* an io_uring read not followed (a map full) */
-	SENSOR_C_MAX = 8,
+	SENSOR_C_AIO_MISSED = 8,	/* a legacy AIO read not followed */
+	SENSOR_C_MAX = 9,
 };
 
 /*
@@ -158,6 +161,14 @@ struct sensor_proc {
 };
 
 /* A polled io_uring read completed outside its submitter's process. */
+/* A legacy AIO read of a protected file in flight: its submitter. */
+struct sensor_aio {
+	__u64 task;			/* struct task_struct * */
+	__u64 start_ns;			/* its start_time: the same task still */
+	__u32 tgid;
+	__u32 pad;
+};
+
 struct sensor_uring_read {
 	__u64 task;			/* struct task_struct *, the submitter */
 	__u64 file;			/* struct file * */

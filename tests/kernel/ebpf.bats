@@ -13,7 +13,9 @@
 # submitted by an SQPOLL thread) and of sockets (RECV, RECVMSG, READ,
 # multishot) as the submitter's sessions
 # with the exact bytes and the io_uring read paths, and nothing for an
-# unprotected file or port;
+# unprotected file or port; legacy AIO reads (PREAD, PREADV, O_DIRECT
+# completed in an interrupt or a loop worker) as the submitter's
+# sessions, read path aio;
 # a full ring buffer is counted
 # as lost records, never lost silently; daudit status shows the sensor's
 # counters (reads, bytes, drops) exactly; and loading without CAP_BPF or
@@ -58,33 +60,41 @@ check_copy() {
 	[ "$(echo "$ev" | jq -r '.[0].exe')" = "$(command -v reader)" ]
 }
 
-# check_uring MODE PATHS FILE [ENV...]: alice reads the whole of FILE
-# (protected, dataset customers unless DS is set) with uring-read MODE,
-# ENV (VAR=VALUE) in its environment, into /tmp/e-uring.out; she obtained
-# FILE, and her process has exactly one session record of it: the bytes
-# she read, the read path PATHS, her uid and login uid, the dataset, the
-# program's name and executable (never an io-wq worker's or a kernel
-# thread's; with URING_COMM set, that name, PID replaced by the pid),
-# ended at its exit (uring-read leaves FILE open).  What uring-read
-# printed is in $URING_OUT.
-check_uring() {
-	local mode=$1 paths=$2 f=$3 n pid ev alice comm
-	shift 3
+# whole_read FILE OUT PATHS DS COMM PROG: OUT is what PROG printed
+# ("bytes=N pid=P") after reading the whole of FILE, which the caller
+# compared; PROG's process has exactly one session record of FILE: the
+# bytes, the read path PATHS, alice's uid and login uid, dataset DS, the
+# program's name COMM (PID replaced by the pid) and executable, ended at
+# its exit (the program leaves FILE open).
+whole_read() {
+	local f=$1 out=$2 paths=$3 ds=$4 comm=$5 prog=$6 n pid ev alice
 	alice=$(uid_of alice)
 	[ -n "$alice" ]
-	URING_OUT=$(as_user alice env "$@" uring-read "$mode" "$f" /tmp/e-uring.out)
-	echo "$mode: $URING_OUT"
-	cmp "$f" /tmp/e-uring.out
-	n=$(echo "$URING_OUT" | sed -n 's/^bytes=\([0-9]*\) .*/\1/p')
-	pid=$(echo "$URING_OUT" | sed -n 's/.* pid=\([0-9]*\)$/\1/p')
+	n=$(echo "$out" | sed -n 's/^bytes=\([0-9]*\) .*/\1/p')
+	pid=$(echo "$out" | sed -n 's/.* pid=\([0-9]*\)$/\1/p')
 	[ "$n" -eq "$(stat -c %s "$f")" ]
 	ev=$(reads_by_pid "$f" "$pid")
 	echo "$ev" | jq -c '.[] | {pid, comm, bytes, calls, paths, uid, auid, login_user, dataset, end_reason, final}'
 	[ "$(echo "$ev" | jq length)" -eq 1 ]
 	[ "$(echo "$ev" | jq -r '.[0] | "\(.bytes) \(.paths)"')" = "$n $paths" ]
-	[ "$(echo "$ev" | jq -r '.[0] | "\(.uid) \(.auid) \(.login_user) \(.dataset) \(.end_reason) \(.final)"')" = "$alice $alice alice ${DS:-customers} exit 1" ]
-	comm=${URING_COMM:-uring-read}
-	[ "$(echo "$ev" | jq -r '.[0] | "\(.comm) \(.exe)"')" = "${comm//PID/$pid} $(command -v uring-read)" ]
+	[ "$(echo "$ev" | jq -r '.[0] | "\(.uid) \(.auid) \(.login_user) \(.dataset) \(.end_reason) \(.final)"')" = "$alice $alice alice $ds exit 1" ]
+	[ "$(echo "$ev" | jq -r '.[0] | "\(.comm) \(.exe)"')" = "${comm//PID/$pid} $(command -v "$prog")" ]
+}
+
+# check_uring MODE PATHS FILE [ENV...]: alice reads the whole of FILE
+# (protected, dataset customers unless DS is set) with uring-read MODE,
+# ENV (VAR=VALUE) in its environment, into /tmp/e-uring.out; she obtained
+# FILE, and whole_read holds: read path PATHS, the program's name and
+# executable (never an io-wq worker's or a kernel thread's; with
+# URING_COMM set, that name, PID replaced by the pid).  What uring-read
+# printed is in $URING_OUT.
+check_uring() {
+	local mode=$1 paths=$2 f=$3
+	shift 3
+	URING_OUT=$(as_user alice env "$@" uring-read "$mode" "$f" /tmp/e-uring.out)
+	echo "$mode: $URING_OUT"
+	cmp "$f" /tmp/e-uring.out
+	whole_read "$f" "$URING_OUT" "$paths" "${DS:-customers}" "${URING_COMM:-uring-read}" uring-read
 }
 
 # socket_reads SEL: the stored socket_read events for which the jq
@@ -424,6 +434,39 @@ sensor_count() {
 	check_sock tcp 127.0.0.1:5555 uring-recv io_uring_recv 127.0.0.1:5555/tcp
 	[ "$(daudit events --type socket_read --limit 0 --format json --until "$(later)" |
 		jq --argjson p "$pid" 'map(select(.pid == $p)) | length')" -eq 0 ]
+}
+
+# check_aio MODE FILE [DS]: alice reads the whole of FILE with aioread
+# MODE (legacy AIO: io_submit, no read system call) into /tmp/e-aio.out;
+# she obtained FILE, whole_read holds with read path aio and dataset DS
+# (default customers), and no AIO read went unfollowed.
+check_aio() {
+	local mode=$1 f=$2 out
+	out=$(as_user alice aioread "$mode" "$f" /tmp/e-aio.out)
+	echo "$mode: $out"
+	cmp "$f" /tmp/e-aio.out
+	whole_read "$f" "$out" aio "${3:-customers}" aioread aioread
+	[ "$(sensor_count aio_missed)" -eq 0 ]
+}
+
+@test "ebpf: legacy AIO IOCB_CMD_PREAD and PREADV of a protected file: one session each, exact bytes, read path aio" {
+	check_aio pread "$F"
+	check_aio preadv "$F"
+}
+
+@test "ebpf: legacy AIO with O_DIRECT, completed in the block layer's interrupt (xfs on null_blk) and by a loop device's worker (ext4): the submitter's session" {
+	check_aio direct /srv/e-polled/prot/direct.bin polled
+	check_aio direct /srv/e-loop/prot/direct.bin polled
+}
+
+@test "ebpf: legacy AIO reads of an unprotected file leave no record" {
+	out=$(as_user alice aioread pread "$P" /tmp/e-aio.out)
+	echo "$out"
+	[ "$(echo "$out" | sed -n 's/^bytes=\([0-9]*\) .*/\1/p')" -eq 50000 ]
+	# A protected read after it: once that is stored, so would the other be.
+	check_aio pread "$F"
+	[ "$(daudit events --type read --limit 0 --format json --until "$(later)" |
+		jq --arg p "$P" 'map(select(.path == $p)) | length')" -eq 0 ]
 }
 
 @test "ebpf: sendfile(2) of a protected file to a socket and to /dev/null: one session each, the bytes moved" {

@@ -255,7 +255,7 @@ static void the_sensor_counters(void **state)
 		 " WHERE key = 'sensor_counts'");
 	s = section(db, &st, 0);
 	assert_non_null(strstr(s, "; 5 records dropped (ring buffer full)\n"));
-	assert_non_null(strstr(s, "\nmissed:      2 io_uring reads not followed (a map was full): not recorded\n"));
+	assert_non_null(strstr(s, "\nmissed:      2 io_uring and 0 legacy AIO reads not followed: not recorded\n"));
 	assert_non_null(strstr(s, "\npressure:    7 reads recorded alone (sessions map full), 1 processes and 4 sockets described again (maps full), 9 paths cut\n"));
 	free(s);
 	/* Cleared at a start (a NULL value), or not JSON: no counters. */

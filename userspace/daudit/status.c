@@ -448,9 +448,9 @@ static void print_counts(const struct collector_state *c)
 	text_printf("counted:     %" PRIu64 " protected reads, %" PRIu64 " bytes; %" PRIu64 " sessions ended; %" PRIu64 " records dropped (ring buffer full)\n",
 		    jnum(n, "reads"), jnum(n, "read_bytes"),
 		    jnum(n, "sessions_ended"), jnum(n, "dropped"));
-	if (jnum(n, "uring_missed"))
-		text_printf("missed:      %" PRIu64 " io_uring reads not followed (a map was full): not recorded\n",
-			    jnum(n, "uring_missed"));
+	if (jnum(n, "uring_missed") || jnum(n, "aio_missed"))
+		text_printf("missed:      %" PRIu64 " io_uring and %" PRIu64 " legacy AIO reads not followed: not recorded\n",
+			    jnum(n, "uring_missed"), jnum(n, "aio_missed"));
 	if (jnum(n, "sessions_full") || jnum(n, "procs_full") ||
 	    jnum(n, "socks_full") || jnum(n, "paths_cut"))
 		text_printf("pressure:    %" PRIu64 " reads recorded alone (sessions map full), %" PRIu64 " processes and %" PRIu64 " sockets described again (maps full), %" PRIu64 " paths cut\n",

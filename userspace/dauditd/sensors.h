@@ -40,11 +40,11 @@ int sensor_ebpf_protection(uint64_t *generation, unsigned int *datasets,
 /*
  * The eBPF sensor's counters since it was loaded (docs/ebpf.md), as the
  * JSON object `daudit status` shows (SENSOR_COUNTS_META): reads,
- * read_bytes, sessions_ended, dropped, uring_missed, sessions_full,
- * procs_full, socks_full, paths_cut.  Logs a warning when io_uring reads
- * went unrecorded since the last call.  -1 without the eBPF sensor.  For
- * the indexer's thread alone: it reads only the counters map, beside the
- * main thread's reads of records.
+ * read_bytes, sessions_ended, dropped, uring_missed, aio_missed,
+ * sessions_full, procs_full, socks_full, paths_cut.  Logs a warning when
+ * io_uring or AIO reads went unrecorded since the last call.  -1 without
+ * the eBPF sensor.  For the indexer's thread alone: it reads only the
+ * counters map, beside the main thread's reads of records.
  */
 int sensor_ebpf_counts(char *buf, size_t len);
 

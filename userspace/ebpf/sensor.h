@@ -47,6 +47,7 @@ struct sensor_counts {
 	uint64_t socks_full;		/* no socket slot: described at its record */
 	uint64_t paths_cut;		/* a path longer than an event holds */
 	uint64_t uring_missed;		/* io_uring reads not followed: unrecorded */
+	uint64_t aio_missed;		/* legacy AIO reads not followed: unrecorded */
 };
 
 /*

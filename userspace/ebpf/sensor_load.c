@@ -62,6 +62,20 @@ static int uring_choose(struct daudit_bpf *skel)
 	return by_task;
 }
 
+/*
+ * Legacy AIO (bpf/aio.bpf.h): both of its functions, or none of its
+ * programs (a kernel without CONFIG_AIO has no io_submit to follow; one
+ * without the completion would leave every submission in the map).
+ */
+static void aio_choose(struct daudit_bpf *skel)
+{
+	if (kernel_has("aio_read", 0) && kernel_has("aio_complete_rw", 0))
+		return;
+	bpf_program__set_autoload(skel->progs.aio_read_entry, false);
+	bpf_program__set_autoload(skel->progs.aio_read_exit, false);
+	bpf_program__set_autoload(skel->progs.aio_complete, false);
+}
+
 struct sensor *sensor_open(uint32_t ring_bytes, char *err, size_t errlen)
 {
 	struct sensor *s;
@@ -90,6 +104,7 @@ struct sensor *sensor_open(uint32_t ring_bytes, char *err, size_t errlen)
 		goto fail;
 	}
 	aux_by_task = uring_choose(s->skel);
+	aio_choose(s->skel);
 	e = bpf_map__set_max_entries(s->skel->maps.events, ring_bytes);
 	if (!e)
 		e = daudit_bpf__load(s->skel);

@@ -431,6 +431,7 @@ int sensor_get_counts(const struct sensor *s, struct sensor_counts *n)
 		n->socks_full += o[SENSOR_C_SOCKS_FULL];
 		n->paths_cut += o[SENSOR_C_PATH_CUT];
 		n->uring_missed += o[SENSOR_C_URING_MISSED];
+		n->aio_missed += o[SENSOR_C_AIO_MISSED];
 	}
 	free(c);
 	errno = e;
