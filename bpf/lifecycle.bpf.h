@@ -16,6 +16,8 @@ int BPF_PROG(file_put, struct file *file)
 	struct sweep_ctx sw = { .file = key, .reason = DAUDIT_END_CLOSE };
 
 	bpf_map_delete_elem(&verdicts, &key);
+	/* Reads of it completed elsewhere and not yet counted: before its end. */
+	deferred_count_file(file);
 	o = bpf_map_lookup_elem(&open_files, &key);
 	if (!o) {
 		bpf_map_delete_elem(&socks, &key);
@@ -42,7 +44,7 @@ int BPF_PROG(proc_exit, struct task_struct *t)
 
 	if (BPF_CORE_READ(t, signal, live.counter))
 		return 0;
-	/* Its polled io_uring reads completed elsewhere and never reaped. */
+	/* Its polled io_uring and AIO reads completed elsewhere, not counted. */
 	uring_deferred_count(tgid);
 	p = bpf_map_lookup_elem(&procs, &tgid);
 	if (!p)

@@ -160,7 +160,6 @@ struct sensor_proc {
 	__u32 pad;
 };
 
-/* A polled io_uring read completed outside its submitter's process. */
 /* A legacy AIO read of a protected file in flight: its submitter. */
 struct sensor_aio {
 	__u64 task;			/* struct task_struct * */
@@ -169,12 +168,18 @@ struct sensor_aio {
 	__u32 pad;
 };
 
+/*
+ * A read completed outside its submitter (a polled io_uring read in
+ * another process, a legacy AIO read in an interrupt or a worker), to
+ * count in its submitter's process or at its file's release.
+ */
 struct sensor_uring_read {
 	__u64 task;			/* struct task_struct *, the submitter */
 	__u64 file;			/* struct file * */
 	__s64 res;			/* bytes */
-	__u32 path;			/* DAUDIT_PATH_URING_* */
+	__u32 path;			/* DAUDIT_PATH_URING_*, DAUDIT_PATH_AIO */
 	__u32 tgid;			/* the submitter's */
+	__u64 start_ns;			/* AIO: the submitter's start_time; 0 */
 };
 
 /* A path walked by the programs: components leaf first, each NUL-ended. */

@@ -189,26 +189,53 @@ int BPF_PROG(uring_iopoll_complete, void *kiocb, long res)
 	return 0;
 }
 
-/* Count a deferred polled read of the process @tgid. */
+/* Which deferred reads to count: of this process, or of this file. */
+struct deferred_ctx {
+	__u64 file;
+	__u32 tgid;
+	__u32 pad;
+};
+
+/*
+ * Count a deferred read (a polled io_uring read, or a legacy AIO read
+ * completed in an interrupt, aio.bpf.h) of the process or file asked.
+ * One whose task is no longer the one kept (@start_ns, AIO) is counted
+ * missed.
+ */
 static long deferred_one(struct bpf_map *map, __u64 *key,
-			 struct sensor_uring_read *d, __u32 *tgid)
+			 struct sensor_uring_read *d, struct deferred_ctx *ctx)
 {
+	struct task_struct *t = (void *)d->task;
 	__u64 k = *key;
 
-	if (d->tgid != *tgid)
+	if (ctx->file ? d->file != ctx->file : d->tgid != ctx->tgid)
 		return 0;
-	read_by(d->task, d->file, d->res,
-		d->path, POS_UNKNOWN);
+	if (d->start_ns && (BPF_CORE_READ(t, tgid) != d->tgid ||
+			    BPF_CORE_READ(t, start_time) != d->start_ns))
+		count(SENSOR_C_AIO_MISSED, 1);
+	else
+		read_by(d->task, d->file, d->res, d->path, POS_UNKNOWN);
 	if (!bpf_map_delete_elem(&uring_deferred, &k))
 		__sync_fetch_and_add(&n_deferred, -1);
 	return 0;
 }
 
-/* The polled reads of process @tgid completed elsewhere: count them now. */
+/* The reads of process @tgid completed elsewhere: count them now. */
 static __always_inline void uring_deferred_count(__u32 tgid)
 {
+	struct deferred_ctx ctx = { .tgid = tgid };
+
 	if (n_deferred)
-		bpf_for_each_map_elem(&uring_deferred, deferred_one, &tgid, 0);
+		bpf_for_each_map_elem(&uring_deferred, deferred_one, &ctx, 0);
+}
+
+/* The file @file is released: count its reads still deferred first. */
+static __always_inline void deferred_count_file(struct file *file)
+{
+	struct deferred_ctx ctx = { .file = (__u64)file };
+
+	if (n_deferred)
+		bpf_for_each_map_elem(&uring_deferred, deferred_one, &ctx, 0);
 }
 
 /* The submitter's process reaps polled completions: count the deferred. */

@@ -74,6 +74,8 @@ static void aio_choose(struct daudit_bpf *skel)
 	bpf_program__set_autoload(skel->progs.aio_read_entry, false);
 	bpf_program__set_autoload(skel->progs.aio_read_exit, false);
 	bpf_program__set_autoload(skel->progs.aio_complete, false);
+	bpf_program__set_autoload(skel->progs.aio_getevents, false);
+	bpf_program__set_autoload(skel->progs.aio_pgetevents, false);
 }
 
 struct sensor *sensor_open(uint32_t ring_bytes, char *err, size_t errlen)
