@@ -111,12 +111,12 @@ static __always_inline int uring_polled(struct io_kiocb *r)
  * it: the polling task (the submitter or its SQPOLL thread), an
  * interrupt, a device's worker.  So io_read() on a polled ring, before the
  * read is issued, keeps the request of a protected file; the completion
- * takes it and counts the bytes, at once in a thread of the submitter's
- * process, else when that process next reaps polled completions
- * (io_do_iopoll()'s return: the request's file, put there, is released
- * at the earliest when that task next runs its task work, after this), or
- * at its exit; the module defers it to the submitter's next system call
- * exit instead.
+ * takes it and keeps the bytes, counted when the submitter's process next
+ * reaps polled completions (io_do_iopoll()'s return, in task context: the
+ * request's file, put there, is released at the earliest when that task
+ * next runs its task work, after this), or at its exit, or at the file's
+ * release; the module defers it to the submitter's next system call exit
+ * instead.
  */
 SEC("fentry/io_read")
 int BPF_PROG(uring_read_entry, struct io_kiocb *req)
@@ -174,9 +174,11 @@ int BPF_PROG(uring_iopoll_complete, void *kiocb, long res)
 
 	if (bpf_map_delete_elem(&uring_iopoll, &key) || res <= 0 || !t)
 		return 0;
-	if (BPF_CORE_READ(t, tgid) == (bpf_get_current_pid_tgid() >> 32))
-		return read_by((__u64)t, (__u64)BPF_CORE_READ(r, file), res,
-			       uring_read_path(BPF_CORE_READ(r, opcode)), POS_UNKNOWN);
+	/*
+	 * Always kept for io_do_iopoll()'s return, even in the submitter's
+	 * process: this may be an interrupt, and counting here could
+	 * overwrite the per-CPU scratch maps of the program it stopped.
+	 */
 	d.task = (__u64)t;
 	d.file = (__u64)BPF_CORE_READ(r, file);
 	d.res = res;
