@@ -83,6 +83,33 @@ static void file_read_is_decoded_and_joined_to_its_process(void **state)
 	assert_int_equal(f->c.ingest.st.stored, 1);
 }
 
+/*
+ * A buffer holds each CPU's records in turn: a session ended on CPU 0 comes
+ * before its process's record, written on CPU 1 where its first session
+ * began.  It is still joined to its program.
+ */
+static void a_read_before_its_process_record_in_the_buffer_finds_its_program(void **state)
+{
+	struct fixture *f = *state;
+	char *s;
+
+	synth_read1(&f->s, 0, T0 + 5 * NS, &alice, "customers",
+		    "/data/customers/a.csv", 4096);
+	synth_process(&f->s, 1, T0, &alice, "/usr/bin/cat", DAUDIT_PROC_SEEN);
+	test_feed(&f->c, &f->s);
+
+	assert_int_equal(test_int(&f->c, "SELECT COUNT(*) FROM events"), 1);
+	s = test_text(&f->c, "SELECT exe FROM events");
+	assert_string_equal(s, "/usr/bin/cat");
+	free(s);
+	assert_int_equal(test_int(&f->c, "SELECT COUNT(*) FROM procs"), 1);
+	assert_int_equal(test_int(&f->c, "SELECT COUNT(*) FROM gaps"), 0);
+	/* The same buffer again (a restart before the ack): nothing twice. */
+	test_feed(&f->c, &f->s);
+	assert_int_equal(test_int(&f->c, "SELECT COUNT(*) FROM events"), 1);
+	assert_int_equal(f->c.ingest.st.stored, 1);
+}
+
 static void interim_and_final_records_of_a_session_sum_once(void **state)
 {
 	struct fixture *f = *state;
@@ -392,6 +419,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(file_read_is_decoded_and_joined_to_its_process, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_read_before_its_process_record_in_the_buffer_finds_its_program, setup, teardown),
 		cmocka_unit_test_setup_teardown(interim_and_final_records_of_a_session_sum_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(rollups_split_by_hour_day_and_dataset, setup, teardown),
 		cmocka_unit_test_setup_teardown(distinct_files_and_executables_count_once_across_batches, setup, teardown),

@@ -623,7 +623,9 @@ static void ingest_one(struct ingest *ig, const struct daudit_rec_header *h)
 	e.seq = h->seq;
 	switch (h->type) {
 	case DAUDIT_REC_PROCESS:
-		on_process(ig, h);
+		/* ingest_buffer() took it first. */
+		if (!ig->procs_first)
+			on_process(ig, h);
 		lap(ig, &ig->prof.decode, &t);
 		return;
 	case DAUDIT_REC_FILE_READ:
@@ -688,15 +690,44 @@ void ingest_record(struct ingest *ig, const struct daudit_rec_header *h)
 	}
 }
 
-void ingest_buffer(struct ingest *ig, const void *buf, size_t len)
+/*
+ * A buffer holds each CPU's records in turn, and a process's record is
+ * written on the CPU where its first session began, so a session ended on
+ * another CPU may come before it.  The process records not stored before
+ * are taken first, so that every read in the buffer finds its program.
+ */
+static void processes_first(struct ingest *ig, const void *buf, size_t len)
 {
 	const struct daudit_rec_header *h;
 	const char *why = NULL;
 	struct rec_iter it;
 
 	rec_iter_init(&it, buf, len);
+	while ((h = rec_next(&it, &why))) {
+		const struct cpu_state *cs;
+
+		if (h->type != DAUDIT_REC_PROCESS)
+			continue;
+		cs = cpu_state(ig, h->cpu);
+		if (cs->known && h->seq < cs->next_seq)
+			continue;
+		store_begin(ig->store);
+		on_process(ig, h);
+	}
+}
+
+void ingest_buffer(struct ingest *ig, const void *buf, size_t len)
+{
+	const struct daudit_rec_header *h;
+	const char *why = NULL;
+	struct rec_iter it;
+
+	processes_first(ig, buf, len);
+	ig->procs_first = 1;
+	rec_iter_init(&it, buf, len);
 	while ((h = rec_next(&it, &why)))
 		ingest_record(ig, h);
+	ig->procs_first = 0;
 	if (why) {
 		/* What follows in this buffer is lost; the gap shows it. */
 		ig->st.malformed++;

@@ -76,6 +76,7 @@ struct ingest {
 	struct cpu_state *cpu;
 	unsigned int ncpus;		/* entries in @cpu */
 	uint64_t ring_bytes;		/* per-CPU ring size, for early commits */
+	int procs_first;		/* ingest_buffer() took the process records */
 	struct hmap procs;		/* (tgid, start_ns) -> struct proc_entry */
 	struct proc_entry *last_proc;	/* the one looked up last */
 	uint32_t last_tgid;
