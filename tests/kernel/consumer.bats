@@ -208,7 +208,7 @@ drain_while_filling() {
 	wait "$BG"
 	BG=
 	got=$(tail -n 1 "$out")
-	echo "wakeup_ms=$1: $got records in $(wc -l <"$out") reads; the fill took $(((t1 - t0) / 1000)) ms" >&2
+	echo "# wakeup_ms=$1: $got records in $(wc -l <"$out") reads; the fill took $(((t1 - t0) / 1000)) ms" >&3
 	[ "$got" -ge 600 ]
 	DRAIN_READS=$(wc -l <"$out")
 	DRAIN_MS=$(((t1 - t0) / 1000))
