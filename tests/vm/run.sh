@@ -226,6 +226,11 @@ report() {
 	short=$(kernel_label "$kver")
 	[ -n "${3:-}" ] && health="kernel health ($3 boot: $(vm_append "$3"))"
 	local results=$dir/results.log console=$dir/console.log
+	# No initramfs (the module not built for this kernel): never booted.
+	if [ ! -e "$dir/qemu.status" ]; then
+		echo "not ok - [$short] $health: not booted: its initramfs could not be built (the reason is above)"
+		return 1
+	fi
 	if [ "$mode" = test ]; then
 		while IFS= read -r line; do
 			line=${line%$'\r'}
