@@ -107,10 +107,7 @@ int BPF_PROG(aio_complete, struct kiocb *kiocb, long res)
 	d.path = DAUDIT_PATH_AIO;
 	d.tgid = k.tgid;
 	d.start_ns = k.start_ns;
-	if (bpf_map_update_elem(&uring_deferred, &key, &d, BPF_ANY))
-		count(SENSOR_C_AIO_MISSED, 1);
-	else
-		__sync_fetch_and_add(&n_deferred, 1);
+	defer_read(key, &d, SENSOR_C_AIO_MISSED);
 	return 0;
 }
 

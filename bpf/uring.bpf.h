@@ -163,6 +163,20 @@ int BPF_PROG(uring_rw_complete, struct io_kiocb *req)
 	return 0;
 }
 
+/*
+ * Keep read @d, completed outside its submitter (an interrupt, a worker),
+ * under @key until deferred_one() counts it in task context; a full map
+ * counts it in @missed (SENSOR_C_*).
+ */
+static __always_inline void defer_read(__u64 key, struct sensor_uring_read *d,
+				       int missed)
+{
+	if (bpf_map_update_elem(&uring_deferred, &key, d, BPF_ANY))
+		count(missed, 1);
+	else
+		__sync_fetch_and_add(&n_deferred, 1);
+}
+
 /* io_complete_rw_iopoll(kiocb, res): the kiocb leads the request. */
 SEC("fentry/io_complete_rw_iopoll")
 int BPF_PROG(uring_iopoll_complete, void *kiocb, long res)
@@ -184,10 +198,7 @@ int BPF_PROG(uring_iopoll_complete, void *kiocb, long res)
 	d.res = res;
 	d.path = uring_read_path(BPF_CORE_READ(r, opcode));
 	d.tgid = BPF_CORE_READ(t, tgid);
-	if (bpf_map_update_elem(&uring_deferred, &key, &d, BPF_ANY))
-		count(SENSOR_C_URING_MISSED, 1);
-	else
-		__sync_fetch_and_add(&n_deferred, 1);
+	defer_read(key, &d, SENSOR_C_URING_MISSED);
 	return 0;
 }
 
