@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,9 +105,15 @@ int sensor_ebpf_protection(uint64_t *generation, unsigned int *datasets,
 /* What the indexer last said about missed io_uring and AIO reads. */
 static uint64_t uring_missed_said, aio_missed_said;
 
+static void add_u64(json_object *o, const char *k, uint64_t v)
+{
+	json_object_object_add(o, k, json_object_new_uint64(v));
+}
+
 int sensor_ebpf_counts(char *buf, size_t len)
 {
 	struct sensor_counts n;
+	json_object *o;
 
 	if (!ebpf)
 		return -1;
@@ -125,16 +132,20 @@ int sensor_ebpf_counts(char *buf, size_t len)
 			 n.aio_missed);
 		aio_missed_said = n.aio_missed;
 	}
-	snprintf(buf, len,
-		 "{\"reads\":%" PRIu64 ",\"read_bytes\":%" PRIu64
-		 ",\"sessions_ended\":%" PRIu64 ",\"dropped\":%" PRIu64
-		 ",\"uring_missed\":%" PRIu64 ",\"aio_missed\":%" PRIu64
-		 ",\"sessions_full\":%" PRIu64
-		 ",\"procs_full\":%" PRIu64 ",\"socks_full\":%" PRIu64
-		 ",\"paths_cut\":%" PRIu64 "}",
-		 n.reads, n.read_bytes, n.sessions_ended, n.dropped,
-		 n.uring_missed, n.aio_missed, n.sessions_full, n.procs_full,
-		 n.socks_full, n.paths_cut);
+	o = json_object_new_object();
+	add_u64(o, "reads", n.reads);
+	add_u64(o, "read_bytes", n.read_bytes);
+	add_u64(o, "sessions_ended", n.sessions_ended);
+	add_u64(o, "dropped", n.dropped);
+	add_u64(o, "uring_missed", n.uring_missed);
+	add_u64(o, "aio_missed", n.aio_missed);
+	add_u64(o, "sessions_full", n.sessions_full);
+	add_u64(o, "procs_full", n.procs_full);
+	add_u64(o, "socks_full", n.socks_full);
+	add_u64(o, "paths_cut", n.paths_cut);
+	snprintf(buf, len, "%s",
+		 json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
 	return 0;
 }
 
