@@ -53,7 +53,7 @@ static void usage(FILE *f)
 		"Without the module, a dauditd running the eBPF sensor (sensor = ebpf\n"
 		"or auto, docs/ebpf.md) is shown from its database instead, with the\n"
 		"sensor it runs and why, and the sensor's counters: reads and bytes\n"
-		"counted, records dropped, io_uring reads missed, maps full.\n"
+		"counted, records dropped, io_uring and AIO reads missed, maps full.\n"
 		"\n"
 		"Exit status: 0 if the module answered and a policy is in force, or\n"
 		"dauditd runs the eBPF sensor; 1 if the module is not loaded or cannot\n"
