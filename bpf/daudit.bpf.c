@@ -18,11 +18,18 @@
  *  - legacy AIO: fentry and fexit on aio_read, fentry on aio_complete_rw:
  *    reads attributed to the submitter, wherever they complete
  *    (aio.bpf.h);
+ *  - mmap: fexit on the mmap system call (the mapping), fentry where a
+ *    fault or fault-around maps the file's pages (set_pte_range,
+ *    do_set_pte), a PMD maps a huge folio (folio_add_file_rmap_pmd,
+ *    do_set_pmd), and fexit where userfaultfd's UFFDIO_CONTINUE returns
+ *    (mmap.bpf.h);
  *  - fentry on __fput, the last close of an open file: ends its sessions;
  *  - tp_btf/sched_process_exit of a thread group's last thread: ends the
  *    sessions of the process that are still open (files it shares with
  *    another process stay open after it);
- *  - tp_btf/sched_process_exec: a new program gets a new process record.
+ *  - tp_btf/sched_process_exec: a new program gets a new process record;
+ *  - an iterator over the sessions, run by dauditd: interim records of
+ *    old sessions, final ones at its stop (flush.bpf.h).
  *
  * A file is protected when its inode, or one of its first
  * SENSOR_TREE_DEPTH ancestors by d_parent, is in the map protected:
@@ -55,4 +62,6 @@ char LICENSE[] SEC("license") = "GPL";
 #include "syscalls.bpf.h"	/* read family, copies, receives */
 #include "uring.bpf.h"		/* io_uring reads */
 #include "aio.bpf.h"		/* legacy AIO reads */
+#include "mmap.bpf.h"		/* mappings and the pages they map */
 #include "lifecycle.bpf.h"	/* last close, exit, exec */
+#include "flush.bpf.h"		/* records of open sessions, asked for */

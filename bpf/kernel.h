@@ -100,6 +100,31 @@ struct mm_struct {
 	struct file *exe_file;
 } __pai;
 
+/* mmap.bpf.h: a mapping and the fault that maps a page of it. */
+struct vm_area_struct {
+	struct mm_struct *vm_mm;
+	struct file *vm_file;
+} __pai;
+
+struct vm_fault {
+	struct vm_area_struct *vma;	/* in an anonymous const struct */
+} __pai;
+
+struct folio;
+struct page;
+
+/* flush.bpf.h: an iterator's context over a map's elements. */
+struct bpf_iter_meta {
+	void *seq;
+} __pai;
+
+struct bpf_iter__bpf_map_elem {
+	struct bpf_iter_meta *meta;
+	struct bpf_map *map;
+	void *key;
+	void *value;
+} __pai;
+
 struct ns_common {
 	unsigned int inum;
 } __pai;

@@ -21,6 +21,12 @@ __u64 policy_gen;
 __u32 self_tgid;
 /* Entries of nets used in each policy slot. */
 __u32 n_nets[2];
+/*
+ * Set by the loader (dauditd's ebpf_flush_kb): a session that read this
+ * many bytes, or mapped them, since its last record gets an interim one
+ * (0: none).
+ */
+__u64 flush_bytes;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -93,10 +99,21 @@ struct {
 	__type(value, struct sensor_counters);
 } counters SEC(".maps");
 
-/* Events are built here, then copied into the ring (bpf_ringbuf_output). */
+/*
+ * Events are built here, then copied into the ring (bpf_ringbuf_output).
+ * Session events have SCRATCH_SLOTS per CPU: slot 0 for the programs on
+ * the kernel's hooks, slot 1 for the flush iterator (flush.bpf.h), which
+ * runs in dauditd's task and which a hook's program may preempt on a
+ * preemptible kernel (or the other way round): neither then writes into
+ * the other's event.
+ */
+#define SCRATCH_HOOK	0
+#define SCRATCH_FLUSH	1
+#define SCRATCH_SLOTS	2
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, SCRATCH_SLOTS);
 	__type(key, __u32);
 	__type(value, struct sensor_file_ev);
 } file_scratch SEC(".maps");
@@ -108,17 +125,20 @@ struct {
 	__type(value, struct sensor_proc_ev);
 } proc_scratch SEC(".maps");
 
-/* A session begun, before it goes into sessions (read_by()). */
+/*
+ * A session begun, before it goes into sessions (read_by()); or what a
+ * record takes of a session (take()).  Per slot, as file_scratch.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, SCRATCH_SLOTS);
 	__type(key, __u32);
 	__type(value, struct sensor_sess);
 } sess_scratch SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, SCRATCH_SLOTS);
 	__type(key, __u32);
 	__type(value, struct sensor_sock_ev);
 } sock_scratch SEC(".maps");

@@ -16,9 +16,12 @@ static __always_inline struct mount *vfs_mount(struct vfsmount *v)
 	return (void *)v - bpf_core_field_offset(struct mount, mnt);
 }
 
-/* The scratch event whose path fill_path() writes. */
+/*
+ * The scratch event whose path fill_path() writes: a file event of slot
+ * PATH_OF_FILE + SCRATCH_*, or the process event.
+ */
 #define PATH_OF_FILE	0
-#define PATH_OF_PROC	1
+#define PATH_OF_PROC	SCRATCH_SLOTS
 
 static __always_inline struct sensor_path *scratch_path(__u32 which)
 {
@@ -26,8 +29,8 @@ static __always_inline struct sensor_path *scratch_path(__u32 which)
 	struct sensor_proc_ev *pev;
 	__u32 zero = 0;
 
-	if (which == PATH_OF_FILE) {
-		fev = bpf_map_lookup_elem(&file_scratch, &zero);
+	if (which < PATH_OF_PROC) {
+		fev = bpf_map_lookup_elem(&file_scratch, &which);
 		if (!fev)
 			return NULL;
 		/* Not before the NULL check (the verifier refuses that). */

@@ -109,25 +109,30 @@ static __always_inline void emit_proc(struct task_struct *t, __u32 event)
 	(ev)->paths = (s)->paths;				\
 	(ev)->dataset = (s)->dataset;				\
 	(ev)->reason = (why);					\
+	(ev)->part = (s)->part;					\
 } while (0)
 
-/* Write the record of session @s of @file; @reason: enum daudit_end_reason. */
+/*
+ * Write the record of session @s of @file; @reason: enum daudit_end_reason;
+ * @slot: SCRATCH_*, whose scratch event it is built in.
+ */
 static __always_inline void emit_file(struct file *file, struct sensor_sess *s,
-				      __u16 reason)
+				      __u16 reason, __u32 slot)
 {
-	__u32 zero = 0;
-	struct sensor_file_ev *ev = bpf_map_lookup_elem(&file_scratch, &zero);
+	struct sensor_file_ev *ev = bpf_map_lookup_elem(&file_scratch, &slot);
 	__u64 size;
 
 	if (!ev)
 		return;
 	EV_COMMON(ev, SENSOR_EV_FILE, s, reason);
+	ev->mmap_bytes = s->mmap_bytes;
+	ev->mmap_len = s->mmap_len;
 	ev->off_min = s->off_min;
 	ev->off_max = s->off_max;
 	ev->dev = s->dev;
 	ev->ino = s->ino;
 	fill_path((__u64)BPF_CORE_READ(file, f_path.dentry),
-		  (__u64)BPF_CORE_READ(file, f_path.mnt), PATH_OF_FILE);
+		  (__u64)BPF_CORE_READ(file, f_path.mnt), PATH_OF_FILE + slot);
 	size = at_most(offsetof(struct sensor_file_ev, path.names) +
 		       (__u64)ev->path.names_len, sizeof(*ev));
 	if (bpf_ringbuf_output(&events, ev, size, 0))

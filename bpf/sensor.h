@@ -136,6 +136,8 @@ struct sensor_sess {
 	__u64 id;
 	__u64 bytes;
 	__u64 calls;
+	__u64 mmap_bytes;		/* pages of the file mapped by faults */
+	__u64 mmap_len;			/* mappings of the file made */
 	__u64 off_min;
 	__u64 off_max;
 	__u64 first_ns;			/* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
@@ -145,6 +147,8 @@ struct sensor_sess {
 	__u64 ino;
 	__u32 paths;
 	__u32 dataset;
+	__u32 part;			/* records written so far */
+	__u32 pad;
 	struct daudit_subject subj;
 };
 
@@ -199,6 +203,8 @@ struct sensor_file_ev {
 	__u64 session_id;
 	__u64 bytes;
 	__u64 calls;
+	__u64 mmap_bytes;
+	__u64 mmap_len;
 	__u64 off_min;
 	__u64 off_max;
 	__u64 first_ns;
@@ -209,7 +215,8 @@ struct sensor_file_ev {
 	__u32 paths;
 	__u32 dataset;
 	__u16 reason;			/* enum daudit_end_reason */
-	__u16 pad[3];
+	__u16 pad;
+	__u32 part;			/* the record's number in its session */
 	struct sensor_path path;	/* last: only what it uses is sent */
 };
 
@@ -227,7 +234,8 @@ struct sensor_sock_ev {
 	__u32 paths;
 	__u32 dataset;
 	__u16 reason;
-	__u16 pad[3];
+	__u16 pad;
+	__u32 part;
 	struct sensor_sockinfo si;
 };
 

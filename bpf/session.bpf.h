@@ -71,13 +71,33 @@ static __always_inline __u64 new_id(void)
 	return ((__u64)bpf_get_smp_processor_id() << 48) | *n;
 }
 
-/* Count a read of @ret bytes of [@start, @end) in session @s. */
-static __always_inline void add_read(struct sensor_sess *s, long ret, __u32 path,
-				     __u64 now, __u64 start, __u64 end)
+/* on_read()'s @pos: the read used and moved the file's position; no offset known. */
+#define POS_FILE	(-1LL)
+#define POS_UNKNOWN	(-2LL)
+/* No read: @ret bytes of the file's pages mapped by a fault (mmap.bpf.h). */
+#define POS_MAPPED	(-3LL)
+/* No read: a mapping of @ret bytes of the file made (mmap.bpf.h). */
+#define POS_MAPPING	(-4LL)
+
+/*
+ * Count @ret bytes in session @s: read of [@start, @end), or, by @pos,
+ * mapped by a fault or a new mapping's length (neither is a read call,
+ * as in the module's records).
+ */
+static __always_inline void add_io(struct sensor_sess *s, long ret, __u32 path,
+				   long long pos, __u64 now, __u64 start, __u64 end)
 {
-	__sync_fetch_and_add(&s->bytes, ret);
-	__sync_fetch_and_add(&s->calls, 1);
+	if (pos == POS_MAPPED) {
+		__sync_fetch_and_add(&s->mmap_bytes, ret);
+	} else if (pos == POS_MAPPING) {
+		__sync_fetch_and_add(&s->mmap_len, ret);
+	} else {
+		__sync_fetch_and_add(&s->bytes, ret);
+		__sync_fetch_and_add(&s->calls, 1);
+	}
 	s->paths |= path;
+	if (!s->first_ns)
+		s->first_ns = now;	/* the interval's first, after a record */
 	s->last_ns = now;
 	if (start == DAUDIT_OFFSET_UNKNOWN)
 		return;
@@ -87,15 +107,55 @@ static __always_inline void add_read(struct sensor_sess *s, long ret, __u32 path
 		s->off_max = end;
 }
 
-/* on_read()'s @pos: the read used and moved the file's position; no offset known. */
-#define POS_FILE	(-1LL)
-#define POS_UNKNOWN	(-2LL)
+/*
+ * What session @s's next record says, into the scratch session of @slot
+ * (SCRATCH_*): its counters since its last record, and the interval
+ * starts again.  Each counter is taken by subtracting atomically what
+ * was read of it, so a read counted on another CPU meanwhile stays for
+ * the next record: in this one or the next, never both, never neither.
+ * (The BPF ISA's exchange would need -mcpu=v3, whose 32-bit code 6.1's
+ * verifier bounds less well.)  Offsets, read paths and the interval's
+ * start are reset plainly: a concurrent read may leave its path bit or
+ * offsets out of the interval it is counted in.
+ */
+static __always_inline struct sensor_sess *take(struct sensor_sess *s, __u32 slot)
+{
+	struct sensor_sess *r = bpf_map_lookup_elem(&sess_scratch, &slot);
+
+	if (!r)
+		return NULL;
+	__builtin_memcpy(r, s, sizeof(*r));
+	__sync_fetch_and_add(&s->bytes, -r->bytes);
+	__sync_fetch_and_add(&s->calls, -r->calls);
+	__sync_fetch_and_add(&s->mmap_bytes, -r->mmap_bytes);
+	__sync_fetch_and_add(&s->mmap_len, -r->mmap_len);
+	__sync_fetch_and_add(&s->part, 1);
+	s->paths = 0;
+	s->first_ns = 0;
+	s->off_min = DAUDIT_OFFSET_UNKNOWN;
+	s->off_max = DAUDIT_OFFSET_UNKNOWN;
+	return r;
+}
+
+/*
+ * An interim record of session @s of @file (DAUDIT_END_BYTES, _AGE) or
+ * its last (DAUDIT_END_UNLOAD, and the ends below), built in @slot.
+ */
+static __always_inline void record(struct file *file, struct sensor_sess *s,
+				   __u16 reason, __u32 slot)
+{
+	struct sensor_sess *r = take(s, slot);
+
+	if (r)
+		emit(file, r, reason, slot);
+}
 
 /*
  * A read of @ret bytes of the struct file at @filep attributed to the
  * task at @task (the current task, or for io_uring the request's
  * submitter) through @path (DAUDIT_PATH_*); @pos is the offset read from,
- * POS_FILE for the file's position, or POS_UNKNOWN.
+ * POS_FILE for the file's position, or POS_UNKNOWN; or, with
+ * DAUDIT_PATH_MMAP, POS_MAPPED or POS_MAPPING: no read but pages mapped.
  *
  * A global function: the verifier checks it once, not again inside each
  * of the two dozen programs that count reads (which made every load of
@@ -125,19 +185,25 @@ __noinline int read_by(__u64 task, __u64 filep, long ret, __u32 path, long long 
 	inode = BPF_CORE_READ(file, f_inode);
 	start = DAUDIT_OFFSET_UNKNOWN;
 	end = DAUDIT_OFFSET_UNKNOWN;
-	if ((BPF_CORE_READ(inode, i_mode) & S_IFMT) == S_IFREG && pos != POS_UNKNOWN) {
+	if ((BPF_CORE_READ(inode, i_mode) & S_IFMT) == S_IFREG && pos >= POS_FILE) {
 		/* After the read the position has moved past what it read. */
 		start = pos >= 0 ? (__u64)pos : BPF_CORE_READ(file, f_pos) - ret;
 		end = start + ret;
 	}
-	count(SENSOR_C_READS, 1);
-	count(SENSOR_C_READ_BYTES, ret);
+	/* As the module counts: read calls, and bytes read or faulted in. */
+	if (pos >= POS_UNKNOWN)
+		count(SENSOR_C_READS, 1);
+	if (pos != POS_MAPPING)
+		count(SENSOR_C_READ_BYTES, ret);
 
 	key.file = (__u64)file;
 	key.tgid = tgid;
 	s = bpf_map_lookup_elem(&sessions, &key);
 	if (s) {
-		add_read(s, ret, path, now, start, end);
+		add_io(s, ret, path, pos, now, start, end);
+		/* As the module's flush_bytes: an interim record. */
+		if (flush_bytes && s->bytes + s->mmap_bytes >= flush_bytes)
+			record(file, s, DAUDIT_END_BYTES, SCRATCH_HOOK);
 		return 0;
 	}
 
@@ -151,16 +217,13 @@ __noinline int read_by(__u64 task, __u64 filep, long ret, __u32 path, long long 
 		return 0;
 	__builtin_memset(ns, 0, sizeof(*ns));
 	ns->id = new_id();
-	ns->bytes = ret;
-	ns->calls = 1;
-	ns->off_min = start;
-	ns->off_max = end;
+	ns->off_min = DAUDIT_OFFSET_UNKNOWN;
+	ns->off_max = DAUDIT_OFFSET_UNKNOWN;
+	add_io(ns, ret, path, pos, now, start, end);
 	ns->first_ns = now;
-	ns->last_ns = now;
 	ns->open_ns = now;
 	ns->dev = BPF_CORE_READ(inode, i_sb, s_dev);
 	ns->ino = BPF_CORE_READ(inode, i_ino);
-	ns->paths = path;
 	ns->dataset = ds - 1;
 	fill_subject(&ns->subj, t);
 
@@ -178,14 +241,14 @@ __noinline int read_by(__u64 task, __u64 filep, long ret, __u32 path, long long 
 		/* Another thread of the process began it meanwhile. */
 		s = bpf_map_lookup_elem(&sessions, &key);
 		if (s) {
-			add_read(s, ret, path, now, start, end);
+			add_io(s, ret, path, pos, now, start, end);
 			return 0;
 		}
 	}
 	if (err) {
 		/* No slot: this read gets a record of its own, now. */
 		count(SENSOR_C_SESSIONS_FULL, 1);
-		emit(file, ns, DAUDIT_END_NOMEM);
+		emit(file, ns, DAUDIT_END_NOMEM, SCRATCH_HOOK);
 		return 0;
 	}
 	if (p)
@@ -219,7 +282,7 @@ static __always_inline void end_session(struct file *file, struct sensor_sess_ke
 
 	if (!s)
 		return;
-	emit(file, s, reason);
+	record(file, s, reason, SCRATCH_HOOK);
 	p = bpf_map_lookup_elem(&procs, &key->tgid);
 	if (p && p->sessions)
 		__sync_fetch_and_add(&p->sessions, -1);

@@ -192,10 +192,9 @@ static __always_inline int is_sock(struct file *file)
 
 /* Write the record of socket session @s of @file, as emit_file(). */
 static __always_inline void emit_sock(struct file *file, struct sensor_sess *s,
-				      __u16 reason)
+				      __u16 reason, __u32 slot)
 {
-	__u32 zero = 0;
-	struct sensor_sock_ev *ev = bpf_map_lookup_elem(&sock_scratch, &zero);
+	struct sensor_sock_ev *ev = bpf_map_lookup_elem(&sock_scratch, &slot);
 	__u64 key = (__u64)file;
 	struct sensor_sockinfo *si;
 
@@ -212,13 +211,14 @@ static __always_inline void emit_sock(struct file *file, struct sensor_sess *s,
 	count(SENSOR_C_SESSIONS_ENDED, 1);
 }
 
-/* A session's record: a socket's or a file's. */
-static __always_inline void emit(struct file *file, struct sensor_sess *s, __u16 reason)
+/* A session's record: a socket's or a file's; @slot: SCRATCH_*. */
+static __always_inline void emit(struct file *file, struct sensor_sess *s, __u16 reason,
+				 __u32 slot)
 {
 	if (is_sock(file))
-		emit_sock(file, s, reason);
+		emit_sock(file, s, reason, slot);
 	else
-		emit_file(file, s, reason);
+		emit_file(file, s, reason, slot);
 }
 
 #endif

@@ -12,17 +12,6 @@ EXT4=/srv/ext4
 POLLED=/srv/polled
 DM=/srv/dm
 
-# PREEMPT_RT kernels have no transparent huge pages (in 6.1 and 6.12
-# TRANSPARENT_HUGEPAGE depends on !PREEMPT_RT): the tmpfs trees are then
-# plain, and the tests of huge mappings skip.
-have_thp() {
-	[ -d /sys/kernel/mm/transparent_hugepage ]
-}
-
-need_thp() {
-	have_thp || skip "no transparent huge pages in this kernel (PREEMPT_RT)"
-}
-
 setup_file() {
 	load lib
 	fresh_module

@@ -16,6 +16,10 @@
 # unprotected file or port; legacy AIO reads (PREAD, PREADV, O_DIRECT
 # completed in an interrupt or a loop worker) as the submitter's
 # sessions, read path aio;
+# mmap: the mapping's length and every page of the file mapped, by
+# faults, by PMD entries of huge pages and by userfaultfd's UFFDIO_CONTINUE;
+# interim records by bytes and by age, and a last record of every open
+# session at dauditd's stop;
 # a full ring buffer is counted
 # as lost records, never lost silently; daudit status shows the sensor's
 # counters (reads, bytes, drops) exactly; and loading without CAP_BPF or
@@ -25,6 +29,7 @@ load lib
 
 F=/srv/customers/customers.csv		# 100,000 bytes
 P=/srv/public/readme.txt		# not protected
+THP=/srv/e-thp				# a tmpfs of huge pages, protected
 
 # reads_by_pid PATH PID: the stored read events of PATH by process PID
 # (JSON array), once at least one is there.
@@ -181,10 +186,24 @@ setup_file() {
 	mkdir -p /srv/e-loop/prot
 	head -c 1048576 /dev/urandom >/srv/e-loop/prot/direct.bin
 	chmod a+r /srv/e-loop/prot/direct.bin
+	# A tmpfs whose files are huge folios (plain where the kernel has no
+	# THP), as coverage.bats makes it: 4 MiB + 3 bytes, two PMDs and a
+	# tail; and a small file for userfaultfd.
+	mkdir -p "$THP"
+	huge=huge=always,
+	have_thp || huge=
+	mount -t tmpfs -o "${huge}size=64m,mode=0755" e-thp "$THP"
+	head -c 4194307 /dev/urandom >"$THP/big.bin"
+	head -c 100003 /dev/urandom >"$THP/small.bin"
+	head -c 4096 /dev/urandom >"$THP/marker.bin"
+	chmod a+r "$THP"/*.bin
 	cat >>"$POLICY" <<'POL'
 dataset polled {
 	tree /srv/e-polled/prot
 	tree /srv/e-loop/prot
+}
+dataset hugepages {
+	tree /srv/e-thp
 }
 dataset db {
 	unix /run/db.sock
@@ -212,6 +231,7 @@ teardown_file() {
 	stop_bg UDP
 	umount /srv/e-polled 2>/dev/null || true
 	umount /srv/e-loop 2>/dev/null || true
+	umount "$THP" 2>/dev/null || true
 	losetup -j /tmp/e-loop.img | cut -d: -f1 | xargs -r losetup -d
 	rm -f /tmp/e-loop.img
 	rmmod null_blk 2>/dev/null || true
@@ -222,12 +242,12 @@ teardown_file() {
 	cat "$d/dauditd.log"
 	[ ! -e /dev/daudit ]
 	grep -q 'sensor: ebpf (sensor = auto and /dev/daudit does not exist' "$d/dauditd.log"
-	# The policy file's six sources, and one per hard-linked file the
+	# The policy file's seven sources, and one per hard-linked file the
 	# link scan found: setup_file's, and any an earlier suite left in
 	# the tree (make check runs the suites in one boot).
 	linked=$(sed -n 's/.*: \([0-9]*\) hard-linked files in protected trees: protected under every name$/\1/p' "$d/dauditd.log" | head -n1)
 	[ "${linked:-0}" -ge 1 ]
-	grep -q "policy .* loaded into the eBPF sensor: 3 datasets, $((6 + linked)) sources" "$d/dauditd.log"
+	grep -q "policy .* loaded into the eBPF sensor: 4 datasets, $((7 + linked)) sources" "$d/dauditd.log"
 	st=$(daudit status --format json)
 	echo "$st"
 	[ "$(echo "$st" | jq -r '.module_loaded, .sensor, .collector.sensor')" = "false
@@ -302,6 +322,74 @@ sensor_count() {
 	# A protected read after it: once that is stored, so would the other be.
 	read_as alice read "$DATA/2026/phones.csv" >/dev/null
 	[ "$(reads_of "$DATA/2026/phones.csv" | jq length)" -eq 1 ]
+	[ "$(daudit events --type read --limit 0 --format json --until "$(later)" |
+		jq --arg p "$P" 'map(select(.path == $p)) | length')" -eq 0 ]
+}
+
+# mapped_sum: of the stored read events on stdin (a JSON array), the
+# mmap_bytes, the mapping lengths ("mmap_len=N" in extra), the read paths,
+# uids and login uids: "MAPPED LEN PATHS UID AUID".
+mapped_sum() {
+	jq -r '"\(map(.mmap_bytes) | add) \(map(.extra // "" | capture("mmap_len=(?<n>[0-9]+)").n // "0" | tonumber) | add) \(map(.paths) | unique | join(",")) \(map(.uid) | unique | join(",")) \(map(.auid) | unique | join(","))"'
+}
+
+# mapped_of FILE: mapped_sum of memread's stored records of FILE, once
+# one is stored.
+mapped_of() {
+	reads_of "$1" | jq 'map(select(.comm == "memread"))' | mapped_sum
+}
+
+@test "ebpf: mmap of a protected file: the mapping's length and every page faulted in, read path mmap" {
+	alice=$(uid_of alice)
+	out=$(as_user alice reader mmap "$F")
+	echo "$out"
+	n=$(echo "$out" | sed -n 's/^bytes=\([0-9]*\) .*/\1/p')
+	pid=$(echo "$out" | sed -n 's/.* pid=\([0-9]*\)$/\1/p')
+	[ "$n" -eq 100000 ]
+	ev=$(reads_by_pid "$F" "$pid")
+	echo "$ev" | jq -c '.[] | {comm, bytes, mmap_bytes, extra, calls, paths, end_reason}'
+	r=$(echo "$ev" | mapped_sum)
+	echo "mapped, length, paths, uid, auid: $r"
+	# Every page of the file mapped once: 100,000 bytes are 25 pages.
+	[ "$r" = "$((25 * 4096)) 100000 mmap $alice $alice" ]
+	[ "$(echo "$ev" | jq '[.[].bytes] | add')" -eq 0 ]
+}
+
+@test "ebpf: transparent huge pages: a file mapped by PMD entries counts every byte mapped" {
+	need_thp
+	alice=$(uid_of alice)
+	f=$THP/big.bin
+	as_user alice memread thp "$f" /tmp/e-memread.out
+	cmp "$f" /tmp/e-memread.out
+	read -r m _ paths u a < <(mapped_of "$f")
+	echo "# ebpf thp: mapped $m bytes of $(stat -c %s "$f")" >&3
+	# Two PMDs of 2 MiB and the tail page: the whole file, no less.
+	[ "$m" -ge 4194307 ]
+	[ "$m" -le $((4194307 + 2 * 1048576)) ]
+	[ "$paths $u $a" = "mmap $alice $alice" ]
+	[ "$(reads_of "$f" | jq -r '.[0].dataset')" = hugepages ]
+}
+
+@test "ebpf: userfaultfd minor faults resolved with UFFDIO_CONTINUE count every page mapped" {
+	alice=$(uid_of alice)
+	f=$THP/small.bin
+	run as_user alice memread uffd "$f" /tmp/e-memread.out
+	echo "$output"
+	[ "$status" -eq 0 ]
+	cmp "$f" /tmp/e-memread.out
+	read -r m _ paths u a < <(mapped_of "$f")
+	echo "mapped $m bytes of $(stat -c %s "$f")"
+	# 100,003 bytes are 25 pages, each mapped by one UFFDIO_CONTINUE.
+	[ "$m" -ge $((25 * 4096)) ]
+	[ "$m" -le $((26 * 4096)) ]
+	[ "$paths $u $a" = "mmap $alice $alice" ]
+}
+
+@test "ebpf: mmap of an unprotected file leaves no record" {
+	as_user alice reader mmap "$P"
+	# A protected mapping after it: once that is stored, so would the other be.
+	read_as alice mmap "$THP/marker.bin" >/dev/null
+	[ "$(reads_of "$THP/marker.bin" | jq length)" -eq 1 ]
 	[ "$(daudit events --type read --limit 0 --format json --until "$(later)" |
 		jq --arg p "$P" 'map(select(.path == $p)) | length')" -eq 0 ]
 }
@@ -628,6 +716,103 @@ sensor = ebpf"
 	cat "$d/dauditd.log"
 	stop_collector
 	export DAUDIT_CONFIG=$BATS_FILE_TMPDIR/e.conf
+}
+
+# hold_open D FILE N: alice's reader reads N bytes of FILE and keeps it
+# open 60 s, in the background; back once it has read, with "N PID" of
+# what it printed in $HOLD (its output in D/hold.out).
+hold_open() {
+	local _
+	as_user alice reader hold "$2" "$3" 60 >"$1/hold.out" &
+	for _ in $(seq 100); do
+		grep -q '^bytes=' "$1/hold.out" && break
+		sleep 0.1
+	done
+	HOLD=$(sed -n 's/^bytes=\([0-9]*\) pid=\([0-9]*\)$/\1 \2/p' "$1/hold.out")
+	echo "holding: $HOLD"
+	[ -n "$HOLD" ]
+}
+
+# parts_of EVENTS: each record of the JSON array EVENTS, in part order,
+# as "PART BYTES REASON FINAL SESSION", one per line.
+parts_of() {
+	jq -r 'sort_by(.part) | .[] | "\(.part) \(.bytes) \(.end_reason) \(.final) \(.session_id)"'
+}
+
+@test "ebpf: dauditd's stop writes the last record of every session still open (reason unload): nothing read before the stop is lost" {
+	d=$BATS_TEST_TMPDIR
+	alice=$(uid_of alice)
+	ebpf_conf "$d/s.conf" "$d/s.db"
+	start_ebpf "$d/s.conf" "$d/dauditd.log"
+	hold_open "$d" "$F" 100000
+	read -r n pid <<<"$HOLD"
+	[ "$n" -eq 100000 ]
+	stop_collector
+	cat "$d/dauditd.log"
+	# Stored before dauditd exited: the database alone answers.
+	ev=$(daudit events --type read --limit 0 --format json --until "$(later)" |
+		jq -c --arg p "$F" --argjson pid "$pid" 'map(select(.path == $p and .pid == $pid))')
+	kill "$pid"
+	echo "$ev" | jq -c '.[] | {pid, bytes, calls, paths, part, end_reason, final, uid, auid}'
+	[ "$(echo "$ev" | jq length)" -eq 1 ]
+	[ "$(echo "$ev" | jq -r '.[0] | "\(.bytes) \(.paths) \(.end_reason) \(.final) \(.part) \(.uid) \(.auid)"')" = "100000 read unload 1 0 $alice $alice" ]
+}
+
+@test "ebpf: interim records at ebpf_flush_kb: 1,000,000 bytes read in 4 KiB reads with 256 KiB make three of 262,144 and a last one of the rest, one session" {
+	d=$BATS_TEST_TMPDIR
+	ebpf_conf "$d/b.conf" "$d/b.db" "sensor = ebpf
+ebpf_flush_kb = 256
+ebpf_flush_age_sec = 0"
+	start_ebpf "$d/b.conf" "$d/dauditd.log"
+	out=$(as_user alice reader read "$DATA/accounts.db")
+	echo "$out"
+	pid=$(echo "$out" | sed -n 's/.* pid=\([0-9]*\)$/\1/p')
+	[ "$(echo "$out" | sed -n 's/^bytes=\([0-9]*\) .*/\1/p')" -eq 1000000 ]
+	for _ in $(seq 50); do
+		ev=$(reads_by_pid "$DATA/accounts.db" "$pid")
+		[ "$(echo "$ev" | jq length)" -ge 4 ] && break
+		sleep 0.1
+	done
+	parts=$(echo "$ev" | parts_of)
+	echo "$parts"
+	sid=$(echo "$ev" | jq -r '.[0].session_id')
+	[ "$parts" = "0 262144 bytes 0 $sid
+1 262144 bytes 0 $sid
+2 262144 bytes 0 $sid
+3 213568 close 1 $sid" ]
+	stop_collector
+}
+
+@test "ebpf: interim records at ebpf_flush_age_sec: a file read and held open gets an age record of its bytes, then a last one at its exit" {
+	d=$BATS_TEST_TMPDIR
+	ebpf_conf "$d/a.conf" "$d/a.db" "sensor = ebpf
+ebpf_flush_age_sec = 1"
+	start_ebpf "$d/a.conf" "$d/dauditd.log"
+	hold_open "$d" "$F" 30000
+	read -r n pid <<<"$HOLD"
+	[ "$n" -eq 30000 ]
+	# Within a second or two of the age threshold, while it is still open.
+	for _ in $(seq 100); do
+		ev=$(daudit events --type read --limit 0 --format json --until "$(later)" |
+			jq -c --arg p "$F" --argjson pid "$pid" 'map(select(.path == $p and .pid == $pid))')
+		[ "$(echo "$ev" | jq length)" -ge 1 ] && break
+		sleep 0.1
+	done
+	echo "$ev" | parts_of
+	[ "$(echo "$ev" | parts_of | cut -d' ' -f1-4)" = "0 30000 age 0" ]
+	kill "$pid"
+	ev=$(reads_by_pid "$F" "$pid")
+	for _ in $(seq 50); do
+		[ "$(echo "$ev" | jq length)" -ge 2 ] && break
+		sleep 0.1
+		ev=$(reads_by_pid "$F" "$pid")
+	done
+	echo "$ev" | parts_of
+	sid=$(echo "$ev" | jq -r '.[0].session_id')
+	# Nothing read after the interim record; the session ends at the exit.
+	[ "$(echo "$ev" | parts_of)" = "0 30000 age 0 $sid
+1 0 exit 1 $sid" ]
+	stop_collector
 }
 
 @test "ebpf: kill -9 of dauditd leaves nothing attached: the kernel unloads the programs with their last descriptor" {

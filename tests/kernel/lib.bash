@@ -126,6 +126,17 @@ field_of() {
 
 # read_as USER MODE FILE [ARGS]: run the reader as USER in a login session,
 # print its bytes (the test checks the records against it).
+# PREEMPT_RT kernels have no transparent huge pages (in 6.1 and 6.12
+# TRANSPARENT_HUGEPAGE depends on !PREEMPT_RT): the tmpfs trees of the
+# suites are then plain, and the tests of huge mappings skip.
+have_thp() {
+	[ -d /sys/kernel/mm/transparent_hugepage ]
+}
+
+need_thp() {
+	have_thp || skip "no transparent huge pages in this kernel (PREEMPT_RT)"
+}
+
 read_as() {
 	local user=$1 out
 	shift

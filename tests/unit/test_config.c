@@ -56,6 +56,8 @@ static void defaults_are_documented_values(void **state)
 	assert_int_equal(c.batch_ms, 100);
 	assert_int_equal(c.sensor, SENSOR_AUTO);
 	assert_int_equal(c.ebpf_ring_kb, 4096);
+	assert_int_equal(c.ebpf_flush_kb, 65536);
+	assert_int_equal(c.ebpf_flush_age_sec, 60);
 	assert_int_equal(c.batch_records, 10000);
 	assert_int_equal(c.rollup_flush_ms, 1000);
 	assert_int_equal(c.journal_max_mb, 1024);
@@ -95,6 +97,8 @@ static void the_shipped_file_is_the_defaults(void **state)
 	assert_int_equal(c.batch_ms, d.batch_ms);
 	assert_int_equal(c.sensor, d.sensor);
 	assert_int_equal(c.ebpf_ring_kb, d.ebpf_ring_kb);
+	assert_int_equal(c.ebpf_flush_kb, d.ebpf_flush_kb);
+	assert_int_equal(c.ebpf_flush_age_sec, d.ebpf_flush_age_sec);
 	assert_int_equal(c.batch_records, d.batch_records);
 	assert_int_equal(c.journal_max_mb, d.journal_max_mb);
 	assert_int_equal(c.retention_days, d.retention_days);
@@ -122,6 +126,8 @@ static void every_key_takes_a_good_value(void **state)
 		  "policy =\n"
 		  "sensor = ebpf\n"
 		  "ebpf_ring_kb = 64\n"
+		  "ebpf_flush_kb = 0\n"
+		  "ebpf_flush_age_sec = 5\n"
 		  "batch_ms = 250\n"
 		  "batch_records = 20000\n"
 		  "rollup_flush_ms = 0\n"
@@ -160,6 +166,8 @@ static void every_key_takes_a_good_value(void **state)
 	assert_int_equal(c.batch_records, 20000);
 	assert_int_equal(c.sensor, SENSOR_EBPF);
 	assert_int_equal(c.ebpf_ring_kb, 64);
+	assert_int_equal(c.ebpf_flush_kb, 0);
+	assert_int_equal(c.ebpf_flush_age_sec, 5);
 	assert_int_equal(c.rollup_flush_ms, 0);
 	assert_int_equal(c.retention_days, 7);
 	assert_int_equal(c.retention_mb, 64);
@@ -208,6 +216,10 @@ static void bad_values_are_refused_with_line_and_token(void **state)
 		"t.conf:2: sensor must be auto, module or ebpf: 'kmod'");
 	refused("[collector]\nebpf_ring_kb = 2\n",
 		"t.conf:2: ebpf_ring_kb must be a whole number from 4 to 1048576: '2'");
+	refused("[collector]\nebpf_flush_kb = 16777217\n",
+		"t.conf:2: ebpf_flush_kb must be a whole number from 0 to 16777216: '16777217'");
+	refused("[collector]\nebpf_flush_age_sec = -1\n",
+		"t.conf:2: ebpf_flush_age_sec must be a whole number from 0 to 86400: '-1'");
 	refused("[collector]\nbatch_ms = 0\n",
 		"t.conf:2: batch_ms must be a whole number from 1 to 10000: '0'");
 	refused("[collector]\nbatch_ms = 10ms\n",

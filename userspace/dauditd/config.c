@@ -65,6 +65,8 @@ static const struct key_def keys[] = {
 	{ "collector", "analyst_group", V_GROUP, C(analyst_group), 0, 0 },
 	{ "collector", "sensor", V_SENSOR, C(sensor), 0, 0 },
 	{ "collector", "ebpf_ring_kb", V_UINT, C(ebpf_ring_kb), 4, 1048576 },
+	{ "collector", "ebpf_flush_kb", V_UINT, C(ebpf_flush_kb), 0, 16777216 },
+	{ "collector", "ebpf_flush_age_sec", V_UINT, C(ebpf_flush_age_sec), 0, 86400 },
 	{ "collector", "batch_ms", V_UINT, C(batch_ms), 1, 10000 },
 	{ "collector", "batch_records", V_UINT, C(batch_records), 1, 1000000 },
 	{ "collector", "rollup_flush_ms", V_UINT, C(rollup_flush_ms), 0, 60000 },
@@ -181,6 +183,8 @@ void config_defaults(struct config *c)
 	c->batch_ms = 100;
 	c->sensor = SENSOR_AUTO;
 	c->ebpf_ring_kb = 4096;
+	c->ebpf_flush_kb = 65536;
+	c->ebpf_flush_age_sec = 60;
 	c->batch_records = 10000;
 	c->rollup_flush_ms = 1000;
 	c->store_review_interval = 60;

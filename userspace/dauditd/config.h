@@ -99,6 +99,8 @@ struct config {
 	char *analyst_group;		/* may read the store; NULL: root only */
 	int sensor;			/* enum config_sensor */
 	unsigned int ebpf_ring_kb;	/* the eBPF sensor's ring buffer */
+	unsigned int ebpf_flush_kb;	/* its interim records: bytes, 0 none */
+	unsigned int ebpf_flush_age_sec;	/* and age, 0 none */
 	unsigned int batch_ms;
 	unsigned int batch_records;
 	unsigned int rollup_flush_ms;	/* 0: with every commit */

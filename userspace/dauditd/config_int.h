@@ -14,7 +14,7 @@
 #include "util.h"
 
 /* The keys of the plain sections: the entries of keys[] (config.c). */
-#define NKEYS 32
+#define NKEYS 34
 
 /* Keys of a [sink NAME] section and the sinks they apply to. */
 enum sink_key {

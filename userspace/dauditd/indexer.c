@@ -228,6 +228,7 @@ static void tick(struct collector *c)
 	sinks_tick(c->sinks);
 	health_tick(&c->health, c->sinks);
 	publish_counts(c, 0);
+	sensor_ebpf_tick();
 }
 
 static int watch(int ep, int fd)

@@ -2,8 +2,9 @@
 /*
  * The collector's two sensors (sensors.h).  The eBPF one is a struct
  * source over the loader of userspace/ebpf/: its records are built in
- * this process, so an acknowledgement has nothing to release, and a
- * flush has nothing to ask yet (docs/ebpf.md: sessions open at a stop).
+ * this process, so an acknowledgement has nothing to release; the flush
+ * at a stop detaches its programs and asks a last record of every open
+ * session (docs/ebpf.md, "Interim records and the stop").
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -21,6 +22,7 @@
 #include "../ebpf/sensor.h"
 
 static struct sensor *ebpf;
+static unsigned int ebpf_flush_age;	/* s; 0: no interim records by age */
 
 static ssize_t ebpf_read(struct source *src, void *buf, size_t len)
 {
@@ -36,10 +38,11 @@ static int ebpf_ack(struct source *src, const uint64_t *seq, unsigned int n)
 	return 0;
 }
 
+/* Only at the stop (loop.c's drain()): the sensor goes with dauditd. */
 static int ebpf_flush(struct source *src)
 {
 	(void)src;
-	return 0;
+	return sensor_flush_stop(ebpf);
 }
 
 static const struct source_ops ebpf_ops = {
@@ -60,6 +63,8 @@ static int open_ebpf(struct source *src, const struct config *cfg, char *err,
 	ebpf = sensor_open(ring, err, errlen);
 	if (!ebpf)
 		return -1;
+	sensor_set_flush_bytes(ebpf, (uint64_t)cfg->ebpf_flush_kb * 1024);
+	ebpf_flush_age = cfg->ebpf_flush_age_sec;
 	src->ops = &ebpf_ops;
 	src->fd = sensor_fd(ebpf);
 	src->instance_id = sensor_instance(ebpf);
@@ -100,6 +105,22 @@ int sensor_ebpf_protection(uint64_t *generation, unsigned int *datasets,
 	*datasets = st.policy_datasets;
 	*sources = st.policy_sources;
 	return 0;
+}
+
+void sensor_ebpf_tick(void)
+{
+	static int failing;
+
+	if (!ebpf || !ebpf_flush_age)
+		return;
+	if (sensor_flush_age(ebpf, ebpf_flush_age) == 0) {
+		failing = 0;
+	} else if (!failing) {
+		/* Said once, until it works again. */
+		util_log(LOG_WARNING, "eBPF sensor: cannot ask the interim records of open sessions: %s; they are recorded at their end",
+			 strerror(errno));
+		failing = 1;
+	}
 }
 
 /* What the indexer last said about missed io_uring and AIO reads. */
@@ -186,6 +207,10 @@ int sensor_ebpf_counts(char *buf, size_t len)
 	(void)buf;
 	(void)len;
 	return -1;
+}
+
+void sensor_ebpf_tick(void)
+{
 }
 
 static void close_ebpf(void)

@@ -48,4 +48,10 @@ int sensor_ebpf_protection(uint64_t *generation, unsigned int *datasets,
  */
 int sensor_ebpf_counts(char *buf, size_t len);
 
+/*
+ * Once a second, from the indexer's thread: interim records of the eBPF
+ * sensor's sessions older than ebpf_flush_age_sec.  Nothing without it.
+ */
+void sensor_ebpf_tick(void);
+
 #endif

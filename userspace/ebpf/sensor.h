@@ -87,6 +87,25 @@ int sensor_policy(struct sensor *s, const void *blob, size_t len,
  */
 ssize_t sensor_read(struct sensor *s, void *buf, size_t len);
 
+/*
+ * A session that read or mapped @bytes since its last record gets an
+ * interim one at its next read (as the module's flush_bytes).
+ */
+void sensor_set_flush_bytes(struct sensor *s, uint64_t bytes);
+/*
+ * Interim records (DAUDIT_END_AGE) of the sessions whose first read
+ * since their last record is at least @age_sec old (as the module's
+ * flush_age_sec; dauditd calls it once a second).  Safe beside
+ * sensor_read() in another thread.  0, or -1 with errno.
+ */
+int sensor_flush_age(struct sensor *s, unsigned int age_sec);
+/*
+ * At dauditd's stop: detach the hooks' programs, then a last record
+ * (DAUDIT_END_UNLOAD, final) of every session still open, to read with
+ * sensor_read() before sensor_close().  0, or -1 with errno.
+ */
+int sensor_flush_stop(struct sensor *s);
+
 void sensor_get_stats(struct sensor *s, struct sensor_stats *st);
 /* 0, or -1 with errno (the map could not be read). */
 int sensor_get_counts(const struct sensor *s, struct sensor_counts *n);

@@ -8,6 +8,9 @@
 
 #include "sensor.h"
 
+#include <pthread.h>
+
+struct bpf_link;
 struct daudit_bpf;
 struct ring_buffer;
 
@@ -34,6 +37,10 @@ struct sensor {
 	uint32_t n_sources;
 	uint32_t n_objects;
 	uint64_t generation;
+	/* The flush iterator (sensor_flush.c): one run at a time. */
+	pthread_mutex_t flush_lock;
+	struct bpf_link *flush_link;
+	int detached;			/* the hooks' programs, at the stop */
 };
 
 /* Append a record of @size bytes (header filled but seq/cpu/time). */

@@ -78,6 +78,27 @@ static void aio_choose(struct daudit_bpf *skel)
 	bpf_program__set_autoload(skel->progs.aio_pgetevents, false);
 }
 
+/*
+ * mmap (bpf/mmap.bpf.h): one program each for a page table entry and a
+ * PMD entry made, and for userfaultfd's UFFDIO_CONTINUE, by the function
+ * this kernel has.
+ */
+static void mm_choose(struct daudit_bpf *skel)
+{
+	if (kernel_has("set_pte_range", 0) || !kernel_has("do_set_pte", 0))
+		bpf_program__set_autoload(skel->progs.mm_pte_6_1, false);
+	if (!kernel_has("set_pte_range", 0))
+		bpf_program__set_autoload(skel->progs.mm_pte, false);
+	if (kernel_has("folio_add_file_rmap_pmd", 0) || !kernel_has("do_set_pmd", 0))
+		bpf_program__set_autoload(skel->progs.mm_pmd_6_1, false);
+	if (!kernel_has("folio_add_file_rmap_pmd", 0))
+		bpf_program__set_autoload(skel->progs.mm_pmd, false);
+	if (kernel_has("mfill_atomic_continue", 0) || !kernel_has("mcopy_continue", 0))
+		bpf_program__set_autoload(skel->progs.mm_uffd_6_1, false);
+	if (!kernel_has("mfill_atomic_continue", 0))
+		bpf_program__set_autoload(skel->progs.mm_uffd, false);
+}
+
 struct sensor *sensor_open(uint32_t ring_bytes, char *err, size_t errlen)
 {
 	struct sensor *s;
@@ -92,6 +113,7 @@ struct sensor *sensor_open(uint32_t ring_bytes, char *err, size_t errlen)
 		return NULL;
 	}
 	s = util_xcalloc(1, sizeof(*s));
+	pthread_mutex_init(&s->flush_lock, NULL);
 	s->ncpus = (unsigned int)ncpus;
 	s->cpu = util_xcalloc(s->ncpus, sizeof(*s->cpu));
 	s->ring_bytes = ring_bytes;
@@ -107,6 +129,9 @@ struct sensor *sensor_open(uint32_t ring_bytes, char *err, size_t errlen)
 	}
 	aux_by_task = uring_choose(s->skel);
 	aio_choose(s->skel);
+	mm_choose(s->skel);
+	/* dauditd runs it, over the sessions map (sensor_flush.c). */
+	bpf_program__set_autoattach(s->skel->progs.flush_sessions, false);
 	e = bpf_map__set_max_entries(s->skel->maps.events, ring_bytes);
 	if (!e)
 		e = daudit_bpf__load(s->skel);
@@ -146,11 +171,18 @@ void sensor_close(struct sensor *s)
 	if (!s)
 		return;
 	ring_buffer__free(s->rb);
+	bpf_link__destroy(s->flush_link);
 	daudit_bpf__destroy(s->skel);
+	pthread_mutex_destroy(&s->flush_lock);
 	free(s->cpu);
 	free(s->q);
 	free(s->datasets);
 	free(s);
+}
+
+void sensor_set_flush_bytes(struct sensor *s, uint64_t bytes)
+{
+	s->skel->bss->flush_bytes = bytes;
 }
 
 int sensor_fd(const struct sensor *s)

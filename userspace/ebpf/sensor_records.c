@@ -124,11 +124,14 @@ static void check(struct sensor *s, size_t at)
 	}
 }
 
-/* The sensor's sessions end only for good: at close, exit, or no room. */
+/*
+ * A session's last record: at close, exit, no room, or dauditd's stop;
+ * the others (bytes, age) are interim.
+ */
 static uint8_t end_is_final(uint16_t reason)
 {
 	return reason == DAUDIT_END_CLOSE || reason == DAUDIT_END_EXIT ||
-	       reason == DAUDIT_END_NOMEM;
+	       reason == DAUDIT_END_NOMEM || reason == DAUDIT_END_UNLOAD;
 }
 
 static void file_event(struct sensor *s, const struct sensor_file_ev *ev)
@@ -144,6 +147,8 @@ static void file_event(struct sensor *s, const struct sensor_file_ev *ev)
 	r->session_id = ev->session_id;
 	r->bytes = ev->bytes;
 	r->calls = ev->calls;
+	r->mmap_bytes = ev->mmap_bytes;
+	r->mmap_len = ev->mmap_len;
 	r->off_min = ev->off_min;
 	r->off_max = ev->off_max;
 	r->first_ns = realtime(ev->first_ns);
@@ -156,7 +161,7 @@ static void file_event(struct sensor *s, const struct sensor_file_ev *ev)
 	r->paths = ev->paths;
 	r->reason = ev->reason;
 	r->final = end_is_final(ev->reason);
-	r->part = 0;
+	r->part = ev->part;
 	r->path_len = (uint16_t)plen;
 	if (ev->dataset < s->n_datasets)
 		memcpy(r->dataset, s->datasets[ev->dataset], DAUDIT_NAME_MAX);
@@ -189,7 +194,7 @@ static void sock_event(struct sensor *s, const struct sensor_sock_ev *ev)
 	r->family = si->family;
 	r->protocol = si->protocol;
 	r->sock_type = si->type;
-	r->part = 0;
+	r->part = ev->part;
 	r->local_port = si->local_port;
 	r->peer_port = si->peer_port;
 	r->peer_pid = si->peer_pid;
