@@ -23,6 +23,11 @@
  *    do_set_pte), a PMD maps a huge folio (folio_add_file_rmap_pmd,
  *    do_set_pmd), and fexit where userfaultfd's UFFDIO_CONTINUE returns
  *    (mmap.bpf.h);
+ *  - fentry where the kernel reads the file a read system call was given
+ *    (vfs_read, vfs_readv, do_splice, ...): a descriptor swapped by
+ *    another thread during the read does not hide it (fdswap.bpf.h);
+ *  - fexit on vfs_clone_file_range: a reflink of a protected file is a
+ *    read of it, and the clone is protected (reflink.bpf.h);
  *  - fentry on __fput, the last close of an open file: ends its sessions;
  *  - tp_btf/sched_process_exit of a thread group's last thread: ends the
  *    sessions of the process that are still open (files it shares with
@@ -59,9 +64,11 @@ char LICENSE[] SEC("license") = "GPL";
 #include "record.bpf.h"		/* subject, process and file records */
 #include "sock.bpf.h"		/* sockets: described, judged, recorded */
 #include "session.bpf.h"	/* classification, sessions, a read counted */
+#include "fdswap.bpf.h"		/* the file a read system call reads */
 #include "syscalls.bpf.h"	/* read family, copies, receives */
 #include "uring.bpf.h"		/* io_uring reads */
 #include "aio.bpf.h"		/* legacy AIO reads */
 #include "mmap.bpf.h"		/* mappings and the pages they map */
+#include "reflink.bpf.h"	/* clones of a protected file's extents */
 #include "lifecycle.bpf.h"	/* last close, exit, exec */
 #include "flush.bpf.h"		/* records of open sessions, asked for */

@@ -26,6 +26,7 @@ typedef struct {
 } kgid_t;
 
 struct pt_regs {
+	unsigned long orig_ax;		/* the system call's number */
 	unsigned long r10;
 	unsigned long r8;
 	unsigned long dx;
@@ -230,6 +231,7 @@ struct unix_sock {
 
 struct socket {
 	struct sock *sk;
+	struct file *file;
 } __pai;
 
 /* Legacy AIO: the kiocb of a request (fs.h). */

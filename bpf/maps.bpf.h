@@ -9,6 +9,7 @@
 struct bpf_map;
 
 #define EEXIST	17
+#define E2BIG	7
 #define AF_UNIX		1
 #define AF_INET		2
 #define AF_INET6	10
@@ -157,6 +158,14 @@ struct {
 	__type(key, __u32);
 	__type(value, struct sensor_unix_key);
 } unix_scratch SEC(".maps");
+
+/* The protected file each thread's read system call reads (fdswap.bpf.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct sensor_inread);
+} inread SEC(".maps");
 
 /* Session ids: the CPU in the top bits, a per-CPU count below. */
 struct {

@@ -22,10 +22,12 @@
 SEC("fexit/__x64_sys_mmap")
 int BPF_PROG(sys_mmap, const struct pt_regs *regs, long ret)
 {
+	struct task_struct *t = (void *)bpf_get_current_task();
+
 	if (ret <= 0 || (BPF_CORE_READ(regs, r10) & MAP_ANONYMOUS))
 		return 0;
-	return on_read(BPF_CORE_READ(regs, r8), (long)BPF_CORE_READ(regs, si),
-		       DAUDIT_PATH_MMAP, POS_MAPPING);
+	return read_by((__u64)t, (__u64)fd_file(t, BPF_CORE_READ(regs, r8)),
+		       (long)BPF_CORE_READ(regs, si), DAUDIT_PATH_MMAP, POS_MAPPING);
 }
 
 /* @nr pages of the file of @vmf's mapping mapped by the current task. */

@@ -52,7 +52,8 @@ enum sensor_counter {
 	SENSOR_C_SOCKS_FULL = 6,	/* a socket described again at its record */
 	SENSOR_C_URING_MISSED = 7,	/* an io_uring read not followed (a map full) */
 	SENSOR_C_AIO_MISSED = 8,	/* a legacy AIO read not followed */
-	SENSOR_C_MAX = 9,
+	SENSOR_C_CLONES_FULL = 9,	/* a reflink's clone not protected: map full */
+	SENSOR_C_MAX = 10,
 };
 
 /*
@@ -162,6 +163,14 @@ struct sensor_proc {
 	__u64 start_ns;
 	__u32 sessions;			/* sessions open now */
 	__u32 pad;
+};
+
+/*
+ * The protected file a thread's read system call is reading, taken where
+ * the kernel reads it (fdswap.bpf.h): per task (task storage).
+ */
+struct sensor_inread {
+	__u64 file;			/* struct file *, 0: none */
 };
 
 /* A legacy AIO read of a protected file in flight: its submitter. */

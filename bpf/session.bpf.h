@@ -264,16 +264,6 @@ __noinline int read_by(__u64 task, __u64 filep, long ret, __u32 path, long long 
 	return 0;
 }
 
-/* A read of @ret bytes on @fd by the current task: read_by(). */
-static __always_inline int on_read(unsigned long fd, long ret, __u32 path, long long pos)
-{
-	struct task_struct *t = (void *)bpf_get_current_task();
-
-	if (ret <= 0)
-		return 0;
-	return read_by((__u64)t, (__u64)fd_file(t, fd), ret, path, pos);
-}
-
 static __always_inline void end_session(struct file *file, struct sensor_sess_key *key,
 					__u16 reason)
 {

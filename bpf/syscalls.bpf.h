@@ -155,9 +155,9 @@ __noinline long mmsg_bytes(__u64 uptr, __u64 n)
 SEC("fexit/__x64_sys_recvmmsg")
 int BPF_PROG(sys_recvmmsg, const struct pt_regs *regs, long ret)
 {
-	if (ret <= 0)
-		return 0;
-	return on_read(BPF_CORE_READ(regs, di), mmsg_bytes(BPF_CORE_READ(regs, si), ret),
+	/* on_read() even for none: it forgets the socket the call read. */
+	return on_read(BPF_CORE_READ(regs, di),
+		       ret > 0 ? mmsg_bytes(BPF_CORE_READ(regs, si), ret) : 0,
 		       DAUDIT_PATH_RECVMMSG, POS_UNKNOWN);
 }
 

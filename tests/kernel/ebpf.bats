@@ -18,7 +18,8 @@
 # sessions, read path aio;
 # mmap: the mapping's length and every page of the file mapped, by
 # faults, by PMD entries of huge pages and by userfaultfd's UFFDIO_CONTINUE;
-# interim records by bytes and by age, and a last record of every open
+# reads through a descriptor another thread swaps meanwhile; interim
+# records by bytes and by age, and a last record of every open
 # session at dauditd's stop;
 # a full ring buffer is counted
 # as lost records, never lost silently; daudit status shows the sensor's
@@ -163,6 +164,10 @@ setup_file() {
 	load lib
 	unload_module
 	make_dataset
+	# The descriptor-swap tests' file (its own: other tests count reads of
+	# accounts.db).
+	head -c 1000000 /dev/urandom >"$DATA/e-swap.bin"
+	chmod a+r "$DATA/e-swap.bin"
 	# Made before the load: the loader's link scan protects its inode.
 	ln -f "$DATA/accounts.db" /srv/public/e-hl.db
 	# An xfs on a device with poll queues (null_blk, memory-backed), for
@@ -174,7 +179,8 @@ setup_file() {
 	mkfs.xfs -q -f /dev/nullb0
 	mkdir -p /srv/e-polled
 	mount /dev/nullb0 /srv/e-polled
-	mkdir -p /srv/e-polled/prot
+	mkdir -p /srv/e-polled/prot /srv/e-polled/pub
+	chmod 1777 /srv/e-polled/pub
 	head -c 1048576 /dev/urandom >/srv/e-polled/prot/direct.bin
 	chmod a+r /srv/e-polled/prot/direct.bin
 	# And an ext4 on a loop device, which cannot poll: a polled read
@@ -555,6 +561,92 @@ check_aio() {
 	check_aio pread "$F"
 	[ "$(daudit events --type read --limit 0 --format json --until "$(later)" |
 		jq --arg p "$P" 'map(select(.path == $p)) | length')" -eq 0 ]
+}
+
+# fdswap_read READ SWAP: alice reads a protected file for 3 s with READ
+# through a descriptor that another of her threads keeps swapping for
+# /dev/null with SWAP (fdswap, as coverage.bats runs it against the
+# module): every byte she obtained is stored for the file, hers, and
+# the reads that ended with the descriptor elsewhere carry read path
+# fd_swapped.  fdswap prints no pid: what the earlier tests' fdswap
+# stored is subtracted.
+fdswap_read() {
+	local f=$DATA/e-swap.bin out got size sum ev before _
+	size=$(stat -c %s "$f")
+	before=$(daudit events --type read --limit 0 --format json --until "$(later)" |
+		jq --arg p "$f" '[.[] | select(.path == $p and .comm == "fdswap") | .id] | max // 0')
+	out=$(as_user alice fdswap "$f" 3 "$1" "$2")
+	echo "$out"
+	echo "$out" | grep -q ' same=yes$'
+	got=$(echo "$out" | sed -n 's/^bytes=\([0-9]*\) .*/\1/p')
+	[ "$got" -gt 0 ]
+	for _ in $(seq 100); do
+		ev=$(reads_of "$f" | jq -c --argjson b "$before" 'map(select(.comm == "fdswap" and .id > $b))')
+		sum=$(echo "$ev" | jq '[.[].bytes] | add // 0')
+		[ "$sum" -ge $((got + size)) ] && break
+		sleep 0.1
+	done
+	echo "# ebpf $1/$2: recorded $sum bytes; obtained $got, and $size read once first" >&3
+	[ "$sum" -eq $((got + size)) ]
+	[ "$(echo "$ev" | jq -r '[.[].auid] | unique | join(",")')" = "$(uid_of alice)" ]
+	echo "$ev" | jq -r '.[].paths | split(",") | .[]' | sort -u | grep -qx fd_swapped
+}
+
+@test "ebpf: a descriptor swapped for /dev/null by dup2 from another thread during pread: every byte recorded" {
+	fdswap_read pread dup2
+}
+
+@test "ebpf: a descriptor swapped for /dev/null by dup2 from another thread during 4 KiB preads: every byte recorded" {
+	fdswap_read pread4k dup2
+}
+
+@test "ebpf: a descriptor closed and reopened by another thread during read(2): every byte recorded" {
+	fdswap_read read close
+}
+
+@test "ebpf: a descriptor closed by close_range and reopened by another thread during pread: every byte recorded" {
+	fdswap_read pread close_range
+}
+
+@test "ebpf: a descriptor closed by io_uring CLOSE in an io-wq worker (IOSQE_ASYNC) during pread: every byte recorded" {
+	fdswap_read pread uring_close_async
+}
+
+@test "ebpf: a descriptor swapped for /dev/null by dup2 from another thread during readv: every byte recorded" {
+	fdswap_read readv dup2
+}
+
+@test "ebpf: a descriptor replaced by a seccomp supervisor (SECCOMP_ADDFD_FLAG_SETFD) during pread: every byte recorded" {
+	fdswap_read pread seccomp_setfd
+}
+
+@test "ebpf: reflink (FICLONE and FICLONERANGE) of a protected file on xfs: a read of the bytes cloned, read path reflink, and the clone stays protected" {
+	alice=$(uid_of alice)
+	f=/srv/e-polled/prot/direct.bin
+	c=/srv/e-polled/pub/e-clone.bin
+	for how in clone range; do
+		rm -f "$c"
+		if [ "$how" = clone ]; then
+			out=$(as_user alice reflink clone "$f" "$c")
+			n=1048576
+		else
+			out=$(as_user alice reflink range "$f" "$c" 65536)
+			n=65536
+		fi
+		echo "$how: $out"
+		cmp -n "$n" "$f" "$c"
+		pid=$(echo "$out" | sed -n 's/.* pid=\([0-9]*\)$/\1/p')
+		ev=$(reads_by_pid "$f" "$pid")
+		echo "$ev" | jq -c '.[] | {comm, bytes, paths, off_min, off_max, dataset, auid}'
+		[ "$(echo "$ev" | jq -r '.[0] | "\(.bytes) \(.paths) \(.off_min) \(.dataset) \(.auid)"')" = "$n reflink 0 polled $alice" ]
+		[ "$(echo "$ev" | jq length)" -eq 1 ]
+	done
+	# The clone's own reads: recorded under its name, of the dataset.
+	out=$(as_user alice reader read "$c")
+	pid=$(echo "$out" | sed -n 's/.* pid=\([0-9]*\)$/\1/p')
+	ev=$(reads_by_pid "$c" "$pid")
+	echo "$ev" | jq -c '.[] | {path, bytes, paths, dataset}'
+	[ "$(echo "$ev" | jq -r '.[0] | "\(.bytes) \(.paths) \(.dataset)"')" = "65536 read polled" ]
 }
 
 @test "ebpf: sendfile(2) of a protected file to a socket and to /dev/null: one session each, the bytes moved" {

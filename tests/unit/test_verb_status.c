@@ -244,18 +244,20 @@ static void the_sensor_counters(void **state)
 	assert_non_null(strstr(s, "\ncounted:     12 protected reads, 1200000 bytes; 3 sessions ended; 0 records dropped (ring buffer full)\n"));
 	/* Nothing missed, no map full: no line says otherwise. */
 	assert_null(strstr(s, "\nmissed:"));
+	assert_null(strstr(s, "\nclones:"));
 	assert_null(strstr(s, "\npressure:"));
 	free(s);
 	s = section(db, &st, 1);
 	assert_non_null(strstr(s, "\"sensor_counts\":{\"reads\":12,\"read_bytes\":1200000,"));
 	free(s);
 	exec_sql("UPDATE meta SET value = '{\"reads\":12,\"read_bytes\":1200000,"
-		 "\"sessions_ended\":3,\"dropped\":5,\"uring_missed\":2,"
+		 "\"sessions_ended\":3,\"dropped\":5,\"uring_missed\":2,\"clones_full\":6,"
 		 "\"sessions_full\":7,\"procs_full\":1,\"socks_full\":4,\"paths_cut\":9}'"
 		 " WHERE key = 'sensor_counts'");
 	s = section(db, &st, 0);
 	assert_non_null(strstr(s, "; 5 records dropped (ring buffer full)\n"));
 	assert_non_null(strstr(s, "\nmissed:      2 io_uring and 0 legacy AIO reads not followed: not recorded\n"));
+	assert_non_null(strstr(s, "\nclones:      6 reflink clones of protected files not protected (map full): their reads not recorded\n"));
 	assert_non_null(strstr(s, "\npressure:    7 reads recorded alone (sessions map full), 1 processes and 4 sockets described again (maps full), 9 paths cut\n"));
 	free(s);
 	/* Cleared at a start (a NULL value), or not JSON: no counters. */

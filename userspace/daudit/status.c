@@ -53,7 +53,8 @@ static void usage(FILE *f)
 		"Without the module, a dauditd running the eBPF sensor (sensor = ebpf\n"
 		"or auto, docs/ebpf.md) is shown from its database instead, with the\n"
 		"sensor it runs and why, and the sensor's counters: reads and bytes\n"
-		"counted, records dropped, io_uring and AIO reads missed, maps full.\n"
+		"counted, records dropped, io_uring and AIO reads missed, clones not\n"
+		"protected, maps full.\n"
 		"\n"
 		"Exit status: 0 if the module answered and a policy is in force, or\n"
 		"dauditd runs the eBPF sensor; 1 if the module is not loaded or cannot\n"
@@ -451,6 +452,9 @@ static void print_counts(const struct collector_state *c)
 	if (jnum(n, "uring_missed") || jnum(n, "aio_missed"))
 		text_printf("missed:      %" PRIu64 " io_uring and %" PRIu64 " legacy AIO reads not followed: not recorded\n",
 			    jnum(n, "uring_missed"), jnum(n, "aio_missed"));
+	if (jnum(n, "clones_full"))
+		text_printf("clones:      %" PRIu64 " reflink clones of protected files not protected (map full): their reads not recorded\n",
+			    jnum(n, "clones_full"));
 	if (jnum(n, "sessions_full") || jnum(n, "procs_full") ||
 	    jnum(n, "socks_full") || jnum(n, "paths_cut"))
 		text_printf("pressure:    %" PRIu64 " reads recorded alone (sessions map full), %" PRIu64 " processes and %" PRIu64 " sockets described again (maps full), %" PRIu64 " paths cut\n",

@@ -48,6 +48,7 @@ struct sensor_counts {
 	uint64_t paths_cut;		/* a path longer than an event holds */
 	uint64_t uring_missed;		/* io_uring reads not followed: unrecorded */
 	uint64_t aio_missed;		/* legacy AIO reads not followed: unrecorded */
+	uint64_t clones_full;		/* reflink clones not protected: map full */
 };
 
 /*

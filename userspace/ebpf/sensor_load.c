@@ -30,6 +30,26 @@ static int kernel_has(const char *fn, int tp)
 }
 
 /*
+ * The programs whose names start with @prefix attach where their section
+ * says: those whose function this kernel does not have are not loaded.
+ */
+static void load_if_found(struct daudit_bpf *skel, const char *prefix)
+{
+	struct bpf_program *p;
+	size_t n = strlen(prefix);
+
+	bpf_object__for_each_program(p, skel->obj) {
+		const char *sec = bpf_program__section_name(p);
+		const char *fn = strchr(sec, '/');
+
+		if (strncmp(bpf_program__name(p), prefix, n) || !fn)
+			continue;
+		if (!kernel_has(fn + 1, !strncmp(sec, "tp_btf/", 7)))
+			bpf_program__set_autoload(p, false);
+	}
+}
+
+/*
  * The io_uring programs (bpf/uring.bpf.h) attach to io_uring's own
  * functions: a kernel without one (no io_uring, or an older or newer one)
  * loads the others.  Auxiliary completions: 6.12's io_req_post_cqe() names
@@ -38,18 +58,9 @@ static int kernel_has(const char *fn, int tp)
  */
 static int uring_choose(struct daudit_bpf *skel)
 {
-	struct bpf_program *p;
 	int by_task = !kernel_has("io_req_post_cqe", 0);
 
-	bpf_object__for_each_program(p, skel->obj) {
-		const char *sec = bpf_program__section_name(p);
-		const char *fn = strchr(sec, '/');
-
-		if (strncmp(bpf_program__name(p), "uring_", 6) || !fn)
-			continue;
-		if (!kernel_has(fn + 1, !strncmp(sec, "tp_btf/", 7)))
-			bpf_program__set_autoload(p, false);
-	}
+	load_if_found(skel, "uring_");
 	if (!by_task) {
 		/* Only 6.1's aux completions need the receive a task runs. */
 		bpf_program__set_autoload(skel->progs.uring_aux_6_1, false);
@@ -130,6 +141,8 @@ struct sensor *sensor_open(uint32_t ring_bytes, char *err, size_t errlen)
 	aux_by_task = uring_choose(s->skel);
 	aio_choose(s->skel);
 	mm_choose(s->skel);
+	/* A descriptor swapped under a read (bpf/fdswap.bpf.h). */
+	load_if_found(s->skel, "fd_");
 	/* dauditd runs it, over the sessions map (sensor_flush.c). */
 	bpf_program__set_autoattach(s->skel->progs.flush_sessions, false);
 	e = bpf_map__set_max_entries(s->skel->maps.events, ring_bytes);

@@ -437,6 +437,7 @@ int sensor_get_counts(const struct sensor *s, struct sensor_counts *n)
 		n->paths_cut += o[SENSOR_C_PATH_CUT];
 		n->uring_missed += o[SENSOR_C_URING_MISSED];
 		n->aio_missed += o[SENSOR_C_AIO_MISSED];
+		n->clones_full += o[SENSOR_C_CLONES_FULL];
 	}
 	free(c);
 	errno = e;
