@@ -60,66 +60,56 @@ static __always_inline void reading(struct file *file)
 		r->file = (__u64)file;
 }
 
-SEC("fentry/vfs_read")
-int BPF_PROG(fd_vfs_read, struct file *file)
+/* @file, if the current system call is @a, @b or @c: reading(). */
+static __always_inline int reading_in(struct file *file, long a, long b, long c)
 {
 	long nr = current_nr();
 
-	if (nr == NR_read || nr == NR_pread64)
+	if (nr == a || nr == b || nr == c)
 		reading(file);
 	return 0;
+}
+
+SEC("fentry/vfs_read")
+int BPF_PROG(fd_vfs_read, struct file *file)
+{
+	return reading_in(file, NR_read, NR_pread64, -1);
 }
 
 SEC("fentry/vfs_readv")
 int BPF_PROG(fd_vfs_readv, struct file *file)
 {
-	long nr = current_nr();
-
-	if (nr == NR_readv || nr == NR_preadv || nr == NR_preadv2)
-		reading(file);
-	return 0;
+	return reading_in(file, NR_readv, NR_preadv, NR_preadv2);
 }
 
 SEC("fentry/do_splice")
-int BPF_PROG(fd_splice, struct file *in)
+int BPF_PROG(fd_splice, struct file *file)
 {
-	if (current_nr() == NR_splice)
-		reading(in);
-	return 0;
+	return reading_in(file, NR_splice, -1, -1);
 }
 
 SEC("fentry/vfs_copy_file_range")
-int BPF_PROG(fd_copy, struct file *in)
+int BPF_PROG(fd_copy, struct file *file)
 {
-	if (current_nr() == NR_copy_file_range)
-		reading(in);
-	return 0;
+	return reading_in(file, NR_copy_file_range, -1, -1);
 }
 
 SEC("fentry/do_splice_direct")
-int BPF_PROG(fd_sendfile, struct file *in)
+int BPF_PROG(fd_sendfile, struct file *file)
 {
-	if (current_nr() == NR_sendfile)
-		reading(in);
-	return 0;
+	return reading_in(file, NR_sendfile, -1, -1);
 }
 
 SEC("fentry/splice_file_to_pipe")
-int BPF_PROG(fd_sendfile_pipe, struct file *in)
+int BPF_PROG(fd_sendfile_pipe, struct file *file)
 {
-	if (current_nr() == NR_sendfile)
-		reading(in);
-	return 0;
+	return reading_in(file, NR_sendfile, -1, -1);
 }
 
 SEC("fentry/sock_recvmsg")
 int BPF_PROG(fd_recvmsg, struct socket *sock)
 {
-	long nr = current_nr();
-
-	if (nr == NR_recvfrom || nr == NR_recvmsg || nr == NR_recvmmsg)
-		reading(BPF_CORE_READ(sock, file));
-	return 0;
+	return reading_in(BPF_CORE_READ(sock, file), NR_recvfrom, NR_recvmsg, NR_recvmmsg);
 }
 
 /*
