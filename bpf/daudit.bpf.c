@@ -23,6 +23,8 @@
  *    do_set_pte), a PMD maps a huge folio (folio_add_file_rmap_pmd,
  *    do_set_pmd), and fexit where userfaultfd's UFFDIO_CONTINUE returns
  *    (mmap.bpf.h);
+ *  - fexit on the ia32 entries of the same calls: a 32-bit program
+ *    reads through them (ia32.bpf.h);
  *  - fentry where the kernel reads the file a read system call was given
  *    (vfs_read, vfs_readv, do_splice, ...): a descriptor swapped by
  *    another thread during the read does not hide it (fdswap.bpf.h);
@@ -69,6 +71,7 @@ char LICENSE[] SEC("license") = "GPL";
 #include "uring.bpf.h"		/* io_uring reads */
 #include "aio.bpf.h"		/* legacy AIO reads */
 #include "mmap.bpf.h"		/* mappings and the pages they map */
+#include "ia32.bpf.h"		/* the read calls of 32-bit processes */
 #include "reflink.bpf.h"	/* clones of a protected file's extents */
 #include "lifecycle.bpf.h"	/* last close, exit, exec */
 #include "flush.bpf.h"		/* records of open sessions, asked for */

@@ -38,6 +38,18 @@
 #define NR_recvmmsg		299
 #define NR_copy_file_range	326
 #define NR_preadv2		327
+/* ia32 (a 32-bit process): none of them names a call of the functions below. */
+#define NR32_read		3
+#define NR32_readv		145
+#define NR32_pread64		180
+#define NR32_sendfile		187
+#define NR32_sendfile64		239
+#define NR32_splice		313
+#define NR32_preadv		333
+#define NR32_recvfrom		371
+#define NR32_recvmsg		372
+#define NR32_copy_file_range	377
+#define NR32_preadv2		378
 
 /* The system call the current thread is in. */
 static __always_inline long current_nr(void)
@@ -60,12 +72,16 @@ static __always_inline void reading(struct file *file)
 		r->file = (__u64)file;
 }
 
-/* @file, if the current system call is @a, @b or @c: reading(). */
-static __always_inline int reading_in(struct file *file, long a, long b, long c)
+/*
+ * @file, if the current system call is @a, @b or @c, or their ia32
+ * numbers @a32, @b32 or @c32: reading().
+ */
+static __always_inline int reading_in(struct file *file, long a, long b, long c,
+				      long a32, long b32, long c32)
 {
 	long nr = current_nr();
 
-	if (nr == a || nr == b || nr == c)
+	if (nr == a || nr == b || nr == c || nr == a32 || nr == b32 || nr == c32)
 		reading(file);
 	return 0;
 }
@@ -73,43 +89,45 @@ static __always_inline int reading_in(struct file *file, long a, long b, long c)
 SEC("fentry/vfs_read")
 int BPF_PROG(fd_vfs_read, struct file *file)
 {
-	return reading_in(file, NR_read, NR_pread64, -1);
+	return reading_in(file, NR_read, NR_pread64, -1, NR32_read, NR32_pread64, -1);
 }
 
 SEC("fentry/vfs_readv")
 int BPF_PROG(fd_vfs_readv, struct file *file)
 {
-	return reading_in(file, NR_readv, NR_preadv, NR_preadv2);
+	return reading_in(file, NR_readv, NR_preadv, NR_preadv2,
+			  NR32_readv, NR32_preadv, NR32_preadv2);
 }
 
 SEC("fentry/do_splice")
 int BPF_PROG(fd_splice, struct file *file)
 {
-	return reading_in(file, NR_splice, -1, -1);
+	return reading_in(file, NR_splice, -1, -1, NR32_splice, -1, -1);
 }
 
 SEC("fentry/vfs_copy_file_range")
 int BPF_PROG(fd_copy, struct file *file)
 {
-	return reading_in(file, NR_copy_file_range, -1, -1);
+	return reading_in(file, NR_copy_file_range, -1, -1, NR32_copy_file_range, -1, -1);
 }
 
 SEC("fentry/do_splice_direct")
 int BPF_PROG(fd_sendfile, struct file *file)
 {
-	return reading_in(file, NR_sendfile, -1, -1);
+	return reading_in(file, NR_sendfile, -1, -1, NR32_sendfile, NR32_sendfile64, -1);
 }
 
 SEC("fentry/splice_file_to_pipe")
 int BPF_PROG(fd_sendfile_pipe, struct file *file)
 {
-	return reading_in(file, NR_sendfile, -1, -1);
+	return reading_in(file, NR_sendfile, -1, -1, NR32_sendfile, NR32_sendfile64, -1);
 }
 
 SEC("fentry/sock_recvmsg")
 int BPF_PROG(fd_recvmsg, struct socket *sock)
 {
-	return reading_in(BPF_CORE_READ(sock, file), NR_recvfrom, NR_recvmsg, NR_recvmmsg);
+	return reading_in(BPF_CORE_READ(sock, file), NR_recvfrom, NR_recvmsg, NR_recvmmsg,
+			  NR32_recvfrom, NR32_recvmsg, -1);
 }
 
 /*

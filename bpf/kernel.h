@@ -27,6 +27,9 @@ typedef struct {
 
 struct pt_regs {
 	unsigned long orig_ax;		/* the system call's number */
+	unsigned long bx;		/* ia32: arguments in bx, cx, dx, si, di, bp */
+	unsigned long cx;
+	unsigned long bp;
 	unsigned long r10;
 	unsigned long r8;
 	unsigned long dx;

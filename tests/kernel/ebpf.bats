@@ -16,6 +16,7 @@
 # unprotected file or port; legacy AIO reads (PREAD, PREADV, O_DIRECT
 # completed in an interrupt or a loop worker) as the submitter's
 # sessions, read path aio;
+# the same read calls by a 32-bit program;
 # mmap: the mapping's length and every page of the file mapped, by
 # faults, by PMD entries of huge pages and by userfaultfd's UFFDIO_CONTINUE;
 # reads through a descriptor another thread swaps meanwhile; interim
@@ -320,6 +321,34 @@ sensor_count() {
 	[ "$(sensor_count dropped)" -eq 0 ]
 	daudit status | grep -E "^counted:     $r protected reads, $b bytes; [0-9]+ sessions ended; 0 records dropped \(ring buffer full\)$"
 	[ "$(daudit status | grep -c '^missed:')" -eq 0 ]
+}
+
+@test "ebpf: a 32-bit (ia32) program's read, pread, readv, preadv, preadv2, sendfile, splice, copy_file_range and mmap of a protected file: one session each, exact bytes" {
+	alice=$(uid_of alice)
+	for mode in read pread readv preadv preadv2 sendfile-file splice copy mmap; do
+		case $mode in
+		sendfile-file | copy)
+			rm -f /srv/public/out/e-32.out
+			out=$(as_user alice reader32 "$mode" "$F" /srv/public/out/e-32.out)
+			;;
+		*) out=$(as_user alice reader32 "$mode" "$F") ;;
+		esac
+		echo "$mode: $out"
+		n=$(echo "$out" | sed -n 's/^bytes=\([0-9]*\) .*/\1/p')
+		pid=$(echo "$out" | sed -n 's/.* pid=\([0-9]*\)$/\1/p')
+		[ "$n" -eq 100000 ]
+		ev=$(reads_by_pid "$F" "$pid")
+		echo "$ev" | jq -c '.[] | {bytes, mmap_bytes, extra, paths, auid}'
+		[ "$(echo "$ev" | jq length)" -eq 1 ]
+		case $mode in
+		mmap) want="0 $((25 * 4096)) mmap" ;;
+		sendfile-file) want="100000 0 sendfile" ;;
+		copy) want="100000 0 copy_file_range" ;;
+		*) want="100000 0 $mode" ;;
+		esac
+		[ "$(echo "$ev" | jq -r '.[0] | "\(.bytes) \(.mmap_bytes) \(.paths)"')" = "$want" ]
+		[ "$(echo "$ev" | jq -r '.[0].auid')" = "$alice" ]
+	done
 }
 
 @test "ebpf: reads of an unprotected file leave no record" {

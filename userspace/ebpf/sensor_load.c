@@ -143,6 +143,8 @@ struct sensor *sensor_open(uint32_t ring_bytes, char *err, size_t errlen)
 	mm_choose(s->skel);
 	/* A descriptor swapped under a read (bpf/fdswap.bpf.h). */
 	load_if_found(s->skel, "fd_");
+	/* 32-bit processes' calls (bpf/ia32.bpf.h): IA32_EMULATION only. */
+	load_if_found(s->skel, "ia32_");
 	/* dauditd runs it, over the sessions map (sensor_flush.c). */
 	bpf_program__set_autoattach(s->skel->progs.flush_sessions, false);
 	e = bpf_map__set_max_entries(s->skel->maps.events, ring_bytes);
