@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# vm-suite-timeout: 1500
 # The eBPF sensor (bpf/, docs/ebpf.md), with daudit.ko not loaded: its
 # programs pass this kernel's verifier and attach; dauditd records reads
 # of a protected file through read, pread64, readv, preadv and preadv2,

@@ -32,7 +32,9 @@
 #                                build/vm), so that two runs can go at once
 #   A suite whose second line is "# vm-append: ARGS" (lockdown.bats) boots
 #   alone, with ARGS added to the kernel's command line.
-#   SUITE_TIMEOUT=600            seconds a suite may run in the VM; one that
+#   SUITE_TIMEOUT=600            seconds a suite may run in the VM (more for
+#                                a suite whose first lines say "# vm-suite-
+#                                timeout: N": N); one that
 #                                runs longer is killed, its tasks' kernel
 #                                stacks reported as TAP comments, and it
 #                                fails with fewer results than its plan
@@ -55,7 +57,7 @@ esac
 
 # Whole boots; a suite that hangs is stopped sooner (SUITE_TIMEOUT).  A
 # bench boot of one kernel took 42 min on a loaded host (docs/performance.md).
-timeout_s=${VM_TIMEOUT:-2400}
+timeout_s=${VM_TIMEOUT:-3600}
 [ "$mode" = bench ] && timeout_s=${VM_TIMEOUT:-7200}
 # Tests run the kernels side by side, a host thread each (single-threaded
 # TCG: 2 vCPUs take turns on it).  The benchmarks run one kernel at a
