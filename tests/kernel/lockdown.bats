@@ -10,7 +10,10 @@
 load lib
 
 setup_file() {
-	mountpoint -q /sys/kernel/security ||
+	# The debug kernel has no securityfs (its tests skip, below); the
+	# initramfs's busybox has no mountpoint applet.
+	[ -d /sys/kernel/security ] || return 0
+	grep -q ' /sys/kernel/security ' /proc/mounts ||
 		mount -t securityfs securityfs /sys/kernel/security
 }
 
