@@ -26,6 +26,9 @@
 #                                suites' audit=1 and slub_debug.  ROUNDS,
 #                                BENCH_SECTIONS, BENCH_ROWS and the sizes
 #                                (tests/bench/run.sh) are passed to the guest
+#   BATS_FILTER=REGEX            only the tests whose names match (bats
+#                                --filter), while working on a suite; the
+#                                others are not run, so not reported
 #   VM_SMP=1                     vCPUs of the test VMs (default 2)
 #   VM_PARALLEL=N                kernels booted at once (default: host CPUs)
 #   VM_WORK=DIR                  keep the boots' files in DIR (default
@@ -166,8 +169,8 @@ boot() {
 	fi
 	# The suites see how they are emulated (DAUDIT_VM_ACCEL): lifecycle.bats
 	# refuses multi-threaded TCG, where changing kprobes crashes the guest.
-	printf 'MODE=%s\nSUITES="%s"\nBENCH_CLOCK=%s\nSUITE_TIMEOUT=%s\nexport DAUDIT_VM_ACCEL="%s"\n' \
-		"$mode" "$suites" "${2:-}" "$suite_timeout" "${accel[*]}" >"$dir/vm.conf"
+	printf 'MODE=%s\nSUITES="%s"\nBENCH_CLOCK=%s\nSUITE_TIMEOUT=%s\nexport DAUDIT_VM_ACCEL="%s"\nBATS_FILTER=%q\n' \
+		"$mode" "$suites" "${2:-}" "$suite_timeout" "${accel[*]}" "${BATS_FILTER:-}" >"$dir/vm.conf"
 	echo "$suites" >"$dir/suites"
 	# The suites know the debug kernel (tests/kernel/lib.bash slab_stable).
 	is_debug "$kver" && echo "export DAUDIT_DEBUG_KERNEL=1" >>"$dir/vm.conf"
