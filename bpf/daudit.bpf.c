@@ -35,6 +35,9 @@
  *    sessions of the process that are still open (files it shares with
  *    another process stay open after it);
  *  - tp_btf/sched_process_exec: a new program gets a new process record;
+ *  - fentry on unix_seqpacket_sendmsg: a thread asks dauditd to register
+ *    its actor area; an iterator over a process's mappings, run by
+ *    dauditd, judges it (actor.bpf.h);
  *  - an iterator over the sessions, run by dauditd: interim records of
  *    old sessions, final ones at its stop (flush.bpf.h).
  *
@@ -65,6 +68,7 @@ char LICENSE[] SEC("license") = "GPL";
 #include "path.bpf.h"		/* a dentry's path for a record */
 #include "record.bpf.h"		/* subject, process and file records */
 #include "sock.bpf.h"		/* sockets: described, judged, recorded */
+#include "actor.bpf.h"		/* declared actors: asked, judged, read */
 #include "session.bpf.h"	/* classification, sessions, a read counted */
 #include "fdswap.bpf.h"		/* the file a read system call reads */
 #include "syscalls.bpf.h"	/* read family, copies, receives */

@@ -43,6 +43,7 @@ struct super_block {
 
 struct inode {
 	unsigned short i_mode;
+	kuid_t i_uid;
 	unsigned long i_ino;
 	struct super_block *i_sb;
 } __pai;
@@ -101,14 +102,19 @@ struct cred {
 struct mm_struct {
 	unsigned long arg_start;
 	unsigned long arg_end;
+	unsigned long env_start;
+	unsigned long env_end;
 	struct file *exe_file;
 } __pai;
 
 /* mmap.bpf.h: a mapping and the fault that maps a page of it. */
 struct vm_area_struct {
 	struct mm_struct *vm_mm;
+	unsigned long vm_flags;		/* in a union on 6.12 */
 	struct file *vm_file;
 } __pai;
+
+#define VM_EXEC	0x00000004
 
 struct vm_fault {
 	struct vm_area_struct *vma;	/* in an anonymous const struct */
@@ -127,6 +133,15 @@ struct bpf_iter__bpf_map_elem {
 	struct bpf_map *map;
 	void *key;
 	void *value;
+} __pai;
+
+struct task_struct;
+
+/* actor.bpf.h: an iterator's context over a process's mappings. */
+struct bpf_iter__task_vma {
+	struct bpf_iter_meta *meta;
+	struct task_struct *task;
+	struct vm_area_struct *vma;
 } __pai;
 
 struct ns_common {
@@ -173,11 +188,13 @@ struct signal_struct {
 
 struct task_struct {
 	unsigned int flags;		/* PF_* */
+	unsigned int ptrace;		/* PT_*: traced when non-zero */
 	int pid;
 	int tgid;
 	struct task_struct *real_parent;
 	struct task_struct *group_leader;
 	unsigned long long start_time;
+	unsigned long long start_boottime;	/* /proc's starttime */
 	const struct cred *real_cred;
 	struct files_struct *files;
 	struct mm_struct *mm;

@@ -10,27 +10,31 @@
 SEC("fentry/__fput")
 int BPF_PROG(file_put, struct file *file)
 {
-	__u64 key = (__u64)file;
+	struct sweep_ctx sw = {
+		.key.file = (__u64)file,
+		.reason = DAUDIT_END_CLOSE,
+		.by_file = 1,
+	};
 	struct sensor_open *o;
-	struct sensor_sess_key sk = { .file = key };
-	struct sweep_ctx sw = { .file = key, .reason = DAUDIT_END_CLOSE };
 
-	bpf_map_delete_elem(&verdicts, &key);
+	bpf_map_delete_elem(&verdicts, &sw.key.file);
 	/* Reads of it completed elsewhere and not yet counted: before its end. */
 	deferred_count_file(file);
-	o = bpf_map_lookup_elem(&open_files, &key);
+	o = bpf_map_lookup_elem(&open_files, &sw.key.file);
 	if (!o) {
-		bpf_map_delete_elem(&socks, &key);
+		bpf_map_delete_elem(&socks, &sw.key.file);
 		return 0;
 	}
-	if (o->sessions <= 1) {
-		sk.tgid = o->tgid;
-		end_session(file, &sk, DAUDIT_END_CLOSE);
-	} else {
+	/*
+	 * One session: the first's, unless that one ended at its process's
+	 * exit and another began since: then it is found by the walk.
+	 */
+	sw.key.tgid = o->tgid;
+	sw.key.actor = o->actor;
+	if (o->sessions > 1 || !end_session(file, &sw.key, DAUDIT_END_CLOSE))
 		bpf_for_each_map_elem(&sessions, sweep_one, &sw, 0);
-	}
-	bpf_map_delete_elem(&open_files, &key);
-	bpf_map_delete_elem(&socks, &key);
+	bpf_map_delete_elem(&open_files, &sw.key.file);
+	bpf_map_delete_elem(&socks, &sw.key.file);
 	return 0;
 }
 
@@ -40,8 +44,10 @@ int BPF_PROG(proc_exit, struct task_struct *t)
 {
 	__u32 tgid = BPF_CORE_READ(t, tgid);
 	struct sensor_proc *p;
-	struct sweep_ctx sw = { .tgid = tgid, .reason = DAUDIT_END_EXIT };
+	struct sweep_ctx sw = { .key.tgid = tgid, .reason = DAUDIT_END_EXIT };
 
+	/* Every thread's exit ends its actor registration. */
+	actor_gone(BPF_CORE_READ(t, pid));
 	if (BPF_CORE_READ(t, signal, live.counter))
 		return 0;
 	/* Its polled io_uring and AIO reads completed elsewhere, not counted. */
@@ -55,12 +61,20 @@ int BPF_PROG(proc_exit, struct task_struct *t)
 	return 0;
 }
 
-/* A new program: the next session says so with a new process record. */
+/*
+ * A new program: the next session says so with a new process record, and
+ * no thread declares an actor any more (the exec's thread took the
+ * leader's tid; the others are gone).
+ */
 SEC("tp_btf/sched_process_exec")
-int BPF_PROG(proc_exec, struct task_struct *t)
+int BPF_PROG(proc_exec, struct task_struct *t, int old_pid)
 {
 	__u32 tgid = BPF_CORE_READ(t, tgid);
 	struct sensor_proc *p = bpf_map_lookup_elem(&procs, &tgid);
+
+	actor_gone(BPF_CORE_READ(t, pid));
+	if (old_pid != BPF_CORE_READ(t, pid))
+		actor_gone(old_pid);
 
 	if (p)
 		p->start_ns = 0;

@@ -6,13 +6,24 @@
 #ifndef DAUDIT_BPF_RECORD_H
 #define DAUDIT_BPF_RECORD_H
 
+/*
+ * The address of @t's struct upid in the pid namespace it lives in (its
+ * deepest level): the number it knows itself by, and that namespace.
+ */
+static __always_inline void *own_upid(struct task_struct *t)
+{
+	struct pid *pid = BPF_CORE_READ(t, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
+
+	return (void *)pid + bpf_core_field_offset(struct pid, numbers) +
+	       (__u64)(level & 31) * bpf_core_type_size(struct upid);
+}
+
 static __always_inline void fill_subject(struct daudit_subject *s,
 					 struct task_struct *t)
 {
 	const struct cred *c = BPF_CORE_READ(t, real_cred);
-	struct pid *pid = BPF_CORE_READ(t, thread_pid);
 	struct pid_namespace *pidns = NULL;
-	unsigned int level = BPF_CORE_READ(pid, level);
 
 	s->tgid = BPF_CORE_READ(t, tgid);
 	s->tid = BPF_CORE_READ(t, pid);
@@ -36,9 +47,7 @@ static __always_inline void fill_subject(struct daudit_subject *s,
 	s->cgroup_id = BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);
 	s->mnt_ns = BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum);
 	bpf_probe_read_kernel(&pidns, sizeof(pidns),
-			      (void *)pid + bpf_core_field_offset(struct pid, numbers) +
-			      (__u64)(level & 31) * bpf_core_type_size(struct upid) +
-			      bpf_core_field_offset(struct upid, ns));
+			      own_upid(t) + bpf_core_field_offset(struct upid, ns));
 	s->pid_ns = pidns ? BPF_CORE_READ(pidns, ns.inum) : 0;
 	BPF_CORE_READ_STR_INTO(&s->comm, t, comm);
 }
@@ -110,6 +119,9 @@ static __always_inline void emit_proc(struct task_struct *t, __u32 event)
 	(ev)->dataset = (s)->dataset;				\
 	(ev)->reason = (why);					\
 	(ev)->part = (s)->part;					\
+	(ev)->act_key = (s)->act_key;				\
+	if ((s)->act_key)					\
+		__builtin_memcpy(&(ev)->act, &(s)->act, sizeof((ev)->act)); \
 } while (0)
 
 /*

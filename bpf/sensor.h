@@ -34,6 +34,10 @@
 #define SENSOR_MAX_URING	1024
 /* Legacy AIO reads of protected files submitted, not yet completed. */
 #define SENSOR_MAX_AIO		1024
+/* Threads with an actor area registered (the module's THREADS_MAX). */
+#define SENSOR_MAX_ACTORS	65536
+/* Registrations asked for and not yet judged by dauditd. */
+#define SENSOR_MAX_ACTOR_ASKS	1024
 
 enum sensor_ev_type {
 	SENSOR_EV_FILE = 1,	/* a session's record: struct sensor_file_ev */
@@ -53,7 +57,8 @@ enum sensor_counter {
 	SENSOR_C_URING_MISSED = 7,	/* an io_uring read not followed (a map full) */
 	SENSOR_C_AIO_MISSED = 8,	/* a legacy AIO read not followed */
 	SENSOR_C_CLONES_FULL = 9,	/* a reflink's clone not protected: map full */
-	SENSOR_C_MAX = 10,
+	SENSOR_C_ACTORS_GONE = 10,	/* registrations ended by a thread's exit or exec */
+	SENSOR_C_MAX = 11,
 };
 
 /*
@@ -131,6 +136,7 @@ struct sensor_sess_key {
 	__u64 file;			/* struct file * */
 	__u32 tgid;
 	__u32 pad;
+	__u64 actor;			/* the declared actor's key; 0: none */
 };
 
 struct sensor_sess {
@@ -151,12 +157,15 @@ struct sensor_sess {
 	__u32 part;			/* records written so far */
 	__u32 pad;
 	struct daudit_subject subj;
+	__u64 act_key;			/* the session's actor; 0: none */
+	struct daudit_rec_actor act;	/* its last declaration seen */
 };
 
 /* Files with at least one session, so that their last close ends them. */
 struct sensor_open {
 	__u32 sessions;
 	__u32 tgid;			/* the first session's */
+	__u64 actor;			/* the first session's actor key */
 };
 
 struct sensor_proc {
@@ -226,6 +235,8 @@ struct sensor_file_ev {
 	__u16 reason;			/* enum daudit_end_reason */
 	__u16 pad;
 	__u32 part;			/* the record's number in its session */
+	__u64 act_key;			/* 0: no actor declared */
+	struct daudit_rec_actor act;
 	struct sensor_path path;	/* last: only what it uses is sent */
 };
 
@@ -245,6 +256,8 @@ struct sensor_sock_ev {
 	__u16 reason;
 	__u16 pad;
 	__u32 part;
+	__u64 act_key;
+	struct daudit_rec_actor act;
 	struct sensor_sockinfo si;
 };
 
@@ -258,6 +271,45 @@ struct sensor_proc_ev {
 	__u32 pad;
 	char cmdline[SENSOR_CMDLINE_MAX];
 	struct sensor_path path;	/* the executable */
+};
+
+/*
+ * Declared actors (actor.bpf.h, docs/ebpf.md "Declared actors").  A
+ * thread's registration, by its tid (global): what dauditd verified
+ * and where its area is; and the last good copy of its declaration.
+ */
+struct sensor_actor {
+	__u64 area;			/* user address in the thread's mm */
+	__u64 mm;			/* struct mm_struct *: an exec ends it */
+	__u64 start_ns;			/* the thread's start_boottime */
+	__u64 key;			/* the actor's key in @snap; 0: none */
+	__u32 tgid;
+	__u32 seq;			/* @snap's; odd: none taken yet */
+	struct daudit_rec_actor snap;	/* app_dev, app_ino, tid set by dauditd */
+};
+
+/*
+ * A thread that sent on dauditd's actor socket (the kernel's view of it,
+ * for dauditd to judge the registration it asks for), by (tgid, the
+ * tid it knows itself by).
+ */
+struct sensor_actor_ask_key {
+	__u32 tgid;			/* global */
+	__u32 ns_tid;			/* in its own pid namespace */
+};
+
+struct sensor_actor_ask {
+	__u64 now_ns;			/* CLOCK_MONOTONIC of the send */
+	__u64 mm;
+	__u64 start_ns;			/* start_boottime */
+	__u64 exe_dev;			/* kernel encoding; 0: no executable */
+	__u64 exe_ino;
+	__u32 tid;			/* global */
+	__u32 traced;			/* the thread or its process is traced */
+	__u32 injects;			/* the loader is asked to inject code */
+	__u32 pad;
+	struct daudit_subject subj;
+	struct sensor_path exe;		/* the executable's path */
 };
 
 #endif

@@ -125,6 +125,8 @@ static __always_inline struct sensor_sess *take(struct sensor_sess *s, __u32 slo
 	if (!r)
 		return NULL;
 	__builtin_memcpy(r, s, sizeof(*r));
+	/* The next interval counts its own requests (the module's take()). */
+	s->act.requests = 0;
 	__sync_fetch_and_add(&s->bytes, -r->bytes);
 	__sync_fetch_and_add(&s->calls, -r->calls);
 	__sync_fetch_and_add(&s->mmap_bytes, -r->mmap_bytes);
@@ -171,6 +173,7 @@ __noinline int read_by(__u64 task, __u64 filep, long ret, __u32 path, long long 
 	struct sensor_sess *s, *ns;
 	struct sensor_open *o, no = {};
 	struct sensor_proc *p, np = {};
+	struct daudit_rec_actor *snap = NULL;
 	__u64 now, start, end;
 	struct inode *inode;
 	__u32 ds;
@@ -198,8 +201,12 @@ __noinline int read_by(__u64 task, __u64 filep, long ret, __u32 path, long long 
 
 	key.file = (__u64)file;
 	key.tgid = tgid;
+	/* Sessions are per actor: one actor's bytes never in another's. */
+	key.actor = actor_now(t, &snap);
 	s = bpf_map_lookup_elem(&sessions, &key);
 	if (s) {
+		if (key.actor && snap)
+			note_actor(&s->act, snap);
 		add_io(s, ret, path, pos, now, start, end);
 		/* As the module's flush_bytes: an interim record. */
 		if (flush_bytes && s->bytes + s->mmap_bytes >= flush_bytes)
@@ -226,6 +233,9 @@ __noinline int read_by(__u64 task, __u64 filep, long ret, __u32 path, long long 
 	ns->ino = BPF_CORE_READ(inode, i_ino);
 	ns->dataset = ds - 1;
 	fill_subject(&ns->subj, t);
+	ns->act_key = key.actor;
+	if (key.actor && snap)
+		note_actor(&ns->act, snap);
 
 	p = bpf_map_lookup_elem(&procs, &tgid);
 	if (!p || p->start_ns != ns->subj.start_ns) {
@@ -241,6 +251,8 @@ __noinline int read_by(__u64 task, __u64 filep, long ret, __u32 path, long long 
 		/* Another thread of the process began it meanwhile. */
 		s = bpf_map_lookup_elem(&sessions, &key);
 		if (s) {
+			if (key.actor && snap)
+				note_actor(&s->act, snap);
 			add_io(s, ret, path, pos, now, start, end);
 			return 0;
 		}
@@ -259,47 +271,60 @@ __noinline int read_by(__u64 task, __u64 filep, long ret, __u32 path, long long 
 	} else {
 		no.sessions = 1;
 		no.tgid = tgid;
+		no.actor = key.actor;
 		bpf_map_update_elem(&open_files, &key.file, &no, BPF_ANY);
 	}
 	return 0;
 }
 
-static __always_inline void end_session(struct file *file, struct sensor_sess_key *key,
-					__u16 reason)
+/* End session @key of @file with its last record: 0 if there was none. */
+static __always_inline int end_session(struct file *file, struct sensor_sess_key *key,
+				       __u16 reason)
 {
 	struct sensor_sess *s = bpf_map_lookup_elem(&sessions, key);
 	struct sensor_proc *p;
 
 	if (!s)
-		return;
+		return 0;
 	record(file, s, reason, SCRATCH_HOOK);
 	p = bpf_map_lookup_elem(&procs, &key->tgid);
 	if (p && p->sessions)
 		__sync_fetch_and_add(&p->sessions, -1);
 	bpf_map_delete_elem(&sessions, key);
+	return 1;
 }
 
+/*
+ * End the sessions of file key.file (@by_file), or of process key.tgid.
+ * The caller's key is here too, for the one session it may end itself:
+ * one struct on its stack, not two (file_put()'s calls are at the
+ * verifier's 512-byte bound).
+ */
 struct sweep_ctx {
-	__u64 file;			/* end the sessions of this file, or */
-	__u32 tgid;			/* of this process */
+	struct sensor_sess_key key;
 	__u16 reason;
+	__u16 by_file;
 };
 
 static long sweep_one(struct bpf_map *map, struct sensor_sess_key *key,
 		      struct sensor_sess *s, struct sweep_ctx *ctx)
 {
-	struct sensor_sess_key k = *key;
+	/*
+	 * The element's own key, not a copy (the stack bound above): what is
+	 * used of it after its deletion is read before.
+	 */
+	__u64 file = key->file;
 	struct sensor_open *o;
 
-	if (ctx->file ? k.file != ctx->file : k.tgid != ctx->tgid)
+	if (ctx->by_file ? file != ctx->key.file : key->tgid != ctx->key.tgid)
 		return 0;
-	end_session((struct file *)k.file, &k, ctx->reason);
-	if (!ctx->file) {
-		o = bpf_map_lookup_elem(&open_files, &k.file);
+	end_session((struct file *)file, key, ctx->reason);
+	if (!ctx->by_file) {
+		o = bpf_map_lookup_elem(&open_files, &file);
 		if (o && o->sessions > 1)
 			__sync_fetch_and_add(&o->sessions, -1);
 		else if (o)
-			bpf_map_delete_elem(&open_files, &k.file);
+			bpf_map_delete_elem(&open_files, &file);
 	}
 	return 0;
 }

@@ -319,6 +319,41 @@ struct daudit_actor_reg {
 #define DAUDIT_IOC_ACTOR_REGISTER	_IOW(DAUDIT_IOC_MAGIC, 8, struct daudit_actor_reg)
 #define DAUDIT_IOC_ACTOR_UNREGISTER	_IO(DAUDIT_IOC_MAGIC, 9)
 
+/*
+ * Without daudit.ko: dauditd's eBPF sensor takes the same registration
+ * on a unix seqpacket socket (not the module's ABI: between libdaudit and
+ * dauditd).  A thread connects, sends one struct daudit_actor_sock_req
+ * about itself, and receives one struct daudit_actor_sock_reply: 0, or
+ * the ioctl's negative errno (EPERM, EINVAL, ENOSPC, ...).  dauditd
+ * verifies what the ioctl verifies, from what the kernel saw of the
+ * sending thread (docs/ebpf.md, "Declared actors").
+ */
+#define DAUDIT_ACTOR_SOCKET_PATH	"/run/daudit/actor.sock"
+#define DAUDIT_ACTOR_SOCK_MAGIC	0x41554144U	/* "DAUA" little endian */
+#define DAUDIT_ACTOR_SOCK_REGISTER	1
+#define DAUDIT_ACTOR_SOCK_UNREGISTER	2
+
+/**
+ * struct daudit_actor_sock_req - a registration asked of dauditd.
+ * @magic: DAUDIT_ACTOR_SOCK_MAGIC.
+ * @op: DAUDIT_ACTOR_SOCK_REGISTER or _UNREGISTER.
+ * @tid: the sending thread's id, as it knows it (gettid()).
+ * @reserved: zero.
+ * @reg: as DAUDIT_IOC_ACTOR_REGISTER's (zero for _UNREGISTER).
+ */
+struct daudit_actor_sock_req {
+	__u32 magic;
+	__u32 op;
+	__s32 tid;
+	__u32 reserved;
+	struct daudit_actor_reg reg;
+};
+
+struct daudit_actor_sock_reply {
+	__s32 result;			/* 0, or a negative errno */
+	__u32 reserved;
+};
+
 /* ------------------------------------------------------------------ */
 /* Binary policy (built by userspace, checked again by the kernel)     */
 /* ------------------------------------------------------------------ */

@@ -33,6 +33,13 @@ load lib
 F=/srv/customers/customers.csv		# 100,000 bytes
 P=/srv/public/readme.txt		# not protected
 THP=/srv/e-thp				# a tmpfs of huge pages, protected
+# Declared actors (docs/actors.md): actor-read and actor-pool as
+# applications the policy names with `app`, and actor-read again as a
+# program it does not name (another inode); the pool's database socket.
+E_APP=/usr/local/bin/e-crm-app
+E_POOL=/usr/local/bin/e-crm-pool
+E_OTHER=/usr/local/bin/e-not-app
+E_SOCK=/run/e-actor-db.sock
 
 # reads_by_pid PATH PID: the stored read events of PATH by process PID
 # (JSON array), once at least one is there.
@@ -217,7 +224,7 @@ setup_file() {
 	head -c 100003 /dev/urandom >"$THP/small.bin"
 	head -c 4096 /dev/urandom >"$THP/marker.bin"
 	chmod a+r "$THP"/*.bin
-	cat >>"$POLICY" <<'POL'
+	cat >>"$POLICY" <<POL
 dataset polled {
 	tree /srv/e-polled/prot
 	tree /srv/e-loop/prot
@@ -230,7 +237,19 @@ dataset db {
 	tcp 127.0.0.1 port 5555
 	udp 127.0.0.0/8 port 5556
 }
+dataset actordb {
+	unix $E_SOCK
+	app $E_APP
+	app $E_POOL
+}
 POL
+	mkdir -p /usr/local/bin
+	cp /opt/daudit/helpers/actor-read "$E_APP"
+	cp /opt/daudit/helpers/actor-pool "$E_POOL"
+	cp /opt/daudit/helpers/actor-read "$E_OTHER"
+	chmod 0755 "$E_APP" "$E_POOL" "$E_OTHER"
+	start_bg EPOOL "$E_POOL" serve "$E_SOCK"
+	chmod 0666 "$E_SOCK"
 	head -c 200000 /dev/urandom >/srv/rows.bin
 	chmod a+r /srv/rows.bin
 	start_bg UNIX netpeer serve unix /run/db.sock /srv/rows.bin
@@ -250,6 +269,7 @@ teardown_file() {
 	stop_bg TCP
 	stop_bg OTHER
 	stop_bg UDP
+	stop_bg EPOOL
 	umount /srv/e-polled 2>/dev/null || true
 	umount /srv/e-loop 2>/dev/null || true
 	umount "$THP" 2>/dev/null || true
@@ -263,12 +283,12 @@ teardown_file() {
 	cat "$d/dauditd.log"
 	[ ! -e /dev/daudit ]
 	grep -q 'sensor: ebpf (sensor = auto and /dev/daudit does not exist' "$d/dauditd.log"
-	# The policy file's seven sources, and one per hard-linked file the
+	# The policy file's ten sources, and one per hard-linked file the
 	# link scan found: setup_file's, and any an earlier suite left in
 	# the tree (make check runs the suites in one boot).
 	linked=$(sed -n 's/.*: \([0-9]*\) hard-linked files in protected trees: protected under every name$/\1/p' "$d/dauditd.log" | head -n1)
 	[ "${linked:-0}" -ge 1 ]
-	grep -q "policy .* loaded into the eBPF sensor: 4 datasets, $((7 + linked)) sources" "$d/dauditd.log"
+	grep -q "policy .* loaded into the eBPF sensor: 5 datasets, $((10 + linked)) sources" "$d/dauditd.log"
 	st=$(daudit status --format json)
 	echo "$st"
 	[ "$(echo "$st" | jq -r '.module_loaded, .sensor, .collector.sensor')" = "false
@@ -719,6 +739,110 @@ fdswap_read() {
 	dd if="$F" bs=5000 skip=1 status=none | cmp - /srv/public/out/e-copy-at.out
 }
 
+# actor_reads PID N: the stored read events of F by process PID (JSON
+# array), once N are there.
+actor_reads() {
+	local _ ev
+	for _ in $(seq 100); do
+		ev=$(reads_of "$F" | jq -c --argjson p "$1" 'map(select(.pid == $p))')
+		[ "$(echo "$ev" | jq length)" -ge "$2" ] && break
+		sleep 0.1
+	done
+	echo "$ev"
+}
+
+# app_run N STATUS ARGS...: the daemon account runs ARGS (actor-read as
+# one of the programs above), which prints status=STATUS first; sets out
+# (what it printed), pid (its process) and ev (its read events of F, once
+# N are there).
+app_run() {
+	local n=$1 st=$2
+	shift 2
+	out=$(as_daemon daemon "$@")
+	echo "$out"
+	echo "$out" | grep -qx "status=$st" || return 1
+	pid=$(echo "$out" | sed -n 's/.* pid=\([0-9]*\).*/\1/p' | head -n1)
+	ev=$(actor_reads "$pid" "$n")
+	echo "$ev" | jq -c '.[] | {pid, tid, bytes, actor, request, client, exe, paths}'
+}
+
+@test "ebpf: declared actors: a read for an actor, then one for none, on one descriptor are two sessions, exact bytes, the actor's request and client" {
+	app_run 2 1 "$E_APP" plain emp-02 "$F"
+	[ "$(echo "$ev" | jq length)" -eq 2 ]
+	[ "$(echo "$ev" | jq -r '.[] | select(.actor == "emp-02") | "\(.bytes) \(.request) \(.client)"')" = "100000 req-$pid 192.0.2.1:40001" ]
+	[ "$(echo "$ev" | jq -r '.[] | select(.actor == null) | .bytes')" = 100000 ]
+	[ "$(echo "$ev" | jq -r '[.[].exe] | unique | .[]')" = "$E_APP" ]
+}
+
+@test "ebpf: declared actors: a program the policy does not name is refused (EPERM), counted and alerted; its reads are recorded with no actor" {
+	before=$(sensor_count actor_refused)
+	app_run 1 -1 "$E_OTHER" plain emp-01 "$F"
+	[ "$(echo "$ev" | jq length)" -eq 1 ]
+	[ "$(echo "$ev" | jq -r '.[0] | "\(.bytes) \(.actor)"')" = "200000 null" ]
+	for _ in $(seq 100); do
+		a=$(daudit events --type alert --limit 0 --format json --until "$(later)" |
+			jq -c --arg e "$E_OTHER" 'map(select(.pid == '"$pid"' and (tostring | contains($e))))')
+		[ "$(echo "$a" | jq length)" -ge 1 ] && break
+		sleep 0.1
+	done
+	echo "$a"
+	[ "$(echo "$a" | jq length)" -eq 1 ]
+	echo "$a" | grep -q 'not an app of the policy'
+	for _ in $(seq 100); do
+		[ "$(sensor_count actor_refused)" -eq $((before + 1)) ] && break
+		sleep 0.1
+	done
+	[ "$(sensor_count actor_refused)" -eq $((before + 1)) ]
+	daudit status | grep -q "^actors: .*$((before + 1)) registrations refused"
+}
+
+@test "ebpf: declared actors: 8 threads serve 8 actors over a pool of 4 unix connections: exact bytes per actor" {
+	out=$(as_daemon daemon "$E_POOL" "$E_SOCK" 8 40 4 30000)
+	echo "$out"
+	echo "$out" | grep -qx 'status 1'
+	for _ in $(seq 100); do
+		pev=$(daudit events --type socket_read --limit 0 --format json --until "$(later)" |
+			jq -c --arg e "$E_POOL" 'map(select(.exe == $e))')
+		want=$(echo "$out" | awk '$1 ~ /^emp-/ { n += $2 } END { print n }')
+		[ "$(echo "$pev" | jq '[.[].bytes] | add // 0')" -ge "$want" ] && break
+		sleep 0.1
+	done
+	echo "$pev" | jq -c 'group_by(.actor) | map([.[0].actor, (map(.bytes) | add), length])'
+	for i in $(seq 0 7); do
+		want=$(echo "$out" | awk -v a="emp-0$i" '$1 == a { print $2 }')
+		[ "$want" -gt 0 ]
+		got=$(echo "$pev" | jq --arg a "emp-0$i" '[.[] | select(.actor == $a) | .bytes] | add // 0')
+		echo "emp-0$i: read $want, recorded $got"
+		[ "$got" -eq "$want" ]
+	done
+	# Every byte the pool read was some actor's, each record one actor's.
+	[ "$(echo "$pev" | jq '[.[] | select(.actor == null)] | length')" -eq 0 ]
+	[ "$(echo "$pev" | jq -r '.[].actor' | sort -u | wc -l)" -eq 8 ]
+	r=$(echo "$pev" | jq -c '[.[] | select(.actor == "emp-03")][0]')
+	[ "$(echo "$r" | jq -r .client)" = 192.0.2.4:40003 ]
+	[[ "$(echo "$r" | jq -r .request)" == req-3-* ]]
+}
+
+@test "ebpf: declared actors: io_uring reads run by io-wq workers are the submitting thread's actor's; exec and a thread's exit end the declaration" {
+	ACTOR_URING_ASYNC=1 app_run 1 1 "$E_APP" uring emp-12 "$F"
+	[ "$(echo "$ev" | jq length)" -eq 1 ]
+	[ "$(echo "$ev" | jq -r '.[0] | "\(.bytes) \(.actor) \(.paths)"')" = "100000 emp-12 io_uring_read" ]
+
+	app_run 2 1 "$E_APP" exec emp-06 "$F" "$(command -v reader)" read "$F"
+	[ "$(echo "$ev" | jq -r '.[] | select(.actor == "emp-06") | "\(.bytes) \(.exe)"')" = "100000 $E_APP" ]
+	[ "$(echo "$ev" | jq -r '.[] | select(.actor == null) | "\(.bytes) \(.exe)"')" = "100000 $(command -v reader)" ]
+
+	app_run 2 1 "$E_APP" thread emp-07 "$F"
+	[ "$(echo "$ev" | jq -r '.[] | select(.actor == "emp-07") | .bytes')" = 100000 ]
+	[ "$(echo "$ev" | jq -r '.[] | select(.actor == null) | .bytes')" = 100000 ]
+	# Every registration so far has ended with its thread or its exec.
+	for _ in $(seq 100); do
+		[ "$(sensor_count actor_threads)" -eq 0 ] && break
+		sleep 0.1
+	done
+	[ "$(sensor_count actor_threads)" -eq 0 ]
+}
+
 @test "ebpf: splice(2) from a pipe into a protected file is no read of it" {
 	G=$DATA/e-spliced-into.csv
 	: >"$G"
@@ -817,6 +941,57 @@ POL
 		sleep 0.1
 	done
 	[ "$(grep -c 'loaded into the eBPF sensor' "$log")" -eq 3 ]
+}
+
+@test "ebpf: declared actors: a policy reload (SIGHUP) that no longer names the application ends its registrations at once" {
+	dpid=$(cat "$BATS_FILE_TMPDIR/pid")
+	log=$BATS_FILE_TMPDIR/dauditd.log
+	loads=$(grep -c 'loaded into the eBPF sensor' "$log")
+	coproc APPW { as_daemon daemon "$E_APP" wait emp-10 "$F"; }
+	apid=$APPW_PID
+	coproc_fds APPW "${APPW[@]}"
+	read -r line <&"$APPW_R"
+	echo "$line"
+	[ "$line" = status=1 ]
+	read -r line <&"$APPW_R"
+	# The application's process (the coprocess is a shell above it).
+	pid=$(echo "$line" | sed -n 's/.* pid=\([0-9]*\).*/\1/p')
+	[ -n "$pid" ]
+	read -r line <&"$APPW_R"
+	[ "$line" = ready ]
+	for _ in $(seq 100); do
+		[ "$(sensor_count actor_threads)" -ge 1 ] && break
+		sleep 0.1
+	done
+	[ "$(sensor_count actor_threads)" -eq 1 ]
+	cp "$POLICY" "$BATS_FILE_TMPDIR/policy.apps"
+	grep -v "app $E_APP\$" "$BATS_FILE_TMPDIR/policy.apps" >"$POLICY"
+	kill -HUP "$dpid"
+	for _ in $(seq 100); do
+		[ "$(grep -c 'loaded into the eBPF sensor' "$log")" -gt "$loads" ] && break
+		sleep 0.1
+	done
+	# The registration is gone as the policy comes into force.
+	for _ in $(seq 100); do
+		[ "$(sensor_count actor_threads)" -eq 0 ] && break
+		sleep 0.1
+	done
+	[ "$(sensor_count actor_threads)" -eq 0 ]
+	echo go >&"$APPW_W"
+	cat <&"$APPW_R"
+	exec {APPW_R}<&- {APPW_W}>&-
+	wait "$apid" || true
+	cp "$BATS_FILE_TMPDIR/policy.apps" "$POLICY"
+	kill -HUP "$dpid"
+	ev=$(actor_reads "$pid" 2)
+	echo "$ev" | jq -c '.[] | {pid, bytes, actor}'
+	[ "$(echo "$ev" | jq -r '.[] | select(.actor == "emp-10") | .bytes')" = 100000 ]
+	[ "$(echo "$ev" | jq -r '.[] | select(.actor == null) | .bytes')" = 100000 ]
+	for _ in $(seq 100); do
+		[ "$(grep -c 'loaded into the eBPF sensor' "$log")" -ge $((loads + 2)) ] && break
+		sleep 0.1
+	done
+	[ "$(grep -c 'loaded into the eBPF sensor' "$log")" -eq $((loads + 2)) ]
 }
 
 @test "ebpf: a full ring buffer is counted as lost records, not lost silently" {

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libdaudit's declared actors (userspace/libdaudit/actor.c), compiled into
- * this test with its system calls replaced: open, ioctl and the clock are
- * the test's, so it counts them and plays a missing module, a refusal
- * and the passing of time.
+ * this test with its system calls replaced: open, ioctl, dauditd's actor
+ * socket and the clock are the test's, so it counts them and plays a
+ * missing module, a dauditd that answers or not, a refusal and the
+ * passing of time.
  */
 #define DAUDIT_ACTOR_TEST
 #include "../../userspace/libdaudit/actor.c"
@@ -20,6 +21,9 @@
 #include <cmocka.h>
 
 static atomic_int opens, ioctls, open_errno, ioctl_errno;
+/* dauditd's actor socket: requests sent, and its answer (-ENOENT: none). */
+static atomic_int asks, ask_result;
+static _Atomic int32_t ask_tid;
 static _Atomic int64_t now_ns;
 static _Atomic uint64_t last_area;	/* area_ptr of the last registration */
 
@@ -53,6 +57,21 @@ int daudit_actor_test_ioctl(int fd, unsigned long req, void *arg)
 	return 0;
 }
 
+int daudit_actor_test_ask(const struct daudit_actor_sock_req *rq)
+{
+	atomic_fetch_add(&asks, 1);
+	assert_int_equal(rq->magic, DAUDIT_ACTOR_SOCK_MAGIC);
+	assert_int_equal(rq->op, DAUDIT_ACTOR_SOCK_REGISTER);
+	assert_int_equal(rq->reserved, 0);
+	assert_int_equal(rq->reg.area_size, sizeof(struct daudit_actor_area));
+	assert_int_equal(rq->reg.flags, 0);
+	assert_int_equal(rq->reg.area_ptr % 8, 0);
+	atomic_store(&ask_tid, rq->tid);
+	if (!ask_result)
+		atomic_store(&last_area, rq->reg.area_ptr);
+	return ask_result;
+}
+
 int daudit_actor_test_clock(struct timespec *ts)
 {
 	int64_t t = atomic_load(&now_ns);
@@ -73,6 +92,9 @@ static int setup(void **state)
 	atomic_store(&ioctl_errno, 0);
 	atomic_store(&now_ns, 1000000000LL);
 	atomic_store(&last_area, 0);
+	atomic_store(&asks, 0);
+	atomic_store(&ask_result, -ENOENT);
+	atomic_store(&ask_tid, 0);
 	return 0;
 }
 
@@ -105,6 +127,50 @@ static void without_the_module_set_fails_fast_and_opens_once(void **state)
 	setup(NULL);
 	atomic_store(&open_errno, ENODEV);
 	assert_int_equal(daudit_actor_set("emp-01", NULL, NULL, 0), -ENODEV);
+}
+
+static void without_the_module_dauditd_takes_the_registration(void **state)
+{
+	int i;
+
+	(void)state;
+	/* No module, dauditd's eBPF sensor answers: registered, once. */
+	atomic_store(&ask_result, 0);
+	assert_int_equal(daudit_actor_set("emp-01", "req-1", NULL, 0), 0);
+	assert_int_equal(daudit_actor_status(), 1);
+	assert_int_equal(asks, 1);
+	assert_int_equal(ask_tid, gettid());
+	assert_int_equal(last_area, (uintptr_t)daudit_actor_test_area());
+	for (i = 0; i < 1000; i++)
+		assert_int_equal(daudit_actor_set("emp-02", NULL, NULL, 0), 0);
+	assert_int_equal(opens, 1);
+	assert_int_equal(asks, 1);
+	assert_int_equal(ioctls, 0);
+
+	/* dauditd refuses this program: its errno, tried again in 5 s. */
+	setup(NULL);
+	atomic_store(&ask_result, -EPERM);
+	assert_int_equal(daudit_actor_set("emp-01", NULL, NULL, 0), -EPERM);
+	assert_int_equal(daudit_actor_set("emp-01", NULL, NULL, 0), -EPERM);
+	assert_int_equal(asks, 1);
+	atomic_fetch_add(&now_ns, 5000000001LL);
+	atomic_store(&ask_result, 0);
+	assert_int_equal(daudit_actor_set("emp-01", NULL, NULL, 0), 0);
+	assert_int_equal(asks, 2);
+
+	/* The module is there: the socket is never asked. */
+	setup(NULL);
+	atomic_store(&open_errno, 0);
+	assert_int_equal(daudit_actor_set("emp-01", NULL, NULL, 0), 0);
+	assert_int_equal(ioctls, 1);
+	assert_int_equal(asks, 0);
+
+	/* A module that refuses to open (EACCES): no socket either. */
+	setup(NULL);
+	atomic_store(&open_errno, EACCES);
+	atomic_store(&ask_result, 0);
+	assert_int_equal(daudit_actor_set("emp-01", NULL, NULL, 0), -EACCES);
+	assert_int_equal(asks, 0);
 }
 
 static void the_area_holds_the_declaration(void **state)
@@ -318,6 +384,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(without_the_module_set_fails_fast_and_opens_once, setup),
+		cmocka_unit_test_setup(without_the_module_dauditd_takes_the_registration, setup),
 		cmocka_unit_test_setup(the_area_holds_the_declaration, setup),
 		cmocka_unit_test_setup(bad_arguments_are_refused_and_declare_nobody, setup),
 		cmocka_unit_test_setup(registration_is_retried_at_most_every_five_seconds, setup),

@@ -54,7 +54,8 @@ static void usage(FILE *f)
 		"or auto, docs/ebpf.md) is shown from its database instead, with the\n"
 		"sensor it runs and why, and the sensor's counters: reads and bytes\n"
 		"counted, records dropped, io_uring and AIO reads missed, clones not\n"
-		"protected, maps full.\n"
+		"protected, maps full, threads declaring actors and registrations\n"
+		"refused.\n"
 		"\n"
 		"Exit status: 0 if the module answered and a policy is in force, or\n"
 		"dauditd runs the eBPF sensor; 1 if the module is not loaded or cannot\n"
@@ -455,6 +456,8 @@ static void print_counts(const struct collector_state *c)
 	if (jnum(n, "clones_full"))
 		text_printf("clones:      %" PRIu64 " reflink clones of protected files not protected (map full): their reads not recorded\n",
 			    jnum(n, "clones_full"));
+	text_printf("actors:      %" PRIu64 " threads declaring actors, %" PRIu64 " registrations refused\n",
+		    jnum(n, "actor_threads"), jnum(n, "actor_refused"));
 	if (jnum(n, "sessions_full") || jnum(n, "procs_full") ||
 	    jnum(n, "socks_full") || jnum(n, "paths_cut"))
 		text_printf("pressure:    %" PRIu64 " reads recorded alone (sessions map full), %" PRIu64 " processes and %" PRIu64 " sockets described again (maps full), %" PRIu64 " paths cut\n",

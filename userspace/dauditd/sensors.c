@@ -64,6 +64,10 @@ static int open_ebpf(struct source *src, const struct config *cfg, char *err,
 	if (!ebpf)
 		return -1;
 	sensor_set_flush_bytes(ebpf, (uint64_t)cfg->ebpf_flush_kb * 1024);
+	/* Declared actors: registrations come to dauditd, not to a device. */
+	if (sensor_actor_listen(ebpf, DAUDIT_ACTOR_SOCKET_PATH, err, errlen) < 0)
+		util_err("eBPF sensor: %s: applications cannot declare actors, their reads are recorded without one (docs/ebpf.md)",
+			 err);
 	ebpf_flush_age = cfg->ebpf_flush_age_sec;
 	src->ops = &ebpf_ops;
 	src->fd = sensor_fd(ebpf);
@@ -166,6 +170,8 @@ int sensor_ebpf_counts(char *buf, size_t len)
 	add_u64(o, "uring_missed", n.uring_missed);
 	add_u64(o, "aio_missed", n.aio_missed);
 	add_u64(o, "clones_full", n.clones_full);
+	add_u64(o, "actor_threads", n.actor_threads);
+	add_u64(o, "actor_refused", n.actor_refused);
 	add_u64(o, "sessions_full", n.sessions_full);
 	add_u64(o, "procs_full", n.procs_full);
 	add_u64(o, "socks_full", n.socks_full);

@@ -49,6 +49,8 @@ struct sensor_counts {
 	uint64_t uring_missed;		/* io_uring reads not followed: unrecorded */
 	uint64_t aio_missed;		/* legacy AIO reads not followed: unrecorded */
 	uint64_t clones_full;		/* reflink clones not protected: map full */
+	uint64_t actor_threads;		/* threads with an actor area registered */
+	uint64_t actor_refused;		/* registrations refused */
 };
 
 /*
@@ -93,6 +95,14 @@ ssize_t sensor_read(struct sensor *s, void *buf, size_t len);
  * interim one at its next read (as the module's flush_bytes).
  */
 void sensor_set_flush_bytes(struct sensor *s, uint64_t bytes);
+
+/*
+ * Take declared actors' registrations on the unix socket at @path
+ * (DAUDIT_ACTOR_SOCKET_PATH; its directory is made, the socket is mode
+ * 0666), served by sensor_read().  0, or -1 with a reason in @err.
+ */
+int sensor_actor_listen(struct sensor *s, const char *path, char *err,
+			size_t errlen);
 /*
  * Interim records (DAUDIT_END_AGE) of the sessions whose first read
  * since their last record is at least @age_sec old (as the module's

@@ -14,6 +14,9 @@ struct bpf_link;
 struct daudit_bpf;
 struct ring_buffer;
 
+/* Actor socket connections served at once (sensor_actor.c). */
+#define SENSOR_ACTOR_CONNS	64
+
 struct sensor_cpu {
 	uint64_t seq;			/* next sequence number */
 	uint64_t dropped[DAUDIT_REC_TYPE_MAX];	/* as last reported */
@@ -41,6 +44,21 @@ struct sensor {
 	pthread_mutex_t flush_lock;
 	struct bpf_link *flush_link;
 	int detached;			/* the hooks' programs, at the stop */
+	/* What the collector watches: the ring, and the actor socket's fds. */
+	int ep;
+	/* Declared actors (sensor_actor.c), in the records' thread. */
+	int actor_lfd;			/* the listening socket, -1: none */
+	char actor_path[108];
+	struct {
+		int fd;			/* -1: free */
+		int64_t since_ns;
+	} conn[SENSOR_ACTOR_CONNS];
+	uint64_t (*apps)[2];		/* the policy's apps: st_dev, inode */
+	size_t n_apps;
+	/* Read by other threads (sensor_get_counts()): atomic. */
+	uint64_t actor_added;		/* registrations made */
+	uint64_t actor_dropped;		/* ended by dauditd (policy, unregister) */
+	uint64_t actor_refused;
 };
 
 /* Append a record of @size bytes (header filled but seq/cpu/time). */
@@ -50,5 +68,22 @@ void *sensor_rec_new(struct sensor *s, size_t size, uint16_t type,
 int sensor_on_event(void *ctx, void *data, size_t len);
 /* Our own subject (the policy record's), as the kernel would fill it. */
 void sensor_self_subject(struct daudit_subject *subj);
+/* An event's path as a record's: its length; "" if none was walked. */
+struct sensor_path;
+size_t sensor_join_path(const struct sensor_path *p, char *out);
+/* Append a DAUDIT_REC_ALERT record: paths @path and @path2. */
+void sensor_alert(struct sensor *s, const struct daudit_subject *subj,
+		  uint32_t kind, uint64_t dev, uint64_t ino, const char *path,
+		  const char *path2);
+/*
+ * Declared actors (sensor_actor.c): serve the actor socket's requests
+ * (from sensor_read()); the policy's applications, (st_dev, inode)
+ * pairs, which drops the registrations of any other; the counts; the end.
+ */
+void sensor_actor_serve(struct sensor *s);
+void sensor_actor_apps(struct sensor *s, const uint64_t (*apps)[2], size_t n);
+void sensor_actor_counts(const struct sensor *s, uint64_t gone,
+			 uint64_t *threads, uint64_t *refused);
+void sensor_actor_close(struct sensor *s);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
@@ -112,8 +113,10 @@ static void mm_choose(struct daudit_bpf *skel)
 
 struct sensor *sensor_open(uint32_t ring_bytes, char *err, size_t errlen)
 {
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 0 };
 	struct sensor *s;
 	int ncpus, e, aux_by_task;
+	unsigned int i;
 
 	if (sensor_check_caps(err, errlen) < 0)
 		return NULL;
@@ -125,6 +128,10 @@ struct sensor *sensor_open(uint32_t ring_bytes, char *err, size_t errlen)
 	}
 	s = util_xcalloc(1, sizeof(*s));
 	pthread_mutex_init(&s->flush_lock, NULL);
+	s->ep = -1;
+	s->actor_lfd = -1;
+	for (i = 0; i < SENSOR_ACTOR_CONNS; i++)
+		s->conn[i].fd = -1;
 	s->ncpus = (unsigned int)ncpus;
 	s->cpu = util_xcalloc(s->ncpus, sizeof(*s->cpu));
 	s->ring_bytes = ring_bytes;
@@ -147,6 +154,9 @@ struct sensor *sensor_open(uint32_t ring_bytes, char *err, size_t errlen)
 	load_if_found(s->skel, "ia32_");
 	/* dauditd runs it, over the sessions map (sensor_flush.c). */
 	bpf_program__set_autoattach(s->skel->progs.flush_sessions, false);
+	/* Declared actors (bpf/actor.bpf.h): the send, and dauditd's check. */
+	load_if_found(s->skel, "actor_ask");
+	bpf_program__set_autoattach(s->skel->progs.actor_vmas, false);
 	e = bpf_map__set_max_entries(s->skel->maps.events, ring_bytes);
 	if (!e)
 		e = daudit_bpf__load(s->skel);
@@ -162,6 +172,10 @@ struct sensor *sensor_open(uint32_t ring_bytes, char *err, size_t errlen)
 	}
 	s->skel->bss->self_tgid = (uint32_t)getpid();
 	s->skel->bss->uring_aux_by_task = (uint32_t)aux_by_task;
+	if (getrandom(&s->skel->bss->actor_seed, sizeof(s->skel->bss->actor_seed), 0) !=
+	    sizeof(s->skel->bss->actor_seed))
+		s->skel->bss->actor_seed = s->instance_id;
+	s->skel->bss->actor_seed ^= 0xcbf29ce484222325ULL;	/* FNV-1a's basis */
 	e = daudit_bpf__attach(s->skel);
 	if (e) {
 		snprintf(err, errlen, "cannot attach the eBPF sensor's programs: %s",
@@ -175,6 +189,14 @@ struct sensor *sensor_open(uint32_t ring_bytes, char *err, size_t errlen)
 			 strerror(errno));
 		goto fail;
 	}
+	/* The collector watches the ring and the actor socket together. */
+	s->ep = epoll_create1(EPOLL_CLOEXEC);
+	if (s->ep < 0 ||
+	    epoll_ctl(s->ep, EPOLL_CTL_ADD, ring_buffer__epoll_fd(s->rb), &ev) < 0) {
+		snprintf(err, errlen, "cannot watch the eBPF sensor's ring buffer: %s",
+			 strerror(errno));
+		goto fail;
+	}
 	return s;
 fail:
 	sensor_close(s);
@@ -185,6 +207,9 @@ void sensor_close(struct sensor *s)
 {
 	if (!s)
 		return;
+	sensor_actor_close(s);
+	if (s->ep >= 0)
+		close(s->ep);
 	ring_buffer__free(s->rb);
 	bpf_link__destroy(s->flush_link);
 	daudit_bpf__destroy(s->skel);
@@ -202,7 +227,7 @@ void sensor_set_flush_bytes(struct sensor *s, uint64_t bytes)
 
 int sensor_fd(const struct sensor *s)
 {
-	return ring_buffer__epoll_fd(s->rb);
+	return s->ep;
 }
 
 uint64_t sensor_instance(const struct sensor *s)

@@ -155,6 +155,8 @@ int sensor_policy(struct sensor *s, const void *blob, size_t len,
 	int fd = bpf_map__fd(s->skel->maps.protected);
 	uint32_t slot = (uint32_t)((s->generation + 1) & 1), i, objects = 0, nnets = 0;
 	struct policy_decode_error de;
+	uint64_t (*apps)[2] = NULL;
+	size_t n_apps = 0;
 	struct policy p;
 	int e = 0;
 
@@ -184,9 +186,28 @@ int sensor_policy(struct sensor *s, const void *blob, size_t len,
 			objects++;
 			continue;
 		}
+		if (src->type == DAUDIT_SRC_APP) {
+			/* Resolved to its inode now, as the module does. */
+			if (stat(src->path, &st) < 0) {
+				e = errno;
+				snprintf(err, errlen, "app %s: %s", src->path,
+					 strerror(errno));
+				break;
+			}
+			if (!S_ISREG(st.st_mode)) {
+				e = EINVAL;
+				snprintf(err, errlen, "app %s: not a regular file",
+					 src->path);
+				break;
+			}
+			apps = util_xrealloc(apps, (n_apps + 1) * sizeof(*apps));
+			apps[n_apps][0] = (uint64_t)st.st_dev;
+			apps[n_apps][1] = (uint64_t)st.st_ino;
+			n_apps++;
+			continue;
+		}
 		if (src->type != DAUDIT_SRC_TREE && src->type != DAUDIT_SRC_FILE) {
-			if (src->type != DAUDIT_SRC_READER &&
-			    src->type != DAUDIT_SRC_APP)
+			if (src->type != DAUDIT_SRC_READER)
 				(*skipped)++;
 			continue;
 		}
@@ -226,6 +247,7 @@ int sensor_policy(struct sensor *s, const void *blob, size_t len,
 		empty_slots(s, slot);
 		policy_record(s, (uint32_t)e, p.n_datasets, p.n_sources, len);
 		policy_free(&p);
+		free(apps);
 		return -1;
 	}
 
@@ -243,6 +265,9 @@ int sensor_policy(struct sensor *s, const void *blob, size_t len,
 	__atomic_store_n(&s->skel->bss->policy_gen, s->generation,
 			 __ATOMIC_SEQ_CST);
 	empty_slots(s, slot ^ 1);
+	/* Registrations of executables it no longer names end now. */
+	sensor_actor_apps(s, (const uint64_t (*)[2])apps, n_apps);
+	free(apps);
 	policy_record(s, 0, p.n_datasets, p.n_sources, len);
 	policy_free(&p);
 	return 0;

@@ -134,6 +134,22 @@ static uint8_t end_is_final(uint16_t reason)
 	       reason == DAUDIT_END_NOMEM || reason == DAUDIT_END_UNLOAD;
 }
 
+/* A record of @size bytes, and its actor block after its strings. */
+static size_t with_actor(size_t size, uint64_t act_key)
+{
+	return act_key ? ALIGN8(size) + sizeof(struct daudit_rec_actor) : size;
+}
+
+/* The actor block fills the last bytes of the record (uapi/daudit.h). */
+static void put_actor(struct daudit_rec_header *h, uint64_t act_key,
+		      const struct daudit_rec_actor *act)
+{
+	if (!act_key)
+		return;
+	h->flags |= DAUDIT_REC_F_ACTOR;
+	memcpy((char *)h + h->size - sizeof(*act), act, sizeof(*act));
+}
+
 static void file_event(struct sensor *s, const struct sensor_file_ev *ev)
 {
 	char path[DAUDIT_PATH_MAX];
@@ -141,8 +157,8 @@ static void file_event(struct sensor *s, const struct sensor_file_ev *ev)
 	struct daudit_rec_file *r;
 
 	plen = join_path(ev->path.names, ev->path.names_len, ev->path.ncomp, path);
-	r = sensor_rec_new(s, sizeof(*r) + plen + 1, DAUDIT_REC_FILE_READ,
-			   ev->cpu, ev->now_ns);
+	r = sensor_rec_new(s, with_actor(sizeof(*r) + plen + 1, ev->act_key),
+			   DAUDIT_REC_FILE_READ, ev->cpu, ev->now_ns);
 	r->subj = ev->subj;
 	r->session_id = ev->session_id;
 	r->bytes = ev->bytes;
@@ -167,6 +183,7 @@ static void file_event(struct sensor *s, const struct sensor_file_ev *ev)
 		memcpy(r->dataset, s->datasets[ev->dataset], DAUDIT_NAME_MAX);
 	r->dataset[DAUDIT_NAME_MAX - 1] = '\0';
 	memcpy(r->path, path, plen + 1);
+	put_actor(&r->hdr, ev->act_key, &ev->act);
 	check(s, at);
 }
 
@@ -179,8 +196,8 @@ static void sock_event(struct sensor *s, const struct sensor_sock_ev *ev)
 
 	if (plen > SENSOR_UNIX_PATH)
 		plen = SENSOR_UNIX_PATH;
-	r = sensor_rec_new(s, sizeof(*r) + plen + 1, DAUDIT_REC_SOCK_READ,
-			   ev->cpu, ev->now_ns);
+	r = sensor_rec_new(s, with_actor(sizeof(*r) + plen + 1, ev->act_key),
+			   DAUDIT_REC_SOCK_READ, ev->cpu, ev->now_ns);
 	r->subj = ev->subj;
 	r->session_id = ev->session_id;
 	r->bytes = ev->bytes;
@@ -207,6 +224,44 @@ static void sock_event(struct sensor *s, const struct sensor_sock_ev *ev)
 	r->path_len = (uint16_t)plen;
 	memcpy(r->path, si->path, plen);
 	r->path[plen] = '\0';
+	put_actor(&r->hdr, ev->act_key, &ev->act);
+	check(s, at);
+}
+
+size_t sensor_join_path(const struct sensor_path *p, char *out)
+{
+	size_t len = p->names_len;
+
+	if (len > sizeof(p->names))
+		len = sizeof(p->names);
+	if (!p->ncomp && p->cut) {
+		out[0] = '\0';
+		return 0;
+	}
+	return join_path(p->names, len, p->ncomp, out);
+}
+
+void sensor_alert(struct sensor *s, const struct daudit_subject *subj,
+		  uint32_t kind, uint64_t dev, uint64_t ino, const char *path,
+		  const char *path2)
+{
+	size_t l1 = strlen(path), l2 = strlen(path2), at = s->qlen;
+	struct daudit_rec_alert *r;
+
+	if (l1 >= DAUDIT_PATH_MAX)
+		l1 = DAUDIT_PATH_MAX - 1;
+	if (l2 >= DAUDIT_PATH_MAX)
+		l2 = DAUDIT_PATH_MAX - 1;
+	r = sensor_rec_new(s, sizeof(*r) + l1 + 1 + l2 + 1, DAUDIT_REC_ALERT,
+			   0, 0);
+	r->subj = *subj;
+	r->kind = kind;
+	r->path_len = (uint16_t)l1;
+	r->path2_len = (uint16_t)l2;
+	r->dev = dev;
+	r->ino = ino;
+	memcpy(r->paths, path, l1);
+	memcpy(r->paths + l1 + 1, path2, l2);
 	check(s, at);
 }
 
@@ -327,6 +382,8 @@ ssize_t sensor_read(struct sensor *s, void *buf, size_t len)
 	size_t n = 0;
 	int e;
 
+	/* Registrations first: a refusal's record goes out with this read. */
+	sensor_actor_serve(s);
 	if (s->qoff == s->qlen) {
 		size_t lost = s->ncpus * sizeof(struct daudit_rec_lost);
 
@@ -417,6 +474,7 @@ int sensor_get_counts(const struct sensor *s, struct sensor_counts *n)
 	struct sensor_counters *c;
 	unsigned int cpu, t;
 	uint32_t zero = 0;
+	uint64_t gone = 0;
 	int rc, e;
 
 	memset(n, 0, sizeof(*n));
@@ -438,7 +496,9 @@ int sensor_get_counts(const struct sensor *s, struct sensor_counts *n)
 		n->uring_missed += o[SENSOR_C_URING_MISSED];
 		n->aio_missed += o[SENSOR_C_AIO_MISSED];
 		n->clones_full += o[SENSOR_C_CLONES_FULL];
+		gone += o[SENSOR_C_ACTORS_GONE];
 	}
+	sensor_actor_counts(s, gone, &n->actor_threads, &n->actor_refused);
 	free(c);
 	errno = e;
 	return rc ? -1 : 0;

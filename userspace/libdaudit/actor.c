@@ -9,6 +9,12 @@
  * shared between threads; the device is opened for each registration
  * and closed at once, so it never keeps daudit.ko from being unloaded.
  *
+ * Without daudit.ko (no /dev/daudit-actor), the registration goes to
+ * dauditd's actor socket instead, where its eBPF sensor takes it
+ * (DAUDIT_ACTOR_SOCKET_PATH, docs/ebpf.md): one request and its answer
+ * on a connection made for it, so a registration costs the same system
+ * calls in both cases, and nothing more afterwards.
+ *
  * A registration that failed (module not loaded, program not an `app` of
  * the policy) is tried again at most every RETRY_NS per thread, timed
  * with CLOCK_MONOTONIC_COARSE (vDSO, no system call): a server keeps
@@ -24,6 +30,9 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,6 +41,8 @@
 
 #define API		__attribute__((visibility("default")))
 #define RETRY_NS	(5LL * 1000000000LL)
+/* How long a thread waits for dauditd's answer, at most. */
+#define ASK_WAIT_S	2
 
 /* The layout daudit.ko reads (module/uapi/daudit.h, ABI 1.3). */
 _Static_assert(sizeof(struct daudit_actor_area) == 160, "area size");
@@ -56,13 +67,16 @@ _Static_assert(AF_INET == 2 && AF_INET6 == 10, "families as in the uapi");
 int daudit_actor_test_open(const char *path, int flags);
 int daudit_actor_test_ioctl(int fd, unsigned long req, void *arg);
 int daudit_actor_test_clock(struct timespec *ts);
+int daudit_actor_test_ask(const struct daudit_actor_sock_req *rq);
 #define sys_open	daudit_actor_test_open
 #define sys_ioctl	daudit_actor_test_ioctl
 #define sys_clock	daudit_actor_test_clock
+#define sys_ask		daudit_actor_test_ask
 #else
 #define sys_open(path, flags)	open(path, flags)
 #define sys_ioctl(fd, req, arg)	ioctl(fd, req, arg)
 #define sys_clock(ts)		clock_gettime(CLOCK_MONOTONIC_COARSE, ts)
+#define sys_ask(rq)		ask_dauditd(rq)
 #endif
 
 struct actor_thread {
@@ -91,6 +105,66 @@ static int neg_errno(void)
 	return errno > 0 ? -errno : -EIO;
 }
 
+#ifndef DAUDIT_ACTOR_TEST
+/*
+ * Send @rq on dauditd's actor socket and wait for its answer: 0 or the
+ * negative errno dauditd gave; -ENOENT when no dauditd listens there.
+ */
+static int ask_dauditd(const struct daudit_actor_sock_req *rq)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct timeval tv = { .tv_sec = ASK_WAIT_S };
+	struct daudit_actor_sock_reply rep;
+	ssize_t n;
+	int fd, ret;
+
+	memcpy(sa.sun_path, DAUDIT_ACTOR_SOCKET_PATH, sizeof(DAUDIT_ACTOR_SOCKET_PATH));
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return neg_errno();
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv))) {
+		ret = neg_errno();
+		close(fd);
+		return ret;
+	}
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		/* No dauditd there (a socket left behind refuses): as no module. */
+		ret = errno == ECONNREFUSED ? -ENOENT : neg_errno();
+		close(fd);
+		return ret;
+	}
+	if (send(fd, rq, sizeof(*rq), MSG_NOSIGNAL) != (ssize_t)sizeof(*rq)) {
+		ret = neg_errno();
+		close(fd);
+		return ret;
+	}
+	n = recv(fd, &rep, sizeof(rep), 0);
+	if (n == (ssize_t)sizeof(rep))
+		ret = rep.result > 0 ? -EIO : rep.result;
+	else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		ret = -ETIMEDOUT;
+	else
+		ret = n < 0 ? neg_errno() : -ECONNRESET;
+	close(fd);
+	return ret;
+}
+#endif
+
+/* Register with dauditd's eBPF sensor: 1, or a negative errno. */
+static int try_dauditd(const struct daudit_actor_reg *reg)
+{
+	struct daudit_actor_sock_req rq = {
+		.magic = DAUDIT_ACTOR_SOCK_MAGIC,
+		.op = DAUDIT_ACTOR_SOCK_REGISTER,
+		.tid = (int32_t)gettid(),
+		.reg = *reg,
+	};
+	int ret = sys_ask(&rq);
+
+	return ret ? ret : 1;
+}
+
 static int try_register(void)
 {
 	struct daudit_actor_reg reg = {
@@ -106,8 +180,16 @@ static int try_register(void)
 	 * daudit.ko from being unloaded while the application runs.
 	 */
 	fd = sys_open(DAUDIT_ACTOR_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return neg_errno();
+	if (fd < 0) {
+		ret = neg_errno();
+		/* No module: dauditd's eBPF sensor, if it runs. */
+		if (ret == -ENOENT || ret == -ENODEV) {
+			int r = try_dauditd(&reg);
+
+			return r == -ENOENT ? ret : r;
+		}
+		return ret;
+	}
 	if (sys_ioctl(fd, DAUDIT_IOC_ACTOR_REGISTER, &reg))
 		ret = neg_errno();
 	close(fd);
