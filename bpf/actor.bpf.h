@@ -63,83 +63,6 @@ struct {
 	__type(value, struct sensor_actor_ask);
 } ask_scratch SEC(".maps");
 
-/* The environment is read a string (or this much of one) at a time. */
-#define ENV_STR		256
-#define ENV_SCAN_MAX	(64 * 1024)	/* as the module's trust.c */
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, char[ENV_STR]);
-} env_scratch SEC(".maps");
-
-/* Does the string at @s start with @p (@n bytes, a constant)? */
-static __always_inline int starts(const char *s, const char *p, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (s[i] != p[i])
-			return 0;
-	return 1;
-}
-
-struct env_scan {
-	__u64 pos;
-	__u64 end;
-	__u32 at_start;
-	__u32 injects;
-};
-
-/* One string of the environment (bpf_loop's callback). */
-static long env_step(__u32 i, struct env_scan *e)
-{
-	__u32 zero = 0;
-	char *buf = bpf_map_lookup_elem(&env_scratch, &zero);
-	long n;
-
-	if (!buf || e->pos >= e->end)
-		return 1;
-	n = bpf_probe_read_user_str(buf, ENV_STR, (void *)e->pos);
-	if (n <= 0) {
-		e->injects = 1;		/* unreadable: trust is not given */
-		return 1;
-	}
-	if (e->at_start && buf[0] == 'L' &&
-	    (starts(buf, "LD_PRELOAD=", 11) || starts(buf, "LD_AUDIT=", 9) ||
-	     starts(buf, "LD_LIBRARY_PATH=", 16))) {
-		e->injects = 1;
-		return 1;
-	}
-	/* A string cut at ENV_STR - 1 bytes goes on in the next step. */
-	e->at_start = n < ENV_STR;
-	e->pos += n < ENV_STR ? n : ENV_STR - 1;
-	return 0;
-}
-
-/*
- * Does @mm's environment ask the dynamic loader to run code that is not
- * the program's (the module's daudit_loader_injects())?  Read without
- * faulting, in the thread's own context: unreadable, or longer than
- * ENV_SCAN_MAX, is yes.
- */
-static __always_inline __u32 env_injects(struct mm_struct *mm)
-{
-	struct env_scan e = {
-		.pos = BPF_CORE_READ(mm, env_start),
-		.end = BPF_CORE_READ(mm, env_end),
-		.at_start = 1,
-	};
-
-	if (e.end <= e.pos)
-		return 0;
-	if (e.end - e.pos > ENV_SCAN_MAX)
-		return 1;
-	bpf_loop(ENV_SCAN_MAX, env_step, &e, 0);
-	return e.injects;
-}
-
 /* The tid @t knows itself by: in the pid namespace it lives in. */
 static __always_inline __u32 ns_tid(struct task_struct *t)
 {
@@ -228,13 +151,6 @@ int BPF_PROG(actor_ask, struct socket *sock)
 	return 0;
 }
 
-/* Root's, and writable by root alone (the module's trust.c). */
-static __always_inline int root_only(struct inode *inode)
-{
-	return inode && BPF_CORE_READ(inode, i_uid.val) == 0 &&
-	       !(BPF_CORE_READ(inode, i_mode) & 0022);
-}
-
 /*
  * Over the mappings of process vma_tgid, run by dauditd: one byte of
  * output for each executable mapping of a file that is neither the
@@ -246,7 +162,6 @@ int actor_vmas(struct bpf_iter__task_vma *ctx)
 {
 	struct vm_area_struct *vma = ctx->vma;
 	struct task_struct *task = ctx->task;
-	struct inode *inode;
 	struct file *f;
 	char c = 'F';
 
@@ -257,12 +172,7 @@ int actor_vmas(struct bpf_iter__task_vma *ctx)
 	f = BPF_CORE_READ(vma, vm_file);
 	if (!f)
 		return 0;	/* anonymous code (a JIT): the program's own */
-	inode = BPF_CORE_READ(f, f_inode);
-	if (BPF_CORE_READ(inode, i_sb, s_dev) == vma_exe_dev &&
-	    BPF_CORE_READ(inode, i_ino) == vma_exe_ino)
-		return 0;
-	if (!root_only(inode) ||
-	    !root_only(BPF_CORE_READ(f, f_path.dentry, d_parent, d_inode)))
+	if (foreign_file(f, vma_exe_dev, vma_exe_ino))
 		bpf_seq_write(ctx->meta->seq, &c, 1);
 	return 0;
 }
@@ -349,7 +259,8 @@ static __always_inline __u64 actor_now(struct task_struct *t,
 	w = bpf_map_lookup_elem(&actor_scratch, &zero);
 	if (!w)
 		return 0;
-	__builtin_memcpy(&w->reg, a, sizeof(w->reg));
+	/* One helper call, not 55 moves for the verifier to walk per path. */
+	bpf_probe_read_kernel(&w->reg, sizeof(w->reg), a);
 	if (mm && mm == BPF_CORE_READ(cur, mm) &&
 	    !bpf_probe_read_user(&seq, sizeof(seq), (void *)w->reg.area) &&
 	    !(seq & 1) && seq != w->reg.seq &&
@@ -376,7 +287,7 @@ static __always_inline void note_actor(struct daudit_rec_actor *act,
 	__u32 n = act->requests;
 
 	if (act->seq != snap->seq) {
-		__builtin_memcpy(act, snap, sizeof(*act));
+		bpf_probe_read_kernel(act, sizeof(*act), snap);
 		n++;
 	}
 	act->requests = n ? n : 1;

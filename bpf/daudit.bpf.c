@@ -68,6 +68,7 @@ char LICENSE[] SEC("license") = "GPL";
 #include "path.bpf.h"		/* a dentry's path for a record */
 #include "record.bpf.h"		/* subject, process and file records */
 #include "sock.bpf.h"		/* sockets: described, judged, recorded */
+#include "trust.bpf.h"		/* a program running its own code only */
 #include "actor.bpf.h"		/* declared actors: asked, judged, read */
 #include "session.bpf.h"	/* classification, sessions, a read counted */
 #include "fdswap.bpf.h"		/* the file a read system call reads */

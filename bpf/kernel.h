@@ -109,6 +109,8 @@ struct mm_struct {
 
 /* mmap.bpf.h: a mapping and the fault that maps a page of it. */
 struct vm_area_struct {
+	unsigned long vm_start;		/* in an anonymous struct on 6.12 */
+	unsigned long vm_end;
 	struct mm_struct *vm_mm;
 	unsigned long vm_flags;		/* in a union on 6.12 */
 	struct file *vm_file;

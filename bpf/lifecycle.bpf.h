@@ -75,6 +75,11 @@ int BPF_PROG(proc_exec, struct task_struct *t, int old_pid)
 	actor_gone(BPF_CORE_READ(t, pid));
 	if (old_pid != BPF_CORE_READ(t, pid))
 		actor_gone(old_pid);
+	/* Its new address space: every executable mapping of it was seen. */
+	if (trust_on && BPF_CORE_READ(t, mm)) {
+		know(BPF_CORE_READ(t, mm), NULL);
+		judge_env(BPF_CORE_READ(t, mm));
+	}
 
 	if (p)
 		p->start_ns = 0;

@@ -121,7 +121,7 @@ static __always_inline void emit_proc(struct task_struct *t, __u32 event)
 	(ev)->part = (s)->part;					\
 	(ev)->act_key = (s)->act_key;				\
 	if ((s)->act_key)					\
-		__builtin_memcpy(&(ev)->act, &(s)->act, sizeof((ev)->act)); \
+		bpf_probe_read_kernel(&(ev)->act, sizeof((ev)->act), &(s)->act); \
 } while (0)
 
 /*

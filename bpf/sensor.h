@@ -36,6 +36,9 @@
 #define SENSOR_MAX_AIO		1024
 /* Threads with an actor area registered (the module's THREADS_MAX). */
 #define SENSOR_MAX_ACTORS	65536
+/* Trusted readers per policy slot; address spaces followed (trust.bpf.h). */
+#define SENSOR_MAX_READERS	4096
+#define SENSOR_MAX_MMS		65536
 /* Registrations asked for and not yet judged by dauditd. */
 #define SENSOR_MAX_ACTOR_ASKS	1024
 
@@ -58,7 +61,8 @@ enum sensor_counter {
 	SENSOR_C_AIO_MISSED = 8,	/* a legacy AIO read not followed */
 	SENSOR_C_CLONES_FULL = 9,	/* a reflink's clone not protected: map full */
 	SENSOR_C_ACTORS_GONE = 10,	/* registrations ended by a thread's exit or exec */
-	SENSOR_C_MAX = 11,
+	SENSOR_C_TRUSTED = 11,		/* reads by a trusted reader: not recorded */
+	SENSOR_C_MAX = 12,
 };
 
 /*
@@ -155,7 +159,7 @@ struct sensor_sess {
 	__u32 paths;
 	__u32 dataset;
 	__u32 part;			/* records written so far */
-	__u32 pad;
+	__u32 trusted;			/* a trusted reader's: no record */
 	struct daudit_subject subj;
 	__u64 act_key;			/* the session's actor; 0: none */
 	struct daudit_rec_actor act;	/* its last declaration seen */
@@ -271,6 +275,22 @@ struct sensor_proc_ev {
 	__u32 pad;
 	char cmdline[SENSOR_CMDLINE_MAX];
 	struct sensor_path path;	/* the executable */
+};
+
+/* A trusted reader of a dataset (policy `reader`), in a policy slot. */
+struct sensor_reader_key {
+	__u64 dev;			/* the executable's, kernel encoding */
+	__u64 ino;
+	__u32 dataset;
+	__u32 slot;
+};
+
+/* What is known of an address space's code (trust.bpf.h). */
+struct sensor_mm {
+	__u32 known;			/* every executable mapping seen */
+	__u32 taint;			/* code from a foreign file mapped */
+	__u32 env;			/* 0: not looked at; 1: clean; 2: injects */
+	__u32 pad;
 };
 
 /*

@@ -40,6 +40,10 @@ E_APP=/usr/local/bin/e-crm-app
 E_POOL=/usr/local/bin/e-crm-pool
 E_OTHER=/usr/local/bin/e-not-app
 E_SOCK=/run/e-actor-db.sock
+# A trusted reader (policy `reader`): the reader helper copied, for its
+# own dataset's file.
+E_TRUSTED=/usr/local/bin/e-trusted
+ET=/srv/e-trust/t.bin			# 100,000 bytes, dataset trustds
 
 # reads_by_pid PATH PID: the stored read events of PATH by process PID
 # (JSON array), once at least one is there.
@@ -242,8 +246,16 @@ dataset actordb {
 	app $E_APP
 	app $E_POOL
 }
+dataset trustds {
+	tree /srv/e-trust
+	reader $E_TRUSTED
+}
 POL
-	mkdir -p /usr/local/bin
+	mkdir -p /srv/e-trust /usr/local/bin
+	head -c 100000 /dev/urandom >"$ET"
+	chmod a+r "$ET"
+	cp /opt/daudit/helpers/reader "$E_TRUSTED"
+	chmod 0755 "$E_TRUSTED"
 	cp /opt/daudit/helpers/actor-read "$E_APP"
 	cp /opt/daudit/helpers/actor-pool "$E_POOL"
 	cp /opt/daudit/helpers/actor-read "$E_OTHER"
@@ -283,12 +295,12 @@ teardown_file() {
 	cat "$d/dauditd.log"
 	[ ! -e /dev/daudit ]
 	grep -q 'sensor: ebpf (sensor = auto and /dev/daudit does not exist' "$d/dauditd.log"
-	# The policy file's ten sources, and one per hard-linked file the
+	# The policy file's twelve sources, and one per hard-linked file the
 	# link scan found: setup_file's, and any an earlier suite left in
 	# the tree (make check runs the suites in one boot).
 	linked=$(sed -n 's/.*: \([0-9]*\) hard-linked files in protected trees: protected under every name$/\1/p' "$d/dauditd.log" | head -n1)
 	[ "${linked:-0}" -ge 1 ]
-	grep -q "policy .* loaded into the eBPF sensor: 5 datasets, $((10 + linked)) sources" "$d/dauditd.log"
+	grep -q "policy .* loaded into the eBPF sensor: 6 datasets, $((12 + linked)) sources" "$d/dauditd.log"
 	st=$(daudit status --format json)
 	echo "$st"
 	[ "$(echo "$st" | jq -r '.module_loaded, .sensor, .collector.sensor')" = "false
@@ -841,6 +853,48 @@ app_run() {
 		sleep 0.1
 	done
 	[ "$(sensor_count actor_threads)" -eq 0 ]
+}
+
+# trust_read ARGS...: alice runs ARGS (the trusted reader, as it is or
+# with its environment changed) on ET; prints its pid once it read all.
+trust_read() {
+	local out
+	out=$(as_user alice "$@")
+	echo "$*: $out" >&2
+	[ "$(echo "$out" | sed -n 's/^bytes=\([0-9]*\) .*/\1/p')" -eq 100000 ] || return 1
+	echo "$out" | sed -n 's/.* pid=\([0-9]*\)$/\1/p'
+}
+
+@test "ebpf: trusted readers: a dataset's trusted reader is only counted; with LD_PRELOAD or LD_LIBRARY_PATH, or mapping code of the user's, it is recorded, as another program" {
+	lib=$(find /lib /usr/lib -name 'libc.so.6' | head -n1)
+	[ -n "$lib" ]
+	cp "$lib" /tmp/e-alice-plugin.so
+	chown alice /tmp/e-alice-plugin.so
+	t0=$(sensor_count trusted_reads)
+	# Trusted: the program alone, and with a system library mapped again.
+	p0=$(trust_read "$E_TRUSTED" read "$ET")
+	p1=$(trust_read env "READER_MAP_EXEC=$lib" "$E_TRUSTED" read "$ET")
+	# Not trusted.
+	p2=$(trust_read env "LD_PRELOAD=$lib" "$E_TRUSTED" read "$ET")
+	p3=$(trust_read env LD_LIBRARY_PATH=/tmp "$E_TRUSTED" read "$ET")
+	p4=$(trust_read env READER_MAP_EXEC=/tmp/e-alice-plugin.so "$E_TRUSTED" read "$ET")
+	p5=$(trust_read reader read "$ET")
+	for p in $p2 $p3 $p4 $p5; do
+		ev=$(reads_by_pid "$ET" "$p")
+		echo "$p: $(echo "$ev" | jq -c '.[] | {pid, bytes, exe, dataset}')"
+		[ "$(echo "$ev" | jq -r '.[] | "\(.bytes) \(.dataset)"')" = "100000 trustds" ]
+	done
+	all=$(reads_of "$ET")
+	[ "$(echo "$all" | jq --argjson a "$p0" --argjson b "$p1" '[.[] | select(.pid == $a or .pid == $b)] | length')" -eq 0 ]
+	[ "$(echo "$all" | jq length)" -eq 4 ]
+	for _ in $(seq 100); do
+		[ "$(sensor_count trusted_reads)" -ge $((t0 + 2)) ] && break
+		sleep 0.1
+	done
+	echo "trusted reads counted: $t0 -> $(sensor_count trusted_reads)"
+	[ "$(sensor_count trusted_reads)" -ge $((t0 + 2)) ]
+	daudit status | grep -q '^trusted:     [0-9]* reads by trusted readers, not recorded$'
+	rm -f /tmp/e-alice-plugin.so
 }
 
 @test "ebpf: splice(2) from a pipe into a protected file is no read of it" {

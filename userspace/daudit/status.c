@@ -55,7 +55,7 @@ static void usage(FILE *f)
 		"sensor it runs and why, and the sensor's counters: reads and bytes\n"
 		"counted, records dropped, io_uring and AIO reads missed, clones not\n"
 		"protected, maps full, threads declaring actors and registrations\n"
-		"refused.\n"
+		"refused, reads by trusted readers.\n"
 		"\n"
 		"Exit status: 0 if the module answered and a policy is in force, or\n"
 		"dauditd runs the eBPF sensor; 1 if the module is not loaded or cannot\n"
@@ -458,6 +458,9 @@ static void print_counts(const struct collector_state *c)
 			    jnum(n, "clones_full"));
 	text_printf("actors:      %" PRIu64 " threads declaring actors, %" PRIu64 " registrations refused\n",
 		    jnum(n, "actor_threads"), jnum(n, "actor_refused"));
+	text_printf("trusted:     %" PRIu64 " reads by trusted readers, not recorded%s\n",
+		    jnum(n, "trusted_reads"),
+		    jnum(n, "trust_off") ? "; ! trust is off: no reader is trusted, their reads are recorded (see dauditd's log)" : "");
 	if (jnum(n, "sessions_full") || jnum(n, "procs_full") ||
 	    jnum(n, "socks_full") || jnum(n, "paths_cut"))
 		text_printf("pressure:    %" PRIu64 " reads recorded alone (sessions map full), %" PRIu64 " processes and %" PRIu64 " sockets described again (maps full), %" PRIu64 " paths cut\n",

@@ -170,6 +170,8 @@ int sensor_ebpf_counts(char *buf, size_t len)
 	add_u64(o, "uring_missed", n.uring_missed);
 	add_u64(o, "aio_missed", n.aio_missed);
 	add_u64(o, "clones_full", n.clones_full);
+	add_u64(o, "trusted_reads", n.trusted_reads);
+	add_u64(o, "trust_off", n.trust_off);
 	add_u64(o, "actor_threads", n.actor_threads);
 	add_u64(o, "actor_refused", n.actor_refused);
 	add_u64(o, "sessions_full", n.sessions_full);

@@ -49,6 +49,8 @@ struct sensor_counts {
 	uint64_t uring_missed;		/* io_uring reads not followed: unrecorded */
 	uint64_t aio_missed;		/* legacy AIO reads not followed: unrecorded */
 	uint64_t clones_full;		/* reflink clones not protected: map full */
+	uint64_t trusted_reads;		/* reads by trusted readers: not recorded */
+	uint64_t trust_off;		/* 1: no process can be trusted (see the log) */
 	uint64_t actor_threads;		/* threads with an actor area registered */
 	uint64_t actor_refused;		/* registrations refused */
 };

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "daudit.bpf.skel.h"
@@ -43,7 +44,9 @@ static void load_if_found(struct daudit_bpf *skel, const char *prefix)
 		const char *sec = bpf_program__section_name(p);
 		const char *fn = strchr(sec, '/');
 
-		if (strncmp(bpf_program__name(p), prefix, n) || !fn)
+		/* An iterator is run by dauditd: no kernel function to find. */
+		if (strncmp(bpf_program__name(p), prefix, n) || !fn ||
+		    !strncmp(sec, "iter", 4))
 			continue;
 		if (!kernel_has(fn + 1, !strncmp(sec, "tp_btf/", 7)))
 			bpf_program__set_autoload(p, false);
@@ -111,6 +114,58 @@ static void mm_choose(struct daudit_bpf *skel)
 		bpf_program__set_autoload(skel->progs.mm_uffd, false);
 }
 
+/*
+ * Run trust_scan once over every process's mappings, the hooks attached:
+ * then, and only then, a trusted reader may be trusted (trust_on).  A
+ * scan that fails leaves trust off: their reads are recorded.
+ */
+static void trust_scan(struct sensor *s)
+{
+	struct bpf_program *hooks[] = {
+		s->skel->progs.trust_mmap, s->skel->progs.trust_mprotect,
+		s->skel->progs.trust_fork, s->skel->progs.trust_exit_mmap,
+	};
+	struct bpf_link *link;
+	char buf[64];
+	ssize_t n;
+	size_t i;
+	int fd;
+
+	/* Without every hook that follows mappings, none can be trusted. */
+	for (i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++)
+		if (!bpf_program__autoload(hooks[i])) {
+			util_err("eBPF sensor: this kernel has no %s to follow the processes' code at; trusted readers are not trusted (their reads are recorded)",
+				 bpf_program__section_name(hooks[i]));
+			return;
+		}
+	link = bpf_program__attach_iter(s->skel->progs.trust_scan, NULL);
+	if (!link) {
+		util_err("eBPF sensor: cannot look at the processes' code: %s; trusted readers are not trusted (their reads are recorded)",
+			 strerror(errno));
+		return;
+	}
+	/* On before the walk: a mapping made during it is judged by the hook. */
+	__atomic_store_n(&s->skel->bss->trust_on, 1, __ATOMIC_SEQ_CST);
+	fd = bpf_iter_create(bpf_link__fd(link));
+	if (fd < 0) {
+		s->skel->bss->trust_on = 0;
+		util_err("eBPF sensor: cannot look at the processes' code: %s; trusted readers are not trusted (their reads are recorded)",
+			 strerror(errno));
+		bpf_link__destroy(link);
+		return;
+	}
+	do
+		n = read(fd, buf, sizeof(buf));
+	while (n > 0 || (n < 0 && errno == EINTR));
+	if (n < 0) {
+		s->skel->bss->trust_on = 0;
+		util_err("eBPF sensor: looking at the processes' code failed: %s; trusted readers are not trusted (their reads are recorded)",
+			 strerror(errno));
+	}
+	close(fd);
+	bpf_link__destroy(link);
+}
+
 struct sensor *sensor_open(uint32_t ring_bytes, char *err, size_t errlen)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 0 };
@@ -157,6 +212,9 @@ struct sensor *sensor_open(uint32_t ring_bytes, char *err, size_t errlen)
 	/* Declared actors (bpf/actor.bpf.h): the send, and dauditd's check. */
 	load_if_found(s->skel, "actor_ask");
 	bpf_program__set_autoattach(s->skel->progs.actor_vmas, false);
+	/* Trusted readers' code (bpf/trust.bpf.h): the scan is run below. */
+	load_if_found(s->skel, "trust_");
+	bpf_program__set_autoattach(s->skel->progs.trust_scan, false);
 	e = bpf_map__set_max_entries(s->skel->maps.events, ring_bytes);
 	if (!e)
 		e = daudit_bpf__load(s->skel);
@@ -189,6 +247,8 @@ struct sensor *sensor_open(uint32_t ring_bytes, char *err, size_t errlen)
 			 strerror(errno));
 		goto fail;
 	}
+	/* Trusted readers: what every process maps now, followed from here. */
+	trust_scan(s);
 	/* The collector watches the ring and the actor socket together. */
 	s->ep = epoll_create1(EPOLL_CLOEXEC);
 	if (s->ep < 0 ||

@@ -67,13 +67,45 @@ static uint32_t empty_slot(int fd, size_t ksize, size_t slot_off, uint32_t slot)
 	return kept;
 }
 
-/* Both maps keyed by slot, emptied of @slot. */
+/* The maps keyed by slot, emptied of @slot. */
 static void empty_slots(struct sensor *s, uint32_t slot)
 {
 	empty_slot(bpf_map__fd(s->skel->maps.protected), sizeof(struct sensor_obj_key),
 		   offsetof(struct sensor_obj_key, slot), slot);
 	empty_slot(bpf_map__fd(s->skel->maps.unixes), sizeof(struct sensor_unix_key),
 		   offsetof(struct sensor_unix_key, slot), slot);
+	empty_slot(bpf_map__fd(s->skel->maps.readers), sizeof(struct sensor_reader_key),
+		   offsetof(struct sensor_reader_key, slot), slot);
+}
+
+/* A trusted reader of a dataset: its executable's inode, in @slot. */
+static int add_reader(struct sensor *s, const struct policy_source *src,
+		      uint32_t slot, char *err, size_t errlen)
+{
+	struct sensor_reader_key key;
+	struct stat st;
+	uint32_t one = 1;
+
+	if (stat(src->path, &st) < 0) {
+		snprintf(err, errlen, "reader %s: %s", src->path, strerror(errno));
+		return errno;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "reader %s: not a regular file", src->path);
+		return EINVAL;
+	}
+	memset(&key, 0, sizeof(key));
+	key.dev = kernel_dev(st.st_dev);
+	key.ino = st.st_ino;
+	key.dataset = src->dataset;
+	key.slot = slot;
+	if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.readers), &key, &one,
+				BPF_ANY) < 0) {
+		snprintf(err, errlen, "reader %s: cannot add to the sensor's map: %s",
+			 src->path, strerror(errno));
+		return errno;
+	}
+	return 0;
 }
 
 /* A unix source: the path its server binds, as the module matches it. */
@@ -154,6 +186,7 @@ int sensor_policy(struct sensor *s, const void *blob, size_t len,
 {
 	int fd = bpf_map__fd(s->skel->maps.protected);
 	uint32_t slot = (uint32_t)((s->generation + 1) & 1), i, objects = 0, nnets = 0;
+	uint32_t nreaders = 0;
 	struct policy_decode_error de;
 	uint64_t (*apps)[2] = NULL;
 	size_t n_apps = 0;
@@ -206,9 +239,14 @@ int sensor_policy(struct sensor *s, const void *blob, size_t len,
 			n_apps++;
 			continue;
 		}
+		if (src->type == DAUDIT_SRC_READER) {
+			if ((e = add_reader(s, src, slot, err, errlen)))
+				break;
+			nreaders++;
+			continue;
+		}
 		if (src->type != DAUDIT_SRC_TREE && src->type != DAUDIT_SRC_FILE) {
-			if (src->type != DAUDIT_SRC_READER)
-				(*skipped)++;
+			(*skipped)++;
 			continue;
 		}
 		if (stat(src->path, &st) < 0 ||
@@ -261,6 +299,7 @@ int sensor_policy(struct sensor *s, const void *blob, size_t len,
 	s->n_objects = objects;
 	s->generation++;
 	s->skel->bss->n_nets[slot] = nnets;
+	s->skel->bss->n_readers[slot] = nreaders;
 	/* The switch: every cached verdict is now stale. */
 	__atomic_store_n(&s->skel->bss->policy_gen, s->generation,
 			 __ATOMIC_SEQ_CST);

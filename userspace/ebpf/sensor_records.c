@@ -497,7 +497,9 @@ int sensor_get_counts(const struct sensor *s, struct sensor_counts *n)
 		n->aio_missed += o[SENSOR_C_AIO_MISSED];
 		n->clones_full += o[SENSOR_C_CLONES_FULL];
 		gone += o[SENSOR_C_ACTORS_GONE];
+		n->trusted_reads += o[SENSOR_C_TRUSTED];
 	}
+	n->trust_off = !s->skel->bss->trust_on || s->skel->bss->taint_full;
 	sensor_actor_counts(s, gone, &n->actor_threads, &n->actor_refused);
 	free(c);
 	errno = e;
