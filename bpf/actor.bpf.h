@@ -7,12 +7,12 @@
  * socket (libdaudit does, when /dev/daudit-actor is not there).  The
  * send runs actor_ask() in the sending thread: it notes what the kernel
  * knows of that thread (its executable, whether it is traced, whether
- * its environment asks the loader to inject code) in actor_asks.
- * dauditd reads the request, finds that note by the sender's process
- * and the tid it gave, judges it against the policy's applications,
- * runs actor_vmas() over the process's mappings (code mapped from a file
- * that is not the program's or root's), and on success puts the thread
- * in actors.  From then on each protected read of that thread reads the
+ * its environment asks the loader to inject code, and what trust.bpf.h
+ * keeps of its code: mapped from a file that is not the program's or
+ * root's, or not followed) in actor_asks.  dauditd reads the request,
+ * finds that note by the sender's process and the tid it gave, judges it
+ * against the policy's applications, and on success puts the thread in
+ * actors.  From then on each protected read of that thread reads the
  * area without faulting (actor_now()): a new declaration is a new copy.
  */
 #ifndef DAUDIT_BPF_ACTOR_H
@@ -23,10 +23,6 @@ __u32 actors_on;		/* a registration was made: look threads up */
 __u32 actor_asks_on;		/* dauditd's actor socket is open */
 __u64 actor_seed;		/* actor keys: FNV-1a from this basis */
 char actor_sock[SENSOR_UNIX_BUF];	/* its path, NUL-padded */
-/* Set by the loader before each run of actor_vmas(), under its lock. */
-__u32 vma_tgid;
-__u64 vma_exe_dev;		/* kernel encoding */
-__u64 vma_exe_ino;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -130,6 +126,7 @@ int BPF_PROG(actor_ask, struct socket *sock)
 	a->tid = BPF_CORE_READ(t, pid);
 	a->traced = BPF_CORE_READ(t, ptrace) || BPF_CORE_READ(t, group_leader, ptrace);
 	a->injects = env_injects(mm);
+	a->code = code_verdict(mm);
 	fill_subject(&a->subj, t);
 	a->exe_dev = 0;
 	a->exe_ino = 0;
@@ -148,32 +145,6 @@ int BPF_PROG(actor_ask, struct socket *sock)
 			bpf_probe_read_kernel(&a->exe, sizeof(a->exe), p);
 	}
 	bpf_map_update_elem(&actor_asks, &key, a, BPF_ANY);
-	return 0;
-}
-
-/*
- * Over the mappings of process vma_tgid, run by dauditd: one byte of
- * output for each executable mapping of a file that is neither the
- * program (vma_exe_*) nor a system file, root's in a directory that is
- * root's (the module's daudit_foreign_code()).
- */
-SEC("iter/task_vma")
-int actor_vmas(struct bpf_iter__task_vma *ctx)
-{
-	struct vm_area_struct *vma = ctx->vma;
-	struct task_struct *task = ctx->task;
-	struct file *f;
-	char c = 'F';
-
-	if (!task || !vma || BPF_CORE_READ(task, tgid) != vma_tgid)
-		return 0;
-	if (!(BPF_CORE_READ(vma, vm_flags) & VM_EXEC))
-		return 0;
-	f = BPF_CORE_READ(vma, vm_file);
-	if (!f)
-		return 0;	/* anonymous code (a JIT): the program's own */
-	if (foreign_file(f, vma_exe_dev, vma_exe_ino))
-		bpf_seq_write(ctx->meta->seq, &c, 1);
 	return 0;
 }
 

@@ -36,8 +36,12 @@
  *    another process stay open after it);
  *  - tp_btf/sched_process_exec: a new program gets a new process record;
  *  - fentry on unix_seqpacket_sendmsg: a thread asks dauditd to register
- *    its actor area; an iterator over a process's mappings, run by
- *    dauditd, judges it (actor.bpf.h);
+ *    its actor area, and what the kernel knows of it is noted for
+ *    dauditd to judge (actor.bpf.h);
+ *  - fentry on mmap_region, fexit on mprotect and pkey_mprotect, the
+ *    fork and exit_mmap hooks, and a scan run by dauditd at its start:
+ *    what code each address space maps, for trusted readers and actor
+ *    registrations (trust.bpf.h);
  *  - an iterator over the sessions, run by dauditd: interim records of
  *    old sessions, final ones at its stop (flush.bpf.h).
  *

@@ -285,6 +285,11 @@ struct sensor_reader_key {
 	__u32 slot;
 };
 
+/* An address space's code, as trust.bpf.h knows it (code_verdict()). */
+#define SENSOR_CODE_OWN		0	/* followed: the program's and system files' */
+#define SENSOR_CODE_FOREIGN	1	/* code from another file was mapped */
+#define SENSOR_CODE_UNKNOWN	2	/* not followed, or trust is off */
+
 /* What is known of an address space's code (trust.bpf.h). */
 struct sensor_mm {
 	__u32 known;			/* every executable mapping seen */
@@ -327,7 +332,7 @@ struct sensor_actor_ask {
 	__u32 tid;			/* global */
 	__u32 traced;			/* the thread or its process is traced */
 	__u32 injects;			/* the loader is asked to inject code */
-	__u32 pad;
+	__u32 code;			/* SENSOR_CODE_*: trust.bpf.h's verdict */
 	struct daudit_subject subj;
 	struct sensor_path exe;		/* the executable's path */
 };

@@ -353,6 +353,22 @@ int trust_scan(struct bpf_iter__task_vma *ctx)
 }
 
 /*
+ * What is known of @mm's code: SENSOR_CODE_OWN (followed, nothing
+ * foreign), _FOREIGN, or _UNKNOWN (not followed, or trust is off).
+ */
+static __always_inline __u32 code_verdict(struct mm_struct *mm)
+{
+	__u64 key = (__u64)mm;
+	struct sensor_mm *m = bpf_map_lookup_elem(&mms, &key);
+
+	if (m && m->taint)
+		return SENSOR_CODE_FOREIGN;
+	if (!trust_on || taint_full || !m || !m->known)
+		return SENSOR_CODE_UNKNOWN;
+	return SENSOR_CODE_OWN;
+}
+
+/*
  * Is task @t running a trusted reader of dataset index @ds with only its
  * own code (the module's trusted())?  Asked when a session starts.
  */
@@ -365,8 +381,7 @@ static __always_inline int trusted_reader(struct task_struct *t, __u32 ds, __u64
 	struct sensor_mm *m;
 	__u64 key = (__u64)mm;
 
-	if (!n_readers[gen & 1] || !trust_on || taint_full || !mm ||
-	    mm != BPF_CORE_READ(cur, mm))
+	if (!n_readers[gen & 1] || !mm || mm != BPF_CORE_READ(cur, mm))
 		return 0;
 	exe = BPF_CORE_READ(mm, exe_file, f_inode);
 	rk.dev = BPF_CORE_READ(exe, i_sb, s_dev);
@@ -375,9 +390,11 @@ static __always_inline int trusted_reader(struct task_struct *t, __u32 ds, __u64
 		return 0;
 	if (BPF_CORE_READ(t, ptrace) || BPF_CORE_READ(t, group_leader, ptrace))
 		return 0;
+	if (code_verdict(mm) != SENSOR_CODE_OWN)
+		return 0;
 	m = bpf_map_lookup_elem(&mms, &key);
 	/* The environment is judged elsewhere (judge_env()): not yet, not trusted. */
-	return m && m->known && !m->taint && m->env == 1;
+	return m && m->env == 1;
 }
 
 #endif

@@ -11,9 +11,9 @@
  * by the sender's process (SO_PEERCRED) and the tid the request names,
  * and judged as the module's ioctl judges: an executable the policy
  * names with `app`, not traced, nothing injected, no code mapped from a
- * file that is neither the program's nor root's (actor_vmas(), an
- * iterator over the process's mappings).  A refusal is counted and
- * leaves a DAUDIT_ALERT_ACTOR record.
+ * file that is neither the program's nor root's (what bpf/trust.bpf.h
+ * keeps of each address space, noted at the send).  A refusal is
+ * counted and leaves a DAUDIT_ALERT_ACTOR record.
  *
  * Everything here runs in the thread that reads the records
  * (sensor_read()): the socket and its connections are in the epoll set
@@ -173,51 +173,6 @@ void sensor_actor_apps(struct sensor *s, const uint64_t (*apps)[2], size_t n)
 	free(gone);
 }
 
-/*
- * Does process @tgid map code from a file that is neither @exe (kernel
- * encoding) nor a system file?  1, 0, or 1 when it cannot be told:
- * trust is given only when it was checked.
- */
-static int foreign_code(struct sensor *s, uint32_t tgid, uint64_t dev,
-			uint64_t ino)
-{
-	union bpf_iter_link_info info;
-	DECLARE_LIBBPF_OPTS(bpf_iter_attach_opts, o);
-	struct bpf_link *link;
-	char buf[64];
-	ssize_t n;
-	int fd, found = 0;
-
-	s->skel->bss->vma_tgid = tgid;
-	s->skel->bss->vma_exe_dev = dev;
-	s->skel->bss->vma_exe_ino = ino;
-	/* That process's tasks alone (6.1+); else every task, filtered. */
-	memset(&info, 0, sizeof(info));
-	info.task.tid = tgid;
-	o.link_info = &info;
-	o.link_info_len = sizeof(info);
-	link = bpf_program__attach_iter(s->skel->progs.actor_vmas, &o);
-	if (!link)
-		link = bpf_program__attach_iter(s->skel->progs.actor_vmas, NULL);
-	if (!link)
-		return 1;
-	fd = bpf_iter_create(bpf_link__fd(link));
-	if (fd < 0) {
-		bpf_link__destroy(link);
-		return 1;
-	}
-	do {
-		n = read(fd, buf, sizeof(buf));
-		if (n > 0)
-			found = 1;
-	} while (n > 0 || (n < 0 && errno == EINTR));
-	if (n < 0)
-		found = 1;
-	close(fd);
-	bpf_link__destroy(link);
-	return found;
-}
-
 static int is_app(const struct sensor *s, uint64_t dev, uint64_t ino)
 {
 	size_t i;
@@ -300,8 +255,10 @@ static int judge(struct sensor *s, const struct daudit_actor_sock_req *rq,
 		rc = refuse(s, ask, cr, "not an app of the policy");
 	else if (ask->traced)
 		rc = refuse(s, ask, cr, "traced");
-	else if (ask->injects || foreign_code(s, key.tgid, ask->exe_dev, ask->exe_ino))
+	else if (ask->injects || ask->code == SENSOR_CODE_FOREIGN)
 		rc = refuse(s, ask, cr, "code injected");
+	else if (ask->code != SENSOR_CODE_OWN)
+		rc = refuse(s, ask, cr, "code not followed by the sensor");
 	if (rc)
 		goto out;
 	memset(&a, 0, sizeof(a));

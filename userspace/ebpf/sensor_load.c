@@ -209,9 +209,8 @@ struct sensor *sensor_open(uint32_t ring_bytes, char *err, size_t errlen)
 	load_if_found(s->skel, "ia32_");
 	/* dauditd runs it, over the sessions map (sensor_flush.c). */
 	bpf_program__set_autoattach(s->skel->progs.flush_sessions, false);
-	/* Declared actors (bpf/actor.bpf.h): the send, and dauditd's check. */
+	/* Declared actors (bpf/actor.bpf.h): a registration's send. */
 	load_if_found(s->skel, "actor_ask");
-	bpf_program__set_autoattach(s->skel->progs.actor_vmas, false);
 	/* Trusted readers' code (bpf/trust.bpf.h): the scan is run below. */
 	load_if_found(s->skel, "trust_");
 	bpf_program__set_autoattach(s->skel->progs.trust_scan, false);
